@@ -1,0 +1,51 @@
+# make demo: build the release bundle and serve the demo on http://127.0.0.1:8080
+# make test: every check (fmt, clippy native + wasm32, native tests, browser tests, end-to-end tests, size budget)
+# Both install what is missing first (tools/setup.sh), and skip what is present.
+
+WASM_TARGET := wasm32-unknown-unknown
+WASM := target/$(WASM_TARGET)/release/consent_capture.wasm
+PKG := www/pkg
+# The features rustc's wasm32 target emits by default; wasm-opt must accept them and keep to them.
+WASM_FEATURES := --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
+  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue
+DEMO_PORT ?= 8080
+
+.PHONY: demo test setup-build setup-test build bundle size lint test-native test-browser test-e2e
+
+demo: setup-build bundle
+	node tools/serve.mjs $(DEMO_PORT)
+
+test: setup-test lint test-native test-browser bundle size test-e2e
+
+setup-build:
+	tools/setup.sh build
+
+setup-test:
+	tools/setup.sh test
+
+build: setup-build bundle
+
+# cargo -> wasm-bindgen (--target web, no bundler) -> wasm-opt -Oz, then the size report.
+bundle:
+	cargo build --release --target $(WASM_TARGET) --lib
+	wasm-bindgen --target web --no-typescript --out-dir $(PKG) $(WASM)
+	node_modules/.bin/wasm-opt -Oz $(WASM_FEATURES) $(PKG)/consent_capture_bg.wasm -o $(PKG)/consent_capture_bg.wasm
+	node tools/size.mjs
+
+size:
+	node tools/size.mjs --check
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --all-targets -- -D warnings
+
+test-native:
+	cargo test
+
+# wasm-bindgen-test in headless Debian Chromium (flags in webdriver.json).
+test-browser:
+	CHROMEDRIVER=$$(command -v chromedriver) cargo test --target $(WASM_TARGET) --test web
+
+test-e2e:
+	node --test --test-concurrency=1 tests/e2e/

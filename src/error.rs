@@ -1,0 +1,161 @@
+//! One error type for the whole crate: what went wrong (a small `Copy` kind with a static message), where
+//! (a JSON path such as `purposes[2].id`, or a line and column for malformed JSON), and, where it helps, the
+//! offending notice value. Field values typed by a person never appear in an error.
+
+use std::fmt;
+
+/// What went wrong, with a static message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The text is not JSON (RFC 8259).
+    Syntax,
+    /// JSON nests deeper than we accept.
+    TooDeep,
+    /// An object has the same key twice (I-JSON, RFC 7493).
+    DuplicateKey,
+    /// A number with a fraction or exponent where this build accepts only integers.
+    NonIntegerNumber,
+    /// A number that cannot be represented exactly (beyond ±2^53, or overflowing a double).
+    NumberOutOfRange,
+    /// A value of the wrong JSON type.
+    WrongType,
+    /// A required key is absent.
+    Missing,
+    /// A key that the format does not define (typos must not pass silently).
+    UnknownKey,
+    /// A string that must not be empty is empty.
+    Empty,
+    /// A value is not one of the allowed words.
+    NotAllowed,
+    /// An identifier is used twice.
+    Duplicate,
+    /// A reference to a purpose that the notice does not declare.
+    UnknownPurpose,
+    /// A text lacks a translation for a declared language.
+    MissingTranslation,
+    /// A URL that is not absolute http(s).
+    NotHttpUrl,
+    /// A consent-based purpose was made required or pre-ticked.
+    ConsentNotFree,
+}
+
+impl ErrorKind {
+    /// The static, human-readable message for this kind.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Syntax => "is not valid JSON here",
+            Self::TooDeep => "nests too deeply",
+            Self::DuplicateKey => "repeats a key",
+            Self::NonIntegerNumber => "must be a whole number without fraction or exponent",
+            Self::NumberOutOfRange => "is a number that cannot be represented exactly",
+            Self::WrongType => "has the wrong type",
+            Self::Missing => "is required",
+            Self::UnknownKey => "is not a known key",
+            Self::Empty => "must not be empty",
+            Self::NotAllowed => "is not one of the allowed values",
+            Self::Duplicate => "is used twice",
+            Self::UnknownPurpose => "names no declared purpose",
+            Self::MissingTranslation => "has no text for a declared language",
+            Self::NotHttpUrl => "must be an absolute http:// or https:// URL",
+            Self::ConsentNotFree => "rests on consent, so it can be neither required nor pre-ticked",
+        }
+    }
+}
+
+/// An error with its kind, its place and (optionally) the notice value it concerns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    at: String,
+    detail: Option<String>,
+}
+
+impl Error {
+    /// An error of `kind` at `at` (a JSON path or a text position).
+    pub fn new(kind: ErrorKind, at: impl Into<String>) -> Self {
+        Self {
+            kind,
+            at: at.into(),
+            detail: None,
+        }
+    }
+
+    /// Adds the notice value or expectation this error concerns, shown in quotes after the message.
+    #[must_use]
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Where it went wrong: a JSON path like `fields[0].purposes[1]`, or `line 3, column 7`.
+    pub fn at(&self) -> &str {
+        &self.at
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.at.is_empty() {
+            "(document)"
+        } else {
+            &self.at
+        };
+        f.write_str(at)?;
+        f.write_str(": ")?;
+        f.write_str(self.kind.message())?;
+        if let Some(detail) = &self.detail {
+            f.write_str(" (")?;
+            f.write_str(detail)?;
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Every problem found in one pass over an input, in document order. Never empty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Errors(Vec<Error>);
+
+impl Errors {
+    /// Wraps the problems found; `None` when there are none.
+    pub fn from_vec(errors: Vec<Error>) -> Option<Self> {
+        if errors.is_empty() {
+            None
+        } else {
+            Some(Self(errors))
+        }
+    }
+
+    /// The problems, in document order.
+    pub fn as_slice(&self) -> &[Error] {
+        &self.0
+    }
+}
+
+impl From<Error> for Errors {
+    fn from(error: Error) -> Self {
+        Self(vec![error])
+    }
+}
+
+impl fmt::Display for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            fmt::Display::fmt(error, f)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Errors {}

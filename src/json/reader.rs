@@ -1,0 +1,159 @@
+//! Reading typed data out of JSON objects while collecting every problem with its path, so one pass over a
+//! document reports all of them. Keys that were never read are reported as unknown when the reader finishes.
+
+use super::{Object, Value};
+use crate::error::{Error, ErrorKind};
+
+/// The path of `key` inside the object at `path` (`purposes[1]` + `id` = `purposes[1].id`).
+pub fn key_path(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// The path of item `index` of the array at `path`.
+pub fn index_path(path: &str, index: usize) -> String {
+    format!("{path}[{index}]")
+}
+
+/// Reads the members of one object; every problem is pushed onto the caller's list.
+pub struct ObjectReader<'a> {
+    object: &'a Object,
+    path: String,
+    read: Vec<&'a str>,
+}
+
+impl<'a> ObjectReader<'a> {
+    /// A reader over `value`, or `None` (with an error recorded) when it is not an object.
+    pub fn new(value: &'a Value, path: impl Into<String>, errors: &mut Vec<Error>) -> Option<Self> {
+        let path = path.into();
+        match value {
+            Value::Object(object) => Some(Self {
+                object,
+                path,
+                read: Vec::new(),
+            }),
+            other => {
+                errors.push(wrong_type(&path, "an object", other));
+                None
+            }
+        }
+    }
+
+    /// The path of `key` in this object.
+    pub fn path_of(&self, key: &str) -> String {
+        key_path(&self.path, key)
+    }
+
+    /// The value of `key`, if present, marking it as read.
+    pub fn get(&mut self, key: &'a str) -> Option<&'a Value> {
+        self.read.push(key);
+        self.object.get(key)
+    }
+
+    /// The value of a key that must be present.
+    pub fn required(&mut self, key: &'a str, errors: &mut Vec<Error>) -> Option<&'a Value> {
+        let value = self.get(key);
+        if value.is_none() {
+            errors.push(Error::new(ErrorKind::Missing, self.path_of(key)));
+        }
+        value
+    }
+
+    /// A non-empty string that must be present.
+    pub fn required_str(&mut self, key: &'a str, errors: &mut Vec<Error>) -> Option<&'a str> {
+        let value = self.required(key, errors)?;
+        self.non_empty_str(key, value, errors)
+    }
+
+    /// A non-empty string that may be absent.
+    pub fn optional_str(&mut self, key: &'a str, errors: &mut Vec<Error>) -> Option<&'a str> {
+        let value = self.get(key)?;
+        self.non_empty_str(key, value, errors)
+    }
+
+    /// A boolean that may be absent (then `false`).
+    pub fn optional_bool(&mut self, key: &'a str, errors: &mut Vec<Error>) -> bool {
+        match self.get(key) {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                errors.push(wrong_type(&self.path_of(key), "true or false", other));
+                false
+            }
+        }
+    }
+
+    /// An array that must be present.
+    pub fn required_array(&mut self, key: &'a str, errors: &mut Vec<Error>) -> Option<&'a [Value]> {
+        let value = self.required(key, errors)?;
+        self.array(key, value, errors)
+    }
+
+    /// An array that may be absent (then empty).
+    pub fn optional_array(&mut self, key: &'a str, errors: &mut Vec<Error>) -> &'a [Value] {
+        match self.get(key) {
+            None => &[],
+            Some(value) => self.array(key, value, errors).unwrap_or(&[]),
+        }
+    }
+
+    /// A list of non-empty strings that may be absent (then empty).
+    pub fn optional_str_list(&mut self, key: &'a str, errors: &mut Vec<Error>) -> Vec<String> {
+        let path = self.path_of(key);
+        let items = self.optional_array(key, errors);
+        str_list(items, &path, errors)
+    }
+
+    fn array(&self, key: &str, value: &'a Value, errors: &mut Vec<Error>) -> Option<&'a [Value]> {
+        let array = value.as_array();
+        if array.is_none() {
+            errors.push(wrong_type(&self.path_of(key), "an array", value));
+        }
+        array
+    }
+
+    fn non_empty_str(&self, key: &str, value: &'a Value, errors: &mut Vec<Error>) -> Option<&'a str> {
+        match value.as_str() {
+            Some("") => {
+                errors.push(Error::new(ErrorKind::Empty, self.path_of(key)));
+                None
+            }
+            Some(s) => Some(s),
+            None => {
+                errors.push(wrong_type(&self.path_of(key), "a string", value));
+                None
+            }
+        }
+    }
+
+    /// Reports every key that was never read.
+    pub fn finish(self, errors: &mut Vec<Error>) {
+        for (key, _) in self.object.iter() {
+            if !self.read.contains(&key) {
+                errors.push(Error::new(ErrorKind::UnknownKey, key_path(&self.path, key)));
+            }
+        }
+    }
+}
+
+/// Non-empty strings from `items`, reporting each item that is not one.
+pub fn str_list(items: &[Value], path: &str, errors: &mut Vec<Error>) -> Vec<String> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        match item.as_str() {
+            Some("") => errors.push(Error::new(ErrorKind::Empty, index_path(path, i))),
+            Some(s) => out.push(s.to_owned()),
+            None => errors.push(wrong_type(&index_path(path, i), "a string", item)),
+        }
+    }
+    out
+}
+
+/// A wrong-type error that says what was expected and what was found.
+pub fn wrong_type(path: &str, expected: &str, found: &Value) -> Error {
+    Error::new(ErrorKind::WrongType, path)
+        .with_detail(format!("expected {expected}, found {}", found.type_name()))
+}

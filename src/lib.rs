@@ -1,0 +1,44 @@
+//! consent-capture: consent forms, consent receipts and data minimisation, in the browser, before any data
+//! reaches a CRM.
+//!
+//! The core is plain Rust and runs anywhere; the `web` module (wasm32 only) is the browser binding.
+//!
+//! ```
+//! use consent_capture::{minimise, uuid_v4, Decisions, Notice, Receipt, ReceiptContext};
+//!
+//! let notice = Notice::from_json(include_str!("../www/demo/notice.json")).expect("the demo notice is valid");
+//! let mut decisions = Decisions::initial(&notice); // consent purposes start denied
+//! decisions.set("newsletter", false).expect("newsletter rests on consent");
+//!
+//! let typed = [("name", "Ada"), ("email", "ada@example.com"), ("company", "Analytical Engines")];
+//! let submitted: Vec<(String, String)> = typed.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+//! let minimised = minimise(&notice, &decisions, &submitted);
+//! assert!(minimised.payload.get("company").is_none()); // only the refused newsletter justified it
+//!
+//! let id = uuid_v4([7; 16]);
+//! let context = ReceiptContext { issued_at: 1_790_000_000, receipt_id: &id, principal_id: "urn:uuid:x", language: "en" };
+//! let receipt = Receipt::build(&notice, &decisions, &minimised.manifest, context);
+//! assert!(receipt.to_canonical_string().starts_with("{\"collectionMethod\":"));
+//! ```
+
+// Library code never panics on input; tests may (clippy.toml), and so may the integration tests' helpers.
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod canonical;
+pub mod consent;
+pub mod error;
+pub mod json;
+pub mod minimise;
+pub mod notice;
+pub mod receipt;
+mod uuid;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+pub use consent::{Decision, Decisions, LegalBasis};
+pub use error::{Error, ErrorKind, Errors};
+pub use minimise::{minimise, DropReason, Manifest, Minimised, Outcome};
+pub use notice::Notice;
+pub use receipt::{Receipt, ReceiptContext};
+pub use uuid::uuid_v4;

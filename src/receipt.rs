@@ -1,0 +1,155 @@
+//! Kantara Consent Receipt v1.1 JSON for one submission, with our additions under one extension key.
+//!
+//! Time, identifiers and the principal are arguments: the core has no clock and no randomness.
+
+use crate::canonical::to_canonical_string;
+use crate::consent::{Decisions, LegalBasis};
+use crate::json::{Object, Value};
+use crate::minimise::Manifest;
+use crate::notice::{Notice, Purpose};
+
+/// The Kantara version string.
+pub const VERSION: &str = "KI-CR-v1.1.0";
+
+/// The key under which consent-capture's additions live (the Kantara schema allows extra keys).
+pub const EXTENSION_KEY: &str = "consentCapture";
+
+/// What a receipt is built from besides the notice and decisions.
+#[derive(Clone, Copy, Debug)]
+pub struct ReceiptContext<'a> {
+    /// Seconds since the Unix epoch (Kantara's `consentTimestamp` is in seconds).
+    pub issued_at: i64,
+    /// A fresh UUID v4.
+    pub receipt_id: &'a str,
+    /// A pseudonymous identifier of the person, never a personal value in clear.
+    pub principal_id: &'a str,
+    /// The language the notice was shown in.
+    pub language: &'a str,
+}
+
+/// A receipt: Kantara-shaped JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Receipt(Value);
+
+impl Receipt {
+    /// Builds the receipt for `decisions` made on `notice`, with `manifest` saying what left the browser.
+    pub fn build(
+        notice: &Notice,
+        decisions: &Decisions,
+        manifest: &Manifest,
+        context: ReceiptContext<'_>,
+    ) -> Self {
+        let language = context.language;
+        let purposes = notice
+            .purposes
+            .iter()
+            .map(|p| kantara_purpose(p, language))
+            .collect();
+        let sensitive = notice.purposes.iter().any(|p| p.sensitive);
+        let mut spi_categories: Vec<Value> = Vec::new();
+        for category in notice
+            .purposes
+            .iter()
+            .filter(|p| p.sensitive)
+            .flat_map(|p| &p.pii_category)
+        {
+            let category = Value::from(category.as_str());
+            if !spi_categories.contains(&category) {
+                spi_categories.push(category);
+            }
+        }
+        let receipt = Object::new()
+            .with("version", VERSION)
+            .with("jurisdiction", notice.jurisdiction.as_str())
+            .with("consentTimestamp", context.issued_at)
+            .with("collectionMethod", "web form (consent-capture)")
+            .with("consentReceiptID", context.receipt_id)
+            .with("language", language)
+            .with("piiPrincipalId", context.principal_id)
+            .with(
+                "piiControllers",
+                Value::Array(vec![kantara_controller(notice).into()]),
+            )
+            .with("policyUrl", notice.policy_url.as_str())
+            .with(
+                "services",
+                Value::Array(vec![Object::new()
+                    .with("service", notice.controller.name.as_str())
+                    .with("purposes", Value::Array(purposes))
+                    .into()]),
+            )
+            .with("sensitive", sensitive)
+            .with("spiCat", Value::Array(spi_categories))
+            .with(EXTENSION_KEY, extension(notice, decisions, manifest, language));
+        Self(receipt.into())
+    }
+
+    /// The receipt as JSON.
+    pub fn as_json(&self) -> &Value {
+        &self.0
+    }
+
+    /// The RFC 8785 canonical text: the bytes that are hashed and signed.
+    pub fn to_canonical_string(&self) -> String {
+        to_canonical_string(&self.0)
+    }
+}
+
+fn kantara_controller(notice: &Notice) -> Object {
+    let c = &notice.controller;
+    let controller = Object::new()
+        .with("piiController", c.name.as_str())
+        .with("onBehalf", false)
+        .with("contact", c.contact.as_str())
+        .with("address", c.address.clone())
+        .with("email", c.email.as_str())
+        .with("phone", c.phone.as_str());
+    match &c.url {
+        Some(url) => controller.with("piiControllerUrl", url.as_str()),
+        None => controller,
+    }
+}
+
+fn strings(items: &[String]) -> Value {
+    Value::Array(items.iter().map(|s| Value::from(s.as_str())).collect())
+}
+
+fn kantara_purpose(purpose: &Purpose, language: &str) -> Value {
+    let consent_type = if purpose.legal_basis == LegalBasis::Consent {
+        "EXPLICIT"
+    } else {
+        "N/A"
+    };
+    let out = Object::new()
+        .with("purpose", purpose.name.get(language))
+        .with("purposeCategory", strings(&purpose.purpose_category))
+        .with("consentType", consent_type)
+        .with("piiCategory", strings(&purpose.pii_category))
+        .with("termination", purpose.termination.as_str())
+        .with("thirdPartyDisclosure", !purpose.third_parties.is_empty());
+    if purpose.third_parties.is_empty() {
+        out.into()
+    } else {
+        out.with("thirdPartyName", purpose.third_parties.join(", "))
+            .into()
+    }
+}
+
+fn extension(notice: &Notice, decisions: &Decisions, manifest: &Manifest, language: &str) -> Object {
+    let decisions = decisions
+        .iter()
+        .map(|(id, decision)| {
+            let basis = notice.purpose(id).map_or(LegalBasis::Consent, |p| p.legal_basis);
+            Object::new()
+                .with("purpose", id)
+                .with("legalBasis", basis.name())
+                .with("decision", decision.name())
+                .into()
+        })
+        .collect();
+    Object::new()
+        .with("noticeRevision", notice.revision.as_str())
+        .with("language", language)
+        .with("decisions", Value::Array(decisions))
+        .with("manifest", manifest.to_json())
+}

@@ -1,0 +1,106 @@
+//! Receipts are Kantara Consent Receipt v1.1 JSON, carry every decision and the manifest, and no personal value.
+
+mod support;
+
+use consent_capture::json::{parse, Value};
+use consent_capture::{minimise, uuid_v4, Decisions, Notice, Receipt, ReceiptContext};
+use support::schema::violations;
+
+const DEMO: &str = include_str!("../www/demo/notice.json");
+const SCHEMA: &str = "../shared/vectors/kantara/kantara-consent-receipt-v1_1-schema.stripped.json";
+
+fn kantara_schema() -> Value {
+    parse(&std::fs::read_to_string(SCHEMA).expect("the Kantara schema sits beside the repo"))
+        .expect("schema parses")
+}
+
+fn demo_receipt(grant_newsletter: bool) -> Receipt {
+    let notice = Notice::from_json(DEMO).expect("valid");
+    let mut decisions = Decisions::initial(&notice);
+    decisions
+        .set("newsletter", grant_newsletter)
+        .expect("consent purpose");
+    let typed = [
+        ("name", "Ada Lovelace"),
+        ("email", "ada@example.com"),
+        ("company", "Engines Ltd"),
+    ];
+    let submitted: Vec<_> = typed
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let minimised = minimise(&notice, &decisions, &submitted);
+    let id = uuid_v4([42; 16]);
+    let context = ReceiptContext {
+        issued_at: 1_795_000_000,
+        receipt_id: &id,
+        principal_id: "urn:uuid:p",
+        language: "en",
+    };
+    Receipt::build(&notice, &decisions, &minimised.manifest, context)
+}
+
+#[test]
+fn the_schema_checker_catches_a_broken_receipt() {
+    let mut broken = parse(
+        &std::fs::read_to_string("../shared/vectors/kantara/kantara-consent-receipt-v1_1-example.json")
+            .expect("example"),
+    )
+    .expect("parses");
+    assert!(
+        violations(&kantara_schema(), &broken, "").is_empty(),
+        "Kantara's own example passes"
+    );
+    if let Value::Object(o) = &mut broken {
+        o.insert("consentTimestamp", "yesterday");
+    }
+    assert_eq!(
+        violations(&kantara_schema(), &broken, ""),
+        [".consentTimestamp: expected integer, found string"]
+    );
+}
+
+#[test]
+fn receipts_validate_against_the_kantara_v1_1_schema() {
+    for granted in [false, true] {
+        let receipt = demo_receipt(granted);
+        assert_eq!(
+            violations(&kantara_schema(), receipt.as_json(), ""),
+            Vec::<String>::new()
+        );
+    }
+}
+
+#[test]
+fn receipts_record_every_decision_and_what_was_dropped() {
+    let text = demo_receipt(false).to_canonical_string();
+    assert!(
+        text.contains(r#""consentTimestamp":1795000000"#),
+        "seconds, not milliseconds"
+    );
+    assert!(text.contains(r#"{"decision":"not-asked","legalBasis":"contract","purpose":"enquiry"}"#));
+    assert!(text.contains(r#"{"decision":"denied","legalBasis":"consent","purpose":"newsletter"}"#));
+    assert!(text.contains(r#"{"field":"company","outcome":"dropped","reason":"no-purpose-granted"}"#));
+    assert!(text.contains(r#""noticeRevision":"2026-11-22""#));
+    let granted = demo_receipt(true).to_canonical_string();
+    assert!(granted.contains(r#"{"decision":"granted","legalBasis":"consent","purpose":"newsletter"}"#));
+}
+
+#[test]
+fn receipts_carry_no_personal_value() {
+    for granted in [false, true] {
+        let text = demo_receipt(granted).to_canonical_string();
+        for value in ["Ada Lovelace", "ada@example.com", "Engines Ltd"] {
+            assert!(!text.contains(value), "{value} must not appear in a receipt");
+        }
+    }
+}
+
+#[test]
+fn the_canonical_text_parses_back_to_the_same_receipt() {
+    let receipt = demo_receipt(true);
+    assert_eq!(
+        &parse(&receipt.to_canonical_string()).expect("canonical text is JSON"),
+        receipt.as_json()
+    );
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what `make demo` (tools/setup.sh build) or `make test` (tools/setup.sh test) needs on a Debian machine
+# with Rust, skipping whatever is already present. Every download comes from Debian, crates.io or npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+purpose=${1:-build}
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+packages=()
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+if [ "$purpose" = test ]; then
+  command -v chromium >/dev/null || packages+=(chromium)
+  command -v chromedriver >/dev/null || packages+=(chromium-driver)
+fi
+if [ ${#packages[@]} -gt 0 ]; then
+  echo "setup: apt-get install ${packages[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}"
+fi
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+if [ "$purpose" = test ]; then
+  for component in rustfmt clippy; do
+    rustup component list --installed | grep -q "^$component" || rustup component add "$component"
+  done
+fi
+
+# wasm-bindgen-cli must match the crate's pinned version exactly.
+wanted=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wanted" ]; then
+  echo "setup: cargo install wasm-bindgen-cli $wanted (takes a few minutes)"
+  cargo install wasm-bindgen-cli --version "$wanted" --locked
+fi
+
+# npm ci only when the lock file changed since the last install.
+stamp=node_modules/.consent-capture-lock
+if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
+  npm ci --no-audit --no-fund
+  cp package-lock.json "$stamp"
+fi
