@@ -2,6 +2,7 @@
 //! another legal basis need no decision and always justify their fields.
 
 use crate::error::{Error, ErrorKind};
+use crate::json::{parse, Object, Value};
 use crate::notice::Notice;
 
 /// The six lawful bases of GDPR Art. 6(1).
@@ -99,6 +100,23 @@ impl Decisions {
         )
     }
 
+    /// The decisions a form starts with. Choices stored under this notice revision come back, except that
+    /// with Global Privacy Control on, `gpc` purposes start denied; under another revision nothing comes back
+    /// and the person is asked again.
+    pub fn start(notice: &Notice, stored: Option<&Stored>, gpc: bool) -> Start {
+        let mut decisions = Self::initial(notice);
+        let reconsent = stored.is_some_and(|s| s.revision != notice.revision);
+        if let Some(stored) = stored.filter(|_| !reconsent) {
+            for (id, decision) in &mut decisions.0 {
+                let blocked_by_gpc = gpc && notice.purpose(id).is_some_and(|p| p.gpc);
+                if *decision == Decision::Denied && stored.granted.contains(id) && !blocked_by_gpc {
+                    *decision = Decision::Granted;
+                }
+            }
+        }
+        Start { decisions, reconsent }
+    }
+
     /// Records the person's choice for a consent purpose.
     ///
     /// # Errors
@@ -132,5 +150,61 @@ impl Decisions {
     /// Every purpose with its decision, in notice order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, Decision)> {
         self.0.iter().map(|(id, d)| (id.as_str(), *d))
+    }
+}
+
+/// How a form starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Start {
+    /// The decisions shown at first.
+    pub decisions: Decisions,
+    /// The person chose under an earlier revision of the notice and is asked again.
+    pub reconsent: bool,
+}
+
+/// The person's last choices as the browser keeps them: `{"revision": "...", "granted": ["newsletter"]}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stored {
+    /// The notice revision they were made under.
+    pub revision: String,
+    /// The consent purposes granted.
+    pub granted: Vec<String>,
+}
+
+impl Stored {
+    /// What to keep after `decisions` were submitted on `notice`.
+    pub fn from_decisions(notice: &Notice, decisions: &Decisions) -> Self {
+        let granted = decisions
+            .iter()
+            .filter(|(_, d)| *d == Decision::Granted)
+            .map(|(id, _)| id.to_owned())
+            .collect();
+        Self {
+            revision: notice.revision.clone(),
+            granted,
+        }
+    }
+
+    /// Reads stored choices; anything malformed counts as no stored choice (the person is simply asked).
+    pub fn from_json(text: &str) -> Option<Self> {
+        let value = parse(text).ok()?;
+        let object = value.as_object()?;
+        let revision = object.get("revision")?.as_str()?.to_owned();
+        let granted = object
+            .get("granted")?
+            .as_array()?
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect::<Option<_>>()?;
+        Some(Self { revision, granted })
+    }
+
+    /// The JSON to keep.
+    pub fn to_json(&self) -> Value {
+        let granted = self.granted.iter().map(|id| Value::from(id.as_str())).collect();
+        Object::new()
+            .with("revision", self.revision.as_str())
+            .with("granted", Value::Array(granted))
+            .into()
     }
 }

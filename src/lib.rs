@@ -26,12 +26,17 @@
 
 pub mod canonical;
 pub mod consent;
+pub mod consent_mode;
 pub mod error;
+pub mod form;
 pub mod json;
 pub mod minimise;
 pub mod notice;
 pub mod receipt;
+pub mod strings;
+pub mod transform;
 mod uuid;
+pub mod validate;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

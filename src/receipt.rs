@@ -125,7 +125,7 @@ fn kantara_purpose(purpose: &Purpose, language: &str) -> Value {
         .with("purposeCategory", strings(&purpose.purpose_category))
         .with("consentType", consent_type)
         .with("piiCategory", strings(&purpose.pii_category))
-        .with("termination", purpose.termination.as_str())
+        .with("termination", purpose.termination.get(language))
         .with("thirdPartyDisclosure", !purpose.third_parties.is_empty());
     if purpose.third_parties.is_empty() {
         out.into()

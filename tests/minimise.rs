@@ -83,5 +83,5 @@ fn decisions_only_accept_declared_consent_purposes() {
         decisions.set("enquiry", false).is_err(),
         "contract purposes take no consent decision"
     );
-    assert!(decisions.set("ads", true).is_err());
+    assert!(decisions.set("partners", true).is_err());
 }

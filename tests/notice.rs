@@ -1,6 +1,8 @@
 //! Notice validation: a notice exists only valid, and every problem is reported at once with its path.
 
 use consent_capture::notice::FieldType;
+use consent_capture::strings::Ui;
+use consent_capture::transform::Transform;
 use consent_capture::{LegalBasis, Notice};
 
 const DEMO: &str = include_str!("../www/demo/notice.json");
@@ -21,113 +23,64 @@ fn problems(text: &str) -> Vec<String> {
 #[test]
 fn the_demo_notice_is_valid() {
     let notice = Notice::from_json(DEMO).expect("valid");
-    assert_eq!(notice.languages, ["en"]);
-    assert_eq!(notice.purposes.len(), 2);
+    assert_eq!(notice.languages, ["en", "de", "ar"]);
+    assert_eq!(notice.purposes.len(), 3);
     assert_eq!(notice.purposes[1].legal_basis, LegalBasis::Consent);
+    assert!(notice.purposes[2].gpc);
+    assert_eq!(
+        notice.purposes[2].consent_mode,
+        ["ad_storage", "ad_user_data", "ad_personalization"]
+    );
+    assert_eq!(
+        notice.purposes[0].termination.get("de"),
+        "12 Monate nach unserer letzten Antwort"
+    );
     assert_eq!(notice.fields[1].field_type, FieldType::Email);
-    assert_eq!(notice.fields[1].purposes, ["enquiry", "newsletter"]);
+    assert_eq!(notice.fields[1].purposes, ["enquiry", "newsletter", "ads"]);
+    assert_eq!(notice.fields[3].options[1].label.get("ar"), "مساعدة في طلب");
+    assert_eq!(notice.fields[0].transform, Transform::Keep);
 }
+
+/// Each case: a piece of the demo notice, what replaces it, and a problem that must be reported.
+const BROKEN: &[(&str, &str, &str)] = &[
+    (r#""id": "newsletter""#, r#""id": "enquiry""#, "purposes[1].id: is used twice (enquiry)"),
+    (r#""purposes": ["newsletter"]"#, r#""purposes": ["partners"]"#, "fields[2].purposes[0]: names no declared purpose (partners)"),
+    (r#""purposes": ["newsletter"]"#, r#""purposes": []"#, "fields[2].purposes: must not be empty (a field needs a purpose)"),
+    (r#""legalBasis": "consent""#, r#""legalBasis": "because""#, "purposes[1].legalBasis: is not one of the allowed values (because)"),
+    (r#""policyUrl": "https://example.com/privacy""#, r#""policyUrl": "javascript:alert(1)""#, "policyUrl: must be an absolute http:// or https:// URL"),
+    (r#""policyUrl": "https://example.com/privacy""#, r#""policyUrl": "data:text/html,hi""#, "policyUrl: must be an absolute http:// or https:// URL"),
+    (r#""url": "https://example.com""#, r#""url": "//example.com""#, "controller.url: must be an absolute http:// or https:// URL"),
+    (r#""revision": "2026-11-22""#, r#""revison": "2026-11-22""#, "revision: is required"),
+    (r#""revision": "2026-11-22""#, r#""revison": "2026-11-22""#, "revison: is not a known key"),
+    (r#""label": { "en": "Company", "de": "Unternehmen", "ar": "الشركة" }"#, r#""label": { "en": "Company", "de": "Unternehmen" }"#, "fields[2].label: has no text for a declared language (ar)"),
+    (r#""label": { "en": "Company", "de": "Unternehmen", "ar": "الشركة" }"#, r#""label": { "en": "Company", "de": "Unternehmen", "ar": "الشركة", "fr": "Société" }"#, "fields[2].label.fr: is not a known key"),
+    (r#""languages": ["en", "de", "ar"]"#, r#""languages": ["en", "de", "ar", "de"]"#, "languages[3]: is used twice (de)"),
+    (r#""languages": ["en", "de", "ar"]"#, r#""languages": ["en", "<script>", "ar"]"#, "languages[1]: is not one of the allowed values (not a BCP 47 tag)"),
+    (r#""languages": ["en", "de", "ar"]"#, r#""languages": ["en", "de", "ar", "pl"]"#, "texts.pl.acceptAll: has no text for a declared language (pl is not built in)"),
+    (r#""languages": ["en", "de", "ar"]"#, r#""languages": ["en", "de", "ar"], "texts": { "de": { "acceptAll": "Alles annehmen", "rejectEverything": "x" } }"#, "texts.de.rejectEverything: is not a known key"),
+    (r#""languages": ["en", "de", "ar"]"#, r#""languages": ["en", "de", "ar"], "texts": { "fr": {} }"#, "texts.fr: is not a known key"),
+    (r#""type": "email""#, r#""type": "password""#, "fields[1].type: is not one of the allowed values (password)"),
+    (r#""name": "name", "type": "text", "required": true"#, r#""name": "name", "type": "text", "required": "yes""#, "fields[0].required: has the wrong type (expected true or false, found string)"),
+    (r#""name": "company", "type": "text","#, r#""name": "company", "type": "text", "required": true,"#, "fields[2].required: rests on consent, so it can be neither required nor pre-ticked"),
+    (r#""termination": { "en": "Until you unsubscribe", "de": "Bis Sie sich abmelden", "ar": "حتى تلغي اشتراكك" }"#, r#""termination": { "en": "", "de": "x", "ar": "y" }"#, "purposes[1].termination.en: must not be empty"),
+    (r#""name": "Example Widgets Ltd""#, r#""name": 7"#, "controller.name: has the wrong type (expected a string, found number)"),
+    (r#""addressCountry": "GB""#, r#""country": "GB""#, "controller.address.country: is not a known key"),
+    (r#""fields": ["#, r#""fields": 3, "x": ["#, "fields: has the wrong type (expected an array, found number)"),
+    (r#""gpc": true"#, r#""gpc": 1"#, "purposes[2].gpc: has the wrong type (expected true or false, found number)"),
+    (r#""ad_user_data""#, r#""ad_tracking""#, "purposes[2].consentMode[1]: is not one of the allowed values (ad_tracking)"),
+    (r#""termination": {
+        "en": "12 months"#, r#""consentMode": ["analytics_storage"], "termination": {
+        "en": "12 months"#, "purposes[0].consentMode: is not one of the allowed values (only consent purposes drive Consent Mode)"),
+    (r#""name": "company", "type": "text","#, r#""name": "company", "type": "text", "transform": "sha256:md5","#, "fields[2].transform: is not one of the allowed values (sha256:md5)"),
+    (r#""name": "company", "type": "text","#, r#""name": "company", "type": "text", "transform": "year","#, "fields[2].transform: is not one of the allowed values (year needs a field of type date)"),
+    (r#""name": "company", "type": "text","#, r#""name": "company", "type": "text", "options": [],"#, "fields[2].options: is not one of the allowed values (only a select field has options)"),
+    (r#""name": "company", "type": "text","#, r#""name": "company", "type": "select","#, "fields[2].options: is required"),
+    (r#"{ "value": "support""#, r#"{ "value": "sales""#, "fields[3].options[1].value: is used twice (sales)"),
+];
 
 #[test]
 fn each_broken_notice_is_reported_at_its_path() {
-    let cases: &[(&str, &str, &str)] = &[
-        (
-            "\"id\": \"newsletter\"",
-            "\"id\": \"enquiry\"",
-            "purposes[1].id: is used twice (enquiry)",
-        ),
-        (
-            "\"purposes\": [\"newsletter\"]",
-            "\"purposes\": [\"ads\"]",
-            "fields[2].purposes[0]: names no declared purpose (ads)",
-        ),
-        (
-            "\"purposes\": [\"newsletter\"]",
-            "\"purposes\": []",
-            "fields[2].purposes: must not be empty (a field needs a purpose)",
-        ),
-        (
-            "\"legalBasis\": \"consent\"",
-            "\"legalBasis\": \"because\"",
-            "purposes[1].legalBasis: is not one of the allowed values (because)",
-        ),
-        (
-            "\"policyUrl\": \"https://example.com/privacy\"",
-            "\"policyUrl\": \"javascript:alert(1)\"",
-            "policyUrl: must be an absolute http:// or https:// URL",
-        ),
-        (
-            "\"url\": \"https://example.com\"",
-            "\"url\": \"//example.com\"",
-            "controller.url: must be an absolute http:// or https:// URL",
-        ),
-        (
-            "\"revision\": \"2026-11-22\"",
-            "\"revison\": \"2026-11-22\"",
-            "revision: is required",
-        ),
-        (
-            "\"type\": \"text\", \"label\": { \"en\": \"Company\" }",
-            "\"type\": \"text\", \"lable\": { \"en\": \"Company\" }",
-            "fields[2].label: is required",
-        ),
-        (
-            "\"label\": { \"en\": \"Company\" }",
-            "\"label\": { \"en\": \"Company\", \"fr\": \"Société\" }",
-            "fields[2].label.fr: is not a known key",
-        ),
-        (
-            "\"languages\": [\"en\"]",
-            "\"languages\": [\"en\", \"de\"]",
-            "purposes[0].name: has no text for a declared language (de)",
-        ),
-        (
-            "\"languages\": [\"en\"]",
-            "\"languages\": [\"en\", \"en\"]",
-            "languages[1]: is used twice (en)",
-        ),
-        (
-            "\"languages\": [\"en\"]",
-            "\"languages\": [\"<script>\"]",
-            "languages[0]: is not one of the allowed values (not a BCP 47 tag)",
-        ),
-        (
-            "\"type\": \"email\"",
-            "\"type\": \"password\"",
-            "fields[1].type: is not one of the allowed values (password)",
-        ),
-        (
-            "\"required\": true, \"purposes\": [\"enquiry\"]",
-            "\"required\": \"yes\", \"purposes\": [\"enquiry\"]",
-            "fields[0].required: has the wrong type (expected true or false, found string)",
-        ),
-        (
-            "\"label\": { \"en\": \"Company\" }, \"purposes\"",
-            "\"label\": { \"en\": \"Company\" }, \"required\": true, \"purposes\"",
-            "fields[2].required: rests on consent, so it can be neither required nor pre-ticked",
-        ),
-        (
-            "\"termination\": \"Until you unsubscribe\"",
-            "\"termination\": \"\"",
-            "purposes[1].termination: must not be empty",
-        ),
-        (
-            "\"name\": \"Example Widgets Ltd\"",
-            "\"name\": 7",
-            "controller.name: has the wrong type (expected a string, found number)",
-        ),
-        (
-            "\"addressCountry\": \"GB\"",
-            "\"country\": \"GB\"",
-            "controller.address.country: is not a known key",
-        ),
-        (
-            "\"fields\": [",
-            "\"fields\": 3, \"x\": [",
-            "fields: has the wrong type (expected an array, found number)",
-        ),
-    ];
-    for (from, to, expected) in cases {
+    for (from, to, expected) in BROKEN {
         let found = problems(&demo_with(from, to));
         assert!(
             found.iter().any(|p| p == expected),
@@ -137,10 +90,57 @@ fn each_broken_notice_is_reported_at_its_path() {
 }
 
 #[test]
+fn a_language_that_is_not_built_in_needs_every_interface_text_and_then_works() {
+    let missing_one = two_language_notice(r#""acceptAll": "Akceptuj wszystko""#);
+    assert!(problems(&missing_one).contains(
+        &"texts.pl.rejectAll: has no text for a declared language (pl is not built in)".to_owned()
+    ));
+}
+
+#[test]
+fn a_language_that_is_not_built_in_works_when_the_notice_gives_every_interface_text() {
+    let texts: Vec<String> = Ui::ALL
+        .iter()
+        .map(|(_, name)| format!(r#""{name}": "pl {name}""#))
+        .collect();
+    let clean = two_language_notice(&texts.join(", "));
+    let notice = Notice::from_json(&clean).expect("valid with all Polish interface texts");
+    assert_eq!(notice.ui("pl", Ui::AcceptAll), "pl acceptAll");
+    assert_eq!(notice.ui("en", Ui::AcceptAll), "Accept all");
+}
+
+fn two_language_notice(polish_texts: &str) -> String {
+    format!(
+        r#"{{
+  "revision": "1", "jurisdiction": "PL", "policyUrl": "https://example.pl/privacy",
+  "languages": ["en", "pl"], "texts": {{ "pl": {{ {polish_texts} }} }},
+  "controller": {{ "name": "Przykład", "contact": "IOD", "address": {{}}, "email": "iod@example.pl", "phone": "+48 1" }},
+  "purposes": [{{ "id": "reply", "legalBasis": "contract", "name": {{ "en": "Reply", "pl": "Odpowiedź" }},
+    "description": {{ "en": "We reply.", "pl": "Odpowiadamy." }}, "termination": {{ "en": "1 year", "pl": "1 rok" }} }}],
+  "fields": [{{ "name": "email", "type": "email", "purposes": ["reply"], "label": {{ "en": "E-mail", "pl": "E-mail" }} }}]
+}}"#
+    )
+}
+
+#[test]
+fn the_built_in_interface_texts_can_be_replaced_per_language() {
+    let notice = Notice::from_json(&DEMO.replace(
+        r#""languages": ["en", "de", "ar"]"#,
+        r#""languages": ["en", "de", "ar"], "texts": { "en": { "sendWithMyChoices": "Send enquiry" } }"#,
+    ))
+    .expect("valid");
+    assert_eq!(notice.ui("en", Ui::SendWithMyChoices), "Send enquiry");
+    assert_eq!(
+        notice.ui("de", Ui::SendWithMyChoices),
+        "Mit meiner Auswahl senden"
+    );
+}
+
+#[test]
 fn all_problems_are_reported_in_one_pass() {
-    let broken = demo_with("\"revision\": \"2026-11-22\",", "")
-        .replace("\"legalBasis\": \"contract\"", "\"legalBasis\": \"x\"");
-    let broken = broken.replace("\"type\": \"email\"", "\"type\": \"e-mail\"");
+    let broken = demo_with(r#""revision": "2026-11-22","#, "")
+        .replace(r#""legalBasis": "contract""#, r#""legalBasis": "x""#)
+        .replace(r#""type": "email""#, r#""type": "e-mail""#);
     assert_eq!(
         problems(&broken),
         [
@@ -167,7 +167,8 @@ fn malformed_json_says_where() {
 fn language_choice_falls_back_from_region_to_primary_to_default() {
     let notice = Notice::from_json(DEMO).expect("valid");
     assert_eq!(notice.pick_language(&["en-GB"]), "en");
-    assert_eq!(notice.pick_language(&["fr", "EN"]), "en");
+    assert_eq!(notice.pick_language(&["fr", "DE"]), "de");
+    assert_eq!(notice.pick_language(&["ar-EG", "en"]), "ar");
     assert_eq!(notice.pick_language(&["fr"]), "en");
     assert_eq!(notice.pick_language(&[]), "en");
 }

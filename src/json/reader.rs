@@ -48,13 +48,14 @@ impl<'a> ObjectReader<'a> {
     }
 
     /// The value of `key`, if present, marking it as read.
-    pub fn get(&mut self, key: &'a str) -> Option<&'a Value> {
-        self.read.push(key);
-        self.object.get(key)
+    pub fn get(&mut self, key: &str) -> Option<&'a Value> {
+        let (own_key, value) = self.object.iter().find(|(k, _)| *k == key)?;
+        self.read.push(own_key);
+        Some(value)
     }
 
     /// The value of a key that must be present.
-    pub fn required(&mut self, key: &'a str, errors: &mut Vec<Error>) -> Option<&'a Value> {
+    pub fn required(&mut self, key: &str, errors: &mut Vec<Error>) -> Option<&'a Value> {
         let value = self.get(key);
         if value.is_none() {
             errors.push(Error::new(ErrorKind::Missing, self.path_of(key)));
@@ -63,19 +64,19 @@ impl<'a> ObjectReader<'a> {
     }
 
     /// A non-empty string that must be present.
-    pub fn required_str(&mut self, key: &'a str, errors: &mut Vec<Error>) -> Option<&'a str> {
+    pub fn required_str(&mut self, key: &str, errors: &mut Vec<Error>) -> Option<&'a str> {
         let value = self.required(key, errors)?;
         self.non_empty_str(key, value, errors)
     }
 
     /// A non-empty string that may be absent.
-    pub fn optional_str(&mut self, key: &'a str, errors: &mut Vec<Error>) -> Option<&'a str> {
+    pub fn optional_str(&mut self, key: &str, errors: &mut Vec<Error>) -> Option<&'a str> {
         let value = self.get(key)?;
         self.non_empty_str(key, value, errors)
     }
 
     /// A boolean that may be absent (then `false`).
-    pub fn optional_bool(&mut self, key: &'a str, errors: &mut Vec<Error>) -> bool {
+    pub fn optional_bool(&mut self, key: &str, errors: &mut Vec<Error>) -> bool {
         match self.get(key) {
             None => false,
             Some(Value::Bool(b)) => *b,
@@ -87,13 +88,13 @@ impl<'a> ObjectReader<'a> {
     }
 
     /// An array that must be present.
-    pub fn required_array(&mut self, key: &'a str, errors: &mut Vec<Error>) -> Option<&'a [Value]> {
+    pub fn required_array(&mut self, key: &str, errors: &mut Vec<Error>) -> Option<&'a [Value]> {
         let value = self.required(key, errors)?;
         self.array(key, value, errors)
     }
 
     /// An array that may be absent (then empty).
-    pub fn optional_array(&mut self, key: &'a str, errors: &mut Vec<Error>) -> &'a [Value] {
+    pub fn optional_array(&mut self, key: &str, errors: &mut Vec<Error>) -> &'a [Value] {
         match self.get(key) {
             None => &[],
             Some(value) => self.array(key, value, errors).unwrap_or(&[]),
@@ -101,7 +102,7 @@ impl<'a> ObjectReader<'a> {
     }
 
     /// A list of non-empty strings that may be absent (then empty).
-    pub fn optional_str_list(&mut self, key: &'a str, errors: &mut Vec<Error>) -> Vec<String> {
+    pub fn optional_str_list(&mut self, key: &str, errors: &mut Vec<Error>) -> Vec<String> {
         let path = self.path_of(key);
         let items = self.optional_array(key, errors);
         str_list(items, &path, errors)

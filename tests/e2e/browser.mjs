@@ -1,13 +1,16 @@
 // Shared set-up for the end-to-end tests: Debian's Chromium through playwright-core (never a downloaded
 // browser), and the demo server on a free loopback port. Both stop when the test file ends.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { serve } from '../../tools/serve.mjs';
+import { CSP, serve } from '../../tools/serve.mjs';
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
 ];
+
+export const DEMO_NOTICE = JSON.parse(readFileSync(new URL('../../www/demo/notice.json', import.meta.url), 'utf8'));
 
 function chromiumPath() {
   return process.env.CHROMIUM ?? execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
@@ -29,22 +32,51 @@ export async function start() {
 }
 
 /**
- * A fresh page that counts CSP violations and records every request, resolving the next
- * consent-capture:submit detail on demand.
+ * A fresh context and page that records CSP violations, requests, dialogs, console warnings and every
+ * consent-capture event. `routes` maps paths to `{ body, type }` served on the same origin with the same CSP;
+ * `init` runs in the page before any of its scripts.
  */
-export async function openDemo(env, path = '/') {
-  const context = await env.browser.newContext();
+export async function open(env, path = '/', { routes = {}, init, contextOptions = {} } = {}) {
+  const context = await env.browser.newContext(contextOptions);
   const page = await context.newPage();
   const requests = [];
+  const dialogs = [];
+  const warnings = [];
   page.on('request', (request) => requests.push(request.url()));
+  page.on('dialog', (dialog) => { dialogs.push(dialog.message()); dialog.dismiss(); });
+  page.on('console', (message) => { if (message.type() === 'warning') warnings.push(message.text()); });
+  for (const [route, { body, type = 'text/html; charset=utf-8' }] of Object.entries(routes)) {
+    await page.route(env.origin + route, (r) => r.fulfill({ body, contentType: type, headers: { 'Content-Security-Policy': CSP } }));
+  }
   await page.addInitScript(() => {
     window.__cspViolations = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-    window.__submits = [];
-    document.addEventListener('consent-capture:submit', (e) => window.__submits.push(e.detail));
-    window.__errors = [];
-    document.addEventListener('consent-capture:error', (e) => window.__errors.push(e.detail.message));
+    window.__events = [];
+    for (const kind of ['submit', 'change', 'error']) {
+      document.addEventListener(`consent-capture:${kind}`, (e) => window.__events.push({ kind, target: e.target.id, detail: e.detail }));
+    }
   });
+  if (init) await page.addInitScript(init);
   await page.goto(env.origin + path);
-  return { page, context, requests };
+  return { page, context, requests, dialogs, warnings };
+}
+
+/** The `n`th (default: last) consent-capture event of `kind`, waiting for it. */
+export async function nextEvent(page, kind, count = 1) {
+  await page.waitForFunction(([k, c]) => window.__events.filter((e) => e.kind === k).length >= c, [kind, count]);
+  return page.evaluate((k) => window.__events.filter((e) => e.kind === k).at(-1), kind);
+}
+
+/** A minimal page: the element and an optional site form, loading the component like a site would. */
+export function testPage(body) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>test</title>
+<script type="module" src="/consent-capture.js"></script></head><body>${body}</body></html>`;
+}
+
+/** Fills the demo fields of a form located by `scope`. */
+export async function fillDemoFields(scope) {
+  await scope.getByLabel('Your name').fill('Ada Lovelace');
+  await scope.getByLabel('E-mail address').fill('ada@example.com');
+  await scope.getByLabel('Company').fill('Analytical Engines Ltd');
+  await scope.getByLabel('Topic').selectOption('support');
 }

@@ -1,204 +1,73 @@
-//! The notice a site writes (controller, purposes, fields, texts per language), read from JSON into a
-//! [`Notice`] that can only exist valid. Every problem is reported in one pass, each with its JSON path.
+//! Reading a notice: every key checked, every problem collected with its JSON path, unknown keys refused.
 
+use super::{Controller, Field, FieldType, Notice, Purpose, SelectOption, Texts};
 use crate::consent::LegalBasis;
 use crate::error::{Error, ErrorKind, Errors};
 use crate::json::reader::{index_path, str_list, wrong_type, ObjectReader};
-use crate::json::{parse, Object, Value};
+use crate::json::{Object, Value};
+use crate::strings::{built_in, Ui};
+use crate::transform::{Transform, TransformProblem};
 
-/// A validated notice.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct Notice {
-    /// A string the site changes whenever the notice changes; stored decisions under another revision are
-    /// asked again.
-    pub revision: String,
-    /// Where the controller is established, e.g. `GB` or `DE`.
-    pub jurisdiction: String,
-    /// The privacy policy, an absolute http(s) URL.
-    pub policy_url: String,
-    /// BCP 47 tags of the languages every text is given in; the first is the default.
-    pub languages: Vec<String>,
-    /// Who is responsible for the data.
-    pub controller: Controller,
-    /// Why data is collected.
-    pub purposes: Vec<Purpose>,
-    /// What is collected.
-    pub fields: Vec<Field>,
-}
+/// Google Consent Mode v2 consent types.
+const CONSENT_MODE_TYPES: [&str; 7] = [
+    "ad_storage",
+    "ad_user_data",
+    "ad_personalization",
+    "analytics_storage",
+    "functionality_storage",
+    "personalization_storage",
+    "security_storage",
+];
 
-/// The data controller, with the contact details a consent receipt requires.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct Controller {
-    /// The organisation's name.
-    pub name: String,
-    /// A contact person or role.
-    pub contact: String,
-    /// Postal address parts (schema.org PostalAddress keys), kept as given.
-    pub address: Object,
-    /// Contact e-mail.
-    pub email: String,
-    /// Contact phone.
-    pub phone: String,
-    /// The organisation's web site, if given.
-    pub url: Option<String>,
-}
+/// The postal parts of schema.org's PostalAddress, as Kantara's example uses them.
+const ADDRESS_KEYS: [&str; 6] = [
+    "streetAddress",
+    "postOfficeBoxNumber",
+    "addressLocality",
+    "addressRegion",
+    "postalCode",
+    "addressCountry",
+];
 
-/// One purpose of processing.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct Purpose {
-    /// Identifier used by fields and decisions.
-    pub id: String,
-    /// Why processing is lawful.
-    pub legal_basis: LegalBasis,
-    /// Short name per language.
-    pub name: Texts,
-    /// What is done, per language.
-    pub description: Texts,
-    /// Kantara purpose categories, e.g. `2 - Contracted Service`.
-    pub purpose_category: Vec<String>,
-    /// Kantara PII categories, e.g. `2 - Contact`.
-    pub pii_category: Vec<String>,
-    /// When processing ends, e.g. `2 years after the last contact`.
-    pub termination: String,
-    /// Names of third parties that receive the data.
-    pub third_parties: Vec<String>,
-    /// Whether special-category (sensitive) data is processed.
-    pub sensitive: bool,
-}
-
-/// The kinds of form field a notice can declare.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FieldType {
-    /// A single line of text.
-    Text,
-    /// An e-mail address.
-    Email,
-    /// A phone number.
-    Tel,
-    /// A calendar date.
-    Date,
-    /// A postal code.
-    Postcode,
-    /// A country.
-    Country,
-    /// Several lines of text.
-    Textarea,
-    /// A yes/no box (not a consent choice: those come from purposes).
-    Checkbox,
-    /// A value the site sets, not shown.
-    Hidden,
-}
-
-impl FieldType {
-    const ALL: [(Self, &'static str); 9] = [
-        (Self::Text, "text"),
-        (Self::Email, "email"),
-        (Self::Tel, "tel"),
-        (Self::Date, "date"),
-        (Self::Postcode, "postcode"),
-        (Self::Country, "country"),
-        (Self::Textarea, "textarea"),
-        (Self::Checkbox, "checkbox"),
-        (Self::Hidden, "hidden"),
-    ];
-
-    fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.iter().find(|(_, n)| *n == name).map(|(t, _)| *t)
+pub(super) fn read_notice(source: Value) -> Result<Notice, Errors> {
+    let mut errors = Vec::new();
+    let parts = read_parts(&source, &mut errors);
+    match (Errors::from_vec(errors), parts) {
+        (None, Some(parts)) => Ok(parts.into_notice(source)),
+        (Some(errors), _) => Err(errors),
+        // Every part that is not built records an error, so this cannot happen; stay total anyway.
+        (None, None) => Err(Error::new(ErrorKind::Missing, "").into()),
     }
 }
 
-/// One form field.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct Field {
-    /// The form control name, and the key in the payload.
-    pub name: String,
-    /// What kind of control.
-    pub field_type: FieldType,
-    /// The label per language.
-    pub label: Texts,
-    /// Whether the person must fill it in.
-    pub required: bool,
-    /// Ids of the purposes that justify collecting it.
-    pub purposes: Vec<String>,
+struct Parts {
+    revision: String,
+    jurisdiction: String,
+    policy_url: String,
+    languages: Vec<String>,
+    controller: Controller,
+    purposes: Vec<Purpose>,
+    fields: Vec<Field>,
+    ui_texts: Vec<(String, Vec<(Ui, String)>)>,
 }
 
-/// A text in every language of the notice.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Texts(Vec<(String, String)>);
-
-impl Texts {
-    /// The text in `language`, falling back to the notice's default language.
-    pub fn get(&self, language: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(tag, _)| tag == language)
-            .or_else(|| self.0.first())
-            .map_or("", |(_, text)| text)
-    }
-}
-
-impl Notice {
-    /// Parses and validates a notice from JSON text.
-    ///
-    /// # Errors
-    /// Every problem found, each with its JSON path.
-    pub fn from_json(text: &str) -> Result<Self, Errors> {
-        Self::from_value(&parse(text)?)
-    }
-
-    /// Validates a notice from a parsed JSON value.
-    ///
-    /// # Errors
-    /// Every problem found, each with its JSON path.
-    pub fn from_value(value: &Value) -> Result<Self, Errors> {
-        let mut errors = Vec::new();
-        let notice = read_notice(value, &mut errors);
-        match (Errors::from_vec(errors), notice) {
-            (None, Some(notice)) => Ok(notice),
-            (Some(errors), _) => Err(errors),
-            // A notice is only built when every part was read, which records an error otherwise.
-            (None, None) => Err(Error::new(ErrorKind::Missing, "").into()),
+impl Parts {
+    fn into_notice(self, source: Value) -> Notice {
+        Notice {
+            revision: self.revision,
+            jurisdiction: self.jurisdiction,
+            policy_url: self.policy_url,
+            languages: self.languages,
+            controller: self.controller,
+            purposes: self.purposes,
+            fields: self.fields,
+            ui_texts: self.ui_texts,
+            source,
         }
     }
-
-    /// The purpose with `id`.
-    pub fn purpose(&self, id: &str) -> Option<&Purpose> {
-        self.purposes.iter().find(|p| p.id == id)
-    }
-
-    /// The field named `name`.
-    pub fn field(&self, name: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.name == name)
-    }
-
-    /// The language to show: `wanted` if the notice has it (or its primary subtag), else the default.
-    pub fn pick_language<'a>(&'a self, wanted: &[&str]) -> &'a str {
-        for tag in wanted {
-            let primary = tag.split('-').next().unwrap_or(tag);
-            let found = self
-                .languages
-                .iter()
-                .find(|l| l.eq_ignore_ascii_case(tag))
-                .or_else(|| {
-                    self.languages.iter().find(|l| {
-                        l.split('-')
-                            .next()
-                            .is_some_and(|p| p.eq_ignore_ascii_case(primary))
-                    })
-                });
-            if let Some(language) = found {
-                return language;
-            }
-        }
-        self.languages.first().map_or("", String::as_str)
-    }
 }
 
-fn read_notice(value: &Value, errors: &mut Vec<Error>) -> Option<Notice> {
+fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
     let mut r = ObjectReader::new(value, "", errors)?;
     let revision = r.required_str("revision", errors);
     let jurisdiction = r.required_str("jurisdiction", errors);
@@ -207,6 +76,7 @@ fn read_notice(value: &Value, errors: &mut Vec<Error>) -> Option<Notice> {
         check_http_url(url, &r.path_of("policyUrl"), errors);
     }
     let languages = read_languages(&mut r, errors);
+    let ui_texts = read_ui_texts(&mut r, &languages, errors);
     let controller = r
         .required("controller", errors)
         .and_then(|v| read_controller(v, errors));
@@ -243,7 +113,7 @@ fn read_notice(value: &Value, errors: &mut Vec<Error>) -> Option<Notice> {
         }
     }
     r.finish(errors);
-    Some(Notice {
+    Some(Parts {
         revision: revision?.to_owned(),
         jurisdiction: jurisdiction?.to_owned(),
         policy_url: policy_url?.to_owned(),
@@ -251,6 +121,7 @@ fn read_notice(value: &Value, errors: &mut Vec<Error>) -> Option<Notice> {
         controller: controller?,
         purposes,
         fields,
+        ui_texts,
     })
 }
 
@@ -264,7 +135,7 @@ fn read_languages(r: &mut ObjectReader<'_>, errors: &mut Vec<Error>) -> Vec<Stri
             Some(tag) if !is_language_tag(tag) => {
                 errors.push(Error::new(ErrorKind::NotAllowed, at).with_detail("not a BCP 47 tag"));
             }
-            Some(tag) if languages.iter().any(|l| l == tag) => {
+            Some(tag) if languages.iter().any(|l| l.eq_ignore_ascii_case(tag)) => {
                 errors.push(Error::new(ErrorKind::Duplicate, at).with_detail(tag));
             }
             Some(tag) => languages.push(tag.to_owned()),
@@ -284,6 +155,48 @@ fn is_language_tag(tag: &str) -> bool {
         .next()
         .is_some_and(|s| (2..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic()));
     first_ok && subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// `texts`: per language, interface texts that replace the built-in ones; required in full for a language
+/// that is not built in.
+fn read_ui_texts(
+    r: &mut ObjectReader<'_>,
+    languages: &[String],
+    errors: &mut Vec<Error>,
+) -> Vec<(String, Vec<(Ui, String)>)> {
+    let path = r.path_of("texts");
+    let empty = Value::Object(Object::new());
+    let value = r.get("texts").unwrap_or(&empty);
+    let Some(mut by_language) = ObjectReader::new(value, path.clone(), errors) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for language in languages {
+        let mut texts = Vec::new();
+        if let Some(value) = by_language.get(language) {
+            let Some(mut keys) = ObjectReader::new(value, by_language.path_of(language), errors) else {
+                continue;
+            };
+            for (ui, name) in Ui::ALL {
+                if let Some(text) = keys.optional_str(name, errors) {
+                    texts.push((ui, text.to_owned()));
+                }
+            }
+            keys.finish(errors);
+        }
+        for (ui, name) in Ui::ALL {
+            if built_in(language, ui).is_none() && !texts.iter().any(|(key, _)| *key == ui) {
+                let at = format!("{}.{name}", by_language.path_of(language));
+                errors.push(
+                    Error::new(ErrorKind::MissingTranslation, at)
+                        .with_detail(format!("{language} is not built in")),
+                );
+            }
+        }
+        out.push((language.clone(), texts));
+    }
+    by_language.finish(errors);
+    out
 }
 
 fn read_controller(value: &Value, errors: &mut Vec<Error>) -> Option<Controller> {
@@ -309,16 +222,6 @@ fn read_controller(value: &Value, errors: &mut Vec<Error>) -> Option<Controller>
         url: url.map(str::to_owned),
     })
 }
-
-/// The postal parts of schema.org's PostalAddress, as Kantara's example uses them.
-const ADDRESS_KEYS: [&str; 6] = [
-    "streetAddress",
-    "postOfficeBoxNumber",
-    "addressLocality",
-    "addressRegion",
-    "postalCode",
-    "addressCountry",
-];
 
 fn read_address(value: &Value, path: &str, errors: &mut Vec<Error>) -> Option<Object> {
     let mut r = ObjectReader::new(value, path, errors)?;
@@ -346,9 +249,24 @@ fn read_purpose(value: &Value, path: &str, languages: &[String], errors: &mut Ve
     let description = read_texts(&mut r, "description", languages, errors);
     let purpose_category = r.optional_str_list("purposeCategory", errors);
     let pii_category = r.optional_str_list("piiCategory", errors);
-    let termination = r.required_str("termination", errors);
+    let termination = read_texts(&mut r, "termination", languages, errors);
     let third_parties = r.optional_str_list("thirdParties", errors);
     let sensitive = r.optional_bool("sensitive", errors);
+    let gpc = r.optional_bool("gpc", errors);
+    let consent_mode_path = r.path_of("consentMode");
+    let consent_mode = r.optional_str_list("consentMode", errors);
+    for (i, kind) in consent_mode.iter().enumerate() {
+        if !CONSENT_MODE_TYPES.contains(&kind.as_str()) {
+            errors
+                .push(Error::new(ErrorKind::NotAllowed, index_path(&consent_mode_path, i)).with_detail(kind));
+        }
+    }
+    if !consent_mode.is_empty() && legal_basis.is_some_and(|b| b != LegalBasis::Consent) {
+        errors.push(
+            Error::new(ErrorKind::NotAllowed, consent_mode_path)
+                .with_detail("only consent purposes drive Consent Mode"),
+        );
+    }
     r.finish(errors);
     Some(Purpose {
         id: id?.to_owned(),
@@ -357,9 +275,11 @@ fn read_purpose(value: &Value, path: &str, languages: &[String], errors: &mut Ve
         description: description?,
         purpose_category,
         pii_category,
-        termination: termination?.to_owned(),
+        termination: termination?,
         third_parties,
         sensitive,
+        gpc,
+        consent_mode,
     })
 }
 
@@ -427,6 +347,8 @@ fn read_field(
     if required && only_consent && !field_purposes.is_empty() {
         errors.push(Error::new(ErrorKind::ConsentNotFree, r.path_of("required")));
     }
+    let transform = read_transform(&mut r, field_type, errors);
+    let options = read_options(&mut r, field_type, languages, errors);
     r.finish(errors);
     Some(Field {
         name: name?.to_owned(),
@@ -434,7 +356,74 @@ fn read_field(
         label: label?,
         required,
         purposes: field_purposes,
+        transform: transform?,
+        options: options?,
     })
+}
+
+fn read_transform(
+    r: &mut ObjectReader<'_>,
+    field_type: Option<FieldType>,
+    errors: &mut Vec<Error>,
+) -> Option<Transform> {
+    let Some(text) = r.optional_str("transform", errors) else {
+        return Some(Transform::Keep);
+    };
+    // Without a valid type there is nothing to check the transform against; the type error is reported.
+    let field_type = field_type?;
+    match Transform::parse(text, field_type) {
+        Ok(transform) => Some(transform),
+        Err(TransformProblem::Unknown) => {
+            errors.push(Error::new(ErrorKind::NotAllowed, r.path_of("transform")).with_detail(text));
+            None
+        }
+        Err(TransformProblem::WrongFieldType(needed)) => {
+            let detail = format!("{text} needs a field of type {needed}");
+            errors.push(Error::new(ErrorKind::NotAllowed, r.path_of("transform")).with_detail(detail));
+            None
+        }
+    }
+}
+
+/// `options` of a select field: required and non-empty for a select, refused for any other type.
+fn read_options(
+    r: &mut ObjectReader<'_>,
+    field_type: Option<FieldType>,
+    languages: &[String],
+    errors: &mut Vec<Error>,
+) -> Option<Vec<SelectOption>> {
+    let path = r.path_of("options");
+    if field_type != Some(FieldType::Select) {
+        if r.get("options").is_some() {
+            errors
+                .push(Error::new(ErrorKind::NotAllowed, path).with_detail("only a select field has options"));
+        }
+        return Some(Vec::new());
+    }
+    let items = r.required_array("options", errors)?;
+    if items.is_empty() {
+        errors.push(Error::new(ErrorKind::Empty, path.clone()));
+    }
+    let mut options: Vec<SelectOption> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = index_path(&path, i);
+        let Some(mut o) = ObjectReader::new(item, at.clone(), errors) else {
+            continue;
+        };
+        let value = o.required_str("value", errors);
+        let label = read_texts(&mut o, "label", languages, errors);
+        o.finish(errors);
+        if let (Some(value), Some(label)) = (value, label) {
+            if options.iter().any(|existing| existing.value == value) {
+                errors.push(Error::new(ErrorKind::Duplicate, format!("{at}.value")).with_detail(value));
+            }
+            options.push(SelectOption {
+                value: value.to_owned(),
+                label,
+            });
+        }
+    }
+    Some(options)
 }
 
 /// A text given in every declared language, and in no other.

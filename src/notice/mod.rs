@@ -1,0 +1,231 @@
+//! The notice a site writes (controller, purposes, fields, texts per language), read from JSON into a
+//! [`Notice`] that can only exist valid. Every problem is reported in one pass, each with its JSON path.
+
+mod read;
+
+use crate::consent::LegalBasis;
+use crate::error::Errors;
+use crate::json::{parse, Object, Value};
+use crate::strings::{built_in, Ui};
+use crate::transform::Transform;
+
+/// A validated notice.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Notice {
+    /// A string the site changes whenever the notice changes; decisions stored under another revision are
+    /// asked again.
+    pub revision: String,
+    /// Where the controller is established, e.g. `GB` or `DE`.
+    pub jurisdiction: String,
+    /// The privacy policy, an absolute http(s) URL.
+    pub policy_url: String,
+    /// BCP 47 tags of the languages every text is given in; the first is the default.
+    pub languages: Vec<String>,
+    /// Who is responsible for the data.
+    pub controller: Controller,
+    /// Why data is collected.
+    pub purposes: Vec<Purpose>,
+    /// What is collected.
+    pub fields: Vec<Field>,
+    /// Interface texts that replace or complete the built-in ones, per language.
+    pub ui_texts: Vec<(String, Vec<(Ui, String)>)>,
+    /// The notice as written, for hashing exactly what was shown.
+    pub source: Value,
+}
+
+/// The data controller, with the contact details a consent receipt requires.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Controller {
+    /// The organisation's name.
+    pub name: String,
+    /// A contact person or role.
+    pub contact: String,
+    /// Postal address parts (schema.org PostalAddress keys), kept as given.
+    pub address: Object,
+    /// Contact e-mail.
+    pub email: String,
+    /// Contact phone.
+    pub phone: String,
+    /// The organisation's web site, if given.
+    pub url: Option<String>,
+}
+
+/// One purpose of processing.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Purpose {
+    /// Identifier used by fields and decisions.
+    pub id: String,
+    /// Why processing is lawful.
+    pub legal_basis: LegalBasis,
+    /// Short name per language.
+    pub name: Texts,
+    /// What is done, per language.
+    pub description: Texts,
+    /// Kantara purpose categories, e.g. `2 - Contracted Service` (free text, as the spec's labels drift).
+    pub purpose_category: Vec<String>,
+    /// Kantara PII categories, e.g. `2 - Contact`.
+    pub pii_category: Vec<String>,
+    /// When processing ends, per language, e.g. `2 years after the last contact`.
+    pub termination: Texts,
+    /// Names of third parties that receive the data.
+    pub third_parties: Vec<String>,
+    /// Whether special-category (sensitive) data is processed.
+    pub sensitive: bool,
+    /// Sale, sharing or targeted advertising under US state law: Global Privacy Control turns it off at first.
+    pub gpc: bool,
+    /// Google Consent Mode v2 types that follow this purpose's decision.
+    pub consent_mode: Vec<String>,
+}
+
+/// The kinds of form field a notice can declare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    /// A single line of text.
+    Text,
+    /// An e-mail address.
+    Email,
+    /// A phone number.
+    Tel,
+    /// A calendar date.
+    Date,
+    /// A postal code.
+    Postcode,
+    /// A country.
+    Country,
+    /// One of a list of options.
+    Select,
+    /// Several lines of text.
+    Textarea,
+    /// A yes/no box (not a consent choice: those come from purposes).
+    Checkbox,
+    /// A value the site sets, not shown.
+    Hidden,
+}
+
+impl FieldType {
+    /// Every type with its name in the notice format.
+    pub const ALL: [(Self, &'static str); 10] = [
+        (Self::Text, "text"),
+        (Self::Email, "email"),
+        (Self::Tel, "tel"),
+        (Self::Date, "date"),
+        (Self::Postcode, "postcode"),
+        (Self::Country, "country"),
+        (Self::Select, "select"),
+        (Self::Textarea, "textarea"),
+        (Self::Checkbox, "checkbox"),
+        (Self::Hidden, "hidden"),
+    ];
+
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, n)| *n == name).map(|(t, _)| *t)
+    }
+}
+
+/// One option of a select field.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SelectOption {
+    /// The submitted value.
+    pub value: String,
+    /// What the person reads, per language.
+    pub label: Texts,
+}
+
+/// One form field.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Field {
+    /// The form control name, and the key in the payload.
+    pub name: String,
+    /// What kind of control.
+    pub field_type: FieldType,
+    /// The label per language.
+    pub label: Texts,
+    /// Whether the person must fill it in.
+    pub required: bool,
+    /// Ids of the purposes that justify collecting it.
+    pub purposes: Vec<String>,
+    /// What happens to the value before it leaves (default `keep`).
+    pub transform: Transform,
+    /// The choices of a select field (empty for other types).
+    pub options: Vec<SelectOption>,
+}
+
+/// A text in every language of the notice, in the notice's language order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Texts(Vec<(String, String)>);
+
+impl Texts {
+    /// The text in `language`, falling back to the notice's default language.
+    pub fn get(&self, language: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(tag, _)| tag == language)
+            .or_else(|| self.0.first())
+            .map_or("", |(_, text)| text)
+    }
+}
+
+impl Notice {
+    /// Parses and validates a notice from JSON text.
+    ///
+    /// # Errors
+    /// Every problem found, each with its JSON path.
+    pub fn from_json(text: &str) -> Result<Self, Errors> {
+        Self::from_value(parse(text)?)
+    }
+
+    /// Validates a notice from a parsed JSON value.
+    ///
+    /// # Errors
+    /// Every problem found, each with its JSON path.
+    pub fn from_value(value: Value) -> Result<Self, Errors> {
+        read::read_notice(value)
+    }
+
+    /// The purpose with `id`.
+    pub fn purpose(&self, id: &str) -> Option<&Purpose> {
+        self.purposes.iter().find(|p| p.id == id)
+    }
+
+    /// The field named `name`.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The interface text `ui` in `language`: the notice's own, else the built-in one. Validation made sure
+    /// one of them exists for every declared language.
+    pub fn ui(&self, language: &str, ui: Ui) -> &str {
+        self.ui_texts
+            .iter()
+            .find(|(tag, _)| tag == language)
+            .and_then(|(_, texts)| texts.iter().find(|(key, _)| *key == ui))
+            .map(|(_, text)| text.as_str())
+            .or_else(|| built_in(language, ui))
+            .unwrap_or_default()
+    }
+
+    /// The language to show: the first of `wanted` the notice has (exactly, or by primary subtag), else the
+    /// notice's default.
+    pub fn pick_language<'a>(&'a self, wanted: &[&str]) -> &'a str {
+        fn primary(tag: &str) -> &str {
+            tag.split('-').next().unwrap_or(tag)
+        }
+        for tag in wanted {
+            let exact = self.languages.iter().find(|l| l.eq_ignore_ascii_case(tag));
+            let found = exact.or_else(|| {
+                self.languages
+                    .iter()
+                    .find(|l| primary(l).eq_ignore_ascii_case(primary(tag)))
+            });
+            if let Some(language) = found {
+                return language;
+            }
+        }
+        self.languages.first().map_or("", String::as_str)
+    }
+}

@@ -1,0 +1,94 @@
+//! Checks a typed value against its field before anything is sent, naming the message to show.
+
+use crate::notice::{Field, FieldType};
+use crate::strings::Ui;
+
+/// The problem with `value` for `field`, as the interface text that explains it; `None` when it is fine.
+pub fn check(field: &Field, value: &str) -> Option<Ui> {
+    let value = value.trim();
+    if value.is_empty() {
+        return field.required.then_some(Ui::ErrorRequired);
+    }
+    let ok = match field.field_type {
+        FieldType::Email => is_email(value),
+        FieldType::Tel => is_phone(value),
+        FieldType::Date => is_date(value),
+        FieldType::Postcode => is_postcode(value),
+        FieldType::Select => field.options.iter().any(|o| o.value == value),
+        FieldType::Text
+        | FieldType::Country
+        | FieldType::Textarea
+        | FieldType::Checkbox
+        | FieldType::Hidden => true,
+    };
+    (!ok).then_some(match field.field_type {
+        FieldType::Email => Ui::ErrorEmail,
+        FieldType::Tel => Ui::ErrorTel,
+        FieldType::Date => Ui::ErrorDate,
+        FieldType::Postcode => Ui::ErrorPostcode,
+        _ => Ui::ErrorOption,
+    })
+}
+
+/// `local@domain.tld`: one `@`, no spaces, a dotted domain of letters, digits and hyphens.
+fn is_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    let domain_ok = domain.contains('.')
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+    !local.is_empty()
+        && local.len() <= 64
+        && !local
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '@' || c == '"')
+        && domain_ok
+}
+
+/// Digits with the usual separators, an optional leading `+`, and 5 to 15 digits (E.164's maximum).
+fn is_phone(value: &str) -> bool {
+    let body = value.strip_prefix('+').unwrap_or(value);
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    (5..=15).contains(&digits) && body.chars().all(|c| c.is_ascii_digit() || " -().".contains(c))
+}
+
+/// `YYYY-MM-DD`, a real calendar day.
+fn is_date(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| {
+        value
+            .get(range)
+            .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|s| s.parse::<u32>().ok())
+    };
+    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// 2 to 10 letters, digits, spaces or hyphens, with at least two letters or digits.
+fn is_postcode(value: &str) -> bool {
+    let significant = value.chars().filter(char::is_ascii_alphanumeric).count();
+    (2..=10).contains(&value.chars().count())
+        && significant >= 2
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
+}

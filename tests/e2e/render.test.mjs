@@ -1,0 +1,122 @@
+// Render mode end to end: the demo page renders the notice in a real browser, and a submission yields a
+// receipt, a payload and a manifest in which a refused purpose's fields are absent.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fillDemoFields, nextEvent, open, start, testPage, DEMO_NOTICE } from './browser.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env.stop(); });
+
+const rendered = (page) => page.locator('#rendered');
+
+async function submitDemo(page, button = 'Send with my choices') {
+  await fillDemoFields(rendered(page));
+  await rendered(page).getByRole('button', { name: button }).click();
+  return (await nextEvent(page, 'submit')).detail;
+}
+
+test('the form renders inside an open shadow root with every consent purpose unticked', async () => {
+  const { page, context } = await open(env);
+  await rendered(page).locator('form').waitFor();
+  assert.equal(await rendered(page).evaluate((el) => el.shadowRoot?.mode), 'open');
+  assert.equal(await page.evaluate(() => document.querySelectorAll('form').length), 1, 'only the site form is in the light DOM');
+  for (const name of ['Monthly newsletter', 'Personalised advertising']) {
+    assert.equal(await rendered(page).getByLabel(name).isChecked(), false, name);
+  }
+  assert.match(await rendered(page).locator('form').innerText(), /Legal basis: a contract with you/);
+  await context.close();
+});
+
+test('a refused purpose removes the fields only it justifies, and the page shows all three outputs', async () => {
+  const { page, context } = await open(env);
+  const detail = await submitDemo(page);
+  assert.deepEqual(detail.payload, { name: 'Ada Lovelace', email: 'ada@example.com', topic: 'support' });
+  assert.deepEqual(detail.manifest.find((m) => m.field === 'company'),
+    { field: 'company', outcome: 'dropped', reason: 'no-purpose-granted' });
+  assert.equal(detail.receipt.consentCapture.decisions.find((d) => d.purpose === 'newsletter').decision, 'denied');
+  assert.equal(detail.receipt.version, 'KI-CR-v1.1.0');
+  assert.doesNotMatch(JSON.stringify(detail.receipt), /Ada|ada@example|Analytical/, 'no personal value in the receipt');
+  assert.match(await page.locator('#payload').innerText(), /"email": "ada@example.com"/);
+  assert.doesNotMatch(await page.locator('#payload').innerText(), /Analytical/);
+  assert.match(await page.locator('#manifest').innerText(), /no-purpose-granted/);
+  assert.match(await page.locator('#receipt').innerText(), /KI-CR-v1.1.0/);
+  await context.close();
+});
+
+test('accept all grants every purpose and lets their fields through', async () => {
+  const { page, context } = await open(env);
+  const detail = await submitDemo(page, 'Accept all');
+  assert.equal(detail.payload.company, 'Analytical Engines Ltd');
+  assert.deepEqual(detail.receipt.consentCapture.decisions.map((d) => d.decision), ['not-asked', 'granted', 'granted']);
+  await context.close();
+});
+
+test('reject all is as easy as accept all: same size, one click', async () => {
+  const { page, context } = await open(env);
+  await rendered(page).locator('form').waitFor();
+  const box = (name) => rendered(page).getByRole('button', { name }).boundingBox();
+  const [accept, reject] = [await box('Accept all'), await box('Reject all')];
+  assert.deepEqual([accept.width, accept.height], [reject.width, reject.height]);
+  const detail = await submitDemo(page, 'Reject all');
+  assert.deepEqual(detail.receipt.consentCapture.decisions.map((d) => d.decision), ['not-asked', 'denied', 'denied']);
+  await context.close();
+});
+
+test('every choice fires consent-capture:change, and events bubble out of the shadow root', async () => {
+  const { page, context } = await open(env);
+  await rendered(page).getByLabel('Monthly newsletter').check();
+  const change = await nextEvent(page, 'change');
+  assert.deepEqual(change, { kind: 'change', target: 'rendered', detail: { purpose: 'newsletter', granted: true } });
+  await page.evaluate(() => {
+    document.body.addEventListener('consent-capture:submit', (e) => { window.__seen = { bubbles: e.bubbles, composed: e.composed }; });
+  });
+  await submitDemo(page);
+  assert.deepEqual(await page.evaluate(() => window.__seen), { bubbles: true, composed: true });
+  await context.close();
+});
+
+test('a field with a wrong value is explained beside it and nothing is submitted', async () => {
+  const { page, context } = await open(env);
+  await fillDemoFields(rendered(page));
+  await rendered(page).getByLabel('E-mail address').fill('ada at example');
+  await rendered(page).getByRole('button', { name: 'Send with my choices' }).click();
+  const email = rendered(page).getByLabel('E-mail address');
+  await page.waitForFunction(() => document.querySelector('#rendered').shadowRoot.querySelector('[role=alert]').textContent !== '');
+  assert.equal(await email.getAttribute('aria-invalid'), 'true');
+  assert.match(await rendered(page).locator('#cc-field-1-error').innerText(), /e-mail address such as/);
+  assert.equal(await page.evaluate(() => window.__events.filter((e) => e.kind === 'submit').length), 0);
+  await context.close();
+});
+
+test('a notice given as an object renders like one fetched from a URL', async () => {
+  const routes = { '/object.html': { body: testPage('<consent-capture id="inline"></consent-capture>') } };
+  const { page, context } = await open(env, '/object.html', { routes });
+  await page.evaluate((notice) => { document.getElementById('inline').notice = notice; }, DEMO_NOTICE);
+  await page.locator('#inline form').waitFor();
+  assert.equal(await page.locator('#inline').getByLabel('Monthly newsletter').isChecked(), false);
+  await context.close();
+});
+
+test('a broken notice shows its problems instead of a form, and fires consent-capture:error', async () => {
+  const routes = {
+    '/broken.html': { body: testPage('<consent-capture id="broken" notice="/broken.json"></consent-capture>') },
+    '/broken.json': { body: '{"revision": "1", "languages": ["en"]}', type: 'application/json' },
+  };
+  const { page, context } = await open(env, '/broken.html', { routes });
+  const alert = page.locator('#broken').getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /jurisdiction: is required/);
+  assert.match(await alert.innerText(), /purposes: is required/);
+  assert.equal(await page.locator('#broken form').count(), 0);
+  assert.match((await nextEvent(page, 'error')).detail.message, /controller: is required/);
+  await context.close();
+});
+
+test('a notice that cannot be fetched is reported', async () => {
+  const routes = { '/missing.html': { body: testPage('<consent-capture id="missing" notice="/nowhere.json"></consent-capture>') } };
+  const { page, context } = await open(env, '/missing.html', { routes });
+  await page.locator('#missing').getByRole('alert').waitFor();
+  assert.match(await page.locator('#missing').getByRole('alert').innerText(), /HTTP 404/);
+  await context.close();
+});
