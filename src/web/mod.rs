@@ -235,7 +235,9 @@ fn own_fields(session: &Session) -> Option<Vec<(String, String)>> {
     let summary = first_invalid
         .as_ref()
         .map(|_| session.notice.ui(&session.language, Ui::ErrorSummary));
-    session.rendered.summary.set_text_content(summary);
+    if let Some(region) = &session.rendered.summary {
+        region.set_text_content(summary);
+    }
     match first_invalid {
         Some(control) => {
             let _ = control.focus();

@@ -55,8 +55,9 @@ pub(crate) struct Rendered {
     pub(crate) choices: Vec<(String, HtmlInputElement)>,
     pub(crate) accept_all: Element,
     pub(crate) reject_all: Element,
-    /// The live region that announces why a submission was refused.
-    pub(crate) summary: Element,
+    /// The live region that announces why a submission was refused (render mode: enhance mode leaves
+    /// checking the fields to the site's form).
+    pub(crate) summary: Option<Element>,
 }
 
 /// The whole form: fields, purpose choices and the three buttons.
@@ -92,7 +93,7 @@ pub(crate) fn render_form(doc: &Document, model: &Form<'_>) -> Result<Rendered, 
         choices,
         accept_all,
         reject_all,
-        summary,
+        summary: Some(summary),
     })
 }
 
@@ -101,8 +102,6 @@ pub(crate) fn render_choices(doc: &Document, model: &Form<'_>) -> Result<Rendere
     let root = container(doc, model)?;
     let (purposes, choices) = render_purposes(doc, model)?;
     append(&root, &purposes)?;
-    let summary = live_region(doc)?;
-    append(&root, &summary)?;
     let (actions, accept_all, reject_all) = render_actions(doc, model, false)?;
     append(&root, &actions)?;
     Ok(Rendered {
@@ -112,7 +111,7 @@ pub(crate) fn render_choices(doc: &Document, model: &Form<'_>) -> Result<Rendere
         choices,
         accept_all,
         reject_all,
-        summary,
+        summary: None,
     })
 }
 
