@@ -27,7 +27,7 @@ build: setup-build bundle
 
 # cargo -> wasm-bindgen (--target web, no bundler) -> wasm-opt -Oz, then the size report.
 bundle:
-	cargo build --release --target $(WASM_TARGET) --lib
+	cargo build --release --target $(WASM_TARGET) --no-default-features --lib
 	wasm-bindgen --target web --no-typescript --out-dir $(PKG) $(WASM)
 	node_modules/.bin/wasm-opt -Oz $(WASM_FEATURES) $(PKG)/consent_capture_bg.wasm -o $(PKG)/consent_capture_bg.wasm
 	node tools/size.mjs
@@ -38,14 +38,14 @@ size:
 lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --target $(WASM_TARGET) --all-targets -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --no-default-features --all-targets -- -D warnings
 
 test-native:
 	cargo test
 
 # wasm-bindgen-test in headless Debian Chromium (flags in webdriver.json).
 test-browser:
-	CHROMEDRIVER=$$(command -v chromedriver) cargo test --target $(WASM_TARGET) --test web
+	CHROMEDRIVER=$$(command -v chromedriver) cargo test --target $(WASM_TARGET) --no-default-features --test web
 
 test-e2e:
 	node --test --test-concurrency=1 tests/e2e/

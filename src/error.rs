@@ -38,6 +38,24 @@ pub enum ErrorKind {
     NotHttpUrl,
     /// A consent-based purpose was made required or pre-ticked.
     ConsentNotFree,
+    /// Not three base64url segments of a compact JWS.
+    NotCompactJws,
+    /// Not strict, unpadded base64url.
+    NotBase64Url,
+    /// An algorithm we do not accept (`none`, HMAC, anything but EdDSA, Ed25519 and ES256).
+    UnsupportedAlgorithm,
+    /// The header names critical extensions; we understand none, so RFC 7515 §4.1.11 says reject.
+    CriticalHeader,
+    /// A key in a header carries private material.
+    PrivateKey,
+    /// The key does not fit the algorithm, or is not the key that was expected.
+    KeyMismatch,
+    /// The signature does not verify.
+    BadSignature,
+    /// The payload is not RFC 8785 canonical JSON.
+    NotCanonical,
+    /// A receipt does not follow the previous one it names.
+    ChainBroken,
 }
 
 impl ErrorKind {
@@ -59,6 +77,15 @@ impl ErrorKind {
             Self::MissingTranslation => "has no text for a declared language",
             Self::NotHttpUrl => "must be an absolute http:// or https:// URL",
             Self::ConsentNotFree => "rests on consent, so it can be neither required nor pre-ticked",
+            Self::NotCompactJws => "is not a compact JWS (three base64url parts separated by dots)",
+            Self::NotBase64Url => "is not strict unpadded base64url",
+            Self::UnsupportedAlgorithm => "names an algorithm that is not accepted (EdDSA, Ed25519 or ES256)",
+            Self::CriticalHeader => "lists critical extensions, which are not understood",
+            Self::PrivateKey => "carries a private key",
+            Self::KeyMismatch => "does not match the expected key",
+            Self::BadSignature => "does not verify",
+            Self::NotCanonical => "is not RFC 8785 canonical JSON",
+            Self::ChainBroken => "does not match the previous receipt",
         }
     }
 }

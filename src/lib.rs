@@ -24,19 +24,31 @@
 // Library code never panics on input; tests may (clippy.toml), and so may the integration tests' helpers.
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod base64url;
 pub mod canonical;
 pub mod consent;
 pub mod consent_mode;
+pub mod date;
 pub mod error;
 pub mod form;
 pub mod json;
+pub mod kantara;
+pub mod jwk;
+pub mod jws;
 pub mod minimise;
+pub mod normalise;
 pub mod notice;
+pub mod notice_signature;
 pub mod receipt;
+pub mod sha256;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod sign;
 pub mod strings;
 pub mod transform;
 mod uuid;
 pub mod validate;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod verify;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -1,18 +1,28 @@
-//! Kantara Consent Receipt v1.1 JSON for one submission, with our additions under one extension key.
+//! Kantara Consent Receipt v1.1 JSON for one submission, with our additions under one extension key, and the
+//! JWS signing input over its canonical bytes.
 //!
-//! Time, identifiers and the principal are arguments: the core has no clock and no randomness.
+//! Time, identifiers and keys are arguments: the core has no clock and no randomness.
 
+use crate::base64url;
 use crate::canonical::to_canonical_string;
 use crate::consent::{Decisions, LegalBasis};
 use crate::json::{Object, Value};
-use crate::minimise::Manifest;
+use crate::jwk::PublicJwk;
+use crate::jws::{header, signing_input, Algorithm};
+use crate::minimise::{Manifest, Outcome};
+use crate::normalise;
 use crate::notice::{Notice, Purpose};
+use crate::notice_signature::notice_hash;
+use crate::sha256::sha256;
 
 /// The Kantara version string.
 pub const VERSION: &str = "KI-CR-v1.1.0";
 
 /// The key under which consent-capture's additions live (the Kantara schema allows extra keys).
 pub const EXTENSION_KEY: &str = "consentCapture";
+
+/// The `typ` of a receipt JWS.
+pub const TYP: &str = "consent-receipt+jws";
 
 /// What a receipt is built from besides the notice and decisions.
 #[derive(Clone, Copy, Debug)]
@@ -21,10 +31,16 @@ pub struct ReceiptContext<'a> {
     pub issued_at: i64,
     /// A fresh UUID v4.
     pub receipt_id: &'a str,
-    /// A pseudonymous identifier of the person, never a personal value in clear.
+    /// A pseudonymous identifier of the person, never a personal value in clear (see [`principal_id`]).
     pub principal_id: &'a str,
     /// The language the notice was shown in.
     pub language: &'a str,
+    /// Whether the browser sent Global Privacy Control.
+    pub gpc: bool,
+    /// The controller's signature of the notice shown, when the notice was signed.
+    pub notice_signature: Option<&'a str>,
+    /// For a change or withdrawal: the hash of the receipt it follows (`verify::receipt_hash`).
+    pub previous_receipt: Option<&'a str>,
 }
 
 /// A receipt: Kantara-shaped JSON.
@@ -33,26 +49,12 @@ pub struct Receipt(Value);
 
 impl Receipt {
     /// Builds the receipt for `decisions` made on `notice`, with `manifest` saying what left the browser.
-    pub fn build(
-        notice: &Notice,
-        decisions: &Decisions,
-        manifest: &Manifest,
-        context: ReceiptContext<'_>,
-    ) -> Self {
+    pub fn build(notice: &Notice, decisions: &Decisions, manifest: &Manifest, context: ReceiptContext<'_>) -> Self {
         let language = context.language;
-        let purposes = notice
-            .purposes
-            .iter()
-            .map(|p| kantara_purpose(p, language))
-            .collect();
+        let purposes = notice.purposes.iter().map(|p| kantara_purpose(p, language)).collect();
         let sensitive = notice.purposes.iter().any(|p| p.sensitive);
         let mut spi_categories: Vec<Value> = Vec::new();
-        for category in notice
-            .purposes
-            .iter()
-            .filter(|p| p.sensitive)
-            .flat_map(|p| &p.pii_category)
-        {
+        for category in notice.purposes.iter().filter(|p| p.sensitive).flat_map(|p| &p.pii_category) {
             let category = Value::from(category.as_str());
             if !spi_categories.contains(&category) {
                 spi_categories.push(category);
@@ -66,10 +68,7 @@ impl Receipt {
             .with("consentReceiptID", context.receipt_id)
             .with("language", language)
             .with("piiPrincipalId", context.principal_id)
-            .with(
-                "piiControllers",
-                Value::Array(vec![kantara_controller(notice).into()]),
-            )
+            .with("piiControllers", Value::Array(vec![kantara_controller(notice).into()]))
             .with("policyUrl", notice.policy_url.as_str())
             .with(
                 "services",
@@ -80,7 +79,7 @@ impl Receipt {
             )
             .with("sensitive", sensitive)
             .with("spiCat", Value::Array(spi_categories))
-            .with(EXTENSION_KEY, extension(notice, decisions, manifest, language));
+            .with(EXTENSION_KEY, extension(notice, decisions, manifest, context));
         Self(receipt.into())
     }
 
@@ -89,9 +88,31 @@ impl Receipt {
         &self.0
     }
 
-    /// The RFC 8785 canonical text: the bytes that are hashed and signed.
+    /// The RFC 8785 canonical text: the bytes that are signed.
     pub fn to_canonical_string(&self) -> String {
         to_canonical_string(&self.0)
+    }
+
+    /// The JWS signing input for this receipt, signed by `key` with `algorithm`: the device signs it and
+    /// appends `.` and the base64url signature.
+    pub fn signing_input(&self, algorithm: Algorithm, key: &PublicJwk) -> String {
+        signing_input(&header(algorithm, key, TYP), &self.to_canonical_string())
+    }
+}
+
+/// How a receipt names the person: the device key's thumbprint, unless the notice opts into a salted hash of
+/// its e-mail field and that field was sent (a refused field never names anyone, not even hashed).
+pub fn principal_id(notice: &Notice, submitted: &[(String, String)], manifest: &Manifest, device_thumbprint: &str) -> String {
+    let email = notice.principal.as_ref().and_then(|principal| {
+        let sent = manifest.outcome(&principal.field).is_some_and(|o| !matches!(o, Outcome::Dropped(_)));
+        let value = submitted.iter().find(|(name, _)| *name == principal.field).map(|(_, v)| v)?;
+        sent.then(|| (principal, normalise::email(value)))
+    });
+    match email {
+        Some((principal, email)) => {
+            format!("sha256:{}", base64url::encode(&sha256(format!("{}:{email}", principal.salt).as_bytes())))
+        }
+        None => format!("jwk-thumbprint:{device_thumbprint}"),
     }
 }
 
@@ -115,11 +136,7 @@ fn strings(items: &[String]) -> Value {
 }
 
 fn kantara_purpose(purpose: &Purpose, language: &str) -> Value {
-    let consent_type = if purpose.legal_basis == LegalBasis::Consent {
-        "EXPLICIT"
-    } else {
-        "N/A"
-    };
+    let consent_type = if purpose.legal_basis == LegalBasis::Consent { "EXPLICIT" } else { "N/A" };
     let out = Object::new()
         .with("purpose", purpose.name.get(language))
         .with("purposeCategory", strings(&purpose.purpose_category))
@@ -130,12 +147,11 @@ fn kantara_purpose(purpose: &Purpose, language: &str) -> Value {
     if purpose.third_parties.is_empty() {
         out.into()
     } else {
-        out.with("thirdPartyName", purpose.third_parties.join(", "))
-            .into()
+        out.with("thirdPartyName", purpose.third_parties.join(", ")).into()
     }
 }
 
-fn extension(notice: &Notice, decisions: &Decisions, manifest: &Manifest, language: &str) -> Object {
+fn extension(notice: &Notice, decisions: &Decisions, manifest: &Manifest, context: ReceiptContext<'_>) -> Object {
     let decisions = decisions
         .iter()
         .map(|(id, decision)| {
@@ -147,9 +163,18 @@ fn extension(notice: &Notice, decisions: &Decisions, manifest: &Manifest, langua
                 .into()
         })
         .collect();
-    Object::new()
+    let mut extension = Object::new()
         .with("noticeRevision", notice.revision.as_str())
-        .with("language", language)
+        .with("noticeSha256", notice_hash(notice))
+        .with("language", context.language)
+        .with("gpc", context.gpc)
         .with("decisions", Value::Array(decisions))
-        .with("manifest", manifest.to_json())
+        .with("manifest", manifest.to_json());
+    if let Some(signature) = context.notice_signature {
+        extension.insert("noticeSignature", signature);
+    }
+    if let Some(previous) = context.previous_receipt {
+        extension.insert("previousReceipt", previous);
+    }
+    extension
 }

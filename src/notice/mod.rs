@@ -30,8 +30,21 @@ pub struct Notice {
     pub fields: Vec<Field>,
     /// Interface texts that replace or complete the built-in ones, per language.
     pub ui_texts: Vec<(String, Vec<(Ui, String)>)>,
+    /// How receipts name the person: by default the device key's thumbprint; optionally a salted hash of an
+    /// e-mail field.
+    pub principal: Option<EmailPrincipal>,
     /// The notice as written, for hashing exactly what was shown.
     pub source: Value,
+}
+
+/// Receipts name the person by `SHA-256(salt ":" normalised e-mail)` of this field, when it was sent.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct EmailPrincipal {
+    /// The e-mail field.
+    pub field: String,
+    /// The notice's salt (at least 16 characters).
+    pub salt: String,
 }
 
 /// The data controller, with the contact details a consent receipt requires.

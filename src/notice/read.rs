@@ -1,6 +1,6 @@
 //! Reading a notice: every key checked, every problem collected with its JSON path, unknown keys refused.
 
-use super::{Controller, Field, FieldType, Notice, Purpose, SelectOption, Texts};
+use super::{Controller, EmailPrincipal, Field, FieldType, Notice, Purpose, SelectOption, Texts};
 use crate::consent::LegalBasis;
 use crate::error::{Error, ErrorKind, Errors};
 use crate::json::reader::{index_path, str_list, wrong_type, ObjectReader};
@@ -49,6 +49,7 @@ struct Parts {
     purposes: Vec<Purpose>,
     fields: Vec<Field>,
     ui_texts: Vec<(String, Vec<(Ui, String)>)>,
+    principal: Option<EmailPrincipal>,
 }
 
 impl Parts {
@@ -62,6 +63,7 @@ impl Parts {
             purposes: self.purposes,
             fields: self.fields,
             ui_texts: self.ui_texts,
+            principal: self.principal,
             source,
         }
     }
@@ -112,6 +114,7 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
             fields.push(field);
         }
     }
+    let principal = read_principal(&mut r, &fields, errors);
     r.finish(errors);
     Some(Parts {
         revision: revision?.to_owned(),
@@ -122,7 +125,26 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
         purposes,
         fields,
         ui_texts,
+        principal,
     })
+}
+
+/// `principal`: `{"emailField": "email", "salt": "…"}` names the person in receipts by a salted e-mail hash.
+fn read_principal(r: &mut ObjectReader<'_>, fields: &[Field], errors: &mut Vec<Error>) -> Option<EmailPrincipal> {
+    let path = r.path_of("principal");
+    let mut p = ObjectReader::new(r.get("principal")?, path, errors)?;
+    let field = p.required_str("emailField", errors);
+    if let Some(name) = field {
+        if !fields.iter().any(|f| f.name == name && f.field_type == FieldType::Email) {
+            errors.push(Error::new(ErrorKind::NotAllowed, p.path_of("emailField")).with_detail("not a declared email field"));
+        }
+    }
+    let salt = p.required_str("salt", errors);
+    if salt.is_some_and(|s| s.chars().count() < 16) {
+        errors.push(Error::new(ErrorKind::NotAllowed, p.path_of("salt")).with_detail("at least 16 characters"));
+    }
+    p.finish(errors);
+    Some(EmailPrincipal { field: field?.to_owned(), salt: salt?.to_owned() })
 }
 
 fn read_languages(r: &mut ObjectReader<'_>, errors: &mut Vec<Error>) -> Vec<String> {

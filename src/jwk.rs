@@ -1,0 +1,103 @@
+//! JSON Web Keys: the public keys that verify receipts and notices, and their RFC 7638 thumbprints.
+
+use crate::base64url;
+use crate::canonical::to_canonical_string;
+use crate::error::{Error, ErrorKind};
+use crate::json::{Object, Value};
+use crate::sha256::sha256;
+
+/// A public signing key we accept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PublicJwk {
+    /// Ed25519 (RFC 8037): the 32-byte public key.
+    Ed25519([u8; 32]),
+    /// ECDSA P-256 (RFC 7518): the affine coordinates.
+    P256 {
+        /// x coordinate, big-endian.
+        x: [u8; 32],
+        /// y coordinate, big-endian.
+        y: [u8; 32],
+    },
+}
+
+/// The members RFC 7638 §3.2 hashes, per key type.
+fn required_members(kty: &str) -> Option<&'static [&'static str]> {
+    match kty {
+        "EC" => Some(&["crv", "kty", "x", "y"]),
+        "OKP" => Some(&["crv", "kty", "x"]),
+        "RSA" => Some(&["e", "kty", "n"]),
+        "oct" => Some(&["k", "kty"]),
+        _ => None,
+    }
+}
+
+/// The RFC 7638 thumbprint input of any JWK: its required members, canonical.
+///
+/// # Errors
+/// `NotAllowed` for an unknown `kty`, `Missing` for an absent member, `WrongType` for a non-string one.
+pub fn thumbprint_input(jwk: &Object, at: &str) -> Result<String, Error> {
+    let kty = jwk.get("kty").and_then(Value::as_str).ok_or_else(|| Error::new(ErrorKind::Missing, format!("{at}.kty")))?;
+    let members = required_members(kty).ok_or_else(|| Error::new(ErrorKind::NotAllowed, format!("{at}.kty")).with_detail(kty))?;
+    let mut required = Object::new();
+    for &member in members {
+        match jwk.get(member) {
+            Some(value @ Value::String(_)) => required.insert(member, value.clone()),
+            Some(_) => return Err(Error::new(ErrorKind::WrongType, format!("{at}.{member}"))),
+            None => return Err(Error::new(ErrorKind::Missing, format!("{at}.{member}"))),
+        }
+    }
+    Ok(to_canonical_string(&Value::Object(required)))
+}
+
+/// The RFC 7638 SHA-256 thumbprint of any JWK, base64url.
+///
+/// # Errors
+/// As [`thumbprint_input`].
+pub fn thumbprint(jwk: &Object, at: &str) -> Result<String, Error> {
+    Ok(base64url::encode(&sha256(thumbprint_input(jwk, at)?.as_bytes())))
+}
+
+fn coordinate(jwk: &Object, member: &str, at: &str) -> Result<[u8; 32], Error> {
+    let path = format!("{at}.{member}");
+    let text = jwk.get(member).and_then(Value::as_str).ok_or_else(|| Error::new(ErrorKind::Missing, path.clone()))?;
+    let bytes = base64url::decode(text).ok_or_else(|| Error::new(ErrorKind::NotBase64Url, path.clone()))?;
+    bytes.try_into().map_err(|_| Error::new(ErrorKind::KeyMismatch, path).with_detail("not 32 bytes"))
+}
+
+impl PublicJwk {
+    /// Reads a public Ed25519 or P-256 key, refusing any key that carries private material.
+    ///
+    /// # Errors
+    /// `PrivateKey` when `d` (or `k`) is present, `UnsupportedAlgorithm` for other key types or curves,
+    /// `Missing`/`NotBase64Url`/`KeyMismatch` for absent or malformed coordinates.
+    pub fn from_json(value: &Value, at: &str) -> Result<Self, Error> {
+        let jwk = value.as_object().ok_or_else(|| Error::new(ErrorKind::WrongType, at))?;
+        if jwk.get("d").is_some() || jwk.get("k").is_some() {
+            return Err(Error::new(ErrorKind::PrivateKey, at));
+        }
+        let member = |name: &str| jwk.get(name).and_then(Value::as_str);
+        match (member("kty"), member("crv")) {
+            (Some("OKP"), Some("Ed25519")) => Ok(Self::Ed25519(coordinate(jwk, "x", at)?)),
+            (Some("EC"), Some("P-256")) => Ok(Self::P256 { x: coordinate(jwk, "x", at)?, y: coordinate(jwk, "y", at)? }),
+            _ => Err(Error::new(ErrorKind::UnsupportedAlgorithm, at).with_detail("only Ed25519 and P-256 keys")),
+        }
+    }
+
+    /// The key as a minimal public JWK.
+    pub fn to_json(&self) -> Object {
+        match self {
+            Self::Ed25519(x) => Object::new().with("crv", "Ed25519").with("kty", "OKP").with("x", base64url::encode(x)),
+            Self::P256 { x, y } => Object::new()
+                .with("crv", "P-256")
+                .with("kty", "EC")
+                .with("x", base64url::encode(x))
+                .with("y", base64url::encode(y)),
+        }
+    }
+
+    /// Its RFC 7638 thumbprint.
+    pub fn thumbprint(&self) -> String {
+        // A key we built always has its required members.
+        thumbprint(&self.to_json(), "jwk").unwrap_or_default()
+    }
+}

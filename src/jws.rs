@@ -1,0 +1,114 @@
+//! Compact JWS (RFC 7515) as receipts and notice signatures use it: parsed strictly before any signature is
+//! checked. Three segments of strict base64url, a JSON object header without duplicate keys, an accepted
+//! algorithm bound to its key type, no `crit`, no private key, a 64-byte signature.
+
+use crate::base64url;
+use crate::canonical::to_canonical_string;
+use crate::error::{Error, ErrorKind};
+use crate::json::{parse, Object, Value};
+use crate::jwk::PublicJwk;
+
+/// The signature algorithms we accept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Algorithm {
+    /// Ed25519, named `EdDSA` (RFC 8037) or `Ed25519` (RFC 9864). We sign with `EdDSA`.
+    Ed25519,
+    /// ECDSA P-256 with SHA-256, the signature as raw R‖S (RFC 7518 §3.4).
+    Es256,
+}
+
+impl Algorithm {
+    /// The `alg` we write.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ed25519 => "EdDSA",
+            Self::Es256 => "ES256",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "EdDSA" | "Ed25519" => Some(Self::Ed25519),
+            "ES256" => Some(Self::Es256),
+            _ => None,
+        }
+    }
+
+    /// Whether `key` is of the type this algorithm needs.
+    pub fn fits(self, key: &PublicJwk) -> bool {
+        matches!((self, key), (Self::Ed25519, PublicJwk::Ed25519(_)) | (Self::Es256, PublicJwk::P256 { .. }))
+    }
+}
+
+/// A compact JWS that passed every structural check; its signature is not checked yet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compact {
+    /// The protected header.
+    pub header: Object,
+    /// The algorithm it names.
+    pub algorithm: Algorithm,
+    /// The key embedded in the header, if any.
+    pub jwk: Option<PublicJwk>,
+    /// The payload bytes.
+    pub payload: Vec<u8>,
+    /// The 64 signature bytes.
+    pub signature: Vec<u8>,
+    /// `header.payload` as sent: the bytes that were signed.
+    pub signing_input: String,
+}
+
+/// Parses a compact JWS strictly.
+///
+/// # Errors
+/// The first structural problem, with where it is (`jws`, `header.alg`, `header.jwk`, `signature`, …).
+pub fn parse_compact(jws: &str) -> Result<Compact, Error> {
+    let parts: Vec<&str> = jws.split('.').collect();
+    let [header_b64, payload_b64, signature_b64] = parts[..] else {
+        return Err(Error::new(ErrorKind::NotCompactJws, "jws").with_detail(format!("{} parts", parts.len())));
+    };
+    let decode = |text: &str, at: &str| base64url::decode(text).ok_or_else(|| Error::new(ErrorKind::NotBase64Url, at));
+    let header_bytes = decode(header_b64, "header")?;
+    let payload = decode(payload_b64, "payload")?;
+    let signature = decode(signature_b64, "signature")?;
+    let header_text = std::str::from_utf8(&header_bytes).map_err(|_| Error::new(ErrorKind::Syntax, "header"))?;
+    let Value::Object(header) = parse(header_text).map_err(|e| Error::new(e.kind(), "header").with_detail(e.at()))? else {
+        return Err(Error::new(ErrorKind::WrongType, "header").with_detail("expected an object"));
+    };
+    if header.get("crit").is_some() {
+        return Err(Error::new(ErrorKind::CriticalHeader, "header.crit"));
+    }
+    let alg = header.get("alg").and_then(Value::as_str).ok_or_else(|| Error::new(ErrorKind::Missing, "header.alg"))?;
+    let algorithm =
+        Algorithm::from_name(alg).ok_or_else(|| Error::new(ErrorKind::UnsupportedAlgorithm, "header.alg").with_detail(alg))?;
+    let jwk = header.get("jwk").map(|value| PublicJwk::from_json(value, "header.jwk")).transpose()?;
+    if let Some(key) = &jwk {
+        if !algorithm.fits(key) {
+            return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk").with_detail(format!("{alg} needs another key type")));
+        }
+        if let Some(kid) = header.get("kid") {
+            if kid.as_str() != Some(key.thumbprint().as_str()) {
+                return Err(Error::new(ErrorKind::KeyMismatch, "header.kid").with_detail("not the thumbprint of header.jwk"));
+            }
+        }
+    }
+    if signature.len() != 64 {
+        return Err(Error::new(ErrorKind::BadSignature, "signature").with_detail(format!("{} bytes, not 64", signature.len())));
+    }
+    let signing_input = format!("{header_b64}.{payload_b64}");
+    Ok(Compact { header, algorithm, jwk, payload, signature, signing_input })
+}
+
+/// The protected header we sign with: `alg`, `typ`, the public `jwk` and `kid` = its thumbprint.
+pub fn header(algorithm: Algorithm, key: &PublicJwk, typ: &str) -> Object {
+    Object::new()
+        .with("alg", algorithm.name())
+        .with("typ", typ)
+        .with("jwk", key.to_json())
+        .with("kid", key.thumbprint())
+}
+
+/// `base64url(canonical header) . base64url(payload)`: what gets signed.
+pub fn signing_input(header: &Object, payload: &str) -> String {
+    let header = to_canonical_string(&Value::Object(header.clone()));
+    format!("{}.{}", base64url::encode(header.as_bytes()), base64url::encode(payload.as_bytes()))
+}

@@ -1,0 +1,146 @@
+//! `consent-capture`: verify receipts, sign notices, make controller keys. Native only.
+
+use consent_capture::date::format_utc;
+use consent_capture::json::{parse, Value};
+use consent_capture::jwk::PublicJwk;
+use consent_capture::jws::signing_input;
+use consent_capture::notice_signature::{payload, TYP};
+use consent_capture::receipt::EXTENSION_KEY;
+use consent_capture::sign::PrivateKey;
+use consent_capture::verify::{receipt_hash, verify_receipt, Expectations};
+use consent_capture::Notice;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  consent-capture verify RECEIPT.jws [--controller-key JWK] [--previous RECEIPT.jws]
+  consent-capture sign-notice NOTICE.json --key PRIVATE.jwk
+  consent-capture keygen
+
+verify exits 0 for a valid receipt, 1 for an invalid one (with the reason), 2 for a usage error.
+sign-notice prints the notice signature (a compact JWS) for the element's notice-signature attribute.
+keygen prints a new private Ed25519 controller key (JWK) and, on stderr, its thumbprint.";
+
+/// What went wrong: a usage problem (exit 2) or an invalid receipt (exit 1).
+enum Failure {
+    Usage(String),
+    Invalid(String),
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("verify") => verify(&args[1..]),
+        Some("sign-notice") => sign_notice(&args[1..]),
+        Some("keygen") if args.len() == 1 => keygen(),
+        Some("--help" | "-h" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(Failure::Usage("unknown or missing command".into())),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Invalid(reason)) => {
+            println!("INVALID: {reason}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(problem)) => {
+            eprintln!("consent-capture: {problem}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The positional arguments and `--name value` options, each option at most once.
+fn split<'a>(args: &'a [String], options: &[&str]) -> Result<(Vec<&'a str>, Vec<(String, &'a str)>), Failure> {
+    let mut positional = Vec::new();
+    let mut named: Vec<(String, &str)> = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if let Some(name) = arg.strip_prefix("--") {
+            if !options.contains(&name) || named.iter().any(|(n, _)| n == name) {
+                return Err(Failure::Usage(format!("unexpected option --{name}")));
+            }
+            let value = rest.next().ok_or_else(|| Failure::Usage(format!("--{name} needs a value")))?;
+            named.push((name.to_owned(), value));
+        } else {
+            positional.push(arg.as_str());
+        }
+    }
+    Ok((positional, named))
+}
+
+fn read(path: &str) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| Failure::Usage(format!("cannot read {path}: {e}")))
+}
+
+fn read_json(path: &str) -> Result<Value, Failure> {
+    parse(&read(path)?).map_err(|e| Failure::Usage(format!("{path}: {e}")))
+}
+
+fn verify(args: &[String]) -> Result<(), Failure> {
+    let (positional, named) = split(args, &["controller-key", "previous"])?;
+    let [receipt_path] = positional[..] else { return Err(Failure::Usage("verify takes one receipt".into())) };
+    let option = |name: &str| named.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
+    let jws = read(receipt_path)?;
+    let previous = option("previous").map(read).transpose()?;
+    let controller_key = match option("controller-key") {
+        Some(path) => Some(PublicJwk::from_json(&read_json(path)?, "controller-key").map_err(|e| Failure::Usage(e.to_string()))?),
+        None => None,
+    };
+    let expect = Expectations { previous: previous.as_deref(), controller_key: controller_key.as_ref() };
+    let verified = verify_receipt(&jws, expect).map_err(|e| Failure::Invalid(e.to_string()))?;
+    print!("{}", summary(&verified.receipt, &verified.key, &jws, expect));
+    Ok(())
+}
+
+/// A plain-language account of a verified receipt.
+fn summary(receipt: &Value, key: &PublicJwk, jws: &str, expect: Expectations<'_>) -> String {
+    let get = |path: &[&str]| path.iter().try_fold(receipt, |v, k| v.as_object().and_then(|o| o.get(k)));
+    let text = |path: &[&str]| get(path).and_then(Value::as_str).unwrap_or("-").to_owned();
+    let controller = get(&["piiControllers"]).and_then(Value::as_array).and_then(|c| c.first()).cloned().unwrap_or(Value::Null);
+    let controller_text = |k: &str| controller.as_object().and_then(|c| c.get(k)).and_then(Value::as_str).unwrap_or("-").to_owned();
+    let mut out = String::from("VALID consent receipt\n");
+    let issued = get(&["consentTimestamp"]).and_then(Value::as_i64).map_or("-".into(), format_utc);
+    out += &format!("  receipt      {} issued {issued}\n", text(&["consentReceiptID"]));
+    out += &format!("  signed by    device key {}\n", key.thumbprint());
+    out += &format!("  controller   {} <{}>\n", controller_text("piiController"), controller_text("email"));
+    out += &format!("  person       {}\n", text(&["piiPrincipalId"]));
+    let signed = if expect.controller_key.is_some() { "signed by the given controller key" } else { "controller signature not checked" };
+    out += &format!("  notice       revision {}, sha256 {} ({signed})\n", text(&[EXTENSION_KEY, "noticeRevision"]), text(&[EXTENSION_KEY, "noticeSha256"]));
+    for decision in get(&[EXTENSION_KEY, "decisions"]).and_then(Value::as_array).unwrap_or(&[]) {
+        let field = |k: &str| decision.as_object().and_then(|d| d.get(k)).and_then(Value::as_str).unwrap_or("-");
+        out += &format!("  {:<12} {} ({})\n", field("decision"), field("purpose"), field("legalBasis"));
+    }
+    for entry in get(&[EXTENSION_KEY, "manifest"]).and_then(Value::as_array).unwrap_or(&[]) {
+        let field = |k: &str| entry.as_object().and_then(|d| d.get(k)).and_then(Value::as_str).unwrap_or("");
+        out += &format!("  field        {} {} {}\n", field("field"), field("outcome"), field("reason"));
+    }
+    match get(&[EXTENSION_KEY, "previousReceipt"]).and_then(Value::as_str) {
+        Some(hash) if expect.previous.is_some() => out += &format!("  follows      the given previous receipt ({hash})\n"),
+        Some(hash) => out += &format!("  follows      a previous receipt {hash} (not given, not checked)\n"),
+        None => {}
+    }
+    out += &format!("  this receipt {}\n", receipt_hash(jws));
+    out
+}
+
+fn sign_notice(args: &[String]) -> Result<(), Failure> {
+    let (positional, named) = split(args, &["key"])?;
+    let [notice_path] = positional[..] else { return Err(Failure::Usage("sign-notice takes one notice".into())) };
+    let key_path = named.iter().find(|(n, _)| n == "key").map(|(_, v)| *v).ok_or_else(|| Failure::Usage("--key is required".into()))?;
+    let notice = Notice::from_json(&read(notice_path)?).map_err(|e| Failure::Usage(format!("{notice_path}:\n{e}")))?;
+    let key = PrivateKey::from_jwk(&read_json(key_path)?).map_err(|e| Failure::Usage(format!("{key_path}: {e}")))?;
+    let header = consent_capture::jws::header(key.algorithm(), &key.public(), TYP);
+    println!("{}", key.sign(&signing_input(&header, &payload(&notice))));
+    Ok(())
+}
+
+fn keygen() -> Result<(), Failure> {
+    let mut seed = [0u8; 32];
+    getrandom::getrandom(&mut seed).map_err(|e| Failure::Usage(format!("no randomness: {e}")))?;
+    let key = PrivateKey::ed25519_from_seed(seed);
+    println!("{}", consent_capture::canonical::to_canonical_string(&Value::Object(key.to_jwk())));
+    eprintln!("thumbprint (the element's controller-key): {}", key.public().thumbprint());
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! The controller's signature of a notice. The controller signs a small canonical payload,
+//! `{"noticeSha256": …, "revision": …}`, so that a receipt can carry the whole signature and anyone can check,
+//! from the receipt and the controller's key alone, that the notice shown is the one the controller signed.
+
+use crate::base64url;
+use crate::canonical::to_canonical_string;
+use crate::error::{Error, ErrorKind};
+use crate::json::{parse, Object, Value};
+use crate::jws::{parse_compact, Compact};
+use crate::notice::Notice;
+use crate::sha256::sha256;
+
+/// The `typ` of a notice signature.
+pub const TYP: &str = "consent-notice+jws";
+
+/// The base64url SHA-256 of the notice's canonical (RFC 8785) text: the wording that was shown.
+pub fn notice_hash(notice: &Notice) -> String {
+    base64url::encode(&sha256(to_canonical_string(&notice.source).as_bytes()))
+}
+
+/// The payload the controller signs for `notice`.
+pub fn payload(notice: &Notice) -> String {
+    let payload = Object::new().with("noticeSha256", notice_hash(notice)).with("revision", notice.revision.as_str());
+    to_canonical_string(&Value::Object(payload))
+}
+
+/// The notice hash a (verified) notice signature signs.
+///
+/// # Errors
+/// `payload` problems: not JSON, or no `noticeSha256` string.
+pub fn signed_hash(compact: &Compact) -> Result<String, Error> {
+    let text = std::str::from_utf8(&compact.payload).map_err(|_| Error::new(ErrorKind::Syntax, "payload"))?;
+    let payload = parse(text).map_err(|e| Error::new(e.kind(), "payload").with_detail(e.at()))?;
+    payload
+        .as_object()
+        .and_then(|p| p.get("noticeSha256"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| Error::new(ErrorKind::Missing, "payload.noticeSha256"))
+}
+
+/// Everything about a notice signature except the signature itself (which WebCrypto checks): it is a strict
+/// JWS, its embedded key has the pinned `thumbprint`, and it signs this very `notice`.
+///
+/// # Errors
+/// The first problem, with where it is.
+pub fn check_binding(jws: &str, notice: &Notice, thumbprint: &str) -> Result<Compact, Error> {
+    let compact = parse_compact(jws.trim())?;
+    let key = compact.jwk.as_ref().ok_or_else(|| Error::new(ErrorKind::Missing, "header.jwk"))?;
+    if key.thumbprint() != thumbprint {
+        return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk").with_detail("not the controller key this page names"));
+    }
+    if signed_hash(&compact)? != notice_hash(notice) {
+        return Err(Error::new(ErrorKind::KeyMismatch, "payload.noticeSha256").with_detail("signs another notice"));
+    }
+    Ok(compact)
+}

@@ -1,0 +1,184 @@
+//! Signed receipts verify as a whole, and nothing about them can change without verification failing:
+//! no byte, no key, no link of the chain, no word of the notice the controller signed.
+
+use consent_capture::error::ErrorKind;
+use consent_capture::jws::{header, signing_input};
+use consent_capture::notice_signature::{self, TYP};
+use consent_capture::receipt::{principal_id, Receipt, ReceiptContext};
+use consent_capture::sign::PrivateKey;
+use consent_capture::verify::{receipt_hash, verify_jws, verify_receipt, Expectations};
+use consent_capture::{minimise, uuid_v4, Decisions, Notice};
+
+const DEMO: &str = include_str!("../www/demo/notice.json");
+
+fn device(seed: u8) -> PrivateKey {
+    PrivateKey::ed25519_from_seed([seed; 32])
+}
+
+fn submitted() -> Vec<(String, String)> {
+    [("name", "Ada Lovelace"), ("email", "Ada.Lovelace@Example.com"), ("company", "Engines"), ("topic", "sales")]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+struct Signed {
+    jws: String,
+}
+
+fn signed(notice: &Notice, key: &PrivateKey, grant: bool, previous: Option<&str>, notice_signature: Option<&str>) -> Signed {
+    let mut decisions = Decisions::initial(notice);
+    decisions.set("newsletter", grant).expect("consent purpose");
+    let minimised = minimise(notice, &decisions, &submitted());
+    let principal = principal_id(notice, &submitted(), &minimised.manifest, &key.public().thumbprint());
+    let id = uuid_v4([9; 16]);
+    let previous_hash = previous.map(receipt_hash);
+    let context = ReceiptContext {
+        issued_at: 1_795_000_000,
+        receipt_id: &id,
+        principal_id: &principal,
+        language: "en",
+        gpc: false,
+        notice_signature,
+        previous_receipt: previous_hash.as_deref(),
+    };
+    let receipt = Receipt::build(notice, &decisions, &minimised.manifest, context);
+    Signed { jws: key.sign(&receipt.signing_input(key.algorithm(), &key.public())) }
+}
+
+fn demo() -> Notice {
+    Notice::from_json(DEMO).expect("valid")
+}
+
+fn kind(result: Result<impl Sized, consent_capture::Error>) -> Option<ErrorKind> {
+    result.err().map(|e| e.kind())
+}
+
+#[test]
+fn a_receipt_signed_on_the_device_verifies_and_says_what_was_decided() {
+    let receipt = signed(&demo(), &device(1), true, None, None);
+    let verified = verify_receipt(&receipt.jws, Expectations::default()).expect("valid");
+    assert_eq!(verified.key, device(1).public());
+    let text = consent_capture::canonical::to_canonical_string(&verified.receipt);
+    assert!(text.contains(r#"{"decision":"granted","legalBasis":"consent","purpose":"newsletter"}"#));
+    assert!(text.contains(&format!(r#""piiPrincipalId":"jwk-thumbprint:{}""#, device(1).public().thumbprint())));
+    assert!(receipt.jws.starts_with("eyJ"), "a compact JWS");
+}
+
+#[test]
+fn p256_device_keys_sign_receipts_that_verify_too() {
+    let key = PrivateKey::from_jwk(&consent_capture::json::parse(
+        r#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}"#,
+    ).expect("json")).expect("the RFC 7515 A.3 key");
+    let receipt = signed(&demo(), &key, false, None, None);
+    assert!(verify_receipt(&receipt.jws, Expectations::default()).is_ok());
+}
+
+#[test]
+fn every_single_character_change_anywhere_fails_verification() {
+    let jws = signed(&demo(), &device(2), true, None, None).jws;
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.";
+    let mut checked = 0;
+    for position in 0..jws.len() {
+        // Three different replacements per position, spread over the alphabet.
+        for step in [1, 17, 40] {
+            let original = jws.as_bytes()[position];
+            let index = ALPHABET.iter().position(|&c| c == original).expect("a JWS character");
+            let replacement = ALPHABET[(index + step) % ALPHABET.len()];
+            let mut bytes = jws.clone().into_bytes();
+            bytes[position] = replacement;
+            let tampered = String::from_utf8(bytes).expect("ascii");
+            assert!(verify_receipt(&tampered, Expectations::default()).is_err(), "position {position} → {}", char::from(replacement));
+            checked += 1;
+        }
+    }
+    assert!(checked > 3_000, "{checked} variants checked");
+}
+
+#[test]
+fn a_receipt_does_not_verify_under_another_device_key() {
+    let jws = signed(&demo(), &device(3), true, None, None).jws;
+    assert_eq!(kind(verify_jws(&jws, Some(&device(4).public()))), Some(ErrorKind::BadSignature));
+    // Swapping the embedded key for another one breaks the kid, then the signature.
+    let other = device(4);
+    let forged_header = header(other.algorithm(), &other.public(), consent_capture::receipt::TYP);
+    let payload = consent_capture::base64url::decode(jws.split('.').nth(1).expect("payload")).expect("b64");
+    let mut forged = signing_input(&forged_header, std::str::from_utf8(&payload).expect("utf-8"));
+    forged.push('.');
+    forged.push_str(jws.split('.').nth(2).expect("signature"));
+    assert_eq!(kind(verify_receipt(&forged, Expectations::default())), Some(ErrorKind::BadSignature));
+}
+
+#[test]
+fn a_withdrawal_chains_to_the_receipt_it_changes() {
+    let notice = demo();
+    let first = signed(&notice, &device(5), true, None, None).jws;
+    let withdrawal = signed(&notice, &device(5), false, Some(&first), None).jws;
+    let expect = Expectations { previous: Some(&first), ..Expectations::default() };
+    assert!(verify_receipt(&withdrawal, expect).is_ok());
+    let someone_else = signed(&notice, &device(6), true, None, None).jws;
+    assert_eq!(kind(verify_receipt(&withdrawal, Expectations { previous: Some(&someone_else), ..expect })), Some(ErrorKind::ChainBroken));
+    let not_chained = signed(&notice, &device(5), false, None, None).jws;
+    assert_eq!(kind(verify_receipt(&not_chained, expect)), Some(ErrorKind::ChainBroken), "names no previous receipt");
+}
+
+#[test]
+fn the_notice_shown_is_the_one_the_controller_signed() {
+    let notice = demo();
+    let controller = PrivateKey::ed25519_from_seed([77; 32]);
+    let signature = controller.sign(&signing_input(&header(controller.algorithm(), &controller.public(), TYP), &notice_signature::payload(&notice)));
+    let receipt = signed(&notice, &device(7), true, None, Some(&signature)).jws;
+    let good = Expectations { controller_key: Some(&controller.public()), ..Expectations::default() };
+    assert!(verify_receipt(&receipt, good).is_ok());
+    let impostor = PrivateKey::ed25519_from_seed([78; 32]).public();
+    assert_eq!(kind(verify_receipt(&receipt, Expectations { controller_key: Some(&impostor), ..good })), Some(ErrorKind::BadSignature));
+    // The controller signed another wording: the receipt's notice hash no longer matches.
+    let reworded = Notice::from_json(&DEMO.replace("Monthly newsletter", "Weekly newsletter")).expect("valid");
+    let receipt = signed(&reworded, &device(7), true, None, Some(&signature)).jws;
+    assert_eq!(kind(verify_receipt(&receipt, good)), Some(ErrorKind::KeyMismatch));
+    let unsigned = signed(&notice, &device(7), true, None, None).jws;
+    assert_eq!(kind(verify_receipt(&unsigned, good)), Some(ErrorKind::Missing));
+    assert!(notice_signature::check_binding(&signature, &notice, &controller.public().thumbprint()).is_ok());
+    assert!(notice_signature::check_binding(&signature, &reworded, &controller.public().thumbprint()).is_err());
+    assert!(notice_signature::check_binding(&signature, &notice, &impostor.thumbprint()).is_err());
+}
+
+#[test]
+fn a_signed_payload_that_is_not_canonical_or_not_kantara_shaped_is_refused() {
+    let key = device(8);
+    let sign = |payload: &str| key.sign(&signing_input(&header(key.algorithm(), &key.public(), "x"), payload));
+    assert_eq!(kind(verify_receipt(&sign(r#"{"version": "KI-CR-v1.1.0"}"#), Expectations::default())), Some(ErrorKind::NotCanonical));
+    assert_eq!(kind(verify_receipt(&sign(r#"{"version":"KI-CR-v1.1.0"}"#), Expectations::default())), Some(ErrorKind::Missing));
+    let example = std::fs::read_to_string("../shared/vectors/jws/kantara-example.jcs.json").expect("example");
+    assert!(verify_receipt(&sign(&example), Expectations::default()).is_ok(), "Kantara's own example is a receipt");
+}
+
+#[test]
+fn the_shared_kantara_receipts_verify_as_receipts() {
+    for name in ["kantara-example.eddsa.jws", "kantara-example.es256.jws"] {
+        let jws = std::fs::read_to_string(format!("../shared/vectors/jws/{name}")).expect("vector");
+        assert!(verify_receipt(&jws, Expectations::default()).is_ok(), "{name}");
+    }
+}
+
+#[test]
+fn a_notice_may_name_the_person_by_a_salted_email_hash_but_only_when_the_email_was_sent() {
+    let with_principal = DEMO.replacen(
+        r#""languages": ["en", "de", "ar"]"#,
+        r#""languages": ["en", "de", "ar"], "principal": { "emailField": "email", "salt": "example-widgets-2026" }"#,
+        1,
+    );
+    let notice = Notice::from_json(&with_principal).expect("valid");
+    let decisions = Decisions::initial(&notice);
+    let sent = minimise(&notice, &decisions, &submitted());
+    let id = principal_id(&notice, &submitted(), &sent.manifest, "thumb");
+    let expected = consent_capture::base64url::encode(&consent_capture::sha256::sha256(b"example-widgets-2026:ada.lovelace@example.com"));
+    assert_eq!(id, format!("sha256:{expected}"));
+    assert!(!id.contains("ada"), "no e-mail in clear");
+    let no_email: Vec<_> = submitted().into_iter().filter(|(k, _)| k != "email").collect();
+    let without = minimise(&notice, &decisions, &no_email);
+    assert_eq!(principal_id(&notice, &no_email, &without.manifest, "thumb"), "jwk-thumbprint:thumb");
+    let bad = DEMO.replacen(r#""languages": ["en", "de", "ar"]"#, r#""languages": ["en", "de", "ar"], "principal": { "emailField": "name", "salt": "short" }"#, 1);
+    let problems = Notice::from_json(&bad).expect_err("refused").to_string();
+    assert!(problems.contains("principal.emailField") && problems.contains("principal.salt"), "{problems}");
+}
