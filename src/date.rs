@@ -12,10 +12,20 @@ pub fn format_utc(seconds: i64) -> String {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     let two = |n: i64| if n < 10 { format!("0{n}") } else { n.to_string() };
-    format!("{year}-{}-{} {}:{} UTC", two(month), two(day), two(second_of_day / 3600), two(second_of_day % 3600 / 60))
+    format!(
+        "{year}-{}-{} {}:{} UTC",
+        two(month),
+        two(day),
+        two(second_of_day / 3600),
+        two(second_of_day % 3600 / 60)
+    )
 }
 
 #[cfg(test)]

@@ -36,8 +36,12 @@ fn required_members(kty: &str) -> Option<&'static [&'static str]> {
 /// # Errors
 /// `NotAllowed` for an unknown `kty`, `Missing` for an absent member, `WrongType` for a non-string one.
 pub fn thumbprint_input(jwk: &Object, at: &str) -> Result<String, Error> {
-    let kty = jwk.get("kty").and_then(Value::as_str).ok_or_else(|| Error::new(ErrorKind::Missing, format!("{at}.kty")))?;
-    let members = required_members(kty).ok_or_else(|| Error::new(ErrorKind::NotAllowed, format!("{at}.kty")).with_detail(kty))?;
+    let kty = jwk
+        .get("kty")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::new(ErrorKind::Missing, format!("{at}.kty")))?;
+    let members = required_members(kty)
+        .ok_or_else(|| Error::new(ErrorKind::NotAllowed, format!("{at}.kty")).with_detail(kty))?;
     let mut required = Object::new();
     for &member in members {
         match jwk.get(member) {
@@ -59,9 +63,14 @@ pub fn thumbprint(jwk: &Object, at: &str) -> Result<String, Error> {
 
 fn coordinate(jwk: &Object, member: &str, at: &str) -> Result<[u8; 32], Error> {
     let path = format!("{at}.{member}");
-    let text = jwk.get(member).and_then(Value::as_str).ok_or_else(|| Error::new(ErrorKind::Missing, path.clone()))?;
+    let text = jwk
+        .get(member)
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::new(ErrorKind::Missing, path.clone()))?;
     let bytes = base64url::decode(text).ok_or_else(|| Error::new(ErrorKind::NotBase64Url, path.clone()))?;
-    bytes.try_into().map_err(|_| Error::new(ErrorKind::KeyMismatch, path).with_detail("not 32 bytes"))
+    bytes
+        .try_into()
+        .map_err(|_| Error::new(ErrorKind::KeyMismatch, path).with_detail("not 32 bytes"))
 }
 
 impl PublicJwk {
@@ -71,22 +80,33 @@ impl PublicJwk {
     /// `PrivateKey` when `d` (or `k`) is present, `UnsupportedAlgorithm` for other key types or curves,
     /// `Missing`/`NotBase64Url`/`KeyMismatch` for absent or malformed coordinates.
     pub fn from_json(value: &Value, at: &str) -> Result<Self, Error> {
-        let jwk = value.as_object().ok_or_else(|| Error::new(ErrorKind::WrongType, at))?;
+        let jwk = value
+            .as_object()
+            .ok_or_else(|| Error::new(ErrorKind::WrongType, at))?;
         if jwk.get("d").is_some() || jwk.get("k").is_some() {
             return Err(Error::new(ErrorKind::PrivateKey, at));
         }
         let member = |name: &str| jwk.get(name).and_then(Value::as_str);
         match (member("kty"), member("crv")) {
             (Some("OKP"), Some("Ed25519")) => Ok(Self::Ed25519(coordinate(jwk, "x", at)?)),
-            (Some("EC"), Some("P-256")) => Ok(Self::P256 { x: coordinate(jwk, "x", at)?, y: coordinate(jwk, "y", at)? }),
-            _ => Err(Error::new(ErrorKind::UnsupportedAlgorithm, at).with_detail("only Ed25519 and P-256 keys")),
+            (Some("EC"), Some("P-256")) => Ok(Self::P256 {
+                x: coordinate(jwk, "x", at)?,
+                y: coordinate(jwk, "y", at)?,
+            }),
+            _ => {
+                Err(Error::new(ErrorKind::UnsupportedAlgorithm, at)
+                    .with_detail("only Ed25519 and P-256 keys"))
+            }
         }
     }
 
     /// The key as a minimal public JWK.
     pub fn to_json(&self) -> Object {
         match self {
-            Self::Ed25519(x) => Object::new().with("crv", "Ed25519").with("kty", "OKP").with("x", base64url::encode(x)),
+            Self::Ed25519(x) => Object::new()
+                .with("crv", "Ed25519")
+                .with("kty", "OKP")
+                .with("x", base64url::encode(x)),
             Self::P256 { x, y } => Object::new()
                 .with("crv", "P-256")
                 .with("kty", "EC")

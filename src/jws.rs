@@ -36,7 +36,10 @@ impl Algorithm {
 
     /// Whether `key` is of the type this algorithm needs.
     pub fn fits(self, key: &PublicJwk) -> bool {
-        matches!((self, key), (Self::Ed25519, PublicJwk::Ed25519(_)) | (Self::Es256, PublicJwk::P256 { .. }))
+        matches!(
+            (self, key),
+            (Self::Ed25519, PublicJwk::Ed25519(_)) | (Self::Es256, PublicJwk::P256 { .. })
+        )
     }
 }
 
@@ -66,36 +69,56 @@ pub fn parse_compact(jws: &str) -> Result<Compact, Error> {
     let [header_b64, payload_b64, signature_b64] = parts[..] else {
         return Err(Error::new(ErrorKind::NotCompactJws, "jws").with_detail(format!("{} parts", parts.len())));
     };
-    let decode = |text: &str, at: &str| base64url::decode(text).ok_or_else(|| Error::new(ErrorKind::NotBase64Url, at));
+    let decode =
+        |text: &str, at: &str| base64url::decode(text).ok_or_else(|| Error::new(ErrorKind::NotBase64Url, at));
     let header_bytes = decode(header_b64, "header")?;
     let payload = decode(payload_b64, "payload")?;
     let signature = decode(signature_b64, "signature")?;
-    let header_text = std::str::from_utf8(&header_bytes).map_err(|_| Error::new(ErrorKind::Syntax, "header"))?;
-    let Value::Object(header) = parse(header_text).map_err(|e| Error::new(e.kind(), "header").with_detail(e.at()))? else {
+    let header_text =
+        std::str::from_utf8(&header_bytes).map_err(|_| Error::new(ErrorKind::Syntax, "header"))?;
+    let Value::Object(header) =
+        parse(header_text).map_err(|e| Error::new(e.kind(), "header").with_detail(e.at()))?
+    else {
         return Err(Error::new(ErrorKind::WrongType, "header").with_detail("expected an object"));
     };
     if header.get("crit").is_some() {
         return Err(Error::new(ErrorKind::CriticalHeader, "header.crit"));
     }
-    let alg = header.get("alg").and_then(Value::as_str).ok_or_else(|| Error::new(ErrorKind::Missing, "header.alg"))?;
-    let algorithm =
-        Algorithm::from_name(alg).ok_or_else(|| Error::new(ErrorKind::UnsupportedAlgorithm, "header.alg").with_detail(alg))?;
-    let jwk = header.get("jwk").map(|value| PublicJwk::from_json(value, "header.jwk")).transpose()?;
+    let alg = header
+        .get("alg")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::new(ErrorKind::Missing, "header.alg"))?;
+    let algorithm = Algorithm::from_name(alg)
+        .ok_or_else(|| Error::new(ErrorKind::UnsupportedAlgorithm, "header.alg").with_detail(alg))?;
+    let jwk = header
+        .get("jwk")
+        .map(|value| PublicJwk::from_json(value, "header.jwk"))
+        .transpose()?;
     if let Some(key) = &jwk {
         if !algorithm.fits(key) {
-            return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk").with_detail(format!("{alg} needs another key type")));
+            return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk")
+                .with_detail(format!("{alg} needs another key type")));
         }
         if let Some(kid) = header.get("kid") {
             if kid.as_str() != Some(key.thumbprint().as_str()) {
-                return Err(Error::new(ErrorKind::KeyMismatch, "header.kid").with_detail("not the thumbprint of header.jwk"));
+                return Err(Error::new(ErrorKind::KeyMismatch, "header.kid")
+                    .with_detail("not the thumbprint of header.jwk"));
             }
         }
     }
     if signature.len() != 64 {
-        return Err(Error::new(ErrorKind::BadSignature, "signature").with_detail(format!("{} bytes, not 64", signature.len())));
+        return Err(Error::new(ErrorKind::BadSignature, "signature")
+            .with_detail(format!("{} bytes, not 64", signature.len())));
     }
     let signing_input = format!("{header_b64}.{payload_b64}");
-    Ok(Compact { header, algorithm, jwk, payload, signature, signing_input })
+    Ok(Compact {
+        header,
+        algorithm,
+        jwk,
+        payload,
+        signature,
+        signing_input,
+    })
 }
 
 /// The protected header we sign with: `alg`, `typ`, the public `jwk` and `kid` = its thumbprint.
@@ -110,5 +133,9 @@ pub fn header(algorithm: Algorithm, key: &PublicJwk, typ: &str) -> Object {
 /// `base64url(canonical header) . base64url(payload)`: what gets signed.
 pub fn signing_input(header: &Object, payload: &str) -> String {
     let header = to_canonical_string(&Value::Object(header.clone()));
-    format!("{}.{}", base64url::encode(header.as_bytes()), base64url::encode(payload.as_bytes()))
+    format!(
+        "{}.{}",
+        base64url::encode(header.as_bytes()),
+        base64url::encode(payload.as_bytes())
+    )
 }

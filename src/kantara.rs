@@ -49,8 +49,13 @@ const RECEIPT: [(&str, Kind); 11] = [
     ("sensitive", Kind::Flag),
     ("spiCat", Kind::Texts),
 ];
-const CONTROLLER: [(&str, Kind); 5] =
-    [("piiController", Kind::Text), ("contact", Kind::Text), ("address", Kind::Record), ("email", Kind::Text), ("phone", Kind::Text)];
+const CONTROLLER: [(&str, Kind); 5] = [
+    ("piiController", Kind::Text),
+    ("contact", Kind::Text),
+    ("address", Kind::Record),
+    ("email", Kind::Text),
+    ("phone", Kind::Text),
+];
 const SERVICE: [(&str, Kind); 2] = [("service", Kind::Text), ("purposes", Kind::List)];
 const PURPOSE: [(&str, Kind); 5] = [
     ("consentType", Kind::Text),
@@ -62,7 +67,11 @@ const PURPOSE: [(&str, Kind); 5] = [
 
 fn require(object: &Object, members: &[(&str, Kind)], at: &str) -> Result<(), Error> {
     for &(member, kind) in members {
-        let path = if at.is_empty() { member.to_owned() } else { format!("{at}.{member}") };
+        let path = if at.is_empty() {
+            member.to_owned()
+        } else {
+            format!("{at}.{member}")
+        };
         match object.get(member) {
             None => return Err(Error::new(ErrorKind::Missing, path)),
             Some(value) if !fits(kind, value) => return Err(wrong_type(&path, name(kind), value)),
@@ -79,7 +88,9 @@ fn objects<'a>(object: &'a Object, member: &str, at: &str) -> Result<Vec<(String
         .enumerate()
         .map(|(i, item)| {
             let path = format!("{at}{}{member}[{i}]", if at.is_empty() { "" } else { "." });
-            item.as_object().map(|o| (path.clone(), o)).ok_or_else(|| wrong_type(&path, "an object", item))
+            item.as_object()
+                .map(|o| (path.clone(), o))
+                .ok_or_else(|| wrong_type(&path, "an object", item))
         })
         .collect()
 }
@@ -89,7 +100,9 @@ fn objects<'a>(object: &'a Object, member: &str, at: &str) -> Result<Vec<(String
 /// # Errors
 /// The first member that is missing or of the wrong type, with its path.
 pub fn check_shape(receipt: &Value) -> Result<(), Error> {
-    let receipt = receipt.as_object().ok_or_else(|| wrong_type("", "an object", receipt))?;
+    let receipt = receipt
+        .as_object()
+        .ok_or_else(|| wrong_type("", "an object", receipt))?;
     require(receipt, &RECEIPT, "")?;
     for (path, controller) in objects(receipt, "piiControllers", "")? {
         require(controller, &CONTROLLER, &path)?;

@@ -52,7 +52,10 @@ fn main() -> ExitCode {
 }
 
 /// The positional arguments and `--name value` options, each option at most once.
-fn split<'a>(args: &'a [String], options: &[&str]) -> Result<(Vec<&'a str>, Vec<(String, &'a str)>), Failure> {
+fn split<'a>(
+    args: &'a [String],
+    options: &[&str],
+) -> Result<(Vec<&'a str>, Vec<(String, &'a str)>), Failure> {
     let mut positional = Vec::new();
     let mut named: Vec<(String, &str)> = Vec::new();
     let mut rest = args.iter();
@@ -61,7 +64,9 @@ fn split<'a>(args: &'a [String], options: &[&str]) -> Result<(Vec<&'a str>, Vec<
             if !options.contains(&name) || named.iter().any(|(n, _)| n == name) {
                 return Err(Failure::Usage(format!("unexpected option --{name}")));
             }
-            let value = rest.next().ok_or_else(|| Failure::Usage(format!("--{name} needs a value")))?;
+            let value = rest
+                .next()
+                .ok_or_else(|| Failure::Usage(format!("--{name} needs a value")))?;
             named.push((name.to_owned(), value));
         } else {
             positional.push(arg.as_str());
@@ -80,15 +85,23 @@ fn read_json(path: &str) -> Result<Value, Failure> {
 
 fn verify(args: &[String]) -> Result<(), Failure> {
     let (positional, named) = split(args, &["controller-key", "previous"])?;
-    let [receipt_path] = positional[..] else { return Err(Failure::Usage("verify takes one receipt".into())) };
+    let [receipt_path] = positional[..] else {
+        return Err(Failure::Usage("verify takes one receipt".into()));
+    };
     let option = |name: &str| named.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
     let jws = read(receipt_path)?;
     let previous = option("previous").map(read).transpose()?;
     let controller_key = match option("controller-key") {
-        Some(path) => Some(PublicJwk::from_json(&read_json(path)?, "controller-key").map_err(|e| Failure::Usage(e.to_string()))?),
+        Some(path) => Some(
+            PublicJwk::from_json(&read_json(path)?, "controller-key")
+                .map_err(|e| Failure::Usage(e.to_string()))?,
+        ),
         None => None,
     };
-    let expect = Expectations { previous: previous.as_deref(), controller_key: controller_key.as_ref() };
+    let expect = Expectations {
+        previous: previous.as_deref(),
+        controller_key: controller_key.as_ref(),
+    };
     let verified = verify_receipt(&jws, expect).map_err(|e| Failure::Invalid(e.to_string()))?;
     print!("{}", summary(&verified.receipt, &verified.key, &jws, expect));
     Ok(())
@@ -96,28 +109,86 @@ fn verify(args: &[String]) -> Result<(), Failure> {
 
 /// A plain-language account of a verified receipt.
 fn summary(receipt: &Value, key: &PublicJwk, jws: &str, expect: Expectations<'_>) -> String {
-    let get = |path: &[&str]| path.iter().try_fold(receipt, |v, k| v.as_object().and_then(|o| o.get(k)));
+    let get = |path: &[&str]| {
+        path.iter()
+            .try_fold(receipt, |v, k| v.as_object().and_then(|o| o.get(k)))
+    };
     let text = |path: &[&str]| get(path).and_then(Value::as_str).unwrap_or("-").to_owned();
-    let controller = get(&["piiControllers"]).and_then(Value::as_array).and_then(|c| c.first()).cloned().unwrap_or(Value::Null);
-    let controller_text = |k: &str| controller.as_object().and_then(|c| c.get(k)).and_then(Value::as_str).unwrap_or("-").to_owned();
+    let controller = get(&["piiControllers"])
+        .and_then(Value::as_array)
+        .and_then(|c| c.first())
+        .cloned()
+        .unwrap_or(Value::Null);
+    let controller_text = |k: &str| {
+        controller
+            .as_object()
+            .and_then(|c| c.get(k))
+            .and_then(Value::as_str)
+            .unwrap_or("-")
+            .to_owned()
+    };
     let mut out = String::from("VALID consent receipt\n");
-    let issued = get(&["consentTimestamp"]).and_then(Value::as_i64).map_or("-".into(), format_utc);
+    let issued = get(&["consentTimestamp"])
+        .and_then(Value::as_i64)
+        .map_or("-".into(), format_utc);
     out += &format!("  receipt      {} issued {issued}\n", text(&["consentReceiptID"]));
     out += &format!("  signed by    device key {}\n", key.thumbprint());
-    out += &format!("  controller   {} <{}>\n", controller_text("piiController"), controller_text("email"));
+    out += &format!(
+        "  controller   {} <{}>\n",
+        controller_text("piiController"),
+        controller_text("email")
+    );
     out += &format!("  person       {}\n", text(&["piiPrincipalId"]));
-    let signed = if expect.controller_key.is_some() { "signed by the given controller key" } else { "controller signature not checked" };
-    out += &format!("  notice       revision {}, sha256 {} ({signed})\n", text(&[EXTENSION_KEY, "noticeRevision"]), text(&[EXTENSION_KEY, "noticeSha256"]));
-    for decision in get(&[EXTENSION_KEY, "decisions"]).and_then(Value::as_array).unwrap_or(&[]) {
-        let field = |k: &str| decision.as_object().and_then(|d| d.get(k)).and_then(Value::as_str).unwrap_or("-");
-        out += &format!("  {:<12} {} ({})\n", field("decision"), field("purpose"), field("legalBasis"));
+    let signed = if expect.controller_key.is_some() {
+        "signed by the given controller key"
+    } else {
+        "controller signature not checked"
+    };
+    out += &format!(
+        "  notice       revision {}, sha256 {} ({signed})\n",
+        text(&[EXTENSION_KEY, "noticeRevision"]),
+        text(&[EXTENSION_KEY, "noticeSha256"])
+    );
+    for decision in get(&[EXTENSION_KEY, "decisions"])
+        .and_then(Value::as_array)
+        .unwrap_or(&[])
+    {
+        let field = |k: &str| {
+            decision
+                .as_object()
+                .and_then(|d| d.get(k))
+                .and_then(Value::as_str)
+                .unwrap_or("-")
+        };
+        out += &format!(
+            "  {:<12} {} ({})\n",
+            field("decision"),
+            field("purpose"),
+            field("legalBasis")
+        );
     }
-    for entry in get(&[EXTENSION_KEY, "manifest"]).and_then(Value::as_array).unwrap_or(&[]) {
-        let field = |k: &str| entry.as_object().and_then(|d| d.get(k)).and_then(Value::as_str).unwrap_or("");
-        out += &format!("  field        {} {} {}\n", field("field"), field("outcome"), field("reason"));
+    for entry in get(&[EXTENSION_KEY, "manifest"])
+        .and_then(Value::as_array)
+        .unwrap_or(&[])
+    {
+        let field = |k: &str| {
+            entry
+                .as_object()
+                .and_then(|d| d.get(k))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+        };
+        out += &format!(
+            "  field        {} {} {}\n",
+            field("field"),
+            field("outcome"),
+            field("reason")
+        );
     }
     match get(&[EXTENSION_KEY, "previousReceipt"]).and_then(Value::as_str) {
-        Some(hash) if expect.previous.is_some() => out += &format!("  follows      the given previous receipt ({hash})\n"),
+        Some(hash) if expect.previous.is_some() => {
+            out += &format!("  follows      the given previous receipt ({hash})\n")
+        }
         Some(hash) => out += &format!("  follows      a previous receipt {hash} (not given, not checked)\n"),
         None => {}
     }
@@ -127,10 +198,18 @@ fn summary(receipt: &Value, key: &PublicJwk, jws: &str, expect: Expectations<'_>
 
 fn sign_notice(args: &[String]) -> Result<(), Failure> {
     let (positional, named) = split(args, &["key"])?;
-    let [notice_path] = positional[..] else { return Err(Failure::Usage("sign-notice takes one notice".into())) };
-    let key_path = named.iter().find(|(n, _)| n == "key").map(|(_, v)| *v).ok_or_else(|| Failure::Usage("--key is required".into()))?;
-    let notice = Notice::from_json(&read(notice_path)?).map_err(|e| Failure::Usage(format!("{notice_path}:\n{e}")))?;
-    let key = PrivateKey::from_jwk(&read_json(key_path)?).map_err(|e| Failure::Usage(format!("{key_path}: {e}")))?;
+    let [notice_path] = positional[..] else {
+        return Err(Failure::Usage("sign-notice takes one notice".into()));
+    };
+    let key_path = named
+        .iter()
+        .find(|(n, _)| n == "key")
+        .map(|(_, v)| *v)
+        .ok_or_else(|| Failure::Usage("--key is required".into()))?;
+    let notice =
+        Notice::from_json(&read(notice_path)?).map_err(|e| Failure::Usage(format!("{notice_path}:\n{e}")))?;
+    let key = PrivateKey::from_jwk(&read_json(key_path)?)
+        .map_err(|e| Failure::Usage(format!("{key_path}: {e}")))?;
     let header = consent_capture::jws::header(key.algorithm(), &key.public(), TYP);
     println!("{}", key.sign(&signing_input(&header, &payload(&notice))));
     Ok(())
@@ -140,7 +219,13 @@ fn keygen() -> Result<(), Failure> {
     let mut seed = [0u8; 32];
     getrandom::getrandom(&mut seed).map_err(|e| Failure::Usage(format!("no randomness: {e}")))?;
     let key = PrivateKey::ed25519_from_seed(seed);
-    println!("{}", consent_capture::canonical::to_canonical_string(&Value::Object(key.to_jwk())));
-    eprintln!("thumbprint (the element's controller-key): {}", key.public().thumbprint());
+    println!(
+        "{}",
+        consent_capture::canonical::to_canonical_string(&Value::Object(key.to_jwk()))
+    );
+    eprintln!(
+        "thumbprint (the element's controller-key): {}",
+        key.public().thumbprint()
+    );
     Ok(())
 }

@@ -20,7 +20,9 @@ pub fn notice_hash(notice: &Notice) -> String {
 
 /// The payload the controller signs for `notice`.
 pub fn payload(notice: &Notice) -> String {
-    let payload = Object::new().with("noticeSha256", notice_hash(notice)).with("revision", notice.revision.as_str());
+    let payload = Object::new()
+        .with("noticeSha256", notice_hash(notice))
+        .with("revision", notice.revision.as_str());
     to_canonical_string(&Value::Object(payload))
 }
 
@@ -46,12 +48,18 @@ pub fn signed_hash(compact: &Compact) -> Result<String, Error> {
 /// The first problem, with where it is.
 pub fn check_binding(jws: &str, notice: &Notice, thumbprint: &str) -> Result<Compact, Error> {
     let compact = parse_compact(jws.trim())?;
-    let key = compact.jwk.as_ref().ok_or_else(|| Error::new(ErrorKind::Missing, "header.jwk"))?;
+    let key = compact
+        .jwk
+        .as_ref()
+        .ok_or_else(|| Error::new(ErrorKind::Missing, "header.jwk"))?;
     if key.thumbprint() != thumbprint {
-        return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk").with_detail("not the controller key this page names"));
+        return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk")
+            .with_detail("not the controller key this page names"));
     }
     if signed_hash(&compact)? != notice_hash(notice) {
-        return Err(Error::new(ErrorKind::KeyMismatch, "payload.noticeSha256").with_detail("signs another notice"));
+        return Err(
+            Error::new(ErrorKind::KeyMismatch, "payload.noticeSha256").with_detail("signs another notice")
+        );
     }
     Ok(compact)
 }

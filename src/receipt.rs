@@ -49,12 +49,26 @@ pub struct Receipt(Value);
 
 impl Receipt {
     /// Builds the receipt for `decisions` made on `notice`, with `manifest` saying what left the browser.
-    pub fn build(notice: &Notice, decisions: &Decisions, manifest: &Manifest, context: ReceiptContext<'_>) -> Self {
+    pub fn build(
+        notice: &Notice,
+        decisions: &Decisions,
+        manifest: &Manifest,
+        context: ReceiptContext<'_>,
+    ) -> Self {
         let language = context.language;
-        let purposes = notice.purposes.iter().map(|p| kantara_purpose(p, language)).collect();
+        let purposes = notice
+            .purposes
+            .iter()
+            .map(|p| kantara_purpose(p, language))
+            .collect();
         let sensitive = notice.purposes.iter().any(|p| p.sensitive);
         let mut spi_categories: Vec<Value> = Vec::new();
-        for category in notice.purposes.iter().filter(|p| p.sensitive).flat_map(|p| &p.pii_category) {
+        for category in notice
+            .purposes
+            .iter()
+            .filter(|p| p.sensitive)
+            .flat_map(|p| &p.pii_category)
+        {
             let category = Value::from(category.as_str());
             if !spi_categories.contains(&category) {
                 spi_categories.push(category);
@@ -68,7 +82,10 @@ impl Receipt {
             .with("consentReceiptID", context.receipt_id)
             .with("language", language)
             .with("piiPrincipalId", context.principal_id)
-            .with("piiControllers", Value::Array(vec![kantara_controller(notice).into()]))
+            .with(
+                "piiControllers",
+                Value::Array(vec![kantara_controller(notice).into()]),
+            )
             .with("policyUrl", notice.policy_url.as_str())
             .with(
                 "services",
@@ -102,15 +119,28 @@ impl Receipt {
 
 /// How a receipt names the person: the device key's thumbprint, unless the notice opts into a salted hash of
 /// its e-mail field and that field was sent (a refused field never names anyone, not even hashed).
-pub fn principal_id(notice: &Notice, submitted: &[(String, String)], manifest: &Manifest, device_thumbprint: &str) -> String {
+pub fn principal_id(
+    notice: &Notice,
+    submitted: &[(String, String)],
+    manifest: &Manifest,
+    device_thumbprint: &str,
+) -> String {
     let email = notice.principal.as_ref().and_then(|principal| {
-        let sent = manifest.outcome(&principal.field).is_some_and(|o| !matches!(o, Outcome::Dropped(_)));
-        let value = submitted.iter().find(|(name, _)| *name == principal.field).map(|(_, v)| v)?;
+        let sent = manifest
+            .outcome(&principal.field)
+            .is_some_and(|o| !matches!(o, Outcome::Dropped(_)));
+        let value = submitted
+            .iter()
+            .find(|(name, _)| *name == principal.field)
+            .map(|(_, v)| v)?;
         sent.then(|| (principal, normalise::email(value)))
     });
     match email {
         Some((principal, email)) => {
-            format!("sha256:{}", base64url::encode(&sha256(format!("{}:{email}", principal.salt).as_bytes())))
+            format!(
+                "sha256:{}",
+                base64url::encode(&sha256(format!("{}:{email}", principal.salt).as_bytes()))
+            )
         }
         None => format!("jwk-thumbprint:{device_thumbprint}"),
     }
@@ -136,7 +166,11 @@ fn strings(items: &[String]) -> Value {
 }
 
 fn kantara_purpose(purpose: &Purpose, language: &str) -> Value {
-    let consent_type = if purpose.legal_basis == LegalBasis::Consent { "EXPLICIT" } else { "N/A" };
+    let consent_type = if purpose.legal_basis == LegalBasis::Consent {
+        "EXPLICIT"
+    } else {
+        "N/A"
+    };
     let out = Object::new()
         .with("purpose", purpose.name.get(language))
         .with("purposeCategory", strings(&purpose.purpose_category))
@@ -147,11 +181,17 @@ fn kantara_purpose(purpose: &Purpose, language: &str) -> Value {
     if purpose.third_parties.is_empty() {
         out.into()
     } else {
-        out.with("thirdPartyName", purpose.third_parties.join(", ")).into()
+        out.with("thirdPartyName", purpose.third_parties.join(", "))
+            .into()
     }
 }
 
-fn extension(notice: &Notice, decisions: &Decisions, manifest: &Manifest, context: ReceiptContext<'_>) -> Object {
+fn extension(
+    notice: &Notice,
+    decisions: &Decisions,
+    manifest: &Manifest,
+    context: ReceiptContext<'_>,
+) -> Object {
     let decisions = decisions
         .iter()
         .map(|(id, decision)| {

@@ -24,7 +24,10 @@ impl fmt::Debug for PrivateKey {
 }
 
 fn secret(jwk: &Object) -> Result<Vec<u8>, Error> {
-    let d = jwk.get("d").and_then(Value::as_str).ok_or_else(|| Error::new(ErrorKind::Missing, "jwk.d"))?;
+    let d = jwk
+        .get("d")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::new(ErrorKind::Missing, "jwk.d"))?;
     base64url::decode(d).ok_or_else(|| Error::new(ErrorKind::NotBase64Url, "jwk.d"))
 }
 
@@ -39,7 +42,9 @@ impl PrivateKey {
     /// # Errors
     /// Missing or malformed members, another key type, or public members that do not belong to `d`.
     pub fn from_jwk(value: &Value) -> Result<Self, Error> {
-        let jwk = value.as_object().ok_or_else(|| Error::new(ErrorKind::WrongType, "jwk"))?;
+        let jwk = value
+            .as_object()
+            .ok_or_else(|| Error::new(ErrorKind::WrongType, "jwk"))?;
         let d = secret(jwk)?;
         let public = Object::new()
             .with("kty", jwk.get("kty").cloned().unwrap_or(Value::Null))
@@ -48,10 +53,15 @@ impl PrivateKey {
             .with("y", jwk.get("y").cloned().unwrap_or(Value::Null));
         let key = match jwk.get("kty").and_then(Value::as_str) {
             Some("OKP") => {
-                let seed: [u8; 32] = d.try_into().map_err(|_| Error::new(ErrorKind::KeyMismatch, "jwk.d"))?;
+                let seed: [u8; 32] = d
+                    .try_into()
+                    .map_err(|_| Error::new(ErrorKind::KeyMismatch, "jwk.d"))?;
                 Self::ed25519_from_seed(seed)
             }
-            Some("EC") => Self::P256(p256::ecdsa::SigningKey::from_slice(&d).map_err(|_| Error::new(ErrorKind::KeyMismatch, "jwk.d"))?),
+            Some("EC") => Self::P256(
+                p256::ecdsa::SigningKey::from_slice(&d)
+                    .map_err(|_| Error::new(ErrorKind::KeyMismatch, "jwk.d"))?,
+            ),
             _ => return Err(Error::new(ErrorKind::UnsupportedAlgorithm, "jwk.kty")),
         };
         let claimed = PublicJwk::from_json(&strip_nulls(public), "jwk")?;

@@ -23,18 +23,21 @@ pub fn verify_signature(compact: &Compact, key: &PublicJwk) -> Result<(), Error>
     let message = compact.signing_input.as_bytes();
     match (compact.algorithm, key) {
         (Algorithm::Ed25519, PublicJwk::Ed25519(x)) => {
-            let key = ed25519_dalek::VerifyingKey::from_bytes(x).map_err(|_| Error::new(ErrorKind::KeyMismatch, "jwk"))?;
+            let key = ed25519_dalek::VerifyingKey::from_bytes(x)
+                .map_err(|_| Error::new(ErrorKind::KeyMismatch, "jwk"))?;
             let bytes: [u8; 64] = compact.signature.as_slice().try_into().map_err(|_| bad())?;
             let signature = ed25519_dalek::Signature::from_bytes(&bytes);
             key.verify_strict(message, &signature).map_err(|_| bad())
         }
         (Algorithm::Es256, PublicJwk::P256 { x, y }) => {
             let point = p256::EncodedPoint::from_affine_coordinates(x.into(), y.into(), false);
-            let key = p256::ecdsa::VerifyingKey::from_encoded_point(&point).map_err(|_| Error::new(ErrorKind::KeyMismatch, "jwk"))?;
+            let key = p256::ecdsa::VerifyingKey::from_encoded_point(&point)
+                .map_err(|_| Error::new(ErrorKind::KeyMismatch, "jwk"))?;
             let signature = p256::ecdsa::Signature::from_slice(&compact.signature).map_err(|_| bad())?;
             key.verify(message, &signature).map_err(|_| bad())
         }
-        _ => Err(Error::new(ErrorKind::KeyMismatch, "jwk").with_detail(format!("{} needs another key type", compact.algorithm.name()))),
+        _ => Err(Error::new(ErrorKind::KeyMismatch, "jwk")
+            .with_detail(format!("{} needs another key type", compact.algorithm.name()))),
     }
 }
 
@@ -44,7 +47,9 @@ pub fn verify_signature(compact: &Compact, key: &PublicJwk) -> Result<(), Error>
 /// Any structural problem ([`parse_compact`]), a missing key, or a signature that does not verify.
 pub fn verify_jws(jws: &str, key: Option<&PublicJwk>) -> Result<Compact, Error> {
     let compact = parse_compact(jws)?;
-    let key = key.or(compact.jwk.as_ref()).ok_or_else(|| Error::new(ErrorKind::Missing, "header.jwk"))?;
+    let key = key
+        .or(compact.jwk.as_ref())
+        .ok_or_else(|| Error::new(ErrorKind::Missing, "header.jwk"))?;
     verify_signature(&compact, key)?;
     Ok(compact)
 }
@@ -80,30 +85,46 @@ pub fn receipt_hash(jws: &str) -> String {
 pub fn verify_receipt(jws: &str, expect: Expectations<'_>) -> Result<VerifiedReceipt, Error> {
     let jws = jws.trim();
     let compact = verify_jws(jws, None)?;
-    let key = compact.jwk.clone().ok_or_else(|| Error::new(ErrorKind::Missing, "header.jwk"))?;
+    let key = compact
+        .jwk
+        .clone()
+        .ok_or_else(|| Error::new(ErrorKind::Missing, "header.jwk"))?;
     let text = std::str::from_utf8(&compact.payload).map_err(|_| Error::new(ErrorKind::Syntax, "payload"))?;
     let receipt = parse(text).map_err(|e| Error::new(e.kind(), "payload").with_detail(e.at()))?;
     if to_canonical_string(&receipt) != text {
         return Err(Error::new(ErrorKind::NotCanonical, "payload"));
     }
     check_shape(&receipt)?;
-    let extension = receipt.as_object().and_then(|r| r.get(EXTENSION_KEY)).and_then(Value::as_object);
+    let extension = receipt
+        .as_object()
+        .and_then(|r| r.get(EXTENSION_KEY))
+        .and_then(Value::as_object);
     let member = |name: &str| extension.and_then(|e| e.get(name)).and_then(Value::as_str);
     if let Some(previous) = expect.previous {
         let earlier = verify_receipt(previous, Expectations::default())?;
         if earlier.key != key {
-            return Err(Error::new(ErrorKind::ChainBroken, "header.jwk").with_detail("signed by another device key"));
+            return Err(
+                Error::new(ErrorKind::ChainBroken, "header.jwk").with_detail("signed by another device key")
+            );
         }
         if member("previousReceipt") != Some(receipt_hash(previous).as_str()) {
-            return Err(Error::new(ErrorKind::ChainBroken, format!("{EXTENSION_KEY}.previousReceipt")));
+            return Err(Error::new(
+                ErrorKind::ChainBroken,
+                format!("{EXTENSION_KEY}.previousReceipt"),
+            ));
         }
     }
     if let Some(controller_key) = expect.controller_key {
         let at = format!("{EXTENSION_KEY}.noticeSignature");
-        let signature = member("noticeSignature").ok_or_else(|| Error::new(ErrorKind::Missing, at.clone()))?;
-        let notice = verify_notice_signature(signature, controller_key).map_err(|e| Error::new(e.kind(), at.clone()))?;
+        let signature =
+            member("noticeSignature").ok_or_else(|| Error::new(ErrorKind::Missing, at.clone()))?;
+        let notice = verify_notice_signature(signature, controller_key)
+            .map_err(|e| Error::new(e.kind(), at.clone()))?;
         if member("noticeSha256") != Some(notice.as_str()) {
-            return Err(Error::new(ErrorKind::KeyMismatch, format!("{EXTENSION_KEY}.noticeSha256")).with_detail("not the notice the controller signed"));
+            return Err(
+                Error::new(ErrorKind::KeyMismatch, format!("{EXTENSION_KEY}.noticeSha256"))
+                    .with_detail("not the notice the controller signed"),
+            );
         }
     }
     Ok(VerifiedReceipt { receipt, key })
@@ -116,7 +137,11 @@ pub fn verify_receipt(jws: &str, expect: Expectations<'_>) -> Result<VerifiedRec
 /// Any JWS problem, a signature that does not verify, or a payload without `noticeSha256`.
 pub fn verify_notice_signature(jws: &str, controller_key: &PublicJwk) -> Result<String, Error> {
     let compact = verify_jws(jws, Some(controller_key))?;
-    if compact.jwk.as_ref().is_some_and(|embedded| embedded != controller_key) {
+    if compact
+        .jwk
+        .as_ref()
+        .is_some_and(|embedded| embedded != controller_key)
+    {
         return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk"));
     }
     crate::notice_signature::signed_hash(&compact)

@@ -44,7 +44,11 @@ fn rfc_7638_thumbprints_are_reproduced() {
         let jwk = field(case, "jwk").and_then(Value::as_object).expect("jwk");
         // `expected` is null for the P-256 key in the shared file; `thumbprint_sha256` is given for all.
         let computed = thumbprint(jwk, "jwk").expect(name);
-        assert_eq!(Some(computed.as_str()), field(case, "thumbprint_sha256").and_then(Value::as_str), "{name}");
+        assert_eq!(
+            Some(computed.as_str()),
+            field(case, "thumbprint_sha256").and_then(Value::as_str),
+            "{name}"
+        );
         if let Some(expected) = field(case, "expected").and_then(Value::as_str) {
             assert_eq!(computed, expected, "{name}");
         }
@@ -56,7 +60,10 @@ fn rfc_7638_thumbprints_are_reproduced() {
 
 #[test]
 fn rfc_8037_a4_and_rfc_7515_a3_verify_with_their_published_keys() {
-    for (jws, key) in [("rfc8037-A4.jws", "rfc8037-A2-public.jwk.json"), ("rfc7515-A3.jws", "rfc7515-A3-public.jwk.json")] {
+    for (jws, key) in [
+        ("rfc8037-A4.jws", "rfc8037-A2-public.jwk.json"),
+        ("rfc7515-A3.jws", "rfc7515-A3-public.jwk.json"),
+    ] {
         let key = PublicJwk::from_json(&json(key), "jwk").expect("public key");
         let compact = verify_jws(vector(jws).trim(), Some(&key)).unwrap_or_else(|e| panic!("{jws}: {e}"));
         if jws.starts_with("rfc8037") {
@@ -76,15 +83,30 @@ fn every_case_of_the_shared_suite_gives_its_expected_verdict() {
         let expect_valid = field(case, "expect").and_then(Value::as_str) == Some("valid");
         let key = field(case, "jwk").map(|jwk| PublicJwk::from_json(jwk, "jwk").expect("case key"));
         let verdict = verify_jws(jws, key.as_ref());
-        assert_eq!(verdict.is_ok(), expect_valid, "{name}: {:?}", verdict.err().map(|e| e.to_string()));
+        assert_eq!(
+            verdict.is_ok(),
+            expect_valid,
+            "{name}: {:?}",
+            verdict.err().map(|e| e.to_string())
+        );
     }
 }
 
 #[test]
 fn the_kantara_example_signed_with_the_rfc_8037_key_is_reproduced_byte_for_byte() {
-    let private = field(&json("jws-cases.json").as_array().expect("cases").iter().find(|c| {
-        field(c, "name").and_then(Value::as_str) == Some("embedded_private_jwk")
-    }).cloned().expect("the case with the published private key"), "jws").and_then(Value::as_str).map(str::to_owned).expect("jws");
+    let private = field(
+        &json("jws-cases.json")
+            .as_array()
+            .expect("cases")
+            .iter()
+            .find(|c| field(c, "name").and_then(Value::as_str) == Some("embedded_private_jwk"))
+            .cloned()
+            .expect("the case with the published private key"),
+        "jws",
+    )
+    .and_then(Value::as_str)
+    .map(str::to_owned)
+    .expect("jws");
     let header = decode(private.split('.').next().expect("header")).expect("base64url");
     let header = parse(std::str::from_utf8(&header).expect("utf-8")).expect("json");
     let key = PrivateKey::from_jwk(field(&header, "jwk").expect("jwk")).expect("the RFC 8037 test key");
@@ -92,5 +114,8 @@ fn the_kantara_example_signed_with_the_rfc_8037_key_is_reproduced_byte_for_byte(
     assert_eq!(key.public(), public);
     let header = Object::new().with("alg", "EdDSA").with("jwk", public.to_json());
     let payload = vector("kantara-example.jcs.json");
-    assert_eq!(key.sign(&signing_input(&header, &payload)), vector("kantara-example.eddsa.jws").trim());
+    assert_eq!(
+        key.sign(&signing_input(&header, &payload)),
+        vector("kantara-example.eddsa.jws").trim()
+    );
 }

@@ -16,21 +16,37 @@ fn device(seed: u8) -> PrivateKey {
 }
 
 fn submitted() -> Vec<(String, String)> {
-    [("name", "Ada Lovelace"), ("email", "Ada.Lovelace@Example.com"), ("company", "Engines"), ("topic", "sales")]
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
+    [
+        ("name", "Ada Lovelace"),
+        ("email", "Ada.Lovelace@Example.com"),
+        ("company", "Engines"),
+        ("topic", "sales"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect()
 }
 
 struct Signed {
     jws: String,
 }
 
-fn signed(notice: &Notice, key: &PrivateKey, grant: bool, previous: Option<&str>, notice_signature: Option<&str>) -> Signed {
+fn signed(
+    notice: &Notice,
+    key: &PrivateKey,
+    grant: bool,
+    previous: Option<&str>,
+    notice_signature: Option<&str>,
+) -> Signed {
     let mut decisions = Decisions::initial(notice);
     decisions.set("newsletter", grant).expect("consent purpose");
     let minimised = minimise(notice, &decisions, &submitted());
-    let principal = principal_id(notice, &submitted(), &minimised.manifest, &key.public().thumbprint());
+    let principal = principal_id(
+        notice,
+        &submitted(),
+        &minimised.manifest,
+        &key.public().thumbprint(),
+    );
     let id = uuid_v4([9; 16]);
     let previous_hash = previous.map(receipt_hash);
     let context = ReceiptContext {
@@ -43,7 +59,9 @@ fn signed(notice: &Notice, key: &PrivateKey, grant: bool, previous: Option<&str>
         previous_receipt: previous_hash.as_deref(),
     };
     let receipt = Receipt::build(notice, &decisions, &minimised.manifest, context);
-    Signed { jws: key.sign(&receipt.signing_input(key.algorithm(), &key.public())) }
+    Signed {
+        jws: key.sign(&receipt.signing_input(key.algorithm(), &key.public())),
+    }
 }
 
 fn demo() -> Notice {
@@ -61,7 +79,10 @@ fn a_receipt_signed_on_the_device_verifies_and_says_what_was_decided() {
     assert_eq!(verified.key, device(1).public());
     let text = consent_capture::canonical::to_canonical_string(&verified.receipt);
     assert!(text.contains(r#"{"decision":"granted","legalBasis":"consent","purpose":"newsletter"}"#));
-    assert!(text.contains(&format!(r#""piiPrincipalId":"jwk-thumbprint:{}""#, device(1).public().thumbprint())));
+    assert!(text.contains(&format!(
+        r#""piiPrincipalId":"jwk-thumbprint:{}""#,
+        device(1).public().thumbprint()
+    )));
     assert!(receipt.jws.starts_with("eyJ"), "a compact JWS");
 }
 
@@ -83,12 +104,19 @@ fn every_single_character_change_anywhere_fails_verification() {
         // Three different replacements per position, spread over the alphabet.
         for step in [1, 17, 40] {
             let original = jws.as_bytes()[position];
-            let index = ALPHABET.iter().position(|&c| c == original).expect("a JWS character");
+            let index = ALPHABET
+                .iter()
+                .position(|&c| c == original)
+                .expect("a JWS character");
             let replacement = ALPHABET[(index + step) % ALPHABET.len()];
             let mut bytes = jws.clone().into_bytes();
             bytes[position] = replacement;
             let tampered = String::from_utf8(bytes).expect("ascii");
-            assert!(verify_receipt(&tampered, Expectations::default()).is_err(), "position {position} → {}", char::from(replacement));
+            assert!(
+                verify_receipt(&tampered, Expectations::default()).is_err(),
+                "position {position} → {}",
+                char::from(replacement)
+            );
             checked += 1;
         }
     }
@@ -98,7 +126,10 @@ fn every_single_character_change_anywhere_fails_verification() {
 #[test]
 fn a_receipt_does_not_verify_under_another_device_key() {
     let jws = signed(&demo(), &device(3), true, None, None).jws;
-    assert_eq!(kind(verify_jws(&jws, Some(&device(4).public()))), Some(ErrorKind::BadSignature));
+    assert_eq!(
+        kind(verify_jws(&jws, Some(&device(4).public()))),
+        Some(ErrorKind::BadSignature)
+    );
     // Swapping the embedded key for another one breaks the kid, then the signature.
     let other = device(4);
     let forged_header = header(other.algorithm(), &other.public(), consent_capture::receipt::TYP);
@@ -106,7 +137,10 @@ fn a_receipt_does_not_verify_under_another_device_key() {
     let mut forged = signing_input(&forged_header, std::str::from_utf8(&payload).expect("utf-8"));
     forged.push('.');
     forged.push_str(jws.split('.').nth(2).expect("signature"));
-    assert_eq!(kind(verify_receipt(&forged, Expectations::default())), Some(ErrorKind::BadSignature));
+    assert_eq!(
+        kind(verify_receipt(&forged, Expectations::default())),
+        Some(ErrorKind::BadSignature)
+    );
 }
 
 #[test]
@@ -114,43 +148,97 @@ fn a_withdrawal_chains_to_the_receipt_it_changes() {
     let notice = demo();
     let first = signed(&notice, &device(5), true, None, None).jws;
     let withdrawal = signed(&notice, &device(5), false, Some(&first), None).jws;
-    let expect = Expectations { previous: Some(&first), ..Expectations::default() };
+    let expect = Expectations {
+        previous: Some(&first),
+        ..Expectations::default()
+    };
     assert!(verify_receipt(&withdrawal, expect).is_ok());
     let someone_else = signed(&notice, &device(6), true, None, None).jws;
-    assert_eq!(kind(verify_receipt(&withdrawal, Expectations { previous: Some(&someone_else), ..expect })), Some(ErrorKind::ChainBroken));
+    assert_eq!(
+        kind(verify_receipt(
+            &withdrawal,
+            Expectations {
+                previous: Some(&someone_else),
+                ..expect
+            }
+        )),
+        Some(ErrorKind::ChainBroken)
+    );
     let not_chained = signed(&notice, &device(5), false, None, None).jws;
-    assert_eq!(kind(verify_receipt(&not_chained, expect)), Some(ErrorKind::ChainBroken), "names no previous receipt");
+    assert_eq!(
+        kind(verify_receipt(&not_chained, expect)),
+        Some(ErrorKind::ChainBroken),
+        "names no previous receipt"
+    );
 }
 
 #[test]
 fn the_notice_shown_is_the_one_the_controller_signed() {
     let notice = demo();
     let controller = PrivateKey::ed25519_from_seed([77; 32]);
-    let signature = controller.sign(&signing_input(&header(controller.algorithm(), &controller.public(), TYP), &notice_signature::payload(&notice)));
+    let signature = controller.sign(&signing_input(
+        &header(controller.algorithm(), &controller.public(), TYP),
+        &notice_signature::payload(&notice),
+    ));
     let receipt = signed(&notice, &device(7), true, None, Some(&signature)).jws;
-    let good = Expectations { controller_key: Some(&controller.public()), ..Expectations::default() };
+    let good = Expectations {
+        controller_key: Some(&controller.public()),
+        ..Expectations::default()
+    };
     assert!(verify_receipt(&receipt, good).is_ok());
     let impostor = PrivateKey::ed25519_from_seed([78; 32]).public();
-    assert_eq!(kind(verify_receipt(&receipt, Expectations { controller_key: Some(&impostor), ..good })), Some(ErrorKind::BadSignature));
+    assert_eq!(
+        kind(verify_receipt(
+            &receipt,
+            Expectations {
+                controller_key: Some(&impostor),
+                ..good
+            }
+        )),
+        Some(ErrorKind::BadSignature)
+    );
     // The controller signed another wording: the receipt's notice hash no longer matches.
-    let reworded = Notice::from_json(&DEMO.replace("Monthly newsletter", "Weekly newsletter")).expect("valid");
+    let reworded =
+        Notice::from_json(&DEMO.replace("Monthly newsletter", "Weekly newsletter")).expect("valid");
     let receipt = signed(&reworded, &device(7), true, None, Some(&signature)).jws;
     assert_eq!(kind(verify_receipt(&receipt, good)), Some(ErrorKind::KeyMismatch));
     let unsigned = signed(&notice, &device(7), true, None, None).jws;
     assert_eq!(kind(verify_receipt(&unsigned, good)), Some(ErrorKind::Missing));
     assert!(notice_signature::check_binding(&signature, &notice, &controller.public().thumbprint()).is_ok());
-    assert!(notice_signature::check_binding(&signature, &reworded, &controller.public().thumbprint()).is_err());
+    assert!(
+        notice_signature::check_binding(&signature, &reworded, &controller.public().thumbprint()).is_err()
+    );
     assert!(notice_signature::check_binding(&signature, &notice, &impostor.thumbprint()).is_err());
 }
 
 #[test]
 fn a_signed_payload_that_is_not_canonical_or_not_kantara_shaped_is_refused() {
     let key = device(8);
-    let sign = |payload: &str| key.sign(&signing_input(&header(key.algorithm(), &key.public(), "x"), payload));
-    assert_eq!(kind(verify_receipt(&sign(r#"{"version": "KI-CR-v1.1.0"}"#), Expectations::default())), Some(ErrorKind::NotCanonical));
-    assert_eq!(kind(verify_receipt(&sign(r#"{"version":"KI-CR-v1.1.0"}"#), Expectations::default())), Some(ErrorKind::Missing));
+    let sign = |payload: &str| {
+        key.sign(&signing_input(
+            &header(key.algorithm(), &key.public(), "x"),
+            payload,
+        ))
+    };
+    assert_eq!(
+        kind(verify_receipt(
+            &sign(r#"{"version": "KI-CR-v1.1.0"}"#),
+            Expectations::default()
+        )),
+        Some(ErrorKind::NotCanonical)
+    );
+    assert_eq!(
+        kind(verify_receipt(
+            &sign(r#"{"version":"KI-CR-v1.1.0"}"#),
+            Expectations::default()
+        )),
+        Some(ErrorKind::Missing)
+    );
     let example = std::fs::read_to_string("../shared/vectors/jws/kantara-example.jcs.json").expect("example");
-    assert!(verify_receipt(&sign(&example), Expectations::default()).is_ok(), "Kantara's own example is a receipt");
+    assert!(
+        verify_receipt(&sign(&example), Expectations::default()).is_ok(),
+        "Kantara's own example is a receipt"
+    );
 }
 
 #[test]
@@ -172,13 +260,25 @@ fn a_notice_may_name_the_person_by_a_salted_email_hash_but_only_when_the_email_w
     let decisions = Decisions::initial(&notice);
     let sent = minimise(&notice, &decisions, &submitted());
     let id = principal_id(&notice, &submitted(), &sent.manifest, "thumb");
-    let expected = consent_capture::base64url::encode(&consent_capture::sha256::sha256(b"example-widgets-2026:ada.lovelace@example.com"));
+    let expected = consent_capture::base64url::encode(&consent_capture::sha256::sha256(
+        b"example-widgets-2026:ada.lovelace@example.com",
+    ));
     assert_eq!(id, format!("sha256:{expected}"));
     assert!(!id.contains("ada"), "no e-mail in clear");
     let no_email: Vec<_> = submitted().into_iter().filter(|(k, _)| k != "email").collect();
     let without = minimise(&notice, &decisions, &no_email);
-    assert_eq!(principal_id(&notice, &no_email, &without.manifest, "thumb"), "jwk-thumbprint:thumb");
-    let bad = DEMO.replacen(r#""languages": ["en", "de", "ar"]"#, r#""languages": ["en", "de", "ar"], "principal": { "emailField": "name", "salt": "short" }"#, 1);
+    assert_eq!(
+        principal_id(&notice, &no_email, &without.manifest, "thumb"),
+        "jwk-thumbprint:thumb"
+    );
+    let bad = DEMO.replacen(
+        r#""languages": ["en", "de", "ar"]"#,
+        r#""languages": ["en", "de", "ar"], "principal": { "emailField": "name", "salt": "short" }"#,
+        1,
+    );
     let problems = Notice::from_json(&bad).expect_err("refused").to_string();
-    assert!(problems.contains("principal.emailField") && problems.contains("principal.salt"), "{problems}");
+    assert!(
+        problems.contains("principal.emailField") && problems.contains("principal.salt"),
+        "{problems}"
+    );
 }

@@ -130,21 +130,35 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
 }
 
 /// `principal`: `{"emailField": "email", "salt": "…"}` names the person in receipts by a salted e-mail hash.
-fn read_principal(r: &mut ObjectReader<'_>, fields: &[Field], errors: &mut Vec<Error>) -> Option<EmailPrincipal> {
+fn read_principal(
+    r: &mut ObjectReader<'_>,
+    fields: &[Field],
+    errors: &mut Vec<Error>,
+) -> Option<EmailPrincipal> {
     let path = r.path_of("principal");
     let mut p = ObjectReader::new(r.get("principal")?, path, errors)?;
     let field = p.required_str("emailField", errors);
     if let Some(name) = field {
-        if !fields.iter().any(|f| f.name == name && f.field_type == FieldType::Email) {
-            errors.push(Error::new(ErrorKind::NotAllowed, p.path_of("emailField")).with_detail("not a declared email field"));
+        if !fields
+            .iter()
+            .any(|f| f.name == name && f.field_type == FieldType::Email)
+        {
+            errors.push(
+                Error::new(ErrorKind::NotAllowed, p.path_of("emailField"))
+                    .with_detail("not a declared email field"),
+            );
         }
     }
     let salt = p.required_str("salt", errors);
     if salt.is_some_and(|s| s.chars().count() < 16) {
-        errors.push(Error::new(ErrorKind::NotAllowed, p.path_of("salt")).with_detail("at least 16 characters"));
+        errors
+            .push(Error::new(ErrorKind::NotAllowed, p.path_of("salt")).with_detail("at least 16 characters"));
     }
     p.finish(errors);
-    Some(EmailPrincipal { field: field?.to_owned(), salt: salt?.to_owned() })
+    Some(EmailPrincipal {
+        field: field?.to_owned(),
+        salt: salt?.to_owned(),
+    })
 }
 
 fn read_languages(r: &mut ObjectReader<'_>, errors: &mut Vec<Error>) -> Vec<String> {

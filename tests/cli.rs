@@ -1,0 +1,160 @@
+//! The `consent-capture` command: keygen, sign-notice and verify, with exit codes 0 valid, 1 invalid, 2 usage.
+
+use consent_capture::json::parse;
+use consent_capture::receipt::{Receipt, ReceiptContext};
+use consent_capture::sign::PrivateKey;
+use consent_capture::verify::receipt_hash;
+use consent_capture::{minimise, Decisions, Notice};
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const DEMO: &str = "www/demo/notice.json";
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_consent-capture"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("consent-capture-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn receipt(notice_signature: Option<&str>, previous: Option<&str>, grant: bool) -> String {
+    let notice = Notice::from_json(&std::fs::read_to_string(DEMO).expect("demo")).expect("valid");
+    let device = PrivateKey::ed25519_from_seed([3; 32]);
+    let mut decisions = Decisions::initial(&notice);
+    decisions.set("newsletter", grant).expect("consent purpose");
+    let fields = vec![("email".to_owned(), "ada@example.com".to_owned())];
+    let minimised = minimise(&notice, &decisions, &fields);
+    let previous_hash = previous.map(receipt_hash);
+    let context = ReceiptContext {
+        issued_at: 1_795_000_000,
+        receipt_id: "0c7d1d2e-9a51-4f43-8d0c-6b1e3f6f9a10",
+        principal_id: "jwk-thumbprint:x",
+        language: "en",
+        gpc: false,
+        notice_signature,
+        previous_receipt: previous_hash.as_deref(),
+    };
+    let receipt = Receipt::build(&notice, &decisions, &minimised.manifest, context);
+    device.sign(&receipt.signing_input(device.algorithm(), &device.public()))
+}
+
+#[test]
+fn keygen_sign_notice_and_verify_work_together() {
+    let dir = scratch("together");
+    let keygen = run(&["keygen"]);
+    assert_eq!(keygen.status.code(), Some(0));
+    let private = text(&keygen.stdout);
+    let key = PrivateKey::from_jwk(&parse(private.trim()).expect("a JWK")).expect("a private Ed25519 key");
+    assert!(text(&keygen.stderr).contains(&key.public().thumbprint()));
+    let key_path = dir.join("controller.jwk");
+    std::fs::write(&key_path, &private).expect("write key");
+    let signed = run(&["sign-notice", DEMO, "--key", key_path.to_str().expect("utf-8")]);
+    assert_eq!(signed.status.code(), Some(0), "{}", text(&signed.stderr));
+    let notice_signature = text(&signed.stdout).trim().to_owned();
+
+    let receipt_path = dir.join("receipt.jws");
+    std::fs::write(&receipt_path, receipt(Some(&notice_signature), None, true)).expect("write receipt");
+    let public_path = dir.join("controller.public.jwk");
+    let public = consent_capture::canonical::to_canonical_string(&key.public().to_json().into());
+    std::fs::write(&public_path, public).expect("write public key");
+    let verified = run(&[
+        "verify",
+        receipt_path.to_str().expect("utf-8"),
+        "--controller-key",
+        public_path.to_str().expect("utf-8"),
+    ]);
+    let out = text(&verified.stdout);
+    assert_eq!(verified.status.code(), Some(0), "{out}");
+    assert!(out.starts_with("VALID consent receipt"), "{out}");
+    assert!(out.contains("granted      newsletter (consent)"), "{out}");
+    assert!(out.contains("signed by the given controller key"), "{out}");
+    assert!(out.contains("2026-11-18"), "the issue date in plain words: {out}");
+
+    let other = PrivateKey::ed25519_from_seed([99; 32]).public();
+    std::fs::write(
+        &public_path,
+        consent_capture::canonical::to_canonical_string(&other.to_json().into()),
+    )
+    .expect("write");
+    let wrong = run(&[
+        "verify",
+        receipt_path.to_str().expect("utf-8"),
+        "--controller-key",
+        public_path.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        text(&wrong.stdout).starts_with("INVALID: consentCapture.noticeSignature: does not verify"),
+        "{}",
+        text(&wrong.stdout)
+    );
+}
+
+#[test]
+fn a_tampered_receipt_exits_1_with_the_reason() {
+    let dir = scratch("tampered");
+    let jws = receipt(None, None, true);
+    let mut parts: Vec<String> = jws.split('.').map(str::to_owned).collect();
+    parts[2] = parts[2].chars().rev().collect();
+    let path = dir.join("tampered.jws");
+    std::fs::write(&path, parts.join(".")).expect("write");
+    let out = run(&["verify", path.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).starts_with("INVALID: "),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn a_withdrawal_is_checked_against_the_previous_receipt() {
+    let dir = scratch("chain");
+    let first = receipt(None, None, true);
+    let second = receipt(None, Some(&first), false);
+    let (first_path, second_path) = (dir.join("first.jws"), dir.join("second.jws"));
+    std::fs::write(&first_path, &first).expect("write");
+    std::fs::write(&second_path, &second).expect("write");
+    let out = run(&[
+        "verify",
+        second_path.to_str().expect("utf-8"),
+        "--previous",
+        first_path.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("follows      the given previous receipt"));
+    let backwards = run(&[
+        "verify",
+        first_path.to_str().expect("utf-8"),
+        "--previous",
+        second_path.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(backwards.status.code(), Some(1));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &[][..],
+        &["verify"],
+        &["verify", "a", "b"],
+        &["verify", "x.jws", "--bogus", "1"],
+        &["sign-notice", DEMO],
+        &["frobnicate"],
+        &["verify", "/nonexistent.jws"],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(text(&out.stderr).contains("usage:"), "{args:?}");
+    }
+}
