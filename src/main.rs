@@ -51,28 +51,39 @@ fn main() -> ExitCode {
     }
 }
 
-/// The positional arguments and `--name value` options, each option at most once.
-fn split<'a>(
-    args: &'a [String],
-    options: &[&str],
-) -> Result<(Vec<&'a str>, Vec<(String, &'a str)>), Failure> {
-    let mut positional = Vec::new();
-    let mut named: Vec<(String, &str)> = Vec::new();
+/// The positional arguments and `--name value` options of a command.
+struct Args<'a> {
+    positional: Vec<&'a str>,
+    named: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Args<'a> {
+    fn option(&self, name: &str) -> Option<&'a str> {
+        self.named.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    }
+}
+
+/// Splits `args`, allowing each of `options` at most once.
+fn split<'a>(args: &'a [String], options: &[&str]) -> Result<Args<'a>, Failure> {
+    let mut parsed = Args {
+        positional: Vec::new(),
+        named: Vec::new(),
+    };
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         if let Some(name) = arg.strip_prefix("--") {
-            if !options.contains(&name) || named.iter().any(|(n, _)| n == name) {
+            if !options.contains(&name) || parsed.option(name).is_some() {
                 return Err(Failure::Usage(format!("unexpected option --{name}")));
             }
             let value = rest
                 .next()
                 .ok_or_else(|| Failure::Usage(format!("--{name} needs a value")))?;
-            named.push((name.to_owned(), value));
+            parsed.named.push((name, value.as_str()));
         } else {
-            positional.push(arg.as_str());
+            parsed.positional.push(arg.as_str());
         }
     }
-    Ok((positional, named))
+    Ok(parsed)
 }
 
 fn read(path: &str) -> Result<String, Failure> {
@@ -84,14 +95,13 @@ fn read_json(path: &str) -> Result<Value, Failure> {
 }
 
 fn verify(args: &[String]) -> Result<(), Failure> {
-    let (positional, named) = split(args, &["controller-key", "previous"])?;
-    let [receipt_path] = positional[..] else {
+    let args = split(args, &["controller-key", "previous"])?;
+    let [receipt_path] = args.positional[..] else {
         return Err(Failure::Usage("verify takes one receipt".into()));
     };
-    let option = |name: &str| named.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
     let jws = read(receipt_path)?;
-    let previous = option("previous").map(read).transpose()?;
-    let controller_key = match option("controller-key") {
+    let previous = args.option("previous").map(read).transpose()?;
+    let controller_key = match args.option("controller-key") {
         Some(path) => Some(
             PublicJwk::from_json(&read_json(path)?, "controller-key")
                 .map_err(|e| Failure::Usage(e.to_string()))?,
@@ -197,14 +207,12 @@ fn summary(receipt: &Value, key: &PublicJwk, jws: &str, expect: Expectations<'_>
 }
 
 fn sign_notice(args: &[String]) -> Result<(), Failure> {
-    let (positional, named) = split(args, &["key"])?;
-    let [notice_path] = positional[..] else {
+    let args = split(args, &["key"])?;
+    let [notice_path] = args.positional[..] else {
         return Err(Failure::Usage("sign-notice takes one notice".into()));
     };
-    let key_path = named
-        .iter()
-        .find(|(n, _)| n == "key")
-        .map(|(_, v)| *v)
+    let key_path = args
+        .option("key")
         .ok_or_else(|| Failure::Usage("--key is required".into()))?;
     let notice =
         Notice::from_json(&read(notice_path)?).map_err(|e| Failure::Usage(format!("{notice_path}:\n{e}")))?;
