@@ -16,7 +16,15 @@
 //! assert!(minimised.payload.get("company").is_none()); // only the refused newsletter justified it
 //!
 //! let id = uuid_v4([7; 16]);
-//! let context = ReceiptContext { issued_at: 1_790_000_000, receipt_id: &id, principal_id: "urn:uuid:x", language: "en" };
+//! let context = ReceiptContext {
+//!     issued_at: 1_790_000_000,
+//!     receipt_id: &id,
+//!     principal_id: "jwk-thumbprint:x",
+//!     language: "en",
+//!     gpc: false,
+//!     notice_signature: None,
+//!     previous_receipt: None,
+//! };
 //! let receipt = Receipt::build(&notice, &decisions, &minimised.manifest, context);
 //! assert!(receipt.to_canonical_string().starts_with("{\"collectionMethod\":"));
 //! ```

@@ -36,6 +36,9 @@ fn demo_receipt(grant_newsletter: bool) -> Receipt {
         receipt_id: &id,
         principal_id: "urn:uuid:p",
         language: "en",
+        gpc: false,
+        notice_signature: None,
+        previous_receipt: None,
     };
     Receipt::build(&notice, &decisions, &minimised.manifest, context)
 }
