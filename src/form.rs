@@ -3,6 +3,7 @@
 
 use crate::consent::{Decision, LegalBasis, Start};
 use crate::notice::{Field, FieldType, Notice, Purpose};
+use crate::receipt_view::basis_text;
 use crate::strings::{is_right_to_left, Ui};
 
 /// The whole form.
@@ -213,14 +214,7 @@ fn purpose_view<'a>(
 ) -> PurposeView<'a> {
     let ui = |key| notice.ui(language, key);
     let consent = purpose.legal_basis == LegalBasis::Consent;
-    let basis_name = match purpose.legal_basis {
-        LegalBasis::Consent => Ui::BasisConsent,
-        LegalBasis::Contract => Ui::BasisContract,
-        LegalBasis::LegalObligation => Ui::BasisLegalObligation,
-        LegalBasis::VitalInterest => Ui::BasisVitalInterest,
-        LegalBasis::PublicTask => Ui::BasisPublicTask,
-        LegalBasis::LegitimateInterest => Ui::BasisLegitimateInterest,
-    };
+    let basis_name = basis_text(purpose.legal_basis);
     PurposeView {
         purpose_id: &purpose.id,
         id: format!("cc-purpose-{index}"),

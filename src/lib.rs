@@ -48,6 +48,7 @@ pub mod normalise;
 pub mod notice;
 pub mod notice_signature;
 pub mod receipt;
+pub mod receipt_view;
 pub mod sha256;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sign;

@@ -7,7 +7,8 @@ use consent_capture::jws::signing_input;
 use consent_capture::notice_signature::{payload, TYP};
 use consent_capture::receipt::EXTENSION_KEY;
 use consent_capture::sign::PrivateKey;
-use consent_capture::verify::{receipt_hash, verify_receipt, Expectations};
+use consent_capture::receipt::receipt_hash;
+use consent_capture::verify::{verify_receipt, Expectations};
 use consent_capture::Notice;
 use std::process::ExitCode;
 

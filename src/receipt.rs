@@ -117,6 +117,11 @@ impl Receipt {
     }
 }
 
+/// The base64url SHA-256 of a receipt's compact JWS, as the next receipt in a chain names it.
+pub fn receipt_hash(jws: &str) -> String {
+    base64url::encode(&sha256(jws.trim().as_bytes()))
+}
+
 /// How a receipt names the person: the device key's thumbprint, unless the notice opts into a salted hash of
 /// its e-mail field and that field was sent (a refused field never names anyone, not even hashed).
 pub fn principal_id(

@@ -56,11 +56,31 @@ pub enum Ui {
     BasisPublicTask,
     /// The legal basis `legitimate-interest`.
     BasisLegitimateInterest,
+    /// Heading of the receipt shown after sending.
+    YourReceipt,
+    /// Before the purposes consented to.
+    Agreed,
+    /// Before the purposes refused.
+    Refused,
+    /// Before the purposes on another legal basis.
+    OtherBasis,
+    /// Before the controller's name.
+    ResponsibleForYourData,
+    /// Before the receipt id.
+    Receipt,
+    /// Before the date of issue.
+    Issued,
+    /// How to withdraw, followed by the controller's e-mail.
+    HowToWithdraw,
+    /// On the button that withdraws one purpose.
+    Withdraw,
+    /// The link to the receipt file.
+    Download,
 }
 
 impl Ui {
     /// Every key with its name in a notice's `texts`.
-    pub const ALL: [(Self, &'static str); 26] = [
+    pub const ALL: [(Self, &'static str); 36] = [
         (Self::YourDetails, "yourDetails"),
         (Self::HowWeUseYourData, "howWeUseYourData"),
         (Self::LegalBasis, "legalBasis"),
@@ -87,6 +107,16 @@ impl Ui {
         (Self::BasisVitalInterest, "basisVitalInterest"),
         (Self::BasisPublicTask, "basisPublicTask"),
         (Self::BasisLegitimateInterest, "basisLegitimateInterest"),
+        (Self::YourReceipt, "yourReceipt"),
+        (Self::Agreed, "agreed"),
+        (Self::Refused, "refused"),
+        (Self::OtherBasis, "otherBasis"),
+        (Self::ResponsibleForYourData, "responsibleForYourData"),
+        (Self::Receipt, "receipt"),
+        (Self::Issued, "issued"),
+        (Self::HowToWithdraw, "howToWithdraw"),
+        (Self::Withdraw, "withdraw"),
+        (Self::Download, "download"),
     ];
 
     /// The key named `name` in a notice's `texts`.
@@ -99,7 +129,7 @@ impl Ui {
     }
 }
 
-type Table = [&'static str; 26];
+type Table = [&'static str; 36];
 
 const EN: Table = [
     "Your details",
@@ -128,6 +158,16 @@ const EN: Table = [
     "vital interests",
     "a task in the public interest",
     "our legitimate interests",
+    "Your consent receipt",
+    "You agreed to",
+    "You refused",
+    "Without consent, on another legal basis",
+    "Responsible for your data",
+    "Receipt",
+    "issued",
+    "You can withdraw at any time with the buttons below, or by writing to",
+    "Withdraw",
+    "Download this receipt (.jws)",
 ];
 
 const DE: Table = [
@@ -157,6 +197,16 @@ const DE: Table = [
     "lebenswichtige Interessen",
     "eine Aufgabe im öffentlichen Interesse",
     "unsere berechtigten Interessen",
+    "Ihre Einwilligungsquittung",
+    "Sie haben eingewilligt in",
+    "Sie haben abgelehnt",
+    "Ohne Einwilligung, auf anderer Rechtsgrundlage",
+    "Verantwortlich für Ihre Daten",
+    "Quittung",
+    "ausgestellt",
+    "Sie können jederzeit mit den Schaltflächen unten widerrufen oder schreiben an",
+    "Widerrufen",
+    "Diese Quittung herunterladen (.jws)",
 ];
 
 const AR: Table = [
@@ -186,6 +236,16 @@ const AR: Table = [
     "مصالح حيوية",
     "مهمة للمصلحة العامة",
     "مصالحنا المشروعة",
+    "إيصال موافقتك",
+    "وافقت على",
+    "رفضت",
+    "بدون موافقة، على أساس قانوني آخر",
+    "المسؤول عن بياناتك",
+    "الإيصال",
+    "صدر في",
+    "يمكنك سحب موافقتك في أي وقت بالأزرار أدناه أو بالكتابة إلى",
+    "سحب الموافقة",
+    "تنزيل هذا الإيصال (.jws)",
 ];
 
 const FR: Table = [
@@ -215,6 +275,16 @@ const FR: Table = [
     "des intérêts vitaux",
     "une mission d’intérêt public",
     "nos intérêts légitimes",
+    "Votre reçu de consentement",
+    "Vous avez accepté",
+    "Vous avez refusé",
+    "Sans consentement, sur une autre base légale",
+    "Responsable de vos données",
+    "Reçu",
+    "émis le",
+    "Vous pouvez retirer votre consentement à tout moment avec les boutons ci-dessous ou en écrivant à",
+    "Retirer",
+    "Télécharger ce reçu (.jws)",
 ];
 
 const ES: Table = [
@@ -244,6 +314,16 @@ const ES: Table = [
     "intereses vitales",
     "una misión de interés público",
     "nuestros intereses legítimos",
+    "Su recibo de consentimiento",
+    "Usted aceptó",
+    "Usted rechazó",
+    "Sin consentimiento, con otra base jurídica",
+    "Responsable de sus datos",
+    "Recibo",
+    "emitido el",
+    "Puede retirar su consentimiento en cualquier momento con los botones de abajo o escribiendo a",
+    "Retirar",
+    "Descargar este recibo (.jws)",
 ];
 
 const BUILT_IN: [(&str, &Table); 5] = [("en", &EN), ("de", &DE), ("ar", &AR), ("fr", &FR), ("es", &ES)];

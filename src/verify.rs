@@ -2,15 +2,13 @@
 //! ed25519-dalek and p256, and whole receipts: signature, canonical form, Kantara shape, the chain to the
 //! previous receipt, and the controller's signature of the notice that was shown.
 
-use crate::base64url;
 use crate::canonical::to_canonical_string;
 use crate::error::{Error, ErrorKind};
 use crate::json::{parse, Value};
 use crate::jwk::PublicJwk;
 use crate::jws::{parse_compact, Algorithm, Compact};
 use crate::kantara::check_shape;
-use crate::receipt::EXTENSION_KEY;
-use crate::sha256::sha256;
+use crate::receipt::{receipt_hash, EXTENSION_KEY};
 use ed25519_dalek::Verifier as _;
 
 /// Checks the signature of a parsed JWS against `key`.
@@ -70,11 +68,6 @@ pub struct VerifiedReceipt {
     pub receipt: Value,
     /// The key that signed it (the device key).
     pub key: PublicJwk,
-}
-
-/// The base64url SHA-256 of a receipt's compact JWS, as the next receipt in a chain names it.
-pub fn receipt_hash(jws: &str) -> String {
-    base64url::encode(&sha256(jws.trim().as_bytes()))
 }
 
 /// Verifies a consent receipt: its signature under the key in its header, that the payload is canonical

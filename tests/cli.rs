@@ -3,7 +3,7 @@
 use consent_capture::json::parse;
 use consent_capture::receipt::{Receipt, ReceiptContext};
 use consent_capture::sign::PrivateKey;
-use consent_capture::verify::receipt_hash;
+use consent_capture::receipt::receipt_hash;
 use consent_capture::{minimise, Decisions, Notice};
 use std::path::PathBuf;
 use std::process::{Command, Output};

@@ -4,9 +4,9 @@
 use consent_capture::error::ErrorKind;
 use consent_capture::jws::{header, signing_input};
 use consent_capture::notice_signature::{self, TYP};
-use consent_capture::receipt::{principal_id, Receipt, ReceiptContext};
+use consent_capture::receipt::{principal_id, receipt_hash, Receipt, ReceiptContext};
 use consent_capture::sign::PrivateKey;
-use consent_capture::verify::{receipt_hash, verify_jws, verify_receipt, Expectations};
+use consent_capture::verify::{verify_jws, verify_receipt, Expectations};
 use consent_capture::{minimise, uuid_v4, Decisions, Notice};
 
 const DEMO: &str = include_str!("../www/demo/notice.json");

@@ -1,0 +1,75 @@
+//! The receipt as the person reads it after sending: what they agreed to, with whom, until when, and how to
+//! withdraw. Plain data, like the form model; the web layer renders it as text.
+
+use crate::consent::{Decision, Decisions, LegalBasis};
+use crate::date::format_utc;
+use crate::notice::Notice;
+use crate::strings::Ui;
+
+/// One line per purpose group, and the means to withdraw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceiptView<'a> {
+    /// The heading.
+    pub heading: &'a str,
+    /// `(label, purposes)` for agreed, refused and other-basis purposes; empty groups are left out.
+    pub groups: Vec<(&'a str, Vec<String>)>,
+    /// Who is responsible.
+    pub controller: String,
+    /// Receipt id and date of issue.
+    pub issued: String,
+    /// How to withdraw.
+    pub how_to_withdraw: String,
+    /// One `(purpose id, button text)` per purpose the person agreed to.
+    pub withdraw: Vec<(&'a str, String)>,
+    /// The download link's text and file name.
+    pub download: (&'a str, String),
+}
+
+impl<'a> ReceiptView<'a> {
+    /// The view of the receipt `receipt_id`, issued at `issued_at`, for `decisions` on `notice`.
+    pub fn build(notice: &'a Notice, decisions: &Decisions, language: &'a str, receipt_id: &str, issued_at: i64) -> Self {
+        let ui = |key| notice.ui(language, key);
+        let mut agreed = Vec::new();
+        let mut refused = Vec::new();
+        let mut other = Vec::new();
+        let mut withdraw = Vec::new();
+        for purpose in &notice.purposes {
+            let name = purpose.name.get(language);
+            match decisions.get(&purpose.id) {
+                Decision::Granted => {
+                    agreed.push(format!("{name} ({}: {})", ui(Ui::KeptUntil), purpose.termination.get(language)));
+                    withdraw.push((purpose.id.as_str(), format!("{}: {name}", ui(Ui::Withdraw))));
+                }
+                Decision::Denied => refused.push(name.to_owned()),
+                Decision::NotAsked => other.push(format!("{name} ({})", ui(basis_text(purpose.legal_basis)))),
+            }
+        }
+        let groups = [(Ui::Agreed, agreed), (Ui::Refused, refused), (Ui::OtherBasis, other)]
+            .into_iter()
+            .filter(|(_, items)| !items.is_empty())
+            .map(|(label, items)| (ui(label), items))
+            .collect();
+        let controller = &notice.controller;
+        Self {
+            heading: ui(Ui::YourReceipt),
+            groups,
+            controller: format!("{}: {}, {}", ui(Ui::ResponsibleForYourData), controller.name, controller.email),
+            issued: format!("{} {receipt_id}, {} {}", ui(Ui::Receipt), ui(Ui::Issued), format_utc(issued_at)),
+            how_to_withdraw: format!("{} {}", ui(Ui::HowToWithdraw), controller.email),
+            withdraw,
+            download: (ui(Ui::Download), format!("consent-receipt-{receipt_id}.jws")),
+        }
+    }
+}
+
+/// The interface text naming a legal basis.
+pub fn basis_text(basis: LegalBasis) -> Ui {
+    match basis {
+        LegalBasis::Consent => Ui::BasisConsent,
+        LegalBasis::Contract => Ui::BasisContract,
+        LegalBasis::LegalObligation => Ui::BasisLegalObligation,
+        LegalBasis::VitalInterest => Ui::BasisVitalInterest,
+        LegalBasis::PublicTask => Ui::BasisPublicTask,
+        LegalBasis::LegitimateInterest => Ui::BasisLegitimateInterest,
+    }
+}
