@@ -34,6 +34,14 @@ impl Algorithm {
         }
     }
 
+    /// The algorithm a key of this type signs with.
+    pub fn for_key(key: &PublicJwk) -> Self {
+        match key {
+            PublicJwk::Ed25519(_) => Self::Ed25519,
+            PublicJwk::P256 { .. } => Self::Es256,
+        }
+    }
+
     /// Whether `key` is of the type this algorithm needs.
     pub fn fits(self, key: &PublicJwk) -> bool {
         matches!(

@@ -6,9 +6,11 @@
 use crate::base64url;
 use crate::canonical::to_canonical_string;
 use crate::consent::{Decisions, LegalBasis};
-use crate::json::{Object, Value};
+use crate::error::{Error, ErrorKind};
+use crate::json::{parse, Object, Value};
 use crate::jwk::PublicJwk;
-use crate::jws::{header, signing_input, Algorithm};
+use crate::jws::{header, parse_compact, signing_input, Algorithm, Compact};
+use crate::kantara::check_shape;
 use crate::minimise::{Manifest, Outcome};
 use crate::normalise;
 use crate::notice::{Notice, Purpose};
@@ -115,6 +117,26 @@ impl Receipt {
     pub fn signing_input(&self, algorithm: Algorithm, key: &PublicJwk) -> String {
         signing_input(&header(algorithm, key, TYP), &self.to_canonical_string())
     }
+}
+
+/// Everything about a receipt except its signature: a strict JWS with the signing key in its header, whose
+/// payload is canonical JSON in the Kantara v1.1 shape. The signature is checked by the caller (natively
+/// with `verify`, in the browser with WebCrypto).
+///
+/// # Errors
+/// The first problem, with where it is.
+pub fn inspect(jws: &str) -> Result<(Compact, Value), Error> {
+    let compact = parse_compact(jws.trim())?;
+    if compact.jwk.is_none() {
+        return Err(Error::new(ErrorKind::Missing, "header.jwk"));
+    }
+    let text = std::str::from_utf8(&compact.payload).map_err(|_| Error::new(ErrorKind::Syntax, "payload"))?;
+    let receipt = parse(text).map_err(|e| Error::new(e.kind(), "payload").with_detail(e.at()))?;
+    if to_canonical_string(&receipt) != text {
+        return Err(Error::new(ErrorKind::NotCanonical, "payload"));
+    }
+    check_shape(&receipt)?;
+    Ok((compact, receipt))
 }
 
 /// The base64url SHA-256 of a receipt's compact JWS, as the next receipt in a chain names it.

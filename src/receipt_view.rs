@@ -27,7 +27,13 @@ pub struct ReceiptView<'a> {
 
 impl<'a> ReceiptView<'a> {
     /// The view of the receipt `receipt_id`, issued at `issued_at`, for `decisions` on `notice`.
-    pub fn build(notice: &'a Notice, decisions: &Decisions, language: &'a str, receipt_id: &str, issued_at: i64) -> Self {
+    pub fn build(
+        notice: &'a Notice,
+        decisions: &Decisions,
+        language: &'a str,
+        receipt_id: &str,
+        issued_at: i64,
+    ) -> Self {
         let ui = |key| notice.ui(language, key);
         let mut agreed = Vec::new();
         let mut refused = Vec::new();
@@ -37,24 +43,42 @@ impl<'a> ReceiptView<'a> {
             let name = purpose.name.get(language);
             match decisions.get(&purpose.id) {
                 Decision::Granted => {
-                    agreed.push(format!("{name} ({}: {})", ui(Ui::KeptUntil), purpose.termination.get(language)));
+                    agreed.push(format!(
+                        "{name} ({}: {})",
+                        ui(Ui::KeptUntil),
+                        purpose.termination.get(language)
+                    ));
                     withdraw.push((purpose.id.as_str(), format!("{}: {name}", ui(Ui::Withdraw))));
                 }
                 Decision::Denied => refused.push(name.to_owned()),
                 Decision::NotAsked => other.push(format!("{name} ({})", ui(basis_text(purpose.legal_basis)))),
             }
         }
-        let groups = [(Ui::Agreed, agreed), (Ui::Refused, refused), (Ui::OtherBasis, other)]
-            .into_iter()
-            .filter(|(_, items)| !items.is_empty())
-            .map(|(label, items)| (ui(label), items))
-            .collect();
+        let groups = [
+            (Ui::Agreed, agreed),
+            (Ui::Refused, refused),
+            (Ui::OtherBasis, other),
+        ]
+        .into_iter()
+        .filter(|(_, items)| !items.is_empty())
+        .map(|(label, items)| (ui(label), items))
+        .collect();
         let controller = &notice.controller;
         Self {
             heading: ui(Ui::YourReceipt),
             groups,
-            controller: format!("{}: {}, {}", ui(Ui::ResponsibleForYourData), controller.name, controller.email),
-            issued: format!("{} {receipt_id}, {} {}", ui(Ui::Receipt), ui(Ui::Issued), format_utc(issued_at)),
+            controller: format!(
+                "{}: {}, {}",
+                ui(Ui::ResponsibleForYourData),
+                controller.name,
+                controller.email
+            ),
+            issued: format!(
+                "{} {receipt_id}, {} {}",
+                ui(Ui::Receipt),
+                ui(Ui::Issued),
+                format_utc(issued_at)
+            ),
             how_to_withdraw: format!("{} {}", ui(Ui::HowToWithdraw), controller.email),
             withdraw,
             download: (ui(Ui::Download), format!("consent-receipt-{receipt_id}.jws")),

@@ -73,10 +73,7 @@ impl PrivateKey {
 
     /// The algorithm this key signs with.
     pub fn algorithm(&self) -> Algorithm {
-        match self {
-            Self::Ed25519(_) => Algorithm::Ed25519,
-            Self::P256(_) => Algorithm::Es256,
-        }
+        Algorithm::for_key(&self.public())
     }
 
     /// The public key.

@@ -1,9 +1,11 @@
 //! The `consent-capture` command: keygen, sign-notice and verify, with exit codes 0 valid, 1 invalid, 2 usage.
+// Native only: signing keys and the verifier are not part of the browser build.
+#![cfg(not(target_arch = "wasm32"))]
 
 use consent_capture::json::parse;
+use consent_capture::receipt::receipt_hash;
 use consent_capture::receipt::{Receipt, ReceiptContext};
 use consent_capture::sign::PrivateKey;
-use consent_capture::receipt::receipt_hash;
 use consent_capture::{minimise, Decisions, Notice};
 use std::path::PathBuf;
 use std::process::{Command, Output};

@@ -1,5 +1,7 @@
 //! JOSE conformance: strict base64url, RFC 7638 thumbprints, the RFC 8037 and RFC 7515 examples, and every
 //! case of the shared verifier suite with its expected verdict.
+// Native only: signing keys and the verifier are not part of the browser build.
+#![cfg(not(target_arch = "wasm32"))]
 
 use consent_capture::base64url::{decode, encode};
 use consent_capture::json::{parse, Object, Value};

@@ -119,15 +119,27 @@ fn the_person_reads_what_they_agreed_to_with_whom_until_when_and_how_to_withdraw
     assert_eq!(
         view.groups,
         [
-            ("You agreed to", vec!["Monthly newsletter (Kept until: Until you unsubscribe)".to_owned()]),
+            (
+                "You agreed to",
+                vec!["Monthly newsletter (Kept until: Until you unsubscribe)".to_owned()]
+            ),
             ("You refused", vec!["Personalised advertising".to_owned()]),
-            ("Without consent, on another legal basis", vec!["Answer your enquiry (a contract with you)".to_owned()]),
+            (
+                "Without consent, on another legal basis",
+                vec!["Answer your enquiry (a contract with you)".to_owned()]
+            ),
         ]
     );
-    assert_eq!(view.controller, "Responsible for your data: Example Widgets Ltd, privacy@example.com");
+    assert_eq!(
+        view.controller,
+        "Responsible for your data: Example Widgets Ltd, privacy@example.com"
+    );
     assert_eq!(view.issued, "Receipt r-1, issued 2026-11-18 11:06 UTC");
     assert!(view.how_to_withdraw.ends_with("privacy@example.com"));
-    assert_eq!(view.withdraw, [("newsletter", "Withdraw: Monthly newsletter".to_owned())]);
+    assert_eq!(
+        view.withdraw,
+        [("newsletter", "Withdraw: Monthly newsletter".to_owned())]
+    );
     assert_eq!(view.download.1, "consent-receipt-r-1.jws");
     let german = ReceiptView::build(&notice, &decisions, "de", "r-1", 1_795_000_000);
     assert_eq!(german.withdraw[0].1, "Widerrufen: Monatlicher Newsletter");

@@ -1,5 +1,7 @@
 //! Signed receipts verify as a whole, and nothing about them can change without verification failing:
 //! no byte, no key, no link of the chain, no word of the notice the controller signed.
+// Native only: signing keys and the verifier are not part of the browser build.
+#![cfg(not(target_arch = "wasm32"))]
 
 use consent_capture::error::ErrorKind;
 use consent_capture::jws::{header, signing_input};

@@ -321,6 +321,9 @@ fn submit(session: &Session) -> Result<(), JsValue> {
         receipt_id: &receipt_id,
         principal_id: &principal_id,
         language: &session.language,
+        gpc: session.options.gpc,
+        notice_signature: None,
+        previous_receipt: None,
     };
     let receipt = Receipt::build(notice, &decisions, &minimised.manifest, context);
     store::save(
