@@ -5,12 +5,13 @@
 WASM_TARGET := wasm32-unknown-unknown
 WASM := target/$(WASM_TARGET)/release/consent_capture.wasm
 PKG := www/pkg
+DIST := www/dist
 # The features rustc's wasm32 target emits by default; wasm-opt must accept them and keep to them.
 WASM_FEATURES := --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue
 DEMO_PORT ?= 8080
 
-.PHONY: demo test setup-build setup-test build bundle size lint test-native test-browser test-e2e
+.PHONY: demo test setup-build setup-test build bundle size lint test-native test-browser test-e2e sign-demo
 
 demo: setup-build bundle
 	node tools/serve.mjs $(DEMO_PORT)
@@ -25,11 +26,15 @@ setup-test:
 
 build: setup-build bundle
 
-# cargo -> wasm-bindgen (--target web, no bundler) -> wasm-opt -Oz, then the size report.
+# cargo -> wasm-bindgen (--target web) -> wasm-opt -Oz; esbuild bundles the element, keys.js and the glue into
+# one minified ES module beside the wasm and CSS it loads (www/dist/), then the size report.
 bundle:
 	cargo build --release --target $(WASM_TARGET) --no-default-features --lib
 	wasm-bindgen --target web --no-typescript --out-dir $(PKG) $(WASM)
-	node_modules/.bin/wasm-opt -Oz $(WASM_FEATURES) $(PKG)/consent_capture_bg.wasm -o $(PKG)/consent_capture_bg.wasm
+	mkdir -p $(DIST)
+	node_modules/.bin/wasm-opt -Oz $(WASM_FEATURES) $(PKG)/consent_capture_bg.wasm -o $(DIST)/consent_capture_bg.wasm
+	node_modules/.bin/esbuild www/consent-capture.js --bundle --minify --format=esm --log-level=warning --outfile=$(DIST)/consent-capture.js
+	node_modules/.bin/esbuild www/consent-capture.css --minify --log-level=warning --outfile=$(DIST)/consent-capture.css
 	node tools/size.mjs
 
 size:
@@ -47,5 +52,11 @@ test-native:
 test-browser:
 	CHROMEDRIVER=$$(command -v chromedriver) cargo test --target $(WASM_TARGET) --no-default-features --test web
 
+# The end-to-end tests also check receipts with the native verifier.
 test-e2e:
+	cargo build --bin consent-capture
 	node --test --test-concurrency=1 tests/e2e/
+
+# Re-sign the demo notice after editing it (the key is a demo key, committed on purpose; never use it for real).
+sign-demo:
+	cargo run -q --bin consent-capture -- sign-notice www/demo/notice.json --key tools/demo-controller.jwk > www/demo/notice.jws

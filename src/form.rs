@@ -2,6 +2,7 @@
 //! tested without a browser. The web layer only walks it. Every string here becomes text, never markup.
 
 use crate::consent::{Decision, LegalBasis, Start};
+use crate::json::{Object, Value};
 use crate::notice::{Field, FieldType, Notice, Purpose};
 use crate::receipt_view::basis_text;
 use crate::strings::{is_right_to_left, Ui};
@@ -229,5 +230,112 @@ fn purpose_view<'a>(
         kept_until: format!("{}: {}", ui(Ui::KeptUntil), purpose.termination.get(language)),
         shared_with: (!purpose.third_parties.is_empty())
             .then(|| format!("{}: {}", ui(Ui::SharedWith), purpose.third_parties.join(", "))),
+    }
+}
+
+impl Form<'_> {
+    /// The model as JSON, for the page's renderer (every string is text, never markup).
+    pub fn to_json(&self) -> Value {
+        let fields = self.fields.iter().map(FieldView::to_json).collect();
+        let purposes = self.purposes.iter().map(PurposeView::to_json).collect();
+        let actions = self
+            .actions
+            .iter()
+            .map(|(action, text)| {
+                Object::new()
+                    .with("action", action.name())
+                    .with("text", *text)
+                    .into()
+            })
+            .collect();
+        let mut form = Object::new()
+            .with("language", self.language)
+            .with("dir", if self.right_to_left { "rtl" } else { "ltr" })
+            .with("detailsLegend", self.details_legend)
+            .with("fields", Value::Array(fields))
+            .with("purposesLegend", self.purposes_legend)
+            .with("purposes", Value::Array(purposes))
+            .with(
+                "policy",
+                Object::new()
+                    .with("text", self.policy.0)
+                    .with("href", self.policy.1),
+            )
+            .with("actions", Value::Array(actions))
+            .with("errorSummary", self.error_summary);
+        if let Some(note) = self.notice_changed {
+            form.insert("noticeChanged", note);
+        }
+        form.into()
+    }
+}
+
+impl FieldView<'_> {
+    fn to_json(&self) -> Value {
+        let mut field = Object::new()
+            .with("id", self.id.as_str())
+            .with("errorId", self.error_id.as_str())
+            .with("name", self.name)
+            .with("label", self.label)
+            .with("hidden", self.hidden);
+        if let Some(required) = self.required {
+            field.insert("required", required);
+        }
+        match &self.control {
+            ControlKind::Input {
+                input_type,
+                autocomplete,
+            } => {
+                field.insert("control", "input");
+                field.insert("type", *input_type);
+                field.insert("autocomplete", *autocomplete);
+            }
+            ControlKind::TextArea => field.insert("control", "textarea"),
+            ControlKind::Select { placeholder, options } => {
+                field.insert("control", "select");
+                field.insert("placeholder", *placeholder);
+                let options = options
+                    .iter()
+                    .map(|(value, label)| Object::new().with("value", *value).with("label", *label).into());
+                field.insert("options", Value::Array(options.collect()));
+            }
+        }
+        field.into()
+    }
+}
+
+impl PurposeView<'_> {
+    fn to_json(&self) -> Value {
+        let mut lines = Vec::new();
+        if let Some(note) = self.choice.as_ref().and_then(|c| c.gpc_note) {
+            lines.push(Object::new().with("text", note).with("note", true).into());
+        }
+        let plain = [
+            self.basis.as_deref(),
+            Some(self.description),
+            Some(self.kept_until.as_str()),
+            self.shared_with.as_deref(),
+        ];
+        lines.extend(
+            plain
+                .into_iter()
+                .flatten()
+                .map(|text| Object::new().with("text", text).into()),
+        );
+        let mut purpose = Object::new()
+            .with("purpose", self.purpose_id)
+            .with("id", self.id.as_str())
+            .with("descriptionId", self.description_id.as_str())
+            .with("name", self.name)
+            .with("lines", Value::Array(lines));
+        if let Some(choice) = &self.choice {
+            purpose.insert(
+                "choice",
+                Object::new()
+                    .with("checked", choice.checked)
+                    .with("heldByGpc", choice.gpc_note.is_some()),
+            );
+        }
+        purpose.into()
     }
 }

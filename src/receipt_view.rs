@@ -3,6 +3,7 @@
 
 use crate::consent::{Decision, Decisions, LegalBasis};
 use crate::date::format_utc;
+use crate::json::{Object, Value};
 use crate::notice::Notice;
 use crate::strings::Ui;
 
@@ -95,5 +96,51 @@ pub fn basis_text(basis: LegalBasis) -> Ui {
         LegalBasis::VitalInterest => Ui::BasisVitalInterest,
         LegalBasis::PublicTask => Ui::BasisPublicTask,
         LegalBasis::LegitimateInterest => Ui::BasisLegitimateInterest,
+    }
+}
+
+impl ReceiptView<'_> {
+    /// The view as JSON, for the page's renderer.
+    pub fn to_json(&self) -> Value {
+        let groups = self
+            .groups
+            .iter()
+            .map(|(label, items)| {
+                let items = items.iter().map(|i| Value::from(i.as_str())).collect();
+                Object::new()
+                    .with("label", *label)
+                    .with("items", Value::Array(items))
+                    .into()
+            })
+            .collect();
+        let withdraw = self
+            .withdraw
+            .iter()
+            .map(|(purpose, text)| {
+                Object::new()
+                    .with("purpose", *purpose)
+                    .with("text", text.as_str())
+                    .into()
+            })
+            .collect();
+        Object::new()
+            .with("heading", self.heading)
+            .with("groups", Value::Array(groups))
+            .with(
+                "lines",
+                Value::Array(vec![
+                    self.controller.as_str().into(),
+                    self.issued.as_str().into(),
+                    self.how_to_withdraw.as_str().into(),
+                ]),
+            )
+            .with("withdraw", Value::Array(withdraw))
+            .with(
+                "download",
+                Object::new()
+                    .with("text", self.download.0)
+                    .with("fileName", self.download.1.as_str()),
+            )
+            .into()
     }
 }

@@ -121,7 +121,7 @@ pub fn verify_receipt(jws: &str, expect: Expectations<'_>) -> Result<VerifiedRec
 /// # Errors
 /// Any JWS problem, a signature that does not verify, or a payload without `noticeSha256`.
 pub fn verify_notice_signature(jws: &str, controller_key: &PublicJwk) -> Result<String, Error> {
-    let compact = verify_jws(jws, Some(controller_key))?;
+    let compact = verify_jws(jws.trim(), Some(controller_key))?;
     if compact
         .jwk
         .as_ref()

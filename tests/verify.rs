@@ -284,3 +284,23 @@ fn a_notice_may_name_the_person_by_a_salted_email_hash_but_only_when_the_email_w
         "{problems}"
     );
 }
+
+#[test]
+fn the_demo_notice_is_signed_by_the_demo_controller_key_the_page_pins() {
+    let key = PrivateKey::from_jwk(
+        &consent_capture::json::parse(include_str!("../tools/demo-controller.jwk").trim()).expect("json"),
+    )
+    .expect("the demo controller key (for the demo only)");
+    let signature = include_str!("../www/demo/notice.jws");
+    let thumbprint = key.public().thumbprint();
+    assert!(
+        notice_signature::check_binding(signature, &demo(), &thumbprint).is_ok()
+            && consent_capture::verify::verify_notice_signature(signature, &key.public()).is_ok(),
+        "www/demo/notice.json changed since it was signed: run `make sign-demo`"
+    );
+    let page = include_str!("../www/index.html");
+    assert!(
+        page.contains(&format!("controller-key=\"{thumbprint}\"")),
+        "www/index.html pins another controller key"
+    );
+}

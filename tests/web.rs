@@ -1,449 +1,178 @@
-//! Browser tests (wasm-bindgen-test in headless Chromium): the form really renders in a shadow root, checks
-//! what was typed, and a submission leaves out the fields of a refused purpose.
+//! Browser tests (wasm-bindgen-test in headless Chromium): the wasm API the element uses, run where it runs.
+//! The DOM the element builds from it is tested end to end (tests/e2e).
 #![cfg(target_arch = "wasm32")]
 
-use consent_capture::web::{enhance, mount, Mount, Options};
-use js_sys::Reflect;
-use std::cell::RefCell;
-use std::rc::Rc;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+use consent_capture::base64url;
+use consent_capture::json::{parse, Value};
+use consent_capture::receipt::receipt_hash;
+use consent_capture::web::{check_notice_signature, inspect_receipt, Consent};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{
-    Element, Event, HtmlElement, HtmlFormElement, HtmlInputElement, HtmlSelectElement, ShadowRoot,
-    ShadowRootInit, ShadowRootMode,
-};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 const DEMO: &str = include_str!("../www/demo/notice.json");
+const DEVICE: &str = r#"{"crv":"Ed25519","kty":"OKP","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
+const FILLED: &str =
+    r#"[["name","Ada Lovelace"],["email","ada@example.com"],["company","Engines Ltd"],["topic","sales"]]"#;
 
-/// A host element with an open shadow root, recording every event consent-capture dispatches on it.
-struct Fixture {
-    host: HtmlElement,
-    root: ShadowRoot,
-    events: Rc<RefCell<Vec<(String, JsValue)>>>,
-    _listeners: Vec<Closure<dyn FnMut(Event)>>,
-    storage_key: String,
+fn options(extra: &str) -> String {
+    format!(r#"{{"languages":["en"],"gpc":false,"deviceKey":{DEVICE}{extra}}}"#)
 }
 
-fn document() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect_throw("a document")
+fn json(text: &str) -> Value {
+    parse(text).expect("the API answers JSON")
 }
 
-fn fixture(name: &str) -> Fixture {
-    let host: HtmlElement = document()
-        .create_element("div")
-        .expect_throw("div")
-        .unchecked_into();
-    document()
-        .body()
-        .expect_throw("a body")
-        .append_child(&host)
-        .expect_throw("appended");
-    let root = host
-        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
-        .expect_throw("shadow root");
-    let events = Rc::new(RefCell::new(Vec::new()));
-    let mut listeners = Vec::new();
-    for kind in ["consent-capture:submit", "consent-capture:change"] {
-        let sink = Rc::clone(&events);
-        let listener = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-            let detail = event.clone().unchecked_into::<web_sys::CustomEvent>().detail();
-            sink.borrow_mut().push((event.type_(), detail));
-        });
-        host.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref())
-            .expect_throw("listener");
-        listeners.push(listener);
-    }
-    let storage_key = format!("consent-capture:test:{name}");
-    local_storage().remove_item(&storage_key).expect_throw("storage");
-    Fixture {
-        host,
-        root,
-        events,
-        _listeners: listeners,
-        storage_key,
-    }
-}
-
-fn local_storage() -> web_sys::Storage {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .expect_throw("localStorage")
-}
-
-impl Fixture {
-    fn options(&self, language: &str, gpc: bool) -> Options {
-        Options::new(language.to_owned(), gpc, self.storage_key.clone())
-    }
-
-    fn mount(&self) -> Mount {
-        mount(
-            self.host.clone(),
-            self.root.clone(),
-            DEMO,
-            self.options("en", false),
-        )
-        .expect_throw("the demo notice mounts")
-    }
-
-    fn find(&self, selector: &str) -> Element {
-        self.root
-            .query_selector(selector)
-            .expect_throw("selector")
-            .expect_throw(selector)
-    }
-
-    fn input(&self, selector: &str) -> HtmlInputElement {
-        self.find(selector).unchecked_into()
-    }
-
-    fn fill(&self) {
-        self.input("input[name=name]").set_value("Ada Lovelace");
-        self.input("input[name=email]").set_value("ada@example.com");
-        self.input("input[name=company]").set_value("Engines Ltd");
-        self.find("select[name=topic]")
-            .unchecked_into::<HtmlSelectElement>()
-            .set_value("support");
-    }
-
-    fn submit(&self) {
-        self.find("form")
-            .unchecked_into::<HtmlFormElement>()
-            .request_submit()
-            .expect_throw("submitted");
-    }
-
-    fn click(&self, selector: &str) {
-        self.find(selector).unchecked_into::<HtmlElement>().click();
-    }
-
-    fn submits(&self) -> Vec<JsValue> {
-        self.events
-            .borrow()
-            .iter()
-            .filter(|(kind, _)| kind == "consent-capture:submit")
-            .map(|(_, d)| d.clone())
-            .collect()
-    }
-
-    fn changes(&self) -> Vec<(String, bool)> {
-        self.events
-            .borrow()
-            .iter()
-            .filter(|(kind, _)| kind == "consent-capture:change")
-            .map(|(_, d)| {
-                (
-                    get(d, &["purpose"]).as_string().unwrap_or_default(),
-                    get(d, &["granted"]).is_truthy(),
-                )
-            })
-            .collect()
-    }
-}
-
-fn get(value: &JsValue, path: &[&str]) -> JsValue {
-    path.iter().fold(value.clone(), |v, key| {
-        Reflect::get(&v, &JsValue::from_str(key)).expect_throw("property")
+fn at<'a>(value: &'a Value, path: &[&str]) -> &'a Value {
+    path.iter().fold(value, |v, key| {
+        v.as_object().and_then(|o| o.get(key)).unwrap_or(&Value::Null)
     })
 }
 
-fn text(element: &Element) -> String {
-    element.text_content().unwrap_or_default()
+fn payload_of(signing_input: &str) -> Value {
+    let payload = signing_input.split('.').nth(1).expect("header.payload");
+    json(std::str::from_utf8(&base64url::decode(payload).expect("base64url")).expect("utf-8"))
+}
+
+fn consent() -> Consent {
+    Consent::new(DEMO, &options("")).expect("the demo notice is valid")
 }
 
 #[wasm_bindgen_test]
-fn renders_every_field_and_an_unticked_checkbox_per_consent_purpose() {
-    let f = fixture("render");
-    let _mount = f.mount();
-    assert_eq!(f.root.query_selector_all("[name]").expect_throw("q").length(), 4);
-    assert_eq!(
-        f.root
-            .query_selector_all("input[type=checkbox]")
-            .expect_throw("q")
-            .length(),
-        2
-    );
+fn the_form_model_has_every_field_and_an_unticked_choice_per_consent_purpose() {
+    let form = json(&consent().form());
+    assert_eq!(at(&form, &["fields"]).as_array().map(<[Value]>::len), Some(4));
+    let purposes = at(&form, &["purposes"]).as_array().expect("purposes");
+    let choices: Vec<&Value> = purposes
+        .iter()
+        .filter_map(|p| p.as_object().and_then(|o| o.get("choice")))
+        .collect();
+    assert_eq!(choices.len(), 2);
     assert!(
-        !f.input("#cc-purpose-1").checked() && !f.input("#cc-purpose-2").checked(),
+        choices.iter().all(|c| at(c, &["checked"]) == &Value::Bool(false)),
         "never pre-ticked"
     );
-    assert_eq!(text(&f.find("label[for=cc-purpose-1]")), "Monthly newsletter");
-    assert_eq!(
-        f.find("#cc-field-1").get_attribute("aria-describedby").as_deref(),
-        Some("cc-field-1-error")
-    );
-    assert_eq!(
-        f.find("#cc-purpose-1")
-            .get_attribute("aria-describedby")
-            .as_deref(),
-        Some("cc-purpose-1-description")
-    );
 }
 
 #[wasm_bindgen_test]
-fn an_unticked_consent_purpose_keeps_its_fields_out_of_the_payload() {
-    let f = fixture("unticked");
-    let _mount = f.mount();
-    f.fill();
-    f.submit();
-    let submits = f.submits();
-    assert_eq!(submits.len(), 1);
-    let payload = get(&submits[0], &["payload"]);
-    assert_eq!(
-        get(&payload, &["email"]).as_string().as_deref(),
-        Some("ada@example.com")
+fn a_submission_leaves_out_what_refused_purposes_justify_and_builds_a_signable_receipt() {
+    let mut consent = consent();
+    let built = json(
+        &consent
+            .submit(FILLED, "[]", &[7; 16], 1_795_000_000_000.0)
+            .expect("submits"),
     );
-    assert!(
-        get(&payload, &["company"]).is_undefined(),
+    let payload = at(&built, &["detail", "payload"]);
+    assert_eq!(at(payload, &["email"]).as_str(), Some("ada@example.com"));
+    assert_eq!(
+        at(payload, &["company"]),
+        &Value::Null,
         "company is only justified by the newsletter"
     );
+    let signing_input = at(&built, &["signingInput"]).as_str().expect("signing input");
+    let receipt = payload_of(signing_input);
+    assert_eq!(at(&receipt, &["version"]).as_str(), Some("KI-CR-v1.1.0"));
     assert_eq!(
-        get(&submits[0], &["receipt", "version"]).as_string().as_deref(),
-        Some("KI-CR-v1.1.0")
+        at(&receipt, &["consentTimestamp"]).as_i64(),
+        Some(1_795_000_000),
+        "seconds"
+    );
+    let header = json(
+        std::str::from_utf8(
+            &base64url::decode(signing_input.split('.').next().expect("header")).expect("b64"),
+        )
+        .expect("utf-8"),
+    );
+    assert_eq!(at(&header, &["alg"]).as_str(), Some("EdDSA"));
+    assert_eq!(
+        at(&header, &["kid"]).as_str(),
+        Some("kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"),
+        "RFC 7638 thumbprint"
     );
     assert_eq!(
-        get(&submits[0], &["consentMode", "ad_storage"])
-            .as_string()
-            .as_deref(),
-        Some("denied")
-    );
-}
-
-#[wasm_bindgen_test]
-fn a_ticked_consent_purpose_lets_its_fields_through_and_is_reported_as_a_change() {
-    let f = fixture("ticked");
-    let _mount = f.mount();
-    f.click("#cc-purpose-1");
-    assert_eq!(f.changes(), [("newsletter".to_owned(), true)]);
-    f.fill();
-    f.submit();
-    let payload = get(&f.submits()[0], &["payload"]);
-    assert_eq!(
-        get(&payload, &["company"]).as_string().as_deref(),
-        Some("Engines Ltd")
-    );
-}
-
-#[wasm_bindgen_test]
-fn invalid_values_are_explained_beside_their_fields_and_nothing_is_sent() {
-    let f = fixture("invalid");
-    let _mount = f.mount();
-    f.fill();
-    f.input("input[name=email]").set_value("not an address");
-    f.input("input[name=name]").set_value("");
-    f.submit();
-    assert!(f.submits().is_empty(), "nothing leaves while a field is wrong");
-    assert_eq!(text(&f.find("#cc-field-0-error")), "Please fill in this field.");
-    assert_eq!(
-        text(&f.find("#cc-field-1-error")),
-        "Please enter an e-mail address such as name@example.com."
-    );
-    assert_eq!(
-        f.find("#cc-field-1").get_attribute("aria-invalid").as_deref(),
-        Some("true")
-    );
-    assert_eq!(
-        text(&f.find("[role=alert]")),
-        "Some fields need your attention. Nothing was sent."
-    );
-    let focused = f.root.active_element().expect_throw("something has focus");
-    assert_eq!(focused.id(), "cc-field-0", "focus moves to the first problem");
-    f.fill();
-    f.submit();
-    assert_eq!(f.submits().len(), 1);
-    assert_eq!(text(&f.find("#cc-field-1-error")), "");
-    assert!(f.find("#cc-field-1").get_attribute("aria-invalid").is_none());
-}
-
-#[wasm_bindgen_test]
-fn accept_all_and_reject_all_set_every_choice_then_submit() {
-    let f = fixture("all");
-    let _mount = f.mount();
-    f.fill();
-    f.click("button[value=accept-all]");
-    assert!(f.input("#cc-purpose-1").checked() && f.input("#cc-purpose-2").checked());
-    assert_eq!(
-        f.changes(),
-        [("newsletter".to_owned(), true), ("ads".to_owned(), true)]
-    );
-    let granted = get(&f.submits()[0], &["consentMode", "ad_storage"]).as_string();
-    assert_eq!(granted.as_deref(), Some("granted"));
-    f.click("button[value=reject-all]");
-    assert!(!f.input("#cc-purpose-1").checked() && !f.input("#cc-purpose-2").checked());
-    let payload = get(&f.submits()[1], &["payload"]);
-    assert!(get(&payload, &["company"]).is_undefined());
-}
-
-#[wasm_bindgen_test]
-fn with_global_privacy_control_accept_all_leaves_gpc_purposes_off_and_says_why() {
-    let f = fixture("gpc");
-    let _mount = mount(f.host.clone(), f.root.clone(), DEMO, f.options("en", true)).expect_throw("mounts");
-    assert!(text(&f.find("#cc-purpose-2-description")).contains("Global Privacy Control"));
-    f.fill();
-    f.click("button[value=accept-all]");
-    assert!(f.input("#cc-purpose-1").checked() && !f.input("#cc-purpose-2").checked());
-    f.click("#cc-purpose-2");
-    f.submit();
-    let decisions = get(&f.submits()[1], &["consentMode", "ad_storage"]).as_string();
-    assert_eq!(
-        decisions.as_deref(),
-        Some("granted"),
-        "an explicit tick still wins"
+        at(&built, &["stored"]).as_str(),
+        Some(r#"{"granted":[],"revision":"2026-11-22"}"#)
     );
 }
 
 #[wasm_bindgen_test]
-fn choices_come_back_on_the_next_visit_and_a_new_revision_asks_again() {
-    let f = fixture("stored");
-    let mounted = f.mount();
-    f.fill();
-    f.click("#cc-purpose-1");
-    f.submit();
-    drop(mounted);
-    let again = f.mount();
+fn a_withdrawal_chains_to_the_signed_receipt_and_sends_nothing() {
+    let mut consent = consent();
+    consent
+        .submit(FILLED, r#"["newsletter"]"#, &[1; 16], 1_795_000_000_000.0)
+        .expect("submits");
+    let first = "header.payload.signature-of-the-first-receipt";
+    let view = json(&consent.signed(first.to_owned()).expect("a view"));
+    assert_eq!(at(&view, &["withdraw"]).as_array().map(<[Value]>::len), Some(1));
+    let built = json(
+        &consent
+            .withdraw("newsletter", r#"["newsletter"]"#, &[2; 16], 1_795_000_100_000.0)
+            .expect("withdraws"),
+    );
+    let receipt = payload_of(at(&built, &["signingInput"]).as_str().expect("signing input"));
+    assert_eq!(
+        at(&receipt, &["consentCapture", "previousReceipt"]).as_str(),
+        Some(receipt_hash(first).as_str())
+    );
+    assert_eq!(at(&built, &["detail", "payload"]), &json("{}"));
+    assert_eq!(at(&built, &["detail", "withdrawal"]), &Value::Bool(true));
+    let decisions =
+        consent_capture::canonical::to_canonical_string(at(&receipt, &["consentCapture", "decisions"]));
+    assert!(decisions.contains(r#"{"decision":"denied","legalBasis":"consent","purpose":"newsletter"}"#));
+}
+
+#[wasm_bindgen_test]
+fn field_checks_name_each_problem_and_nothing_is_signed_before_a_submission() {
+    let mut consent = consent();
+    let checked = json(
+        &consent
+            .check(r#"[["name",""],["email","not an address"],["topic","sales"]]"#)
+            .expect("checks"),
+    );
+    assert_eq!(
+        at(&checked, &["errors", "name"]).as_str(),
+        Some("Please fill in this field.")
+    );
+    assert!(at(&checked, &["errors", "email"])
+        .as_str()
+        .is_some_and(|m| m.contains("e-mail address")));
     assert!(
-        f.input("#cc-purpose-1").checked(),
-        "the person's own earlier choice is restored"
+        consent.signed("x.y.z".into()).is_err(),
+        "nothing was waiting for a signature"
     );
-    assert!(f.root.query_selector(".cc-note").expect_throw("q").is_none());
-    drop(again);
-    let revised = DEMO.replace("\"revision\": \"2026-11-22\"", "\"revision\": \"2026-12-01\"");
-    let _mount =
-        mount(f.host.clone(), f.root.clone(), &revised, f.options("en", false)).expect_throw("mounts");
-    assert!(!f.input("#cc-purpose-1").checked());
-    assert_eq!(
-        text(&f.find("[part=note]")),
-        "Our notice has changed since you last chose. Please choose again."
+    assert!(
+        consent.submit(FILLED, "[]", &[1; 8], 0.0).is_err(),
+        "16 random bytes are needed"
+    );
+    assert!(
+        consent.submit(FILLED, r#"["enquiry"]"#, &[1; 16], 0.0).is_err(),
+        "contract purposes take no consent"
     );
 }
 
 #[wasm_bindgen_test]
-fn arabic_is_rendered_right_to_left() {
-    let f = fixture("arabic");
-    let _mount =
-        mount(f.host.clone(), f.root.clone(), DEMO, f.options("ar-EG,en", false)).expect_throw("mounts");
-    let root = f.find(".cc-root");
-    assert_eq!(
-        (
-            root.get_attribute("lang").as_deref(),
-            root.get_attribute("dir").as_deref()
-        ),
-        (Some("ar"), Some("rtl"))
-    );
-    assert_eq!(text(&f.find("button[value=accept-all]")), "قبول الكل");
-}
-
-#[wasm_bindgen_test]
-fn notice_text_is_rendered_as_text_never_as_markup() {
-    let f = fixture("hostile");
-    let hostile = DEMO.replace(
-        "Monthly newsletter",
-        "<img src=x onerror=alert(1)><script>alert(2)</script>",
-    );
-    let _mount =
-        mount(f.host.clone(), f.root.clone(), &hostile, f.options("en", false)).expect_throw("mounts");
-    assert!(f.root.query_selector("img, script").expect_throw("q").is_none());
-    assert_eq!(
-        text(&f.find("label[for=cc-purpose-1]")),
-        "<img src=x onerror=alert(1)><script>alert(2)</script>"
-    );
-}
-
-#[wasm_bindgen_test]
-fn an_invalid_notice_is_refused_with_every_problem_and_its_path() {
-    let f = fixture("invalid-notice");
-    let broken = DEMO
-        .replace("\"legalBasis\": \"consent\"", "\"legalBasis\": \"maybe\"")
-        .replace("\"revision\"", "\"rev\"");
-    let error = mount(f.host.clone(), f.root.clone(), &broken, f.options("en", false))
+fn an_invalid_notice_or_a_foreign_notice_signature_is_refused() {
+    let broken = DEMO.replace("\"legalBasis\": \"consent\"", "\"legalBasis\": \"maybe\"");
+    let error = Consent::new(&broken, &options(""))
         .err()
-        .expect_throw("refused");
-    let message = error.as_string().expect_throw("a message");
-    assert!(message.contains("revision: is required"), "{message}");
+        .and_then(|e| e.as_string())
+        .expect("refused");
     assert!(
-        message.contains("purposes[1].legalBasis: is not one of the allowed values (maybe)"),
-        "{message}"
+        error.contains("purposes[1].legalBasis: is not one of the allowed values (maybe)"),
+        "{error}"
     );
-    assert!(
-        f.root.query_selector("form").expect_throw("q").is_none(),
-        "no broken form is shown"
-    );
+    let signature = include_str!("../www/demo/notice.jws").trim();
+    let pinned = format!(r#","noticeSignature":{{"jws":"{signature}","controllerKey":"someone-else"}}"#);
+    assert!(Consent::new(DEMO, &options(&pinned)).is_err());
+    assert!(check_notice_signature(DEMO, signature, "someone-else").is_err());
 }
 
 #[wasm_bindgen_test]
-fn enhance_mode_reads_the_site_form_and_drops_what_the_notice_does_not_declare() {
-    let f = fixture("enhance");
-    let form: HtmlFormElement = document()
-        .create_element("form")
-        .expect_throw("form")
-        .unchecked_into();
-    for (name, value) in [
-        ("name", "Ada"),
-        ("email", "ada@example.com"),
-        ("company", "Engines"),
-        ("topic", "sales"),
-        ("referrer", "campaign-42"),
-    ] {
-        let input: HtmlInputElement = document()
-            .create_element("input")
-            .expect_throw("input")
-            .unchecked_into();
-        input.set_name(name);
-        input.set_value(value);
-        form.append_child(&input).expect_throw("appended");
-    }
-    document()
-        .body()
-        .expect_throw("body")
-        .append_child(&form)
-        .expect_throw("appended");
-    let _mount = enhance(
-        f.host.clone(),
-        f.root.clone(),
-        form.clone(),
-        DEMO,
-        f.options("en", false),
-    )
-    .expect_throw("enhances");
-    assert!(
-        f.root.query_selector("form").expect_throw("q").is_none(),
-        "only the choices are added"
-    );
-    assert_eq!(
-        f.root
-            .query_selector_all("input[type=checkbox]")
-            .expect_throw("q")
-            .length(),
-        2
-    );
-    form.request_submit().expect_throw("submitted");
-    let detail = &f.submits()[0];
-    let payload = get(detail, &["payload"]);
-    assert_eq!(get(&payload, &["name"]).as_string().as_deref(), Some("Ada"));
-    assert!(get(&payload, &["company"]).is_undefined());
-    assert!(get(&payload, &["referrer"]).is_undefined());
-    let manifest = js_sys::JSON::stringify(&get(detail, &["manifest"]))
-        .expect_throw("json")
-        .as_string()
-        .unwrap_or_default();
-    assert!(
-        manifest.contains(r#"{"field":"referrer","outcome":"dropped","reason":"undeclared"}"#),
-        "{manifest}"
-    );
-    assert!(!manifest.contains("campaign-42"));
-}
-
-#[wasm_bindgen_test]
-fn freeing_the_mount_removes_the_form_and_its_listeners() {
-    let f = fixture("free");
-    let mounted = f.mount();
-    let checkbox = f.input("#cc-purpose-1");
-    drop(mounted);
-    assert!(f.root.query_selector("form").expect_throw("q").is_none());
-    checkbox.click();
-    assert!(f.changes().is_empty(), "no listener survives the mount");
+fn receipts_are_inspected_strictly_before_webcrypto_checks_the_signature() {
+    let example = include_str!("../../shared/vectors/jws/kantara-example.eddsa.jws");
+    let parts = json(&inspect_receipt(example).expect("the Kantara example is a receipt"));
+    assert_eq!(at(&parts, &["alg"]).as_str(), Some("EdDSA"));
+    assert_eq!(at(&parts, &["receipt", "version"]).as_str(), Some("KI-CR-v1.1.0"));
+    assert!(inspect_receipt("a.b").is_err());
+    assert!(inspect_receipt(&example.replace('.', "..")).is_err());
 }

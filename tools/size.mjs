@@ -1,10 +1,11 @@
-// Prints raw, gzip -9 and brotli (quality 11) bytes of everything a page loads for the component, and with
+// Prints raw, gzip -9 and brotli (quality 11) bytes of everything a page loads for the component (the bundled
+// module with its glue, the wasm and the stylesheet), and with
 // --check fails when the brotli total exceeds the budget in tools/size-budget.json.
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const root = new URL('../', import.meta.url);
-const files = ['www/pkg/consent_capture_bg.wasm', 'www/pkg/consent_capture.js', 'www/consent-capture.js', 'www/consent-capture.css'];
+const files = ['www/dist/consent_capture_bg.wasm', 'www/dist/consent-capture.js', 'www/dist/consent-capture.css'];
 const budget = JSON.parse(readFileSync(new URL('tools/size-budget.json', root), 'utf8')).brotliBytes;
 
 const rows = files.map((name) => {

@@ -1,19 +1,152 @@
-// <consent-capture notice="URL" [lang="de"] [for="form-id"]>: fetches the notice, loads the wasm once, and
-// renders the consent form in an open shadow root (or, with `for`, adds the purpose choices to the site's own
-// form). Events: consent-capture:change, consent-capture:submit, consent-capture:error.
-import init, { enhance, mount, Options } from './pkg/consent_capture.js';
+// <consent-capture notice="URL" [lang="de"] [for="form-id"] [notice-signature="URL" controller-key="thumbprint"]>
+// The wasm core validates the notice, describes the form, checks and minimises what was typed and builds the
+// receipt; this file renders with textContent, owns the listeners, keeps choices in localStorage, and signs
+// receipts with the device key (keys.js). Events: consent-capture:change, :submit, :error.
+import init, { check_notice_signature, Consent, inspect_receipt } from './pkg/consent_capture.js';
+import { deviceKey, keepReceipt, lastReceipt, sign, verify } from './keys.js';
 
 let wasmReady;
 const loadWasm = () => (wasmReady ??= init());
 const stylesheet = new URL('consent-capture.css', import.meta.url).href;
+const warned = new Set();
+
+/** An element with attributes (null/false ones are left out) and optional text content. */
+function h(tag, attributes = {}, text) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value !== null && value !== undefined && value !== false) node.setAttribute(name, value === true ? '' : value);
+  }
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function styleLink() {
+  return h('link', { rel: 'stylesheet', href: stylesheet });
+}
+
+function fire(target, name, detail) {
+  target.dispatchEvent(new CustomEvent(`consent-capture:${name}`, { bubbles: true, composed: true, detail }));
+}
+
+function storageGet(key) {
+  try { return localStorage.getItem(key); } catch { return null; }
+}
+
+function storageSet(key, value) {
+  try { localStorage.setItem(key, value); } catch { /* blocked storage: the person is asked again next time */ }
+}
+
+async function fetchText(url) {
+  let response;
+  try {
+    response = await fetch(url, { credentials: 'same-origin' });
+  } catch (error) {
+    throw new Error(`The notice ${url} could not be fetched (${error.message}).`);
+  }
+  if (!response.ok) throw new Error(`The notice ${url} answered HTTP ${response.status}.`);
+  return response.text();
+}
+
+function renderField(field) {
+  const wrapper = h('div', { class: 'cc-field' });
+  const attributes = {
+    id: field.id, name: field.name, required: Boolean(field.required), 'aria-required': field.required ? 'true' : null,
+    'aria-describedby': field.hidden ? null : field.errorId,
+  };
+  let control;
+  if (field.control === 'select') {
+    control = h('select', attributes);
+    control.append(h('option', { value: '' }, field.placeholder), ...field.options.map((o) => h('option', { value: o.value }, o.label)));
+  } else if (field.control === 'textarea') {
+    control = h('textarea', attributes);
+  } else {
+    control = h('input', { ...attributes, type: field.type, autocomplete: field.autocomplete });
+  }
+  if (field.hidden) {
+    wrapper.append(control);
+  } else {
+    const label = h('label', { for: field.id }, field.label);
+    if (field.required) label.append(h('span', { class: 'cc-required' }, ` (${field.required})`));
+    const message = h('p', { id: field.errorId, class: 'cc-message' });
+    wrapper.append(...(field.type === 'checkbox' ? [control, label] : [label, control]), message);
+  }
+  return { wrapper, control };
+}
+
+function controlValue(control) {
+  return control.type === 'checkbox' ? (control.checked ? 'true' : '') : control.value;
+}
+
+function renderPurposes(form) {
+  const fieldset = h('fieldset', { part: 'purposes' });
+  fieldset.append(h('legend', {}, form.purposesLegend));
+  const choices = [];
+  for (const purpose of form.purposes) {
+    const wrapper = h('div', { class: 'cc-purpose', part: 'purpose' });
+    const head = h('div', { class: 'cc-purpose-head' });
+    if (purpose.choice) {
+      const box = h('input', { id: purpose.id, type: 'checkbox', 'aria-describedby': purpose.descriptionId, checked: purpose.choice.checked });
+      head.append(box, h('label', { for: purpose.id }, purpose.name));
+      choices.push({ purpose: purpose.purpose, box, heldByGpc: purpose.choice.heldByGpc });
+    } else {
+      head.append(h('strong', {}, purpose.name));
+    }
+    const description = h('div', { id: purpose.descriptionId, class: 'cc-description' });
+    description.append(...purpose.lines.map((line) => h('p', { class: line.note ? 'cc-note' : 'cc-line' }, line.text)));
+    wrapper.append(head, description);
+    fieldset.append(wrapper);
+  }
+  const policy = h('p');
+  policy.append(h('a', { href: form.policy.href, target: '_blank', rel: 'noopener noreferrer', part: 'policy' }, form.policy.text));
+  fieldset.append(policy);
+  return { fieldset, choices };
+}
+
+// Accept all and Reject all are plain buttons that set the choices and then submit, so the only submit button
+// (Enter in a field) is "send with my choices". All three look the same.
+function renderActions(form, withSave) {
+  const actions = h('div', { class: 'cc-actions', part: 'actions' });
+  const buttons = {};
+  for (const { action, text } of form.actions) {
+    if (action === 'save' && !withSave) continue;
+    buttons[action] = h('button', { type: action === 'save' ? 'submit' : 'button', value: action, part: 'button', class: 'cc-button' }, text);
+    actions.append(buttons[action]);
+  }
+  return { actions, buttons };
+}
+
+function renderReceipt(view, jws) {
+  const panel = h('section', { class: 'cc-receipt', part: 'receipt', 'aria-labelledby': 'cc-receipt-heading' });
+  const heading = h('h2', { id: 'cc-receipt-heading', tabindex: '-1' }, view.heading);
+  panel.append(heading);
+  for (const group of view.groups) {
+    const list = h('ul');
+    list.append(...group.items.map((item) => h('li', {}, item)));
+    panel.append(h('p', { class: 'cc-receipt-label' }, group.label), list);
+  }
+  panel.append(...view.lines.map((line) => h('p', {}, line)));
+  const withdraw = [];
+  if (view.withdraw.length) {
+    const actions = h('div', { class: 'cc-actions' });
+    for (const { purpose, text } of view.withdraw) {
+      const button = h('button', { type: 'button', class: 'cc-button', part: 'button withdraw' }, text);
+      actions.append(button);
+      withdraw.push({ purpose, button });
+    }
+    panel.append(actions);
+  }
+  const download = h('p');
+  download.append(h('a', { href: `data:application/jose,${jws}`, download: view.download.fileName, part: 'download' }, view.download.text));
+  panel.append(download);
+  return { panel, heading, withdraw };
+}
 
 class ConsentCapture extends HTMLElement {
-  static observedAttributes = ['notice', 'lang', 'for'];
-  #mount = null;
-  #slot = null;
+  static observedAttributes = ['notice', 'lang', 'for', 'notice-signature', 'controller-key'];
   #noticeObject = null;
   #generation = 0;
   #scheduled = false;
+  #view = null; // what the current render owns: { consent, root, slot, abort, … }
 
   constructor() {
     super();
@@ -44,44 +177,147 @@ class ConsentCapture extends HTMLElement {
   }
 
   #unmount() {
-    this.#mount?.free();
-    this.#mount = null;
-    this.#slot?.remove();
-    this.#slot = null;
+    if (!this.#view) return;
+    this.#view.abort.abort();
+    this.#view.root.remove();
+    this.#view.slot?.remove();
+    this.#view.consent.free();
+    this.#view = null;
   }
 
   async #render() {
     const generation = ++this.#generation;
-    const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     try {
       const { text, key } = await this.#loadNotice();
-      await loadWasm();
+      const [device, previous, signature] = await Promise.all([deviceKey(), lastReceipt(key), this.#noticeSignature(text), loadWasm()]);
       if (generation !== this.#generation || !this.isConnected) return;
       this.#unmount();
-      root.replaceChildren(styleLink());
-      const languages = [this.getAttribute('lang'), ...navigator.languages].filter(Boolean).join(',');
-      const options = () => new Options(languages, navigator.globalPrivacyControl === true, key);
+      const languages = [this.getAttribute('lang'), ...navigator.languages].filter(Boolean);
+      const options = {
+        languages, gpc: navigator.globalPrivacyControl === true, stored: storageGet(key),
+        deviceKey: device.jwk, previousReceipt: previous, noticeSignature: signature,
+      };
+      const consent = new Consent(text, JSON.stringify(options));
+      const form = JSON.parse(consent.form());
       const formId = this.getAttribute('for');
-      if (formId) {
-        const form = document.getElementById(formId);
-        if (!(form instanceof HTMLFormElement)) throw new Error(`There is no <form id="${formId}"> on this page.`);
-        this.#slot = choicesSlot(form);
-        this.#mount = enhance(this, this.#slot.shadowRoot, form, text, options());
-      } else {
-        this.#mount = mount(this, root, text, options());
+      const site = formId ? document.getElementById(formId) : null;
+      if (formId && !(site instanceof HTMLFormElement)) {
+        consent.free();
+        throw new Error(`There is no <form id="${formId}"> on this page.`);
       }
+      this.#mountView({ consent, form, site, device, key, generation, shadow });
     } catch (error) {
       if (generation !== this.#generation) return;
       this.#unmount();
       const message = String(error?.message ?? error);
-      const alert = document.createElement('p');
-      alert.setAttribute('role', 'alert');
-      alert.setAttribute('part', 'error');
-      alert.className = 'cc-error';
-      alert.textContent = `This form cannot be shown. ${message}`;
-      root.replaceChildren(styleLink(), alert);
-      this.dispatchEvent(new CustomEvent('consent-capture:error', { bubbles: true, composed: true, detail: { message } }));
+      shadow.replaceChildren(styleLink(), h('p', { role: 'alert', part: 'error', class: 'cc-error' }, `This form cannot be shown. ${message}`));
+      fire(this, 'error', { message });
     }
+  }
+
+  #mountView({ consent, form, site, device, key, generation, shadow }) {
+    const abort = new AbortController();
+    const listen = (target, type, handler) => target.addEventListener(type, handler, { signal: abort.signal });
+    const root = h('div', { part: 'root', class: 'cc-root', lang: form.language, dir: form.dir });
+    if (form.noticeChanged) root.append(h('p', { class: 'cc-note', part: 'note' }, form.noticeChanged));
+    const { fieldset, choices } = renderPurposes(form);
+    let fields = [];
+    let summary = null;
+    let ownForm = null;
+    let slot = null;
+    if (site) {
+      const { actions } = renderActions(form, false);
+      root.append(fieldset, actions);
+      slot = h('div', { class: 'consent-capture-choices' });
+      slot.attachShadow({ mode: 'open' }).append(styleLink(), root);
+      const submitButton = site.querySelector('button:not([type]), button[type="submit"], input[type="submit"]');
+      if (submitButton) submitButton.before(slot); else site.append(slot);
+      shadow.replaceChildren(styleLink());
+      warnAboutUndeclared(site, JSON.parse(consent.declared_fields()));
+    } else {
+      ownForm = h('form', { part: 'form', class: 'cc-form', novalidate: true });
+      const details = h('fieldset', { part: 'fields' });
+      details.append(h('legend', {}, form.detailsLegend));
+      fields = form.fields.map((field) => {
+        const rendered = renderField(field);
+        details.append(rendered.wrapper);
+        return { ...field, control: rendered.control, message: rendered.wrapper.querySelector('.cc-message') };
+      });
+      summary = h('p', { role: 'alert', class: 'cc-summary', part: 'summary' });
+      const { actions } = renderActions(form, true);
+      ownForm.append(details, fieldset, summary, actions);
+      root.append(ownForm);
+      shadow.replaceChildren(styleLink(), root);
+    }
+    const view = { consent, root, slot, abort, receipt: null };
+    this.#view = view;
+    const granted = () => JSON.stringify(choices.filter((c) => c.box.checked).map((c) => c.purpose));
+    const change = (purpose, value) => fire(this, 'change', { purpose, granted: value });
+    for (const choice of choices) listen(choice.box, 'change', () => change(choice.purpose, choice.box.checked));
+
+    const submitTarget = site ?? ownForm;
+    const hand = (built) => this.#deliver({ view, built, device, key, generation, withdraw: (purpose) => {
+      const box = choices.find((c) => c.purpose === purpose)?.box;
+      if (box?.checked) { box.checked = false; change(purpose, false); }
+      hand(JSON.parse(consent.withdraw(purpose, granted(), crypto.getRandomValues(new Uint8Array(16)), Date.now())));
+    } });
+
+    listen(submitTarget, 'submit', (event) => {
+      event.preventDefault();
+      const values = site
+        ? [...new FormData(site)].map(([name, value]) => [name, typeof value === 'string' ? value : ''])
+        : fields.map((f) => [f.name, controlValue(f.control)]);
+      if (!site && !showProblems(JSON.parse(consent.check(JSON.stringify(values))), fields, summary)) return;
+      hand(JSON.parse(consent.submit(JSON.stringify(values), granted(), crypto.getRandomValues(new Uint8Array(16)), Date.now())));
+    });
+    for (const accept of [true, false]) {
+      const button = root.querySelector(`button[value="${accept ? 'accept-all' : 'reject-all'}"]`);
+      listen(button, 'click', () => {
+        for (const choice of choices) {
+          if (choice.box.checked !== accept && !(accept && choice.heldByGpc)) {
+            choice.box.checked = accept;
+            change(choice.purpose, accept);
+          }
+        }
+        submitTarget.requestSubmit();
+      });
+    }
+  }
+
+  // Signs what the core built, keeps it for the chain and the next visit, shows it, and tells the page.
+  async #deliver({ view, built, device, key, generation, withdraw }) {
+    storageSet(key, built.stored);
+    try {
+      const receipt = await sign(device, built.signingInput);
+      await keepReceipt(key, receipt);
+      if (generation === this.#generation && this.#view === view) this.#showReceipt(view, JSON.parse(view.consent.signed(receipt)), receipt, withdraw);
+      fire(this, 'submit', { ...built.detail, receipt });
+    } catch (error) {
+      fire(this, 'error', { message: `The receipt could not be signed, so nothing was sent (${error?.message ?? error}).` });
+    }
+  }
+
+  #showReceipt(view, receiptView, jws, withdraw) {
+    view.receipt?.remove();
+    const { panel, heading, withdraw: buttons } = renderReceipt(receiptView, jws);
+    for (const { purpose, button } of buttons) button.addEventListener('click', () => withdraw(purpose), { signal: view.abort.signal });
+    view.root.querySelector('form')?.setAttribute('hidden', '');
+    view.root.append(panel);
+    view.receipt = panel;
+    heading.focus();
+  }
+
+  // With notice-signature and controller-key, the notice must be the one the pinned controller key signed.
+  async #noticeSignature(noticeText) {
+    const source = this.getAttribute('notice-signature');
+    const pin = this.getAttribute('controller-key');
+    if (!source && !pin) return null;
+    if (!source || !pin) throw new Error('notice-signature and controller-key go together.');
+    const [signature] = await Promise.all([fetchText(new URL(source, document.baseURI)), loadWasm()]);
+    const parts = JSON.parse(check_notice_signature(noticeText, signature.trim(), pin));
+    if (!(await verify(parts))) throw new Error('The notice signature does not verify with the controller key.');
+    return { jws: signature.trim(), controllerKey: pin };
   }
 
   async #loadNotice() {
@@ -91,36 +327,37 @@ class ConsentCapture extends HTMLElement {
     const source = this.getAttribute('notice');
     if (!source) throw new Error('The notice attribute is missing.');
     const url = new URL(source, document.baseURI);
-    return { text: await fetchNotice(url), key: `consent-capture:${url.href}` };
+    return { text: await fetchText(url), key: `consent-capture:${url.href}` };
   }
 }
 
-async function fetchNotice(url) {
-  let response;
-  try {
-    response = await fetch(url, { credentials: 'same-origin' });
-  } catch (error) {
-    throw new Error(`The notice ${url} could not be fetched (${error.message}).`);
+// Sets each field's message, marks it invalid, focuses the first problem; false when nothing may be sent.
+function showProblems({ errors, summary }, fields, region) {
+  let first = null;
+  for (const field of fields) {
+    const message = errors[field.name];
+    if (field.message) field.message.textContent = message ?? '';
+    if (message) {
+      field.control.setAttribute('aria-invalid', 'true');
+      first ??= field.control;
+    } else {
+      field.control.removeAttribute('aria-invalid');
+    }
   }
-  if (!response.ok) throw new Error(`The notice ${url} answered HTTP ${response.status}.`);
-  return response.text();
+  region.textContent = summary ?? '';
+  first?.focus();
+  return !first;
 }
 
-function styleLink() {
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  link.href = stylesheet;
-  return link;
-}
-
-// A shadow-rooted container for the purpose choices, placed before the form's submit button.
-function choicesSlot(form) {
-  const slot = document.createElement('div');
-  slot.className = 'consent-capture-choices';
-  slot.attachShadow({ mode: 'open' }).append(styleLink());
-  const submit = form.querySelector('button:not([type]), button[type="submit"], input[type="submit"]');
-  if (submit) submit.before(slot); else form.append(slot);
-  return slot;
+// Said once per page and form: the site's fields that the notice does not declare never leave.
+function warnAboutUndeclared(form, declared) {
+  const names = [...new Set([...form.querySelectorAll('[name]')].map((e) => e.getAttribute('name')))];
+  const undeclared = names.filter((name) => !declared.includes(name));
+  const message = `consent-capture: the notice does not declare these fields of form#${form.id}, so they are never sent: ${undeclared.join(', ')}`;
+  if (undeclared.length && !warned.has(message)) {
+    warned.add(message);
+    console.warn(message);
+  }
 }
 
 // Google Consent Mode v2: tell gtag (or a bare dataLayer, the way gtag would) what was decided.
@@ -131,6 +368,24 @@ function pushConsentMode(update) {
   } else if (Array.isArray(window.dataLayer)) {
     (function gtag() { window.dataLayer.push(arguments); })('consent', 'update', update);
   }
+}
+
+/**
+ * Verifies a consent receipt (compact JWS) with WebCrypto: `{ valid: true, receipt, key }`, or
+ * `{ valid: false, reason }` saying what is wrong and where.
+ */
+export async function verifyReceipt(jws) {
+  await loadWasm();
+  let parts;
+  try {
+    parts = JSON.parse(inspect_receipt(String(jws).trim()));
+  } catch (error) {
+    return { valid: false, reason: String(error?.message ?? error) };
+  }
+  const valid = await verify(parts).catch(() => false);
+  return valid
+    ? { valid: true, receipt: parts.receipt, key: parts.jwk }
+    : { valid: false, reason: 'signature: does not verify', receipt: parts.receipt };
 }
 
 if (!customElements.get('consent-capture')) customElements.define('consent-capture', ConsentCapture);

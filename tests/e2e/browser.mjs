@@ -2,6 +2,7 @@
 // browser), and the demo server on a free loopback port. Both stop when the test file ends.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { CSP, serve } from '../../tools/serve.mjs';
 
@@ -70,7 +71,7 @@ export async function nextEvent(page, kind, count = 1) {
 /** A minimal page: the element and an optional site form, loading the component like a site would. */
 export function testPage(body) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>test</title>
-<script type="module" src="/consent-capture.js"></script></head><body>${body}</body></html>`;
+<script type="module" src="/dist/consent-capture.js"></script></head><body>${body}</body></html>`;
 }
 
 /** Fills the demo fields of a form located by `scope`. */
@@ -79,4 +80,10 @@ export async function fillDemoFields(scope) {
   await scope.getByLabel('E-mail address').fill('ada@example.com');
   await scope.getByLabel('Company').fill('Analytical Engines Ltd');
   await scope.getByLabel('Topic').selectOption('support');
+}
+
+/** The receipt JSON inside a compact JWS (the signature is checked elsewhere). */
+export function receiptPayload(jws) {
+  assert.match(jws, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a compact JWS');
+  return JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString('utf8'));
 }

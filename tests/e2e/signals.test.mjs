@@ -2,7 +2,7 @@
 // again when the notice changed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO_NOTICE, fillDemoFields, nextEvent, open, start, testPage } from './browser.mjs';
+import { DEMO_NOTICE, fillDemoFields, nextEvent, open, receiptPayload, start, testPage } from './browser.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -44,11 +44,11 @@ test('with Global Privacy Control, gpc purposes start off, the form says why, an
   assert.doesNotMatch(await one.locator('#cc-purpose-1-description').innerText(), /Global Privacy Control/);
   await fillDemoFields(one);
   await one.getByRole('button', { name: 'Accept all' }).click();
-  const accepted = (await nextEvent(page, 'submit')).detail.receipt.consentCapture.decisions;
+  const accepted = receiptPayload((await nextEvent(page, 'submit')).detail.receipt).consentCapture.decisions;
   assert.deepEqual(accepted.map((d) => d.decision), ['not-asked', 'granted', 'denied']);
   await one.getByLabel('Personalised advertising').check();
   await one.getByRole('button', { name: 'Send with my choices' }).click();
-  const explicit = (await nextEvent(page, 'submit', 2)).detail.receipt.consentCapture.decisions;
+  const explicit = receiptPayload((await nextEvent(page, 'submit', 2)).detail.receipt).consentCapture.decisions;
   assert.deepEqual(explicit.map((d) => d.decision), ['not-asked', 'granted', 'granted']);
   await context.close();
 });

@@ -1,16 +1,20 @@
 // Shows what each submission produced, as text, and switches the language of both forms.
-const show = (id, value) => { document.getElementById(id).textContent = JSON.stringify(value, null, 2); };
+const show = (id, value) => { document.getElementById(id).textContent = typeof value === 'string' ? value : JSON.stringify(value, null, 2); };
 
 document.addEventListener('consent-capture:submit', (event) => {
-  const { payload, manifest, receipt, consentMode } = event.detail;
+  const { payload, manifest, receipt, consentMode, withdrawal } = event.detail;
   show('payload', payload);
   show('manifest', manifest);
   show('consent-mode', consentMode);
   show('receipt', receipt);
+  const payload64 = receipt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+  const bytes = Uint8Array.from(atob(payload64), (c) => c.charCodeAt(0));
+  show('receipt-json', JSON.parse(new TextDecoder().decode(bytes)));
   const dropped = manifest.filter((entry) => entry.outcome === 'dropped').map((entry) => entry.field);
   const from = event.target.id === 'enhanced' ? 'enhance mode' : 'render mode';
+  const what = withdrawal ? 'Withdrawal' : 'Submitted';
   document.getElementById('status').textContent =
-    `Submitted from ${from} at ${new Date().toLocaleTimeString()}. Dropped: ${dropped.length ? dropped.join(', ') : 'nothing'}.`;
+    `${what} from ${from} at ${new Date().toLocaleTimeString()}. Dropped: ${dropped.length ? dropped.join(', ') : 'nothing'}.`;
 });
 
 document.addEventListener('consent-capture:error', (event) => {

@@ -1,0 +1,148 @@
+// Receipts made by the real browser flow: signed with a device key that the browser keeps, verifiable by an
+// unmodified standard JOSE library and by our native verifier, chained when a purpose is withdrawn, shown to
+// the person, and readable in the viewer page. A notice the controller signed is checked before rendering.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { compactVerify, EmbeddedJWK } from 'jose';
+import { fillDemoFields, nextEvent, open, receiptPayload, start, testPage } from './browser.mjs';
+
+const CLI = new URL('../../target/debug/consent-capture', import.meta.url).pathname;
+const scratch = mkdtempSync(join(tmpdir(), 'consent-capture-e2e-'));
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env.stop(); });
+
+const rendered = (page) => page.locator('#rendered');
+
+async function submitDemo(page, { newsletter = true } = {}) {
+  await fillDemoFields(rendered(page));
+  if (newsletter) await rendered(page).getByLabel('Monthly newsletter').check();
+  await rendered(page).getByRole('button', { name: 'Send with my choices' }).click();
+  return (await nextEvent(page, 'submit')).detail;
+}
+
+function cli(...args) {
+  const result = spawnSync(CLI, args, { encoding: 'utf8' });
+  return { code: result.status, out: result.stdout + result.stderr };
+}
+
+function file(name, text) {
+  const path = join(scratch, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const kid = (jws) => JSON.parse(Buffer.from(jws.split('.')[0], 'base64url').toString()).kid;
+
+test('a browser receipt verifies with an unmodified JOSE library and with the native verifier', async () => {
+  const { page, context } = await open(env);
+  const { receipt } = await submitDemo(page);
+  const { payload, protectedHeader } = await compactVerify(receipt, EmbeddedJWK);
+  assert.equal(protectedHeader.alg, 'EdDSA');
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(payload)), receiptPayload(receipt));
+  const controllerKey = JSON.parse(readFileSync(new URL('../../tools/demo-controller.jwk', import.meta.url), 'utf8'));
+  delete controllerKey.d;
+  const verified = cli('verify', file('browser.jws', receipt), '--controller-key', file('controller.jwk', JSON.stringify(controllerKey)));
+  assert.equal(verified.code, 0, verified.out);
+  assert.match(verified.out, /granted      newsletter \(consent\)/);
+  assert.match(verified.out, /signed by the given controller key/);
+  const tampered = receipt.slice(0, -3) + (receipt.endsWith('A') ? 'BAA' : 'AAA');
+  assert.equal(cli('verify', file('tampered.jws', tampered)).code, 1);
+  await assert.rejects(compactVerify(tampered, EmbeddedJWK));
+  await context.close();
+});
+
+test('the device key is kept: receipts from one browser chain under one key, another browser has another', async () => {
+  const first = await open(env);
+  const a = (await submitDemo(first.page)).receipt;
+  await first.page.reload();
+  const b = (await submitDemo(first.page)).receipt;
+  assert.equal(kid(a), kid(b), 'same key after a reload (IndexedDB)');
+  assert.equal(receiptPayload(b).consentCapture.previousReceipt, createHash('sha256').update(a).digest('base64url'),
+    'a change chains to the last receipt, even across page loads');
+  const other = await open(env);
+  const c = (await submitDemo(other.page)).receipt;
+  assert.notEqual(kid(a), kid(c), 'a fresh browser profile makes its own key');
+  assert.equal(receiptPayload(c).piiPrincipalId, `jwk-thumbprint:${kid(c)}`, 'the person is named by the key, pseudonymously');
+  assert.equal(cli('verify', file('b.jws', b), '--previous', file('c.jws', c)).code, 1, 'not the receipt it follows');
+  await first.context.close();
+  await other.context.close();
+});
+
+test('after sending, the person reads the receipt, can download it, and withdraws as easily as they agreed', async () => {
+  const { page, context } = await open(env);
+  const first = (await submitDemo(page)).receipt;
+  const panel = rendered(page).getByRole('region', { name: 'Your consent receipt' });
+  await panel.waitFor();
+  const text = await panel.innerText();
+  assert.match(text, /You agreed to\s+Monthly newsletter \(Kept until: Until you unsubscribe\)/);
+  assert.match(text, /Responsible for your data: Example Widgets Ltd, privacy@example\.com/);
+  const download = panel.getByRole('link', { name: 'Download this receipt (.jws)' });
+  assert.equal(await download.getAttribute('href'), `data:application/jose,${first}`);
+  assert.match(await download.getAttribute('download'), /^consent-receipt-[0-9a-f-]{36}\.jws$/);
+  assert.equal(await rendered(page).evaluate((el) => el.shadowRoot.activeElement?.id), 'cc-receipt-heading', 'focus moves to the receipt');
+
+  await panel.getByRole('button', { name: 'Withdraw: Monthly newsletter' }).click();
+  const withdrawal = (await nextEvent(page, 'submit', 2)).detail;
+  assert.equal(withdrawal.withdrawal, true);
+  assert.deepEqual(withdrawal.payload, {}, 'a withdrawal sends no data');
+  const decisions = receiptPayload(withdrawal.receipt).consentCapture.decisions;
+  assert.equal(decisions.find((d) => d.purpose === 'newsletter').decision, 'denied');
+  assert.equal((await nextEvent(page, 'change')).detail.granted, false);
+  const chained = cli('verify', file('withdrawal.jws', withdrawal.receipt), '--previous', file('first.jws', first));
+  assert.equal(chained.code, 0, chained.out);
+  assert.match(chained.out, /follows      the given previous receipt/);
+  await compactVerify(withdrawal.receipt, EmbeddedJWK);
+  assert.doesNotMatch(await rendered(page).getByRole('region').innerText(), /Withdraw:/, 'nothing left to withdraw');
+  await context.close();
+});
+
+test('the receipt viewer checks a receipt with WebCrypto and reads it out; a changed one is refused', async () => {
+  const { page, context } = await open(env);
+  const { receipt } = await submitDemo(page);
+  await page.goto(`${env.origin}/receipt.html`);
+  await page.getByLabel('Receipt text').fill(receipt);
+  await page.getByRole('button', { name: 'Check receipt' }).click();
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.valid);
+  assert.match(await page.locator('#verdict').innerText(), /^Valid/);
+  const summary = await page.locator('#summary').innerText();
+  assert.match(summary, /Controller: Example Widgets Ltd/);
+  assert.match(summary, /Agreed to: Monthly newsletter/);
+  assert.match(summary, /Sent: name, email, company, topic\. Kept back in the browser: nothing\./);
+  const [head, body, signature] = receipt.split('.');
+  const changed = receiptPayload(receipt);
+  changed.consentCapture.decisions[2].decision = 'granted';
+  const forged = `${head}.${Buffer.from(JSON.stringify(changed)).toString('base64url')}.${signature}`;
+  await page.getByLabel('Receipt text').fill(forged);
+  await page.getByRole('button', { name: 'Check receipt' }).click();
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.valid === 'false');
+  assert.equal(await page.locator('#verdict').innerText(), 'Not valid: signature: does not verify');
+  await page.getByLabel('Receipt text').fill(`${head}.${body}.${signature}=`);
+  await page.getByRole('button', { name: 'Check receipt' }).click();
+  await page.waitForFunction(() => /base64url/.test(document.getElementById('verdict').textContent));
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+  await context.close();
+});
+
+test('a notice that is not the one the pinned controller key signed is not shown', async () => {
+  const reworded = JSON.parse(readFileSync(new URL('../../www/demo/notice.json', import.meta.url), 'utf8'));
+  reworded.purposes[1].name.en = 'Monthly newsletter (and we sell your address)';
+  const signed = '<consent-capture id="signed" notice="/demo/notice.json" notice-signature="/demo/notice.jws" controller-key="UAsm4GJDR5I7_cefpd43UYt2Iiec8QbRfcojoVyoUws"></consent-capture>';
+  const routes = { '/signed.html': { body: testPage(signed) }, '/demo/notice.json': { body: JSON.stringify(reworded), type: 'application/json' } };
+  const { page, context } = await open(env, '/signed.html', { routes });
+  await page.locator('#signed').getByRole('alert').waitFor();
+  assert.match(await page.locator('#signed').getByRole('alert').innerText(), /payload\.noticeSha256: .*signs another notice/);
+  assert.equal(await page.locator('#signed form').count(), 0);
+  await context.close();
+  const wrongKey = signed.replace('UAsm4GJDR5I7_cefpd43UYt2Iiec8QbRfcojoVyoUws', 'kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k');
+  const other = await open(env, '/wrong.html', { routes: { '/wrong.html': { body: testPage(wrongKey) } } });
+  await other.page.locator('#signed').getByRole('alert').waitFor();
+  assert.match(await other.page.locator('#signed').getByRole('alert').innerText(), /header\.jwk: .*not the controller key this page names/);
+  await other.context.close();
+});

@@ -1,0 +1,137 @@
+// The device key and the receipts it signed, kept with WebCrypto and IndexedDB: no curve arithmetic ships
+// in the wasm. The private key is generated non-extractable, so no script (ours included) can read it.
+
+const DATABASE = 'consent-capture';
+const KEYS = 'keys';
+const RECEIPTS = 'receipts';
+
+const ALGORITHMS = {
+  EdDSA: { generate: { name: 'Ed25519' }, sign: { name: 'Ed25519' }, import: { name: 'Ed25519' } },
+  Ed25519: { generate: { name: 'Ed25519' }, sign: { name: 'Ed25519' }, import: { name: 'Ed25519' } },
+  ES256: {
+    generate: { name: 'ECDSA', namedCurve: 'P-256' },
+    sign: { name: 'ECDSA', hash: 'SHA-256' },
+    import: { name: 'ECDSA', namedCurve: 'P-256' },
+  },
+};
+
+function request(idbRequest) {
+  return new Promise((resolve, reject) => {
+    idbRequest.onsuccess = () => resolve(idbRequest.result);
+    idbRequest.onerror = () => reject(idbRequest.error);
+  });
+}
+
+let database;
+function open() {
+  database ??= new Promise((resolve, reject) => {
+    const opening = indexedDB.open(DATABASE, 1);
+    opening.onupgradeneeded = () => {
+      opening.result.createObjectStore(KEYS);
+      opening.result.createObjectStore(RECEIPTS);
+    };
+    opening.onsuccess = () => resolve(opening.result);
+    opening.onerror = () => reject(opening.error);
+  });
+  return database;
+}
+
+async function read(store, key) {
+  const db = await open();
+  return request(db.transaction(store).objectStore(store).get(key));
+}
+
+async function write(store, key, value, { replace = true } = {}) {
+  const db = await open();
+  const transaction = db.transaction(store, 'readwrite');
+  const objects = transaction.objectStore(store);
+  if (replace) objects.put(value, key); else objects.add(value, key);
+  await new Promise((resolve, reject) => {
+    transaction.oncomplete = resolve;
+    transaction.onerror = () => reject(transaction.error);
+    transaction.onabort = () => reject(transaction.error);
+  });
+}
+
+async function generate() {
+  for (const alg of ['EdDSA', 'ES256']) {
+    try {
+      const pair = await crypto.subtle.generateKey(ALGORITHMS[alg].generate, false, ['sign', 'verify']);
+      const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
+      return { alg, privateKey: pair.privateKey, jwk: y ? { crv, kty, x, y } : { crv, kty, x } };
+    } catch (error) {
+      if (alg === 'ES256') throw error; // a browser without Ed25519 falls back to P-256 first
+    }
+  }
+  throw new Error('WebCrypto cannot make a signing key here');
+}
+
+async function loadOrCreate() {
+  try {
+    const stored = await read(KEYS, 'device');
+    if (stored) return stored;
+    const key = await generate();
+    try {
+      await write(KEYS, 'device', key, { replace: false });
+      return key;
+    } catch {
+      // Another tab stored its key first: use that one, so that this browser keeps a single key.
+      return (await read(KEYS, 'device')) ?? key;
+    }
+  } catch {
+    // Without IndexedDB (blocked storage) receipts are still signed, with a key that lives for this page.
+    return generate();
+  }
+}
+
+let device;
+/** The device key: made once per origin and kept, so every receipt from this browser chains under it. */
+export function deviceKey() {
+  device ??= loadOrCreate();
+  return device;
+}
+
+const encoder = new TextEncoder();
+
+function toBase64Url(bytes) {
+  let binary = '';
+  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text) {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+/** The compact JWS: the signing input, a dot, and the device's signature. */
+export async function sign(key, signingInput) {
+  const signature = await crypto.subtle.sign(ALGORITHMS[key.alg].sign, key.privateKey, encoder.encode(signingInput));
+  return `${signingInput}.${toBase64Url(signature)}`;
+}
+
+/** Whether `signature` (base64url) over `signingInput` verifies with the public `jwk` under `alg`. */
+export async function verify({ alg, jwk, signingInput, signature }) {
+  const algorithm = ALGORITHMS[alg];
+  if (!algorithm || !jwk) return false;
+  const key = await crypto.subtle.importKey('jwk', jwk, algorithm.import, false, ['verify']);
+  return crypto.subtle.verify(algorithm.sign, key, fromBase64Url(signature), encoder.encode(signingInput));
+}
+
+/** The last receipt this device signed for a notice (by storage key), if any. */
+export async function lastReceipt(storageKey) {
+  try {
+    return (await read(RECEIPTS, storageKey)) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps the newest receipt for a notice so that the next change or withdrawal chains to it. */
+export async function keepReceipt(storageKey, jws) {
+  try {
+    await write(RECEIPTS, storageKey, jws);
+  } catch {
+    // Blocked storage: the chain continues within this page only.
+  }
+}
