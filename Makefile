@@ -1,5 +1,6 @@
 # make demo: build the release bundle and serve the demo on http://127.0.0.1:8080
 # make test: every check (fmt, clippy native + wasm32, native tests, browser tests, end-to-end tests, size budget)
+# make bench: benchmarks that print figures
 # Both install what is missing first (tools/setup.sh), and skip what is present.
 
 WASM_TARGET := wasm32-unknown-unknown
@@ -11,7 +12,7 @@ WASM_FEATURES := --enable-bulk-memory --enable-mutable-globals --enable-sign-ext
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue
 DEMO_PORT ?= 8080
 
-.PHONY: demo test setup-build setup-test build bundle size lint test-native test-browser test-e2e sign-demo
+.PHONY: demo test bench setup-build setup-test build bundle size lint test-native test-browser test-e2e sign-demo
 
 demo: setup-build bundle
 	node tools/serve.mjs $(DEMO_PORT)
@@ -56,6 +57,10 @@ test-browser:
 test-e2e:
 	cargo build --bin consent-capture
 	node --test --test-concurrency=1 tests/e2e/
+
+# Benchmarks print figures (they are not tests): receipts built and signed in the browser, verification.
+bench: setup-test bundle
+	node tools/bench/receipts.mjs
 
 # Re-sign the demo notice after editing it (the key is a demo key, committed on purpose; never use it for real).
 sign-demo:

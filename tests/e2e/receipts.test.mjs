@@ -58,6 +58,24 @@ test('a browser receipt verifies with an unmodified JOSE library and with the na
   await context.close();
 });
 
+test('a browser without WebCrypto Ed25519 signs with ES256, and its receipts verify just the same', async () => {
+  const withoutEd25519 = () => {
+    const generate = SubtleCrypto.prototype.generateKey;
+    SubtleCrypto.prototype.generateKey = function generateKey(algorithm, ...rest) {
+      if ((algorithm?.name ?? algorithm) === 'Ed25519') return Promise.reject(new DOMException('no Ed25519 here', 'NotSupportedError'));
+      return generate.call(this, algorithm, ...rest);
+    };
+  };
+  const { page, context } = await open(env, '/', { init: withoutEd25519 });
+  const { receipt } = await submitDemo(page);
+  const { protectedHeader } = await compactVerify(receipt, EmbeddedJWK);
+  assert.equal(protectedHeader.alg, 'ES256');
+  assert.equal(protectedHeader.jwk.crv, 'P-256');
+  const verified = cli('verify', file('es256.jws', receipt));
+  assert.equal(verified.code, 0, verified.out);
+  await context.close();
+});
+
 test('the device key is kept: receipts from one browser chain under one key, another browser has another', async () => {
   const first = await open(env);
   const a = (await submitDemo(first.page)).receipt;
