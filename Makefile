@@ -12,7 +12,7 @@ WASM_FEATURES := --enable-bulk-memory --enable-mutable-globals --enable-sign-ext
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue
 DEMO_PORT ?= 8080
 
-.PHONY: demo test bench setup-build setup-test build bundle size lint test-native test-browser test-e2e sign-demo
+.PHONY: demo test bench dist setup-build setup-test build bundle size lint test-native test-browser test-e2e sign-demo
 
 demo: setup-build bundle
 	node tools/serve.mjs $(DEMO_PORT)
@@ -34,7 +34,8 @@ bundle:
 	wasm-bindgen --target web --no-typescript --out-dir $(PKG) $(WASM)
 	mkdir -p $(DIST)
 	node_modules/.bin/wasm-opt -Oz $(WASM_FEATURES) $(PKG)/consent_capture_bg.wasm -o $(DIST)/consent_capture_bg.wasm
-	node_modules/.bin/esbuild www/consent-capture.js --bundle --minify --format=esm --log-level=warning --outfile=$(DIST)/consent-capture.js
+	node_modules/.bin/esbuild www/consent-capture.js --bundle --minify --format=esm --log-level=warning \
+	  --define:WASM_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent_capture_bg.wasm)\" --outfile=$(DIST)/consent-capture.js
 	node_modules/.bin/esbuild www/consent-capture.css --minify --log-level=warning --outfile=$(DIST)/consent-capture.css
 	node tools/size.mjs
 
@@ -57,6 +58,14 @@ test-browser:
 test-e2e:
 	cargo build --bin consent-capture
 	node --test --test-concurrency=1 tests/e2e/
+
+# dist/: the self-contained folder a site serves (one ES module entry, its wasm and CSS), and the SRI value
+# for the entry's script tag.
+dist: setup-build bundle
+	rm -rf dist && mkdir -p dist
+	cp $(DIST)/consent-capture.js $(DIST)/consent_capture_bg.wasm $(DIST)/consent-capture.css dist/
+	@echo "dist/ is ready. The script tag, with its integrity value:"
+	@echo "<script type=\"module\" src=\"https://YOUR-CDN/consent-capture.js\" integrity=\"$$(node tools/integrity.mjs dist/consent-capture.js)\" crossorigin=\"anonymous\"></script>"
 
 # Benchmarks print figures (they are not tests): receipts built and signed in the browser, verification.
 bench: setup-test bundle

@@ -21,10 +21,19 @@ const TYPES = {
 
 const defaultRoot = resolve(fileURLToPath(new URL('../www', import.meta.url)));
 
-/** Serves `root` on 127.0.0.1:`port` (0 picks a free port); resolves to the listening server. */
-export function serve({ root = defaultRoot, port = 0 } = {}) {
+/**
+ * Serves `root` on 127.0.0.1:`port` (0 picks a free port); resolves to the listening server. `pages` maps
+ * extra paths to `{ body, csp }` (tests serve their own pages from a real loopback address with it).
+ */
+export function serve({ root = defaultRoot, port = 0, pages = {} } = {}) {
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://127.0.0.1').pathname);
+    if (pages[path]) {
+      const { body, csp = CSP } = pages[path];
+      response.writeHead(200, { 'Content-Type': TYPES['.html'], 'Content-Security-Policy': csp, 'Cache-Control': 'no-store' });
+      response.end(body);
+      return;
+    }
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     if (!file.startsWith(root + sep)) {
       response.writeHead(403).end();
@@ -32,12 +41,15 @@ export function serve({ root = defaultRoot, port = 0 } = {}) {
     }
     try {
       const body = await readFile(file);
-      response.writeHead(200, {
+      const headers = {
         'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
         'Content-Security-Policy': CSP,
         'Cache-Control': 'no-store',
         'X-Content-Type-Options': 'nosniff',
-      });
+      };
+      // The component's files may be loaded from other origins, as from a CDN (with SRI, which needs CORS).
+      if (path.startsWith('/dist/')) headers['Access-Control-Allow-Origin'] = '*';
+      response.writeHead(200, headers);
       response.end(body);
     } catch {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');

@@ -5,8 +5,11 @@
 import init, { check_notice_signature, Consent, inspect_receipt } from './pkg/consent_capture.js';
 import { deviceKey, keepReceipt, lastReceipt, sign, verify } from './keys.js';
 
+// The bundle step writes the wasm's SRI hash here, so that a page that pins this module with `integrity` gets
+// the module's wasm checked too; streaming instantiation still applies.
+const wasmUrl = new URL('consent_capture_bg.wasm', import.meta.url);
 let wasmReady;
-const loadWasm = () => (wasmReady ??= init());
+const loadWasm = () => (wasmReady ??= init({ module_or_path: fetch(wasmUrl, { integrity: WASM_INTEGRITY }) }));
 const stylesheet = new URL('consent-capture.css', import.meta.url).href;
 const warned = new Set();
 

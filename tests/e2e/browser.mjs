@@ -34,7 +34,8 @@ export async function start() {
 
 /**
  * A fresh context and page that records CSP violations, requests, dialogs, console warnings and every
- * consent-capture event. `routes` maps paths to `{ body, type }` served on the same origin with the same CSP;
+ * consent-capture event. `routes` maps paths to `{ body, type, csp }` served on the same origin (with the demo's
+ * CSP unless `csp` says otherwise);
  * `init` runs in the page before any of its scripts.
  */
 export async function open(env, path = '/', { routes = {}, init, contextOptions = {} } = {}) {
@@ -46,8 +47,8 @@ export async function open(env, path = '/', { routes = {}, init, contextOptions 
   page.on('request', (request) => requests.push(request.url()));
   page.on('dialog', (dialog) => { dialogs.push(dialog.message()); dialog.dismiss(); });
   page.on('console', (message) => { if (message.type() === 'warning') warnings.push(message.text()); });
-  for (const [route, { body, type = 'text/html; charset=utf-8' }] of Object.entries(routes)) {
-    await page.route(env.origin + route, (r) => r.fulfill({ body, contentType: type, headers: { 'Content-Security-Policy': CSP } }));
+  for (const [route, { body, type = 'text/html; charset=utf-8', csp = CSP }] of Object.entries(routes)) {
+    await page.route(env.origin + route, (r) => r.fulfill({ body, contentType: type, headers: { 'Content-Security-Policy': csp } }));
   }
   await page.addInitScript(() => {
     window.__cspViolations = [];

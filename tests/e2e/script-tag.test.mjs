@@ -1,0 +1,72 @@
+// The script-tag install: the bundled module served from another origin (a CDN, here a second loopback port),
+// pinned with Subresource Integrity; it fetches its wasm (also integrity-checked) and CSS beside itself.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { integrity } from '../../tools/integrity.mjs';
+import { serve } from '../../tools/serve.mjs';
+import { fillDemoFields, nextEvent, receiptPayload, start } from './browser.mjs';
+
+let env;
+let cdn;
+let site;
+before(async () => {
+  env = await start();
+  cdn = await serve();
+  const pages = { '/good.html': sitePage(integrity(new URL('../../www/dist/consent-capture.js', import.meta.url).pathname)),
+    '/tampered.html': sitePage('sha384-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA') };
+  site = await serve({ pages });
+});
+after(async () => {
+  await env.stop();
+  await new Promise((done) => cdn.close(done));
+  await new Promise((done) => site.close(done));
+});
+
+const cdnOrigin = () => `http://127.0.0.1:${cdn.address().port}`;
+const siteUrl = (path) => `http://127.0.0.1:${site.address().port}${path}`;
+
+// A site page: its own origin and CSP, the component from the "CDN" origin, pinned with SRI.
+function sitePage(sri) {
+  const csp = `default-src 'self'; script-src 'self' ${cdnOrigin()} 'wasm-unsafe-eval'; style-src 'self' ${cdnOrigin()}; connect-src 'self' ${cdnOrigin()}; object-src 'none'; base-uri 'none'`;
+  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A site</title>
+<script type="module" src="${cdnOrigin()}/dist/consent-capture.js" integrity="${sri}" crossorigin="anonymous"></script>
+</head><body><consent-capture id="tag" notice="/demo/notice.json" lang="en"></consent-capture></body></html>`;
+  return { body, csp };
+}
+
+async function visit(path) {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const requests = [];
+  page.on('request', (request) => requests.push(request.url()));
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective));
+    window.__events = [];
+    document.addEventListener('consent-capture:submit', (e) => window.__events.push({ kind: 'submit', detail: e.detail }));
+  });
+  await page.goto(siteUrl(path));
+  return { page, context, requests };
+}
+
+test('one pinned script tag from another origin renders the form and signs receipts', async () => {
+  const { page, context, requests } = await visit('/good.html');
+  const form = page.locator('#tag form');
+  await form.waitFor();
+  await fillDemoFields(page.locator('#tag'));
+  await page.locator('#tag').getByRole('button', { name: 'Reject all' }).click();
+  const { detail } = await nextEvent(page, 'submit');
+  assert.equal(receiptPayload(detail.receipt).version, 'KI-CR-v1.1.0');
+  const fromCdn = requests.filter((url) => url.startsWith(cdnOrigin())).map((url) => new URL(url).pathname).sort();
+  assert.deepEqual(fromCdn, ['/dist/consent-capture.css', '/dist/consent-capture.js', '/dist/consent_capture_bg.wasm']);
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+  await context.close();
+});
+
+test('a module that does not match its integrity value is not run', async () => {
+  const { page, context } = await visit('/tampered.html');
+  await page.waitForLoadState('networkidle');
+  assert.equal(await page.evaluate(() => customElements.get('consent-capture') === undefined), true);
+  assert.equal(await page.locator('#tag form').count(), 0);
+  await context.close();
+});
