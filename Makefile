@@ -7,17 +7,19 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM := target/$(WASM_TARGET)/release/consent_capture.wasm
 PKG := www/pkg
 DIST := www/dist
+PACKAGE := target/package
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 # The features rustc's wasm32 target emits by default; wasm-opt must accept them and keep to them.
 WASM_FEATURES := --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue
 DEMO_PORT ?= 8080
 
-.PHONY: demo test bench dist setup-build setup-test build bundle size lint test-native test-browser test-e2e sign-demo
+.PHONY: demo test bench dist package setup-build setup-test build bundle size lint test-native test-browser test-e2e sign-demo
 
 demo: setup-build bundle
 	node tools/serve.mjs $(DEMO_PORT)
 
-test: setup-test lint test-native test-browser bundle size test-e2e
+test: setup-test lint test-native test-browser bundle size package test-e2e
 
 setup-build:
 	tools/setup.sh build
@@ -66,6 +68,16 @@ dist: setup-build bundle
 	cp $(DIST)/consent-capture.js $(DIST)/consent_capture_bg.wasm $(DIST)/consent-capture.css dist/
 	@echo "dist/ is ready. The script tag, with its integrity value:"
 	@echo "<script type=\"module\" src=\"https://YOUR-CDN/consent-capture.js\" integrity=\"$$(node tools/integrity.mjs dist/consent-capture.js)\" crossorigin=\"anonymous\"></script>"
+
+# The npm package (npm pack tarball in target/package/): the element, a Node verification entry, types.
+package: bundle
+	rm -rf $(PACKAGE) && mkdir -p $(PACKAGE)
+	cp $(DIST)/consent-capture.js $(DIST)/consent_capture_bg.wasm $(DIST)/consent-capture.css $(PACKAGE)/
+	node_modules/.bin/esbuild www/verify-node.js --bundle --minify --format=esm --platform=node --log-level=warning --outfile=$(PACKAGE)/verify.js
+	cp packaging/consent-capture.d.ts packaging/verify.d.ts notice.schema.json README.md $(PACKAGE)/
+	sed 's/"VERSION"/"$(VERSION)"/' packaging/package.json > $(PACKAGE)/package.json
+	cd $(PACKAGE) && npm pack --silent --pack-destination . > /dev/null
+	@cd $(PACKAGE) && tar tzvf consent-capture-$(VERSION).tgz | awk '{ print $$3, $$6 }'
 
 # Benchmarks print figures (they are not tests): receipts built and signed in the browser, verification.
 bench: setup-test bundle

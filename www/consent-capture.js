@@ -4,6 +4,7 @@
 // receipts with the device key (keys.js). Events: consent-capture:change, :submit, :error.
 import init, { check_notice_signature, Consent, inspect_receipt } from './pkg/consent_capture.js';
 import { deviceKey, keepReceipt, lastReceipt, sign, verify } from './keys.js';
+import { verifyWith } from './verify-receipt.js';
 
 // The bundle step writes the wasm's SRI hash here, so that a page that pins this module with `integrity` gets
 // the module's wasm checked too; streaming instantiation still applies.
@@ -379,16 +380,7 @@ function pushConsentMode(update) {
  */
 export async function verifyReceipt(jws) {
   await loadWasm();
-  let parts;
-  try {
-    parts = JSON.parse(inspect_receipt(String(jws).trim()));
-  } catch (error) {
-    return { valid: false, reason: String(error?.message ?? error) };
-  }
-  const valid = await verify(parts).catch(() => false);
-  return valid
-    ? { valid: true, receipt: parts.receipt, key: parts.jwk }
-    : { valid: false, reason: 'signature: does not verify', receipt: parts.receipt };
+  return verifyWith(inspect_receipt, jws);
 }
 
 if (!customElements.get('consent-capture')) customElements.define('consent-capture', ConsentCapture);

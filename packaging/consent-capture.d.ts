@@ -1,0 +1,185 @@
+// Types for consent-capture: the <consent-capture> element, its events, the notice it renders, and receipts.
+
+/** A text in every language of the notice, keyed by BCP 47 tag: `{ "en": "…", "de": "…" }`. */
+export type Localised = Record<string, string>;
+
+export type LegalBasis = 'consent' | 'contract' | 'legal-obligation' | 'legitimate-interest' | 'vital-interest' | 'public-task';
+
+export type FieldType = 'text' | 'email' | 'tel' | 'date' | 'postcode' | 'country' | 'select' | 'textarea' | 'checkbox' | 'hidden';
+
+export type ConsentModeType =
+  | 'ad_storage' | 'ad_user_data' | 'ad_personalization' | 'analytics_storage'
+  | 'functionality_storage' | 'personalization_storage' | 'security_storage';
+
+export type Transform =
+  | 'keep' | 'drop' | 'sha256:email' | 'sha256:phone' | 'sha256:name' | 'sha256:plain'
+  | `truncate:${number}` | 'year' | 'age-band' | `postcode-prefix:${number}` | 'postcode-outward' | 'ip-truncate'
+  | `mask:${number}`;
+
+export type InterfaceText =
+  | 'yourDetails' | 'howWeUseYourData' | 'legalBasis' | 'keptUntil' | 'sharedWith' | 'privacyPolicy' | 'acceptAll'
+  | 'rejectAll' | 'sendWithMyChoices' | 'required' | 'choose' | 'errorRequired' | 'errorEmail' | 'errorTel'
+  | 'errorDate' | 'errorPostcode' | 'errorOption' | 'errorSummary' | 'gpcNote' | 'reconsentNote' | 'basisConsent'
+  | 'basisContract' | 'basisLegalObligation' | 'basisVitalInterest' | 'basisPublicTask' | 'basisLegitimateInterest'
+  | 'yourReceipt' | 'agreed' | 'refused' | 'otherBasis' | 'responsibleForYourData' | 'receipt' | 'issued'
+  | 'howToWithdraw' | 'withdraw' | 'download';
+
+export interface Controller {
+  name: string;
+  contact: string;
+  address: {
+    streetAddress?: string; postOfficeBoxNumber?: string; addressLocality?: string; addressRegion?: string;
+    postalCode?: string; addressCountry?: string;
+  };
+  email: string;
+  phone: string;
+  url?: string;
+}
+
+export interface Purpose {
+  id: string;
+  legalBasis: LegalBasis;
+  name: Localised;
+  description: Localised;
+  termination: Localised;
+  purposeCategory?: string[];
+  piiCategory?: string[];
+  thirdParties?: string[];
+  sensitive?: boolean;
+  /** Sale, sharing or targeted advertising: Global Privacy Control holds it off. */
+  gpc?: boolean;
+  /** Consent purposes only: Google Consent Mode v2 types that follow the decision. */
+  consentMode?: ConsentModeType[];
+}
+
+export interface Field {
+  name: string;
+  type: FieldType;
+  label: Localised;
+  /** Ids of the purposes that justify collecting it (at least one). */
+  purposes: [string, ...string[]];
+  required?: boolean;
+  transform?: Transform;
+  /** Select fields only. */
+  options?: { value: string; label: Localised }[];
+}
+
+/** The notice a site writes (see notice.schema.json); the element validates it and reports every problem. */
+export interface Notice {
+  revision: string;
+  jurisdiction: string;
+  policyUrl: string;
+  languages: [string, ...string[]];
+  texts?: Record<string, Partial<Record<InterfaceText, string>>>;
+  principal?: { emailField: string; salt: string };
+  controller: Controller;
+  purposes: Purpose[];
+  fields: Field[];
+}
+
+export type Decision = 'granted' | 'denied' | 'not-asked';
+
+export interface ManifestEntry {
+  field: string;
+  outcome: 'kept' | 'dropped';
+  reason?: 'no-purpose-granted' | 'undeclared' | 'empty';
+}
+
+/** A Kantara Consent Receipt v1.1 with consent-capture's additions under `consentCapture`. */
+export interface KantaraReceipt {
+  version: 'KI-CR-v1.1.0';
+  jurisdiction: string;
+  consentTimestamp: number;
+  collectionMethod: string;
+  consentReceiptID: string;
+  language?: string;
+  piiPrincipalId: string;
+  piiControllers: {
+    piiController: string; onBehalf?: boolean; contact: string; address: Record<string, string>; email: string;
+    phone: string; piiControllerUrl?: string;
+  }[];
+  policyUrl: string;
+  services: {
+    service: string;
+    purposes: {
+      purpose?: string; purposeCategory: string[]; consentType: string; piiCategory: string[]; termination: string;
+      thirdPartyDisclosure: boolean; thirdPartyName?: string;
+    }[];
+  }[];
+  sensitive: boolean;
+  spiCat: string[];
+  consentCapture?: {
+    noticeRevision: string;
+    noticeSha256: string;
+    noticeSignature?: string;
+    language: string;
+    gpc: boolean;
+    decisions: { purpose: string; legalBasis: LegalBasis; decision: Decision }[];
+    manifest: ManifestEntry[];
+    previousReceipt?: string;
+  };
+}
+
+/** `detail` of `consent-capture:submit`: fired after a submission (or a withdrawal) once its receipt is signed. */
+export interface SubmitDetail {
+  /** The signed receipt: a compact JWS that any JOSE library verifies. */
+  receipt: string;
+  receiptId: string;
+  /** The fields that may leave the browser, by name. */
+  payload: Record<string, string>;
+  manifest: ManifestEntry[];
+  consentMode: Partial<Record<ConsentModeType, 'granted' | 'denied'>>;
+  withdrawal?: true;
+}
+
+/** `detail` of `consent-capture:change`: one choice changed. */
+export interface ChangeDetail {
+  purpose: string;
+  granted: boolean;
+}
+
+/** `detail` of `consent-capture:error`: the notice could not be shown, or a receipt could not be signed. */
+export interface ErrorDetail {
+  message: string;
+}
+
+export type VerifyResult =
+  | { valid: true; receipt: KantaraReceipt; key: JsonWebKey }
+  | { valid: false; reason: string; receipt?: KantaraReceipt };
+
+/** Verifies a receipt with WebCrypto: its signature, canonical form and Kantara shape. */
+export function verifyReceipt(jws: string): Promise<VerifyResult>;
+
+export interface ConsentCaptureEventMap extends HTMLElementEventMap {
+  'consent-capture:submit': CustomEvent<SubmitDetail>;
+  'consent-capture:change': CustomEvent<ChangeDetail>;
+  'consent-capture:error': CustomEvent<ErrorDetail>;
+}
+
+/** `<consent-capture notice lang for notice-signature controller-key>` */
+export interface ConsentCaptureElement extends HTMLElement {
+  /** The notice: a URL (the `notice` attribute), or a notice object rendered without a fetch. */
+  notice: string | Notice | null;
+  addEventListener<K extends keyof ConsentCaptureEventMap>(
+    type: K, listener: (this: ConsentCaptureElement, event: ConsentCaptureEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof ConsentCaptureEventMap>(
+    type: K, listener: (this: ConsentCaptureElement, event: ConsentCaptureEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'consent-capture': ConsentCaptureElement;
+  }
+  // The events bubble and are composed, so listeners on the document hear them too.
+  interface DocumentEventMap {
+    'consent-capture:submit': CustomEvent<SubmitDetail>;
+    'consent-capture:change': CustomEvent<ChangeDetail>;
+    'consent-capture:error': CustomEvent<ErrorDetail>;
+  }
+}

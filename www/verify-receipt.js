@@ -1,0 +1,17 @@
+// Receipt verification shared by the browser element and the Node entry: the wasm core checks everything but
+// the signature (strict JWS, canonical payload, Kantara shape); WebCrypto checks the signature.
+import { verify } from './keys.js';
+
+/** `{ valid: true, receipt, key }`, or `{ valid: false, reason }` saying what is wrong and where. */
+export async function verifyWith(inspect, jws) {
+  let parts;
+  try {
+    parts = JSON.parse(inspect(String(jws).trim()));
+  } catch (error) {
+    return { valid: false, reason: String(error?.message ?? error) };
+  }
+  const valid = await verify(parts).catch(() => false);
+  return valid
+    ? { valid: true, receipt: parts.receipt, key: parts.jwk }
+    : { valid: false, reason: 'signature: does not verify', receipt: parts.receipt };
+}
