@@ -118,6 +118,11 @@ fn verify(args: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The string member `key` of an object, if there is one.
+fn string_member<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
+    value.as_object().and_then(|o| o.get(key)).and_then(Value::as_str)
+}
+
 /// A plain-language account of a verified receipt.
 fn summary(receipt: &Value, key: &PublicJwk, jws: &str, expect: Expectations<'_>) -> String {
     let get = |path: &[&str]| {
@@ -130,14 +135,7 @@ fn summary(receipt: &Value, key: &PublicJwk, jws: &str, expect: Expectations<'_>
         .and_then(|c| c.first())
         .cloned()
         .unwrap_or(Value::Null);
-    let controller_text = |k: &str| {
-        controller
-            .as_object()
-            .and_then(|c| c.get(k))
-            .and_then(Value::as_str)
-            .unwrap_or("-")
-            .to_owned()
-    };
+    let controller_text = |k: &str| string_member(&controller, k).unwrap_or("-").to_owned();
     let mut out = String::from("VALID consent receipt\n");
     let issued = get(&["consentTimestamp"])
         .and_then(Value::as_i64)
@@ -164,13 +162,7 @@ fn summary(receipt: &Value, key: &PublicJwk, jws: &str, expect: Expectations<'_>
         .and_then(Value::as_array)
         .unwrap_or(&[])
     {
-        let field = |k: &str| {
-            decision
-                .as_object()
-                .and_then(|d| d.get(k))
-                .and_then(Value::as_str)
-                .unwrap_or("-")
-        };
+        let field = |k: &str| string_member(decision, k).unwrap_or("-");
         out += &format!(
             "  {:<12} {} ({})\n",
             field("decision"),
@@ -182,13 +174,7 @@ fn summary(receipt: &Value, key: &PublicJwk, jws: &str, expect: Expectations<'_>
         .and_then(Value::as_array)
         .unwrap_or(&[])
     {
-        let field = |k: &str| {
-            entry
-                .as_object()
-                .and_then(|d| d.get(k))
-                .and_then(Value::as_str)
-                .unwrap_or("")
-        };
+        let field = |k: &str| string_member(entry, k).unwrap_or("");
         out += &format!(
             "  field        {} {} {}\n",
             field("field"),

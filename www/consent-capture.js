@@ -254,18 +254,22 @@ class ConsentCapture extends HTMLElement {
       root.append(ownForm);
       shadow.replaceChildren(styleLink(), root);
     }
-    const view = { consent, root, slot, abort, receipt: null };
+    const view = { consent, root, slot, abort, receipt: null, signing: null };
     this.#view = view;
     const granted = () => JSON.stringify(choices.filter((c) => c.box.checked).map((c) => c.purpose));
     const change = (purpose, value) => fire(this, 'change', { purpose, granted: value });
     for (const choice of choices) listen(choice.box, 'change', () => change(choice.purpose, choice.box.checked));
 
     const submitTarget = site ?? ownForm;
-    const hand = (built) => this.#deliver({ view, built, device, key, generation, withdraw: (purpose) => {
+    // One receipt at a time: each chains to the last, so a second submission waits for the first signature.
+    const hand = (build) => {
+      view.signing = (view.signing ?? Promise.resolve()).then(() => this.#deliver({ view, built: JSON.parse(build()), device, key, generation, withdraw }));
+    };
+    const withdraw = (purpose) => {
       const box = choices.find((c) => c.purpose === purpose)?.box;
       if (box?.checked) { box.checked = false; change(purpose, false); }
-      hand(JSON.parse(consent.withdraw(purpose, granted(), crypto.getRandomValues(new Uint8Array(16)), Date.now())));
-    } });
+      hand(() => consent.withdraw(purpose, granted(), crypto.getRandomValues(new Uint8Array(16)), Date.now()));
+    };
 
     listen(submitTarget, 'submit', (event) => {
       event.preventDefault();
@@ -273,7 +277,8 @@ class ConsentCapture extends HTMLElement {
         ? [...new FormData(site)].map(([name, value]) => [name, typeof value === 'string' ? value : ''])
         : fields.map((f) => [f.name, controlValue(f.control)]);
       if (!site && !showProblems(JSON.parse(consent.check(JSON.stringify(values))), fields, summary)) return;
-      hand(JSON.parse(consent.submit(JSON.stringify(values), granted(), crypto.getRandomValues(new Uint8Array(16)), Date.now())));
+      const chosen = granted();
+      hand(() => consent.submit(JSON.stringify(values), chosen, crypto.getRandomValues(new Uint8Array(16)), Date.now()));
     });
     for (const accept of [true, false]) {
       const button = root.querySelector(`button[value="${accept ? 'accept-all' : 'reject-all'}"]`);

@@ -69,6 +69,21 @@ impl<'a> ObjectReader<'a> {
         self.non_empty_str(key, value, errors)
     }
 
+    /// A required string that must be one of a fixed set of names, turned into its value by `from_name`.
+    pub fn required_one_of<T>(
+        &mut self,
+        key: &str,
+        from_name: impl Fn(&str) -> Option<T>,
+        errors: &mut Vec<Error>,
+    ) -> Option<T> {
+        let name = self.required_str(key, errors)?;
+        let value = from_name(name);
+        if value.is_none() {
+            errors.push(Error::new(ErrorKind::NotAllowed, self.path_of(key)).with_detail(name));
+        }
+        value
+    }
+
     /// A non-empty string that may be absent.
     pub fn optional_str(&mut self, key: &str, errors: &mut Vec<Error>) -> Option<&'a str> {
         let value = self.get(key)?;

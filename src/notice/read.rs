@@ -274,13 +274,7 @@ fn read_address(value: &Value, path: &str, errors: &mut Vec<Error>) -> Option<Ob
 fn read_purpose(value: &Value, path: &str, languages: &[String], errors: &mut Vec<Error>) -> Option<Purpose> {
     let mut r = ObjectReader::new(value, path, errors)?;
     let id = r.required_str("id", errors);
-    let legal_basis = r.required_str("legalBasis", errors).and_then(|name| {
-        let basis = LegalBasis::from_name(name);
-        if basis.is_none() {
-            errors.push(Error::new(ErrorKind::NotAllowed, r.path_of("legalBasis")).with_detail(name));
-        }
-        basis
-    });
+    let legal_basis = r.required_one_of("legalBasis", LegalBasis::from_name, errors);
     let name = read_texts(&mut r, "name", languages, errors);
     let description = read_texts(&mut r, "description", languages, errors);
     let purpose_category = r.optional_str_list("purposeCategory", errors);
@@ -351,13 +345,7 @@ fn read_field(
 ) -> Option<Field> {
     let mut r = ObjectReader::new(value, path, errors)?;
     let name = r.required_str("name", errors);
-    let field_type = r.required_str("type", errors).and_then(|t| {
-        let field_type = FieldType::from_name(t);
-        if field_type.is_none() {
-            errors.push(Error::new(ErrorKind::NotAllowed, r.path_of("type")).with_detail(t));
-        }
-        field_type
-    });
+    let field_type = r.required_one_of("type", FieldType::from_name, errors);
     let label = read_texts(&mut r, "label", languages, errors);
     let required = r.optional_bool("required", errors);
     let purposes_path = r.path_of("purposes");

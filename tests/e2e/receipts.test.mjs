@@ -164,3 +164,17 @@ test('a notice that is not the one the pinned controller key signed is not shown
   assert.match(await other.page.locator('#signed').getByRole('alert').innerText(), /header\.jwk: .*not the controller key this page names/);
   await other.context.close();
 });
+
+test('two quick submissions make two receipts in one chain, not a fork', async () => {
+  const { page, context } = await open(env);
+  const site = page.locator('#signup');
+  await site.getByLabel('Your name').fill('Ada');
+  await site.getByLabel('E-mail address').fill('ada@example.com');
+  await site.getByLabel('Topic').selectOption('sales');
+  await site.getByLabel('Monthly newsletter').waitFor();
+  await page.evaluate(() => { const form = document.getElementById('signup'); form.requestSubmit(); form.requestSubmit(); });
+  const second = (await nextEvent(page, 'submit', 2)).detail.receipt;
+  const first = (await page.evaluate(() => window.__events.filter((e) => e.kind === 'submit')[0].detail.receipt));
+  assert.equal(receiptPayload(second).consentCapture.previousReceipt, createHash('sha256').update(first).digest('base64url'));
+  await context.close();
+});
