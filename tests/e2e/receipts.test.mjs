@@ -98,6 +98,7 @@ test('after sending, the person reads the receipt, can download it, and withdraw
   const first = (await submitDemo(page)).receipt;
   const panel = rendered(page).getByRole('region', { name: 'Your consent receipt' });
   await panel.waitFor();
+  assert.equal(await rendered(page).locator('form').isVisible(), false, 'the receipt takes the place of the form');
   const text = await panel.innerText();
   assert.match(text, /You agreed to\s+Monthly newsletter \(Kept until: Until you unsubscribe\)/);
   assert.match(text, /Responsible for your data: Example Widgets Ltd, privacy@example\.com/);
