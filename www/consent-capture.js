@@ -388,4 +388,10 @@ export async function verifyReceipt(jws) {
   return verifyWith(inspect_receipt, jws);
 }
 
+/** Diagnostics for benchmarks: the bytes of linear memory the wasm has grown to (it never shrinks). */
+export async function wasmMemoryBytes() {
+  const exports = await loadWasm();
+  return exports.memory.buffer.byteLength;
+}
+
 if (!customElements.get('consent-capture')) customElements.define('consent-capture', ConsentCapture);

@@ -29,7 +29,13 @@ try {
       receipt = await submitOnce();
       if (i >= warmUp) signing.push(performance.now() - started);
     }
-    const { verifyReceipt } = await import('/dist/consent-capture.js');
+    const { verifyReceipt, wasmMemoryBytes } = await import('/dist/consent-capture.js');
+    // Memory after many receipts: linear memory only grows, so it must level off, not climb with every receipt.
+    const memory = [await wasmMemoryBytes()];
+    for (let i = 0; i < 1000; i += 1) {
+      await submitOnce();
+      if ((i + 1) % 250 === 0) memory.push(await wasmMemoryBytes());
+    }
     const verifying = [];
     for (let i = 0; i < warmUp + runs; i += 1) {
       const started = performance.now();
@@ -37,7 +43,7 @@ try {
       if (!valid) throw new Error('the benchmark receipt does not verify');
       if (i >= warmUp) verifying.push(performance.now() - started);
     }
-    return { signing, verifying, bytes: receipt.length };
+    return { signing, verifying, memory, bytes: receipt.length };
   }, { runs: RUNS, warmUp: WARM_UP });
   const summary = (name, samples) => {
     const sorted = [...samples].sort((a, b) => a - b);
@@ -47,6 +53,7 @@ try {
   console.log(`Chromium ${env.browser.version()}, ${RUNS} runs after ${WARM_UP} warm-up runs; receipt ${result.bytes} bytes`);
   summary('submit -> signed receipt event (enhance mode)', result.signing);
   summary('verifyReceipt (WebCrypto)', result.verifying);
+  console.log(`wasm linear memory before and after each 250 of 1,000 more receipts (KiB): ${result.memory.map((b) => b / 1024).join(', ')}`);
   await context.close();
 } finally {
   await env.stop();
