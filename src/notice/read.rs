@@ -1,12 +1,11 @@
 //! Reading a notice: every key checked, every problem collected with its JSON path, unknown keys refused.
 
-use super::{Controller, EmailPrincipal, Field, FieldType, Notice, Purpose, SelectOption, Texts};
+use super::{fields, Controller, EmailPrincipal, Field, FieldType, Notice, Purpose, Texts};
 use crate::consent::LegalBasis;
 use crate::error::{Error, ErrorKind, Errors};
-use crate::json::reader::{index_path, str_list, wrong_type, ObjectReader};
+use crate::json::reader::{index_path, wrong_type, ObjectReader};
 use crate::json::{Object, Value};
 use crate::strings::{built_in, Ui};
-use crate::transform::{Transform, TransformProblem};
 
 /// Google Consent Mode v2 consent types.
 const CONSENT_MODE_TYPES: [&str; 7] = [
@@ -97,7 +96,7 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
             purposes.push(purpose);
         }
     }
-    let declared = declared_purposes(value);
+    let declared = fields::declared_purposes(value);
     let mut fields: Vec<Field> = Vec::new();
     for (i, value) in r
         .required_array("fields", errors)
@@ -106,7 +105,7 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
         .enumerate()
     {
         let path = index_path("fields", i);
-        if let Some(field) = read_field(value, &path, &languages, &declared, errors) {
+        if let Some(field) = fields::read_field(value, &path, &languages, &declared, errors) {
             if fields.iter().any(|f| f.name == field.name) {
                 errors
                     .push(Error::new(ErrorKind::Duplicate, format!("{path}.name")).with_detail(&field.name));
@@ -313,145 +312,8 @@ fn read_purpose(value: &Value, path: &str, languages: &[String], errors: &mut Ve
     })
 }
 
-/// Each declared purpose id with its legal basis (when valid), read apart from the rest of the purpose so
-/// that one broken purpose does not make every field that names it look wrong too.
-fn declared_purposes(notice: &Value) -> Vec<(&str, Option<LegalBasis>)> {
-    let purposes = notice
-        .as_object()
-        .and_then(|o| o.get("purposes"))
-        .and_then(Value::as_array)
-        .unwrap_or(&[]);
-    purposes
-        .iter()
-        .filter_map(Value::as_object)
-        .filter_map(|p| {
-            let id = p.get("id")?.as_str()?;
-            Some((
-                id,
-                p.get("legalBasis")
-                    .and_then(Value::as_str)
-                    .and_then(LegalBasis::from_name),
-            ))
-        })
-        .collect()
-}
-
-fn read_field(
-    value: &Value,
-    path: &str,
-    languages: &[String],
-    purposes: &[(&str, Option<LegalBasis>)],
-    errors: &mut Vec<Error>,
-) -> Option<Field> {
-    let mut r = ObjectReader::new(value, path, errors)?;
-    let name = r.required_str("name", errors);
-    let field_type = r.required_one_of("type", FieldType::from_name, errors);
-    let label = read_texts(&mut r, "label", languages, errors);
-    let required = r.optional_bool("required", errors);
-    let purposes_path = r.path_of("purposes");
-    let field_purposes = str_list(
-        r.required_array("purposes", errors).unwrap_or(&[]),
-        &purposes_path,
-        errors,
-    );
-    if field_purposes.is_empty() {
-        errors
-            .push(Error::new(ErrorKind::Empty, purposes_path.clone()).with_detail("a field needs a purpose"));
-    }
-    for (i, id) in field_purposes.iter().enumerate() {
-        if !purposes.iter().any(|(declared, _)| declared == id) {
-            errors.push(Error::new(ErrorKind::UnknownPurpose, index_path(&purposes_path, i)).with_detail(id));
-        }
-    }
-    let only_consent = field_purposes.iter().all(|id| {
-        purposes
-            .iter()
-            .any(|(declared, basis)| declared == id && *basis == Some(LegalBasis::Consent))
-    });
-    if required && only_consent && !field_purposes.is_empty() {
-        errors.push(Error::new(ErrorKind::ConsentNotFree, r.path_of("required")));
-    }
-    let transform = read_transform(&mut r, field_type, errors);
-    let options = read_options(&mut r, field_type, languages, errors);
-    r.finish(errors);
-    Some(Field {
-        name: name?.to_owned(),
-        field_type: field_type?,
-        label: label?,
-        required,
-        purposes: field_purposes,
-        transform: transform?,
-        options: options?,
-    })
-}
-
-fn read_transform(
-    r: &mut ObjectReader<'_>,
-    field_type: Option<FieldType>,
-    errors: &mut Vec<Error>,
-) -> Option<Transform> {
-    let Some(text) = r.optional_str("transform", errors) else {
-        return Some(Transform::Keep);
-    };
-    // Without a valid type there is nothing to check the transform against; the type error is reported.
-    let field_type = field_type?;
-    match Transform::parse(text, field_type) {
-        Ok(transform) => Some(transform),
-        Err(TransformProblem::Unknown) => {
-            errors.push(Error::new(ErrorKind::NotAllowed, r.path_of("transform")).with_detail(text));
-            None
-        }
-        Err(TransformProblem::WrongFieldType(needed)) => {
-            let detail = format!("{text} needs a field of type {needed}");
-            errors.push(Error::new(ErrorKind::NotAllowed, r.path_of("transform")).with_detail(detail));
-            None
-        }
-    }
-}
-
-/// `options` of a select field: required and non-empty for a select, refused for any other type.
-fn read_options(
-    r: &mut ObjectReader<'_>,
-    field_type: Option<FieldType>,
-    languages: &[String],
-    errors: &mut Vec<Error>,
-) -> Option<Vec<SelectOption>> {
-    let path = r.path_of("options");
-    if field_type != Some(FieldType::Select) {
-        if r.get("options").is_some() {
-            errors
-                .push(Error::new(ErrorKind::NotAllowed, path).with_detail("only a select field has options"));
-        }
-        return Some(Vec::new());
-    }
-    let items = r.required_array("options", errors)?;
-    if items.is_empty() {
-        errors.push(Error::new(ErrorKind::Empty, path.clone()));
-    }
-    let mut options: Vec<SelectOption> = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let at = index_path(&path, i);
-        let Some(mut o) = ObjectReader::new(item, at.clone(), errors) else {
-            continue;
-        };
-        let value = o.required_str("value", errors);
-        let label = read_texts(&mut o, "label", languages, errors);
-        o.finish(errors);
-        if let (Some(value), Some(label)) = (value, label) {
-            if options.iter().any(|existing| existing.value == value) {
-                errors.push(Error::new(ErrorKind::Duplicate, format!("{at}.value")).with_detail(value));
-            }
-            options.push(SelectOption {
-                value: value.to_owned(),
-                label,
-            });
-        }
-    }
-    Some(options)
-}
-
 /// A text given in every declared language, and in no other.
-fn read_texts(
+pub(super) fn read_texts(
     r: &mut ObjectReader<'_>,
     key: &'static str,
     languages: &[String],
