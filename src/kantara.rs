@@ -2,7 +2,7 @@
 //! without a schema engine so that the browser can check it too.
 
 use crate::error::{Error, ErrorKind};
-use crate::json::reader::wrong_type;
+use crate::json::reader::{index_path, key_path, wrong_type};
 use crate::json::{Number, Object, Value};
 
 #[derive(Clone, Copy)]
@@ -67,11 +67,7 @@ const PURPOSE: [(&str, Kind); 5] = [
 
 fn require(object: &Object, members: &[(&str, Kind)], at: &str) -> Result<(), Error> {
     for &(member, kind) in members {
-        let path = if at.is_empty() {
-            member.to_owned()
-        } else {
-            format!("{at}.{member}")
-        };
+        let path = key_path(at, member);
         match object.get(member) {
             None => return Err(Error::new(ErrorKind::Missing, path)),
             Some(value) if !fits(kind, value) => return Err(wrong_type(&path, name(kind), value)),
@@ -87,7 +83,7 @@ fn objects<'a>(object: &'a Object, member: &str, at: &str) -> Result<Vec<(String
         .iter()
         .enumerate()
         .map(|(i, item)| {
-            let path = format!("{at}{}{member}[{i}]", if at.is_empty() { "" } else { "." });
+            let path = index_path(&key_path(at, member), i);
             item.as_object()
                 .map(|o| (path.clone(), o))
                 .ok_or_else(|| wrong_type(&path, "an object", item))

@@ -346,7 +346,8 @@ pub fn is_right_to_left(language: &str) -> bool {
     RIGHT_TO_LEFT.iter().any(|tag| tag.eq_ignore_ascii_case(primary))
 }
 
-fn primary_subtag(language: &str) -> &str {
+/// The primary language subtag: `de` of `de-CH`.
+pub(crate) fn primary_subtag(language: &str) -> &str {
     language.split('-').next().unwrap_or(language)
 }
 

@@ -7,7 +7,7 @@ mod read;
 use crate::consent::LegalBasis;
 use crate::error::Errors;
 use crate::json::{parse, Object, Value};
-use crate::strings::{built_in, Ui};
+use crate::strings::{built_in, primary_subtag, Ui};
 use crate::transform::Transform;
 
 /// A validated notice.
@@ -226,15 +226,12 @@ impl Notice {
     /// The language to show: the first of `wanted` the notice has (exactly, or by primary subtag), else the
     /// notice's default.
     pub fn pick_language<'a>(&'a self, wanted: &[&str]) -> &'a str {
-        fn primary(tag: &str) -> &str {
-            tag.split('-').next().unwrap_or(tag)
-        }
         for tag in wanted {
             let exact = self.languages.iter().find(|l| l.eq_ignore_ascii_case(tag));
             let found = exact.or_else(|| {
                 self.languages
                     .iter()
-                    .find(|l| primary(l).eq_ignore_ascii_case(primary(tag)))
+                    .find(|l| primary_subtag(l).eq_ignore_ascii_case(primary_subtag(tag)))
             });
             if let Some(language) = found {
                 return language;
