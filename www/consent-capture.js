@@ -40,14 +40,14 @@ function storageSet(key, value) {
   try { localStorage.setItem(key, value); } catch { /* blocked storage: the person is asked again next time */ }
 }
 
-async function fetchText(url) {
+async function fetchText(url, what) {
   let response;
   try {
     response = await fetch(url, { credentials: 'same-origin' });
   } catch (error) {
-    throw new Error(`The notice ${url} could not be fetched (${error.message}).`);
+    throw new Error(`The ${what} ${url} could not be fetched (${error.message}).`);
   }
-  if (!response.ok) throw new Error(`The notice ${url} answered HTTP ${response.status}.`);
+  if (!response.ok) throw new Error(`The ${what} ${url} answered HTTP ${response.status}.`);
   return response.text();
 }
 
@@ -58,6 +58,7 @@ function renderField(field) {
     'aria-describedby': field.hidden ? null : field.errorId,
   };
   let control;
+  let message = null;
   if (field.control === 'select') {
     control = h('select', attributes);
     control.append(h('option', { value: '' }, field.placeholder), ...field.options.map((o) => h('option', { value: o.value }, o.label)));
@@ -71,10 +72,10 @@ function renderField(field) {
   } else {
     const label = h('label', { for: field.id }, field.label);
     if (field.required) label.append(h('span', { class: 'cc-required' }, ` (${field.required})`));
-    const message = h('p', { id: field.errorId, class: 'cc-message' });
+    message = h('p', { id: field.errorId, class: 'cc-message' });
     wrapper.append(...(field.type === 'checkbox' ? [control, label] : [label, control]), message);
   }
-  return { wrapper, control };
+  return { wrapper, control, message };
 }
 
 function controlValue(control) {
@@ -246,7 +247,7 @@ class ConsentCapture extends HTMLElement {
       fields = form.fields.map((field) => {
         const rendered = renderField(field);
         details.append(rendered.wrapper);
-        return { ...field, control: rendered.control, message: rendered.wrapper.querySelector('.cc-message') };
+        return { ...field, control: rendered.control, message: rendered.message };
       });
       summary = h('p', { role: 'alert', class: 'cc-summary', part: 'summary' });
       const { actions } = renderActions(form, true);
@@ -323,7 +324,7 @@ class ConsentCapture extends HTMLElement {
     const pin = this.getAttribute('controller-key');
     if (!source && !pin) return null;
     if (!source || !pin) throw new Error('notice-signature and controller-key go together.');
-    const [signature] = await Promise.all([fetchText(new URL(source, document.baseURI)), loadWasm()]);
+    const [signature] = await Promise.all([fetchText(new URL(source, document.baseURI), 'notice signature'), loadWasm()]);
     const parts = JSON.parse(check_notice_signature(noticeText, signature.trim(), pin));
     if (!(await verify(parts))) throw new Error('The notice signature does not verify with the controller key.');
     return { jws: signature.trim(), controllerKey: pin };
@@ -336,7 +337,7 @@ class ConsentCapture extends HTMLElement {
     const source = this.getAttribute('notice');
     if (!source) throw new Error('The notice attribute is missing.');
     const url = new URL(source, document.baseURI);
-    return { text: await fetchText(url), key: `consent-capture:${url.href}` };
+    return { text: await fetchText(url, 'notice'), key: `consent-capture:${url.href}` };
   }
 }
 

@@ -33,7 +33,7 @@ export async function start() {
 }
 
 /**
- * A fresh context and page that records CSP violations, requests, dialogs, console warnings and every
+ * A fresh context and page (at `path` on the demo server, or at an absolute URL) that records CSP violations, requests, dialogs, console warnings and every
  * consent-capture event. `routes` maps paths to `{ body, type, csp }` served on the same origin (with the demo's
  * CSP unless `csp` says otherwise);
  * `init` runs in the page before any of its scripts.
@@ -59,7 +59,7 @@ export async function open(env, path = '/', { routes = {}, init, contextOptions 
     }
   });
   if (init) await page.addInitScript(init);
-  await page.goto(env.origin + path);
+  await page.goto(path.startsWith('http') ? path : env.origin + path);
   return { page, context, requests, dialogs, warnings };
 }
 

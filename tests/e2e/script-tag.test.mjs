@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { integrity } from '../../tools/integrity.mjs';
 import { serve } from '../../tools/serve.mjs';
-import { fillDemoFields, nextEvent, receiptPayload, start } from './browser.mjs';
+import { fillDemoFields, nextEvent, open, receiptPayload, start } from './browser.mjs';
 
 let env;
 let cdn;
@@ -34,23 +34,9 @@ function sitePage(sri) {
   return { body, csp };
 }
 
-async function visit(path) {
-  const context = await env.browser.newContext();
-  const page = await context.newPage();
-  const requests = [];
-  page.on('request', (request) => requests.push(request.url()));
-  await page.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective));
-    window.__events = [];
-    document.addEventListener('consent-capture:submit', (e) => window.__events.push({ kind: 'submit', detail: e.detail }));
-  });
-  await page.goto(siteUrl(path));
-  return { page, context, requests };
-}
 
 test('one pinned script tag from another origin renders the form and signs receipts', async () => {
-  const { page, context, requests } = await visit('/good.html');
+  const { page, context, requests } = await open(env, siteUrl('/good.html'));
   const form = page.locator('#tag form');
   await form.waitFor();
   await fillDemoFields(page.locator('#tag'));
@@ -64,7 +50,7 @@ test('one pinned script tag from another origin renders the form and signs recei
 });
 
 test('a module that does not match its integrity value is not run', async () => {
-  const { page, context } = await visit('/tampered.html');
+  const { page, context } = await open(env, siteUrl('/tampered.html'));
   await page.waitForLoadState('networkidle');
   assert.equal(await page.evaluate(() => customElements.get('consent-capture') === undefined), true);
   assert.equal(await page.locator('#tag form').count(), 0);
