@@ -12,7 +12,8 @@
 //!
 //! let typed = [("name", "Ada"), ("email", "ada@example.com"), ("company", "Analytical Engines")];
 //! let submitted: Vec<(String, String)> = typed.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-//! let minimised = minimise(&notice, &decisions, &submitted);
+//! let today = consent_capture::date::Date::of_unix_seconds(1_790_000_000);
+//! let minimised = minimise(&notice, &decisions, &submitted, today);
 //! assert!(minimised.payload.get("company").is_none()); // only the refused newsletter justified it
 //!
 //! let id = uuid_v4([7; 16]);
@@ -32,6 +33,7 @@
 // Library code never panics on input; tests may (clippy.toml), and so may the integration tests' helpers.
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod adapter;
 pub mod base64url;
 pub mod canonical;
 pub mod consent;
@@ -47,6 +49,7 @@ pub mod minimise;
 pub mod normalise;
 pub mod notice;
 pub mod notice_signature;
+pub mod phone;
 pub mod receipt;
 pub mod receipt_view;
 pub mod sha256;

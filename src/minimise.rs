@@ -1,10 +1,12 @@
 //! What may leave the browser: a field is sent only when the notice declares it and at least one of its
-//! purposes is granted or rests on another legal basis. Everything else is dropped, and the manifest says
-//! which and why (names only, never values).
+//! purposes is granted or rests on another legal basis, and then only as its transform makes it. Everything
+//! else is dropped, and the manifest says which and why (names and rules only, never values).
 
 use crate::consent::Decisions;
+use crate::date::Date;
 use crate::json::{Object, Value};
 use crate::notice::Notice;
+use crate::transform::{Context, Transform};
 
 /// Why a field did not leave the browser.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,6 +17,10 @@ pub enum DropReason {
     Undeclared,
     /// It was left empty.
     Empty,
+    /// Its transform is `drop`.
+    Rule,
+    /// Its transform cannot read it (e.g. `year` of something that is not a date), so it is not sent at all.
+    Unreadable,
 }
 
 impl DropReason {
@@ -24,6 +30,8 @@ impl DropReason {
             Self::NoPurposeGranted => "no-purpose-granted",
             Self::Undeclared => "undeclared",
             Self::Empty => "empty",
+            Self::Rule => "transform-drop",
+            Self::Unreadable => "unreadable",
         }
     }
 }
@@ -33,6 +41,8 @@ impl DropReason {
 pub enum Outcome {
     /// Sent as typed.
     Kept,
+    /// Sent as this transform made it.
+    Transformed(Transform),
     /// Not sent.
     Dropped(DropReason),
 }
@@ -54,7 +64,8 @@ impl Manifest {
             .map(|(_, outcome)| outcome)
     }
 
-    /// The manifest as JSON: `[{"field": "company", "outcome": "dropped", "reason": "no-purpose-granted"}]`.
+    /// The manifest as JSON: `[{"field": "email", "outcome": "transformed", "rule": "sha256:email"},
+    /// {"field": "company", "outcome": "dropped", "reason": "no-purpose-granted"}]`.
     pub fn to_json(&self) -> Value {
         Value::Array(
             self.iter()
@@ -62,6 +73,9 @@ impl Manifest {
                     let entry = Object::new().with("field", name);
                     match outcome {
                         Outcome::Kept => entry.with("outcome", "kept"),
+                        Outcome::Transformed(transform) => entry
+                            .with("outcome", "transformed")
+                            .with("rule", transform.rule()),
                         Outcome::Dropped(reason) => {
                             entry.with("outcome", "dropped").with("reason", reason.name())
                         }
@@ -82,8 +96,18 @@ pub struct Minimised {
     pub manifest: Manifest,
 }
 
-/// Applies the notice's rules to the submitted `(name, value)` pairs; for a repeated name the first counts.
-pub fn minimise(notice: &Notice, decisions: &Decisions, submitted: &[(String, String)]) -> Minimised {
+/// Applies the notice's rules to the submitted `(name, value)` pairs, on the day `today` (age bands count
+/// from it); for a repeated name the first counts.
+pub fn minimise(
+    notice: &Notice,
+    decisions: &Decisions,
+    submitted: &[(String, String)],
+    today: Date,
+) -> Minimised {
+    let context = Context {
+        today,
+        calling_code: &notice.calling_code,
+    };
     let mut payload = Object::new();
     let mut manifest = Vec::new();
     for field in &notice.fields {
@@ -95,10 +119,18 @@ pub fn minimise(notice: &Notice, decisions: &Decisions, submitted: &[(String, St
         let outcome = match value {
             _ if !justified => Outcome::Dropped(DropReason::NoPurposeGranted),
             None | Some("") => Outcome::Dropped(DropReason::Empty),
-            Some(value) => {
-                payload.insert(field.name.clone(), value);
-                Outcome::Kept
-            }
+            _ if field.transform == Transform::Drop => Outcome::Dropped(DropReason::Rule),
+            Some(value) => match field.transform.apply(value, context) {
+                None => Outcome::Dropped(DropReason::Unreadable),
+                Some(sent) if sent.is_empty() => Outcome::Dropped(DropReason::Empty),
+                Some(sent) => {
+                    payload.insert(field.name.clone(), sent);
+                    match field.transform {
+                        Transform::Keep => Outcome::Kept,
+                        transform => Outcome::Transformed(transform),
+                    }
+                }
+            },
         };
         manifest.push((field.name.clone(), outcome));
     }

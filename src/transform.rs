@@ -2,7 +2,12 @@
 //! (`keep`, `drop`, `sha256:email`, `truncate:40`, `year`, `age-band`, `postcode-prefix:3`, `postcode-outward`,
 //! `ip-truncate`, `mask:4`).
 
+use crate::date::Date;
+use crate::normalise::{email, lowercase};
 use crate::notice::FieldType;
+use crate::phone::e164;
+use crate::sha256::{sha256, to_hex};
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// How `sha256` normalises a value before hashing, so the same person hashes the same everywhere.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +101,115 @@ impl Transform {
             _ => Ok(transform),
         }
     }
+}
+
+/// What transforms need besides the value: the day of the submission (age bands) and the calling code of the
+/// notice's default country (phone numbers typed without one).
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    /// The UTC day the form was submitted.
+    pub today: Date,
+    /// E.g. `44`.
+    pub calling_code: &'a str,
+}
+
+impl Transform {
+    /// The rule as a notice writes it, e.g. `sha256:email` (manifests name it).
+    pub fn rule(self) -> String {
+        let with = |name: &str, parameter: &dyn ToString| format!("{name}:{}", parameter.to_string());
+        match self {
+            Self::Keep => "keep".into(),
+            Self::Drop => "drop".into(),
+            Self::Sha256(Normaliser::Email) => "sha256:email".into(),
+            Self::Sha256(Normaliser::Phone) => "sha256:phone".into(),
+            Self::Sha256(Normaliser::Name) => "sha256:name".into(),
+            Self::Sha256(Normaliser::Plain) => "sha256:plain".into(),
+            Self::Truncate(n) => with("truncate", &n),
+            Self::Year => "year".into(),
+            Self::AgeBand => "age-band".into(),
+            Self::PostcodePrefix(n) => with("postcode-prefix", &n),
+            Self::PostcodeOutward => "postcode-outward".into(),
+            Self::IpTruncate => "ip-truncate".into(),
+            Self::Mask(n) => with("mask", &n),
+        }
+    }
+
+    /// `value` as it may leave the browser. `None` for `drop`, and when the value is not what the transform
+    /// reads (not a date, not a UK postcode, not an IP address, …): such a value is never sent as typed.
+    pub fn apply(self, value: &str, context: Context<'_>) -> Option<String> {
+        let hashed = |normalised: String| to_hex(&sha256(normalised.as_bytes()));
+        match self {
+            Self::Keep => Some(value.to_owned()),
+            Self::Drop => None,
+            Self::Sha256(Normaliser::Email) => Some(hashed(email(value))),
+            Self::Sha256(Normaliser::Phone) => e164(value, context.calling_code).map(hashed),
+            Self::Sha256(Normaliser::Name) => Some(hashed(lowercase(value.trim()))),
+            Self::Sha256(Normaliser::Plain) => Some(hashed(value.to_owned())),
+            Self::Truncate(n) => Some(value.chars().take(n.into()).collect()),
+            Self::Year => Date::parse(value.trim()).map(|date| date.year.to_string()),
+            Self::AgeBand => {
+                let years = Date::parse(value.trim())?.years_until(context.today)?;
+                let decade = years / 10 * 10;
+                (years <= 150).then(|| format!("{decade}-{}", decade + 9))
+            }
+            Self::PostcodePrefix(n) => Some(compact_postcode(value).chars().take(n.into()).collect()),
+            Self::PostcodeOutward => uk_outward_code(&compact_postcode(value)).map(str::to_owned),
+            Self::IpTruncate => ip_network(value.trim()),
+            Self::Mask(n) => Some(mask(value, n.into())),
+        }
+    }
+}
+
+/// Upper case without spaces: `sw1a 1aa` → `SW1A1AA`.
+fn compact_postcode(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// A UK postcode's outward code: all but the inward code, which is always a digit and two letters.
+fn uk_outward_code(postcode: &str) -> Option<&str> {
+    let bytes = postcode.as_bytes();
+    let (outward, inward) = postcode.split_at_checked(bytes.len().checked_sub(3)?)?;
+    let inward = inward.as_bytes();
+    let shaped = (5..=7).contains(&bytes.len())
+        && bytes[0].is_ascii_alphabetic()
+        && outward.bytes().all(|b| b.is_ascii_alphanumeric())
+        && inward[0].is_ascii_digit()
+        && inward[1..].iter().all(u8::is_ascii_alphabetic);
+    shaped.then_some(outward)
+}
+
+/// IPv4 to its /24 (`192.0.2.0`), IPv6 to its /48 (`2001:db8:85a3::`); an IPv4-mapped IPv6 address is
+/// unmapped first, so it is cut as the IPv4 address it is.
+fn ip_network(value: &str) -> Option<String> {
+    let v4_network = |ip: Ipv4Addr| {
+        let [a, b, c, _] = ip.octets();
+        Ipv4Addr::new(a, b, c, 0).to_string()
+    };
+    if let Ok(ip) = value.parse::<Ipv4Addr>() {
+        return Some(v4_network(ip));
+    }
+    let ip = value.parse::<Ipv6Addr>().ok()?;
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return Some(v4_network(v4));
+    }
+    let [a, b, c, ..] = ip.segments();
+    Some(Ipv6Addr::new(a, b, c, 0, 0, 0, 0, 0).to_string())
+}
+
+/// Every character but the last `keep` replaced by `*`; a value no longer than `keep` is masked whole, since
+/// keeping all of it would send it as typed.
+fn mask(value: &str, keep: usize) -> String {
+    let length = value.chars().count();
+    let hidden = if length <= keep { length } else { length - keep };
+    value
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i < hidden { '*' } else { c })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Checks a typed value against its field before anything is sent, naming the message to show.
 
+use crate::date::Date;
 use crate::notice::{Field, FieldType};
 use crate::strings::Ui;
 
@@ -12,7 +13,7 @@ pub fn check(field: &Field, value: &str) -> Option<Ui> {
     let ok = match field.field_type {
         FieldType::Email => is_email(value),
         FieldType::Tel => is_phone(value),
-        FieldType::Date => is_date(value),
+        FieldType::Date => Date::parse(value).is_some(),
         FieldType::Postcode => is_postcode(value),
         FieldType::Select => field.options.iter().any(|o| o.value == value),
         FieldType::Text
@@ -58,32 +59,6 @@ fn is_phone(value: &str) -> bool {
     let body = value.strip_prefix('+').unwrap_or(value);
     let digits = body.chars().filter(char::is_ascii_digit).count();
     (5..=15).contains(&digits) && body.chars().all(|c| c.is_ascii_digit() || " -().".contains(c))
-}
-
-/// `YYYY-MM-DD`, a real calendar day.
-fn is_date(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return false;
-    }
-    let number = |range: std::ops::Range<usize>| {
-        value
-            .get(range)
-            .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|s| s.parse::<u32>().ok())
-    };
-    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
-        return false;
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
 }
 
 /// 2 to 10 letters, digits, spaces or hyphens, with at least two letters or digits.

@@ -3,9 +3,11 @@
 //! describes with `textContent`, and signs what [`Consent::submit`] builds with WebCrypto; keeping the DOM
 //! and crypto on the JavaScript side keeps web-sys glue and curve arithmetic out of every page.
 
+use crate::adapter::{request, Adapter, AdapterProblem, Evidence};
 use crate::canonical::to_canonical_string;
 use crate::consent::Stored;
 use crate::consent_mode::consent_mode_update;
+use crate::date::Date;
 use crate::error::{Error, ErrorKind};
 use crate::form::Form;
 use crate::json::{parse, Object, Value};
@@ -37,6 +39,7 @@ pub struct Consent {
     notice_signature: Option<String>,
     last_receipt: Option<String>,
     form: String,
+    adapter: Option<Adapter>,
     pending: Option<Pending>,
 }
 
@@ -44,6 +47,8 @@ struct Pending {
     decisions: Decisions,
     receipt_id: String,
     issued_at: i64,
+    /// What may be sent; `None` for a withdrawal, which carries no data.
+    payload: Option<Object>,
 }
 
 fn member<'a>(options: &'a Object, key: &str) -> Option<&'a Value> {
@@ -54,11 +59,13 @@ fn member<'a>(options: &'a Object, key: &str) -> Option<&'a Value> {
 impl Consent {
     /// Validates `notice_json` and prepares its form. `options_json`: `{"languages": ["de", …], "gpc": bool,
     /// "stored": "<last choices>", "deviceKey": <public JWK>, "previousReceipt": "<jws>",
-    /// "noticeSignature": {"jws": "…", "controllerKey": "<thumbprint>"}}`.
+    /// "noticeSignature": {"jws": "…", "controllerKey": "<thumbprint>"}, "adapter": "json" | "hubspot" |
+    /// "salesforce"}`.
     ///
     /// # Errors
     /// Every problem of an invalid notice, one per line with its JSON path; malformed options; a notice
-    /// signature that does not bind this notice to the pinned controller key.
+    /// signature that does not bind this notice to the pinned controller key; an unknown adapter, or one the
+    /// notice has no settings for.
     #[wasm_bindgen(constructor)]
     pub fn new(notice_json: &str, options_json: &str) -> Result<Consent, JsValue> {
         let notice = Notice::from_json(notice_json).map_err(to_js)?;
@@ -92,6 +99,17 @@ impl Consent {
         let stored = member(options, "stored")
             .and_then(Value::as_str)
             .and_then(Stored::from_json);
+        let adapter = match member(options, "adapter").and_then(Value::as_str) {
+            None => None,
+            Some(name) => {
+                let adapter = Adapter::from_name(name)
+                    .ok_or_else(|| to_js(Error::new(ErrorKind::NotAllowed, "adapter").with_detail(name)))?;
+                if adapter == Adapter::Salesforce && notice.crm.salesforce.is_none() {
+                    return Err(to_js(adapter_problem(AdapterProblem::SalesforceNotConfigured)));
+                }
+                Some(adapter)
+            }
+        };
         let language = notice.pick_language(&wanted).to_owned();
         let start = Decisions::start(&notice, stored.as_ref(), gpc);
         let form = json_text(Form::build(&notice, &language, &start, gpc).to_json());
@@ -106,6 +124,7 @@ impl Consent {
             notice_signature,
             last_receipt,
             form,
+            adapter,
             pending: None,
         })
     }
@@ -167,15 +186,54 @@ impl Consent {
     ) -> Result<String, JsValue> {
         let submitted = pairs(values_json)?;
         let decisions = self.decisions(granted_json)?;
-        let minimised = minimise(&self.notice, &decisions, &submitted);
+        let today = Date::of_unix_seconds(unix_seconds(now_ms));
+        let minimised = minimise(&self.notice, &decisions, &submitted, today);
         let principal = principal_id(
             &self.notice,
             &submitted,
             &minimised.manifest,
             &self.device_key.thumbprint(),
         );
-        let detail = Object::new().with("payload", minimised.payload);
-        self.hand_out(decisions, &minimised.manifest, &principal, detail, random, now_ms)
+        self.hand_out(
+            decisions,
+            &minimised.manifest,
+            &principal,
+            Some(minimised.payload),
+            random,
+            now_ms,
+        )
+    }
+
+    /// What a submission of these values and choices would send, without sending or signing anything (the
+    /// demo shows it live): `{"payload", "manifest", "requests": {"json": {contentType, body}, …}}`, with
+    /// placeholders for the receipt and its id. An adapter the notice has no settings for gives `{"error"}`.
+    ///
+    /// # Errors
+    /// Malformed values or page, or an unknown purpose.
+    pub fn preview(
+        &self,
+        values_json: &str,
+        granted_json: &str,
+        page_json: &str,
+        now_ms: f64,
+    ) -> Result<String, JsValue> {
+        let submitted = pairs(values_json)?;
+        let decisions = self.decisions(granted_json)?;
+        let today = Date::of_unix_seconds(unix_seconds(now_ms));
+        let minimised = minimise(&self.notice, &decisions, &submitted, today);
+        let page = parse(page_json).map_err(to_js)?;
+        let evidence = self.evidence(&page, "(the signed receipt)", "(receipt id)");
+        let mut requests = Object::new();
+        for (adapter, name) in Adapter::ALL {
+            let shaped = request(adapter, &self.notice, &decisions, &minimised.payload, evidence);
+            requests.insert(name, request_json(shaped));
+        }
+        Ok(json_text(
+            Object::new()
+                .with("payload", minimised.payload)
+                .with("manifest", minimised.manifest.to_json())
+                .with("requests", requests),
+        ))
     }
 
     /// Withdraws consent for `purpose`: a receipt chained to the last one, with that purpose denied and no data.
@@ -192,25 +250,17 @@ impl Consent {
         let mut decisions = self.decisions(granted_json)?;
         decisions.set(purpose, false).map_err(to_js)?;
         let principal = format!("jwk-thumbprint:{}", self.device_key.thumbprint());
-        let detail = Object::new()
-            .with("payload", Object::new())
-            .with("withdrawal", true);
-        self.hand_out(
-            decisions,
-            &Manifest::default(),
-            &principal,
-            detail,
-            random,
-            now_ms,
-        )
+        self.hand_out(decisions, &Manifest::default(), &principal, None, random, now_ms)
     }
 
     /// Takes the signed receipt for the last submission or withdrawal: the next one chains to it. Returns
-    /// what the person reads (see `receipt_view::ReceiptView::to_json`).
+    /// `{"view": <what the person reads, see receipt_view::ReceiptView::to_json>, "request": {contentType,
+    /// body} or null}`: the request for the configured adapter, made on the page `page_json` (`{"uri",
+    /// "title"}`). A withdrawal carries no data, so only the `json` adapter sends one (its receipt).
     ///
     /// # Errors
-    /// When nothing is waiting for a signature.
-    pub fn signed(&mut self, jws: String) -> Result<String, JsValue> {
+    /// When nothing is waiting for a signature, or the page is malformed.
+    pub fn signed(&mut self, jws: String, page_json: &str) -> Result<String, JsValue> {
         let pending = self
             .pending
             .take()
@@ -222,12 +272,49 @@ impl Consent {
             &pending.receipt_id,
             pending.issued_at,
         );
+        let page = parse(page_json).map_err(to_js)?;
+        let evidence = self.evidence(&page, &jws, &pending.receipt_id);
+        let sent = match (self.adapter, &pending.payload) {
+            (Some(adapter), Some(payload)) => Some((adapter, payload.clone())),
+            (Some(Adapter::Json), None) => Some((Adapter::Json, Object::new())),
+            _ => None,
+        };
+        let request_value = match sent {
+            Some((adapter, payload)) => request_json(request(
+                adapter,
+                &self.notice,
+                &pending.decisions,
+                &payload,
+                evidence,
+            )),
+            None => Value::Null,
+        };
         self.last_receipt = Some(jws);
-        Ok(json_text(view.to_json()))
+        Ok(json_text(
+            Object::new()
+                .with("view", view.to_json())
+                .with("request", request_value),
+        ))
     }
 }
 
 impl Consent {
+    fn evidence<'a>(&'a self, page: &'a Value, receipt: &'a str, receipt_id: &'a str) -> Evidence<'a> {
+        let text = |key| {
+            page.as_object()
+                .and_then(|o| o.get(key))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+        };
+        Evidence {
+            receipt,
+            receipt_id,
+            language: &self.language,
+            page_uri: text("uri"),
+            page_name: text("title"),
+        }
+    }
+
     fn decisions(&self, granted_json: &str) -> Result<Decisions, JsValue> {
         let granted = parse(granted_json).map_err(to_js)?;
         let mut decisions = Decisions::initial(&self.notice);
@@ -247,7 +334,7 @@ impl Consent {
         decisions: Decisions,
         manifest: &Manifest,
         principal: &str,
-        detail: Object,
+        payload: Option<Object>,
         random: &[u8],
         now_ms: f64,
     ) -> Result<String, JsValue> {
@@ -256,7 +343,7 @@ impl Consent {
             .and_then(|b| b.try_into().ok())
             .ok_or_else(|| to_js("16 random bytes are needed"))?;
         let receipt_id = uuid_v4(bytes);
-        let issued_at = (now_ms / 1000.0) as i64;
+        let issued_at = unix_seconds(now_ms);
         let previous = self.last_receipt.as_deref().map(receipt_hash);
         let context = ReceiptContext {
             issued_at,
@@ -269,6 +356,12 @@ impl Consent {
         };
         let receipt = Receipt::build(&self.notice, &decisions, manifest, context);
         let signing_input = receipt.signing_input(Algorithm::for_key(&self.device_key), &self.device_key);
+        let detail = match &payload {
+            Some(payload) => Object::new().with("payload", payload.clone()),
+            None => Object::new()
+                .with("payload", Object::new())
+                .with("withdrawal", true),
+        };
         let detail = detail
             .with("manifest", manifest.to_json())
             .with("consentMode", consent_mode_update(&self.notice, &decisions))
@@ -278,6 +371,7 @@ impl Consent {
             decisions,
             receipt_id,
             issued_at,
+            payload,
         });
         Ok(json_text(
             Object::new()
@@ -285,6 +379,29 @@ impl Consent {
                 .with("detail", detail)
                 .with("stored", stored),
         ))
+    }
+}
+
+fn unix_seconds(now_ms: f64) -> i64 {
+    (now_ms / 1000.0) as i64
+}
+
+fn adapter_problem(problem: AdapterProblem) -> Error {
+    match problem {
+        AdapterProblem::SalesforceNotConfigured => Error::new(ErrorKind::Missing, "crm.salesforce")
+            .with_detail("the salesforce adapter needs the organisation id and receipt field"),
+    }
+}
+
+fn request_json(shaped: Result<crate::adapter::Request, AdapterProblem>) -> Value {
+    match shaped {
+        Ok(shaped) => Object::new()
+            .with("contentType", shaped.content_type)
+            .with("body", shaped.body)
+            .into(),
+        Err(problem) => Object::new()
+            .with("error", adapter_problem(problem).to_string())
+            .into(),
     }
 }
 

@@ -10,6 +10,12 @@ use consent_capture::{minimise, Decisions, Notice};
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+const TODAY: consent_capture::date::Date = consent_capture::date::Date {
+    year: 2026,
+    month: 11,
+    day: 22,
+};
+
 const DEMO: &str = "www/demo/notice.json";
 
 fn run(args: &[&str]) -> Output {
@@ -35,7 +41,7 @@ fn receipt(notice_signature: Option<&str>, previous: Option<&str>, grant: bool) 
     let mut decisions = Decisions::initial(&notice);
     decisions.set("newsletter", grant).expect("consent purpose");
     let fields = vec![("email".to_owned(), "ada@example.com".to_owned())];
-    let minimised = minimise(&notice, &decisions, &fields);
+    let minimised = minimise(&notice, &decisions, &fields, TODAY);
     let previous_hash = previous.map(receipt_hash);
     let context = ReceiptContext {
         issued_at: 1_795_000_000,

@@ -2,6 +2,12 @@
 
 use consent_capture::{minimise, Decisions, DropReason, Notice, Outcome};
 
+const TODAY: consent_capture::date::Date = consent_capture::date::Date {
+    year: 2026,
+    month: 11,
+    day: 22,
+};
+
 const DEMO: &str = include_str!("../www/demo/notice.json");
 
 fn submitted(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -21,7 +27,7 @@ const FILLED: &[(&str, &str)] = &[
 fn a_refused_purpose_removes_the_fields_only_it_justifies() {
     let notice = Notice::from_json(DEMO).expect("valid");
     let decisions = Decisions::initial(&notice);
-    let out = minimise(&notice, &decisions, &submitted(FILLED));
+    let out = minimise(&notice, &decisions, &submitted(FILLED), TODAY);
     assert_eq!(
         out.payload.get("name").and_then(|v| v.as_str()),
         Some("Ada Lovelace")
@@ -42,7 +48,7 @@ fn a_granted_purpose_lets_its_fields_through() {
     let notice = Notice::from_json(DEMO).expect("valid");
     let mut decisions = Decisions::initial(&notice);
     decisions.set("newsletter", true).expect("a consent purpose");
-    let out = minimise(&notice, &decisions, &submitted(FILLED));
+    let out = minimise(&notice, &decisions, &submitted(FILLED), TODAY);
     assert_eq!(
         out.payload.get("company").and_then(|v| v.as_str()),
         Some("Engines Ltd")
@@ -58,6 +64,7 @@ fn undeclared_and_empty_fields_never_leave() {
         &notice,
         &decisions,
         &submitted(&[("name", ""), ("email", "a@b.c"), ("ssn", "123-45-6789")]),
+        TODAY,
     );
     assert_eq!(out.payload.len(), 1);
     assert_eq!(

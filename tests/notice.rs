@@ -37,7 +37,7 @@ fn the_demo_notice_is_valid() {
     );
     assert_eq!(notice.fields[1].field_type, FieldType::Email);
     assert_eq!(notice.fields[1].purposes, ["enquiry", "newsletter", "ads"]);
-    assert_eq!(notice.fields[3].options[1].label.get("ar"), "مساعدة في طلب");
+    assert_eq!(notice.fields[6].options[1].label.get("ar"), "مساعدة في طلب");
     assert_eq!(notice.fields[0].transform, Transform::Keep);
 }
 
@@ -75,7 +75,15 @@ const BROKEN: &[(&str, &str, &str)] = &[
     (r#""name": "company", "type": "text","#, r#""name": "company", "type": "text", "transform": "year","#, "fields[2].transform: is not one of the allowed values (year needs a field of type date)"),
     (r#""name": "company", "type": "text","#, r#""name": "company", "type": "text", "options": [],"#, "fields[2].options: is not one of the allowed values (only a select field has options)"),
     (r#""name": "company", "type": "text","#, r#""name": "company", "type": "select","#, "fields[2].options: is required"),
-    (r#"{ "value": "support""#, r#"{ "value": "sales""#, "fields[3].options[1].value: is used twice (sales)"),
+    (r#"{ "value": "support""#, r#"{ "value": "sales""#, "fields[6].options[1].value: is used twice (sales)"),
+    (r#""transform": "sha256:phone""#, r#""transform": "sha256:md5""#, "fields[3].transform: is not one of the allowed values (sha256:md5)"),
+    (r#""jurisdiction": "GB""#, r#""jurisdiction": "EU""#, "phoneCountry: is required (sha256:phone needs a country when the jurisdiction is not one)"),
+    (r#""jurisdiction": "GB""#, r#""jurisdiction": "GB", "phoneCountry": "UK""#, "phoneCountry: is not one of the allowed values (UK)"),
+    (r#""name": "firstname""#, r#""nmae": "firstname""#, "crm.hubspot.fields.nmae: is not one of the allowed values (not a declared field)"),
+    (r#""newsletter": 12345678"#, r#""enquiry": 12345678"#, "crm.hubspot.subscriptions.enquiry: names no declared purpose (not a consent purpose)"),
+    (r#""newsletter": 12345678"#, r#""newsletter": "12345678""#, "crm.hubspot.subscriptions.newsletter: has the wrong type (expected a subscription type id, found string)"),
+    (r#""oid": "00D000000000001","#, "", "crm.salesforce.oid: is required"),
+    (r#""receiptField""#, r#""receiptFeld""#, "crm.salesforce.receiptFeld: is not a known key"),
 ];
 
 #[test]

@@ -65,6 +65,8 @@ fn the_schema_refuses_what_the_validator_refuses() {
             r#""name": "company", "type": "text", "transform": "sha256:md5","#,
         ),
         (r#""gpc": true"#, r#""gpc": "yes""#),
+        (r#""newsletter": 12345678"#, r#""newsletter": "12345678""#),
+        (r#""receiptField""#, r#""receiptFeld""#),
         (r#""ad_user_data""#, r#""ad_tracking""#),
         (
             r#""languages": ["en", "de", "ar"]"#,

@@ -6,6 +6,12 @@ use consent_capture::json::{parse, Value};
 use consent_capture::{minimise, uuid_v4, Decisions, Notice, Receipt, ReceiptContext};
 use support::schema::violations;
 
+const TODAY: consent_capture::date::Date = consent_capture::date::Date {
+    year: 2026,
+    month: 11,
+    day: 22,
+};
+
 const DEMO: &str = include_str!("../www/demo/notice.json");
 const SCHEMA: &str = "../shared/vectors/kantara/kantara-consent-receipt-v1_1-schema.stripped.json";
 
@@ -29,7 +35,7 @@ fn demo_receipt(grant_newsletter: bool) -> Receipt {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    let minimised = minimise(&notice, &decisions, &submitted);
+    let minimised = minimise(&notice, &decisions, &submitted, TODAY);
     let id = uuid_v4([42; 16]);
     let context = ReceiptContext {
         issued_at: 1_795_000_000,

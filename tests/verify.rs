@@ -11,6 +11,12 @@ use consent_capture::sign::PrivateKey;
 use consent_capture::verify::{verify_jws, verify_receipt, Expectations};
 use consent_capture::{minimise, uuid_v4, Decisions, Notice};
 
+const TODAY: consent_capture::date::Date = consent_capture::date::Date {
+    year: 2026,
+    month: 11,
+    day: 22,
+};
+
 const DEMO: &str = include_str!("../www/demo/notice.json");
 
 fn device(seed: u8) -> PrivateKey {
@@ -42,7 +48,7 @@ fn signed(
 ) -> Signed {
     let mut decisions = Decisions::initial(notice);
     decisions.set("newsletter", grant).expect("consent purpose");
-    let minimised = minimise(notice, &decisions, &submitted());
+    let minimised = minimise(notice, &decisions, &submitted(), TODAY);
     let principal = principal_id(
         notice,
         &submitted(),
@@ -260,7 +266,7 @@ fn a_notice_may_name_the_person_by_a_salted_email_hash_but_only_when_the_email_w
     );
     let notice = Notice::from_json(&with_principal).expect("valid");
     let decisions = Decisions::initial(&notice);
-    let sent = minimise(&notice, &decisions, &submitted());
+    let sent = minimise(&notice, &decisions, &submitted(), TODAY);
     let id = principal_id(&notice, &submitted(), &sent.manifest, "thumb");
     let expected = consent_capture::base64url::encode(&consent_capture::sha256::sha256(
         b"example-widgets-2026:ada.lovelace@example.com",
@@ -268,7 +274,7 @@ fn a_notice_may_name_the_person_by_a_salted_email_hash_but_only_when_the_email_w
     assert_eq!(id, format!("sha256:{expected}"));
     assert!(!id.contains("ada"), "no e-mail in clear");
     let no_email: Vec<_> = submitted().into_iter().filter(|(k, _)| k != "email").collect();
-    let without = minimise(&notice, &decisions, &no_email);
+    let without = minimise(&notice, &decisions, &no_email, TODAY);
     assert_eq!(
         principal_id(&notice, &no_email, &without.manifest, "thumb"),
         "jwk-thumbprint:thumb"

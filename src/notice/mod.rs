@@ -1,8 +1,11 @@
 //! The notice a site writes (controller, purposes, fields, texts per language), read from JSON into a
 //! [`Notice`] that can only exist valid. Every problem is reported in one pass, each with its JSON path.
 
+mod crm;
 mod fields;
 mod read;
+
+pub use crm::{crm_name, Crm, HubSpot, Salesforce};
 
 use crate::consent::LegalBasis;
 use crate::error::Errors;
@@ -34,6 +37,11 @@ pub struct Notice {
     /// How receipts name the person: by default the device key's thumbprint; optionally a salted hash of an
     /// e-mail field.
     pub principal: Option<EmailPrincipal>,
+    /// The calling code for phone numbers typed without one: of `phoneCountry`, else of the jurisdiction
+    /// (empty when neither is a country and no field needs it).
+    pub calling_code: String,
+    /// How the CRM adapters name fields and purposes.
+    pub crm: Crm,
     /// The notice as written, for hashing exactly what was shown.
     pub source: Value,
 }

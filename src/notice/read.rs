@@ -1,11 +1,14 @@
 //! Reading a notice: every key checked, every problem collected with its JSON path, unknown keys refused.
 
-use super::{fields, Controller, EmailPrincipal, Field, FieldType, Notice, Purpose, Texts};
+use super::crm::read_crm;
+use super::{fields, Controller, Crm, EmailPrincipal, Field, FieldType, Notice, Purpose, Texts};
 use crate::consent::LegalBasis;
 use crate::error::{Error, ErrorKind, Errors};
 use crate::json::reader::{index_path, wrong_type, ObjectReader};
 use crate::json::{Object, Value};
+use crate::phone::calling_code;
 use crate::strings::{built_in, Ui};
+use crate::transform::{Normaliser, Transform};
 
 /// Google Consent Mode v2 consent types.
 const CONSENT_MODE_TYPES: [&str; 7] = [
@@ -49,6 +52,8 @@ struct Parts {
     fields: Vec<Field>,
     ui_texts: Vec<(String, Vec<(Ui, String)>)>,
     principal: Option<EmailPrincipal>,
+    calling_code: String,
+    crm: Crm,
 }
 
 impl Parts {
@@ -63,6 +68,8 @@ impl Parts {
             fields: self.fields,
             ui_texts: self.ui_texts,
             principal: self.principal,
+            calling_code: self.calling_code,
+            crm: self.crm,
             source,
         }
     }
@@ -114,6 +121,8 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
         }
     }
     let principal = read_principal(&mut r, &fields, errors);
+    let calling_code = read_calling_code(&mut r, jurisdiction, &fields, errors);
+    let crm = read_crm(&mut r, &fields, &purposes, errors);
     r.finish(errors);
     Some(Parts {
         revision: revision?.to_owned(),
@@ -125,7 +134,40 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
         fields,
         ui_texts,
         principal,
+        calling_code,
+        crm,
     })
+}
+
+/// `phoneCountry` (ISO 3166-1 alpha-2) gives phone numbers typed without a country code theirs; without it,
+/// the jurisdiction does. Only `sha256:phone` fields need one.
+fn read_calling_code(
+    r: &mut ObjectReader<'_>,
+    jurisdiction: Option<&str>,
+    fields: &[Field],
+    errors: &mut Vec<Error>,
+) -> String {
+    let path = r.path_of("phoneCountry");
+    let code = match r.optional_str("phoneCountry", errors) {
+        Some(country) => {
+            let code = calling_code(country);
+            if code.is_none() {
+                errors.push(Error::new(ErrorKind::NotAllowed, path.clone()).with_detail(country));
+            }
+            code
+        }
+        None => jurisdiction.and_then(calling_code),
+    };
+    let needed = fields
+        .iter()
+        .any(|f| f.transform == Transform::Sha256(Normaliser::Phone));
+    if needed && code.is_none() && errors.iter().all(|e| e.at() != path) {
+        errors.push(
+            Error::new(ErrorKind::Missing, path)
+                .with_detail("sha256:phone needs a country when the jurisdiction is not one"),
+        );
+    }
+    code.unwrap_or_default().to_owned()
 }
 
 /// `principal`: `{"emailField": "email", "salt": "…"}` names the person in receipts by a salted e-mail hash.
