@@ -41,6 +41,7 @@ pub mod consent_mode;
 pub mod date;
 pub mod error;
 pub mod form;
+mod ip;
 pub mod json;
 pub mod jwk;
 pub mod jws;

@@ -24,6 +24,8 @@ pub struct ReceiptView<'a> {
     pub withdraw: Vec<(&'a str, String)>,
     /// The download link's text and file name.
     pub download: (&'a str, String),
+    /// What to say while and after the details go to the site's endpoint: sending, sent, queued, failed.
+    pub delivery: [&'a str; 4],
 }
 
 impl<'a> ReceiptView<'a> {
@@ -83,6 +85,7 @@ impl<'a> ReceiptView<'a> {
             how_to_withdraw: format!("{} {}", ui(Ui::HowToWithdraw), controller.email),
             withdraw,
             download: (ui(Ui::Download), format!("consent-receipt-{receipt_id}.jws")),
+            delivery: [ui(Ui::Sending), ui(Ui::Sent), ui(Ui::Queued), ui(Ui::SendFailed)],
         }
     }
 }
@@ -140,6 +143,14 @@ impl ReceiptView<'_> {
                 Object::new()
                     .with("text", self.download.0)
                     .with("fileName", self.download.1.as_str()),
+            )
+            .with(
+                "delivery",
+                Object::new()
+                    .with("sending", self.delivery[0])
+                    .with("sent", self.delivery[1])
+                    .with("queued", self.delivery[2])
+                    .with("failed", self.delivery[3]),
             )
             .into()
     }

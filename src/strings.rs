@@ -76,11 +76,19 @@ pub enum Ui {
     Withdraw,
     /// The link to the receipt file.
     Download,
+    /// While the details go to the site's endpoint.
+    Sending,
+    /// When the endpoint took them.
+    Sent,
+    /// When they wait on this device for the connection (or the endpoint) to come back.
+    Queued,
+    /// When the endpoint refused them.
+    SendFailed,
 }
 
 impl Ui {
     /// Every key with its name in a notice's `texts`.
-    pub const ALL: [(Self, &'static str); 36] = [
+    pub const ALL: [(Self, &'static str); 40] = [
         (Self::YourDetails, "yourDetails"),
         (Self::HowWeUseYourData, "howWeUseYourData"),
         (Self::LegalBasis, "legalBasis"),
@@ -117,6 +125,10 @@ impl Ui {
         (Self::HowToWithdraw, "howToWithdraw"),
         (Self::Withdraw, "withdraw"),
         (Self::Download, "download"),
+        (Self::Sending, "sending"),
+        (Self::Sent, "sent"),
+        (Self::Queued, "queued"),
+        (Self::SendFailed, "sendFailed"),
     ];
 
     /// The key named `name` in a notice's `texts`.
@@ -129,7 +141,7 @@ impl Ui {
     }
 }
 
-type Table = [&'static str; 36];
+type Table = [&'static str; 40];
 
 const EN: Table = [
     "Your details",
@@ -168,6 +180,10 @@ const EN: Table = [
     "You can withdraw at any time with the buttons below, or by writing to",
     "Withdraw",
     "Download this receipt (.jws)",
+    "Sending your details…",
+    "Your details were sent.",
+    "No connection right now: your details are kept on this device and will be sent automatically.",
+    "The site could not accept your details, so they were not sent.",
 ];
 
 const DE: Table = [
@@ -207,6 +223,10 @@ const DE: Table = [
     "Sie können jederzeit mit den Schaltflächen unten widerrufen oder schreiben an",
     "Widerrufen",
     "Diese Quittung herunterladen (.jws)",
+    "Ihre Angaben werden gesendet…",
+    "Ihre Angaben wurden gesendet.",
+    "Gerade keine Verbindung: Ihre Angaben bleiben auf diesem Gerät und werden automatisch gesendet.",
+    "Die Website konnte Ihre Angaben nicht annehmen; sie wurden nicht gesendet.",
 ];
 
 const AR: Table = [
@@ -246,6 +266,10 @@ const AR: Table = [
     "يمكنك سحب موافقتك في أي وقت بالأزرار أدناه أو بالكتابة إلى",
     "سحب الموافقة",
     "تنزيل هذا الإيصال (.jws)",
+    "جارٍ إرسال بياناتك…",
+    "تم إرسال بياناتك.",
+    "لا يوجد اتصال الآن: تُحفظ بياناتك على هذا الجهاز وستُرسل تلقائيًا.",
+    "تعذّر على الموقع قبول بياناتك، لذلك لم تُرسل.",
 ];
 
 const FR: Table = [
@@ -285,6 +309,10 @@ const FR: Table = [
     "Vous pouvez retirer votre consentement à tout moment avec les boutons ci-dessous ou en écrivant à",
     "Retirer",
     "Télécharger ce reçu (.jws)",
+    "Envoi de vos coordonnées…",
+    "Vos coordonnées ont été envoyées.",
+    "Pas de connexion pour le moment : vos coordonnées restent sur cet appareil et seront envoyées automatiquement.",
+    "Le site n’a pas pu accepter vos coordonnées ; elles n’ont pas été envoyées.",
 ];
 
 const ES: Table = [
@@ -324,6 +352,10 @@ const ES: Table = [
     "Puede retirar su consentimiento en cualquier momento con los botones de abajo o escribiendo a",
     "Retirar",
     "Descargar este recibo (.jws)",
+    "Enviando sus datos…",
+    "Sus datos se han enviado.",
+    "Sin conexión por ahora: sus datos se guardan en este dispositivo y se enviarán automáticamente.",
+    "El sitio no pudo aceptar sus datos, así que no se han enviado.",
 ];
 
 const BUILT_IN: [(&str, &Table); 5] = [("en", &EN), ("de", &DE), ("ar", &AR), ("fr", &FR), ("es", &ES)];

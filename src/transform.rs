@@ -3,11 +3,11 @@
 //! `ip-truncate`, `mask:4`).
 
 use crate::date::Date;
+use crate::ip;
 use crate::normalise::{email, lowercase};
 use crate::notice::FieldType;
 use crate::phone::e164;
 use crate::sha256::{sha256, to_hex};
-use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// How `sha256` normalises a value before hashing, so the same person hashes the same everywhere.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,7 +154,7 @@ impl Transform {
             }
             Self::PostcodePrefix(n) => Some(compact_postcode(value).chars().take(n.into()).collect()),
             Self::PostcodeOutward => uk_outward_code(&compact_postcode(value)).map(str::to_owned),
-            Self::IpTruncate => ip_network(value.trim()),
+            Self::IpTruncate => ip::network(value.trim()),
             Self::Mask(n) => Some(mask(value, n.into())),
         }
     }
@@ -180,24 +180,6 @@ fn uk_outward_code(postcode: &str) -> Option<&str> {
         && inward[0].is_ascii_digit()
         && inward[1..].iter().all(u8::is_ascii_alphabetic);
     shaped.then_some(outward)
-}
-
-/// IPv4 to its /24 (`192.0.2.0`), IPv6 to its /48 (`2001:db8:85a3::`); an IPv4-mapped IPv6 address is
-/// unmapped first, so it is cut as the IPv4 address it is.
-fn ip_network(value: &str) -> Option<String> {
-    let v4_network = |ip: Ipv4Addr| {
-        let [a, b, c, _] = ip.octets();
-        Ipv4Addr::new(a, b, c, 0).to_string()
-    };
-    if let Ok(ip) = value.parse::<Ipv4Addr>() {
-        return Some(v4_network(ip));
-    }
-    let ip = value.parse::<Ipv6Addr>().ok()?;
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return Some(v4_network(v4));
-    }
-    let [a, b, c, ..] = ip.segments();
-    Some(Ipv6Addr::new(a, b, c, 0, 0, 0, 0, 0).to_string())
 }
 
 /// Every character but the last `keep` replaced by `*`; a value no longer than `keep` is masked whole, since

@@ -19,7 +19,11 @@ use crate::receipt_view::ReceiptView;
 use crate::strings::Ui;
 use crate::validate::check;
 use crate::{base64url, minimise, notice_signature, receipt, uuid_v4, Decisions, Notice, Receipt};
+use lol_alloc::{FreeListAllocator, LockedAllocator};
 use wasm_bindgen::prelude::*;
+
+#[global_allocator]
+static ALLOCATOR: LockedAllocator<FreeListAllocator> = LockedAllocator::new(FreeListAllocator::new());
 
 fn to_js(error: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&error.to_string())

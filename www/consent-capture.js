@@ -1,9 +1,12 @@
-// <consent-capture notice="URL" [lang="de"] [for="form-id"] [notice-signature="URL" controller-key="thumbprint"]>
-// The wasm core validates the notice, describes the form, checks and minimises what was typed and builds the
-// receipt; this file renders with textContent, owns the listeners, keeps choices in localStorage, and signs
-// receipts with the device key (keys.js). Events: consent-capture:change, :submit, :error.
+// <consent-capture notice="URL" [lang="de"] [for="form-id"] [notice-signature="URL" controller-key="thumbprint"]
+//   [endpoint="URL" adapter="json|hubspot|salesforce"]>
+// The wasm core validates the notice, describes the form, checks and minimises what was typed, builds the
+// receipt and shapes the CRM request; this file renders with textContent, owns the listeners, keeps choices in
+// localStorage, signs receipts with the device key (keys.js) and sends through the outbox (outbox.js).
+// Events: consent-capture:change, :submit, :delivery, :error.
 import init, { check_notice_signature, Consent, inspect_receipt } from './pkg/consent_capture.js';
 import { deviceKey, keepReceipt, lastReceipt, sign, verify } from './keys.js';
+import { deliver, flush } from './outbox.js';
 import { verifyWith } from './verify-receipt.js';
 
 // The bundle step writes the wasm's SRI hash here, so that a page that pins this module with `integrity` gets
@@ -13,6 +16,7 @@ let wasmReady;
 const loadWasm = () => (wasmReady ??= init({ module_or_path: fetch(wasmUrl, { integrity: WASM_INTEGRITY }) }));
 const stylesheet = new URL('consent-capture.css', import.meta.url).href;
 const warned = new Set();
+let outboxChecked = false;
 
 /** An element with attributes (null/false ones are left out) and optional text content. */
 function h(tag, attributes = {}, text) {
@@ -123,7 +127,8 @@ function renderActions(form, withSave) {
 function renderReceipt(view, jws) {
   const panel = h('section', { class: 'cc-receipt', part: 'receipt', 'aria-labelledby': 'cc-receipt-heading' });
   const heading = h('h2', { id: 'cc-receipt-heading', tabindex: '-1' }, view.heading);
-  panel.append(heading);
+  const delivery = h('p', { role: 'status', class: 'cc-delivery', part: 'delivery' });
+  panel.append(heading, delivery);
   for (const group of view.groups) {
     const list = h('ul');
     list.append(...group.items.map((item) => h('li', {}, item)));
@@ -143,11 +148,24 @@ function renderReceipt(view, jws) {
   const download = h('p');
   download.append(h('a', { href: `data:application/jose,${jws}`, download: view.download.fileName, part: 'download' }, view.download.text));
   panel.append(download);
-  return { panel, heading, withdraw };
+  return { panel, heading, withdraw, delivery };
+}
+
+/** The site's endpoint and adapter, or null without an endpoint; only http(s) URLs are sent to. */
+function endpointOf(element) {
+  const endpoint = element.getAttribute('endpoint');
+  const adapter = element.getAttribute('adapter');
+  if (!endpoint) {
+    if (adapter) throw new Error('The adapter attribute needs an endpoint attribute.');
+    return null;
+  }
+  const url = new URL(endpoint, document.baseURI);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`The endpoint ${endpoint} is not an http(s) URL.`);
+  return { url: url.href, adapter: adapter ?? 'json' };
 }
 
 class ConsentCapture extends HTMLElement {
-  static observedAttributes = ['notice', 'lang', 'for', 'notice-signature', 'controller-key'];
+  static observedAttributes = ['notice', 'lang', 'for', 'notice-signature', 'controller-key', 'endpoint', 'adapter'];
   #noticeObject = null;
   #generation = 0;
   #scheduled = false;
@@ -194,14 +212,17 @@ class ConsentCapture extends HTMLElement {
     const generation = ++this.#generation;
     const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     try {
+      const endpoint = endpointOf(this);
       const { text, key } = await this.#loadNotice();
       const [device, previous, signature] = await Promise.all([deviceKey(), lastReceipt(key), this.#noticeSignature(text), loadWasm()]);
       if (generation !== this.#generation || !this.isConnected) return;
+      // Submissions an earlier visit could not send go now (never anything of this visit before it submits).
+      if (!outboxChecked) { outboxChecked = true; flush(); }
       this.#unmount();
       const languages = [this.getAttribute('lang'), ...navigator.languages].filter(Boolean);
       const options = {
         languages, gpc: navigator.globalPrivacyControl === true, stored: storageGet(key),
-        deviceKey: device.jwk, previousReceipt: previous, noticeSignature: signature,
+        deviceKey: device.jwk, previousReceipt: previous, noticeSignature: signature, adapter: endpoint?.adapter,
       };
       const consent = new Consent(text, JSON.stringify(options));
       const form = JSON.parse(consent.form());
@@ -211,7 +232,7 @@ class ConsentCapture extends HTMLElement {
         consent.free();
         throw new Error(`There is no <form id="${formId}"> on this page.`);
       }
-      this.#mountView({ consent, form, site, device, key, generation, shadow });
+      this.#mountView({ consent, form, site, device, key, generation, shadow, endpoint });
     } catch (error) {
       if (generation !== this.#generation) return;
       this.#unmount();
@@ -221,7 +242,7 @@ class ConsentCapture extends HTMLElement {
     }
   }
 
-  #mountView({ consent, form, site, device, key, generation, shadow }) {
+  #mountView({ consent, form, site, device, key, generation, shadow, endpoint }) {
     const abort = new AbortController();
     const listen = (target, type, handler) => target.addEventListener(type, handler, { signal: abort.signal });
     const root = h('div', { part: 'root', class: 'cc-root', lang: form.language, dir: form.dir });
@@ -255,7 +276,7 @@ class ConsentCapture extends HTMLElement {
       root.append(ownForm);
       shadow.replaceChildren(styleLink(), root);
     }
-    const view = { consent, root, slot, abort, receipt: null, signing: null };
+    const view = { consent, root, slot, abort, receipt: null, signing: null, endpoint };
     this.#view = view;
     const granted = () => JSON.stringify(choices.filter((c) => c.box.checked).map((c) => c.purpose));
     const change = (purpose, value) => fire(this, 'change', { purpose, granted: value });
@@ -295,27 +316,44 @@ class ConsentCapture extends HTMLElement {
     }
   }
 
-  // Signs what the core built, keeps it for the chain and the next visit, shows it, and tells the page.
+  // Signs what the core built, keeps it for the chain and the next visit, shows it, tells the page, and sends
+  // the adapter's request to the endpoint through the outbox. Nothing is sent without a signed receipt.
   async #deliver({ view, built, device, key, generation, withdraw }) {
     storageSet(key, built.stored);
+    let receipt;
+    let signed;
     try {
-      const receipt = await sign(device, built.signingInput);
+      receipt = await sign(device, built.signingInput);
       await keepReceipt(key, receipt);
-      if (generation === this.#generation && this.#view === view) this.#showReceipt(view, JSON.parse(view.consent.signed(receipt)), receipt, withdraw);
-      fire(this, 'submit', { ...built.detail, receipt });
+      const page = { uri: location.origin + location.pathname, title: document.title };
+      signed = JSON.parse(view.consent.signed(receipt, JSON.stringify(page)));
     } catch (error) {
       fire(this, 'error', { message: `The receipt could not be signed, so nothing was sent (${error?.message ?? error}).` });
+      return;
     }
+    const shown = generation === this.#generation && this.#view === view;
+    const status = shown ? this.#showReceipt(view, signed.view, receipt, withdraw) : null;
+    const request = view.endpoint && signed.request ? { url: view.endpoint.url, ...signed.request } : null;
+    fire(this, 'submit', { ...built.detail, receipt, request });
+    if (!request) return;
+    const { receiptId } = built.detail;
+    const entry = { key: receiptId, url: request.url, contentType: request.contentType, body: request.body, opaque: view.endpoint.adapter === 'salesforce' };
+    // Not awaited: the next receipt (a withdrawal) must not wait on the network.
+    deliver(entry, (state, httpStatus) => {
+      if (status) status.textContent = signed.view.delivery[state];
+      fire(this, 'delivery', { receiptId, state, status: httpStatus ?? null });
+    });
   }
 
   #showReceipt(view, receiptView, jws, withdraw) {
     view.receipt?.remove();
-    const { panel, heading, withdraw: buttons } = renderReceipt(receiptView, jws);
+    const { panel, heading, withdraw: buttons, delivery } = renderReceipt(receiptView, jws);
     for (const { purpose, button } of buttons) button.addEventListener('click', () => withdraw(purpose), { signal: view.abort.signal });
     view.root.querySelector('form')?.setAttribute('hidden', '');
     view.root.append(panel);
     view.receipt = panel;
     heading.focus();
+    return delivery;
   }
 
   // With notice-signature and controller-key, the notice must be the one the pinned controller key signed.

@@ -1,7 +1,8 @@
 // The device key and the receipts it signed, kept with WebCrypto and IndexedDB: no curve arithmetic ships
 // in the wasm. The private key is generated non-extractable, so no script (ours included) can read it.
 
-const DATABASE = 'consent-capture';
+import { read, write } from './store.js';
+
 const KEYS = 'keys';
 const RECEIPTS = 'receipts';
 
@@ -14,44 +15,6 @@ const ALGORITHMS = {
     import: { name: 'ECDSA', namedCurve: 'P-256' },
   },
 };
-
-function request(idbRequest) {
-  return new Promise((resolve, reject) => {
-    idbRequest.onsuccess = () => resolve(idbRequest.result);
-    idbRequest.onerror = () => reject(idbRequest.error);
-  });
-}
-
-let database;
-function open() {
-  database ??= new Promise((resolve, reject) => {
-    const opening = indexedDB.open(DATABASE, 1);
-    opening.onupgradeneeded = () => {
-      opening.result.createObjectStore(KEYS);
-      opening.result.createObjectStore(RECEIPTS);
-    };
-    opening.onsuccess = () => resolve(opening.result);
-    opening.onerror = () => reject(opening.error);
-  });
-  return database;
-}
-
-async function read(store, key) {
-  const db = await open();
-  return request(db.transaction(store).objectStore(store).get(key));
-}
-
-async function write(store, key, value, { replace = true } = {}) {
-  const db = await open();
-  const transaction = db.transaction(store, 'readwrite');
-  const objects = transaction.objectStore(store);
-  if (replace) objects.put(value, key); else objects.add(value, key);
-  await new Promise((resolve, reject) => {
-    transaction.oncomplete = resolve;
-    transaction.onerror = () => reject(transaction.error);
-    transaction.onabort = () => reject(transaction.error);
-  });
-}
 
 async function generate() {
   for (const alg of ['EdDSA', 'ES256']) {
