@@ -4,7 +4,7 @@
 
 /// `192.0.2.0` for `192.0.2.123`; `2001:db8:85a3::` for any address in `2001:db8:85a3::/48`;
 /// `198.51.100.0` for `::ffff:198.51.100.77`. `None` when `value` is not an IP address.
-pub fn network(value: &str) -> Option<String> {
+pub(crate) fn network(value: &str) -> Option<String> {
     if let Some([a, b, c, _]) = ipv4(value) {
         return Some(format!("{a}.{b}.{c}.0"));
     }

@@ -15,6 +15,8 @@ const DEVICE: &str = r#"{"crv":"Ed25519","kty":"OKP","x":"11qYAYKxCrfVS_7TyWQHOg
 const FILLED: &str =
     r#"[["name","Ada Lovelace"],["email","ada@example.com"],["company","Engines Ltd"],["topic","sales"]]"#;
 
+const PAGE: &str = r#"{"uri":"https://example.com/contact","title":"Contact"}"#;
+
 fn options(extra: &str) -> String {
     format!(r#"{{"languages":["en"],"gpc":false,"deviceKey":{DEVICE}{extra}}}"#)
 }
@@ -41,7 +43,7 @@ fn consent() -> Consent {
 #[wasm_bindgen_test]
 fn the_form_model_has_every_field_and_an_unticked_choice_per_consent_purpose() {
     let form = json(&consent().form());
-    assert_eq!(at(&form, &["fields"]).as_array().map(<[Value]>::len), Some(4));
+    assert_eq!(at(&form, &["fields"]).as_array().map(<[Value]>::len), Some(7));
     let purposes = at(&form, &["purposes"]).as_array().expect("purposes");
     let choices: Vec<&Value> = purposes
         .iter()
@@ -102,8 +104,12 @@ fn a_withdrawal_chains_to_the_signed_receipt_and_sends_nothing() {
         .submit(FILLED, r#"["newsletter"]"#, &[1; 16], 1_795_000_000_000.0)
         .expect("submits");
     let first = "header.payload.signature-of-the-first-receipt";
-    let view = json(&consent.signed(first.to_owned()).expect("a view"));
-    assert_eq!(at(&view, &["withdraw"]).as_array().map(<[Value]>::len), Some(1));
+    let signed = json(&consent.signed(first.to_owned(), PAGE).expect("a view"));
+    assert_eq!(
+        at(&signed, &["view", "withdraw"]).as_array().map(<[Value]>::len),
+        Some(1)
+    );
+    assert_eq!(at(&signed, &["request"]), &Value::Null, "no adapter configured");
     let built = json(
         &consent
             .withdraw("newsletter", r#"["newsletter"]"#, &[2; 16], 1_795_000_100_000.0)
@@ -137,7 +143,7 @@ fn field_checks_name_each_problem_and_nothing_is_signed_before_a_submission() {
         .as_str()
         .is_some_and(|m| m.contains("e-mail address")));
     assert!(
-        consent.signed("x.y.z".into()).is_err(),
+        consent.signed("x.y.z".into(), PAGE).is_err(),
         "nothing was waiting for a signature"
     );
     assert!(
@@ -175,4 +181,82 @@ fn receipts_are_inspected_strictly_before_webcrypto_checks_the_signature() {
     assert_eq!(at(&parts, &["receipt", "version"]).as_str(), Some("KI-CR-v1.1.0"));
     assert!(inspect_receipt("a.b").is_err());
     assert!(inspect_receipt(&example.replace('.', "..")).is_err());
+}
+
+#[wasm_bindgen_test]
+fn the_configured_adapter_shapes_the_request_once_the_receipt_is_signed() {
+    let mut consent = Consent::new(DEMO, &options(r#","adapter":"salesforce""#)).expect("configured");
+    let built = json(
+        &consent
+            .submit(FILLED, "[]", &[3; 16], 1_795_000_000_000.0)
+            .expect("submits"),
+    );
+    let receipt_id = at(&built, &["detail", "receiptId"])
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let signed = json(&consent.signed("h.p.s".into(), PAGE).expect("signed"));
+    assert_eq!(
+        at(&signed, &["request", "contentType"]).as_str(),
+        Some("application/x-www-form-urlencoded")
+    );
+    let body = at(&signed, &["request", "body"]).as_str().expect("a body");
+    assert!(
+        body.starts_with("oid=00D000000000001&last_name=Ada+Lovelace&"),
+        "{body}"
+    );
+    assert!(
+        body.ends_with(&format!("&00N000000000001={receipt_id}")),
+        "{body}"
+    );
+    assert!(
+        !body.contains("Engines"),
+        "company rests on the refused newsletter"
+    );
+
+    let mut json_consent = Consent::new(DEMO, &options(r#","adapter":"json""#)).expect("configured");
+    json_consent
+        .withdraw("newsletter", "[]", &[4; 16], 1_795_000_000_000.0)
+        .expect("withdraws");
+    let signed = json(&json_consent.signed("h.p.s".into(), PAGE).expect("signed"));
+    assert_eq!(
+        at(&signed, &["request", "body"]).as_str(),
+        Some(r#"{"fields":{},"receipt":"h.p.s"}"#),
+        "a withdrawal reaches a JSON endpoint as its receipt alone"
+    );
+}
+
+#[wasm_bindgen_test]
+fn unknown_or_unconfigured_adapters_are_refused_with_where() {
+    let unknown = Consent::new(DEMO, &options(r#","adapter":"marketo""#)).err();
+    assert_eq!(
+        unknown.and_then(|e| e.as_string()).as_deref(),
+        Some("adapter: is not one of the allowed values (marketo)")
+    );
+    let without = DEMO.replace(r#""salesforce": {"#, r#""salesforceOff": {"#);
+    assert!(Consent::new(&without, &options(r#","adapter":"salesforce""#)).is_err());
+}
+
+#[wasm_bindgen_test]
+fn a_preview_shows_what_each_adapter_would_send_without_signing() {
+    let mut consent = consent();
+    let preview = json(
+        &consent
+            .preview(FILLED, r#"["newsletter"]"#, PAGE, 1_795_000_000_000.0)
+            .expect("previews"),
+    );
+    assert_eq!(
+        at(&preview, &["payload", "company"]).as_str(),
+        Some("Engines Ltd")
+    );
+    for adapter in ["json", "hubspot", "salesforce"] {
+        let body = at(&preview, &["requests", adapter, "body"])
+            .as_str()
+            .unwrap_or_default();
+        assert!(body.contains("Engines"), "{adapter}: {body}");
+    }
+    assert!(
+        consent.signed("h.p.s".into(), PAGE).is_err(),
+        "a preview signs nothing"
+    );
 }
