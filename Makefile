@@ -5,6 +5,8 @@
 
 WASM_TARGET := wasm32-unknown-unknown
 WASM := target/$(WASM_TARGET)/release/consent_capture.wasm
+# The verifier module is built with other features: its own target dir keeps both builds cached.
+VERIFIER_TARGET := target/verifier
 PKG := www/pkg
 DIST := www/dist
 PACKAGE := target/package
@@ -29,15 +31,25 @@ setup-test:
 
 build: setup-build bundle
 
-# cargo -> wasm-bindgen (--target web) -> wasm-opt -Oz; esbuild bundles the element, keys.js and the glue into
-# one minified ES module beside the wasm and CSS it loads (www/dist/), then the size report.
+# cargo -> wasm-bindgen (--target web) -> wasm-opt -Oz, twice: the element's wasm, and the receipt verifier's.
+# esbuild bundles each with its helpers and glue into one minified ES module beside the wasm and CSS it loads
+# (www/dist/: consent-capture.js for every page, consent-capture-verify.js for pages that verify receipts),
+# then the size report.
 bundle:
 	cargo build --release --target $(WASM_TARGET) --no-default-features --lib
 	wasm-bindgen --target web --no-typescript --out-dir $(PKG) $(WASM)
+	cargo build --release --target $(WASM_TARGET) --no-default-features --features browser-verifier --lib \
+	  --target-dir $(VERIFIER_TARGET)
+	cp $(VERIFIER_TARGET)/$(WASM_TARGET)/release/consent_capture.wasm $(VERIFIER_TARGET)/consent_capture_verify.wasm
+	wasm-bindgen --target web --no-typescript --out-dir $(PKG) $(VERIFIER_TARGET)/consent_capture_verify.wasm
 	mkdir -p $(DIST)
 	node_modules/.bin/wasm-opt -Oz $(WASM_FEATURES) $(PKG)/consent_capture_bg.wasm -o $(DIST)/consent_capture_bg.wasm
+	node_modules/.bin/wasm-opt -Oz $(WASM_FEATURES) $(PKG)/consent_capture_verify_bg.wasm -o $(DIST)/consent_capture_verify_bg.wasm
 	node_modules/.bin/esbuild www/consent-capture.js --bundle --minify --format=esm --log-level=warning \
 	  --define:WASM_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent_capture_bg.wasm)\" --outfile=$(DIST)/consent-capture.js
+	node_modules/.bin/esbuild www/verifier.js --bundle --minify --format=esm --log-level=warning \
+	  --define:VERIFY_WASM_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent_capture_verify_bg.wasm)\" \
+	  --outfile=$(DIST)/consent-capture-verify.js
 	node_modules/.bin/esbuild www/consent-capture.css --minify --log-level=warning --outfile=$(DIST)/consent-capture.css
 	node tools/size.mjs
 
@@ -48,6 +60,8 @@ lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --no-default-features --all-targets -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --no-default-features --features browser-verifier --all-targets \
+	  --target-dir $(VERIFIER_TARGET) -- -D warnings
 
 test-native:
 	cargo test
@@ -55,6 +69,8 @@ test-native:
 # wasm-bindgen-test in headless Debian Chromium (flags in webdriver.json).
 test-browser:
 	CHROMEDRIVER=$$(command -v chromedriver) cargo test --target $(WASM_TARGET) --no-default-features --test web
+	CHROMEDRIVER=$$(command -v chromedriver) cargo test --target $(WASM_TARGET) --no-default-features \
+	  --features browser-verifier --target-dir $(VERIFIER_TARGET) --test web_verifier
 
 # The end-to-end tests also check receipts with the native verifier.
 test-e2e:
@@ -65,16 +81,19 @@ test-e2e:
 # for the entry's script tag.
 dist: setup-build bundle
 	rm -rf dist && mkdir -p dist
-	cp $(DIST)/consent-capture.js $(DIST)/consent_capture_bg.wasm $(DIST)/consent-capture.css dist/
+	cp $(DIST)/consent-capture.js $(DIST)/consent_capture_bg.wasm $(DIST)/consent-capture.css \
+	  $(DIST)/consent-capture-verify.js $(DIST)/consent_capture_verify_bg.wasm dist/
 	@echo "dist/ is ready. The script tag, with its integrity value:"
 	@echo "<script type=\"module\" src=\"https://YOUR-CDN/consent-capture.js\" integrity=\"$$(node tools/integrity.mjs dist/consent-capture.js)\" crossorigin=\"anonymous\"></script>"
 
 # The npm package (npm pack tarball in target/package/): the element, a Node verification entry, types.
 package: bundle
 	rm -rf $(PACKAGE) && mkdir -p $(PACKAGE)
-	cp $(DIST)/consent-capture.js $(DIST)/consent_capture_bg.wasm $(DIST)/consent-capture.css $(PACKAGE)/
+	cp $(DIST)/consent-capture.js $(DIST)/consent_capture_bg.wasm $(DIST)/consent-capture.css \
+	  $(DIST)/consent-capture-verify.js $(DIST)/consent_capture_verify_bg.wasm $(PACKAGE)/
 	node_modules/.bin/esbuild www/verify-node.js --bundle --minify --format=esm --platform=node --log-level=warning --outfile=$(PACKAGE)/verify.js
 	cp packaging/consent-capture.d.ts packaging/verify.d.ts notice.schema.json README.md $(PACKAGE)/
+	mkdir -p $(PACKAGE)/texts && cp texts/*.json $(PACKAGE)/texts/
 	sed 's/"VERSION"/"$(VERSION)"/' packaging/package.json > $(PACKAGE)/package.json
 	cd $(PACKAGE) && npm pack --silent --pack-destination . > /dev/null
 	@cd $(PACKAGE) && tar tzvf consent-capture-$(VERSION).tgz | awk '{ print $$3, $$6 }'

@@ -22,7 +22,7 @@ export type InterfaceText =
   | 'errorDate' | 'errorPostcode' | 'errorOption' | 'errorSummary' | 'gpcNote' | 'reconsentNote' | 'basisConsent'
   | 'basisContract' | 'basisLegalObligation' | 'basisVitalInterest' | 'basisPublicTask' | 'basisLegitimateInterest'
   | 'yourReceipt' | 'agreed' | 'refused' | 'otherBasis' | 'responsibleForYourData' | 'receipt' | 'issued'
-  | 'howToWithdraw' | 'withdraw' | 'download';
+  | 'howToWithdraw' | 'withdraw' | 'download' | 'sending' | 'sent' | 'queued' | 'sendFailed';
 
 export interface Controller {
   name: string;
@@ -72,17 +72,26 @@ export interface Notice {
   languages: [string, ...string[]];
   texts?: Record<string, Partial<Record<InterfaceText, string>>>;
   principal?: { emailField: string; salt: string };
+  /** ISO 3166-1 alpha-2; phone numbers typed without a country code get this one (default: jurisdiction). */
+  phoneCountry?: string;
   controller: Controller;
   purposes: Purpose[];
   fields: Field[];
+  /** Settings of the CRM adapters (the element's `adapter` attribute). */
+  crm?: {
+    hubspot?: { fields?: Record<string, string>; subscriptions?: Record<string, number> };
+    salesforce?: { oid: string; fields?: Record<string, string>; receiptField: string };
+  };
 }
 
 export type Decision = 'granted' | 'denied' | 'not-asked';
 
 export interface ManifestEntry {
   field: string;
-  outcome: 'kept' | 'dropped';
-  reason?: 'no-purpose-granted' | 'undeclared' | 'empty';
+  outcome: 'kept' | 'transformed' | 'dropped';
+  /** For `transformed`: the notice's rule, e.g. `sha256:email`. */
+  rule?: Transform;
+  reason?: 'no-purpose-granted' | 'undeclared' | 'empty' | 'transform-drop' | 'unreadable';
 }
 
 /** A Kantara Consent Receipt v1.1 with consent-capture's additions under `consentCapture`. */
@@ -130,6 +139,16 @@ export interface SubmitDetail {
   manifest: ManifestEntry[];
   consentMode: Partial<Record<ConsentModeType, 'granted' | 'denied'>>;
   withdrawal?: true;
+  /** With an `endpoint`: the request the adapter shaped, which the element sends (see `consent-capture:delivery`). */
+  request: { url: string; contentType: string; body: string } | null;
+}
+
+/** `detail` of `consent-capture:delivery`: how sending a submission to the endpoint goes. */
+export interface DeliveryDetail {
+  receiptId: string;
+  /** `queued`: kept on this device after a network failure or a 5xx, and retried; `failed`: refused (4xx). */
+  state: 'sending' | 'sent' | 'queued' | 'failed';
+  status: number | null;
 }
 
 /** `detail` of `consent-capture:change`: one choice changed. */
@@ -147,16 +166,14 @@ export type VerifyResult =
   | { valid: true; receipt: KantaraReceipt; key: JsonWebKey }
   | { valid: false; reason: string; receipt?: KantaraReceipt };
 
-/** Verifies a receipt with WebCrypto: its signature, canonical form and Kantara shape. */
-export function verifyReceipt(jws: string): Promise<VerifyResult>;
-
 export interface ConsentCaptureEventMap extends HTMLElementEventMap {
   'consent-capture:submit': CustomEvent<SubmitDetail>;
   'consent-capture:change': CustomEvent<ChangeDetail>;
+  'consent-capture:delivery': CustomEvent<DeliveryDetail>;
   'consent-capture:error': CustomEvent<ErrorDetail>;
 }
 
-/** `<consent-capture notice lang for notice-signature controller-key>` */
+/** `<consent-capture notice lang for notice-signature controller-key endpoint adapter>` */
 export interface ConsentCaptureElement extends HTMLElement {
   /** The notice: a URL (the `notice` attribute), or a notice object rendered without a fetch. */
   notice: string | Notice | null;
@@ -180,6 +197,7 @@ declare global {
   interface DocumentEventMap {
     'consent-capture:submit': CustomEvent<SubmitDetail>;
     'consent-capture:change': CustomEvent<ChangeDetail>;
+    'consent-capture:delivery': CustomEvent<DeliveryDetail>;
     'consent-capture:error': CustomEvent<ErrorDetail>;
   }
 }

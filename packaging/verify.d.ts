@@ -1,4 +1,4 @@
-// `consent-capture/verify`: receipt verification for Node >= 20 (WebCrypto), without the element.
+// `consent-capture/verify`: receipt verification without the element, in Node >= 20 and in browsers (WebCrypto).
 import type { KantaraReceipt, VerifyResult } from './consent-capture.js';
 
 export type { KantaraReceipt, VerifyResult };

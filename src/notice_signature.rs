@@ -15,7 +15,12 @@ pub const TYP: &str = "consent-notice+jws";
 
 /// The base64url SHA-256 of the notice's canonical (RFC 8785) text: the wording that was shown.
 pub fn notice_hash(notice: &Notice) -> String {
-    base64url::encode(&sha256(to_canonical_string(&notice.source).as_bytes()))
+    source_hash(&notice.source)
+}
+
+/// [`notice_hash`] of a notice as written (parsed JSON), without validating it.
+pub fn source_hash(source: &Value) -> String {
+    base64url::encode(&sha256(to_canonical_string(source).as_bytes()))
 }
 
 /// The payload the controller signs for `notice`.
@@ -42,11 +47,12 @@ pub fn signed_hash(compact: &Compact) -> Result<String, Error> {
 }
 
 /// Everything about a notice signature except the signature itself (which WebCrypto checks): it is a strict
-/// JWS, its embedded key has the pinned `thumbprint`, and it signs this very `notice`.
+/// JWS, its embedded key has the pinned `thumbprint`, and it signs this very notice (`source`, the notice as
+/// written: its validity is the reader's business, not the signature's).
 ///
 /// # Errors
 /// The first problem, with where it is.
-pub fn check_binding(jws: &str, notice: &Notice, thumbprint: &str) -> Result<Compact, Error> {
+pub fn check_binding(jws: &str, source: &Value, thumbprint: &str) -> Result<Compact, Error> {
     let compact = parse_compact(jws.trim())?;
     let key = compact
         .jwk
@@ -56,7 +62,7 @@ pub fn check_binding(jws: &str, notice: &Notice, thumbprint: &str) -> Result<Com
         return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk")
             .with_detail("not the controller key this page names"));
     }
-    if signed_hash(&compact)? != notice_hash(notice) {
+    if signed_hash(&compact)? != source_hash(source) {
         return Err(
             Error::new(ErrorKind::KeyMismatch, "payload.noticeSha256").with_detail("signs another notice")
         );

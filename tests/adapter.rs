@@ -3,6 +3,7 @@
 
 use consent_capture::adapter::{request, Adapter, AdapterProblem, Evidence, Request};
 use consent_capture::date::Date;
+use consent_capture::notice_signature::notice_hash;
 use consent_capture::{minimise, Decisions, Notice};
 
 const DEMO: &str = include_str!("../www/demo/notice.json");
@@ -45,11 +46,12 @@ fn shaped(adapter: Adapter, granted: &[&str]) -> Request {
     request(adapter, &notice, &decisions, &minimised.payload, EVIDENCE).expect("configured")
 }
 
-// Golden outputs for the demo notice (editing the demo notice changes its hash in the HubSpot text: update
-// HUBSPOT then). The newsletter is granted, ads are not: the phone's hash stays home, the referrer is undeclared.
+// Golden outputs for the demo notice; `{NOTICE}` stands for the demo notice's hash (the receipts' noticeSha256),
+// so that rewording the demo does not touch these. The newsletter is granted, ads are not: the phone's hash
+// stays home, the referrer is undeclared.
 const JSON_BODY: &str = r#"{"fields":{"birthDate":"30-39","company":"Analytical Engines & Co","email":"ada@example.com","name":"Ada Lovelace","postcode":"SW1A","topic":"support"},"receipt":"eyJhbGciOiJFZERTQSJ9.eyJ4IjoxfQ.c2ln"}"#;
-const HUBSPOT: &str = r#"{"context":{"pageName":"Contact us","pageUri":"https://example.com/contact?from=ad"},"fields":[{"name":"firstname","objectTypeId":"0-1","value":"Ada Lovelace"},{"name":"email","objectTypeId":"0-1","value":"ada@example.com"},{"name":"company","objectTypeId":"0-1","value":"Analytical Engines & Co"},{"name":"birthDate","objectTypeId":"0-1","value":"30-39"},{"name":"postcode","objectTypeId":"0-1","value":"SW1A"},{"name":"topic","objectTypeId":"0-1","value":"support"}],"legalConsentOptions":{"consent":{"communications":[{"subscriptionTypeId":12345678,"text":"Monthly newsletter","value":true}],"consentToProcess":true,"text":"Consent receipt 0b0e3c4a-5d6f-4a1b-9c2d-3e4f5a6b7c8d for notice sha256:g7e-vMGhYPXa37gyN0Oj1twF-vs8Bmgb0D_ux-Apjv0 (revision 2026-11-22) of Example Widgets Ltd."}}}"#;
-const SALESFORCE: &str = "oid=00D000000000001&last_name=Ada+Lovelace&email=ada%40example.com&company=Analytical+Engines+%26+Co&birthDate=30-39&postcode=SW1A&topic=support&00N000000000001=0b0e3c4a-5d6f-4a1b-9c2d-3e4f5a6b7c8d";
+const HUBSPOT: &str = r#"{"context":{"pageName":"Contact us","pageUri":"https://example.com/contact?from=ad"},"fields":[{"name":"firstname","objectTypeId":"0-1","value":"Ada Lovelace"},{"name":"email","objectTypeId":"0-1","value":"ada@example.com"},{"name":"company","objectTypeId":"0-1","value":"Analytical Engines & Co"},{"name":"topic","objectTypeId":"0-1","value":"support"},{"name":"birthDate","objectTypeId":"0-1","value":"30-39"},{"name":"postcode","objectTypeId":"0-1","value":"SW1A"}],"legalConsentOptions":{"consent":{"communications":[{"subscriptionTypeId":12345678,"text":"Monthly newsletter","value":true}],"consentToProcess":true,"text":"Consent receipt 0b0e3c4a-5d6f-4a1b-9c2d-3e4f5a6b7c8d for notice sha256:{NOTICE} (revision 2026-11-22) of Example Widgets Ltd."}}}"#;
+const SALESFORCE: &str = "oid=00D000000000001&last_name=Ada+Lovelace&email=ada%40example.com&company=Analytical+Engines+%26+Co&topic=support&birthDate=30-39&postcode=SW1A&00N000000000001=0b0e3c4a-5d6f-4a1b-9c2d-3e4f5a6b7c8d";
 
 #[test]
 fn json_adapter_golden() {
@@ -60,7 +62,12 @@ fn json_adapter_golden() {
 #[test]
 fn hubspot_adapter_golden() {
     let r = shaped(Adapter::HubSpot, &["newsletter"]);
-    assert_eq!((r.content_type, r.body.as_str()), ("application/json", HUBSPOT));
+    let notice = Notice::from_json(DEMO).expect("valid");
+    let expected = HUBSPOT.replace("{NOTICE}", &notice_hash(&notice));
+    assert_eq!(
+        (r.content_type, r.body.as_str()),
+        ("application/json", expected.as_str())
+    );
 }
 
 #[test]

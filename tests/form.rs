@@ -93,7 +93,7 @@ fn fields_get_labels_ids_messages_and_the_right_controls() {
     assert_eq!(email.required, Some("required"));
     assert_eq!(form.fields[2].required, None);
     assert_eq!(
-        form.fields[6].control,
+        form.fields[3].control,
         ControlKind::Select {
             placeholder: "Choose…",
             options: vec![("sales", "Buying widgets"), ("support", "Help with an order")]

@@ -37,7 +37,7 @@ fn the_demo_notice_is_valid() {
     );
     assert_eq!(notice.fields[1].field_type, FieldType::Email);
     assert_eq!(notice.fields[1].purposes, ["enquiry", "newsletter", "ads"]);
-    assert_eq!(notice.fields[6].options[1].label.get("ar"), "مساعدة في طلب");
+    assert_eq!(notice.fields[3].options[1].label.get("ar"), "مساعدة في طلب");
     assert_eq!(notice.fields[0].transform, Transform::Keep);
 }
 
@@ -57,8 +57,9 @@ const BROKEN: &[(&str, &str, &str)] = &[
     (r#""languages": ["en", "de", "ar"]"#, r#""languages": ["en", "de", "ar", "de"]"#, "languages[3]: is used twice (de)"),
     (r#""languages": ["en", "de", "ar"]"#, r#""languages": ["en", "<script>", "ar"]"#, "languages[1]: is not one of the allowed values (not a BCP 47 tag)"),
     (r#""languages": ["en", "de", "ar"]"#, r#""languages": ["en", "de", "ar", "pl"]"#, "texts.pl.acceptAll: has no text for a declared language (pl is not built in)"),
-    (r#""languages": ["en", "de", "ar"]"#, r#""languages": ["en", "de", "ar"], "texts": { "de": { "acceptAll": "Alles annehmen", "rejectEverything": "x" } }"#, "texts.de.rejectEverything: is not a known key"),
-    (r#""languages": ["en", "de", "ar"]"#, r#""languages": ["en", "de", "ar"], "texts": { "fr": {} }"#, "texts.fr: is not a known key"),
+    (r#""acceptAll": "Alle akzeptieren""#, r#""acceptAll": "Alles annehmen", "rejectEverything": "x""#, "texts.de.rejectEverything: is not a known key"),
+    (r#""rejectAll": "Alle ablehnen","#, "", "texts.de.rejectAll: has no text for a declared language (de is not built in)"),
+    (r#""texts": {"#, r#""texts": { "fr": {},"#, "texts.fr: is not a known key"),
     (r#""type": "email""#, r#""type": "password""#, "fields[1].type: is not one of the allowed values (password)"),
     (r#""name": "name", "type": "text", "required": true"#, r#""name": "name", "type": "text", "required": "yes""#, "fields[0].required: has the wrong type (expected true or false, found string)"),
     (r#""name": "company", "type": "text","#, r#""name": "company", "type": "text", "required": true,"#, "fields[2].required: rests on consent, so it can be neither required nor pre-ticked"),
@@ -75,8 +76,8 @@ const BROKEN: &[(&str, &str, &str)] = &[
     (r#""name": "company", "type": "text","#, r#""name": "company", "type": "text", "transform": "year","#, "fields[2].transform: is not one of the allowed values (year needs a field of type date)"),
     (r#""name": "company", "type": "text","#, r#""name": "company", "type": "text", "options": [],"#, "fields[2].options: is not one of the allowed values (only a select field has options)"),
     (r#""name": "company", "type": "text","#, r#""name": "company", "type": "select","#, "fields[2].options: is required"),
-    (r#"{ "value": "support""#, r#"{ "value": "sales""#, "fields[6].options[1].value: is used twice (sales)"),
-    (r#""transform": "sha256:phone""#, r#""transform": "sha256:md5""#, "fields[3].transform: is not one of the allowed values (sha256:md5)"),
+    (r#"{ "value": "support""#, r#"{ "value": "sales""#, "fields[3].options[1].value: is used twice (sales)"),
+    (r#""transform": "sha256:phone""#, r#""transform": "sha256:md5""#, "fields[4].transform: is not one of the allowed values (sha256:md5)"),
     (r#""jurisdiction": "GB""#, r#""jurisdiction": "EU""#, "phoneCountry: is required (sha256:phone needs a country when the jurisdiction is not one)"),
     (r#""jurisdiction": "GB""#, r#""jurisdiction": "GB", "phoneCountry": "UK""#, "phoneCountry: is not one of the allowed values (UK)"),
     (r#""name": "firstname""#, r#""nmae": "firstname""#, "crm.hubspot.fields.nmae: is not one of the allowed values (not a declared field)"),
@@ -133,8 +134,9 @@ fn two_language_notice(polish_texts: &str) -> String {
 #[test]
 fn the_built_in_interface_texts_can_be_replaced_per_language() {
     let notice = Notice::from_json(&DEMO.replace(
-        r#""languages": ["en", "de", "ar"]"#,
-        r#""languages": ["en", "de", "ar"], "texts": { "en": { "sendWithMyChoices": "Send enquiry" } }"#,
+        r#""texts": {"#,
+        r#""texts": {
+    "en": { "sendWithMyChoices": "Send enquiry" },"#,
     ))
     .expect("valid");
     assert_eq!(notice.ui("en", Ui::SendWithMyChoices), "Send enquiry");
@@ -179,4 +181,56 @@ fn language_choice_falls_back_from_region_to_primary_to_default() {
     assert_eq!(notice.pick_language(&["ar-EG", "en"]), "ar");
     assert_eq!(notice.pick_language(&["fr"]), "en");
     assert_eq!(notice.pick_language(&[]), "en");
+}
+
+/// The translations in texts/ are complete (a notice in that language validates with them alone), and the
+/// demo notice carries them unchanged.
+#[test]
+fn the_shipped_translations_are_complete_and_the_demo_uses_them() {
+    let demo = consent_capture::json::parse(DEMO).expect("JSON");
+    let demo_texts = demo.as_object().and_then(|o| o.get("texts")).expect("texts");
+    for tag in ["de", "ar", "fr", "es"] {
+        let file = std::fs::read_to_string(format!("texts/{tag}.json")).expect("a translation file");
+        let only = DEMO.replacen(
+            r#""languages": ["en", "de", "ar"]"#,
+            &format!(r#""languages": ["{tag}"]"#),
+            1,
+        );
+        let value = consent_capture::json::parse(&only).expect("JSON");
+        let mut object = value.as_object().expect("an object").clone();
+        let texts = consent_capture::json::parse(&format!(r#"{{"{tag}": {file}}}"#)).expect("JSON");
+        object.insert("texts", texts.clone());
+        let relabelled = relabel(consent_capture::json::Value::Object(object), tag);
+        let notice = Notice::from_value(relabelled);
+        assert!(notice.is_ok(), "{tag}: {:?}", notice.err().map(|e| e.to_string()));
+        if let Some(in_demo) = demo_texts.as_object().and_then(|o| o.get(tag)) {
+            assert_eq!(Some(in_demo), texts.as_object().and_then(|o| o.get(tag)), "{tag}");
+        }
+    }
+}
+
+/// The demo notice with every per-language text keyed by `tag` (its English wording), so that a notice in
+/// that language alone can be built from it.
+fn relabel(value: consent_capture::json::Value, tag: &str) -> consent_capture::json::Value {
+    use consent_capture::json::{Object, Value};
+    match value {
+        Value::Object(object) => {
+            let is_localised = object.get("en").is_some_and(|v| v.as_str().is_some());
+            let mut out = Object::new();
+            for (key, member) in object.iter() {
+                if key == "texts" {
+                    out.insert(key, member.clone());
+                } else if is_localised {
+                    if key == "en" {
+                        out.insert(tag, member.clone());
+                    }
+                } else {
+                    out.insert(key, relabel(member.clone(), tag));
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(|v| relabel(v, tag)).collect()),
+        other => other,
+    }
 }

@@ -69,8 +69,8 @@ fn the_schema_refuses_what_the_validator_refuses() {
         (r#""receiptField""#, r#""receiptFeld""#),
         (r#""ad_user_data""#, r#""ad_tracking""#),
         (
-            r#""languages": ["en", "de", "ar"]"#,
-            r#""languages": ["en", "de", "ar"], "texts": { "de": { "acceptEverything": "x" } }"#,
+            r#""acceptAll": "Alle akzeptieren""#,
+            r#""acceptEverything": "Alle akzeptieren""#,
         ),
     ];
     for (from, to) in cases {

@@ -212,11 +212,15 @@ fn the_notice_shown_is_the_one_the_controller_signed() {
     assert_eq!(kind(verify_receipt(&receipt, good)), Some(ErrorKind::KeyMismatch));
     let unsigned = signed(&notice, &device(7), true, None, None).jws;
     assert_eq!(kind(verify_receipt(&unsigned, good)), Some(ErrorKind::Missing));
-    assert!(notice_signature::check_binding(&signature, &notice, &controller.public().thumbprint()).is_ok());
     assert!(
-        notice_signature::check_binding(&signature, &reworded, &controller.public().thumbprint()).is_err()
+        notice_signature::check_binding(&signature, &notice.source, &controller.public().thumbprint())
+            .is_ok()
     );
-    assert!(notice_signature::check_binding(&signature, &notice, &impostor.thumbprint()).is_err());
+    assert!(
+        notice_signature::check_binding(&signature, &reworded.source, &controller.public().thumbprint())
+            .is_err()
+    );
+    assert!(notice_signature::check_binding(&signature, &notice.source, &impostor.thumbprint()).is_err());
 }
 
 #[test]
@@ -300,7 +304,7 @@ fn the_demo_notice_is_signed_by_the_demo_controller_key_the_page_pins() {
     let signature = include_str!("../www/demo/notice.jws");
     let thumbprint = key.public().thumbprint();
     assert!(
-        notice_signature::check_binding(signature, &demo(), &thumbprint).is_ok()
+        notice_signature::check_binding(signature, &demo().source, &thumbprint).is_ok()
             && consent_capture::verify::verify_notice_signature(signature, &key.public()).is_ok(),
         "www/demo/notice.json changed since it was signed: run `make sign-demo`"
     );

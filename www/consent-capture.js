@@ -4,10 +4,9 @@
 // receipt and shapes the CRM request; this file renders with textContent, owns the listeners, keeps choices in
 // localStorage, signs receipts with the device key (keys.js) and sends through the outbox (outbox.js).
 // Events: consent-capture:change, :submit, :delivery, :error.
-import init, { check_notice_signature, Consent, inspect_receipt } from './pkg/consent_capture.js';
+import init, { check_notice_signature, Consent } from './pkg/consent_capture.js';
 import { deviceKey, keepReceipt, lastReceipt, sign, verify } from './keys.js';
 import { deliver, flush } from './outbox.js';
-import { verifyWith } from './verify-receipt.js';
 
 // The bundle step writes the wasm's SRI hash here, so that a page that pins this module with `integrity` gets
 // the module's wasm checked too; streaming instantiation still applies.
@@ -363,9 +362,10 @@ class ConsentCapture extends HTMLElement {
     if (!source && !pin) return null;
     if (!source || !pin) throw new Error('notice-signature and controller-key go together.');
     const [signature] = await Promise.all([fetchText(new URL(source, document.baseURI), 'notice signature'), loadWasm()]);
-    const parts = JSON.parse(check_notice_signature(noticeText, signature.trim(), pin));
+    const jws = signature.trim();
+    const parts = JSON.parse(check_notice_signature(noticeText, jws, pin));
     if (!(await verify(parts))) throw new Error('The notice signature does not verify with the controller key.');
-    return { jws: signature.trim(), controllerKey: pin };
+    return jws;
   }
 
   async #loadNotice() {
@@ -416,15 +416,6 @@ function pushConsentMode(update) {
   } else if (Array.isArray(window.dataLayer)) {
     (function gtag() { window.dataLayer.push(arguments); })('consent', 'update', update);
   }
-}
-
-/**
- * Verifies a consent receipt (compact JWS) with WebCrypto: `{ valid: true, receipt, key }`, or
- * `{ valid: false, reason }` saying what is wrong and where.
- */
-export async function verifyReceipt(jws) {
-  await loadWasm();
-  return verifyWith(inspect_receipt, jws);
 }
 
 /** Diagnostics for benchmarks: the bytes of linear memory the wasm has grown to (it never shrinks). */

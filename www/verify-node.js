@@ -1,10 +1,10 @@
 // The package's verification entry for Node (>= 20, which has WebCrypto with Ed25519 and ECDSA P-256):
 // `import { verifyReceipt } from 'consent-capture/verify'`. No DOM, no custom element.
 import { readFileSync } from 'node:fs';
-import { initSync, inspect_receipt } from './pkg/consent_capture.js';
+import { initSync, inspect_receipt } from './pkg/consent_capture_verify.js';
 import { verifyWith } from './verify-receipt.js';
 
-initSync({ module: readFileSync(new URL('consent_capture_bg.wasm', import.meta.url)) });
+initSync({ module: readFileSync(new URL('consent_capture_verify_bg.wasm', import.meta.url)) });
 
 /** Verifies a consent receipt (compact JWS): `{ valid: true, receipt, key }`, or `{ valid: false, reason }`. */
 export function verifyReceipt(jws) {

@@ -64,8 +64,13 @@ impl Object {
 
     /// Sets `key` to `value`, replacing any earlier value so that keys stay unique.
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) {
-        let key = key.into();
-        let value = value.into();
+        self.insert_value(key.into(), value.into());
+    }
+
+    // Not generic and not inlined: `insert` is called with many key and value types, and each copy of this
+    // loop would ship in the wasm.
+    #[inline(never)]
+    fn insert_value(&mut self, key: String, value: Value) {
         match self.0.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
             None => self.0.push((key, value)),

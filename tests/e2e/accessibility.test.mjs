@@ -66,11 +66,10 @@ test('the form can be filled and sent with the keyboard alone, with focus always
   await page.keyboard.press('Tab');
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => {
-    let a = document.activeElement;
-    while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
-    return a.id;
-  }), 'cc-purpose-1', 'the newsletter choice follows the fields');
+  await page.keyboard.type('020 7946 0000');
+  // Past the birth date (its segments and picker button are stops in Chromium) and the postcode: the newsletter
+  // choice follows the fields.
+  await tabTo(page, (el) => el?.id === 'cc-purpose-1', 8);
   await page.keyboard.press('Space');
   const outline = await page.evaluate(() => {
     let a = document.activeElement;

@@ -32,7 +32,7 @@ before(async () => {
   const bundled = run(join(repo, 'node_modules/.bin/esbuild'), ['app.js', '--bundle', '--format=esm', '--log-level=warning', `--outfile=${join(out, 'app.js')}`]);
   assert.equal(bundled.code, 0, bundled.out);
   // esbuild does not copy assets: the wasm and CSS go beside the bundle (Vite does this by itself).
-  for (const asset of ['consent_capture_bg.wasm', 'consent-capture.css']) copyFileSync(join(app, 'node_modules/consent-capture', asset), join(out, asset));
+  for (const asset of ['consent_capture_bg.wasm', 'consent_capture_verify_bg.wasm', 'consent-capture.css']) copyFileSync(join(app, 'node_modules/consent-capture', asset), join(out, asset));
   copyFileSync(join(app, 'index.html'), join(out, 'index.html'));
   env = await start();
   server = await serve({ root: out });
@@ -44,12 +44,13 @@ after(async () => {
 
 test('the tarball holds the documented files', () => {
   const listed = run('tar', ['tzf', tarball]).out.trim().split('\n').map((f) => f.replace('package/', '')).sort();
-  assert.deepEqual(listed, ['README.md', 'consent-capture.css', 'consent-capture.d.ts', 'consent-capture.js',
-    'consent_capture_bg.wasm', 'notice.schema.json', 'package.json', 'verify.d.ts', 'verify.js']);
+  assert.deepEqual(listed, ['README.md', 'consent-capture-verify.js', 'consent-capture.css', 'consent-capture.d.ts',
+    'consent-capture.js', 'consent_capture_bg.wasm', 'consent_capture_verify_bg.wasm', 'notice.schema.json',
+    'package.json', 'texts/ar.json', 'texts/de.json', 'texts/es.json', 'texts/fr.json', 'verify.d.ts', 'verify.js']);
 });
 
 let receipt;
-test('a bundled app renders the form and makes a signed receipt', async () => {
+test('a bundled app renders the form, makes a signed receipt and verifies it', async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
@@ -60,6 +61,7 @@ test('a bundled app renders the form and makes a signed receipt', async () => {
   await page.waitForFunction(() => document.getElementById('receipt').textContent.length > 0);
   receipt = await page.locator('#receipt').innerText();
   assert.equal(receiptPayload(receipt).version, 'KI-CR-v1.1.0');
+  assert.equal(await page.locator('#verdict').innerText(), 'valid', 'consent-capture/verify in the browser bundle');
   await context.close();
 });
 

@@ -133,7 +133,7 @@ test('the receipt viewer checks a receipt with WebCrypto and reads it out; a cha
   const summary = await page.locator('#summary').innerText();
   assert.match(summary, /Controller: Example Widgets Ltd/);
   assert.match(summary, /Agreed to: Monthly newsletter/);
-  assert.match(summary, /Sent: name, email, company, topic\. Kept back in the browser: nothing\./);
+  assert.match(summary, /Sent: name, email, company, topic\. Kept back in the browser: phone \(no-purpose-granted\), birthDate \(empty\), postcode \(empty\)\./);
   const [head, body, signature] = receipt.split('.');
   const changed = receiptPayload(receipt);
   changed.consentCapture.decisions[2].decision = 'granted';

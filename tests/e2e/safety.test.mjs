@@ -23,7 +23,7 @@ function hostileNotice() {
   }
   for (const field of notice.fields) field.label.en = HOSTILE;
   notice.fields[3].options[0].label.en = HOSTILE;
-  notice.texts = { en: { acceptAll: HOSTILE, privacyPolicy: HOSTILE } };
+  notice.texts = { ...notice.texts, en: { acceptAll: HOSTILE, privacyPolicy: HOSTILE } };
   return notice;
 }
 

@@ -29,7 +29,8 @@ try {
       receipt = await submitOnce();
       if (i >= warmUp) signing.push(performance.now() - started);
     }
-    const { verifyReceipt, wasmMemoryBytes } = await import('/dist/consent-capture.js');
+    const { wasmMemoryBytes } = await import('/dist/consent-capture.js');
+    const { verifyReceipt } = await import('/dist/consent-capture-verify.js');
     // Memory after many receipts: linear memory only grows, so it must level off, not climb with every receipt.
     const memory = [await wasmMemoryBytes()];
     for (let i = 0; i < 1000; i += 1) {

@@ -1,6 +1,6 @@
 // The receipt viewer: verifies a pasted or dropped receipt with WebCrypto and reads it out in plain words.
 // Everything is written with textContent.
-import { verifyReceipt } from '../dist/consent-capture.js';
+import { verifyReceipt } from '../dist/consent-capture-verify.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -32,7 +32,7 @@ function describe(receipt) {
   });
   if (decisions.length) summary.append(list);
   const manifest = extension.manifest ?? [];
-  const sent = manifest.filter((m) => m.outcome !== 'dropped').map((m) => m.field);
+  const sent = manifest.filter((m) => m.outcome !== 'dropped').map((m) => (m.rule ? `${m.field} (as ${m.rule})` : m.field));
   const dropped = manifest.filter((m) => m.outcome === 'dropped').map((m) => `${m.field} (${m.reason})`);
   line(summary, 'p', `Sent: ${sent.length ? sent.join(', ') : 'nothing'}. Kept back in the browser: ${dropped.length ? dropped.join(', ') : 'nothing'}.`);
   if (extension.previousReceipt) line(summary, 'p', `This receipt changes an earlier one (${extension.previousReceipt}).`);

@@ -10,3 +10,4 @@ element.addEventListener('consent-capture:submit', (event) => {
   console.log(receipt, basis, fields);
 });
 document.addEventListener('consent-capture:change', (event) => console.log(event.detail.decision)); // error: no such member
+document.addEventListener('consent-capture:delivery', (event) => console.log(event.detail.state === 'done')); // error: no such state

@@ -1,6 +1,6 @@
 // Right uses of the public types: this must compile with tsc --strict.
-import { verifyReceipt, type Notice, type SubmitDetail } from 'consent-capture';
-import { verifyReceipt as verifyInNode } from 'consent-capture/verify';
+import { type DeliveryDetail, type Notice, type SubmitDetail } from 'consent-capture';
+import { verifyReceipt } from 'consent-capture/verify';
 
 const notice: Notice = {
   revision: '1',
@@ -24,9 +24,13 @@ element.addEventListener('consent-capture:submit', (event) => {
 });
 document.addEventListener('consent-capture:change', (event) => console.log(event.detail.purpose, event.detail.granted));
 document.addEventListener('consent-capture:error', (event) => console.log(event.detail.message.length));
+document.addEventListener('consent-capture:delivery', (event) => {
+  const detail: DeliveryDetail = event.detail;
+  console.log(detail.state === 'queued', detail.status ?? 0);
+});
 
 export async function check(jws: string): Promise<boolean> {
   const result = await verifyReceipt(jws);
   if (result.valid) console.log(result.receipt.consentCapture?.decisions[0]?.decision);
-  return result.valid && (await verifyInNode(jws)).valid;
+  return result.valid;
 }

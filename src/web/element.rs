@@ -1,10 +1,9 @@
-//! The browser binding: the only module that names wasm-bindgen. It is deliberately thin: JSON text in and
-//! out, randomness and time passed in, no DOM. `www/consent-capture.js` renders what [`Consent::form`]
-//! describes with `textContent`, and signs what [`Consent::submit`] builds with WebCrypto; keeping the DOM
-//! and crypto on the JavaScript side keeps web-sys glue and curve arithmetic out of every page.
+//! The element's binding: one notice shown in one element. `www/consent-capture.js` renders what
+//! [`Consent::form`] describes with `textContent`, signs what [`Consent::submit`] builds with WebCrypto, and
+//! sends what [`Consent::signed`] shapes for the site's CRM.
 
+use super::{json_text, signed_parts, to_js};
 use crate::adapter::{request, Adapter, AdapterProblem, Evidence};
-use crate::canonical::to_canonical_string;
 use crate::consent::Stored;
 use crate::consent_mode::consent_mode_update;
 use crate::date::Date;
@@ -12,26 +11,14 @@ use crate::error::{Error, ErrorKind};
 use crate::form::Form;
 use crate::json::{parse, Object, Value};
 use crate::jwk::PublicJwk;
-use crate::jws::{Algorithm, Compact};
+use crate::jws::Algorithm;
 use crate::minimise::Manifest;
 use crate::receipt::{principal_id, receipt_hash, ReceiptContext};
 use crate::receipt_view::ReceiptView;
 use crate::strings::Ui;
 use crate::validate::check;
-use crate::{base64url, minimise, notice_signature, receipt, uuid_v4, Decisions, Notice, Receipt};
-use lol_alloc::{FreeListAllocator, LockedAllocator};
+use crate::{minimise, notice_signature, uuid_v4, Decisions, Notice, Receipt};
 use wasm_bindgen::prelude::*;
-
-#[global_allocator]
-static ALLOCATOR: LockedAllocator<FreeListAllocator> = LockedAllocator::new(FreeListAllocator::new());
-
-fn to_js(error: impl std::fmt::Display) -> JsValue {
-    JsValue::from_str(&error.to_string())
-}
-
-fn json_text(value: impl Into<Value>) -> String {
-    to_canonical_string(&value.into())
-}
 
 /// One notice shown in one element: the form to render, and every submission and withdrawal made on it.
 #[wasm_bindgen]
@@ -63,13 +50,11 @@ fn member<'a>(options: &'a Object, key: &str) -> Option<&'a Value> {
 impl Consent {
     /// Validates `notice_json` and prepares its form. `options_json`: `{"languages": ["de", …], "gpc": bool,
     /// "stored": "<last choices>", "deviceKey": <public JWK>, "previousReceipt": "<jws>",
-    /// "noticeSignature": {"jws": "…", "controllerKey": "<thumbprint>"}, "adapter": "json" | "hubspot" |
-    /// "salesforce"}`.
+    /// "noticeSignature": "<jws the page has checked>", "adapter": "json" | "hubspot" | "salesforce"}`.
     ///
     /// # Errors
-    /// Every problem of an invalid notice, one per line with its JSON path; malformed options; a notice
-    /// signature that does not bind this notice to the pinned controller key; an unknown adapter, or one the
-    /// notice has no settings for.
+    /// Every problem of an invalid notice, one per line with its JSON path; malformed options; an unknown
+    /// adapter, or one the notice has no settings for.
     #[wasm_bindgen(constructor)]
     pub fn new(notice_json: &str, options_json: &str) -> Result<Consent, JsValue> {
         let notice = Notice::from_json(notice_json).map_err(to_js)?;
@@ -87,19 +72,11 @@ impl Consent {
         let device = member(options, "deviceKey")
             .ok_or_else(|| to_js(Error::new(ErrorKind::Missing, "options.deviceKey")))?;
         let device_key = PublicJwk::from_json(device, "options.deviceKey").map_err(to_js)?;
-        let notice_signature = match member(options, "noticeSignature").and_then(Value::as_object) {
-            Some(signed) => {
-                let jws = signed.get("jws").and_then(Value::as_str).unwrap_or_default();
-                let pin = signed
-                    .get("controllerKey")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                notice_signature::check_binding(jws, &notice, pin)
-                    .map_err(|e| to_js(format!("notice signature: {e}")))?;
-                Some(jws.trim().to_owned())
-            }
-            None => None,
-        };
+        // The page checks it first (check_notice_signature, then WebCrypto); receipts carry it so that anyone
+        // can check it again.
+        let notice_signature = member(options, "noticeSignature")
+            .and_then(Value::as_str)
+            .map(|jws| jws.trim().to_owned());
         let stored = member(options, "stored")
             .and_then(Value::as_str)
             .and_then(Stored::from_json);
@@ -426,40 +403,20 @@ fn pairs(values_json: &str) -> Result<Vec<(String, String)>, JsValue> {
         .collect()
 }
 
-/// What WebCrypto needs to check a signature: `{alg, jwk, signingInput, signature}`.
-fn signed_parts(compact: &Compact) -> Object {
-    let jwk = compact.jwk.as_ref().map_or(Value::Null, |k| k.to_json().into());
-    Object::new()
-        .with("alg", compact.algorithm.name())
-        .with("jwk", jwk)
-        .with("signingInput", compact.signing_input.as_str())
-        .with("signature", base64url::encode(&compact.signature))
-}
-
-/// Checks everything about a receipt but its signature (strict JWS, canonical payload, Kantara shape) and
-/// returns, as JSON, what WebCrypto needs to check the signature, with the receipt itself under `receipt`.
-///
-/// # Errors
-/// The first problem, with where it is.
-#[wasm_bindgen]
-pub fn inspect_receipt(jws: &str) -> Result<String, JsValue> {
-    let (compact, receipt) = receipt::inspect(jws).map_err(to_js)?;
-    Ok(json_text(signed_parts(&compact).with("receipt", receipt)))
-}
-
 /// Checks that `signature_jws` signs exactly `notice_json` with the key whose thumbprint the page pins, and
 /// returns (JSON) what WebCrypto needs to check the signature itself.
 ///
 /// # Errors
-/// An invalid notice, a malformed signature, another key, or another notice.
+/// A notice that is not JSON, a malformed signature, another key, or another notice. (Whether the notice is
+/// valid is [`Consent::new`]'s check.)
 #[wasm_bindgen]
 pub fn check_notice_signature(
     notice_json: &str,
     signature_jws: &str,
     controller_thumbprint: &str,
 ) -> Result<String, JsValue> {
-    let notice = Notice::from_json(notice_json).map_err(to_js)?;
+    let source = parse(notice_json).map_err(to_js)?;
     let compact =
-        notice_signature::check_binding(signature_jws, &notice, controller_thumbprint).map_err(to_js)?;
+        notice_signature::check_binding(signature_jws, &source, controller_thumbprint).map_err(to_js)?;
     Ok(json_text(signed_parts(&compact)))
 }

@@ -1,0 +1,25 @@
+//! Browser tests of the receipt verifier module (built with `browser-verifier`): what it checks before
+//! WebCrypto checks a signature.
+#![cfg(all(target_arch = "wasm32", feature = "browser-verifier"))]
+
+use consent_capture::json::{parse, Value};
+use consent_capture::web::inspect_receipt;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn at<'a>(value: &'a Value, path: &[&str]) -> &'a Value {
+    path.iter().fold(value, |v, key| {
+        v.as_object().and_then(|o| o.get(key)).unwrap_or(&Value::Null)
+    })
+}
+
+#[wasm_bindgen_test]
+fn receipts_are_inspected_strictly_before_webcrypto_checks_the_signature() {
+    let example = include_str!("../../shared/vectors/jws/kantara-example.eddsa.jws");
+    let parts = parse(&inspect_receipt(example).expect("the Kantara example is a receipt")).expect("JSON");
+    assert_eq!(at(&parts, &["alg"]).as_str(), Some("EdDSA"));
+    assert_eq!(at(&parts, &["receipt", "version"]).as_str(), Some("KI-CR-v1.1.0"));
+    assert!(inspect_receipt("a.b").is_err());
+    assert!(inspect_receipt(&example.replace('.', "..")).is_err());
+}
