@@ -36,10 +36,11 @@ export async function start() {
  * A fresh context and page (at `path` on the demo server, or at an absolute URL) that records CSP violations, requests, dialogs, console warnings and every
  * consent-capture event. `routes` maps paths to `{ body, type, csp }` served on the same origin (with the demo's
  * CSP unless `csp` says otherwise);
- * `init` runs in the page before any of its scripts.
+ * `init` runs in the page before any of its scripts; `context` opens the page in an existing context (the same
+ * browser profile, as on a later visit).
  */
-export async function open(env, path = '/', { routes = {}, init, contextOptions = {} } = {}) {
-  const context = await env.browser.newContext(contextOptions);
+export async function open(env, path = '/', { routes = {}, init, contextOptions = {}, context: reused } = {}) {
+  const context = reused ?? await env.browser.newContext(contextOptions);
   const page = await context.newPage();
   const requests = [];
   const dialogs = [];
@@ -54,7 +55,7 @@ export async function open(env, path = '/', { routes = {}, init, contextOptions 
     window.__cspViolations = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
     window.__events = [];
-    for (const kind of ['submit', 'change', 'error']) {
+    for (const kind of ['submit', 'change', 'error', 'delivery']) {
       document.addEventListener(`consent-capture:${kind}`, (e) => window.__events.push({ kind, target: e.target.id, detail: e.detail }));
     }
   });

@@ -1,0 +1,201 @@
+// Submission to the site's endpoint: nothing before the person submits; then one request per receipt with the
+// receipt id as Idempotency-Key, kept in the outbox through failures (5xx, dropped connections, offline, a
+// closed tab) and sent exactly once by key; 4xx shown and not retried; only consented fields in any body.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { serve } from '../../tools/serve.mjs';
+import { fillDemoFields, nextEvent, open, receiptPayload, start, testPage } from './browser.mjs';
+
+let env;
+let crm;
+let site;
+
+/**
+ * A CRM endpoint on loopback that answers each POST with the next entry of `plan` (a status, or 'drop' to cut
+ * the connection), then 200, and records every request. It answers CORS preflights for the site's origin.
+ */
+function crmServer() {
+  const state = { plan: [], requests: [] };
+  const server = createServer((request, response) => {
+    const cors = {
+      'Access-Control-Allow-Origin': request.headers.origin ?? '*',
+      'Access-Control-Allow-Headers': 'content-type, idempotency-key',
+      'Access-Control-Allow-Methods': 'POST',
+    };
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, cors).end();
+      return;
+    }
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk) => { body += chunk; });
+    request.on('end', () => {
+      const answer = state.plan.shift() ?? 200;
+      state.requests.push({ path: request.url, key: request.headers['idempotency-key'] ?? null, type: request.headers['content-type'], body, answer });
+      if (answer === 'drop') {
+        request.socket.destroy();
+        return;
+      }
+      response.writeHead(answer, { ...cors, 'Content-Type': 'application/json' }).end('{}');
+    });
+  });
+  return { server, state };
+}
+
+const crmOrigin = () => `http://127.0.0.1:${crm.server.address().port}`;
+const siteUrl = (path) => `http://127.0.0.1:${site.address().port}${path}`;
+const accepted = (key) => crm.state.requests.filter((r) => r.key === key && r.answer === 200);
+
+before(async () => {
+  env = await start();
+  crm = crmServer();
+  await new Promise((done) => crm.server.listen(0, '127.0.0.1', done));
+  const csp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ${crmOrigin()}; object-src 'none'; base-uri 'none'`;
+  const page = (adapter) => ({
+    csp,
+    body: testPage(`<consent-capture id="crm" notice="/demo/notice.json" lang="en" endpoint="${crmOrigin()}/${adapter}" adapter="${adapter}"></consent-capture>`),
+  });
+  site = await serve({ pages: { '/json.html': page('json'), '/hubspot.html': page('hubspot'), '/salesforce.html': page('salesforce') } });
+});
+after(async () => {
+  await env.stop();
+  await new Promise((done) => site.close(done));
+  crm.server.closeAllConnections();
+  await new Promise((done) => crm.server.close(done));
+});
+
+async function submit(page, button = 'Reject all') {
+  const element = page.locator('#crm');
+  await element.locator('form').waitFor();
+  await fillDemoFields(element);
+  await element.getByRole('button', { name: button }).click();
+  return (await nextEvent(page, 'submit')).detail;
+}
+
+async function deliveryState(page, receiptId, state) {
+  await page.waitForFunction(([id, s]) => window.__events.some((e) => e.kind === 'delivery' && e.detail.receiptId === id && e.detail.state === s),
+    [receiptId, state], { timeout: 20_000 });
+}
+
+const shown = (page) => page.locator('#crm').locator('[part="delivery"]').innerText();
+
+test('loading the element sends nothing; a submission sends one request keyed by its receipt, with consented fields only', async () => {
+  crm.state.requests.length = 0;
+  const { page, context } = await open(env, siteUrl('/json.html'));
+  await page.locator('#crm form').waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(500);
+  assert.deepEqual(crm.state.requests, [], 'no request of any kind because the element loaded');
+  const detail = await submit(page);
+  await deliveryState(page, detail.receiptId, 'sent');
+  assert.equal(crm.state.requests.length, 1);
+  const [request] = crm.state.requests;
+  assert.equal(request.key, detail.receiptId, 'Idempotency-Key is the receipt id');
+  assert.match(request.type, /^application\/json/);
+  const body = JSON.parse(request.body);
+  assert.deepEqual(Object.keys(body.fields).sort(), ['email', 'name', 'topic'], 'company rests on the refused newsletter');
+  assert.equal(body.receipt, detail.receipt);
+  assert.equal(receiptPayload(body.receipt).consentReceiptID, detail.receiptId);
+  assert.equal(await shown(page), 'Your details were sent.');
+  await context.close();
+});
+
+test('through 503s and a dropped connection, every submission arrives exactly once by key, shown as queued then sent', async () => {
+  crm.state.requests.length = 0;
+  crm.state.plan = [503, 'drop', 503];
+  const { page, context } = await open(env, siteUrl('/json.html'));
+  const detail = await submit(page, 'Accept all');
+  await deliveryState(page, detail.receiptId, 'queued');
+  assert.equal(await shown(page), 'No connection right now: your details are kept on this device and will be sent automatically.');
+  await deliveryState(page, detail.receiptId, 'sent');
+  // A second receipt: withdrawing the newsletter reaches the JSON endpoint as its receipt alone.
+  await page.locator('#crm').getByRole('button', { name: /Withdraw: Monthly newsletter/ }).click();
+  const withdrawal = (await nextEvent(page, 'submit', 2)).detail;
+  await deliveryState(page, withdrawal.receiptId, 'sent');
+  await page.waitForTimeout(2500); // a stray retry would have come by now
+  const keys = [...new Set(crm.state.requests.map((r) => r.key))].sort();
+  assert.deepEqual(keys, [detail.receiptId, withdrawal.receiptId].sort());
+  assert.equal(accepted(detail.receiptId).length, 1, 'accepted once');
+  assert.equal(accepted(withdrawal.receiptId).length, 1, 'accepted once');
+  const attempts = crm.state.requests.filter((r) => r.key === detail.receiptId);
+  assert.equal(attempts.length, 4, 'three failures, then success');
+  assert.ok(attempts.every((r) => r.body === attempts[0].body), 'every attempt sends the same body');
+  assert.deepEqual(JSON.parse(accepted(withdrawal.receiptId)[0].body).fields, {});
+  await context.close();
+});
+
+test('a 4xx answer is shown to the person and not retried', async () => {
+  crm.state.requests.length = 0;
+  crm.state.plan = [422];
+  const { page, context } = await open(env, siteUrl('/json.html'));
+  const detail = await submit(page);
+  await deliveryState(page, detail.receiptId, 'failed');
+  assert.equal(await shown(page), 'The site could not accept your details, so they were not sent.');
+  const failed = await page.evaluate(() => window.__events.find((e) => e.kind === 'delivery' && e.detail.state === 'failed').detail);
+  assert.equal(failed.status, 422);
+  await page.waitForTimeout(3000);
+  assert.equal(crm.state.requests.length, 1, 'not retried');
+  await context.close();
+});
+
+test('offline at submission: kept on the device, sent when the connection comes back, or on the next page load', async () => {
+  crm.state.requests.length = 0;
+  const { page, context } = await open(env, siteUrl('/json.html'));
+  await page.locator('#crm form').waitFor();
+  await context.setOffline(true);
+  const first = await submit(page);
+  await deliveryState(page, first.receiptId, 'queued');
+  await context.setOffline(false);
+  await deliveryState(page, first.receiptId, 'sent');
+  assert.equal(accepted(first.receiptId).length, 1);
+
+  // Offline again, and the tab closes before the connection returns: the next visit sends it.
+  await page.close();
+  const second = await open(env, siteUrl('/json.html'), { context });
+  await second.page.locator('#crm form').waitFor();
+  await context.setOffline(true);
+  const again = await submit(second.page);
+  await deliveryState(second.page, again.receiptId, 'queued');
+  await second.page.close();
+  await context.setOffline(false);
+  assert.equal(accepted(again.receiptId).length, 0);
+  const third = await open(env, siteUrl('/json.html'), { context });
+  await third.page.locator('#crm form').waitFor();
+  const deadline = Date.now() + 10_000;
+  while (accepted(again.receiptId).length === 0 && Date.now() < deadline) await third.page.waitForTimeout(100);
+  assert.equal(accepted(again.receiptId).length, 1, 'sent on the next page load');
+  await third.page.waitForTimeout(1000);
+  assert.equal(accepted(again.receiptId).length, 1, 'once');
+  assert.equal(accepted(first.receiptId).length, 1, 'and the first one not again');
+  await context.close();
+});
+
+test('HubSpot gets its Forms API body; Salesforce its Web-to-Lead form, with the receipt id in the lead', async () => {
+  crm.state.requests.length = 0;
+  const hub = await open(env, siteUrl('/hubspot.html'));
+  const hubDetail = await submit(hub.page, 'Accept all');
+  await deliveryState(hub.page, hubDetail.receiptId, 'sent');
+  const hubRequest = crm.state.requests.find((r) => r.path === '/hubspot');
+  const body = JSON.parse(hubRequest.body);
+  assert.equal(hubRequest.key, hubDetail.receiptId);
+  assert.deepEqual(body.fields.map((f) => f.name), ['firstname', 'email', 'company', 'topic']);
+  assert.ok(body.fields.every((f) => f.objectTypeId === '0-1'));
+  assert.equal(body.context.pageUri, siteUrl('/hubspot.html'));
+  assert.deepEqual(body.legalConsentOptions.consent.communications, [{ subscriptionTypeId: 12345678, text: 'Monthly newsletter', value: true }]);
+  assert.match(body.legalConsentOptions.consent.text, new RegExp(`Consent receipt ${hubDetail.receiptId} for notice sha256:`));
+  await hub.context.close();
+
+  const sf = await open(env, siteUrl('/salesforce.html'));
+  const sfDetail = await submit(sf.page);
+  await deliveryState(sf.page, sfDetail.receiptId, 'sent');
+  const sfRequest = crm.state.requests.find((r) => r.path === '/salesforce');
+  assert.equal(sfRequest.key, null, 'no custom header in a no-cors request: the id travels in the body');
+  assert.match(sfRequest.type, /^application\/x-www-form-urlencoded/);
+  const form = new URLSearchParams(sfRequest.body);
+  assert.equal(form.get('oid'), '00D000000000001');
+  assert.equal(form.get('last_name'), 'Ada Lovelace');
+  assert.equal(form.get('00N000000000001'), sfDetail.receiptId);
+  assert.equal(form.get('company'), null, 'refused newsletter: no company');
+  await sf.context.close();
+});
