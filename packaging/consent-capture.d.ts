@@ -173,10 +173,20 @@ export interface ConsentCaptureEventMap extends HTMLElementEventMap {
   'consent-capture:error': CustomEvent<ErrorDetail>;
 }
 
+/** What `preview()` gives: what a submission would send now, nothing signed or sent. */
+export interface Preview {
+  payload: Record<string, string>;
+  manifest: ManifestEntry[];
+  /** One request body per adapter; the receipt and its id are placeholders. */
+  requests: Record<'json' | 'hubspot' | 'salesforce', { contentType: string; body: string } | { error: string }>;
+}
+
 /** `<consent-capture notice lang for notice-signature controller-key endpoint adapter>` */
 export interface ConsentCaptureElement extends HTMLElement {
   /** The notice: a URL (the `notice` attribute), or a notice object rendered without a fetch. */
   notice: string | Notice | null;
+  /** What a submission would send now (null before the form is shown). */
+  preview(): Preview | null;
   addEventListener<K extends keyof ConsentCaptureEventMap>(
     type: K, listener: (this: ConsentCaptureElement, event: ConsentCaptureEventMap[K]) => unknown,
     options?: boolean | AddEventListenerOptions,

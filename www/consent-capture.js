@@ -150,6 +150,11 @@ function renderReceipt(view, jws) {
   return { panel, heading, withdraw, delivery };
 }
 
+/** The page a submission was made on, for CRMs that record it: without query or fragment, which may hold data. */
+function pageContext() {
+  return { uri: location.origin + location.pathname, title: document.title };
+}
+
 /** The site's endpoint and adapter, or null without an endpoint; only http(s) URLs are sent to. */
 function endpointOf(element) {
   const endpoint = element.getAttribute('endpoint');
@@ -185,6 +190,14 @@ class ConsentCapture extends HTMLElement {
       this.#noticeObject = value;
       this.#schedule();
     }
+  }
+
+  /**
+   * What a submission would send now, without sending or signing anything: `{ payload, manifest, requests }`
+   * with one request per adapter (the receipt and its id as placeholders), or null before the form is shown.
+   */
+  preview() {
+    return this.#view ? JSON.parse(this.#view.preview()) : null;
   }
 
   connectedCallback() { this.#schedule(); }
@@ -275,9 +288,13 @@ class ConsentCapture extends HTMLElement {
       root.append(ownForm);
       shadow.replaceChildren(styleLink(), root);
     }
-    const view = { consent, root, slot, abort, receipt: null, signing: null, endpoint };
-    this.#view = view;
     const granted = () => JSON.stringify(choices.filter((c) => c.box.checked).map((c) => c.purpose));
+    const values = () => (site
+      ? [...new FormData(site)].map(([name, value]) => [name, typeof value === 'string' ? value : ''])
+      : fields.map((f) => [f.name, controlValue(f.control)]));
+    const preview = () => consent.preview(JSON.stringify(values()), granted(), JSON.stringify(pageContext()), Date.now());
+    const view = { consent, root, slot, abort, receipt: null, signing: null, endpoint, preview };
+    this.#view = view;
     const change = (purpose, value) => fire(this, 'change', { purpose, granted: value });
     for (const choice of choices) listen(choice.box, 'change', () => change(choice.purpose, choice.box.checked));
 
@@ -294,12 +311,10 @@ class ConsentCapture extends HTMLElement {
 
     listen(submitTarget, 'submit', (event) => {
       event.preventDefault();
-      const values = site
-        ? [...new FormData(site)].map(([name, value]) => [name, typeof value === 'string' ? value : ''])
-        : fields.map((f) => [f.name, controlValue(f.control)]);
-      if (!site && !showProblems(JSON.parse(consent.check(JSON.stringify(values))), fields, summary)) return;
+      const typed = JSON.stringify(values());
+      if (!site && !showProblems(JSON.parse(consent.check(typed)), fields, summary)) return;
       const chosen = granted();
-      hand(() => consent.submit(JSON.stringify(values), chosen, crypto.getRandomValues(new Uint8Array(16)), Date.now()));
+      hand(() => consent.submit(typed, chosen, crypto.getRandomValues(new Uint8Array(16)), Date.now()));
     });
     for (const accept of [true, false]) {
       const button = root.querySelector(`button[value="${accept ? 'accept-all' : 'reject-all'}"]`);
@@ -324,8 +339,7 @@ class ConsentCapture extends HTMLElement {
     try {
       receipt = await sign(device, built.signingInput);
       await keepReceipt(key, receipt);
-      const page = { uri: location.origin + location.pathname, title: document.title };
-      signed = JSON.parse(view.consent.signed(receipt, JSON.stringify(page)));
+      signed = JSON.parse(view.consent.signed(receipt, JSON.stringify(pageContext())));
     } catch (error) {
       fire(this, 'error', { message: `The receipt could not be signed, so nothing was sent (${error?.message ?? error}).` });
       return;

@@ -121,3 +121,24 @@ test('a notice that cannot be fetched is reported', async () => {
   assert.match(await page.locator('#missing').getByRole('alert').innerText(), /HTTP 404/);
   await context.close();
 });
+
+test('the demo shows live what each adapter would receive, following the choices', async () => {
+  const { page, context } = await open(env);
+  const element = page.locator('#rendered');
+  await element.locator('form').waitFor();
+  await fillDemoFields(element);
+  await element.getByLabel(/Phone/).fill('020 7946 0000');
+  const live = (adapter) => page.locator(`#live-${adapter}`).innerText();
+  assert.doesNotMatch(await live('json'), /Analytical/, 'the newsletter is not ticked yet');
+  await element.getByLabel('Monthly newsletter').check();
+  assert.match(await live('json'), /"company": "Analytical Engines Ltd"/);
+  assert.match(await live('salesforce'), /&company=Analytical\+Engines\+Ltd/);
+  await element.getByLabel('Personalised advertising').check();
+  assert.match(await live('hubspot'), /"name": "phone",\n\s+"objectTypeId": "0-1",\n\s+"value": "[0-9a-f]{64}"/, 'the phone as its hash');
+  assert.doesNotMatch(await live('hubspot'), /7946/);
+  await element.getByLabel('Monthly newsletter').uncheck();
+  assert.doesNotMatch(await live('json'), /Analytical/);
+  assert.match(await page.locator('#live-manifest').innerText(), /company: dropped \(no-purpose-granted\)/);
+  assert.equal((await page.evaluate(() => window.__events.filter((e) => e.kind === 'submit'))).length, 0, 'nothing sent');
+  await context.close();
+});

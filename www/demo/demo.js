@@ -17,6 +17,21 @@ document.addEventListener('consent-capture:submit', (event) => {
     `${what} from ${from} at ${new Date().toLocaleTimeString()}. Dropped: ${dropped.length ? dropped.join(', ') : 'nothing'}.`;
 });
 
+// The live panel: the render-mode element's preview() after every keystroke and choice.
+const rendered = document.getElementById('rendered');
+function showPreview() {
+  const preview = rendered.preview();
+  if (!preview) return;
+  const pretty = (request) => (request.error ?? (request.contentType.startsWith('application/json')
+    ? JSON.stringify(JSON.parse(request.body), null, 2)
+    : request.body.split('&').join('\n&')));
+  show('live-manifest', preview.manifest.map((m) => `${m.field}: ${m.outcome}${m.rule ? ` (${m.rule})` : ''}${m.reason ? ` (${m.reason})` : ''}`).join('\n'));
+  for (const adapter of ['json', 'hubspot', 'salesforce']) show(`live-${adapter}`, pretty(preview.requests[adapter]));
+  const sent = Object.keys(preview.payload);
+  document.getElementById('live-status').textContent = `${sent.length} of ${preview.manifest.length} fields would leave the browser.`;
+}
+for (const type of ['input', 'change', 'consent-capture:change']) rendered.addEventListener(type, showPreview);
+
 document.addEventListener('consent-capture:error', (event) => {
   document.getElementById('status').textContent = `Error: ${event.detail.message}`;
 });
