@@ -101,6 +101,7 @@ package: bundle
 # Benchmarks print figures (they are not tests): receipts built and signed in the browser, verification.
 bench: setup-test bundle
 	node tools/bench/receipts.mjs
+	node tools/bench/minimise.mjs
 
 # Re-sign the demo notice after editing it (the key is a demo key, committed on purpose; never use it for real).
 sign-demo:

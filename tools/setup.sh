@@ -27,7 +27,11 @@ if [ "$purpose" = test ]; then
 fi
 
 # wasm-bindgen-cli must match the crate's pinned version exactly.
-wanted=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)
+wanted=$(sed -n 's/^wasm-bindgen = .*"=\([0-9.]*\)".*/\1/p' Cargo.toml)
+if [ -z "$wanted" ]; then
+  echo "setup: Cargo.toml must pin wasm-bindgen exactly (\"=0.2.N\")" >&2
+  exit 1
+fi
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wanted" ]; then
   echo "setup: cargo install wasm-bindgen-cli $wanted (takes a few minutes)"
   cargo install wasm-bindgen-cli --version "$wanted" --locked
