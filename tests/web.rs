@@ -20,7 +20,7 @@ const FILLED: &str =
 const PAGE: &str = r#"{"uri":"https://example.com/contact","title":"Contact"}"#;
 
 fn options(extra: &str) -> String {
-    format!(r#"{{"languages":["en"],"gpc":false,"deviceKey":{DEVICE}{extra}}}"#)
+    format!(r#"{{"languages":["en"],"gpc":false{extra}}}"#)
 }
 
 fn json(text: &str) -> Value {
@@ -39,7 +39,12 @@ fn payload_of(signing_input: &str) -> Value {
 }
 
 fn consent() -> Consent {
-    Consent::new(DEMO, &options("")).expect("the demo notice is valid")
+    with_device(Consent::new(DEMO, &options("")).expect("the demo notice is valid"))
+}
+
+fn with_device(mut consent: Consent) -> Consent {
+    consent.set_device(DEVICE, None).expect("a public key");
+    consent
 }
 
 #[wasm_bindgen_test]
@@ -152,6 +157,20 @@ fn field_checks_name_each_problem_and_nothing_is_signed_before_a_submission() {
         consent.submit(FILLED, "[]", &[1; 8], 0.0).is_err(),
         "16 random bytes are needed"
     );
+    let mut keyless = Consent::new(DEMO, &options("")).expect("valid");
+    assert!(
+        keyless.form().contains("Accept all"),
+        "the form needs no device key"
+    );
+    assert!(
+        keyless.submit(FILLED, "[]", &[1; 16], 0.0).is_err(),
+        "a receipt needs the device key"
+    );
+    let private = DEVICE.replace(
+        r#""kty""#,
+        r#""d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","kty""#,
+    );
+    assert!(keyless.set_device(&private, None).is_err(), "never a private key");
     assert!(
         consent.submit(FILLED, r#"["enquiry"]"#, &[1; 16], 0.0).is_err(),
         "contract purposes take no consent"
@@ -173,7 +192,8 @@ fn an_invalid_notice_is_refused_with_where() {
 
 #[wasm_bindgen_test]
 fn the_configured_adapter_shapes_the_request_once_the_receipt_is_signed() {
-    let mut consent = Consent::new(DEMO, &options(r#","adapter":"salesforce""#)).expect("configured");
+    let mut consent =
+        with_device(Consent::new(DEMO, &options(r#","adapter":"salesforce""#)).expect("configured"));
     let built = json(
         &consent
             .submit(FILLED, "[]", &[3; 16], 1_795_000_000_000.0)
@@ -202,7 +222,8 @@ fn the_configured_adapter_shapes_the_request_once_the_receipt_is_signed() {
         "company rests on the refused newsletter"
     );
 
-    let mut json_consent = Consent::new(DEMO, &options(r#","adapter":"json""#)).expect("configured");
+    let mut json_consent =
+        with_device(Consent::new(DEMO, &options(r#","adapter":"json""#)).expect("configured"));
     json_consent
         .withdraw("newsletter", "[]", &[4; 16], 1_795_000_000_000.0)
         .expect("withdraws");

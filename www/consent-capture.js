@@ -31,6 +31,16 @@ function styleLink() {
   return h('link', { rel: 'stylesheet', href: stylesheet });
 }
 
+/**
+ * Shows `nodes` in `shadow` after its stylesheet link, which is made once and never moved: it starts loading
+ * while the notice and wasm do, and moving it would fetch it again.
+ */
+function showInShadow(shadow, ...nodes) {
+  const link = [...shadow.children].find((child) => child.localName === 'link') ?? shadow.appendChild(styleLink());
+  for (const child of [...shadow.childNodes]) if (child !== link) child.remove();
+  shadow.append(...nodes);
+}
+
 function fire(target, name, detail) {
   target.dispatchEvent(new CustomEvent(`consent-capture:${name}`, { bubbles: true, composed: true, detail }));
 }
@@ -223,10 +233,17 @@ class ConsentCapture extends HTMLElement {
   async #render() {
     const generation = ++this.#generation;
     const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    if (!shadow.firstChild) showInShadow(shadow);
     try {
       const endpoint = endpointOf(this);
-      const { text, key } = await this.#loadNotice();
-      const [device, previous, signature] = await Promise.all([deviceKey(), lastReceipt(key), this.#noticeSignature(text), loadWasm()]);
+      // Everything starts at once: the notice (and its signature), the wasm, the device key and the last
+      // receipt. The form shows when the notice and the wasm are there; only a submission waits for the key.
+      const { text: noticeText, key } = this.#loadNotice();
+      const signatureText = this.#fetchNoticeSignature();
+      const device = deviceKey();
+      const previous = lastReceipt(key);
+      const [text] = await Promise.all([noticeText, loadWasm(), signatureText]);
+      const signature = await this.#checkNoticeSignature(text, await signatureText);
       if (generation !== this.#generation || !this.isConnected) return;
       // Submissions an earlier visit could not send go now (never anything of this visit before it submits).
       if (!outboxChecked) { outboxChecked = true; flush(); }
@@ -234,7 +251,7 @@ class ConsentCapture extends HTMLElement {
       const languages = [this.getAttribute('lang'), ...navigator.languages].filter(Boolean);
       const options = {
         languages, gpc: navigator.globalPrivacyControl === true, stored: storageGet(key),
-        deviceKey: device.jwk, previousReceipt: previous, noticeSignature: signature, adapter: endpoint?.adapter,
+        noticeSignature: signature, adapter: endpoint?.adapter,
       };
       const consent = new Consent(text, JSON.stringify(options));
       const form = JSON.parse(consent.form());
@@ -244,17 +261,21 @@ class ConsentCapture extends HTMLElement {
         consent.free();
         throw new Error(`There is no <form id="${formId}"> on this page.`);
       }
-      this.#mountView({ consent, form, site, device, key, generation, shadow, endpoint });
+      const ready = Promise.all([device, previous]).then(([{ jwk }, last]) => {
+        if (this.#view?.consent === consent) consent.set_device(JSON.stringify(jwk), last);
+      });
+      ready.catch(() => {}); // a submission reports it; without one there is nothing to say
+      this.#mountView({ consent, form, site, device, ready, key, generation, shadow, endpoint });
     } catch (error) {
       if (generation !== this.#generation) return;
       this.#unmount();
       const message = String(error?.message ?? error);
-      shadow.replaceChildren(styleLink(), h('p', { role: 'alert', part: 'error', class: 'cc-error' }, `This form cannot be shown. ${message}`));
+      showInShadow(shadow, h('p', { role: 'alert', part: 'error', class: 'cc-error' }, `This form cannot be shown. ${message}`));
       fire(this, 'error', { message });
     }
   }
 
-  #mountView({ consent, form, site, device, key, generation, shadow, endpoint }) {
+  #mountView({ consent, form, site, device, ready, key, generation, shadow, endpoint }) {
     const abort = new AbortController();
     const listen = (target, type, handler) => target.addEventListener(type, handler, { signal: abort.signal });
     const root = h('div', { part: 'root', class: 'cc-root', lang: form.language, dir: form.dir });
@@ -271,7 +292,7 @@ class ConsentCapture extends HTMLElement {
       slot.attachShadow({ mode: 'open' }).append(styleLink(), root);
       const submitButton = site.querySelector('button:not([type]), button[type="submit"], input[type="submit"]');
       if (submitButton) submitButton.before(slot); else site.append(slot);
-      shadow.replaceChildren(styleLink());
+      showInShadow(shadow);
       warnAboutUndeclared(site, JSON.parse(consent.declared_fields()));
     } else {
       ownForm = h('form', { part: 'form', class: 'cc-form', novalidate: true });
@@ -286,7 +307,7 @@ class ConsentCapture extends HTMLElement {
       const { actions } = renderActions(form, true);
       ownForm.append(details, fieldset, summary, actions);
       root.append(ownForm);
-      shadow.replaceChildren(styleLink(), root);
+      showInShadow(shadow, root);
     }
     const granted = () => JSON.stringify(choices.filter((c) => c.box.checked).map((c) => c.purpose));
     const values = () => (site
@@ -301,7 +322,10 @@ class ConsentCapture extends HTMLElement {
     const submitTarget = site ?? ownForm;
     // One receipt at a time: each chains to the last, so a second submission waits for the first signature.
     const hand = (build) => {
-      view.signing = (view.signing ?? Promise.resolve()).then(() => this.#deliver({ view, built: JSON.parse(build()), device, key, generation, withdraw }));
+      view.signing = (view.signing ?? Promise.resolve())
+        .then(() => ready)
+        .then(async () => this.#deliver({ view, built: JSON.parse(build()), device: await device, key, generation, withdraw }))
+        .catch((error) => fire(this, 'error', { message: `The receipt could not be signed, so nothing was sent (${error?.message ?? error}).` }));
     };
     const withdraw = (purpose) => {
       const box = choices.find((c) => c.purpose === purpose)?.box;
@@ -370,26 +394,30 @@ class ConsentCapture extends HTMLElement {
   }
 
   // With notice-signature and controller-key, the notice must be the one the pinned controller key signed.
-  async #noticeSignature(noticeText) {
+  async #fetchNoticeSignature() {
     const source = this.getAttribute('notice-signature');
     const pin = this.getAttribute('controller-key');
     if (!source && !pin) return null;
     if (!source || !pin) throw new Error('notice-signature and controller-key go together.');
-    const [signature] = await Promise.all([fetchText(new URL(source, document.baseURI), 'notice signature'), loadWasm()]);
-    const jws = signature.trim();
-    const parts = JSON.parse(check_notice_signature(noticeText, jws, pin));
+    return (await fetchText(new URL(source, document.baseURI), 'notice signature')).trim();
+  }
+
+  async #checkNoticeSignature(noticeText, jws) {
+    if (jws === null) return null;
+    const parts = JSON.parse(check_notice_signature(noticeText, jws, this.getAttribute('controller-key')));
     if (!(await verify(parts))) throw new Error('The notice signature does not verify with the controller key.');
     return jws;
   }
 
-  async #loadNotice() {
+  /** The notice's text (a promise) and the key its choices and receipts are kept under. */
+  #loadNotice() {
     if (this.#noticeObject) {
-      return { text: JSON.stringify(this.#noticeObject), key: `consent-capture:inline:${this.#noticeObject.controller?.name ?? ''}` };
+      return { text: Promise.resolve(JSON.stringify(this.#noticeObject)), key: `consent-capture:inline:${this.#noticeObject.controller?.name ?? ''}` };
     }
     const source = this.getAttribute('notice');
     if (!source) throw new Error('The notice attribute is missing.');
     const url = new URL(source, document.baseURI);
-    return { text: await fetchText(url, 'notice'), key: `consent-capture:${url.href}` };
+    return { text: fetchText(url, 'notice'), key: `consent-capture:${url.href}` };
   }
 }
 

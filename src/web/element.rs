@@ -26,7 +26,7 @@ pub struct Consent {
     notice: Notice,
     language: String,
     gpc: bool,
-    device_key: PublicJwk,
+    device_key: Option<PublicJwk>,
     notice_signature: Option<String>,
     last_receipt: Option<String>,
     form: String,
@@ -49,7 +49,7 @@ fn member<'a>(options: &'a Object, key: &str) -> Option<&'a Value> {
 #[wasm_bindgen]
 impl Consent {
     /// Validates `notice_json` and prepares its form. `options_json`: `{"languages": ["de", …], "gpc": bool,
-    /// "stored": "<last choices>", "deviceKey": <public JWK>, "previousReceipt": "<jws>",
+    /// "stored": "<last choices>",
     /// "noticeSignature": "<jws the page has checked>", "adapter": "json" | "hubspot" | "salesforce"}`.
     ///
     /// # Errors
@@ -69,9 +69,6 @@ impl Consent {
             .filter_map(Value::as_str)
             .collect();
         let gpc = member(options, "gpc").and_then(Value::as_bool).unwrap_or(false);
-        let device = member(options, "deviceKey")
-            .ok_or_else(|| to_js(Error::new(ErrorKind::Missing, "options.deviceKey")))?;
-        let device_key = PublicJwk::from_json(device, "options.deviceKey").map_err(to_js)?;
         // The page checks it first (check_notice_signature, then WebCrypto); receipts carry it so that anyone
         // can check it again.
         let notice_signature = member(options, "noticeSignature")
@@ -94,16 +91,13 @@ impl Consent {
         let language = notice.pick_language(&wanted).to_owned();
         let start = Decisions::start(&notice, stored.as_ref(), gpc);
         let form = json_text(Form::build(&notice, &language, &start, gpc).to_json());
-        let last_receipt = member(options, "previousReceipt")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
         Ok(Self {
             notice,
             language,
             gpc,
-            device_key,
+            device_key: None,
             notice_signature,
-            last_receipt,
+            last_receipt: None,
             form,
             adapter,
             pending: None,
@@ -113,6 +107,23 @@ impl Consent {
     /// What to render, as JSON (see `form::Form::to_json`).
     pub fn form(&self) -> String {
         self.form.clone()
+    }
+
+    /// The device key that signs this element's receipts (a public JWK, as JSON), and the last receipt it
+    /// signed for this notice, which the next one chains to. The form renders before they are read from
+    /// storage; submissions wait for them.
+    ///
+    /// # Errors
+    /// A malformed or private key.
+    pub fn set_device(
+        &mut self,
+        device_key_json: &str,
+        previous_receipt: Option<String>,
+    ) -> Result<(), JsValue> {
+        let key = parse(device_key_json).map_err(to_js)?;
+        self.device_key = Some(PublicJwk::from_json(&key, "deviceKey").map_err(to_js)?);
+        self.last_receipt = previous_receipt;
+        Ok(())
     }
 
     /// The names of the fields the notice declares, as a JSON array (enhance mode warns about the others).
@@ -173,7 +184,7 @@ impl Consent {
             &self.notice,
             &submitted,
             &minimised.manifest,
-            &self.device_key.thumbprint(),
+            &self.device()?.thumbprint(),
         );
         self.hand_out(
             decisions,
@@ -230,7 +241,7 @@ impl Consent {
     ) -> Result<String, JsValue> {
         let mut decisions = self.decisions(granted_json)?;
         decisions.set(purpose, false).map_err(to_js)?;
-        let principal = format!("jwk-thumbprint:{}", self.device_key.thumbprint());
+        let principal = format!("jwk-thumbprint:{}", self.device()?.thumbprint());
         self.hand_out(decisions, &Manifest::default(), &principal, None, random, now_ms)
     }
 
@@ -280,6 +291,12 @@ impl Consent {
 }
 
 impl Consent {
+    fn device(&self) -> Result<&PublicJwk, JsValue> {
+        self.device_key
+            .as_ref()
+            .ok_or_else(|| to_js("the device key is not set (set_device)"))
+    }
+
     fn evidence<'a>(&'a self, page: &'a Value, receipt: &'a str, receipt_id: &'a str) -> Evidence<'a> {
         let text = |key| {
             page.as_object()
@@ -336,7 +353,8 @@ impl Consent {
             previous_receipt: previous.as_deref(),
         };
         let receipt = Receipt::build(&self.notice, &decisions, manifest, context);
-        let signing_input = receipt.signing_input(Algorithm::for_key(&self.device_key), &self.device_key);
+        let device = self.device()?;
+        let signing_input = receipt.signing_input(Algorithm::for_key(device), device);
         let detail = match &payload {
             Some(payload) => Object::new().with("payload", payload.clone()),
             None => Object::new()

@@ -13,7 +13,8 @@ export const CHROMIUM_ARGS = [
 
 export const DEMO_NOTICE = JSON.parse(readFileSync(new URL('../../www/demo/notice.json', import.meta.url), 'utf8'));
 
-function chromiumPath() {
+/** Debian's Chromium: $CHROMIUM, else `chromium` on the PATH. */
+export function chromiumPath() {
   return process.env.CHROMIUM ?? execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
 }
 
