@@ -1,0 +1,147 @@
+// Micro-benchmarks of consent-capture alone, in headless Chromium (Debian's, through playwright-core): notice
+// parse + validate, form model, render (notice to form in the DOM), minimise a 12-field form (with all three
+// adapter bodies), submit to a signed receipt (minimise, build, canonicalise, hash, sign with WebCrypto, keep in
+// IndexedDB, show), verify a receipt; and wasm memory across 1,000 more receipts. performance.now() is coarse
+// (100 µs) without cross-origin isolation, so fast operations are timed in batches. Prints medians and ranges
+// and writes target/bench/micro.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { DEMO_NOTICE, open, start, testPage } from '../../tests/e2e/browser.mjs';
+
+const SAMPLES = Number(process.env.SAMPLES ?? 100);
+const label = (en) => ({ en, de: en, ar: en });
+
+// The demo's seven fields and five more, so that every kind of transform runs.
+const notice = structuredClone(DEMO_NOTICE);
+notice.fields.push(
+  { name: 'lastName', type: 'text', purposes: ['ads'], transform: 'sha256:name', label: label('Last name') },
+  { name: 'city', type: 'text', purposes: ['newsletter'], transform: 'truncate:20', label: label('City') },
+  { name: 'notes', type: 'textarea', purposes: ['enquiry'], transform: 'truncate:200', label: label('Notes') },
+  { name: 'account', type: 'text', purposes: ['enquiry'], transform: 'mask:4', label: label('Account number') },
+  { name: 'ip', type: 'hidden', purposes: ['enquiry'], transform: 'ip-truncate', label: label('IP address') },
+);
+const values = {
+  name: 'Ada Lovelace', email: 'Ada.Lovelace@GMail.com', company: 'Analytical Engines Ltd', topic: 'sales',
+  phone: '020 7946 0000', birthDate: '1990-06-15', postcode: 'sw1a 1aa', lastName: 'Lovelace', city: 'London',
+  notes: 'Please call back about the difference engine. '.repeat(8), account: 'GB29NWBK60161331926819',
+  ip: '2001:db8:85a3:8d3:1319:8a2e:370:7348',
+};
+
+function summary(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { median: at(0.5), p10: at(0.1), p90: at(0.9), min: sorted[0], max: sorted.at(-1), n: sorted.length };
+}
+
+const env = await start();
+try {
+  const routes = {
+    '/bench.html': { body: testPage('<consent-capture id="bench" notice="/bench.json" lang="en"></consent-capture>') },
+    '/bench.json': { body: JSON.stringify(notice), type: 'application/json' },
+  };
+  const { page, context } = await open(env, '/bench.html', { routes });
+  await page.locator('#bench form').waitFor();
+  const raw = await page.evaluate(async ({ samples, values, noticeText }) => {
+    const batchTime = (batch, run) => {
+      const started = performance.now();
+      for (let i = 0; i < batch; i += 1) run();
+      return (performance.now() - started) / batch;
+    };
+    const repeat = async (count, sample) => {
+      const out = [];
+      for (let i = 0; i < count + 5; i += 1) {
+        const value = await sample();
+        if (i >= 5) out.push(value); // the first five warm up
+      }
+      return out;
+    };
+    // The wasm API itself, through the unbundled glue beside the bundle.
+    const glue = await import('/pkg/consent_capture.js');
+    await glue.default({ module_or_path: '/pkg/consent_capture_bg.wasm' });
+    const options = JSON.stringify({ languages: ['en'], gpc: false });
+    const parse = await repeat(samples, () => batchTime(20, () => new glue.Consent(noticeText, options).free()));
+    const consent = new glue.Consent(noticeText, options);
+    const model = await repeat(samples, () => batchTime(20, () => consent.form()));
+    consent.free();
+
+    // Render: a notice object set on a new element, until its form is in the DOM.
+    const render = await repeat(samples, () => new Promise((done, fail) => {
+      const element = document.createElement('consent-capture');
+      element.addEventListener('consent-capture:error', (e) => fail(new Error(e.detail.message)));
+      const started = performance.now();
+      element.notice = JSON.parse(noticeText);
+      document.body.append(element);
+      // The element attaches its shadow root in a microtask after it connects, and adds the form in one go.
+      const finish = () => {
+        if (!element.shadowRoot?.querySelector('form')) return false;
+        const took = performance.now() - started;
+        element.remove();
+        done(took);
+        return true;
+      };
+      const seen = new MutationObserver(() => { if (finish()) seen.disconnect(); });
+      queueMicrotask(() => {
+        if (!finish()) seen.observe(element.shadowRoot, { childList: true, subtree: true });
+      });
+    }));
+
+    const element = document.getElementById('bench');
+    for (const [name, value] of Object.entries(values)) element.shadowRoot.querySelector(`[name="${name}"]`).value = value;
+    for (const box of element.shadowRoot.querySelectorAll('input[type=checkbox]')) box.checked = true;
+    let preview;
+    const minimise = await repeat(samples, () => batchTime(20, () => { preview = element.preview(); }));
+
+    // Submit to signed receipt, through the element's own form (each one chains to the last).
+    const form = element.shadowRoot.querySelector('form');
+    const submitOnce = () => new Promise((resolve) => {
+      element.addEventListener('consent-capture:submit', (event) => resolve(event.detail.receipt), { once: true });
+      form.querySelector('button[value="save"]').click();
+    });
+    let receipt;
+    const sign = await repeat(samples, async () => {
+      element.shadowRoot.querySelector('form')?.removeAttribute('hidden');
+      const started = performance.now();
+      receipt = await submitOnce();
+      return performance.now() - started;
+    });
+    const { wasmMemoryBytes } = await import('/dist/consent-capture.js');
+    const memory = [await wasmMemoryBytes()];
+    for (let i = 0; i < 1000; i += 1) {
+      await submitOnce();
+      if ((i + 1) % 250 === 0) memory.push(await wasmMemoryBytes());
+    }
+    const { verifyReceipt } = await import('/dist/consent-capture-verify.js');
+    const verify = await repeat(samples, async () => {
+      const started = performance.now();
+      const { valid } = await verifyReceipt(receipt);
+      if (!valid) throw new Error('the benchmark receipt does not verify');
+      return performance.now() - started;
+    });
+    const fields = preview.manifest.length;
+    const transformed = preview.manifest.filter((m) => m.outcome === 'transformed').length;
+    return { parse, model, render, minimise, sign, verify, memory, fields, transformed, receiptBytes: receipt.length };
+  }, { samples: SAMPLES, values, noticeText: JSON.stringify(notice) });
+  await context.close();
+
+  const results = {
+    date: new Date().toISOString(), chromium: env.browser.version(), samples: SAMPLES,
+    fields: raw.fields, transformed: raw.transformed, receiptBytes: raw.receiptBytes,
+    timings: {
+      'notice parse + validate (12 fields)': summary(raw.parse),
+      'form model': summary(raw.model),
+      'render (notice set to form in the DOM)': summary(raw.render),
+      [`minimise ${raw.fields} fields + 3 adapter bodies`]: summary(raw.minimise),
+      'submit to signed receipt': summary(raw.sign),
+      'verify a receipt': summary(raw.verify),
+    },
+    memoryKiB: raw.memory.map((b) => b / 1024),
+  };
+  console.log(`Chromium ${results.chromium}; ${SAMPLES} samples each after 5 warm-up; ${raw.fields} fields, ${raw.transformed} transformed; receipt ${raw.receiptBytes} bytes`);
+  for (const [name, s] of Object.entries(results.timings)) {
+    console.log(`${name.padEnd(44)} median ${s.median.toFixed(3)} ms   p10 ${s.p10.toFixed(3)}   p90 ${s.p90.toFixed(3)}   min ${s.min.toFixed(3)}   max ${s.max.toFixed(3)}`);
+  }
+  console.log(`wasm linear memory before and after each 250 of 1,000 more receipts (KiB): ${results.memoryKiB.join(', ')}`);
+  mkdirSync(new URL('../../target/bench/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('../../target/bench/micro.json', import.meta.url), JSON.stringify(results, null, 2));
+} finally {
+  await env.stop();
+}
