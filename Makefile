@@ -1,6 +1,6 @@
 # make demo: build the release bundle and serve the demo on http://127.0.0.1:8080
 # make test: every check (fmt, clippy native + wasm32, native tests, browser tests, end-to-end tests, size budget)
-# make bench: benchmarks that print figures
+# make bench: benchmarks that print figures and write BENCHMARKS.md
 # Both install what is missing first (tools/setup.sh), and skip what is present.
 
 WASM_TARGET := wasm32-unknown-unknown
@@ -98,10 +98,13 @@ package: bundle
 	cd $(PACKAGE) && npm pack --silent --pack-destination . > /dev/null
 	@cd $(PACKAGE) && tar tzvf consent-capture-$(VERSION).tgz | awk '{ print $$3, $$6 }'
 
-# Benchmarks print figures (they are not tests): receipts built and signed in the browser, verification.
+# Benchmarks print figures (they are not tests): consent-capture next to the consent managers people use
+# (pinned, installed into target/bench/peers), its micro-benchmarks, then BENCHMARKS.md and benchmarks.svg.
 bench: setup-test bundle
-	node tools/bench/receipts.mjs
-	node tools/bench/minimise.mjs
+	node tools/bench/install-peers.mjs
+	node tools/bench/micro.mjs
+	node tools/bench/peers.mjs
+	node tools/bench/report.mjs
 
 # Re-sign the demo notice after editing it (the key is a demo key, committed on purpose; never use it for real).
 sign-demo:

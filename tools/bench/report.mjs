@@ -1,0 +1,157 @@
+// Writes BENCHMARKS.md and benchmarks.svg from the latest `make bench` results (target/bench/peers.json,
+// target/bench/micro.json), the component's size now (www/dist) and the size findings (tools/bench/size-findings.md).
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+const root = new URL('../../', import.meta.url);
+const read = (path) => JSON.parse(readFileSync(new URL(path, root), 'utf8'));
+const peers = read('target/bench/peers.json');
+const micro = read('target/bench/micro.json');
+const findings = readFileSync(new URL('tools/bench/size-findings.md', root), 'utf8').trim();
+const budget = read('tools/size-budget.json').brotliBytes;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const range = (xs) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
+const ms = (xs) => `${Math.round(median(xs))} (${range(xs)})`;
+const kb = (bytes) => (bytes / 1000).toFixed(1);
+const OURS = 'consent-capture';
+
+function table(profile) {
+  const results = peers.results[profile];
+  const stat = (name, key) => results[name].map((r) => r[key]);
+  const ours = { bytes: median(stat(OURS, 'bytes')), visible: median(stat(OURS, 'visible')) };
+  const rows = peers.libraries.map((name) => {
+    const bytes = median(stat(name, 'bytes'));
+    const visible = median(stat(name, 'visible'));
+    return `| ${name} | ${peers.versions[name]} | ${kb(bytes)} | ${median(stat(name, 'requests'))} | ${ms(stat(name, 'visible'))} | ${ms(stat(name, 'interactive'))} | ${ms(stat(name, 'scriptMs'))} | ${Math.round(median(stat(name, 'longestTask')))} (max ${Math.round(Math.max(...stat(name, 'longestTask')))}) | ${name === OURS ? '1' : (ours.bytes / bytes).toFixed(2)} | ${name === OURS ? '1' : (ours.visible / visible).toFixed(2)} |`;
+  });
+  return [
+    '| library | version | KB on the wire (brotli) | requests | visible, ms: median (min–max) | interactive, ms | main-thread script, ms | longest task ≥ 50 ms, ms (0: none) | consent-capture bytes ÷ this | consent-capture visible ÷ this |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+function verdict() {
+  const visible = (name) => median(peers.results.desktop[name].map((r) => r.visible));
+  const others = peers.libraries.filter((n) => n !== OURS);
+  const fastest = others.reduce((best, n) => (visible(n) < visible(best) ? n : best));
+  const ours = visible(OURS);
+  const met = ours <= visible(fastest);
+  return `On desktop, consent-capture's median time to visible is ${Math.round(ours)} ms; the fastest peer, ${fastest}, `
+    + `${Math.round(visible(fastest))} ms. The goal (no later than the fastest peer's median) is ${met ? '**met**' : '**not met**'} in this run.`;
+}
+
+function sizeNow() {
+  const files = ['www/dist/consent_capture_bg.wasm', 'www/dist/consent-capture.js', 'www/dist/consent-capture.css',
+    'www/dist/consent-capture-verify.js', 'www/dist/consent_capture_verify_bg.wasm'];
+  const rows = files.map((name) => {
+    const bytes = readFileSync(new URL(name, root));
+    const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length;
+    return { name, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli };
+  });
+  const component = rows.slice(0, 3).reduce((sum, r) => sum + r.brotli, 0);
+  return [
+    '| file | raw | gzip -9 | brotli |', '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name.replace('www/dist/', '')}${r.name.includes('verify') ? ' (receipt verifier, only pages that verify)' : ''} | ${r.raw} | ${r.gzip} | ${r.brotli} |`),
+    '', `The component (wasm, JS, CSS) is **${component} bytes brotli**; the budget \`make test\` enforces is ${budget} (tools/size-budget.json). The goal of issue 6 is 20,000.`,
+  ].join('\n');
+}
+
+function microTable() {
+  return [
+    '| operation | median, ms | p10 | p90 | min | max |', '|---|---|---|---|---|---|',
+    ...Object.entries(micro.timings).map(([name, s]) => `| ${name} | ${s.median.toFixed(3)} | ${s.p10.toFixed(3)} | ${s.p90.toFixed(3)} | ${s.min.toFixed(3)} | ${s.max.toFixed(3)} |`),
+  ].join('\n');
+}
+
+function chart() {
+  const names = peers.libraries;
+  const bytes = names.map((n) => median(peers.results.desktop[n].map((r) => r.bytes)) / 1000);
+  const visible = names.map((n) => median(peers.results.desktop[n].map((r) => r.visible)));
+  const rowHeight = 26;
+  const panel = (title, values, unit, x0) => {
+    const max = Math.max(...values);
+    const bars = values.map((v, i) => {
+      const width = Math.max(1, (v / max) * 240);
+      const y = 40 + i * rowHeight;
+      const fill = names[i] === OURS ? '#0b57d0' : '#8a8a8a';
+      return `<rect x="${x0 + 230}" y="${y}" width="${width.toFixed(1)}" height="18" fill="${fill}"/>`
+        + `<text x="${x0 + 225}" y="${y + 13}" text-anchor="end">${names[i]}</text>`
+        + `<text x="${x0 + 235 + width}" y="${y + 13}">${v.toFixed(v < 100 ? 1 : 0)} ${unit}</text>`;
+    }).join('');
+    return `<text x="${x0 + 10}" y="22" font-weight="bold">${title}</text>${bars}`;
+  };
+  const height = 50 + names.length * rowHeight;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="1100" height="${height}" font-family="sans-serif" font-size="12">
+<rect width="100%" height="100%" fill="#fff"/>
+${panel('KB on the wire (brotli), desktop', bytes, 'KB', 0)}
+${panel('Time to visible, desktop median (ms)', visible, 'ms', 550)}
+</svg>
+`;
+}
+
+const machine = `${cpus().length} × ${cpus()[0].model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim()}`;
+const document = `# Benchmarks
+
+Written by \`make bench\` on ${peers.date.slice(0, 10)} (do not edit by hand; the size findings come from
+[tools/bench/size-findings.md](tools/bench/size-findings.md)). Machine: ${machine}. Browser: Debian Chromium
+${peers.chromium}, headless, through playwright-core. Node ${process.version}.
+
+Reproduce: \`make bench\` (about ten minutes; \`RUNS=20 make bench\` for more rounds). It installs the peers at the
+pinned versions of [tools/bench/peers.json](tools/bench/peers.json) into \`target/bench/peers\`, serves every
+library on the same page from a CDN-like server on 127.0.0.1 (brotli or gzip as the browser asks, compressed at
+the highest quality once, \`Cache-Control: no-store\`), and loads each page in a fresh browser context, libraries
+in round-robin order, ${peers.runs} rounds after one warm-up round.
+
+What is measured, per page load:
+- KB on the wire and requests: every response the embed caused (the page itself excluded), as encoded; for
+  consent-capture that includes its notice (a file of the site's), where the peers' configurations sit inline in
+  the page.
+- visible: from navigation start until the form or banner has a non-zero box inside the viewport and passes
+  \`checkVisibility()\` (checked every frame); interactive: until its accept control is visible, enabled and
+  the element hit-testing finds at its centre.
+- main-thread script: Chrome's \`ScriptDuration\` (CDP \`Performance.getMetrics\`) after the page settles; longest
+  task: the Long Tasks API (it reports only tasks of 50 ms or more).
+- Each library is embedded as its README shows for a script-tag site, with two optional purposes (analytics,
+  marketing) and English texts ([tools/bench/libraries.mjs](tools/bench/libraries.mjs)). consent-capture is a
+  form, not a banner: its notice has the same two consent purposes and one e-mail field, in render mode.
+  vanilla-cookieconsent hides itself from automated browsers unless told \`hideFromBots: false\`, which its
+  configuration here says.
+
+## Desktop (1280 × 720)
+
+${table('desktop')}
+
+${verdict()}
+
+## Mobile (412 × 823, 4× CPU throttling, slow 4G: 150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up)
+
+${table('mobile')}
+
+![KB on the wire and time to visible per library](benchmarks.svg)
+
+## consent-capture alone
+
+Micro-benchmarks in the same Chromium (${micro.samples} samples each, after 5 warm-up; fast operations timed in
+batches, since \`performance.now()\` is coarse without cross-origin isolation). The notice has ${micro.fields}
+fields (${micro.transformed} of them transformed); the receipt is ${micro.receiptBytes} bytes.
+
+${microTable()}
+
+wasm linear memory before and after each 250 of 1,000 more receipts (KiB): ${micro.memoryKiB.join(', ')}.
+
+## Size
+
+${sizeNow()}
+
+${findings}
+`;
+writeFileSync(new URL('BENCHMARKS.md', root), document);
+writeFileSync(new URL('benchmarks.svg', root), chart());
+console.log('wrote BENCHMARKS.md and benchmarks.svg');
