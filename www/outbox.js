@@ -15,6 +15,7 @@ const inFlight = new Set(); // receipt ids being attempted by this page, so a fl
 let delay = FIRST_DELAY_MS;
 let timer = null;
 let flushing = null;
+let flushAgain = false;
 
 /**
  * `sent`, `queued` (network failure, 5xx, 408, 429) or `failed` (other 4xx), with the HTTP status if any.
@@ -50,7 +51,11 @@ async function settle(entry, result) {
     unstored.delete(entry.key);
     try { await remove(OUTBOX, entry.key); } catch { /* blocked storage: it was only in memory */ }
   }
-  watchers.get(entry.key)?.(result.state, result.status);
+  // An entry from an earlier page has no element watching: the document hears how it went.
+  const watch = watchers.get(entry.key) ?? ((state, status) => document.dispatchEvent(new CustomEvent('consent-capture:delivery',
+    { detail: { receiptId: entry.key, state, status: status ?? null } })));
+  watch(result.state, result.status);
+  if (result.state !== 'queued') watchers.delete(entry.key);
   return result;
 }
 
@@ -72,10 +77,23 @@ async function flushNow() {
   if (waiting) schedule(); else delay = FIRST_DELAY_MS;
 }
 
-/** Tries every waiting submission once (one flush at a time, across tabs where the browser can tell). */
+/**
+ * Tries every waiting submission once (one flush at a time, across tabs where the browser can tell). A flush
+ * asked for while one runs follows it, so that an entry written meanwhile is not left waiting.
+ */
 export function flush() {
-  flushing ??= (navigator.locks ? navigator.locks.request('consent-capture-outbox', flushNow) : flushNow())
-    .finally(() => { flushing = null; });
+  if (flushing) {
+    flushAgain = true;
+    return flushing;
+  }
+  flushing = (navigator.locks ? navigator.locks.request('consent-capture-outbox', flushNow) : flushNow())
+    .finally(() => {
+      flushing = null;
+      if (flushAgain) {
+        flushAgain = false;
+        flush();
+      }
+    });
   return flushing;
 }
 

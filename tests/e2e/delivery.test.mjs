@@ -165,6 +165,7 @@ test('offline at submission: kept on the device, sent when the connection comes 
   const deadline = Date.now() + 10_000;
   while (accepted(again.receiptId).length === 0 && Date.now() < deadline) await third.page.waitForTimeout(100);
   assert.equal(accepted(again.receiptId).length, 1, 'sent on the next page load');
+  await deliveryState(third.page, again.receiptId, 'sent'); // told to the document: no element watches it
   await third.page.waitForTimeout(1000);
   assert.equal(accepted(again.receiptId).length, 1, 'once');
   assert.equal(accepted(first.receiptId).length, 1, 'and the first one not again');
