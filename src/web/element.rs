@@ -12,7 +12,7 @@ use crate::form::Form;
 use crate::json::{parse, Object, Value};
 use crate::jwk::PublicJwk;
 use crate::jws::Algorithm;
-use crate::minimise::{Manifest, Minimised};
+use crate::minimise::Manifest;
 use crate::receipt::{principal_id, receipt_hash, ReceiptContext};
 use crate::receipt_view::ReceiptView;
 use crate::strings::Ui;
@@ -176,7 +176,10 @@ impl Consent {
         random: &[u8],
         now_ms: f64,
     ) -> Result<String, JsValue> {
-        let (submitted, decisions, minimised) = self.minimised(values_json, granted_json, now_ms)?;
+        let submitted = pairs(values_json)?;
+        let decisions = self.decisions(granted_json)?;
+        let today = Date::of_unix_seconds(unix_seconds(now_ms));
+        let minimised = minimise(&self.notice, &decisions, &submitted, today);
         let principal = principal_id(
             &self.notice,
             &submitted,
@@ -206,7 +209,10 @@ impl Consent {
         page_json: &str,
         now_ms: f64,
     ) -> Result<String, JsValue> {
-        let (_, decisions, minimised) = self.minimised(values_json, granted_json, now_ms)?;
+        let submitted = pairs(values_json)?;
+        let decisions = self.decisions(granted_json)?;
+        let today = Date::of_unix_seconds(unix_seconds(now_ms));
+        let minimised = minimise(&self.notice, &decisions, &submitted, today);
         let page = parse(page_json).map_err(to_js)?;
         let evidence = self.evidence(&page, "(the signed receipt)", "(receipt id)");
         let mut requests = Object::new();
@@ -285,20 +291,6 @@ impl Consent {
 }
 
 impl Consent {
-    /// The typed values, the decisions, and what of the values may leave on the day of `now_ms`.
-    fn minimised(
-        &self,
-        values_json: &str,
-        granted_json: &str,
-        now_ms: f64,
-    ) -> Result<(Typed, Decisions, Minimised), JsValue> {
-        let submitted = pairs(values_json)?;
-        let decisions = self.decisions(granted_json)?;
-        let today = Date::of_unix_seconds(unix_seconds(now_ms));
-        let minimised = minimise(&self.notice, &decisions, &submitted, today);
-        Ok((submitted, decisions, minimised))
-    }
-
     fn device(&self) -> Result<&PublicJwk, JsValue> {
         self.device_key
             .as_ref()
@@ -412,11 +404,8 @@ fn request_json(shaped: Result<crate::adapter::Request, AdapterProblem>) -> Valu
     }
 }
 
-/// `(name, value)` pairs as typed into a form.
-type Typed = Vec<(String, String)>;
-
 /// `[[name, value], …]` as typed into a form.
-fn pairs(values_json: &str) -> Result<Typed, JsValue> {
+fn pairs(values_json: &str) -> Result<Vec<(String, String)>, JsValue> {
     let values = parse(values_json).map_err(to_js)?;
     let items = values
         .as_array()
