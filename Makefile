@@ -9,6 +9,9 @@ WASM := target/$(WASM_TARGET)/release/consent_capture.wasm
 VERIFIER_TARGET := target/verifier
 PKG := www/pkg
 DIST := www/dist
+# What a site serves: the element (module, wasm, CSS) and the receipt verifier (module, wasm).
+COMPONENT_FILES := $(addprefix $(DIST)/,consent-capture.js consent_capture_bg.wasm consent-capture.css \
+  consent-capture-verify.js consent_capture_verify_bg.wasm)
 PACKAGE := target/package
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 # The features rustc's wasm32 target emits by default; wasm-opt must accept them and keep to them.
@@ -81,16 +84,14 @@ test-e2e:
 # for the entry's script tag.
 dist: setup-build bundle
 	rm -rf dist && mkdir -p dist
-	cp $(DIST)/consent-capture.js $(DIST)/consent_capture_bg.wasm $(DIST)/consent-capture.css \
-	  $(DIST)/consent-capture-verify.js $(DIST)/consent_capture_verify_bg.wasm dist/
+	cp $(COMPONENT_FILES) dist/
 	@echo "dist/ is ready. The script tag, with its integrity value:"
 	@echo "<script type=\"module\" src=\"https://YOUR-CDN/consent-capture.js\" integrity=\"$$(node tools/integrity.mjs dist/consent-capture.js)\" crossorigin=\"anonymous\"></script>"
 
 # The npm package (npm pack tarball in target/package/): the element, a Node verification entry, types.
 package: bundle
 	rm -rf $(PACKAGE) && mkdir -p $(PACKAGE)
-	cp $(DIST)/consent-capture.js $(DIST)/consent_capture_bg.wasm $(DIST)/consent-capture.css \
-	  $(DIST)/consent-capture-verify.js $(DIST)/consent_capture_verify_bg.wasm $(PACKAGE)/
+	cp $(COMPONENT_FILES) $(PACKAGE)/
 	node_modules/.bin/esbuild www/verify-node.js --bundle --minify --format=esm --platform=node --log-level=warning --outfile=$(PACKAGE)/verify.js
 	cp packaging/consent-capture.d.ts packaging/verify.d.ts notice.schema.json README.md $(PACKAGE)/
 	mkdir -p $(PACKAGE)/texts && cp texts/*.json $(PACKAGE)/texts/

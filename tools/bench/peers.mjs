@@ -14,8 +14,7 @@ const RUNS = Number(process.env.RUNS ?? 10);
 const root = new URL('../../', import.meta.url);
 const peers = new URL('target/bench/peers/node_modules/', root);
 const versions = JSON.parse(readFileSync(new URL('tools/bench/peers.json', root), 'utf8')).packages;
-versions['consent-capture'] = JSON.parse(readFileSync(new URL('packaging/package.json', root), 'utf8')).version === 'VERSION'
-  ? readFileSync(new URL('Cargo.toml', root), 'utf8').match(/^version = "(.*)"/m)[1] : 'dev';
+versions['consent-capture'] = readFileSync(new URL('Cargo.toml', root), 'utf8').match(/^version = "(.*)"/m)[1];
 
 const PROFILES = {
   desktop: { viewport: { width: 1280, height: 720 } },

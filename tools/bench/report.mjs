@@ -3,14 +3,13 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { budget, component, measure, sum, verifier } from '../size.mjs';
 
 const root = new URL('../../', import.meta.url);
 const read = (path) => JSON.parse(readFileSync(new URL(path, root), 'utf8'));
 const peers = read('target/bench/peers.json');
 const micro = read('target/bench/micro.json');
 const findings = readFileSync(new URL('tools/bench/size-findings.md', root), 'utf8').trim();
-const budget = read('tools/size-budget.json').brotliBytes;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -48,18 +47,12 @@ function verdict() {
 }
 
 function sizeNow() {
-  const files = ['www/dist/consent_capture_bg.wasm', 'www/dist/consent-capture.js', 'www/dist/consent-capture.css',
-    'www/dist/consent-capture-verify.js', 'www/dist/consent_capture_verify_bg.wasm'];
-  const rows = files.map((name) => {
-    const bytes = readFileSync(new URL(name, root));
-    const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length;
-    return { name, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli };
-  });
-  const component = rows.slice(0, 3).reduce((sum, r) => sum + r.brotli, 0);
+  const rows = [...component, ...verifier].map(measure);
+  const total = sum(rows.slice(0, component.length)).brotli;
   return [
     '| file | raw | gzip -9 | brotli |', '|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name.replace('www/dist/', '')}${r.name.includes('verify') ? ' (receipt verifier, only pages that verify)' : ''} | ${r.raw} | ${r.gzip} | ${r.brotli} |`),
-    '', `The component (wasm, JS, CSS) is **${component} bytes brotli**; the budget \`make test\` enforces is ${budget} (tools/size-budget.json). The goal of issue 6 is 20,000.`,
+    ...rows.map((r) => `| ${r.name.replace('www/dist/', '')}${verifier.includes(r.name) ? ' (receipt verifier, only pages that verify)' : ''} | ${r.raw} | ${r.gzip} | ${r.brotli} |`),
+    '', `The component (wasm, JS, CSS) is **${total} bytes brotli**; the budget \`make test\` enforces is ${budget} (tools/size-budget.json). The goal of issue 6 is 20,000.`,
   ].join('\n');
 }
 
