@@ -39,9 +39,9 @@ build: setup-build bundle
 # (www/dist/: consent-capture.js for every page, consent-capture-verify.js for pages that verify receipts),
 # then the size report.
 bundle:
-	cargo build --release --target $(WASM_TARGET) --no-default-features --lib
+	cargo build --release --target $(WASM_TARGET) --no-default-features --features bundle --lib
 	wasm-bindgen --target web --no-typescript --out-dir $(PKG) $(WASM)
-	cargo build --release --target $(WASM_TARGET) --no-default-features --features browser-verifier --lib \
+	cargo build --release --target $(WASM_TARGET) --no-default-features --features browser-verifier,bundle --lib \
 	  --target-dir $(VERIFIER_TARGET)
 	cp $(VERIFIER_TARGET)/$(WASM_TARGET)/release/consent_capture.wasm $(VERIFIER_TARGET)/consent_capture_verify.wasm
 	wasm-bindgen --target web --no-typescript --out-dir $(PKG) $(VERIFIER_TARGET)/consent_capture_verify.wasm
@@ -65,6 +65,7 @@ lint:
 	cargo clippy --target $(WASM_TARGET) --no-default-features --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --no-default-features --features browser-verifier --all-targets \
 	  --target-dir $(VERIFIER_TARGET) -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --no-default-features --features bundle --lib -- -D warnings
 
 test-native:
 	cargo test

@@ -1,6 +1,8 @@
 //! Base64url without padding (RFC 4648 §5, as RFC 7515 §2 requires), decoded strictly: no `=`, no `+` or
 //! `/`, no whitespace, and no stray bits in the last character, so every value has exactly one encoding.
 
+use crate::prelude::*;
+
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// Encodes `bytes` as unpadded base64url.

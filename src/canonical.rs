@@ -4,6 +4,7 @@
 //! ECMAScript `JSON.stringify`, and numbers are written as ECMAScript writes doubles.
 
 use crate::json::{Number, Object, Value};
+use crate::prelude::*;
 
 /// The canonical (RFC 8785) serialisation of `value`.
 pub fn to_canonical_string(value: &Value) -> String {
@@ -119,14 +120,14 @@ fn write_double(out: &mut String, x: f64) {
     let n = exponent.parse::<i32>().unwrap_or(0) + 1;
     if k <= n && n <= 21 {
         out.push_str(&digits);
-        out.extend(std::iter::repeat_n('0', (n - k) as usize));
+        out.extend(core::iter::repeat_n('0', (n - k) as usize));
     } else if 0 < n && n <= 21 {
         out.push_str(&digits[..n as usize]);
         out.push('.');
         out.push_str(&digits[n as usize..]);
     } else if -6 < n && n <= 0 {
         out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', (-n) as usize));
+        out.extend(core::iter::repeat_n('0', (-n) as usize));
         out.push_str(&digits);
     } else {
         out.push_str(&digits[..1]);

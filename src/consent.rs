@@ -4,6 +4,7 @@
 use crate::error::{Error, ErrorKind};
 use crate::json::{parse, Object, Value};
 use crate::notice::Notice;
+use crate::prelude::*;
 
 /// The six lawful bases of GDPR Art. 6(1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,6 +1,8 @@
 //! Calendar dates with integer arithmetic only (no floats in the browser build): from Unix seconds, and from
 //! the `YYYY-MM-DD` a date field submits.
 
+use crate::prelude::*;
+
 /// A day of the proleptic Gregorian calendar; ordering is chronological.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {
@@ -42,7 +44,7 @@ impl Date {
         if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
             return None;
         }
-        let number = |range: std::ops::Range<usize>| {
+        let number = |range: core::ops::Range<usize>| {
             value
                 .get(range)
                 .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))

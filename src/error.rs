@@ -2,7 +2,8 @@
 //! (a JSON path such as `purposes[2].id`, or a line and column for malformed JSON), and, where it helps, the
 //! offending notice value. Field values typed by a person never appear in an error.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// What went wrong, with a static message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,7 +146,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 /// Every problem found in one pass over an input, in document order. Never empty.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -185,4 +186,4 @@ impl fmt::Display for Errors {
     }
 }
 
-impl std::error::Error for Errors {}
+impl core::error::Error for Errors {}

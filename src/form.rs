@@ -4,6 +4,7 @@
 use crate::consent::{Decision, LegalBasis, Start};
 use crate::json::{Object, Value};
 use crate::notice::{Field, FieldType, Notice, Purpose};
+use crate::prelude::*;
 use crate::receipt_view::basis_text;
 use crate::strings::{is_right_to_left, Ui};
 

@@ -4,6 +4,7 @@ use crate::base64url;
 use crate::canonical::to_canonical_string;
 use crate::error::{Error, ErrorKind};
 use crate::json::{Object, Value};
+use crate::prelude::*;
 use crate::sha256::sha256;
 
 /// A public signing key we accept.

@@ -7,6 +7,7 @@ use crate::canonical::to_canonical_string;
 use crate::error::{Error, ErrorKind};
 use crate::json::{parse, Object, Value};
 use crate::jwk::PublicJwk;
+use crate::prelude::*;
 
 /// The signature algorithms we accept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +84,7 @@ pub fn parse_compact(jws: &str) -> Result<Compact, Error> {
     let payload = decode(payload_b64, "payload")?;
     let signature = decode(signature_b64, "signature")?;
     let header_text =
-        std::str::from_utf8(&header_bytes).map_err(|_| Error::new(ErrorKind::Syntax, "header"))?;
+        core::str::from_utf8(&header_bytes).map_err(|_| Error::new(ErrorKind::Syntax, "header"))?;
     let Value::Object(header) =
         parse(header_text).map_err(|e| Error::new(e.kind(), "header").with_detail(e.at()))?
     else {

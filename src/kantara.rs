@@ -4,6 +4,7 @@
 use crate::error::{Error, ErrorKind};
 use crate::json::reader::{index_path, key_path, wrong_type};
 use crate::json::{Number, Object, Value};
+use crate::prelude::*;
 
 #[derive(Clone, Copy)]
 enum Kind {

@@ -32,6 +32,14 @@
 
 // Library code never panics on input; tests may (clippy.toml), and so may the integration tests' helpers.
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// The core needs only `alloc`. The browser bundle (feature `bundle`) links no std at all: its panic handler
+// traps without formatting, which keeps Rust's formatting and panic machinery out of every page. Every other
+// build (native, tests, the CLI) has std.
+#![no_std]
+
+extern crate alloc;
+#[cfg(not(all(target_arch = "wasm32", feature = "bundle")))]
+extern crate std;
 
 pub mod adapter;
 pub mod base64url;
@@ -51,6 +59,7 @@ pub mod normalise;
 pub mod notice;
 pub mod notice_signature;
 pub mod phone;
+mod prelude;
 pub mod receipt;
 pub mod receipt_view;
 pub mod sha256;

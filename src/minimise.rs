@@ -6,6 +6,7 @@ use crate::consent::Decisions;
 use crate::date::Date;
 use crate::json::{Object, Value};
 use crate::notice::Notice;
+use crate::prelude::*;
 use crate::transform::{Context, Transform};
 
 /// Why a field did not leave the browser.

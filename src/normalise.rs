@@ -1,6 +1,8 @@
 //! Normalising values before they are hashed, so that the same person hashes the same everywhere (as ad and
 //! CRM platforms document for enhanced matching).
 
+use crate::prelude::*;
+
 /// Trim, lowercase; for gmail.com and googlemail.com, drop the dots of the local part.
 pub fn email(value: &str) -> String {
     let lower = lowercase(value.trim());

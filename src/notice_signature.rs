@@ -8,6 +8,7 @@ use crate::error::{Error, ErrorKind};
 use crate::json::{parse, Object, Value};
 use crate::jws::{parse_compact, Compact};
 use crate::notice::Notice;
+use crate::prelude::*;
 use crate::sha256::sha256;
 
 /// The `typ` of a notice signature.
@@ -36,7 +37,8 @@ pub fn payload(notice: &Notice) -> String {
 /// # Errors
 /// `payload` problems: not JSON, or no `noticeSha256` string.
 pub fn signed_hash(compact: &Compact) -> Result<String, Error> {
-    let text = std::str::from_utf8(&compact.payload).map_err(|_| Error::new(ErrorKind::Syntax, "payload"))?;
+    let text =
+        core::str::from_utf8(&compact.payload).map_err(|_| Error::new(ErrorKind::Syntax, "payload"))?;
     let payload = parse(text).map_err(|e| Error::new(e.kind(), "payload").with_detail(e.at()))?;
     payload
         .as_object()

@@ -2,6 +2,8 @@
 //! for hashed matching: typed numbers get the notice's default country when they carry no international
 //! prefix.
 
+use crate::prelude::*;
+
 /// ITU country calling codes by ISO 3166-1 alpha-2 code, as `CC` followed by digits, in one string (a table
 /// of pairs would cost a pointer per entry in every page).
 const CALLING_CODES: &str = "AC247AD376AE971AF93AG1AI1AL355AM374AO244AR54AS1AT43AU61AW297AX358AZ994\

@@ -15,6 +15,7 @@ use crate::minimise::{Manifest, Outcome};
 use crate::normalise;
 use crate::notice::{Notice, Purpose};
 use crate::notice_signature::notice_hash;
+use crate::prelude::*;
 use crate::sha256::sha256;
 
 /// The Kantara version string.
@@ -130,7 +131,8 @@ pub fn inspect(jws: &str) -> Result<(Compact, Value), Error> {
     if compact.jwk.is_none() {
         return Err(Error::new(ErrorKind::Missing, "header.jwk"));
     }
-    let text = std::str::from_utf8(&compact.payload).map_err(|_| Error::new(ErrorKind::Syntax, "payload"))?;
+    let text =
+        core::str::from_utf8(&compact.payload).map_err(|_| Error::new(ErrorKind::Syntax, "payload"))?;
     let receipt = parse(text).map_err(|e| Error::new(e.kind(), "payload").with_detail(e.at()))?;
     if to_canonical_string(&receipt) != text {
         return Err(Error::new(ErrorKind::NotCanonical, "payload"));

@@ -5,6 +5,7 @@ use crate::consent::{Decision, Decisions, LegalBasis};
 use crate::date::format_utc;
 use crate::json::{Object, Value};
 use crate::notice::Notice;
+use crate::prelude::*;
 use crate::strings::Ui;
 
 /// One line per purpose group, and the means to withdraw.

@@ -6,6 +6,7 @@ use crate::error::{Error, ErrorKind};
 use crate::json::{Object, Value};
 use crate::jwk::PublicJwk;
 use crate::jws::Algorithm;
+use crate::prelude::*;
 use ed25519_dalek::Signer as _;
 use std::fmt;
 

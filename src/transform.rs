@@ -7,6 +7,7 @@ use crate::ip;
 use crate::normalise::{email, lowercase};
 use crate::notice::FieldType;
 use crate::phone::e164;
+use crate::prelude::*;
 use crate::sha256::{sha256, to_hex};
 
 /// How `sha256` normalises a value before hashing, so the same person hashes the same everywhere.

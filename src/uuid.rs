@@ -1,5 +1,7 @@
 //! UUID version 4 (RFC 9562) from random bytes the caller supplies, so the core needs no randomness source.
 
+use crate::prelude::*;
+
 /// The UUID v4 string made from 16 random bytes (version and variant bits are set here).
 pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";

@@ -6,6 +6,7 @@ use crate::error::{Error, ErrorKind};
 use crate::json::Value;
 use crate::jwk::PublicJwk;
 use crate::jws::{parse_compact, Algorithm, Compact};
+use crate::prelude::*;
 use crate::receipt::{inspect, receipt_hash, EXTENSION_KEY};
 use ed25519_dalek::Verifier as _;
 

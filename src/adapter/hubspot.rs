@@ -8,6 +8,7 @@ use crate::consent::Decisions;
 use crate::json::{Object, Value};
 use crate::notice::{crm_name, Notice};
 use crate::notice_signature::notice_hash;
+use crate::prelude::*;
 
 pub(super) fn body(
     notice: &Notice,

@@ -2,6 +2,8 @@
 //! They only reshape what minimisation let through; nothing is added but evidence (receipt id, notice hash)
 //! and the consent decisions themselves.
 
+use crate::prelude::*;
+
 mod hubspot;
 mod salesforce;
 

@@ -4,6 +4,7 @@
 use super::{AdapterProblem, Evidence};
 use crate::json::Object;
 use crate::notice::{crm_name, Notice};
+use crate::prelude::*;
 
 pub(super) fn body(
     notice: &Notice,

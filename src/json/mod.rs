@@ -5,6 +5,8 @@
 //! doubles so that the verifier and the RFC 8785 vectors see them, while the browser build refuses them
 //! and so ships no float parsing or formatting code.
 
+use crate::prelude::*;
+
 mod parse;
 pub mod reader;
 

@@ -3,6 +3,7 @@
 
 use super::{Number, Object, Value, MAX_SAFE_INTEGER};
 use crate::error::{Error, ErrorKind};
+use crate::prelude::*;
 
 /// How deep arrays and objects may nest. Notices and receipts need fewer than ten levels.
 const MAX_DEPTH: usize = 64;
@@ -163,7 +164,7 @@ impl Parser<'_> {
             }
             // The input is a &str and we stop only at ASCII bytes, so this slice is valid UTF-8.
             out.push_str(
-                std::str::from_utf8(&self.text[start..self.pos])
+                core::str::from_utf8(&self.text[start..self.pos])
                     .map_err(|_| self.error(ErrorKind::Syntax))?,
             );
             match self.peek() {
@@ -305,7 +306,7 @@ impl Parser<'_> {
     #[cfg(not(target_arch = "wasm32"))]
     fn inexact_number(&self, start: usize, _integral: bool) -> Result<Number, Error> {
         let text =
-            std::str::from_utf8(&self.text[start..self.pos]).map_err(|_| self.error(ErrorKind::Syntax))?;
+            core::str::from_utf8(&self.text[start..self.pos]).map_err(|_| self.error(ErrorKind::Syntax))?;
         match text.parse::<f64>() {
             Ok(x) if x.is_finite() => Ok(Number::Float(x)),
             _ => Err(self.error_at(ErrorKind::NumberOutOfRange, start)),

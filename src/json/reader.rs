@@ -3,6 +3,7 @@
 
 use super::{Object, Value};
 use crate::error::{Error, ErrorKind};
+use crate::prelude::*;
 
 /// The path of `key` inside the object at `path` (`purposes[1]` + `id` = `purposes[1].id`).
 pub fn key_path(path: &str, key: &str) -> String {

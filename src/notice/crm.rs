@@ -6,6 +6,7 @@ use crate::consent::LegalBasis;
 use crate::error::{Error, ErrorKind};
 use crate::json::reader::{key_path, wrong_type, ObjectReader};
 use crate::json::Value;
+use crate::prelude::*;
 
 /// Adapter settings; an adapter without settings sends fields under their notice names.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -7,6 +7,7 @@ use crate::consent::LegalBasis;
 use crate::error::{Error, ErrorKind};
 use crate::json::reader::{index_path, str_list, ObjectReader};
 use crate::json::Value;
+use crate::prelude::*;
 use crate::transform::{Transform, TransformProblem};
 
 /// Each declared purpose id with its legal basis (when valid), read apart from the rest of the purpose so

@@ -1,6 +1,8 @@
 //! The notice a site writes (controller, purposes, fields, texts per language), read from JSON into a
 //! [`Notice`] that can only exist valid. Every problem is reported in one pass, each with its JSON path.
 
+use crate::prelude::*;
+
 mod crm;
 mod fields;
 mod read;

@@ -7,6 +7,7 @@ use crate::error::{Error, ErrorKind, Errors};
 use crate::json::reader::{index_path, wrong_type, ObjectReader};
 use crate::json::{Object, Value};
 use crate::phone::calling_code;
+use crate::prelude::*;
 use crate::strings::{built_in, Ui};
 use crate::transform::{Normaliser, Transform};
 

@@ -13,6 +13,7 @@ use crate::json::{parse, Object, Value};
 use crate::jwk::PublicJwk;
 use crate::jws::Algorithm;
 use crate::minimise::Manifest;
+use crate::prelude::*;
 use crate::receipt::{principal_id, receipt_hash, ReceiptContext};
 use crate::receipt_view::ReceiptView;
 use crate::strings::Ui;

@@ -8,11 +8,14 @@ use crate::base64url;
 use crate::canonical::to_canonical_string;
 use crate::json::{Object, Value};
 use crate::jws::Compact;
+use crate::prelude::*;
 use lol_alloc::{FreeListAllocator, LockedAllocator};
 use wasm_bindgen::JsValue;
 
 #[cfg(not(feature = "browser-verifier"))]
 pub mod element;
+#[cfg(feature = "bundle")]
+mod panic;
 #[cfg(feature = "browser-verifier")]
 pub mod verifier;
 
@@ -28,7 +31,7 @@ pub use verifier::inspect_receipt;
 #[global_allocator]
 static ALLOCATOR: LockedAllocator<FreeListAllocator> = LockedAllocator::new(FreeListAllocator::new());
 
-fn to_js(error: impl std::fmt::Display) -> JsValue {
+fn to_js(error: impl core::fmt::Display) -> JsValue {
     JsValue::from_str(&error.to_string())
 }
 

@@ -3,6 +3,7 @@
 //! Pages that capture consent never load it.
 
 use super::{json_text, signed_parts, to_js};
+use crate::prelude::*;
 use crate::receipt;
 use wasm_bindgen::prelude::*;
 
