@@ -34,9 +34,37 @@ fn write_value(out: &mut String, value: &Value) {
     }
 }
 
+/// RFC 8785 orders members by UTF-16 code units. A bottom-up merge sort of our own: `sort_by` costs 1.8 KB brotli
+/// more on every page (measured), and `sort_unstable_by` 1.2 KB.
+fn sort_by_utf16(members: &mut [(&str, &Value)]) {
+    let len = members.len();
+    let mut scratch = members.to_vec();
+    let mut width = 1;
+    while width < len {
+        for start in (0..len).step_by(2 * width) {
+            let middle = (start + width).min(len);
+            let end = (start + 2 * width).min(len);
+            let (mut left, mut right) = (start, middle);
+            for slot in &mut scratch[start..end] {
+                let take_left = right >= end
+                    || (left < middle && members[left].0.encode_utf16().le(members[right].0.encode_utf16()));
+                if take_left {
+                    *slot = members[left];
+                    left += 1;
+                } else {
+                    *slot = members[right];
+                    right += 1;
+                }
+            }
+        }
+        members.copy_from_slice(&scratch);
+        width *= 2;
+    }
+}
+
 fn write_object(out: &mut String, object: &Object) {
     let mut members: Vec<(&str, &Value)> = object.iter().collect();
-    members.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    sort_by_utf16(&mut members);
     out.push('{');
     for (i, (key, value)) in members.into_iter().enumerate() {
         if i > 0 {

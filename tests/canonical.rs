@@ -43,3 +43,30 @@ fn canonical_output_is_a_fixed_point() {
         assert_eq!(again, expected.trim_end_matches('\n'), "{name}");
     }
 }
+
+#[test]
+fn members_sort_by_utf16_code_units_at_every_size() {
+    // Keys mix ASCII, Latin, a BMP character above the surrogates and an astral one, whose UTF-16 order differs
+    // from its code point order; sizes cover the merge sort's uneven runs.
+    const ALPHABET: [char; 8] = ['a', 'B', 'z', '0', 'é', '\u{ff61}', '\u{1f600}', '\u{e000}'];
+    let mut seed = 0x2545_f491_u64;
+    let mut next = move |bound: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(seed >> 33).expect("31 bits fit") % bound
+    };
+    for size in (0..40).chain([257, 1000]) {
+        let mut keys: Vec<String> = Vec::new();
+        while keys.len() < size {
+            let key: String = (0..1 + next(4)).map(|_| ALPHABET[next(ALPHABET.len())]).collect();
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        let members: Vec<String> = keys.iter().enumerate().map(|(i, k)| format!("\"{k}\":{i}")).collect();
+        let value = parse(&format!("{{{}}}", members.join(","))).expect("generated object parses");
+        let mut sorted: Vec<(usize, &String)> = keys.iter().enumerate().collect();
+        sorted.sort_by(|a, b| a.1.encode_utf16().cmp(b.1.encode_utf16()));
+        let expected: Vec<String> = sorted.iter().map(|(i, k)| format!("\"{k}\":{i}")).collect();
+        assert_eq!(to_canonical_string(&value), format!("{{{}}}", expected.join(",")), "{size} members");
+    }
+}
