@@ -40,7 +40,7 @@ fn ipv4(value: &str) -> Option<[u8; 4]> {
 
 /// RFC 4291 text form: eight groups of 1 to 4 hex digits, one `::` for a run of zeros, and an IPv4 tail.
 fn ipv6(value: &str) -> Option<[u16; 8]> {
-    let (head, tail) = match value.split_once("::") {
+    let (head, tail) = match split_at_double_colon(value) {
         Some((head, tail)) => (head, Some(tail)),
         None => (value, None),
     };
@@ -72,7 +72,7 @@ fn ipv6(value: &str) -> Option<[u16; 8]> {
             address.copy_from_slice(all.get(..8).filter(|_| all.len() == 8)?);
         }
         Some(tail) => {
-            if tail.contains("::") || (!head.is_empty() && head.contains('.')) {
+            if split_at_double_colon(tail).is_some() || (!head.is_empty() && head.contains('.')) {
                 return None;
             }
             let front = groups(head)?;
@@ -85,6 +85,13 @@ fn ipv6(value: &str) -> Option<[u16; 8]> {
         }
     }
     Some(address)
+}
+
+/// `value` split at its first `::`. A byte search: `split_once("::")` brings the general substring search,
+/// about 0.7 KB brotli on every page.
+fn split_at_double_colon(value: &str) -> Option<(&str, &str)> {
+    let at = value.as_bytes().windows(2).position(|pair| pair == b"::")?;
+    Some((value.get(..at)?, value.get(at + 2..)?))
 }
 
 #[cfg(test)]

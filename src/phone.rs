@@ -38,6 +38,12 @@ pub fn calling_code(country: &str) -> Option<&'static str> {
     None
 }
 
+/// A digit or one of the separators people type in phone numbers. A `match`: `" -().".contains(c)` brings the
+/// general substring search (for characters beyond ASCII) into the wasm.
+pub(crate) fn is_phone_char(c: char) -> bool {
+    matches!(c, '0'..='9' | ' ' | '-' | '(' | ')' | '.')
+}
+
 /// `value` in E.164, e.g. `+447946000000`. A number starting `+` or `00` carries its country; any other is
 /// national and gets `default_code`, less its trunk prefix (`0`, except Italy's numbers, which keep it; `1`
 /// in North America and `8` in Russia and Kazakhstan, on a number one digit too long). `None` when it has
@@ -48,7 +54,7 @@ pub fn e164(value: &str, default_code: &str) -> Option<String> {
         Some(rest) => (true, rest),
         None => (false, value),
     };
-    if !rest.chars().all(|c| c.is_ascii_digit() || " -().".contains(c)) {
+    if !rest.chars().all(is_phone_char) {
         return None;
     }
     let digits: String = rest.chars().filter(char::is_ascii_digit).collect();

@@ -58,7 +58,7 @@ fn is_email(value: &str) -> bool {
 fn is_phone(value: &str) -> bool {
     let body = value.strip_prefix('+').unwrap_or(value);
     let digits = body.chars().filter(char::is_ascii_digit).count();
-    (5..=15).contains(&digits) && body.chars().all(|c| c.is_ascii_digit() || " -().".contains(c))
+    (5..=15).contains(&digits) && body.chars().all(crate::phone::is_phone_char)
 }
 
 /// 2 to 10 letters, digits, spaces or hyphens, with at least two letters or digits.

@@ -51,7 +51,9 @@ fn members_sort_by_utf16_code_units_at_every_size() {
     const ALPHABET: [char; 8] = ['a', 'B', 'z', '0', 'é', '\u{ff61}', '\u{1f600}', '\u{e000}'];
     let mut seed = 0x2545_f491_u64;
     let mut next = move |bound: usize| {
-        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         usize::try_from(seed >> 33).expect("31 bits fit") % bound
     };
     for size in (0..40).chain([257, 1000]) {
@@ -62,11 +64,19 @@ fn members_sort_by_utf16_code_units_at_every_size() {
                 keys.push(key);
             }
         }
-        let members: Vec<String> = keys.iter().enumerate().map(|(i, k)| format!("\"{k}\":{i}")).collect();
+        let members: Vec<String> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("\"{k}\":{i}"))
+            .collect();
         let value = parse(&format!("{{{}}}", members.join(","))).expect("generated object parses");
         let mut sorted: Vec<(usize, &String)> = keys.iter().enumerate().collect();
         sorted.sort_by(|a, b| a.1.encode_utf16().cmp(b.1.encode_utf16()));
         let expected: Vec<String> = sorted.iter().map(|(i, k)| format!("\"{k}\":{i}")).collect();
-        assert_eq!(to_canonical_string(&value), format!("{{{}}}", expected.join(",")), "{size} members");
+        assert_eq!(
+            to_canonical_string(&value),
+            format!("{{{}}}", expected.join(",")),
+            "{size} members"
+        );
     }
 }
