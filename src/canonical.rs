@@ -110,6 +110,14 @@ fn write_number(out: &mut String, number: Number) {
 }
 
 /// Decimal digits of an integer, without pulling the formatting machinery into the browser build.
+/// `n` in plain decimal. Numbers become text here and not with `format!`, whose machinery the browser build
+/// leaves out.
+pub fn decimal(n: i64) -> String {
+    let mut out = String::new();
+    write_integer(&mut out, n);
+    out
+}
+
 fn write_integer(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');
@@ -141,7 +149,7 @@ fn write_double(out: &mut String, x: f64) {
         out.push('-');
     }
     // `{:e}` gives the shortest digits that round-trip, as `d.ddde±N`.
-    let scientific = format!("{:e}", x.abs());
+    let scientific = std::format!("{:e}", x.abs());
     let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
     let k = digits.len() as i32;

@@ -130,7 +130,7 @@ impl Decisions {
             .ok_or_else(|| Error::new(ErrorKind::UnknownPurpose, "decisions").with_detail(purpose))?;
         if slot.1 == Decision::NotAsked {
             return Err(Error::new(ErrorKind::NotAllowed, "decisions")
-                .with_detail(format!("\"{purpose}\" does not rest on consent")));
+                .with_detail(["\"", purpose, "\" does not rest on consent"].concat()));
         }
         slot.1 = if granted {
             Decision::Granted

@@ -1,6 +1,7 @@
 //! Calendar dates with integer arithmetic only (no floats in the browser build): from Unix seconds, and from
 //! the `YYYY-MM-DD` a date field submits.
 
+use crate::canonical::decimal;
 use crate::prelude::*;
 
 /// A day of the proleptic Gregorian calendar; ordering is chronological.
@@ -78,15 +79,26 @@ impl Date {
 pub fn format_utc(seconds: i64) -> String {
     let date = Date::of_unix_seconds(seconds);
     let second_of_day = seconds.rem_euclid(86_400);
-    let two = |n: i64| if n < 10 { format!("0{n}") } else { n.to_string() };
-    format!(
-        "{}-{}-{} {}:{} UTC",
-        date.year,
-        two(date.month.into()),
-        two(date.day.into()),
-        two(second_of_day / 3600),
-        two(second_of_day % 3600 / 60)
-    )
+    let two = |n: i64| {
+        if n < 10 {
+            ["0", &decimal(n)].concat()
+        } else {
+            decimal(n)
+        }
+    };
+    [
+        &decimal(date.year),
+        "-",
+        &two(date.month.into()),
+        "-",
+        &two(date.day.into()),
+        " ",
+        &two(second_of_day / 3600),
+        ":",
+        &two(second_of_day % 3600 / 60),
+        " UTC",
+    ]
+    .concat()
 }
 
 #[cfg(test)]

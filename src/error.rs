@@ -127,22 +127,27 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// `at: message (detail)`. Written without `core::fmt`, which the browser build leaves out.
+    pub fn text(&self) -> String {
         let at = if self.at.is_empty() {
             "(document)"
         } else {
             &self.at
         };
-        f.write_str(at)?;
-        f.write_str(": ")?;
-        f.write_str(self.kind.message())?;
+        let mut out = [at, ": ", self.kind.message()].concat();
         if let Some(detail) = &self.detail {
-            f.write_str(" (")?;
-            f.write_str(detail)?;
-            f.write_str(")")?;
+            out.push_str(" (");
+            out.push_str(detail);
+            out.push(')');
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
     }
 }
 
@@ -174,15 +179,17 @@ impl From<Error> for Errors {
     }
 }
 
+impl Errors {
+    /// One line per problem, as [`Error::text`] writes it.
+    pub fn text(&self) -> String {
+        let lines: Vec<String> = self.0.iter().map(Error::text).collect();
+        lines.join("\n")
+    }
+}
+
 impl fmt::Display for Errors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, error) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            fmt::Display::fmt(error, f)?;
-        }
-        Ok(())
+        f.write_str(&self.text())
     }
 }
 

@@ -1,6 +1,7 @@
 //! What to render, as plain data: derived from a notice, a language and how the form starts, so that it can be
 //! tested without a browser. The web layer only walks it. Every string here becomes text, never markup.
 
+use crate::canonical::decimal;
 use crate::consent::{Decision, LegalBasis, Start};
 use crate::json::{Object, Value};
 use crate::notice::{Field, FieldType, Notice, Purpose};
@@ -196,8 +197,8 @@ fn field_view<'a>(notice: &'a Notice, field: &'a Field, index: usize, language: 
         },
     };
     FieldView {
-        id: format!("cc-field-{index}"),
-        error_id: format!("cc-field-{index}-error"),
+        id: ["cc-field-", &decimal(index as i64)].concat(),
+        error_id: ["cc-field-", &decimal(index as i64), "-error"].concat(),
         name: &field.name,
         control,
         label: field.label.get(language),
@@ -219,18 +220,18 @@ fn purpose_view<'a>(
     let basis_name = basis_text(purpose.legal_basis);
     PurposeView {
         purpose_id: &purpose.id,
-        id: format!("cc-purpose-{index}"),
-        description_id: format!("cc-purpose-{index}-description"),
+        id: ["cc-purpose-", &decimal(index as i64)].concat(),
+        description_id: ["cc-purpose-", &decimal(index as i64), "-description"].concat(),
         name: purpose.name.get(language),
         choice: consent.then(|| Choice {
             checked: decision == Decision::Granted,
             gpc_note: (gpc && purpose.gpc).then(|| ui(Ui::GpcNote)),
         }),
-        basis: (!consent).then(|| format!("{}: {}", ui(Ui::LegalBasis), ui(basis_name))),
+        basis: (!consent).then(|| [ui(Ui::LegalBasis), ": ", ui(basis_name)].concat()),
         description: purpose.description.get(language),
-        kept_until: format!("{}: {}", ui(Ui::KeptUntil), purpose.termination.get(language)),
+        kept_until: [ui(Ui::KeptUntil), ": ", purpose.termination.get(language)].concat(),
         shared_with: (!purpose.third_parties.is_empty())
-            .then(|| format!("{}: {}", ui(Ui::SharedWith), purpose.third_parties.join(", "))),
+            .then(|| [ui(Ui::SharedWith), ": ", &purpose.third_parties.join(", ")].concat()),
     }
 }
 

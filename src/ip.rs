@@ -2,25 +2,46 @@
 //! first. Parsed and printed here rather than with `std::net`, whose parser and RFC 5952 printer cost every
 //! page about 4 KB for the one shape this needs.
 
+use crate::canonical::decimal;
 use crate::prelude::*;
+use crate::sha256::to_hex;
 
 /// `192.0.2.0` for `192.0.2.123`; `2001:db8:85a3::` for any address in `2001:db8:85a3::/48`;
 /// `198.51.100.0` for `::ffff:198.51.100.77`. `None` when `value` is not an IP address.
 pub(crate) fn network(value: &str) -> Option<String> {
     if let Some([a, b, c, _]) = ipv4(value) {
-        return Some(format!("{a}.{b}.{c}.0"));
+        return Some(ipv4_network(a, b, c));
     }
     let groups = ipv6(value)?;
     if groups[..5] == [0; 5] && groups[5] == 0xffff {
         let [a, b] = groups[6].to_be_bytes();
         let [c, _] = groups[7].to_be_bytes();
-        return Some(format!("{a}.{b}.{c}.0"));
+        return Some(ipv4_network(a, b, c));
     }
     // The first three groups, then `::` for the zeros (RFC 5952: the longest zero run is the tail, and any
     // zero groups right before it join it).
     let kept = groups[..3].iter().rposition(|g| *g != 0).map_or(0, |i| i + 1);
-    let head: Vec<String> = groups[..kept].iter().map(|g| format!("{g:x}")).collect();
-    Some(format!("{}::", head.join(":")))
+    let head: Vec<String> = groups[..kept].iter().map(|g| hex_group(*g)).collect();
+    Some([&head.join(":"), "::"].concat())
+}
+
+fn ipv4_network(a: u8, b: u8, c: u8) -> String {
+    [
+        &decimal(a.into()),
+        ".",
+        &decimal(b.into()),
+        ".",
+        &decimal(c.into()),
+        ".0",
+    ]
+    .concat()
+}
+
+/// A group in lowercase hex without leading zeros (RFC 5952).
+fn hex_group(group: u16) -> String {
+    let hex = to_hex(&group.to_be_bytes());
+    let digits = hex.trim_start_matches('0');
+    if digits.is_empty() { "0" } else { digits }.to_owned()
 }
 
 /// Dotted-quad IPv4: four decimal numbers up to 255, without leading zeros.
@@ -98,6 +119,7 @@ fn split_at_double_colon(value: &str) -> Option<(&str, &str)> {
 mod tests {
     use super::*;
     use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    use std::string::ToString;
 
     /// What `std::net` makes of the same text, cut the same way.
     fn with_std(value: &str) -> Option<String> {

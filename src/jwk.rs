@@ -40,15 +40,15 @@ pub fn thumbprint_input(jwk: &Object, at: &str) -> Result<String, Error> {
     let kty = jwk
         .get("kty")
         .and_then(Value::as_str)
-        .ok_or_else(|| Error::new(ErrorKind::Missing, format!("{at}.kty")))?;
+        .ok_or_else(|| Error::new(ErrorKind::Missing, [at, ".kty"].concat()))?;
     let members = required_members(kty)
-        .ok_or_else(|| Error::new(ErrorKind::NotAllowed, format!("{at}.kty")).with_detail(kty))?;
+        .ok_or_else(|| Error::new(ErrorKind::NotAllowed, [at, ".kty"].concat()).with_detail(kty))?;
     let mut required = Object::new();
     for &member in members {
         match jwk.get(member) {
             Some(value @ Value::String(_)) => required.insert(member, value.clone()),
-            Some(_) => return Err(Error::new(ErrorKind::WrongType, format!("{at}.{member}"))),
-            None => return Err(Error::new(ErrorKind::Missing, format!("{at}.{member}"))),
+            Some(_) => return Err(Error::new(ErrorKind::WrongType, [at, ".", member].concat())),
+            None => return Err(Error::new(ErrorKind::Missing, [at, ".", member].concat())),
         }
     }
     Ok(to_canonical_string(&Value::Object(required)))
@@ -63,7 +63,7 @@ pub fn thumbprint(jwk: &Object, at: &str) -> Result<String, Error> {
 }
 
 fn coordinate(jwk: &Object, member: &str, at: &str) -> Result<[u8; 32], Error> {
-    let path = format!("{at}.{member}");
+    let path = [at, ".", member].concat();
     let text = jwk
         .get(member)
         .and_then(Value::as_str)

@@ -3,6 +3,7 @@
 //! algorithm bound to its key type, no `crit`, no private key, a 64-byte signature.
 
 use crate::base64url;
+use crate::canonical::decimal;
 use crate::canonical::to_canonical_string;
 use crate::error::{Error, ErrorKind};
 use crate::json::{parse, Object, Value};
@@ -76,7 +77,8 @@ pub struct Compact {
 pub fn parse_compact(jws: &str) -> Result<Compact, Error> {
     let parts: Vec<&str> = jws.split('.').collect();
     let [header_b64, payload_b64, signature_b64] = parts[..] else {
-        return Err(Error::new(ErrorKind::NotCompactJws, "jws").with_detail(format!("{} parts", parts.len())));
+        let count = decimal(parts.len() as i64);
+        return Err(Error::new(ErrorKind::NotCompactJws, "jws").with_detail([&count, " parts"].concat()));
     };
     let decode =
         |text: &str, at: &str| base64url::decode(text).ok_or_else(|| Error::new(ErrorKind::NotBase64Url, at));
@@ -106,7 +108,7 @@ pub fn parse_compact(jws: &str) -> Result<Compact, Error> {
     if let Some(key) = &jwk {
         if !algorithm.fits(key) {
             return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk")
-                .with_detail(format!("{alg} needs another key type")));
+                .with_detail([alg, " needs another key type"].concat()));
         }
         if let Some(kid) = header.get("kid") {
             if kid.as_str() != Some(key.thumbprint().as_str()) {
@@ -117,9 +119,9 @@ pub fn parse_compact(jws: &str) -> Result<Compact, Error> {
     }
     if signature.len() != 64 {
         return Err(Error::new(ErrorKind::BadSignature, "signature")
-            .with_detail(format!("{} bytes, not 64", signature.len())));
+            .with_detail([&decimal(signature.len() as i64), " bytes, not 64"].concat()));
     }
-    let signing_input = format!("{header_b64}.{payload_b64}");
+    let signing_input = [header_b64, ".", payload_b64].concat();
     Ok(Compact {
         header,
         algorithm,
@@ -142,9 +144,9 @@ pub fn header(algorithm: Algorithm, key: &PublicJwk, typ: &str) -> Object {
 /// `base64url(canonical header) . base64url(payload)`: what gets signed.
 pub fn signing_input(header: &Object, payload: &str) -> String {
     let header = to_canonical_string(&Value::Object(header.clone()));
-    format!(
-        "{}.{}",
+    [
         base64url::encode(header.as_bytes()),
-        base64url::encode(payload.as_bytes())
-    )
+        base64url::encode(payload.as_bytes()),
+    ]
+    .join(".")
 }

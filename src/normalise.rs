@@ -8,7 +8,7 @@ pub fn email(value: &str) -> String {
     let lower = lowercase(value.trim());
     match lower.rsplit_once('@') {
         Some((local, domain)) if domain == "gmail.com" || domain == "googlemail.com" => {
-            format!("{}@{domain}", local.replace('.', ""))
+            [&local.replace('.', ""), "@", domain].concat()
         }
         _ => lower,
     }
@@ -52,6 +52,7 @@ fn lower_char(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::format;
 
     #[test]
     fn agrees_with_the_standard_library_across_latin_greek_and_cyrillic() {

@@ -2,6 +2,6 @@
 //! can leave std out (see `web::panic`).
 
 pub(crate) use alloc::borrow::ToOwned;
-pub(crate) use alloc::string::{String, ToString};
+pub(crate) use alloc::string::String;
+pub(crate) use alloc::vec;
 pub(crate) use alloc::vec::Vec;
-pub(crate) use alloc::{format, vec};

@@ -166,12 +166,10 @@ pub fn principal_id(
     });
     match email {
         Some((principal, email)) => {
-            format!(
-                "sha256:{}",
-                base64url::encode(&sha256(format!("{}:{email}", principal.salt).as_bytes()))
-            )
+            let salted = [&principal.salt, ":", &email].concat();
+            ["sha256:", &base64url::encode(&sha256(salted.as_bytes()))].concat()
         }
-        None => format!("jwk-thumbprint:{device_thumbprint}"),
+        None => ["jwk-thumbprint:", device_thumbprint].concat(),
     }
 }
 

@@ -47,15 +47,14 @@ impl<'a> ReceiptView<'a> {
             let name = purpose.name.get(language);
             match decisions.get(&purpose.id) {
                 Decision::Granted => {
-                    agreed.push(format!(
-                        "{name} ({}: {})",
-                        ui(Ui::KeptUntil),
-                        purpose.termination.get(language)
-                    ));
-                    withdraw.push((purpose.id.as_str(), format!("{}: {name}", ui(Ui::Withdraw))));
+                    let kept_until = purpose.termination.get(language);
+                    agreed.push([name, " (", ui(Ui::KeptUntil), ": ", kept_until, ")"].concat());
+                    withdraw.push((purpose.id.as_str(), [ui(Ui::Withdraw), ": ", name].concat()));
                 }
                 Decision::Denied => refused.push(name.to_owned()),
-                Decision::NotAsked => other.push(format!("{name} ({})", ui(basis_text(purpose.legal_basis)))),
+                Decision::NotAsked => {
+                    other.push([name, " (", ui(basis_text(purpose.legal_basis)), ")"].concat());
+                }
             }
         }
         let groups = [
@@ -71,21 +70,30 @@ impl<'a> ReceiptView<'a> {
         Self {
             heading: ui(Ui::YourReceipt),
             groups,
-            controller: format!(
-                "{}: {}, {}",
+            controller: [
                 ui(Ui::ResponsibleForYourData),
-                controller.name,
-                controller.email
-            ),
-            issued: format!(
-                "{} {receipt_id}, {} {}",
+                ": ",
+                &controller.name,
+                ", ",
+                &controller.email,
+            ]
+            .concat(),
+            issued: [
                 ui(Ui::Receipt),
+                " ",
+                receipt_id,
+                ", ",
                 ui(Ui::Issued),
-                format_utc(issued_at)
-            ),
-            how_to_withdraw: format!("{} {}", ui(Ui::HowToWithdraw), controller.email),
+                " ",
+                &format_utc(issued_at),
+            ]
+            .concat(),
+            how_to_withdraw: [ui(Ui::HowToWithdraw), " ", &controller.email].concat(),
             withdraw,
-            download: (ui(Ui::Download), format!("consent-receipt-{receipt_id}.jws")),
+            download: (
+                ui(Ui::Download),
+                ["consent-receipt-", receipt_id, ".jws"].concat(),
+            ),
             delivery: [ui(Ui::Sending), ui(Ui::Sent), ui(Ui::Queued), ui(Ui::SendFailed)],
         }
     }

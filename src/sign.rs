@@ -9,6 +9,7 @@ use crate::jws::Algorithm;
 use crate::prelude::*;
 use ed25519_dalek::Signer as _;
 use std::fmt;
+use std::format;
 
 /// A private signing key.
 pub enum PrivateKey {

@@ -2,6 +2,7 @@
 //! (`keep`, `drop`, `sha256:email`, `truncate:40`, `year`, `age-band`, `postcode-prefix:3`, `postcode-outward`,
 //! `ip-truncate`, `mask:4`).
 
+use crate::canonical::decimal;
 use crate::date::Date;
 use crate::ip;
 use crate::normalise::{email, lowercase};
@@ -117,7 +118,7 @@ pub struct Context<'a> {
 impl Transform {
     /// The rule as a notice writes it, e.g. `sha256:email` (manifests name it).
     pub fn rule(self) -> String {
-        let with = |name: &str, parameter: &dyn ToString| format!("{name}:{}", parameter.to_string());
+        let with = |name: &str, parameter: u16| [name, ":", &decimal(parameter.into())].concat();
         match self {
             Self::Keep => "keep".into(),
             Self::Drop => "drop".into(),
@@ -125,13 +126,13 @@ impl Transform {
             Self::Sha256(Normaliser::Phone) => "sha256:phone".into(),
             Self::Sha256(Normaliser::Name) => "sha256:name".into(),
             Self::Sha256(Normaliser::Plain) => "sha256:plain".into(),
-            Self::Truncate(n) => with("truncate", &n),
+            Self::Truncate(n) => with("truncate", n),
             Self::Year => "year".into(),
             Self::AgeBand => "age-band".into(),
-            Self::PostcodePrefix(n) => with("postcode-prefix", &n),
+            Self::PostcodePrefix(n) => with("postcode-prefix", n.into()),
             Self::PostcodeOutward => "postcode-outward".into(),
             Self::IpTruncate => "ip-truncate".into(),
-            Self::Mask(n) => with("mask", &n),
+            Self::Mask(n) => with("mask", n.into()),
         }
     }
 
@@ -147,11 +148,11 @@ impl Transform {
             Self::Sha256(Normaliser::Name) => Some(hashed(lowercase(value.trim()))),
             Self::Sha256(Normaliser::Plain) => Some(hashed(value.to_owned())),
             Self::Truncate(n) => Some(value.chars().take(n.into()).collect()),
-            Self::Year => Date::parse(value.trim()).map(|date| date.year.to_string()),
+            Self::Year => Date::parse(value.trim()).map(|date| decimal(date.year)),
             Self::AgeBand => {
                 let years = Date::parse(value.trim())?.years_until(context.today)?;
                 let decade = years / 10 * 10;
-                (years <= 150).then(|| format!("{decade}-{}", decade + 9))
+                (years <= 150).then(|| [decimal(decade), decimal(decade + 9)].join("-"))
             }
             Self::PostcodePrefix(n) => Some(compact_postcode(value).chars().take(n.into()).collect()),
             Self::PostcodeOutward => uk_outward_code(&compact_postcode(value)).map(str::to_owned),

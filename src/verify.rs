@@ -9,6 +9,7 @@ use crate::jws::{parse_compact, Algorithm, Compact};
 use crate::prelude::*;
 use crate::receipt::{inspect, receipt_hash, EXTENSION_KEY};
 use ed25519_dalek::Verifier as _;
+use std::format;
 
 /// Checks the signature of a parsed JWS against `key`.
 ///

@@ -41,13 +41,18 @@ pub(super) fn body(
             )
         })
         .collect();
-    let text = format!(
-        "Consent receipt {} for notice sha256:{} (revision {}) of {}.",
+    let text = [
+        "Consent receipt ",
         evidence.receipt_id,
-        notice_hash(notice),
-        notice.revision,
-        notice.controller.name
-    );
+        " for notice sha256:",
+        &notice_hash(notice),
+        " (revision ",
+        &notice.revision,
+        ") of ",
+        &notice.controller.name,
+        ".",
+    ]
+    .concat();
     let consent = Object::new()
         .with("consentToProcess", !payload.is_empty())
         .with("text", text)

@@ -26,7 +26,7 @@ pub(super) fn body(
     pairs.push((settings.receipt_field.as_str(), evidence.receipt_id));
     let encoded: Vec<String> = pairs
         .iter()
-        .map(|(name, value)| format!("{}={}", form_encode(name), form_encode(value)))
+        .map(|(name, value)| [form_encode(name), form_encode(value)].join("="))
         .collect();
     Ok(encoded.join("&"))
 }

@@ -2,6 +2,7 @@
 //! trailing data, a nesting limit so hostile input cannot exhaust the stack. Errors give line and column.
 
 use super::{Number, Object, Value, MAX_SAFE_INTEGER};
+use crate::canonical::decimal;
 use crate::error::{Error, ErrorKind};
 use crate::prelude::*;
 
@@ -44,7 +45,16 @@ impl Parser<'_> {
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let column = before[line_start..].iter().filter(|&&b| b & 0xC0 != 0x80).count() + 1;
-        Error::new(kind, format!("line {line}, column {column}"))
+        Error::new(
+            kind,
+            [
+                "line ",
+                &decimal(line as i64),
+                ", column ",
+                &decimal(column as i64),
+            ]
+            .concat(),
+        )
     }
 
     fn peek(&self) -> Option<u8> {

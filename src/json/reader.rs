@@ -2,6 +2,7 @@
 //! document reports all of them. Keys that were never read are reported as unknown when the reader finishes.
 
 use super::{Object, Value};
+use crate::canonical::decimal;
 use crate::error::{Error, ErrorKind};
 use crate::prelude::*;
 
@@ -10,13 +11,13 @@ pub fn key_path(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_owned()
     } else {
-        format!("{path}.{key}")
+        [path, ".", key].concat()
     }
 }
 
 /// The path of item `index` of the array at `path`.
 pub fn index_path(path: &str, index: usize) -> String {
-    format!("{path}[{index}]")
+    [path, "[", &decimal(index as i64), "]"].concat()
 }
 
 /// Reads the members of one object; every problem is pushed onto the caller's list.
@@ -172,5 +173,5 @@ pub fn str_list(items: &[Value], path: &str, errors: &mut Vec<Error>) -> Vec<Str
 /// A wrong-type error that says what was expected and what was found.
 pub fn wrong_type(path: &str, expected: &str, found: &Value) -> Error {
     Error::new(ErrorKind::WrongType, path)
-        .with_detail(format!("expected {expected}, found {}", found.type_name()))
+        .with_detail(["expected ", expected, ", found ", found.type_name()].concat())
 }

@@ -99,7 +99,7 @@ fn read_transform(
             None
         }
         Err(TransformProblem::WrongFieldType(needed)) => {
-            let detail = format!("{text} needs a field of type {needed}");
+            let detail = [text, " needs a field of type ", needed].concat();
             errors.push(Error::new(ErrorKind::NotAllowed, r.path_of("transform")).with_detail(detail));
             None
         }
@@ -136,7 +136,7 @@ fn read_options(
         o.finish(errors);
         if let (Some(value), Some(label)) = (value, label) {
             if options.iter().any(|existing| existing.value == value) {
-                errors.push(Error::new(ErrorKind::Duplicate, format!("{at}.value")).with_detail(value));
+                errors.push(Error::new(ErrorKind::Duplicate, [&at, ".value"].concat()).with_detail(value));
             }
             options.push(SelectOption {
                 value: value.to_owned(),

@@ -99,7 +99,8 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
         let path = index_path("purposes", i);
         if let Some(purpose) = read_purpose(value, &path, &languages, errors) {
             if purposes.iter().any(|p| p.id == purpose.id) {
-                errors.push(Error::new(ErrorKind::Duplicate, format!("{path}.id")).with_detail(&purpose.id));
+                errors
+                    .push(Error::new(ErrorKind::Duplicate, [&path, ".id"].concat()).with_detail(&purpose.id));
             }
             purposes.push(purpose);
         }
@@ -115,8 +116,9 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
         let path = index_path("fields", i);
         if let Some(field) = fields::read_field(value, &path, &languages, &declared, errors) {
             if fields.iter().any(|f| f.name == field.name) {
-                errors
-                    .push(Error::new(ErrorKind::Duplicate, format!("{path}.name")).with_detail(&field.name));
+                errors.push(
+                    Error::new(ErrorKind::Duplicate, [&path, ".name"].concat()).with_detail(&field.name),
+                );
             }
             fields.push(field);
         }
@@ -264,10 +266,10 @@ fn read_ui_texts(
         }
         for (ui, name) in Ui::ALL {
             if built_in(language, ui).is_none() && !texts.iter().any(|(key, _)| *key == ui) {
-                let at = format!("{}.{name}", by_language.path_of(language));
+                let at = [&by_language.path_of(language), ".", name].concat();
                 errors.push(
                     Error::new(ErrorKind::MissingTranslation, at)
-                        .with_detail(format!("{language} is not built in")),
+                        .with_detail([language, " is not built in"].concat()),
                 );
             }
         }

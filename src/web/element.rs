@@ -244,7 +244,7 @@ impl Consent {
     ) -> Result<String, JsValue> {
         let mut decisions = self.decisions(granted_json)?;
         decisions.set(purpose, false).map_err(to_js)?;
-        let principal = format!("jwk-thumbprint:{}", self.device()?.thumbprint());
+        let principal = ["jwk-thumbprint:", &self.device()?.thumbprint()].concat();
         self.hand_out(decisions, &Manifest::default(), &principal, None, random, now_ms)
     }
 
@@ -259,7 +259,7 @@ impl Consent {
         let pending = self
             .pending
             .take()
-            .ok_or_else(|| to_js("no receipt is waiting for a signature"))?;
+            .ok_or_else(|| JsValue::from_str("no receipt is waiting for a signature"))?;
         let view = ReceiptView::build(
             &self.notice,
             &pending.decisions,
@@ -297,7 +297,7 @@ impl Consent {
     fn device(&self) -> Result<&PublicJwk, JsValue> {
         self.device_key
             .as_ref()
-            .ok_or_else(|| to_js("the device key is not set (set_device)"))
+            .ok_or_else(|| JsValue::from_str("the device key is not set (set_device)"))
     }
 
     fn evidence<'a>(&'a self, page: &'a Value, receipt: &'a str, receipt_id: &'a str) -> Evidence<'a> {
@@ -342,7 +342,7 @@ impl Consent {
         let bytes: [u8; 16] = random
             .get(..16)
             .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| to_js("16 random bytes are needed"))?;
+            .ok_or_else(|| JsValue::from_str("16 random bytes are needed"))?;
         let receipt_id = uuid_v4(bytes);
         let issued_at = unix_seconds(now_ms);
         let previous = self.last_receipt.as_deref().map(receipt_hash);
@@ -402,7 +402,7 @@ fn request_json(shaped: Result<crate::adapter::Request, AdapterProblem>) -> Valu
             .with("body", shaped.body)
             .into(),
         Err(problem) => Object::new()
-            .with("error", adapter_problem(problem).to_string())
+            .with("error", adapter_problem(problem).text())
             .into(),
     }
 }

@@ -6,6 +6,7 @@
 
 use crate::base64url;
 use crate::canonical::to_canonical_string;
+use crate::error::Errors;
 use crate::json::{Object, Value};
 use crate::jws::Compact;
 use crate::prelude::*;
@@ -31,8 +32,8 @@ pub use verifier::inspect_receipt;
 #[global_allocator]
 static ALLOCATOR: LockedAllocator<FreeListAllocator> = LockedAllocator::new(FreeListAllocator::new());
 
-fn to_js(error: impl core::fmt::Display) -> JsValue {
-    JsValue::from_str(&error.to_string())
+fn to_js(error: impl Into<Errors>) -> JsValue {
+    JsValue::from_str(&error.into().text())
 }
 
 fn json_text(value: impl Into<Value>) -> String {
