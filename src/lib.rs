@@ -66,6 +66,7 @@ pub mod sha256;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sign;
 pub mod strings;
+mod text;
 pub mod transform;
 mod uuid;
 pub mod validate;

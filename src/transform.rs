@@ -10,6 +10,7 @@ use crate::notice::FieldType;
 use crate::phone::e164;
 use crate::prelude::*;
 use crate::sha256::{sha256, to_hex};
+use crate::text::char_count;
 
 /// How `sha256` normalises a value before hashing, so the same person hashes the same everywhere.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,7 +188,7 @@ fn uk_outward_code(postcode: &str) -> Option<&str> {
 /// Every character but the last `keep` replaced by `*`; a value no longer than `keep` is masked whole, since
 /// keeping all of it would send it as typed.
 fn mask(value: &str, keep: usize) -> String {
-    let length = value.chars().count();
+    let length = char_count(value);
     let hidden = if length <= keep { length } else { length - keep };
     value
         .chars()

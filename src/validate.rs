@@ -3,6 +3,7 @@
 use crate::date::Date;
 use crate::notice::{Field, FieldType};
 use crate::strings::Ui;
+use crate::text::char_count;
 
 /// The problem with `value` for `field`, as the interface text that explains it; `None` when it is fine.
 pub fn check(field: &Field, value: &str) -> Option<Ui> {
@@ -64,7 +65,7 @@ fn is_phone(value: &str) -> bool {
 /// 2 to 10 letters, digits, spaces or hyphens, with at least two letters or digits.
 fn is_postcode(value: &str) -> bool {
     let significant = value.chars().filter(char::is_ascii_alphanumeric).count();
-    (2..=10).contains(&value.chars().count())
+    (2..=10).contains(&char_count(value))
         && significant >= 2
         && value
             .chars()

@@ -9,6 +9,7 @@ use crate::json::{Object, Value};
 use crate::phone::calling_code;
 use crate::prelude::*;
 use crate::strings::{built_in, Ui};
+use crate::text::char_count;
 use crate::transform::{Normaliser, Transform};
 
 /// Google Consent Mode v2 consent types.
@@ -194,7 +195,7 @@ fn read_principal(
         }
     }
     let salt = p.required_str("salt", errors);
-    if salt.is_some_and(|s| s.chars().count() < 16) {
+    if salt.is_some_and(|s| char_count(s) < 16) {
         errors
             .push(Error::new(ErrorKind::NotAllowed, p.path_of("salt")).with_detail("at least 16 characters"));
     }
