@@ -71,14 +71,19 @@ pub(super) fn read_field(
     let transform = read_transform(&mut r, field_type, errors);
     let options = read_options(&mut r, field_type, languages, errors);
     r.finish(errors);
+    let (Some(name), Some(field_type), Some(label), Some(transform), Some(options)) =
+        (name, field_type, label, transform, options)
+    else {
+        return None;
+    };
     Some(Field {
-        name: name?.to_owned(),
-        field_type: field_type?,
-        label: label?,
+        name: name.to_owned(),
+        field_type,
+        label,
         required,
         purposes: field_purposes,
-        transform: transform?,
-        options: options?,
+        transform,
+        options,
     })
 }
 

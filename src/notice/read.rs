@@ -128,12 +128,17 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
     let calling_code = read_calling_code(&mut r, jurisdiction, &fields, errors);
     let crm = read_crm(&mut r, &fields, &purposes, errors);
     r.finish(errors);
+    let (Some(revision), Some(jurisdiction), Some(policy_url), Some(controller)) =
+        (revision, jurisdiction, policy_url, controller)
+    else {
+        return None;
+    };
     Some(Parts {
-        revision: revision?.to_owned(),
-        jurisdiction: jurisdiction?.to_owned(),
-        policy_url: policy_url?.to_owned(),
+        revision: revision.to_owned(),
+        jurisdiction: jurisdiction.to_owned(),
+        policy_url: policy_url.to_owned(),
         languages,
-        controller: controller?,
+        controller,
         purposes,
         fields,
         ui_texts,
@@ -294,12 +299,17 @@ fn read_controller(value: &Value, errors: &mut Vec<Error>) -> Option<Controller>
         check_http_url(url, &r.path_of("url"), errors);
     }
     r.finish(errors);
+    let (Some(name), Some(contact), Some(address), Some(email), Some(phone)) =
+        (name, contact, address, email, phone)
+    else {
+        return None;
+    };
     Some(Controller {
-        name: name?.to_owned(),
-        contact: contact?.to_owned(),
-        address: address?,
-        email: email?.to_owned(),
-        phone: phone?.to_owned(),
+        name: name.to_owned(),
+        contact: contact.to_owned(),
+        address,
+        email: email.to_owned(),
+        phone: phone.to_owned(),
         url: url.map(str::to_owned),
     })
 }
@@ -343,14 +353,19 @@ fn read_purpose(value: &Value, path: &str, languages: &[String], errors: &mut Ve
         );
     }
     r.finish(errors);
+    let (Some(id), Some(legal_basis), Some(name), Some(description), Some(termination)) =
+        (id, legal_basis, name, description, termination)
+    else {
+        return None;
+    };
     Some(Purpose {
-        id: id?.to_owned(),
-        legal_basis: legal_basis?,
-        name: name?,
-        description: description?,
+        id: id.to_owned(),
+        legal_basis,
+        name,
+        description,
         purpose_category,
         pii_category,
-        termination: termination?,
+        termination,
         third_parties,
         sensitive,
         gpc,
