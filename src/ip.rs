@@ -108,8 +108,8 @@ fn ipv6(value: &str) -> Option<[u16; 8]> {
     Some(address)
 }
 
-/// `value` split at its first `::`. A byte search: `split_once("::")` brings the general substring search,
-/// about 0.7 KB brotli on every page.
+/// `value` split at its first `::`. A byte search: `split_once("::")` brings the general substring search and
+/// its panic messages, 3.5 KB brotli on every page (measured).
 fn split_at_double_colon(value: &str) -> Option<(&str, &str)> {
     let at = value.as_bytes().windows(2).position(|pair| pair == b"::")?;
     Some((value.get(..at)?, value.get(at + 2..)?))
