@@ -109,15 +109,15 @@ fn write_number(out: &mut String, number: Number) {
     }
 }
 
-/// Decimal digits of an integer, without pulling the formatting machinery into the browser build.
 /// `n` in plain decimal. Numbers become text here and not with `format!`, whose machinery the browser build
 /// leaves out.
-pub fn decimal(n: i64) -> String {
+pub(crate) fn decimal(n: i64) -> String {
     let mut out = String::new();
     write_integer(&mut out, n);
     out
 }
 
+/// Decimal digits of an integer, without pulling the formatting machinery into the browser build.
 fn write_integer(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');

@@ -125,9 +125,7 @@ impl Error {
     pub fn at(&self) -> &str {
         &self.at
     }
-}
 
-impl Error {
     /// `at: message (detail)`. Written without `core::fmt`, which the browser build leaves out.
     pub fn text(&self) -> String {
         let at = if self.at.is_empty() {
@@ -171,19 +169,17 @@ impl Errors {
     pub fn as_slice(&self) -> &[Error] {
         &self.0
     }
+
+    /// One line per problem, as [`Error::text`] writes it.
+    pub fn text(&self) -> String {
+        let lines: Vec<String> = self.0.iter().map(Error::text).collect();
+        lines.join("\n")
+    }
 }
 
 impl From<Error> for Errors {
     fn from(error: Error) -> Self {
         Self(vec![error])
-    }
-}
-
-impl Errors {
-    /// One line per problem, as [`Error::text`] writes it.
-    pub fn text(&self) -> String {
-        let lines: Vec<String> = self.0.iter().map(Error::text).collect();
-        lines.join("\n")
     }
 }
 
