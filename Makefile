@@ -84,13 +84,13 @@ test-e2e:
 	cargo build --bin consent-capture
 	node --test --test-concurrency=1 tests/e2e/
 
-# dist/: the self-contained folder a site serves (one ES module entry, its wasm and CSS), and the SRI value
-# for the entry's script tag.
+# dist/: the self-contained folder a site serves (one ES module entry, its wasm and CSS), and the tags to paste
+# with their SRI values (tools/embed.mjs).
 dist: setup-build bundle
 	rm -rf dist && mkdir -p dist
 	cp $(COMPONENT_FILES) dist/
-	@echo "dist/ is ready. The script tag, with its integrity value:"
-	@echo "<script type=\"module\" src=\"https://YOUR-CDN/consent-capture.js\" integrity=\"$$(node tools/integrity.mjs dist/consent-capture.js)\" crossorigin=\"anonymous\"></script>"
+	@echo "dist/ is ready."
+	@node tools/embed.mjs dist https://YOUR-CDN/ /privacy/notice.json
 
 # The npm package (npm pack tarball in target/package/): the element, a Node verification entry, types.
 package: bundle

@@ -2,6 +2,7 @@
 // pinned with Subresource Integrity; it fetches its wasm (also integrity-checked) and CSS beside itself.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { embed } from '../../tools/embed.mjs';
 import { integrity } from '../../tools/integrity.mjs';
 import { serve } from '../../tools/serve.mjs';
 import { fillDemoFields, nextEvent, open, receiptPayload, start } from './browser.mjs';
@@ -12,8 +13,10 @@ let site;
 before(async () => {
   env = await start();
   cdn = await serve();
+  const hints = embed({ folder: new URL('../../www/dist', import.meta.url).pathname, base: `${cdnOrigin()}/dist/`, notice: '/demo/notice.json' });
   const pages = { '/good.html': sitePage(integrity(new URL('../../www/dist/consent-capture.js', import.meta.url).pathname)),
-    '/tampered.html': sitePage('sha384-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA') };
+    '/tampered.html': sitePage('sha384-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'),
+    '/preloaded.html': sitePage(integrity(new URL('../../www/dist/consent-capture.js', import.meta.url).pathname), hints.preload) };
   site = await serve({ pages });
 });
 after(async () => {
@@ -25,10 +28,10 @@ after(async () => {
 const cdnOrigin = () => `http://127.0.0.1:${cdn.address().port}`;
 const siteUrl = (path) => `http://127.0.0.1:${site.address().port}${path}`;
 
-// A site page: its own origin and CSP, the component from the "CDN" origin, pinned with SRI.
-function sitePage(sri) {
+// A site page: its own origin and CSP, the component from the "CDN" origin, pinned with SRI, after `head`.
+function sitePage(sri, head = '') {
   const csp = `default-src 'self'; script-src 'self' ${cdnOrigin()} 'wasm-unsafe-eval'; style-src 'self' ${cdnOrigin()}; connect-src 'self' ${cdnOrigin()}; object-src 'none'; base-uri 'none'`;
-  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A site</title>
+  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A site</title>${head}
 <script type="module" src="${cdnOrigin()}/dist/consent-capture.js" integrity="${sri}" crossorigin="anonymous"></script>
 </head><body><consent-capture id="tag" notice="/demo/notice.json" lang="en"></consent-capture></body></html>`;
   return { body, csp };
@@ -45,6 +48,17 @@ test('one pinned script tag from another origin renders the form and signs recei
   assert.equal(receiptPayload(detail.receipt).version, 'KI-CR-v1.1.0');
   const fromCdn = requests.filter((url) => url.startsWith(cdnOrigin())).map((url) => new URL(url).pathname).sort();
   assert.deepEqual(fromCdn, ['/dist/consent-capture.css', '/dist/consent-capture.js', '/dist/consent_capture_bg.wasm']);
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+  await context.close();
+});
+
+test('with the preload hints make dist prints, the wasm and the notice are each fetched once, before the module runs', async () => {
+  const { page, context, requests } = await open(env, siteUrl('/preloaded.html'));
+  await page.locator('#tag form').waitFor();
+  const paths = requests.map((url) => new URL(url).pathname);
+  assert.equal(paths.filter((p) => p === '/dist/consent_capture_bg.wasm').length, 1, 'the element used the preloaded wasm');
+  assert.equal(paths.filter((p) => p === '/demo/notice.json').length, 1, 'the element used the preloaded notice');
+  assert.ok(paths.indexOf('/dist/consent_capture_bg.wasm') < paths.indexOf('/dist/consent-capture.js'), 'the wasm was asked for first');
   assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
   await context.close();
 });

@@ -4,6 +4,8 @@
 // `find` returns the banner or form once it exists (inside shadow roots where the library uses them), `button`
 // its accept control; both run in the page.
 
+import { embed } from '../embed.mjs';
+
 const PURPOSES = [
   { id: 'analytics', title: 'Analytics', description: 'We count visits to improve the site.' },
   { id: 'marketing', title: 'Marketing', description: 'We show you relevant offers.' },
@@ -21,16 +23,25 @@ const NOTICE = {
   fields: [{ name: 'email', type: 'email', purposes: ['analytics', 'marketing'], label: { en: 'E-mail address' } }],
 };
 
+const consentCapture = {
+  name: 'consent-capture',
+  files: { '/cc/': 'www/dist/' },
+  fromRepo: true,
+  head: '<script type="module" src="/cc/consent-capture.js"></script>',
+  body: '<consent-capture notice="/cc-notice.json" lang="en"></consent-capture>',
+  extra: { '/cc-notice.json': JSON.stringify(NOTICE) },
+  find: () => document.querySelector('consent-capture')?.shadowRoot?.querySelector('form'),
+  button: () => document.querySelector('consent-capture')?.shadowRoot?.querySelector('button[value="accept-all"]'),
+};
+
 export const LIBRARIES = [
+  consentCapture,
+  // The same embed with the optional preload hints `make dist` prints: not a peer, a second way to install ours.
   {
-    name: 'consent-capture',
-    files: { '/cc/': 'www/dist/' },
-    fromRepo: true,
-    head: '<script type="module" src="/cc/consent-capture.js"></script>',
-    body: '<consent-capture notice="/cc-notice.json" lang="en"></consent-capture>',
-    extra: { '/cc-notice.json': JSON.stringify(NOTICE) },
-    find: () => document.querySelector('consent-capture')?.shadowRoot?.querySelector('form'),
-    button: () => document.querySelector('consent-capture')?.shadowRoot?.querySelector('button[value="accept-all"]'),
+    ...consentCapture,
+    name: 'consent-capture + preload hints',
+    head: `${embed({ folder: new URL('../../www/dist', import.meta.url).pathname, base: '/cc/', notice: '/cc-notice.json' }).preload}
+${consentCapture.head}`,
   },
   {
     name: 'klaro',

@@ -14,7 +14,8 @@ const RUNS = Number(process.env.RUNS ?? 10);
 const root = new URL('../../', import.meta.url);
 const peers = new URL('target/bench/peers/node_modules/', root);
 const versions = JSON.parse(readFileSync(new URL('tools/bench/peers.json', root), 'utf8')).packages;
-versions['consent-capture'] = readFileSync(new URL('Cargo.toml', root), 'utf8').match(/^version = "(.*)"/m)[1];
+const ours = LIBRARIES.filter((l) => l.fromRepo).map((l) => l.name);
+for (const name of ours) versions[name] = readFileSync(new URL('Cargo.toml', root), 'utf8').match(/^version = "(.*)"/m)[1];
 
 const PROFILES = {
   desktop: { viewport: { width: 1280, height: 720 } },
@@ -124,7 +125,7 @@ try {
 
 mkdirSync(new URL('target/bench/', root), { recursive: true });
 writeFileSync(new URL('target/bench/peers.json', root), JSON.stringify({
-  date: new Date().toISOString(), chromium: browser.version(), runs: RUNS, versions,
+  date: new Date().toISOString(), chromium: browser.version(), runs: RUNS, versions, ours,
   libraries: LIBRARIES.map((l) => l.name), results,
 }, null, 2));
 console.log('wrote target/bench/peers.json');
