@@ -9,7 +9,8 @@ export function embed({ folder, base, notice }) {
   const file = (name) => join(folder, name);
   return {
     script: `<script type="module" src="${base}consent-capture.js" integrity="${integrity(file('consent-capture.js'))}" crossorigin="anonymous"></script>`,
-    // `crossorigin` and `integrity` must be those of the element's own fetches, or the browser fetches twice.
+    // `crossorigin` must match the element's own fetches, or the browser fetches twice (tests/e2e/script-tag);
+    // the wasm's `integrity` is the one the module checks, which the Fetch spec requires for a preload's reuse.
     preload: [
       `<link rel="preload" href="${base}consent_capture_bg.wasm" as="fetch" crossorigin="anonymous" integrity="${integrity(file('consent_capture_bg.wasm'))}">`,
       `<link rel="preload" href="${notice}" as="fetch" crossorigin="anonymous">`,

@@ -52,7 +52,7 @@ test('one pinned script tag from another origin renders the form and signs recei
   await context.close();
 });
 
-test('with the preload hints make dist prints, the wasm and the notice are each fetched once, before the module runs', async () => {
+test('with the preload hints make dist prints, the wasm and the notice are each fetched once, the wasm before the module', async () => {
   const { page, context, requests } = await open(env, siteUrl('/preloaded.html'));
   await page.locator('#tag form').waitFor();
   const paths = requests.map((url) => new URL(url).pathname);
