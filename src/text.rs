@@ -1,9 +1,9 @@
 //! Text helpers for the browser build, smaller than std's versions of the same.
 
-/// The number of characters (Unicode scalar values) in `text`: the bytes that do not continue a UTF-8
+/// The number of characters (Unicode scalar values) in the UTF-8 `bytes`: those that do not continue a
 /// sequence. `chars().count()` is faster on long text and costs 0.4 KB brotli; ours are short.
-pub(crate) fn char_count(text: &str) -> usize {
-    text.bytes().filter(|b| b & 0xC0 != 0x80).count()
+pub(crate) fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| *b & 0xC0 != 0x80).count()
 }
 
 #[cfg(test)]
@@ -21,7 +21,7 @@ mod tests {
             "👋🏽 hi",
             "\u{10ffff}\u{7f}\u{80}\u{800}",
         ] {
-            assert_eq!(char_count(text), text.chars().count(), "{text}");
+            assert_eq!(char_count(text.as_bytes()), text.chars().count(), "{text}");
         }
     }
 }

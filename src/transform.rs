@@ -188,7 +188,7 @@ fn uk_outward_code(postcode: &str) -> Option<&str> {
 /// Every character but the last `keep` replaced by `*`; a value no longer than `keep` is masked whole, since
 /// keeping all of it would send it as typed.
 fn mask(value: &str, keep: usize) -> String {
-    let length = char_count(value);
+    let length = char_count(value.as_bytes());
     let hidden = if length <= keep { length } else { length - keep };
     value
         .chars()

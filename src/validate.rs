@@ -65,7 +65,7 @@ fn is_phone(value: &str) -> bool {
 /// 2 to 10 letters, digits, spaces or hyphens, with at least two letters or digits.
 fn is_postcode(value: &str) -> bool {
     let significant = value.chars().filter(char::is_ascii_alphanumeric).count();
-    (2..=10).contains(&char_count(value))
+    (2..=10).contains(&char_count(value.as_bytes()))
         && significant >= 2
         && value
             .chars()

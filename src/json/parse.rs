@@ -5,6 +5,7 @@ use super::{Number, Object, Value, MAX_SAFE_INTEGER};
 use crate::canonical::decimal;
 use crate::error::{Error, ErrorKind};
 use crate::prelude::*;
+use crate::text::char_count;
 
 /// How deep arrays and objects may nest. Notices and receipts need fewer than ten levels.
 const MAX_DEPTH: usize = 64;
@@ -44,7 +45,7 @@ impl Parser<'_> {
         let before = &self.text[..pos.min(self.text.len())];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].iter().filter(|&&b| b & 0xC0 != 0x80).count() + 1;
+        let column = char_count(&before[line_start..]) + 1;
         Error::new(
             kind,
             [

@@ -200,7 +200,7 @@ fn read_principal(
         }
     }
     let salt = p.required_str("salt", errors);
-    if salt.is_some_and(|s| char_count(s) < 16) {
+    if salt.is_some_and(|s| char_count(s.as_bytes()) < 16) {
         errors
             .push(Error::new(ErrorKind::NotAllowed, p.path_of("salt")).with_detail("at least 16 characters"));
     }
