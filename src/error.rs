@@ -57,6 +57,18 @@ pub enum ErrorKind {
     NotCanonical,
     /// A receipt does not follow the previous one it names.
     ChainBroken,
+    /// An input longer than its format ever needs.
+    TooLarge,
+    /// An Ed25519 point of small order or in a non-canonical encoding, or a P-256 coordinate outside the field.
+    WeakKey,
+    /// A signature in a second, equally valid form (Ed25519 `S` ≥ L, ECDSA high `S`, zero or overlong parts).
+    MalleableSignature,
+    /// A number outside the range that the format allows (a time in milliseconds where seconds belong).
+    OutOfRange,
+    /// A member whose value is not what the signed material says it must be.
+    NotBound,
+    /// An identifier with characters outside plain ASCII letters, digits, `-`, `_` and `.`.
+    NotPlainIdentifier,
 }
 
 impl ErrorKind {
@@ -87,6 +99,12 @@ impl ErrorKind {
             Self::BadSignature => "does not verify",
             Self::NotCanonical => "is not RFC 8785 canonical JSON",
             Self::ChainBroken => "does not match the previous receipt",
+            Self::TooLarge => "is larger than the format ever needs",
+            Self::WeakKey => "is a small-order or non-canonically encoded key",
+            Self::MalleableSignature => "is not in its one canonical form",
+            Self::OutOfRange => "is outside the accepted range",
+            Self::NotBound => "is not what the signed material says",
+            Self::NotPlainIdentifier => "must be plain ASCII letters, digits, '-', '_' or '.'",
         }
     }
 }

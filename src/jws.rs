@@ -1,6 +1,7 @@
 //! Compact JWS (RFC 7515) as receipts and notice signatures use it: parsed strictly before any signature is
-//! checked. Three segments of strict base64url, a JSON object header without duplicate keys, an accepted
-//! algorithm bound to its key type, no `crit`, no private key, a 64-byte signature.
+//! checked. At most 64 KiB, three segments of strict base64url, a JSON object header without duplicate keys,
+//! an accepted algorithm bound to its key type, no `crit`, no private or weak key, a 64-byte signature in the
+//! form every verifier reads alike ([`crate::signature_form`]).
 
 use crate::base64url;
 use crate::canonical::decimal;
@@ -9,6 +10,7 @@ use crate::error::{Error, ErrorKind};
 use crate::json::{parse, Object, Value};
 use crate::jwk::PublicJwk;
 use crate::prelude::*;
+use crate::signature_form;
 
 /// The signature algorithms we accept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,11 +72,18 @@ pub struct Compact {
     pub signing_input: String,
 }
 
+/// The longest compact JWS we read: a receipt travels in a request body that the browser sends with
+/// `keepalive`, which is limited to 64 KiB, and a notice signature is a few hundred bytes.
+pub const MAX_JWS_BYTES: usize = 64 * 1024;
+
 /// Parses a compact JWS strictly.
 ///
 /// # Errors
 /// The first structural problem, with where it is (`jws`, `header.alg`, `header.jwk`, `signature`, …).
 pub fn parse_compact(jws: &str) -> Result<Compact, Error> {
+    if jws.len() > MAX_JWS_BYTES {
+        return Err(Error::new(ErrorKind::TooLarge, "jws").with_detail("more than 64 KiB"));
+    }
     let parts: Vec<&str> = jws.split('.').collect();
     let [header_b64, payload_b64, signature_b64] = parts[..] else {
         let count = decimal(parts.len() as i64);
@@ -121,6 +130,7 @@ pub fn parse_compact(jws: &str) -> Result<Compact, Error> {
         return Err(Error::new(ErrorKind::BadSignature, "signature")
             .with_detail([&decimal(signature.len() as i64), " bytes, not 64"].concat()));
     }
+    check_signature_form(algorithm, &signature)?;
     let signing_input = [header_b64, ".", payload_b64].concat();
     Ok(Compact {
         header,
@@ -130,6 +140,33 @@ pub fn parse_compact(jws: &str) -> Result<Compact, Error> {
         signature,
         signing_input,
     })
+}
+
+fn check_signature_form(algorithm: Algorithm, signature: &[u8]) -> Result<(), Error> {
+    let canonical = match algorithm {
+        Algorithm::Ed25519 => {
+            !signature_form::ed25519_point_is_weak(&signature[..32])
+                && signature_form::ed25519_scalar_is_canonical(&signature[32..])
+        }
+        Algorithm::Es256 => signature_form::es256_in_range(signature),
+    };
+    if canonical {
+        Ok(())
+    } else {
+        Err(Error::new(ErrorKind::MalleableSignature, "signature"))
+    }
+}
+
+/// Refuses a JWS whose `typ` is not `typ`: a notice signature is not a receipt, nor the reverse.
+///
+/// # Errors
+/// `Missing` or `NotAllowed` at `header.typ`.
+pub fn require_typ(compact: &Compact, typ: &str) -> Result<(), Error> {
+    match compact.header.get("typ").and_then(Value::as_str) {
+        Some(found) if found == typ => Ok(()),
+        Some(found) => Err(Error::new(ErrorKind::NotAllowed, "header.typ").with_detail(found)),
+        None => Err(Error::new(ErrorKind::Missing, "header.typ").with_detail(typ)),
+    }
 }
 
 /// The protected header we sign with: `alg`, `typ`, the public `jwk` and `kid` = its thumbprint.

@@ -61,10 +61,12 @@ pub mod notice_signature;
 pub mod phone;
 mod prelude;
 pub mod receipt;
+pub mod receipt_check;
 pub mod receipt_view;
 pub mod sha256;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sign;
+pub mod signature_form;
 pub mod strings;
 mod text;
 pub mod transform;

@@ -7,19 +7,24 @@ use consent_capture::jws::signing_input;
 use consent_capture::notice_signature::{payload, TYP};
 use consent_capture::receipt::receipt_hash;
 use consent_capture::receipt::EXTENSION_KEY;
+use consent_capture::receipt_check::Principal;
 use consent_capture::sign::PrivateKey;
-use consent_capture::verify::{verify_receipt, Expectations};
+use consent_capture::verify::{verify_receipt, Expectations, VerifiedReceipt};
 use consent_capture::Notice;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  consent-capture verify RECEIPT.jws [--controller-key JWK] [--previous RECEIPT.jws]
+  consent-capture verify RECEIPT.jws [--controller-key PUBLIC.jwk] [--notice NOTICE.json] [--previous RECEIPT.jws]
   consent-capture sign-notice NOTICE.json --key PRIVATE.jwk
   consent-capture keygen
+  consent-capture public-key PRIVATE.jwk
 
-verify exits 0 for a valid receipt, 1 for an invalid one (with the reason), 2 for a usage error.
+verify exits 0 for a valid receipt, 1 for an invalid one (with the reason), 2 for a usage error. It says
+what each statement of the receipt is bound to: without --controller-key and --notice, the controller, the
+notice and the decisions are only what the device that signed it wrote.
 sign-notice prints the notice signature (a compact JWS) for the element's notice-signature attribute.
-keygen prints a new private Ed25519 controller key (JWK) and, on stderr, its thumbprint.";
+keygen prints a new private Ed25519 controller key (JWK) and, on stderr, its thumbprint.
+public-key prints the public part of a private JWK, for verify --controller-key and for publishing.";
 
 /// What went wrong: a usage problem (exit 2) or an invalid receipt (exit 1).
 enum Failure {
@@ -33,6 +38,7 @@ fn main() -> ExitCode {
         Some("verify") => verify(&args[1..]),
         Some("sign-notice") => sign_notice(&args[1..]),
         Some("keygen") if args.len() == 1 => keygen(),
+        Some("public-key") if args.len() == 2 => public_key(&args[1]),
         Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -96,7 +102,7 @@ fn read_json(path: &str) -> Result<Value, Failure> {
 }
 
 fn verify(args: &[String]) -> Result<(), Failure> {
-    let args = split(args, &["controller-key", "previous"])?;
+    let args = split(args, &["controller-key", "previous", "notice"])?;
     let [receipt_path] = args.positional[..] else {
         return Err(Failure::Usage("verify takes one receipt".into()));
     };
@@ -105,16 +111,23 @@ fn verify(args: &[String]) -> Result<(), Failure> {
     let controller_key = match args.option("controller-key") {
         Some(path) => Some(
             PublicJwk::from_json(&read_json(path)?, "controller-key")
-                .map_err(|e| Failure::Usage(e.to_string()))?,
+                .map_err(|e| Failure::Usage(format!("{path}: {e} (public-key prints the public part)")))?,
         ),
+        None => None,
+    };
+    let notice = match args.option("notice") {
+        Some(path) => {
+            Some(Notice::from_json(&read(path)?).map_err(|e| Failure::Usage(format!("{path}:\n{e}")))?)
+        }
         None => None,
     };
     let expect = Expectations {
         previous: previous.as_deref(),
         controller_key: controller_key.as_ref(),
+        notice: notice.as_ref(),
     };
     let verified = verify_receipt(&jws, expect).map_err(|e| Failure::Invalid(e.to_string()))?;
-    print!("{}", summary(&verified.receipt, &verified.key, &jws, expect));
+    print!("{}", summary(&verified, &jws, expect));
     Ok(())
 }
 
@@ -123,8 +136,10 @@ fn string_member<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
     value.as_object().and_then(|o| o.get(key)).and_then(Value::as_str)
 }
 
-/// A plain-language account of a verified receipt.
-fn summary(receipt: &Value, key: &PublicJwk, jws: &str, expect: Expectations<'_>) -> String {
+/// A plain-language account of a verified receipt that claims only what was checked: each line says what
+/// binds it (the device key's signature, the controller's notice signature, the given notice).
+fn summary(verified: &VerifiedReceipt, jws: &str, expect: Expectations<'_>) -> String {
+    let receipt = &verified.receipt;
     let get = |path: &[&str]| {
         path.iter()
             .try_fold(receipt, |v, k| v.as_object().and_then(|o| o.get(k)))
@@ -136,22 +151,38 @@ fn summary(receipt: &Value, key: &PublicJwk, jws: &str, expect: Expectations<'_>
         .cloned()
         .unwrap_or(Value::Null);
     let controller_text = |k: &str| string_member(&controller, k).unwrap_or("-").to_owned();
-    let mut out = String::from("VALID consent receipt\n");
+    let words = if expect.notice.is_some() {
+        "as the given notice says"
+    } else {
+        "the device's words: not checked against a notice (--notice)"
+    };
+    let mut out =
+        String::from("VALID consent receipt: signed by the device key in its header, unchanged since\n");
     let issued = get(&["consentTimestamp"])
         .and_then(Value::as_i64)
         .map_or("-".into(), format_utc);
-    out += &format!("  receipt      {} issued {issued}\n", text(&["consentReceiptID"]));
-    out += &format!("  signed by    device key {}\n", key.thumbprint());
     out += &format!(
-        "  controller   {} <{}>\n",
+        "  receipt      {} issued {issued} (by the device's clock)\n",
+        text(&["consentReceiptID"])
+    );
+    out += &format!("  signed by    device key {}\n", verified.key.thumbprint());
+    let person = match verified.principal {
+        Principal::DeviceKey => "the device key that signed it",
+        Principal::SaltedEmailHash => {
+            "a salted e-mail hash the device wrote: checkable only with the address"
+        }
+    };
+    out += &format!("  person       {} ({person})\n", text(&["piiPrincipalId"]));
+    out += &format!(
+        "  controller   {} <{}> ({words})\n",
         controller_text("piiController"),
         controller_text("email")
     );
-    out += &format!("  person       {}\n", text(&["piiPrincipalId"]));
+    out += &format!("  policy       {} ({words})\n", text(&["policyUrl"]));
     let signed = if expect.controller_key.is_some() {
-        "signed by the given controller key"
+        "notice hash and revision signed by the given controller key"
     } else {
-        "controller signature not checked"
+        "the controller's signature not checked (--controller-key)"
     };
     out += &format!(
         "  notice       revision {}, sha256 {} ({signed})\n",
@@ -175,16 +206,16 @@ fn summary(receipt: &Value, key: &PublicJwk, jws: &str, expect: Expectations<'_>
         .unwrap_or(&[])
     {
         let field = |k: &str| string_member(entry, k).unwrap_or("");
-        out += &format!(
-            "  field        {} {} {}\n",
-            field("field"),
-            field("outcome"),
-            field("reason")
-        );
+        let how = match field("outcome") {
+            "transformed" => format!("transformed by {}", field("rule")),
+            "dropped" => format!("dropped: {}", field("reason")),
+            outcome => outcome.to_owned(),
+        };
+        out += &format!("  field        {} {how}\n", field("field"));
     }
     match get(&[EXTENSION_KEY, "previousReceipt"]).and_then(Value::as_str) {
         Some(hash) if expect.previous.is_some() => {
-            out += &format!("  follows      the given previous receipt ({hash})\n")
+            out += &format!("  follows      the given previous receipt ({hash}): same device key, person and controller, not earlier\n")
         }
         Some(hash) => out += &format!("  follows      a previous receipt {hash} (not given, not checked)\n"),
         None => {}
@@ -207,6 +238,15 @@ fn sign_notice(args: &[String]) -> Result<(), Failure> {
         .map_err(|e| Failure::Usage(format!("{key_path}: {e}")))?;
     let header = consent_capture::jws::header(key.algorithm(), &key.public(), TYP);
     println!("{}", key.sign(&signing_input(&header, &payload(&notice))));
+    Ok(())
+}
+
+fn public_key(path: &str) -> Result<(), Failure> {
+    let key = PrivateKey::from_jwk(&read_json(path)?).map_err(|e| Failure::Usage(format!("{path}: {e}")))?;
+    println!(
+        "{}",
+        consent_capture::canonical::to_canonical_string(&Value::Object(key.public().to_json()))
+    );
     Ok(())
 }
 

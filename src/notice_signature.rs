@@ -6,7 +6,7 @@ use crate::base64url;
 use crate::canonical::to_canonical_string;
 use crate::error::{Error, ErrorKind};
 use crate::json::{parse, Object, Value};
-use crate::jws::{parse_compact, Compact};
+use crate::jws::{parse_compact, require_typ, Compact};
 use crate::notice::Notice;
 use crate::prelude::*;
 use crate::sha256::sha256;
@@ -32,20 +32,35 @@ pub fn payload(notice: &Notice) -> String {
     to_canonical_string(&Value::Object(payload))
 }
 
-/// The notice hash a (verified) notice signature signs.
+/// What a notice signature signs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedNotice {
+    /// The notice's hash ([`notice_hash`]).
+    pub notice_sha256: String,
+    /// The notice's revision.
+    pub revision: String,
+}
+
+/// What a (verified) notice signature signs.
 ///
 /// # Errors
-/// `payload` problems: not JSON, or no `noticeSha256` string.
-pub fn signed_hash(compact: &Compact) -> Result<String, Error> {
+/// `payload` problems: not JSON, or no `noticeSha256` or `revision` string.
+pub fn signed_notice(compact: &Compact) -> Result<SignedNotice, Error> {
     let text =
         core::str::from_utf8(&compact.payload).map_err(|_| Error::new(ErrorKind::Syntax, "payload"))?;
     let payload = parse(text).map_err(|e| Error::new(e.kind(), "payload").with_detail(e.at()))?;
-    payload
-        .as_object()
-        .and_then(|p| p.get("noticeSha256"))
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| Error::new(ErrorKind::Missing, "payload.noticeSha256"))
+    let member = |key: &str| {
+        payload
+            .as_object()
+            .and_then(|p| p.get(key))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| Error::new(ErrorKind::Missing, ["payload.", key].concat()))
+    };
+    Ok(SignedNotice {
+        notice_sha256: member("noticeSha256")?,
+        revision: member("revision")?,
+    })
 }
 
 /// Everything about a notice signature except the signature itself (which WebCrypto checks): it is a strict
@@ -56,6 +71,7 @@ pub fn signed_hash(compact: &Compact) -> Result<String, Error> {
 /// The first problem, with where it is.
 pub fn check_binding(jws: &str, source: &Value, thumbprint: &str) -> Result<Compact, Error> {
     let compact = parse_compact(jws.trim())?;
+    require_typ(&compact, TYP)?;
     let key = compact
         .jwk
         .as_ref()
@@ -64,7 +80,7 @@ pub fn check_binding(jws: &str, source: &Value, thumbprint: &str) -> Result<Comp
         return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk")
             .with_detail("not the controller key this page names"));
     }
-    if signed_hash(&compact)? != source_hash(source) {
+    if signed_notice(&compact)?.notice_sha256 != source_hash(source) {
         return Err(
             Error::new(ErrorKind::KeyMismatch, "payload.noticeSha256").with_detail("signs another notice")
         );

@@ -6,11 +6,9 @@
 use crate::base64url;
 use crate::canonical::to_canonical_string;
 use crate::consent::{Decisions, LegalBasis};
-use crate::error::{Error, ErrorKind};
-use crate::json::{parse, Object, Value};
+use crate::json::{Object, Value};
 use crate::jwk::PublicJwk;
-use crate::jws::{header, parse_compact, signing_input, Algorithm, Compact};
-use crate::kantara::check_shape;
+use crate::jws::{header, signing_input, Algorithm};
 use crate::minimise::{Manifest, Outcome};
 use crate::normalise;
 use crate::notice::{Notice, Purpose};
@@ -120,27 +118,6 @@ impl Receipt {
     }
 }
 
-/// Everything about a receipt except its signature: a strict JWS with the signing key in its header, whose
-/// payload is canonical JSON in the Kantara v1.1 shape. The signature is checked by the caller (natively
-/// with `verify`, in the browser with WebCrypto).
-///
-/// # Errors
-/// The first problem, with where it is.
-pub fn inspect(jws: &str) -> Result<(Compact, Value), Error> {
-    let compact = parse_compact(jws.trim())?;
-    if compact.jwk.is_none() {
-        return Err(Error::new(ErrorKind::Missing, "header.jwk"));
-    }
-    let text =
-        core::str::from_utf8(&compact.payload).map_err(|_| Error::new(ErrorKind::Syntax, "payload"))?;
-    let receipt = parse(text).map_err(|e| Error::new(e.kind(), "payload").with_detail(e.at()))?;
-    if to_canonical_string(&receipt) != text {
-        return Err(Error::new(ErrorKind::NotCanonical, "payload"));
-    }
-    check_shape(&receipt)?;
-    Ok((compact, receipt))
-}
-
 /// The base64url SHA-256 of a receipt's compact JWS, as the next receipt in a chain names it.
 pub fn receipt_hash(jws: &str) -> String {
     base64url::encode(&sha256(jws.trim().as_bytes()))
@@ -198,8 +175,11 @@ fn kantara_purpose(purpose: &Purpose, language: &str) -> Value {
     } else {
         "N/A"
     };
+    // `purposeId` (an extra member, which Kantara's schema allows) ties each purpose to its decision in the
+    // extension by id, not by position.
     let out = Object::new()
         .with("purpose", purpose.name.get(language))
+        .with("purposeId", purpose.id.as_str())
         .with("purposeCategory", strings(&purpose.purpose_category))
         .with("consentType", consent_type)
         .with("piiCategory", strings(&purpose.pii_category))

@@ -107,8 +107,9 @@ impl PrivateKey {
         let signature = match self {
             Self::Ed25519(key) => key.sign(signing_input.as_bytes()).to_bytes().to_vec(),
             Self::P256(key) => {
+                // Low S: receipts are identified by their hash, so the verifiers refuse the high-S twin.
                 let signature: p256::ecdsa::Signature = key.sign(signing_input.as_bytes());
-                signature.to_bytes().to_vec()
+                signature.normalize_s().unwrap_or(signature).to_bytes().to_vec()
             }
         };
         format!("{signing_input}.{}", base64url::encode(&signature))

@@ -1,13 +1,17 @@
 //! Native verification (never in the browser build, where WebCrypto verifies): JWS signatures with
-//! ed25519-dalek and p256, and whole receipts: signature, canonical form, Kantara shape, the chain to the
-//! previous receipt, and the controller's signature of the notice that was shown.
+//! ed25519-dalek and p256, and whole receipts: everything [`crate::receipt_check`] checks (as the browser
+//! does), the signature, and on request the chain to the previous receipt, the controller's signature of the
+//! notice hash and revision, and the notice itself.
 
 use crate::error::{Error, ErrorKind};
 use crate::json::Value;
 use crate::jwk::PublicJwk;
+use crate::jws::require_typ;
 use crate::jws::{parse_compact, Algorithm, Compact};
-use crate::prelude::*;
-use crate::receipt::{inspect, receipt_hash, EXTENSION_KEY};
+use crate::notice::Notice;
+use crate::notice_signature::SignedNotice;
+use crate::receipt::EXTENSION_KEY;
+use crate::receipt_check::{check_against_notice, check_follows, inspect, principal, Principal};
 use ed25519_dalek::Verifier as _;
 use std::format;
 
@@ -55,10 +59,14 @@ pub fn verify_jws(jws: &str, key: Option<&PublicJwk>) -> Result<Compact, Error> 
 /// What a receipt is checked against besides itself.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Expectations<'a> {
-    /// The receipt this one changes or withdraws: it must verify under the same key, and be the one named.
+    /// The receipt this one changes or withdraws: it must verify under the same key, be the one named, and
+    /// be of the same person, controller and policy, issued no later.
     pub previous: Option<&'a str>,
-    /// The controller's key: the notice signature the receipt binds must verify under it.
+    /// The controller's key: the notice signature the receipt carries must verify under it and sign the
+    /// receipt's notice hash and revision.
     pub controller_key: Option<&'a PublicJwk>,
+    /// The notice itself: the receipt must describe it exactly ([`check_against_notice`]).
+    pub notice: Option<&'a Notice>,
 }
 
 /// A receipt that verified.
@@ -68,10 +76,12 @@ pub struct VerifiedReceipt {
     pub receipt: Value,
     /// The key that signed it (the device key).
     pub key: PublicJwk,
+    /// How it names the person, and so what binds that name.
+    pub principal: Principal,
 }
 
-/// Verifies a consent receipt: its signature under the key in its header, that the payload is canonical
-/// JSON in the Kantara v1.1 shape, and what `expect` asks for.
+/// Verifies a consent receipt: everything [`inspect`] checks, its signature under the key in its header, and
+/// what `expect` asks for.
 ///
 /// # Errors
 /// The first problem found, with where it is.
@@ -88,42 +98,48 @@ pub fn verify_receipt(jws: &str, expect: Expectations<'_>) -> Result<VerifiedRec
         .and_then(Value::as_object);
     let member = |name: &str| extension.and_then(|e| e.get(name)).and_then(Value::as_str);
     if let Some(previous) = expect.previous {
-        let earlier = verify_receipt(previous, Expectations::default())?;
-        if earlier.key != key {
-            return Err(
-                Error::new(ErrorKind::ChainBroken, "header.jwk").with_detail("signed by another device key")
-            );
-        }
-        if member("previousReceipt") != Some(receipt_hash(previous).as_str()) {
-            return Err(Error::new(
-                ErrorKind::ChainBroken,
-                format!("{EXTENSION_KEY}.previousReceipt"),
-            ));
-        }
+        let earlier = verify_receipt(previous, Expectations::default())
+            .map_err(|e| Error::new(e.kind(), "previous receipt").with_detail(e.at()))?;
+        check_follows(&receipt, &key, &earlier.receipt, &earlier.key, previous)?;
     }
     if let Some(controller_key) = expect.controller_key {
         let at = format!("{EXTENSION_KEY}.noticeSignature");
         let signature =
             member("noticeSignature").ok_or_else(|| Error::new(ErrorKind::Missing, at.clone()))?;
-        let notice = verify_notice_signature(signature, controller_key)
-            .map_err(|e| Error::new(e.kind(), at.clone()))?;
-        if member("noticeSha256") != Some(notice.as_str()) {
+        let signed = verify_notice_signature(signature, controller_key)
+            .map_err(|e| Error::new(e.kind(), at.clone()).with_detail(e.at()))?;
+        if member("noticeSha256") != Some(signed.notice_sha256.as_str()) {
             return Err(
-                Error::new(ErrorKind::KeyMismatch, format!("{EXTENSION_KEY}.noticeSha256"))
+                Error::new(ErrorKind::NotBound, format!("{EXTENSION_KEY}.noticeSha256"))
                     .with_detail("not the notice the controller signed"),
             );
         }
+        if member("noticeRevision") != Some(signed.revision.as_str()) {
+            return Err(
+                Error::new(ErrorKind::NotBound, format!("{EXTENSION_KEY}.noticeRevision"))
+                    .with_detail("not the revision the controller signed"),
+            );
+        }
     }
-    Ok(VerifiedReceipt { receipt, key })
+    if let Some(notice) = expect.notice {
+        check_against_notice(&receipt, notice)?;
+    }
+    Ok(VerifiedReceipt {
+        principal: principal(&receipt),
+        receipt,
+        key,
+    })
 }
 
-/// Verifies a notice signature (see [`crate::notice_signature`]) under the controller's key and returns
-/// the notice hash it signs.
+/// Verifies a notice signature (see [`crate::notice_signature`]) under the controller's key and returns what
+/// it signs.
 ///
 /// # Errors
-/// Any JWS problem, a signature that does not verify, or a payload without `noticeSha256`.
-pub fn verify_notice_signature(jws: &str, controller_key: &PublicJwk) -> Result<String, Error> {
+/// Any JWS problem, another `typ`, a signature that does not verify, or a payload without `noticeSha256` and
+/// `revision`.
+pub fn verify_notice_signature(jws: &str, controller_key: &PublicJwk) -> Result<SignedNotice, Error> {
     let compact = verify_jws(jws.trim(), Some(controller_key))?;
+    require_typ(&compact, crate::notice_signature::TYP)?;
     if compact
         .jwk
         .as_ref()
@@ -131,5 +147,5 @@ pub fn verify_notice_signature(jws: &str, controller_key: &PublicJwk) -> Result<
     {
         return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk"));
     }
-    crate::notice_signature::signed_hash(&compact)
+    crate::notice_signature::signed_notice(&compact)
 }

@@ -1,7 +1,7 @@
 //! RFC 8785 conformance: every official vector (cyberphone/json-canonicalization) gives its exact bytes.
 
 use consent_capture::canonical::to_canonical_string;
-use consent_capture::json::parse;
+use consent_capture::json::parse_with_doubles as parse;
 use std::fs;
 use std::path::Path;
 

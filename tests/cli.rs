@@ -43,10 +43,11 @@ fn receipt(notice_signature: Option<&str>, previous: Option<&str>, grant: bool) 
     let fields = vec![("email".to_owned(), "ada@example.com".to_owned())];
     let minimised = minimise(&notice, &decisions, &fields, TODAY);
     let previous_hash = previous.map(receipt_hash);
+    let principal = format!("jwk-thumbprint:{}", device.public().thumbprint());
     let context = ReceiptContext {
         issued_at: 1_795_000_000,
         receipt_id: "0c7d1d2e-9a51-4f43-8d0c-6b1e3f6f9a10",
-        principal_id: "jwk-thumbprint:x",
+        principal_id: &principal,
         language: "en",
         gpc: false,
         notice_signature,

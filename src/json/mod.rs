@@ -11,6 +11,8 @@ mod parse;
 pub mod reader;
 
 pub use parse::parse;
+#[cfg(not(target_arch = "wasm32"))]
+pub use parse::parse_with_doubles;
 
 /// The largest integer that every JSON implementation represents exactly (2^53 - 1).
 pub const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
@@ -101,13 +103,22 @@ impl Object {
         self.0.is_empty()
     }
 
-    /// Adds a member whose key the caller has checked is new (the parser rejects duplicates first).
-    fn push_unique(&mut self, key: String, value: Value) {
+    /// Adds a member without looking for its key: the parser checks the whole object once it is read
+    /// ([`Object::repeated_key`]), so that an object of n members costs n log n, not n².
+    fn push_unchecked(&mut self, key: String, value: Value) {
         self.0.push((key, value));
     }
 
-    fn contains_key(&self, key: &str) -> bool {
-        self.0.iter().any(|(k, _)| k == key)
+    /// The first member (by position) whose key an earlier member already has, if any: its index and key.
+    fn repeated_key(&self) -> Option<(usize, &str)> {
+        let mut order: Vec<usize> = (0..self.0.len()).collect();
+        crate::canonical::merge_sort_by(&mut order, |a, b| (&self.0[*a].0, *a) <= (&self.0[*b].0, *b));
+        order
+            .windows(2)
+            .filter(|pair| self.0[pair[0]].0 == self.0[pair[1]].0)
+            .map(|pair| pair[1])
+            .min()
+            .map(|index| (index, self.0[index].0.as_str()))
     }
 }
 

@@ -10,15 +10,31 @@ use crate::text::char_count;
 /// How deep arrays and objects may nest. Notices and receipts need fewer than ten levels.
 const MAX_DEPTH: usize = 64;
 
-/// Parses one JSON document.
+/// Parses one JSON document whose numbers are all exact integers, on every build: receipts, notices and JWS
+/// headers are read alike by the native verifier and the browser, so a number only one of them could read
+/// (`1.5`, `1e3`) is refused by both.
 ///
 /// # Errors
-/// Malformed JSON, duplicate keys, nesting beyond 64 levels, numbers that are not exact (see [`Number`]),
-/// each with the line and column where it was found.
+/// Malformed JSON, duplicate keys, nesting beyond 64 levels, numbers that are not exact integers (see
+/// [`Number`]), each with the line and column where it was found.
 pub fn parse(text: &str) -> Result<Value, Error> {
+    parse_document(text, false)
+}
+
+/// [`parse`], but other finite numbers are read as doubles (native builds only: RFC 8785's vectors have them).
+///
+/// # Errors
+/// As [`parse`], except for numbers with a fraction or exponent.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn parse_with_doubles(text: &str) -> Result<Value, Error> {
+    parse_document(text, true)
+}
+
+fn parse_document(text: &str, doubles: bool) -> Result<Value, Error> {
     let mut parser = Parser {
         text: text.as_bytes(),
         pos: 0,
+        doubles,
     };
     parser.skip_whitespace();
     let value = parser.value(0)?;
@@ -34,6 +50,9 @@ pub fn parse(text: &str) -> Result<Value, Error> {
 struct Parser<'a> {
     text: &'a [u8],
     pos: usize,
+    /// Whether numbers other than exact integers are read (as doubles), or refused.
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    doubles: bool,
 }
 
 impl Parser<'_> {
@@ -99,6 +118,7 @@ impl Parser<'_> {
         }
         self.pos += 1;
         let mut object = Object::new();
+        let mut key_positions = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -111,11 +131,8 @@ impl Parser<'_> {
                     .error(ErrorKind::Syntax)
                     .with_detail("expected a key in quotes"));
             }
-            let key_pos = self.pos;
+            key_positions.push(self.pos);
             let key = self.string()?;
-            if object.contains_key(&key) {
-                return Err(self.error_at(ErrorKind::DuplicateKey, key_pos).with_detail(key));
-            }
             self.skip_whitespace();
             if self.peek() != Some(b':') {
                 return Err(self.error(ErrorKind::Syntax).with_detail("expected ':'"));
@@ -123,13 +140,18 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_whitespace();
             let value = self.value(depth)?;
-            object.push_unique(key, value);
+            object.push_unchecked(key, value);
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(object));
+                    return match object.repeated_key() {
+                        None => Ok(Value::Object(object)),
+                        Some((index, key)) => Err(self
+                            .error_at(ErrorKind::DuplicateKey, key_positions[index])
+                            .with_detail(key)),
+                    };
                 }
                 _ => return Err(self.error(ErrorKind::Syntax).with_detail("expected ',' or '}'")),
             }
@@ -315,7 +337,10 @@ impl Parser<'_> {
     }
 
     #[cfg(not(target_arch = "wasm32"))]
-    fn inexact_number(&self, start: usize, _integral: bool) -> Result<Number, Error> {
+    fn inexact_number(&self, start: usize, integral: bool) -> Result<Number, Error> {
+        if !self.doubles {
+            return Err(self.error_at(inexact_kind(integral), start));
+        }
         let text =
             core::str::from_utf8(&self.text[start..self.pos]).map_err(|_| self.error(ErrorKind::Syntax))?;
         match text.parse::<f64>() {
@@ -326,11 +351,14 @@ impl Parser<'_> {
 
     #[cfg(target_arch = "wasm32")]
     fn inexact_number(&self, start: usize, integral: bool) -> Result<Number, Error> {
-        let kind = if integral {
-            ErrorKind::NumberOutOfRange
-        } else {
-            ErrorKind::NonIntegerNumber
-        };
-        Err(self.error_at(kind, start))
+        Err(self.error_at(inexact_kind(integral), start))
+    }
+}
+
+fn inexact_kind(integral: bool) -> ErrorKind {
+    if integral {
+        ErrorKind::NumberOutOfRange
+    } else {
+        ErrorKind::NonIntegerNumber
     }
 }
