@@ -99,11 +99,11 @@ impl ErrorKind {
             Self::BadSignature => "does not verify",
             Self::NotCanonical => "is not RFC 8785 canonical JSON",
             Self::ChainBroken => "does not match the previous receipt",
-            Self::TooLarge => "is larger than the format ever needs",
-            Self::WeakKey => "is a small-order or non-canonically encoded key",
-            Self::MalleableSignature => "is not in its one canonical form",
-            Self::OutOfRange => "is outside the accepted range",
-            Self::NotBound => "is not what the signed material says",
+            Self::TooLarge => "is too large",
+            Self::WeakKey => "is a weak key",
+            Self::MalleableSignature => "is not in canonical form",
+            Self::OutOfRange => "is out of range",
+            Self::NotBound => "is not bound to what was signed",
             Self::NotPlainIdentifier => "must be plain ASCII letters, digits, '-', '_' or '.'",
         }
     }

@@ -4,6 +4,7 @@ use crate::base64url;
 use crate::canonical::to_canonical_string;
 use crate::error::{Error, ErrorKind};
 use crate::json::{Object, Value};
+use crate::jws::Algorithm;
 use crate::prelude::*;
 use crate::sha256::sha256;
 use crate::signature_form;
@@ -63,28 +64,33 @@ pub fn thumbprint(jwk: &Object, at: &str) -> Result<String, Error> {
     Ok(base64url::encode(&sha256(thumbprint_input(jwk, at)?.as_bytes())))
 }
 
-/// Refuses JWK members that say the key is for something else: `use` other than `sig`, `key_ops` other than
-/// `verify`, or an `alg` that this key type does not sign with.
-fn check_use(jwk: &Object, at: &str, algorithms: &[&str]) -> Result<(), Error> {
-    let contradicts = |member: &str| Error::new(ErrorKind::NotAllowed, [at, ".", member].concat());
-    if jwk.get("use").is_some_and(|u| u.as_str() != Some("sig")) {
-        return Err(contradicts("use").with_detail("a verification key is for sig"));
-    }
-    if let Some(ops) = jwk.get("key_ops") {
-        let only_verify = ops
-            .as_array()
-            .is_some_and(|ops| ops.iter().all(|op| op.as_str() == Some("verify")));
-        if !only_verify {
-            return Err(contradicts("key_ops").with_detail("a verification key has only verify"));
-        }
-    }
-    if jwk
-        .get("alg")
-        .is_some_and(|alg| !alg.as_str().is_some_and(|alg| algorithms.contains(&alg)))
+/// Refuses JWK members that say the key is for something other than verifying `algorithm`'s signatures:
+/// `use` other than `sig`, `key_ops` other than `["verify"]`, or another `alg`. (Verifiers check this on the
+/// JWK as written; [`PublicJwk`] keeps only the key itself.)
+///
+/// # Errors
+/// `NotAllowed` at the contradicting member.
+pub fn check_use(jwk: &Value, algorithm: Algorithm, at: &str) -> Result<(), Error> {
+    let word = |member: &str| jwk.as_object().and_then(|o| o.get(member)).map(Value::as_str);
+    let only_verify = |ops: &[Value]| matches!(ops, [op] if op.as_str() == Some("verify"));
+    let contradicting = if word("use").is_some_and(|u| u != Some("sig")) {
+        Some("use")
+    } else if jwk
+        .as_object()
+        .and_then(|o| o.get("key_ops"))
+        .is_some_and(|ops| !ops.as_array().is_some_and(only_verify))
     {
-        return Err(contradicts("alg").with_detail("not an algorithm of this key type"));
+        Some("key_ops")
+    } else if word("alg").is_some_and(|alg| alg.and_then(Algorithm::from_name) != Some(algorithm)) {
+        Some("alg")
+    } else {
+        None
+    };
+    match contradicting {
+        Some(member) => Err(Error::new(ErrorKind::NotAllowed, [at, ".", member].concat())
+            .with_detail("says the key is for something else")),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn coordinate(jwk: &Object, member: &str, at: &str) -> Result<[u8; 32], Error> {
@@ -100,14 +106,13 @@ fn coordinate(jwk: &Object, member: &str, at: &str) -> Result<[u8; 32], Error> {
 }
 
 impl PublicJwk {
-    /// Reads a public Ed25519 or P-256 key, refusing any key that carries private material, a weak key
-    /// ([`crate::signature_form`]) and members that contradict its use for verifying signatures.
+    /// Reads a public Ed25519 or P-256 key, refusing any key that carries private material and weak keys
+    /// ([`crate::signature_form`]).
     ///
     /// # Errors
     /// `PrivateKey` when `d` (or `k`) is present, `UnsupportedAlgorithm` for other key types or curves,
     /// `Missing`/`NotBase64Url`/`KeyMismatch` for absent or malformed coordinates, `WeakKey` for a small-order
-    /// or non-canonical Ed25519 key or a P-256 coordinate outside the field, `NotAllowed` for `use`, `key_ops`
-    /// or `alg` members that say it is for something else.
+    /// or non-canonical Ed25519 key.
     pub fn from_json(value: &Value, at: &str) -> Result<Self, Error> {
         let jwk = value
             .as_object()
@@ -116,26 +121,18 @@ impl PublicJwk {
             return Err(Error::new(ErrorKind::PrivateKey, at));
         }
         let member = |name: &str| jwk.get(name).and_then(Value::as_str);
-        let weak = |member: &str| Error::new(ErrorKind::WeakKey, [at, ".", member].concat());
         match (member("kty"), member("crv")) {
             (Some("OKP"), Some("Ed25519")) => {
-                check_use(jwk, at, &["EdDSA", "Ed25519"])?;
                 let x = coordinate(jwk, "x", at)?;
                 if signature_form::ed25519_point_is_weak(&x) {
-                    return Err(weak("x"));
+                    return Err(Error::new(ErrorKind::WeakKey, at));
                 }
                 Ok(Self::Ed25519(x))
             }
-            (Some("EC"), Some("P-256")) => {
-                check_use(jwk, at, &["ES256"])?;
-                let (x, y) = (coordinate(jwk, "x", at)?, coordinate(jwk, "y", at)?);
-                for (name, value) in [("x", &x), ("y", &y)] {
-                    if !signature_form::p256_coordinate_in_field(value) {
-                        return Err(weak(name));
-                    }
-                }
-                Ok(Self::P256 { x, y })
-            }
+            (Some("EC"), Some("P-256")) => Ok(Self::P256 {
+                x: coordinate(jwk, "x", at)?,
+                y: coordinate(jwk, "y", at)?,
+            }),
             _ => {
                 Err(Error::new(ErrorKind::UnsupportedAlgorithm, at)
                     .with_detail("only Ed25519 and P-256 keys"))

@@ -6,7 +6,7 @@ use crate::base64url;
 use crate::canonical::to_canonical_string;
 use crate::error::{Error, ErrorKind};
 use crate::json::{parse, Object, Value};
-use crate::jws::{parse_compact, require_typ, Compact};
+use crate::jws::{parse_compact, Compact};
 use crate::notice::Notice;
 use crate::prelude::*;
 use crate::sha256::sha256;
@@ -32,46 +32,33 @@ pub fn payload(notice: &Notice) -> String {
     to_canonical_string(&Value::Object(payload))
 }
 
-/// What a notice signature signs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignedNotice {
-    /// The notice's hash ([`notice_hash`]).
-    pub notice_sha256: String,
-    /// The notice's revision.
-    pub revision: String,
-}
-
-/// What a (verified) notice signature signs.
+/// A string member of a (verified) notice signature's payload: `noticeSha256` or `revision`.
 ///
 /// # Errors
-/// `payload` problems: not JSON, or no `noticeSha256` or `revision` string.
-pub fn signed_notice(compact: &Compact) -> Result<SignedNotice, Error> {
+/// `payload` problems: not JSON, or no such string member.
+pub fn signed_member(compact: &Compact, key: &str) -> Result<String, Error> {
     let text =
         core::str::from_utf8(&compact.payload).map_err(|_| Error::new(ErrorKind::Syntax, "payload"))?;
     let payload = parse(text).map_err(|e| Error::new(e.kind(), "payload").with_detail(e.at()))?;
-    let member = |key: &str| {
-        payload
-            .as_object()
-            .and_then(|p| p.get(key))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| Error::new(ErrorKind::Missing, ["payload.", key].concat()))
-    };
-    Ok(SignedNotice {
-        notice_sha256: member("noticeSha256")?,
-        revision: member("revision")?,
-    })
+    payload
+        .as_object()
+        .and_then(|p| p.get(key))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| Error::new(ErrorKind::Missing, ["payload.", key].concat()))
 }
 
 /// Everything about a notice signature except the signature itself (which WebCrypto checks): it is a strict
-/// JWS, its embedded key has the pinned `thumbprint`, and it signs this very notice (`source`, the notice as
+/// JWS of this `typ`, its embedded key has the pinned `thumbprint`, and it signs this very notice (`source`, the notice as
 /// written: its validity is the reader's business, not the signature's).
 ///
 /// # Errors
 /// The first problem, with where it is.
 pub fn check_binding(jws: &str, source: &Value, thumbprint: &str) -> Result<Compact, Error> {
     let compact = parse_compact(jws.trim())?;
-    require_typ(&compact, TYP)?;
+    if compact.header.get("typ").and_then(Value::as_str) != Some(TYP) {
+        return Err(Error::new(ErrorKind::NotAllowed, "header.typ"));
+    }
     let key = compact
         .jwk
         .as_ref()
@@ -80,7 +67,7 @@ pub fn check_binding(jws: &str, source: &Value, thumbprint: &str) -> Result<Comp
         return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk")
             .with_detail("not the controller key this page names"));
     }
-    if signed_notice(&compact)?.notice_sha256 != source_hash(source) {
+    if signed_member(&compact, "noticeSha256")? != source_hash(source) {
         return Err(
             Error::new(ErrorKind::KeyMismatch, "payload.noticeSha256").with_detail("signs another notice")
         );

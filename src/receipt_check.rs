@@ -14,7 +14,7 @@ use crate::consent::{Decisions, LegalBasis};
 use crate::error::{Error, ErrorKind};
 use crate::json::reader::key_path;
 use crate::json::{parse, Value};
-use crate::jwk::PublicJwk;
+use crate::jwk::{check_use, PublicJwk};
 use crate::jws::{parse_compact, require_typ, Algorithm, Compact};
 use crate::kantara::check_shape;
 use crate::minimise::Manifest;
@@ -41,7 +41,7 @@ pub enum Principal {
 }
 
 /// Everything about a receipt except its signature: a strict JWS of `typ` `consent-receipt+jws` with the
-/// signing key in its header and a low-S signature, whose payload is canonical JSON in the Kantara v1.1 shape
+/// signing key in its header (no member saying it is for something else) and a low-S signature, whose payload is canonical JSON in the Kantara v1.1 shape
 /// with consent-capture's extension, a plausible consent time, and a person's id bound to the key or in the
 /// salted-hash form. The signature is checked by the caller (natively with `verify`, in the browser with
 /// WebCrypto).
@@ -55,6 +55,11 @@ pub fn inspect(jws: &str) -> Result<(Compact, Value), Error> {
         .jwk
         .as_ref()
         .ok_or_else(|| Error::new(ErrorKind::Missing, "header.jwk"))?;
+    check_use(
+        compact.header.get("jwk").unwrap_or(&Value::Null),
+        compact.algorithm,
+        "header.jwk",
+    )?;
     if compact.algorithm == Algorithm::Es256 && !es256_is_low_s(&compact.signature) {
         return Err(Error::new(ErrorKind::MalleableSignature, "signature").with_detail("ES256 high S"));
     }

@@ -5,11 +5,12 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::json::Value;
-use crate::jwk::PublicJwk;
+use crate::jwk::{check_use, PublicJwk};
 use crate::jws::require_typ;
 use crate::jws::{parse_compact, Algorithm, Compact};
 use crate::notice::Notice;
-use crate::notice_signature::SignedNotice;
+use crate::notice_signature::signed_member;
+use crate::prelude::*;
 use crate::receipt::EXTENSION_KEY;
 use crate::receipt_check::{check_against_notice, check_follows, inspect, principal, Principal};
 use ed25519_dalek::Verifier as _;
@@ -131,6 +132,15 @@ pub fn verify_receipt(jws: &str, expect: Expectations<'_>) -> Result<VerifiedRec
     })
 }
 
+/// What a notice signature signs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedNotice {
+    /// The notice's hash ([`crate::notice_signature::notice_hash`]).
+    pub notice_sha256: String,
+    /// The notice's revision.
+    pub revision: String,
+}
+
 /// Verifies a notice signature (see [`crate::notice_signature`]) under the controller's key and returns what
 /// it signs.
 ///
@@ -140,6 +150,9 @@ pub fn verify_receipt(jws: &str, expect: Expectations<'_>) -> Result<VerifiedRec
 pub fn verify_notice_signature(jws: &str, controller_key: &PublicJwk) -> Result<SignedNotice, Error> {
     let compact = verify_jws(jws.trim(), Some(controller_key))?;
     require_typ(&compact, crate::notice_signature::TYP)?;
+    if let Some(jwk) = compact.header.get("jwk") {
+        check_use(jwk, compact.algorithm, "header.jwk")?;
+    }
     if compact
         .jwk
         .as_ref()
@@ -147,5 +160,8 @@ pub fn verify_notice_signature(jws: &str, controller_key: &PublicJwk) -> Result<
     {
         return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk"));
     }
-    crate::notice_signature::signed_notice(&compact)
+    Ok(SignedNotice {
+        notice_sha256: signed_member(&compact, "noticeSha256")?,
+        revision: signed_member(&compact, "revision")?,
+    })
 }

@@ -67,10 +67,21 @@ function fromBase64Url(text) {
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
-/** The compact JWS: the signing input, a dot, and the device's signature. */
+// ECDSA's (r, s) and (r, n - s) both verify; receipts are identified by their hash, so every verifier takes
+// only the low s, and a WebCrypto signature with the high one is turned into its twin.
+const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+function lowS(signature) {
+  const bytes = new Uint8Array(signature);
+  let s = 0n;
+  for (const byte of bytes.subarray(32)) s = (s << 8n) | BigInt(byte);
+  if (s > P256_ORDER >> 1n) for (let i = 63, t = P256_ORDER - s; i >= 32; i--, t >>= 8n) bytes[i] = Number(t & 255n);
+  return bytes;
+}
+
+/** The compact JWS: the signing input, a dot, and the device's signature (low S for ES256). */
 export async function sign(key, signingInput) {
   const signature = await crypto.subtle.sign(ALGORITHMS[key.alg].sign, key.privateKey, encoder.encode(signingInput));
-  return `${signingInput}.${toBase64Url(signature)}`;
+  return `${signingInput}.${toBase64Url(key.alg === 'ES256' ? lowS(signature) : signature)}`;
 }
 
 /** Whether `signature` (base64url) over `signingInput` verifies with the public `jwk` under `alg`. */

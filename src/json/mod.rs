@@ -109,16 +109,20 @@ impl Object {
         self.0.push((key, value));
     }
 
-    /// The first member (by position) whose key an earlier member already has, if any: its index and key.
+    /// The index and key of a member whose key an earlier member already has, if any: the object's members
+    /// sorted (n log n) put equal keys side by side, and one pass finds where that key's second use stands.
     fn repeated_key(&self) -> Option<(usize, &str)> {
-        let mut order: Vec<usize> = (0..self.0.len()).collect();
-        crate::canonical::merge_sort_by(&mut order, |a, b| (&self.0[*a].0, *a) <= (&self.0[*b].0, *b));
-        order
-            .windows(2)
-            .filter(|pair| self.0[pair[0]].0 == self.0[pair[1]].0)
-            .map(|pair| pair[1])
-            .min()
-            .map(|index| (index, self.0[index].0.as_str()))
+        let mut members: Vec<(&str, &Value)> = self.iter().collect();
+        crate::canonical::sort_by_utf16(&mut members);
+        let repeated = members.windows(2).find(|pair| pair[0].0 == pair[1].0)?[0].0;
+        let index = self
+            .0
+            .iter()
+            .enumerate()
+            .filter(|(_, (k, _))| k == repeated)
+            .nth(1)?
+            .0;
+        Some((index, repeated))
     }
 }
 
