@@ -2,7 +2,7 @@
 //! another legal basis need no decision and always justify their fields.
 
 use crate::error::{Error, ErrorKind};
-use crate::json::{parse, Object, Value};
+use crate::json::parse;
 use crate::notice::Notice;
 use crate::prelude::*;
 
@@ -173,19 +173,6 @@ pub struct Stored {
 }
 
 impl Stored {
-    /// What to keep after `decisions` were submitted on `notice`.
-    pub fn from_decisions(notice: &Notice, decisions: &Decisions) -> Self {
-        let granted = decisions
-            .iter()
-            .filter(|(_, d)| *d == Decision::Granted)
-            .map(|(id, _)| id.to_owned())
-            .collect();
-        Self {
-            revision: notice.revision.clone(),
-            granted,
-        }
-    }
-
     /// Reads stored choices; anything malformed counts as no stored choice (the person is simply asked).
     pub fn from_json(text: &str) -> Option<Self> {
         let value = parse(text).ok()?;
@@ -198,14 +185,5 @@ impl Stored {
             .map(|v| v.as_str().map(str::to_owned))
             .collect::<Option<_>>()?;
         Some(Self { revision, granted })
-    }
-
-    /// The JSON to keep.
-    pub fn to_json(&self) -> Value {
-        let granted = self.granted.iter().map(|id| Value::from(id.as_str())).collect();
-        Object::new()
-            .with("revision", self.revision.as_str())
-            .with("granted", Value::Array(granted))
-            .into()
     }
 }

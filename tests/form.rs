@@ -156,14 +156,13 @@ fn global_privacy_control_holds_gpc_purposes_off_and_says_why() {
 }
 
 #[test]
-fn stored_choices_round_trip_and_malformed_ones_are_ignored() {
-    let notice = demo();
-    let mut decisions = Decisions::initial(&notice);
-    decisions.set("ads", true).expect("consent purpose");
-    let stored = Stored::from_decisions(&notice, &decisions);
-    let text = consent_capture::canonical::to_canonical_string(&stored.to_json());
-    assert_eq!(text, r#"{"granted":["ads"],"revision":"2026-11-22"}"#);
-    assert_eq!(Stored::from_json(&text), Some(stored));
+fn stored_choices_are_read_and_malformed_ones_are_ignored() {
+    let stored = Stored {
+        revision: "2026-11-22".into(),
+        granted: vec!["ads".into()],
+    };
+    let text = r#"{"granted":["ads"],"revision":"2026-11-22"}"#;
+    assert_eq!(Stored::from_json(text), Some(stored));
     for broken in [
         "",
         "{",

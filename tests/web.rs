@@ -119,7 +119,13 @@ fn a_withdrawal_chains_to_the_signed_receipt_and_sends_nothing() {
     assert_eq!(at(&signed, &["request"]), &Value::Null, "no adapter configured");
     let built = json(
         &consent
-            .withdraw("newsletter", r#"["newsletter"]"#, &[2; 16], 1_795_000_100_000.0)
+            .withdraw(
+                "newsletter",
+                r#"["newsletter"]"#,
+                &[2; 16],
+                1_795_000_100_000.0,
+                None,
+            )
             .expect("withdraws"),
     );
     let receipt = payload_of(at(&built, &["signingInput"]).as_str().expect("signing input"));
@@ -225,7 +231,7 @@ fn the_configured_adapter_shapes_the_request_once_the_receipt_is_signed() {
     let mut json_consent =
         with_device(Consent::new(DEMO, &options(r#","adapter":"json""#)).expect("configured"));
     json_consent
-        .withdraw("newsletter", "[]", &[4; 16], 1_795_000_000_000.0)
+        .withdraw("newsletter", "[]", &[4; 16], 1_795_000_000_000.0, None)
         .expect("withdraws");
     let signed = json(&json_consent.signed("h.p.s".into(), PAGE).expect("signed"));
     assert_eq!(

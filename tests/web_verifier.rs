@@ -16,10 +16,23 @@ fn at<'a>(value: &'a Value, path: &[&str]) -> &'a Value {
 
 #[wasm_bindgen_test]
 fn receipts_are_inspected_strictly_before_webcrypto_checks_the_signature() {
-    let example = include_str!("../../shared/vectors/jws/kantara-example.eddsa.jws");
-    let parts = parse(&inspect_receipt(example).expect("the Kantara example is a receipt")).expect("JSON");
+    let corpus = parse(include_str!("corpus/receipts.json")).expect("the shared corpus");
+    let valid = corpus
+        .as_array()
+        .expect("cases")
+        .iter()
+        .find(|case| at(case, &["name"]).as_str() == Some("valid-eddsa"))
+        .expect("a valid receipt");
+    let jws = at(valid, &["jws"]).as_str().expect("jws");
+    let parts = parse(&inspect_receipt(jws).expect("a receipt")).expect("JSON");
     assert_eq!(at(&parts, &["alg"]).as_str(), Some("EdDSA"));
     assert_eq!(at(&parts, &["receipt", "version"]).as_str(), Some("KI-CR-v1.1.0"));
     assert!(inspect_receipt("a.b").is_err());
-    assert!(inspect_receipt(&example.replace('.', "..")).is_err());
+    assert!(inspect_receipt(&jws.replace('.', "..")).is_err());
+    // Kantara's own signed example is a good JWS but not a consent-capture receipt: it has no typ.
+    let example = include_str!("../../shared/vectors/jws/kantara-example.eddsa.jws");
+    let refused = inspect_receipt(example).expect_err("no typ");
+    assert!(refused
+        .as_string()
+        .is_some_and(|reason| reason.starts_with("header.typ")));
 }

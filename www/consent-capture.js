@@ -1,11 +1,12 @@
 // <consent-capture notice="URL" [lang="de"] [for="form-id"] [notice-signature="URL" controller-key="thumbprint"]
 //   [endpoint="URL" adapter="json|hubspot|salesforce"]>
 // The wasm core validates the notice, describes the form, checks and minimises what was typed, builds the
-// receipt and shapes the CRM request; this file renders with textContent, owns the listeners, keeps choices in
-// localStorage, signs receipts with the device key (keys.js) and sends through the outbox (outbox.js).
+// receipt and shapes the CRM request; this file renders with textContent, owns the listeners, restores choices
+// from the last receipt this device signed, signs receipts with the device key (keys.js) and sends through the
+// outbox (outbox.js).
 // Events: consent-capture:change, :submit, :delivery, :error.
 import init, { check_notice_signature, Consent } from './pkg/consent_capture.js';
-import { deviceKey, keepReceipt, lastReceipt, sign, verify } from './keys.js';
+import { deviceKey, keepReceipt, lastReceipt, payloadOf, signedBy, sign, verify } from './keys.js';
 import { deliver, flush } from './outbox.js';
 
 // The bundle step writes the wasm's SRI hash here, so that a page that pins this module with `integrity` gets
@@ -45,12 +46,12 @@ function fire(target, name, detail) {
   target.dispatchEvent(new CustomEvent(`consent-capture:${name}`, { bubbles: true, composed: true, detail }));
 }
 
-function storageGet(key) {
-  try { return localStorage.getItem(key); } catch { return null; }
-}
-
-function storageSet(key, value) {
-  try { localStorage.setItem(key, value); } catch { /* blocked storage: the person is asked again next time */ }
+/** The choices a receipt records, as the core reads them back: `{ revision, granted }` (JSON), or null. */
+function choicesOf(jws) {
+  const extension = payloadOf(jws)?.consentCapture;
+  if (!extension) return null;
+  const granted = extension.decisions.filter((d) => d.decision === 'granted').map((d) => d.purpose);
+  return JSON.stringify({ revision: extension.noticeRevision, granted });
 }
 
 async function fetchText(url, what) {
@@ -185,11 +186,6 @@ class ConsentCapture extends HTMLElement {
   #scheduled = false;
   #view = null; // what the current render owns: { consent, root, slot, abort, … }
 
-  constructor() {
-    super();
-    this.addEventListener('consent-capture:submit', (event) => pushConsentMode(event.detail.consentMode));
-  }
-
   /** The notice: the `notice` attribute's URL, or an object assigned to this property. */
   get notice() { return this.#noticeObject ?? this.getAttribute('notice'); }
   set notice(value) {
@@ -242,15 +238,18 @@ class ConsentCapture extends HTMLElement {
       const signatureText = this.#fetchNoticeSignature();
       const device = deviceKey();
       const previous = lastReceipt(key);
-      const [text] = await Promise.all([noticeText, loadWasm(), signatureText]);
+      const [text, , , last] = await Promise.all([noticeText, loadWasm(), signatureText, previous]);
       const signature = await this.#checkNoticeSignature(text, await signatureText);
+      // Choices come back only from the last receipt this device's key signed (checked here), never from
+      // storage that any script of the origin could write: nothing else is shown as the person's own.
+      const own = last && (await signedBy(await device, last)) ? last : null;
       if (generation !== this.#generation || !this.isConnected) return;
       // Submissions an earlier visit could not send go now (never anything of this visit before it submits).
       if (!outboxChecked) { outboxChecked = true; flush(); }
       this.#unmount();
       const languages = [this.getAttribute('lang'), ...navigator.languages].filter(Boolean);
       const options = {
-        languages, gpc: navigator.globalPrivacyControl === true, stored: storageGet(key),
+        languages, gpc: navigator.globalPrivacyControl === true, stored: own && choicesOf(own),
         noticeSignature: signature, adapter: endpoint?.adapter,
       };
       const consent = new Consent(text, JSON.stringify(options));
@@ -261,8 +260,10 @@ class ConsentCapture extends HTMLElement {
         consent.free();
         throw new Error(`There is no <form id="${formId}"> on this page.`);
       }
-      const ready = Promise.all([device, previous]).then(([{ jwk }, last]) => {
-        if (this.#view?.consent === consent) consent.set_device(JSON.stringify(jwk), last);
+      const ready = device.then(({ jwk }) => {
+        if (this.#view?.consent !== consent) return;
+        consent.set_device(JSON.stringify(jwk), own);
+        this.#view.last = own;
       });
       ready.catch(() => {}); // a submission reports it; without one there is nothing to say
       this.#mountView({ consent, form, site, device, ready, key, generation, shadow, endpoint });
@@ -330,7 +331,7 @@ class ConsentCapture extends HTMLElement {
     const withdraw = (purpose) => {
       const box = choices.find((c) => c.purpose === purpose)?.box;
       if (box?.checked) { box.checked = false; change(purpose, false); }
-      hand(() => consent.withdraw(purpose, granted(), crypto.getRandomValues(new Uint8Array(16)), Date.now()));
+      hand(() => consent.withdraw(purpose, granted(), crypto.getRandomValues(new Uint8Array(16)), Date.now(), view.last && payloadOf(view.last)?.piiPrincipalId));
     };
 
     listen(submitTarget, 'submit', (event) => {
@@ -357,11 +358,11 @@ class ConsentCapture extends HTMLElement {
   // Signs what the core built, keeps it for the chain and the next visit, shows it, tells the page, and sends
   // the adapter's request to the endpoint through the outbox. Nothing is sent without a signed receipt.
   async #deliver({ view, built, device, key, generation, withdraw }) {
-    storageSet(key, built.stored);
     let receipt;
     let signed;
     try {
       receipt = await sign(device, built.signingInput);
+      view.last = receipt;
       await keepReceipt(key, receipt);
       signed = JSON.parse(view.consent.signed(receipt, JSON.stringify(pageContext())));
     } catch (error) {
@@ -371,14 +372,16 @@ class ConsentCapture extends HTMLElement {
     const shown = generation === this.#generation && this.#view === view;
     const status = shown ? this.#showReceipt(view, signed.view, receipt, withdraw) : null;
     const request = view.endpoint && signed.request ? { url: view.endpoint.url, ...signed.request } : null;
+    // Consent Mode follows this element's own signed submission, never an event (any script can dispatch one).
+    pushConsentMode(built.detail.consentMode);
     fire(this, 'submit', { ...built.detail, receipt, request });
     if (!request) return;
     const { receiptId } = built.detail;
     const entry = { key: receiptId, url: request.url, contentType: request.contentType, body: request.body, opaque: view.endpoint.adapter === 'salesforce' };
     // Not awaited: the next receipt (a withdrawal) must not wait on the network.
-    deliver(entry, (state, httpStatus) => {
+    deliver(entry, (state, httpStatus, reason) => {
       if (status) status.textContent = signed.view.delivery[state];
-      fire(this, 'delivery', { receiptId, state, status: httpStatus ?? null });
+      fire(this, 'delivery', { receiptId, state, status: httpStatus ?? null, reason: reason ?? null });
     });
   }
 
@@ -425,7 +428,8 @@ class ConsentCapture extends HTMLElement {
 function showProblems({ errors, summary }, fields, region) {
   let first = null;
   for (const field of fields) {
-    const message = errors[field.name];
+    // Own members only: a field named `constructor` or `toString` must not find Object.prototype's.
+    const message = Object.hasOwn(errors, field.name) ? errors[field.name] : undefined;
     if (field.message) field.message.textContent = message ?? '';
     if (message) {
       field.control.setAttribute('aria-invalid', 'true');

@@ -92,6 +92,31 @@ export async function verify({ alg, jwk, signingInput, signature }) {
   return crypto.subtle.verify(algorithm.sign, key, fromBase64Url(signature), encoder.encode(signingInput));
 }
 
+const decode = (part) => JSON.parse(new TextDecoder().decode(fromBase64Url(part)));
+
+/** The payload of a receipt, parsed (null when unreadable). */
+export function payloadOf(jws) {
+  try {
+    return decode(jws.split('.')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether `jws` was signed by this device's key (`device`: { alg, jwk }): its header names that very key and
+ * the signature verifies. Storage that any script of the origin can write proves nothing by itself.
+ */
+export async function signedBy(device, jws) {
+  const [head, body, signature] = jws.split('.');
+  try {
+    return JSON.stringify(decode(head).jwk) === JSON.stringify(device.jwk)
+      && await verify({ alg: device.alg, jwk: device.jwk, signingInput: `${head}.${body}`, signature });
+  } catch {
+    return false;
+  }
+}
+
 /** The last receipt this device signed for a notice (by storage key), if any. */
 export async function lastReceipt(storageKey) {
   try {

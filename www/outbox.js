@@ -1,62 +1,83 @@
-// Submissions on their way to the site's endpoint. Each is written to IndexedDB before the first attempt and
-// removed only when the endpoint took it (2xx) or refused it (4xx): a dead network, a 5xx or a closed tab
-// loses nothing. Retries back off while the page is open, and run again on `online` and on the next page
-// load. Every attempt of one submission carries the same Idempotency-Key (its receipt id), so an endpoint can
-// drop repeats; one tab flushes at a time (Web Locks), so two tabs do not send the same entry at once.
+// Submissions on their way to the site's endpoint. Each is written to IndexedDB before anything is sent and
+// removed only when the endpoint took it (2xx), refused it (4xx), or it was given up on: a dead network, a 5xx
+// or a closed tab loses nothing, and nothing is kept for ever.
+// - Order: entries go in submission order, and an entry waits while an earlier one for the same endpoint is
+//   still queued, so a withdrawal never arrives before the consent it withdraws.
+// - Exactly once: only a flush sends, and one flush runs at a time across the origin's tabs (Web Locks), from
+//   what IndexedDB holds when it starts; every attempt of one submission carries the same Idempotency-Key (its
+//   receipt id), so an endpoint can also drop repeats.
+// - Given up, with a reason: `expired` after 30 days (HubSpot refuses an older `submittedAt`), `no-cors` when
+//   the endpoint answers but never lets this origin read its answer, `http` for a 4xx.
 import { readAll, remove, write } from './store.js';
 
 const OUTBOX = 'outbox';
 const FIRST_DELAY_MS = 2000;
 const LONGEST_DELAY_MS = 5 * 60 * 1000;
+const MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+// A keepalive request may outlive the tab, but the browser allows at most 64 KiB of them in flight.
+const KEEPALIVE_LIMIT = 64 * 1024;
+// How many times in a row an endpoint may be reachable yet refuse this origin before it counts as `no-cors`
+// (one dropped connection looks the same as a refusal from inside the page).
+const NO_CORS_AFTER = 3;
 
-const watchers = new Map(); // receipt id → (state, status) => void, for the element that shows it
+const watchers = new Map(); // receipt id → (state, status, reason) => void, for the element that shows it
 const unstored = new Map(); // receipt id → entry, when IndexedDB is blocked: retried while the page lives
-const inFlight = new Set(); // receipt ids being attempted by this page, so a flush does not send them again
 let delay = FIRST_DELAY_MS;
 let timer = null;
 let flushing = null;
 let flushAgain = false;
 
 /**
- * `sent`, `queued` (network failure, 5xx, 408, 429) or `failed` (other 4xx), with the HTTP status if any.
+ * Whether a request that got no answer can reach the endpoint at all: a `no-cors` HEAD carries no data and
+ * resolves only when the server answered. The caller counts how often that happens in a row.
+ */
+async function reachable(url) {
+  try {
+    await fetch(url, { method: 'HEAD', mode: 'no-cors', credentials: 'omit' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `sent`, `queued` (network failure, 5xx, 408, 429) or `failed` (with a reason), with the HTTP status if any.
  * Salesforce's Web-to-Lead answers no CORS, so it is posted `no-cors`: the response is opaque, a custom header
  * is not allowed (the receipt id travels in the body instead), and reaching the server counts as sent.
  */
 async function attempt(entry) {
-  const init = { method: 'POST', body: entry.body, keepalive: true, credentials: 'omit', headers: { 'Content-Type': entry.contentType } };
+  const keepalive = new TextEncoder().encode(entry.body).length <= KEEPALIVE_LIMIT;
+  const init = { method: 'POST', body: entry.body, keepalive, credentials: 'omit', headers: { 'Content-Type': entry.contentType } };
   if (entry.opaque) init.mode = 'no-cors'; else init.headers['Idempotency-Key'] = entry.key;
   let response;
   try {
     response = await fetch(entry.url, init);
   } catch {
-    return { state: 'queued' };
+    const refusals = !entry.opaque && (await reachable(entry.url)) ? (entry.refusals ?? 0) + 1 : 0;
+    return refusals >= NO_CORS_AFTER ? { state: 'failed', reason: 'no-cors' } : { state: 'queued', refusals };
   }
   const { status } = response;
   if (entry.opaque || response.ok) return { state: 'sent', status };
-  if (status >= 500 || status === 408 || status === 429) return { state: 'queued', status };
-  return { state: 'failed', status };
-}
-
-async function tryOnce(entry) {
-  inFlight.add(entry.key);
-  try {
-    return await settle(entry, await attempt(entry));
-  } finally {
-    inFlight.delete(entry.key);
-  }
+  if (status >= 500 || status === 408 || status === 429) return { state: 'queued', status, refusals: 0 };
+  return { state: 'failed', status, reason: 'http' };
 }
 
 async function settle(entry, result) {
-  if (result.state !== 'queued') {
+  if (result.state === 'queued') {
+    if (result.refusals !== undefined && result.refusals !== entry.refusals) {
+      entry.refusals = result.refusals;
+      if (unstored.has(entry.key)) unstored.set(entry.key, entry);
+      else await write(OUTBOX, entry.key, entry).catch(() => {});
+    }
+  } else {
     unstored.delete(entry.key);
     try { await remove(OUTBOX, entry.key); } catch { /* blocked storage: it was only in memory */ }
   }
   // An entry from an earlier page has no element watching: the document hears how it went.
-  const watch = watchers.get(entry.key) ?? ((state, status) => document.dispatchEvent(new CustomEvent('consent-capture:delivery',
-    { detail: { receiptId: entry.key, state, status: status ?? null } })));
-  watch(result.state, result.status);
+  const watch = watchers.get(entry.key) ?? ((state, status, reason) => document.dispatchEvent(new CustomEvent('consent-capture:delivery',
+    { detail: { receiptId: entry.key, state, status: status ?? null, reason: reason ?? null } })));
+  watch(result.state, result.status, result.reason);
   if (result.state !== 'queued') watchers.delete(entry.key);
-  return result;
 }
 
 function schedule() {
@@ -68,18 +89,26 @@ function schedule() {
 async function flushNow() {
   let stored = [];
   try { stored = await readAll(OUTBOX); } catch { /* blocked storage: only what this page holds */ }
-  let waiting = false;
-  for (const entry of [...stored, ...unstored.values()]) {
-    if (inFlight.has(entry.key)) continue;
-    const { state } = await tryOnce(entry);
-    waiting ||= state === 'queued';
+  // Entries kept by an earlier version have no time: they go first, and never expire.
+  const entries = [...stored, ...unstored.values()].sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
+  const waiting = new Set(); // endpoints with an earlier entry still queued: later ones wait behind it
+  for (const entry of entries) {
+    if (Date.now() - entry.at > MAX_AGE_MS) { // false without a time
+      await settle(entry, { state: 'failed', reason: 'expired' });
+    } else if (waiting.has(entry.url)) {
+      await settle(entry, { state: 'queued' });
+    } else {
+      const result = await attempt(entry);
+      await settle(entry, result);
+      if (result.state === 'queued') waiting.add(entry.url);
+    }
   }
-  if (waiting) schedule(); else delay = FIRST_DELAY_MS;
+  if (waiting.size) schedule(); else delay = FIRST_DELAY_MS;
 }
 
 /**
- * Tries every waiting submission once (one flush at a time, across tabs where the browser can tell). A flush
- * asked for while one runs follows it, so that an entry written meanwhile is not left waiting.
+ * Tries every waiting submission once, in order (one flush at a time, across tabs where the browser can tell).
+ * A flush asked for while one runs follows it, so that an entry written meanwhile is not left waiting.
  */
 export function flush() {
   if (flushing) {
@@ -98,21 +127,21 @@ export function flush() {
 }
 
 /**
- * Sends `entry` ({ key, url, contentType, body, opaque }) and reports each state to `watch(state, status)`:
- * `sending`, then `sent`, `queued` (kept; `sent` follows when a retry succeeds) or `failed`.
+ * Keeps `entry` ({ key, url, contentType, body, opaque }) and sends it through a flush, reporting each state to
+ * `watch(state, status, reason)`: `sending`, then `sent`, `queued` (kept; `sent` follows when a retry
+ * succeeds) or `failed`.
  */
 export async function deliver(entry, watch) {
-  watchers.set(entry.key, watch);
+  const kept = { ...entry, at: performance.timeOrigin + performance.now() };
+  watchers.set(kept.key, watch);
   watch('sending');
   try {
-    await write(OUTBOX, entry.key, entry);
+    await write(OUTBOX, kept.key, kept);
   } catch {
     // Without IndexedDB it cannot outlive the page; it is still sent now and retried while the page is open.
-    unstored.set(entry.key, entry);
+    unstored.set(kept.key, kept);
   }
-  const result = await tryOnce(entry);
-  if (result.state === 'queued') schedule();
-  return result;
+  return flush();
 }
 
 addEventListener('online', () => { delay = FIRST_DELAY_MS; flush(); });

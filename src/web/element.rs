@@ -50,7 +50,7 @@ fn member<'a>(options: &'a Object, key: &str) -> Option<&'a Value> {
 #[wasm_bindgen]
 impl Consent {
     /// Validates `notice_json` and prepares its form. `options_json`: `{"languages": ["de", …], "gpc": bool,
-    /// "stored": "<last choices>",
+    /// "stored": "<last choices: {revision, granted}, read from the last receipt this device signed>",
     /// "noticeSignature": "<jws the page has checked>", "adapter": "json" | "hubspot" | "salesforce"}`.
     ///
     /// # Errors
@@ -165,7 +165,7 @@ impl Consent {
     }
 
     /// A submission of `values_json` (`[[name, value], …]`) with the consent purposes in `granted_json`
-    /// (`["newsletter", …]`): `{"signingInput", "detail": {payload, manifest, consentMode, receiptId}, "stored"}`.
+    /// (`["newsletter", …]`): `{"signingInput", "detail": {payload, manifest, consentMode, receiptId}}`.
     /// The page signs `signingInput` with the device key and hands the result to [`Consent::signed`].
     ///
     /// # Errors
@@ -231,7 +231,8 @@ impl Consent {
         ))
     }
 
-    /// Withdraws consent for `purpose`: a receipt chained to the last one, with that purpose denied and no data.
+    /// Withdraws consent for `purpose`: a receipt chained to the last one, with that purpose denied and no data,
+    /// naming the person as `principal` (the last receipt's `piiPrincipalId`).
     ///
     /// # Errors
     /// As [`Consent::submit`].
@@ -241,10 +242,16 @@ impl Consent {
         granted_json: &str,
         random: &[u8],
         now_ms: f64,
+        principal: Option<String>,
     ) -> Result<String, JsValue> {
         let mut decisions = self.decisions(granted_json)?;
         decisions.set(purpose, false).map_err(to_js)?;
-        let principal = ["jwk-thumbprint:", &self.device()?.thumbprint()].concat();
+        // The withdrawal names the person as the receipt it follows did (`principal`, which the page reads from
+        // that receipt), so that a CRM matching on piiPrincipalId links the two; without one, by the device key.
+        let principal = match principal {
+            Some(principal) => principal,
+            None => ["jwk-thumbprint:", &self.device()?.thumbprint()].concat(),
+        };
         self.hand_out(decisions, &Manifest::default(), &principal, None, random, now_ms)
     }
 
@@ -368,7 +375,6 @@ impl Consent {
             .with("manifest", manifest.to_json())
             .with("consentMode", consent_mode_update(&self.notice, &decisions))
             .with("receiptId", receipt_id.as_str());
-        let stored = json_text(Stored::from_decisions(&self.notice, &decisions).to_json());
         self.pending = Some(Pending {
             decisions,
             receipt_id,
@@ -378,8 +384,7 @@ impl Consent {
         Ok(json_text(
             Object::new()
                 .with("signingInput", signing_input)
-                .with("detail", detail)
-                .with("stored", stored),
+                .with("detail", detail),
         ))
     }
 }

@@ -12,8 +12,9 @@ let crm;
 let site;
 
 /**
- * A CRM endpoint on loopback that answers each POST with the next entry of `plan` (a status, or 'drop' to cut
- * the connection), then 200, and records every request. It answers CORS preflights for the site's origin.
+ * A CRM endpoint on loopback that answers each POST with the next entry of `plan` (a status, 'drop' to cut
+ * the connection, or 'slow' for a 200 after two seconds), then 200, and records every request. It answers CORS
+ * preflights for the site's origin, unless `cors` is false.
  */
 function crmServer() {
   const state = { plan: [], requests: [] };
@@ -23,21 +24,24 @@ function crmServer() {
       'Access-Control-Allow-Headers': 'content-type, idempotency-key',
       'Access-Control-Allow-Methods': 'POST',
     };
-    if (request.method === 'OPTIONS') {
-      response.writeHead(204, cors).end();
+    if (request.method === 'OPTIONS' || request.method === 'HEAD') {
+      // A preflight, or the outbox asking whether the endpoint is reachable at all: neither is a submission.
+      response.writeHead(204, state.cors === false ? {} : cors).end();
       return;
     }
     let body = '';
     request.setEncoding('utf8');
     request.on('data', (chunk) => { body += chunk; });
     request.on('end', () => {
-      const answer = state.plan.shift() ?? 200;
+      const planned = state.plan.shift() ?? 200;
+      const answer = planned === 'slow' ? 200 : planned;
       state.requests.push({ path: request.url, key: request.headers['idempotency-key'] ?? null, type: request.headers['content-type'], body, answer });
       if (answer === 'drop') {
         request.socket.destroy();
         return;
       }
-      response.writeHead(answer, { ...cors, 'Content-Type': 'application/json' }).end('{}');
+      const reply = () => response.writeHead(answer, { ...(state.cors === false ? {} : cors), 'Content-Type': 'application/json' }).end('{}');
+      if (planned === 'slow') setTimeout(reply, 2000); else reply();
     });
   });
   return { server, state };
@@ -199,4 +203,117 @@ test('HubSpot gets its Forms API body; Salesforce its Web-to-Lead form, with the
   assert.equal(form.get('00N000000000001'), sfDetail.receiptId);
   assert.equal(form.get('company'), null, 'refused newsletter: no company');
   await sf.context.close();
+});
+
+/** The receipt ids the CRM accepted, in the order they arrived. */
+const acceptedOrder = () => crm.state.requests.filter((r) => r.answer === 200).map((r) => r.key);
+
+test('queued while offline, a consent and its withdrawals arrive in the order they were made', async () => {
+  crm.state.requests.length = 0;
+  const { page, context } = await open(env, siteUrl('/json.html'));
+  await page.locator('#crm form').waitFor();
+  await context.setOffline(true);
+  const consent = await submit(page, 'Accept all');
+  const made = [consent.receiptId];
+  for (const [count, purpose] of [[2, 'Monthly newsletter'], [3, 'Personalised advertising']]) {
+    await page.locator('#crm').getByRole('button', { name: `Withdraw: ${purpose}` }).click();
+    made.push((await nextEvent(page, 'submit', count)).detail.receiptId);
+  }
+  for (const id of made) await deliveryState(page, id, 'queued');
+  assert.equal(crm.state.requests.length, 0);
+  await context.setOffline(false);
+  for (const id of made) await deliveryState(page, id, 'sent');
+  assert.deepEqual(acceptedOrder(), made, 'submission order, never a withdrawal before its consent');
+  await context.close();
+});
+
+test('two tabs of one browser deliver an entry exactly once, even without an Idempotency-Key (Salesforce)', async () => {
+  crm.state.requests.length = 0;
+  crm.state.plan = ['slow'];
+  const first = await open(env, siteUrl('/salesforce.html'));
+  const detail = await submit(first.page);
+  const deadline = Date.now() + 10_000;
+  while (crm.state.requests.length === 0 && Date.now() < deadline) await first.page.waitForTimeout(50);
+  // While the first tab waits for the slow answer, a second tab of the same browser loads and flushes.
+  const second = await open(env, siteUrl('/salesforce.html'), { context: first.context });
+  await second.page.locator('#crm form').waitFor();
+  await deliveryState(first.page, detail.receiptId, 'sent');
+  await second.page.waitForTimeout(3000);
+  const leads = crm.state.requests.filter((r) => new URLSearchParams(r.body).get('00N000000000001') === detail.receiptId);
+  assert.equal(leads.length, 1, 'one lead');
+  await first.context.close();
+});
+
+test('an endpoint that never allows this origin (no CORS) is given up on as failed, and the entry is erased', async () => {
+  crm.state.requests.length = 0;
+  crm.state.cors = false;
+  try {
+    const { page, context } = await open(env, siteUrl('/json.html'));
+    const detail = await submit(page);
+    await deliveryState(page, detail.receiptId, 'failed');
+    const failed = await page.evaluate((id) => window.__events.find((e) => e.kind === 'delivery' && e.detail.receiptId === id && e.detail.state === 'failed').detail, detail.receiptId);
+    assert.equal(failed.reason, 'no-cors');
+    assert.equal(await shown(page), 'The site could not accept your details, so they were not sent.');
+    assert.deepEqual(await outboxKeys(page), [], 'nothing of the person is kept for a delivery that cannot happen');
+    await context.close();
+  } finally {
+    crm.state.cors = true;
+  }
+});
+
+/** The keys of the outbox store in the page's IndexedDB. */
+function outboxKeys(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const opening = indexedDB.open('consent-capture', 2);
+    opening.onsuccess = () => {
+      const request = opening.result.transaction('outbox').objectStore('outbox').getAllKeys();
+      request.onsuccess = () => { opening.result.close(); resolve(request.result); };
+      request.onerror = () => reject(request.error);
+    };
+    opening.onerror = () => reject(opening.error);
+  }));
+}
+
+/** Puts `entry` into the outbox of the site's origin, as an earlier visit would have left it. */
+async function leaveInOutbox(context, entry) {
+  const page = await context.newPage();
+  await page.goto(siteUrl('/json.html'));
+  await page.locator('#crm form').waitFor();
+  await page.evaluate((kept) => new Promise((resolve, reject) => {
+    const opening = indexedDB.open('consent-capture', 2);
+    opening.onsuccess = () => {
+      const transaction = opening.result.transaction('outbox', 'readwrite');
+      transaction.objectStore('outbox').put(kept, kept.key);
+      transaction.oncomplete = () => { opening.result.close(); resolve(); };
+      transaction.onerror = () => reject(transaction.error);
+    };
+    opening.onerror = () => reject(opening.error);
+  }), entry);
+  await page.close();
+}
+
+test('an entry older than 30 days is given up on as expired and erased, never sent', async () => {
+  crm.state.requests.length = 0;
+  const context = await env.browser.newContext();
+  const old = { key: 'expired-entry', url: `${crmOrigin()}/json`, contentType: 'application/json', body: '{}', opaque: false, at: Date.now() - 31 * 24 * 3600 * 1000 };
+  await leaveInOutbox(context, old);
+  const { page } = await open(env, siteUrl('/json.html'), { context });
+  await deliveryState(page, 'expired-entry', 'failed');
+  const failed = await page.evaluate(() => window.__events.find((e) => e.kind === 'delivery' && e.detail.receiptId === 'expired-entry').detail);
+  assert.equal(failed.reason, 'expired');
+  assert.deepEqual(await outboxKeys(page), []);
+  assert.equal(crm.state.requests.filter((r) => r.key === 'expired-entry').length, 0);
+  await context.close();
+});
+
+test('a body over the 64 KiB keepalive limit is still delivered (without keepalive), not retried for ever', async () => {
+  crm.state.requests.length = 0;
+  const context = await env.browser.newContext();
+  const body = JSON.stringify({ receipt: 'x', fields: { message: 'm'.repeat(70_000) } });
+  await leaveInOutbox(context, { key: 'large-entry', url: `${crmOrigin()}/json`, contentType: 'application/json', body, opaque: false, at: Date.now() });
+  const { page } = await open(env, siteUrl('/json.html'), { context });
+  await deliveryState(page, 'large-entry', 'sent');
+  assert.equal(accepted('large-entry').length, 1);
+  assert.equal(accepted('large-entry')[0].body.length, body.length);
+  await context.close();
 });
