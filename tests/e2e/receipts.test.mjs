@@ -131,8 +131,10 @@ test('the receipt viewer checks a receipt with WebCrypto and reads it out; a cha
   await page.waitForFunction(() => document.getElementById('verdict').dataset.valid);
   assert.match(await page.locator('#verdict').innerText(), /^Valid/);
   const summary = await page.locator('#summary').innerText();
-  assert.match(summary, /Controller: Example Widgets Ltd/);
+  assert.match(summary, /Controller, as the receipt names it: Example Widgets Ltd/, 'a claim, not a checked fact');
+  assert.doesNotMatch(summary, /signed by the controller/, 'the viewer does not check the notice signature');
   assert.match(summary, /Agreed to: Monthly newsletter/);
+  assert.match(summary, /Refused: Personalised advertising\./, 'no retention for a refused purpose');
   assert.match(summary, /Sent: name, email, company, topic\. Kept back in the browser: phone \(no-purpose-granted\), birthDate \(empty\), postcode \(empty\)\./);
   const [head, body, signature] = receipt.split('.');
   const changed = receiptPayload(receipt);
@@ -142,6 +144,12 @@ test('the receipt viewer checks a receipt with WebCrypto and reads it out; a cha
   await page.getByRole('button', { name: 'Check receipt' }).click();
   await page.waitForFunction(() => document.getElementById('verdict').dataset.valid === 'false');
   assert.equal(await page.locator('#verdict').innerText(), 'Not valid: signature: does not verify');
+  // Decisions are read by purpose id: a receipt whose decisions were reordered is refused, not misread.
+  const reordered = receiptPayload(receipt);
+  reordered.consentCapture.decisions.reverse();
+  await page.getByLabel('Receipt text').fill(`${head}.${Buffer.from(JSON.stringify(reordered)).toString('base64url')}.${signature}`);
+  await page.getByRole('button', { name: 'Check receipt' }).click();
+  await page.waitForFunction(() => /consentCapture\.decisions/.test(document.getElementById('verdict').textContent));
   await page.getByLabel('Receipt text').fill(`${head}.${body}.${signature}=`);
   await page.getByRole('button', { name: 'Check receipt' }).click();
   await page.waitForFunction(() => /base64url/.test(document.getElementById('verdict').textContent));
@@ -178,4 +186,18 @@ test('two quick submissions make two receipts in one chain, not a fork', async (
   const first = (await page.evaluate(() => window.__events.filter((e) => e.kind === 'submit')[0].detail.receipt));
   assert.equal(receiptPayload(second).consentCapture.previousReceipt, createHash('sha256').update(first).digest('base64url'));
   await context.close();
+});
+
+test('ES256 device signatures are always low-S (WebCrypto gives high S about half the time), and still verify', async () => {
+  const { sign } = await import('../../www/keys.js');
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+  const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  const halfOrder = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n >> 1n;
+  const header = Buffer.from(JSON.stringify({ alg: 'ES256', jwk: { crv, kty, x, y } })).toString('base64url');
+  for (let i = 0; i < 24; i++) {
+    const jws = await sign({ alg: 'ES256', privateKey: pair.privateKey }, `${header}.${Buffer.from(`message ${i}`).toString('base64url')}`);
+    const s = BigInt(`0x${Buffer.from(jws.split('.')[2], 'base64url').subarray(32).toString('hex')}`);
+    assert.ok(s <= halfOrder, `signature ${i} has a low S`);
+    await compactVerify(jws, EmbeddedJWK);
+  }
 });

@@ -12,24 +12,33 @@ function line(parent, tag, text) {
 }
 
 function date(seconds) {
-  return new Date(seconds * 1000).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+  const when = new Date(seconds * 1000);
+  return Number.isNaN(when.getTime()) ? String(seconds) : when.toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
 }
 
+// Says only what the verifier checked: the signature by the key in the receipt, the person bound to that key
+// (or a salted e-mail hash), a time in seconds, decisions tied to purposes by id. Who the controller is and what
+// the notice said are the signing device's words unless checked against the notice and the controller's key.
 function describe(receipt) {
   const summary = $('summary');
   summary.replaceChildren();
   const controller = receipt.piiControllers?.[0] ?? {};
   const extension = receipt.consentCapture ?? {};
-  const purposes = receipt.services?.flatMap((s) => s.purposes) ?? [];
-  line(summary, 'p', `Controller: ${controller.piiController ?? '?'} (${controller.email ?? 'no e-mail'}).`);
-  line(summary, 'p', `Given on ${date(receipt.consentTimestamp)}, receipt ${receipt.consentReceiptID}, in language ${receipt.language ?? '?'}.`);
+  const purposes = new Map((receipt.services ?? []).flatMap((s) => s.purposes).map((p) => [p.purposeId, p]));
+  line(summary, 'p', `Controller, as the receipt names it: ${controller.piiController ?? '?'} (${controller.email ?? 'no e-mail'}).`);
+  line(summary, 'p', `Given on ${date(receipt.consentTimestamp)} by the signing device's clock, receipt ${receipt.consentReceiptID}, in language ${receipt.language ?? '?'}.`);
+  const person = String(receipt.piiPrincipalId).startsWith('sha256:')
+    ? 'a salted hash of their e-mail address, as the device wrote it'
+    : 'the key that signed this receipt';
+  line(summary, 'p', `The person is named by ${person}.`);
   const decisions = extension.decisions ?? [];
   const list = document.createElement('ul');
-  decisions.forEach((decision, index) => {
-    const purpose = purposes[index] ?? {};
+  for (const decision of decisions) {
+    const purpose = purposes.get(decision.purpose) ?? {};
     const verb = { granted: 'Agreed to', denied: 'Refused', 'not-asked': 'Without consent, on another legal basis' }[decision.decision] ?? decision.decision;
-    line(list, 'li', `${verb}: ${purpose.purpose ?? decision.purpose} (kept: ${purpose.termination ?? '?'}).`);
-  });
+    const kept = decision.decision === 'denied' ? '' : ` (kept: ${purpose.termination ?? '?'})`;
+    line(list, 'li', `${verb}: ${purpose.purpose ?? decision.purpose}${kept}.`);
+  }
   if (decisions.length) summary.append(list);
   const manifest = extension.manifest ?? [];
   const sent = manifest.filter((m) => m.outcome !== 'dropped').map((m) => (m.rule ? `${m.field} (as ${m.rule})` : m.field));
@@ -37,13 +46,15 @@ function describe(receipt) {
   line(summary, 'p', `Sent: ${sent.length ? sent.join(', ') : 'nothing'}. Kept back in the browser: ${dropped.length ? dropped.join(', ') : 'nothing'}.`);
   if (extension.previousReceipt) line(summary, 'p', `This receipt changes an earlier one (${extension.previousReceipt}).`);
   if (extension.gpc) line(summary, 'p', 'The browser sent Global Privacy Control.');
-  line(summary, 'p', `Notice revision ${extension.noticeRevision ?? '?'}${extension.noticeSignature ? ', signed by the controller' : ''}.`);
+  line(summary, 'p', extension.noticeSignature
+    ? `Notice revision ${extension.noticeRevision ?? '?'}. The receipt carries the controller's signature of the notice; this page does not check it (consent-capture verify --controller-key does).`
+    : `Notice revision ${extension.noticeRevision ?? '?'}, not signed by the controller.`);
 }
 
 async function check(text) {
   const result = await verifyReceipt(text);
   $('verdict').textContent = result.valid
-    ? 'Valid: this receipt was signed by the key in it and has not been changed since.'
+    ? 'Valid: signed by the key in it and unchanged since. What it says about the controller and the notice is what the signing device wrote.'
     : `Not valid: ${result.reason}`;
   $('verdict').dataset.valid = String(result.valid);
   if (result.valid) describe(result.receipt); else $('summary').replaceChildren();
