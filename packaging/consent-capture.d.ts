@@ -146,9 +146,14 @@ export interface SubmitDetail {
 /** `detail` of `consent-capture:delivery`: how sending a submission to the endpoint goes. */
 export interface DeliveryDetail {
   receiptId: string;
-  /** `queued`: kept on this device after a network failure or a 5xx, and retried; `failed`: refused (4xx). */
+  /**
+   * `queued`: kept on this device after a network failure or a 5xx (or behind an earlier queued submission to the
+   * same endpoint), and retried; `failed`: given up on, and erased from the device (see `reason`).
+   */
   state: 'sending' | 'sent' | 'queued' | 'failed';
   status: number | null;
+  /** Why a submission failed: refused with a 4xx, an endpoint that never allows this origin, or older than 30 days. */
+  reason: 'http' | 'no-cors' | 'expired' | null;
 }
 
 /** `detail` of `consent-capture:change`: one choice changed. */
@@ -181,7 +186,7 @@ export interface Preview {
   requests: Record<'json' | 'hubspot' | 'salesforce', { contentType: string; body: string } | { error: string }>;
 }
 
-/** `<consent-capture notice lang for notice-signature controller-key endpoint adapter>` */
+/** `<consent-capture notice lang for notice-signature controller-key notice-min-revision endpoint adapter>` */
 export interface ConsentCaptureElement extends HTMLElement {
   /** The notice: a URL (the `notice` attribute), or a notice object rendered without a fetch. */
   notice: string | Notice | null;

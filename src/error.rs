@@ -67,7 +67,7 @@ pub enum ErrorKind {
     OutOfRange,
     /// A member whose value is not what the signed material says it must be.
     NotBound,
-    /// An identifier with characters outside plain ASCII letters, digits, `-`, `_` and `.`.
+    /// An identifier with characters outside plain ASCII letters, digits and `_ - . : [ ]`.
     NotPlainIdentifier,
 }
 
@@ -104,7 +104,7 @@ impl ErrorKind {
             Self::MalleableSignature => "is not in canonical form",
             Self::OutOfRange => "is out of range",
             Self::NotBound => "is not bound to what was signed",
-            Self::NotPlainIdentifier => "must be plain ASCII letters, digits, '-', '_' or '.'",
+            Self::NotPlainIdentifier => "must be plain ASCII: letters, digits and _ - . : [ ]",
         }
     }
 }

@@ -167,3 +167,77 @@ fn usage_errors_exit_2() {
         assert!(text(&out.stderr).contains("usage:"), "{args:?}");
     }
 }
+
+/// `public-key` prints what `verify --controller-key` takes, and every line of `verify` says what binds it:
+/// the controller key binds the notice hash and revision; the controller's name and policy are the device's
+/// words until `--notice` checks them.
+#[test]
+fn public_key_and_verify_say_what_each_statement_is_bound_to() {
+    let dir = scratch("bound");
+    let public = run(&["public-key", "tools/demo-controller.jwk"]);
+    assert_eq!(public.status.code(), Some(0), "{}", text(&public.stderr));
+    let public_jwk = text(&public.stdout);
+    assert!(!public_jwk.contains("\"d\""), "no private part: {public_jwk}");
+    let key_path = dir.join("controller.public.jwk");
+    std::fs::write(&key_path, public_jwk.trim()).expect("write");
+    let signature = std::fs::read_to_string("www/demo/notice.jws").expect("the demo notice signature");
+    let receipt_path = dir.join("receipt.jws");
+    std::fs::write(&receipt_path, receipt(Some(signature.trim()), None, true)).expect("write");
+    let receipt_arg = receipt_path.to_str().expect("utf-8");
+    let key_arg = key_path.to_str().expect("utf-8");
+
+    let alone = text(&run(&["verify", receipt_arg]).stdout);
+    assert!(
+        alone.starts_with("VALID consent receipt: signed by the device key in its header"),
+        "{alone}"
+    );
+    assert!(alone.contains("(the device key that signed it)"), "{alone}");
+    assert!(
+        alone.contains("the device's words: not checked against a notice (--notice)"),
+        "{alone}"
+    );
+    assert!(
+        alone.contains("the controller's signature not checked (--controller-key)"),
+        "{alone}"
+    );
+    assert!(
+        alone.contains("field        phone dropped: no-purpose-granted"),
+        "{alone}"
+    );
+
+    let keyed = text(&run(&["verify", receipt_arg, "--controller-key", key_arg]).stdout);
+    assert!(
+        keyed.contains("(notice hash and revision signed by the given controller key)"),
+        "{keyed}"
+    );
+    assert!(
+        keyed.contains("the device's words"),
+        "the controller's name is still not checked: {keyed}"
+    );
+
+    let full = run(&[
+        "verify",
+        receipt_arg,
+        "--controller-key",
+        key_arg,
+        "--notice",
+        DEMO,
+    ]);
+    let full_out = text(&full.stdout);
+    assert_eq!(full.status.code(), Some(0), "{full_out}");
+    assert!(
+        full_out.contains("Example Widgets Ltd <privacy@example.com> (as the given notice says)"),
+        "{full_out}"
+    );
+    assert!(!full_out.contains("the device's words"), "{full_out}");
+
+    // The private key where a public one belongs: a usage error that names the command to use.
+    let private = run(&[
+        "verify",
+        receipt_arg,
+        "--controller-key",
+        "tools/demo-controller.jwk",
+    ]);
+    assert_eq!(private.status.code(), Some(2));
+    assert!(text(&private.stderr).contains("public-key prints the public part"));
+}

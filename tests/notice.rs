@@ -234,3 +234,24 @@ fn relabel(value: consent_capture::json::Value, tag: &str) -> consent_capture::j
         other => other,
     }
 }
+
+/// A Latin `ads` beside a Cyrillic `аds` would be two purposes that read the same: identifiers are plain ASCII
+/// (letters, digits and `_ - . : [ ]`, the last three for site forms that name fields like `contact[email]`).
+#[test]
+fn purpose_ids_and_field_names_are_plain_ascii() {
+    let found = problems(&demo_with(r#""id": "ads""#, r#""id": "аds""#));
+    assert_eq!(
+        found[0],
+        "purposes[2].id: must be plain ASCII: letters, digits and _ - . : [ ] (аds)"
+    );
+    assert!(
+        problems(&demo_with(r#""name": "company""#, r#""name": "company\u200b""#))
+            .iter()
+            .any(|p| p.starts_with("fields[2].name: must be plain ASCII"))
+    );
+    assert!(problems(&demo_with(
+        r#""name": "company""#,
+        r#""name": "contact[company]""#
+    ))
+    .is_empty());
+}

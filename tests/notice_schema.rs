@@ -65,6 +65,9 @@ fn the_schema_refuses_what_the_validator_refuses() {
             r#""name": "company", "type": "text", "transform": "sha256:md5","#,
         ),
         (r#""gpc": true"#, r#""gpc": "yes""#),
+        // A Cyrillic "а" that looks like the Latin one: identifiers are plain ASCII.
+        (r#""id": "ads""#, r#""id": "аds""#),
+        (r#""name": "company""#, r#""name": "cоmpany""#),
         (r#""newsletter": 12345678"#, r#""newsletter": "12345678""#),
         (r#""receiptField""#, r#""receiptFeld""#),
         (r#""ad_user_data""#, r#""ad_tracking""#),

@@ -180,7 +180,7 @@ function endpointOf(element) {
 }
 
 class ConsentCapture extends HTMLElement {
-  static observedAttributes = ['notice', 'lang', 'for', 'notice-signature', 'controller-key', 'endpoint', 'adapter'];
+  static observedAttributes = ['notice', 'lang', 'for', 'notice-signature', 'controller-key', 'notice-min-revision', 'endpoint', 'adapter'];
   #noticeObject = null;
   #generation = 0;
   #scheduled = false;
@@ -240,6 +240,7 @@ class ConsentCapture extends HTMLElement {
       const previous = lastReceipt(key);
       const [text, , , last] = await Promise.all([noticeText, loadWasm(), signatureText, previous]);
       const signature = await this.#checkNoticeSignature(text, await signatureText);
+      this.#checkRevision(text);
       // Choices come back only from the last receipt this device's key signed (checked here), never from
       // storage that any script of the origin could write: nothing else is shown as the person's own.
       const own = last && (await signedBy(await device, last)) ? last : null;
@@ -410,6 +411,17 @@ class ConsentCapture extends HTMLElement {
     const parts = JSON.parse(check_notice_signature(noticeText, jws, this.getAttribute('controller-key')));
     if (!(await verify(parts))) throw new Error('The notice signature does not verify with the controller key.');
     return jws;
+  }
+
+  // Whoever serves the notice could serve an older revision that the controller once signed (weaker wording):
+  // with notice-min-revision the page says which revision it needs at least. Revisions compare as version
+  // strings, runs of digits by their value (2026-11-22 < 2026-12-01, v2 < v10).
+  #checkRevision(noticeText) {
+    const least = this.getAttribute('notice-min-revision');
+    const revision = String(JSON.parse(noticeText).revision);
+    if (least && new Intl.Collator('en', { numeric: true }).compare(revision, least) < 0) {
+      throw new Error(`The notice is revision ${revision}, older than the revision ${least} this page requires.`);
+    }
   }
 
   /** The notice's text (a promise) and the key its choices and receipts are kept under. */

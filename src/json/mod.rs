@@ -109,20 +109,11 @@ impl Object {
         self.0.push((key, value));
     }
 
-    /// The index and key of a member whose key an earlier member already has, if any: the object's members
-    /// sorted (n log n) put equal keys side by side, and one pass finds where that key's second use stands.
+    /// The index and key of the first member whose key an earlier member already has, if any.
     fn repeated_key(&self) -> Option<(usize, &str)> {
-        let mut members: Vec<(&str, &Value)> = self.iter().collect();
-        crate::canonical::sort_by_utf16(&mut members);
-        let repeated = members.windows(2).find(|pair| pair[0].0 == pair[1].0)?[0].0;
-        let index = self
-            .0
-            .iter()
-            .enumerate()
-            .filter(|(_, (k, _))| k == repeated)
-            .nth(1)?
-            .0;
-        Some((index, repeated))
+        let keys: Vec<&str> = self.0.iter().map(|(key, _)| key.as_str()).collect();
+        let index = *crate::text::repeated_names(&keys).first()?;
+        Some((index, keys[index]))
     }
 }
 

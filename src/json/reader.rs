@@ -71,6 +71,20 @@ impl<'a> ObjectReader<'a> {
         self.non_empty_str(key, value, errors)
     }
 
+    /// A required identifier (a purpose id, a field name): plain ASCII letters, digits and `_ - . : [ ]`, so
+    /// that no two identifiers can look alike and differ (a Latin `ads` beside a Cyrillic `аds`). Brackets
+    /// and colons are there for site forms that name fields like `contact[email]`.
+    pub fn required_identifier(&mut self, key: &str, errors: &mut Vec<Error>) -> Option<&'a str> {
+        let text = self.required_str(key, errors)?;
+        let plain = text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':' | b'[' | b']'));
+        if !plain {
+            errors.push(Error::new(ErrorKind::NotPlainIdentifier, self.path_of(key)).with_detail(text));
+        }
+        Some(text)
+    }
+
     /// A required string that must be one of a fixed set of names, turned into its value by `from_name`.
     pub fn required_one_of<T>(
         &mut self,

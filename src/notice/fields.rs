@@ -41,7 +41,7 @@ pub(super) fn read_field(
     errors: &mut Vec<Error>,
 ) -> Option<Field> {
     let mut r = ObjectReader::new(value, path, errors)?;
-    let name = r.required_str("name", errors);
+    let name = r.required_identifier("name", errors);
     let field_type = r.required_one_of("type", FieldType::from_name, errors);
     let label = read_texts(&mut r, "label", languages, errors);
     let required = r.optional_bool("required", errors);

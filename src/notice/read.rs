@@ -9,7 +9,7 @@ use crate::json::{Object, Value};
 use crate::phone::calling_code;
 use crate::prelude::*;
 use crate::strings::{built_in, Ui};
-use crate::text::char_count;
+use crate::text::{char_count, repeated_names};
 use crate::transform::{Normaliser, Transform};
 
 /// Google Consent Mode v2 consent types.
@@ -91,6 +91,7 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
         .required("controller", errors)
         .and_then(|v| read_controller(v, errors));
     let mut purposes: Vec<Purpose> = Vec::new();
+    let mut purpose_paths: Vec<String> = Vec::new();
     for (i, value) in r
         .required_array("purposes", errors)
         .unwrap_or(&[])
@@ -99,15 +100,18 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
     {
         let path = index_path("purposes", i);
         if let Some(purpose) = read_purpose(value, &path, &languages, errors) {
-            if purposes.iter().any(|p| p.id == purpose.id) {
-                errors
-                    .push(Error::new(ErrorKind::Duplicate, [&path, ".id"].concat()).with_detail(&purpose.id));
-            }
             purposes.push(purpose);
+            purpose_paths.push(path);
         }
+    }
+    let ids: Vec<&str> = purposes.iter().map(|p| p.id.as_str()).collect();
+    for i in repeated_names(&ids) {
+        errors
+            .push(Error::new(ErrorKind::Duplicate, [&purpose_paths[i], ".id"].concat()).with_detail(ids[i]));
     }
     let declared = fields::declared_purposes(value);
     let mut fields: Vec<Field> = Vec::new();
+    let mut field_paths: Vec<String> = Vec::new();
     for (i, value) in r
         .required_array("fields", errors)
         .unwrap_or(&[])
@@ -116,13 +120,15 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
     {
         let path = index_path("fields", i);
         if let Some(field) = fields::read_field(value, &path, &languages, &declared, errors) {
-            if fields.iter().any(|f| f.name == field.name) {
-                errors.push(
-                    Error::new(ErrorKind::Duplicate, [&path, ".name"].concat()).with_detail(&field.name),
-                );
-            }
             fields.push(field);
+            field_paths.push(path);
         }
+    }
+    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    for i in repeated_names(&names) {
+        errors.push(
+            Error::new(ErrorKind::Duplicate, [&field_paths[i], ".name"].concat()).with_detail(names[i]),
+        );
     }
     let principal = read_principal(&mut r, &fields, errors);
     let calling_code = read_calling_code(&mut r, jurisdiction, &fields, errors);
@@ -328,7 +334,7 @@ fn read_address(value: &Value, path: &str, errors: &mut Vec<Error>) -> Option<Ob
 
 fn read_purpose(value: &Value, path: &str, languages: &[String], errors: &mut Vec<Error>) -> Option<Purpose> {
     let mut r = ObjectReader::new(value, path, errors)?;
-    let id = r.required_str("id", errors);
+    let id = r.required_identifier("id", errors);
     let legal_basis = r.required_one_of("legalBasis", LegalBasis::from_name, errors);
     let name = read_texts(&mut r, "name", languages, errors);
     let description = read_texts(&mut r, "description", languages, errors);

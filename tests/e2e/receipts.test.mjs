@@ -201,3 +201,32 @@ test('ES256 device signatures are always low-S (WebCrypto gives high S about hal
     await compactVerify(jws, EmbeddedJWK);
   }
 });
+
+test('an older revision that the controller once signed is refused where the page sets notice-min-revision', async () => {
+  const older = JSON.parse(readFileSync(new URL('../../www/demo/notice.json', import.meta.url), 'utf8'));
+  older.revision = '2026-01-05';
+  older.purposes[1].description.en = 'We may also share your address with our partners.';
+  const noticePath = file('older.json', JSON.stringify(older));
+  const signed = cli('sign-notice', noticePath, '--key', new URL('../../tools/demo-controller.jwk', import.meta.url).pathname);
+  assert.equal(signed.code, 0, signed.out);
+  const element = (least) => `<consent-capture id="signed" notice="/demo/notice.json" notice-signature="/demo/notice.jws" controller-key="UAsm4GJDR5I7_cefpd43UYt2Iiec8QbRfcojoVyoUws" lang="en"${least ? ` notice-min-revision="${least}"` : ''}></consent-capture>`;
+  const rolledBack = {
+    '/demo/notice.json': { body: JSON.stringify(older), type: 'application/json' },
+    '/demo/notice.jws': { body: signed.out.trim(), type: 'application/jose' },
+  };
+  // Without the attribute the older signed notice is shown: its signature is genuine.
+  const plain = await open(env, '/rolled.html', { routes: { ...rolledBack, '/rolled.html': { body: testPage(element()) } } });
+  await plain.page.locator('#signed form').waitFor();
+  await plain.context.close();
+  // With it, the page refuses a revision before the one it needs, and accepts that one and later ones.
+  const pinned = await open(env, '/pinned.html', { routes: { ...rolledBack, '/pinned.html': { body: testPage(element('2026-11-22')) } } });
+  await pinned.page.locator('#signed').getByRole('alert').waitFor();
+  assert.match(await pinned.page.locator('#signed').getByRole('alert').innerText(), /revision 2026-01-05, older than the revision 2026-11-22/);
+  assert.equal(await pinned.page.locator('#signed form').count(), 0);
+  await pinned.context.close();
+  for (const least of ['2026-11-22', '2026-9-30']) {
+    const current = await open(env, '/current.html', { routes: { '/current.html': { body: testPage(element(least)) } } });
+    await current.page.locator('#signed form').waitFor();
+    await current.context.close();
+  }
+});

@@ -116,9 +116,31 @@ try {
       if (!valid) throw new Error('the benchmark receipt does not verify');
       return performance.now() - started;
     });
+    // Adversarial input: one JSON object of n keys with a repeat at the very end, given as a notice (a review
+    // found a duplicate-key check that compared each key with every earlier one: 96,000 keys took 17 s).
+    // The parser must reach the repeat in n log n: 10 MB should take about 10× what 1 MB takes.
+    const manyKeys = (bytes) => {
+      const parts = [];
+      for (let i = 0, size = 2; size < bytes; i += 1) {
+        parts.push(`"k${i}":0`);
+        size += parts.at(-1).length + 1;
+      }
+      return `{${parts.join(',')},"k0":0}`;
+    };
+    const hostile = (text) => {
+      const out = [];
+      for (let i = 0; i < 6; i += 1) {
+        const started = performance.now();
+        try { new glue.Consent(text, options).free(); } catch { /* refused: the repeated key */ }
+        if (i > 0) out.push(performance.now() - started); // the first warms up
+      }
+      return out;
+    };
+    const hostile1 = hostile(manyKeys(1_000_000));
+    const hostile10 = hostile(manyKeys(10_000_000));
     const fields = preview.manifest.length;
     const transformed = preview.manifest.filter((m) => m.outcome === 'transformed').length;
-    return { parse, model, render, minimise, sign, verify, memory, fields, transformed, receiptBytes: receipt.length };
+    return { parse, model, render, minimise, sign, verify, hostile1, hostile10, memory, fields, transformed, receiptBytes: receipt.length };
   }, { samples: SAMPLES, values, noticeText: JSON.stringify(notice) });
   await context.close();
 
@@ -132,6 +154,8 @@ try {
       [`minimise ${raw.fields} fields + 3 adapter bodies`]: summary(raw.minimise),
       'submit to signed receipt': summary(raw.sign),
       'verify a receipt': summary(raw.verify),
+      'adversarial 1 MB (one object, a repeated key at the end)': summary(raw.hostile1),
+      'adversarial 10 MB (one object, a repeated key at the end)': summary(raw.hostile10),
     },
     memoryKiB: raw.memory.map((b) => b / 1024),
   };
@@ -139,6 +163,9 @@ try {
   for (const [name, s] of Object.entries(results.timings)) {
     console.log(`${name.padEnd(44)} median ${s.median.toFixed(3)} ms   p10 ${s.p10.toFixed(3)}   p90 ${s.p90.toFixed(3)}   min ${s.min.toFixed(3)}   max ${s.max.toFixed(3)}`);
   }
+  results.adversarialRatio = results.timings['adversarial 10 MB (one object, a repeated key at the end)'].median
+    / results.timings['adversarial 1 MB (one object, a repeated key at the end)'].median;
+  console.log(`adversarial input: 10 MB takes ${results.adversarialRatio.toFixed(1)}× the time of 1 MB (n log n: about 10)`);
   console.log(`wasm linear memory before and after each 250 of 1,000 more receipts (KiB): ${results.memoryKiB.join(', ')}`);
   mkdirSync(new URL('../../target/bench/', import.meta.url), { recursive: true });
   writeFileSync(new URL('../../target/bench/micro.json', import.meta.url), JSON.stringify(results, null, 2));
