@@ -215,7 +215,8 @@ fn summary(verified: &VerifiedReceipt, jws: &str, expect: Expectations<'_>) -> S
     }
     match get(&[EXTENSION_KEY, "previousReceipt"]).and_then(Value::as_str) {
         Some(hash) if expect.previous.is_some() => {
-            out += &format!("  follows      the given previous receipt ({hash}): same device key, person and controller, not earlier\n")
+            out += &format!("  follows      the given previous receipt ({hash}): ");
+            out += "same device key, person and controller, not earlier\n";
         }
         Some(hash) => out += &format!("  follows      a previous receipt {hash} (not given, not checked)\n"),
         None => {}

@@ -49,8 +49,8 @@ pub fn signed_member(compact: &Compact, key: &str) -> Result<String, Error> {
 }
 
 /// Everything about a notice signature except the signature itself (which WebCrypto checks): it is a strict
-/// JWS of this `typ`, its embedded key has the pinned `thumbprint`, and it signs this very notice (`source`, the notice as
-/// written: its validity is the reader's business, not the signature's).
+/// JWS of this `typ`, its embedded key has the pinned `thumbprint`, and it signs this very notice (`source`,
+/// the notice as written: its validity is the reader's business, not the signature's).
 ///
 /// # Errors
 /// The first problem, with where it is.

@@ -12,7 +12,7 @@ use crate::base64url;
 use crate::canonical::to_canonical_string;
 use crate::consent::{Decisions, LegalBasis};
 use crate::error::{Error, ErrorKind};
-use crate::json::reader::key_path;
+use crate::json::reader::{index_path, key_path};
 use crate::json::{parse, Value};
 use crate::jwk::{check_use, PublicJwk};
 use crate::jws::{parse_compact, require_typ, Algorithm, Compact};
@@ -23,6 +23,7 @@ use crate::notice_signature::notice_hash;
 use crate::prelude::*;
 use crate::receipt::{receipt_hash, Receipt, ReceiptContext, EXTENSION_KEY, TYP};
 use crate::signature_form::es256_is_low_s;
+use crate::text::repeated_names;
 
 /// The earliest consent time accepted: 2020-01-01T00:00:00Z, in seconds. Receipts are younger than that, and
 /// a small number here is most likely not a time at all.
@@ -41,10 +42,10 @@ pub enum Principal {
 }
 
 /// Everything about a receipt except its signature: a strict JWS of `typ` `consent-receipt+jws` with the
-/// signing key in its header (no member saying it is for something else) and a low-S signature, whose payload is canonical JSON in the Kantara v1.1 shape
-/// with consent-capture's extension, a plausible consent time, and a person's id bound to the key or in the
-/// salted-hash form. The signature is checked by the caller (natively with `verify`, in the browser with
-/// WebCrypto).
+/// signing key in its header (no member saying it is for something else) and a low-S signature, whose payload
+/// is canonical JSON in the Kantara v1.1 shape with consent-capture's extension, a plausible consent time, and
+/// a person's id bound to the key or in the salted-hash form. The signature is checked by the caller
+/// (natively with `verify`, in the browser with WebCrypto).
 ///
 /// # Errors
 /// The first problem, with where it is.
@@ -155,7 +156,7 @@ fn check_extension(receipt: &Value) -> Result<(), Error> {
         ));
     }
     for (i, (decision, purpose)) in decisions.iter().zip(purposes).enumerate() {
-        let path = [&at("decisions"), "[", &crate::canonical::decimal(i as i64), "]"].concat();
+        let path = index_path(&at("decisions"), i);
         let id = text(decision, "purpose");
         let basis = text(decision, "legalBasis").and_then(LegalBasis::from_name);
         let word = text(decision, "decision");
@@ -179,7 +180,7 @@ fn check_extension(receipt: &Value) -> Result<(), Error> {
         }
     }
     for (i, entry) in list(extension, "manifest", &at("manifest"))?.iter().enumerate() {
-        let path = [&at("manifest"), "[", &crate::canonical::decimal(i as i64), "]"].concat();
+        let path = index_path(&at("manifest"), i);
         let told = match text(entry, "outcome") {
             Some("kept") => true,
             Some("transformed") => text(entry, "rule").is_some(),
@@ -273,26 +274,22 @@ pub fn check_against_notice(receipt: &Value, notice: &Notice) -> Result<(), Erro
             "the notice does not name people by e-mail hash",
         ));
     }
-    let mut seen: Vec<&str> = Vec::new();
-    for (i, entry) in list(extension, "manifest", "")?.iter().enumerate() {
-        let path = [
-            &key_path(EXTENSION_KEY, "manifest"),
-            "[",
-            &crate::canonical::decimal(i as i64),
-            "]",
-        ]
-        .concat();
-        let name = text(entry, "field").unwrap_or_default();
+    let manifest_at = key_path(EXTENSION_KEY, "manifest");
+    let manifest = list(extension, "manifest", &manifest_at)?;
+    let names: Vec<&str> = manifest
+        .iter()
+        .map(|entry| text(entry, "field").unwrap_or_default())
+        .collect();
+    if let Some(&i) = repeated_names(&names).first() {
+        return Err(Error::new(ErrorKind::Duplicate, index_path(&manifest_at, i)).with_detail(names[i]));
+    }
+    for (i, (entry, name)) in manifest.iter().zip(&names).enumerate() {
+        let path = index_path(&manifest_at, i);
         let Some(field) = notice.field(name) else {
             return Err(not_bound(&path, "a field the notice does not declare"));
         };
-        if seen.contains(&name) {
-            return Err(Error::new(ErrorKind::Duplicate, path).with_detail(name));
-        }
-        seen.push(name);
-        if text(entry, "outcome") == Some("transformed")
-            && text(entry, "rule") != Some(field.transform.rule().as_str())
-        {
+        let rule = field.transform.rule();
+        if text(entry, "outcome") == Some("transformed") && text(entry, "rule") != Some(rule.as_str()) {
             return Err(not_bound(&path, "not the notice's rule for this field"));
         }
     }

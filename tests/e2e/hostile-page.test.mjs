@@ -28,7 +28,7 @@ test('choices written into localStorage by any script are not shown as the perso
   await context.close();
 });
 
-test('a receipt planted in storage but signed by another key ticks nothing; the device\'s own receipt does', async () => {
+test('a receipt planted in storage but signed by another key ticks nothing', async () => {
   // A receipt that grants the newsletter, signed in another browser profile (another device key).
   const other = await open(env, '/one.html', { routes });
   await fillDemoFields(other.page.locator('#one'));
@@ -53,14 +53,7 @@ test('a receipt planted in storage but signed by another key ticks nothing; the 
   await page.reload();
   await one.locator('form').waitFor();
   assert.equal(await one.getByLabel('Monthly newsletter').isChecked(), false, 'not this device\'s receipt');
-
-  await fillDemoFields(one);
-  await one.getByLabel('Monthly newsletter').check();
-  await one.getByRole('button', { name: 'Send with my choices' }).click();
-  await nextEvent(page, 'submit');
-  await page.reload();
-  await one.locator('form').waitFor();
-  assert.equal(await one.getByLabel('Monthly newsletter').isChecked(), true, 'the person\'s own signed choice');
+  // (The device's own receipt does bring its choices back: signals.test.mjs, "choices come back".)
   await context.close();
 });
 
