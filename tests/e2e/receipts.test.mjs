@@ -230,3 +230,21 @@ test('an older revision that the controller once signed is refused where the pag
     await current.context.close();
   }
 });
+
+test('the receipt viewer fits a 375 px screen and answers empty or quoted input in plain words', async () => {
+  const { page, context } = await open(env, '/', { contextOptions: { viewport: { width: 375, height: 800 } } });
+  const { receipt } = await submitDemo(page);
+  await page.goto(`${env.origin}/receipt.html`);
+  const verdictFor = async (text) => {
+    await page.getByLabel('Receipt text').fill(text);
+    await page.evaluate(() => { delete document.getElementById('verdict').dataset.valid; });
+    await page.getByRole('button', { name: 'Check receipt' }).click();
+    await page.waitForFunction(() => document.getElementById('verdict').dataset.valid);
+    return page.locator('#verdict').innerText();
+  };
+  assert.equal(await verdictFor(''), 'There is nothing to check yet: paste a receipt, or choose or drop its file.');
+  assert.equal(await verdictFor(`"${receipt}"`), 'This receipt is inside quotation marks: paste it without them.');
+  assert.match(await verdictFor(receipt), /^Valid/);
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 375, 'no sideways scrolling');
+  await context.close();
+});

@@ -51,7 +51,22 @@ function describe(receipt) {
     : `Notice revision ${extension.noticeRevision ?? '?'}, not signed by the controller.`);
 }
 
+// Input that is plainly not a receipt gets plain words, not a parser's message.
+function plainProblem(text) {
+  const trimmed = text.trim();
+  if (!trimmed) return 'There is nothing to check yet: paste a receipt, or choose or drop its file.';
+  if (/^(["'“”‘’]).*\1$|^[“‘].*[”’]$/s.test(trimmed)) return 'This receipt is inside quotation marks: paste it without them.';
+  return null;
+}
+
 async function check(text) {
+  const problem = plainProblem(text);
+  if (problem) {
+    $('verdict').textContent = problem;
+    $('verdict').dataset.valid = 'false';
+    $('summary').replaceChildren();
+    return;
+  }
   const result = await verifyReceipt(text);
   $('verdict').textContent = result.valid
     ? 'Valid: signed by the key in it and unchanged since. What it says about the controller and the notice is what the signing device wrote.'
