@@ -121,8 +121,9 @@ function renderPurposes(form) {
   return { fieldset, choices };
 }
 
-// Accept all and Reject all are plain buttons that set the choices and then submit, so the only submit button
-// (Enter in a field) is "send with my choices". All three look the same.
+// Accept all and Reject all are plain buttons that submit with all choices on or off (set only when that
+// submission goes ahead), so the only submit button (Enter in a field) is "send with my choices". All three
+// look the same.
 function renderActions(form, withSave) {
   const actions = h('div', { class: 'cc-actions', part: 'actions' });
   const buttons = {};
@@ -335,23 +336,29 @@ class ConsentCapture extends HTMLElement {
       hand(() => consent.withdraw(purpose, granted(), crypto.getRandomValues(new Uint8Array(16)), Date.now(), view.last && payloadOf(view.last)?.piiPrincipalId));
     };
 
+    // What Accept all or Reject all asks for (null for Send with my choices). It takes effect only with the
+    // submission it belongs to: when that is refused (a field to fix), the boxes keep what they showed.
+    let asked = null;
     listen(submitTarget, 'submit', (event) => {
       event.preventDefault();
       const typed = JSON.stringify(values());
       if (!site && !showProblems(JSON.parse(consent.check(typed)), fields, summary)) return;
+      for (const choice of choices) {
+        if (asked !== null && choice.box.checked !== asked && !(asked && choice.heldByGpc)) {
+          choice.box.checked = asked;
+          change(choice.purpose, asked);
+        }
+      }
       const chosen = granted();
       hand(() => consent.submit(typed, chosen, crypto.getRandomValues(new Uint8Array(16)), Date.now()));
     });
     for (const accept of [true, false]) {
       const button = root.querySelector(`button[value="${accept ? 'accept-all' : 'reject-all'}"]`);
       listen(button, 'click', () => {
-        for (const choice of choices) {
-          if (choice.box.checked !== accept && !(accept && choice.heldByGpc)) {
-            choice.box.checked = accept;
-            change(choice.purpose, accept);
-          }
-        }
+        asked = accept;
+        // Dispatches submit at once, or not at all (the site's own form may refuse it): either way, done here.
         submitTarget.requestSubmit();
+        asked = null;
       });
     }
   }

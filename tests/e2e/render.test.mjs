@@ -142,3 +142,21 @@ test('the demo shows live what each adapter would receive, following the choices
   assert.equal((await page.evaluate(() => window.__events.filter((e) => e.kind === 'submit'))).length, 0, 'nothing sent');
   await context.close();
 });
+
+test('a refused Accept all (a field to fix) leaves every choice as it was, and the next Send does not grant', async () => {
+  const { page, context } = await open(env);
+  const form = page.locator('#rendered');
+  await form.getByRole('button', { name: 'Accept all' }).click();
+  await form.getByRole('alert').filter({ hasText: 'Nothing was sent' }).waitFor();
+  for (const purpose of ['Monthly newsletter', 'Personalised advertising']) {
+    assert.equal(await form.getByLabel(purpose).isChecked(), false, `${purpose} stays unticked`);
+  }
+  assert.deepEqual(await page.evaluate(() => window.__events.filter((e) => e.kind === 'change')), [], 'no change event');
+  await form.getByRole('button', { name: 'Reject all' }).click();
+  await fillDemoFields(form);
+  await form.getByRole('button', { name: 'Send with my choices' }).click();
+  const { detail } = await nextEvent(page, 'submit');
+  const decisions = receiptPayload(detail.receipt).consentCapture.decisions.map((d) => d.decision);
+  assert.deepEqual(decisions, ['not-asked', 'denied', 'denied'], 'nothing granted that the person did not choose');
+  await context.close();
+});
