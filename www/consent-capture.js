@@ -1,5 +1,5 @@
 // <consent-capture notice="URL" [lang="de"] [for="form-id"] [notice-signature="URL" controller-key="thumbprint"]
-//   [endpoint="URL" adapter="json|hubspot|salesforce"]>
+//   [notice-min-revision="2026-11-22"] [endpoint="URL" adapter="json|hubspot|salesforce"]>
 // The wasm core validates the notice, describes the form, checks and minimises what was typed, builds the
 // receipt and shapes the CRM request; this file renders with textContent, owns the listeners, restores choices
 // from the last receipt this device signed, signs receipts with the device key (keys.js) and sends through the
@@ -425,8 +425,10 @@ class ConsentCapture extends HTMLElement {
   // strings, runs of digits by their value (2026-11-22 < 2026-12-01, v2 < v10).
   #checkRevision(noticeText) {
     const least = this.getAttribute('notice-min-revision');
-    const revision = String(JSON.parse(noticeText).revision);
-    if (least && new Intl.Collator('en', { numeric: true }).compare(revision, least) < 0) {
+    if (!least) return;
+    let revision;
+    try { revision = String(JSON.parse(noticeText).revision); } catch { return; } // the core says what is wrong
+    if (new Intl.Collator('en', { numeric: true }).compare(revision, least) < 0) {
       throw new Error(`The notice is revision ${revision}, older than the revision ${least} this page requires.`);
     }
   }
