@@ -18,7 +18,7 @@ const MAX_DEPTH: usize = 64;
 /// Malformed JSON, duplicate keys, nesting beyond 64 levels, numbers that are not exact integers (see
 /// [`Number`]), each with the line and column where it was found.
 pub fn parse(text: &str) -> Result<Value, Error> {
-    parse_document(text, false)
+    Parser::new(text).document()
 }
 
 /// [`parse`], but other finite numbers are read as doubles (native builds only: RFC 8785's vectors have them).
@@ -27,32 +27,41 @@ pub fn parse(text: &str) -> Result<Value, Error> {
 /// As [`parse`], except for numbers with a fraction or exponent.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn parse_with_doubles(text: &str) -> Result<Value, Error> {
-    parse_document(text, true)
-}
-
-fn parse_document(text: &str, doubles: bool) -> Result<Value, Error> {
-    let mut parser = Parser {
-        text: text.as_bytes(),
-        pos: 0,
-        doubles,
-    };
-    parser.skip_whitespace();
-    let value = parser.value(0)?;
-    parser.skip_whitespace();
-    if parser.pos != parser.text.len() {
-        return Err(parser
-            .error(ErrorKind::Syntax)
-            .with_detail("unexpected text after the document"));
-    }
-    Ok(value)
+    let mut parser = Parser::new(text);
+    parser.doubles = true;
+    parser.document()
 }
 
 struct Parser<'a> {
     text: &'a [u8],
     pos: usize,
-    /// Whether numbers other than exact integers are read (as doubles), or refused.
-    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    /// Whether numbers other than exact integers are read (as doubles), or refused. The browser build has no
+    /// float parsing at all.
+    #[cfg(not(target_arch = "wasm32"))]
     doubles: bool,
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            pos: 0,
+            #[cfg(not(target_arch = "wasm32"))]
+            doubles: false,
+        }
+    }
+
+    fn document(mut self) -> Result<Value, Error> {
+        self.skip_whitespace();
+        let value = self.value(0)?;
+        self.skip_whitespace();
+        if self.pos != self.text.len() {
+            return Err(self
+                .error(ErrorKind::Syntax)
+                .with_detail("unexpected text after the document"));
+        }
+        Ok(value)
+    }
 }
 
 impl Parser<'_> {
