@@ -248,6 +248,8 @@ class ConsentCapture extends HTMLElement {
       if (generation !== this.#generation || !this.isConnected) return;
       // Submissions an earlier visit could not send go now (never anything of this visit before it submits).
       if (!outboxChecked) { outboxChecked = true; flush(); }
+      // A new language (or any attribute) renders the same notice again: what was typed and ticked stays.
+      const carried = this.#view?.text === text ? this.#view.kept() : null;
       this.#unmount();
       const languages = [this.getAttribute('lang'), ...navigator.languages].filter(Boolean);
       const options = {
@@ -268,7 +270,7 @@ class ConsentCapture extends HTMLElement {
         this.#view.last = own;
       });
       ready.catch(() => {}); // a submission reports it; without one there is nothing to say
-      this.#mountView({ consent, form, site, device, ready, key, generation, shadow, endpoint });
+      this.#mountView({ consent, form, site, device, ready, key, generation, shadow, endpoint, text, carried });
     } catch (error) {
       if (generation !== this.#generation) return;
       this.#unmount();
@@ -278,7 +280,7 @@ class ConsentCapture extends HTMLElement {
     }
   }
 
-  #mountView({ consent, form, site, device, ready, key, generation, shadow, endpoint }) {
+  #mountView({ consent, form, site, device, ready, key, generation, shadow, endpoint, text, carried }) {
     const abort = new AbortController();
     const listen = (target, type, handler) => target.addEventListener(type, handler, { signal: abort.signal });
     const root = h('div', { part: 'root', class: 'cc-root', lang: form.language, dir: form.dir });
@@ -312,12 +314,23 @@ class ConsentCapture extends HTMLElement {
       root.append(ownForm);
       showInShadow(shadow, root);
     }
-    const granted = () => JSON.stringify(choices.filter((c) => c.box.checked).map((c) => c.purpose));
+    if (carried) {
+      const [typed, ticked] = carried;
+      for (const [name, value] of typed) {
+        const control = fields.find((f) => f.name === name)?.control;
+        if (control?.type === 'checkbox') control.checked = value === 'true';
+        else if (control) control.value = value;
+      }
+      for (const choice of choices) choice.box.checked = ticked.includes(choice.purpose);
+    }
+    const ticked = () => choices.filter((c) => c.box.checked).map((c) => c.purpose);
+    const granted = () => JSON.stringify(ticked());
     const values = () => (site
       ? [...new FormData(site)].map(([name, value]) => [name, typeof value === 'string' ? value : ''])
       : fields.map((f) => [f.name, controlValue(f.control)]));
     const preview = () => consent.preview(JSON.stringify(values()), granted(), JSON.stringify(pageContext()), Date.now());
-    const view = { consent, root, slot, abort, receipt: null, signing: null, endpoint, preview };
+    const kept = () => [values(), ticked()];
+    const view = { consent, root, slot, abort, receipt: null, signing: null, endpoint, preview, text, kept };
     this.#view = view;
     const change = (purpose, value) => fire(this, 'change', { purpose, granted: value });
     for (const choice of choices) listen(choice.box, 'change', () => change(choice.purpose, choice.box.checked));

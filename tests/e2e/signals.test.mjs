@@ -106,3 +106,17 @@ test('choices come back on the next visit, and a new notice revision asks again'
   assert.match(await one.locator('[part=note]').innerText(), /changed since you last chose/);
   await context.close();
 });
+
+test('switching the language keeps what was typed and ticked', async () => {
+  const { page, context } = await open(env, '/one.html', { routes: page1('lang="en"') });
+  const one = page.locator('#one');
+  await fillDemoFields(one);
+  await one.getByLabel('Monthly newsletter').check();
+  await page.locator('#one').evaluate((el) => el.setAttribute('lang', 'de'));
+  await one.getByRole('button', { name: 'Alle ablehnen' }).waitFor();
+  const typed = await one.evaluate((el) => ['name', 'email', 'company', 'topic'].map((name) => el.shadowRoot.querySelector(`[name="${name}"]`).value));
+  assert.deepEqual(typed, ['Ada Lovelace', 'ada@example.com', 'Analytical Engines Ltd', 'support']);
+  assert.equal(await one.getByLabel('Monatlicher Newsletter').isChecked(), true);
+  assert.equal(await one.getByLabel('Personalisierte Werbung').isChecked(), false);
+  await context.close();
+});
