@@ -163,7 +163,8 @@ pub struct Start {
     pub reconsent: bool,
 }
 
-/// The person's last choices as the browser keeps them: `{"revision": "...", "granted": ["newsletter"]}`.
+/// The person's last choices, as the page reads them from the last receipt this device signed:
+/// `{"revision": "...", "granted": ["newsletter"]}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stored {
     /// The notice revision they were made under.
