@@ -59,9 +59,10 @@ pub enum ErrorKind {
     ChainBroken,
     /// An input longer than its format ever needs.
     TooLarge,
-    /// An Ed25519 point of small order or in a non-canonical encoding, or a P-256 coordinate outside the field.
+    /// An Ed25519 key of small order or in a non-canonical encoding.
     WeakKey,
-    /// A signature in a second, equally valid form (Ed25519 `S` ≥ L, ECDSA high `S`, zero or overlong parts).
+    /// A signature that not every verifier reads alike: an Ed25519 `R` of small order or in a non-canonical
+    /// encoding, or an ECDSA high `S` (the twin of the low one) in a receipt.
     MalleableSignature,
     /// A number outside the range that the format allows (a time in milliseconds where seconds belong).
     OutOfRange,

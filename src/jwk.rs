@@ -71,15 +71,12 @@ pub fn thumbprint(jwk: &Object, at: &str) -> Result<String, Error> {
 /// # Errors
 /// `NotAllowed` at the contradicting member.
 pub fn check_use(jwk: &Value, algorithm: Algorithm, at: &str) -> Result<(), Error> {
-    let word = |member: &str| jwk.as_object().and_then(|o| o.get(member)).map(Value::as_str);
+    let member = |name: &str| jwk.as_object().and_then(|o| o.get(name));
+    let word = |name: &str| member(name).map(Value::as_str);
     let only_verify = |ops: &[Value]| matches!(ops, [op] if op.as_str() == Some("verify"));
     let contradicting = if word("use").is_some_and(|u| u != Some("sig")) {
         Some("use")
-    } else if jwk
-        .as_object()
-        .and_then(|o| o.get("key_ops"))
-        .is_some_and(|ops| !ops.as_array().is_some_and(only_verify))
-    {
+    } else if member("key_ops").is_some_and(|ops| !ops.as_array().is_some_and(only_verify)) {
         Some("key_ops")
     } else if word("alg").is_some_and(|alg| alg.and_then(Algorithm::from_name) != Some(algorithm)) {
         Some("alg")
