@@ -22,7 +22,7 @@ export type InterfaceText =
   | 'errorDate' | 'errorPostcode' | 'errorOption' | 'errorSummary' | 'gpcNote' | 'reconsentNote' | 'basisConsent'
   | 'basisContract' | 'basisLegalObligation' | 'basisVitalInterest' | 'basisPublicTask' | 'basisLegitimateInterest'
   | 'yourReceipt' | 'agreed' | 'refused' | 'otherBasis' | 'responsibleForYourData' | 'receipt' | 'issued'
-  | 'howToWithdraw' | 'withdraw' | 'download' | 'sending' | 'sent' | 'queued' | 'sendFailed';
+  | 'howToWithdraw' | 'withdraw' | 'withdrawnOn' | 'sendAgain' | 'alreadySent' | 'download' | 'sending' | 'sent' | 'queued' | 'sendFailed';
 
 export interface Controller {
   name: string;

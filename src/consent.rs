@@ -2,7 +2,7 @@
 //! another legal basis need no decision and always justify their fields.
 
 use crate::error::{Error, ErrorKind};
-use crate::json::parse;
+use crate::last_receipt::LastReceipt;
 use crate::notice::Notice;
 use crate::prelude::*;
 
@@ -58,6 +58,9 @@ pub enum Decision {
     Granted,
     /// Consent refused or not (yet) given.
     Denied,
+    /// Consent given earlier and taken back with this receipt (GDPR Art. 7(3)): only a receipt that follows
+    /// one granting the purpose says so; later ones say `Denied`.
+    Withdrawn,
     /// The purpose rests on another legal basis; no consent is asked.
     NotAsked,
 }
@@ -68,8 +71,16 @@ impl Decision {
         match self {
             Self::Granted => "granted",
             Self::Denied => "denied",
+            Self::Withdrawn => "withdrawn",
             Self::NotAsked => "not-asked",
         }
+    }
+
+    /// The decision named `name` in receipts.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Granted, Self::Denied, Self::Withdrawn, Self::NotAsked]
+            .into_iter()
+            .find(|d| d.name() == name)
     }
 
     /// Whether the purpose may use data under this decision.
@@ -104,18 +115,46 @@ impl Decisions {
     /// The decisions a form starts with. Choices stored under this notice revision come back, except that
     /// with Global Privacy Control on, `gpc` purposes start denied; under another revision nothing comes back
     /// and the person is asked again.
-    pub fn start(notice: &Notice, stored: Option<&Stored>, gpc: bool) -> Start {
-        let mut decisions = Self::initial(notice);
-        let reconsent = stored.is_some_and(|s| s.revision != notice.revision);
-        if let Some(stored) = stored.filter(|_| !reconsent) {
-            for (id, decision) in &mut decisions.0 {
-                let blocked_by_gpc = gpc && notice.purpose(id).is_some_and(|p| p.gpc);
-                if *decision == Decision::Denied && stored.granted.contains(id) && !blocked_by_gpc {
-                    *decision = Decision::Granted;
-                }
+    pub fn start(notice: &Notice, last: Option<&LastReceipt>, gpc: bool) -> Start {
+        let reconsent = last.is_some_and(|l| l.revision != notice.revision);
+        let mut decisions = match last.filter(|_| !reconsent) {
+            Some(last) => Self::granted_in(notice, last),
+            None => Self::initial(notice),
+        };
+        for (id, decision) in &mut decisions.0 {
+            if gpc && notice.purpose(id).is_some_and(|p| p.gpc) && *decision == Decision::Granted {
+                *decision = Decision::Denied;
             }
         }
         Start { decisions, reconsent }
+    }
+
+    /// The decisions `last` recorded for the purposes of `notice` (the same revision), as that receipt's view
+    /// shows them: withdrawals included.
+    pub fn recorded(notice: &Notice, last: &LastReceipt) -> Self {
+        let mut decisions = Self::initial(notice);
+        for (id, decision) in &mut decisions.0 {
+            match last.decision(id) {
+                Some(recorded @ (Decision::Granted | Decision::Withdrawn))
+                    if *decision == Decision::Denied =>
+                {
+                    *decision = recorded;
+                }
+                _ => {}
+            }
+        }
+        decisions
+    }
+
+    /// What still holds after `last`: the purposes it granted, every other consent purpose denied.
+    pub fn granted_in(notice: &Notice, last: &LastReceipt) -> Self {
+        let mut decisions = Self::recorded(notice, last);
+        for (_, decision) in &mut decisions.0 {
+            if *decision == Decision::Withdrawn {
+                *decision = Decision::Denied;
+            }
+        }
+        decisions
     }
 
     /// Records the person's choice for a consent purpose.
@@ -123,6 +162,27 @@ impl Decisions {
     /// # Errors
     /// `UnknownPurpose` when `purpose` is not declared; `NotAllowed` when it does not rest on consent.
     pub fn set(&mut self, purpose: &str, granted: bool) -> Result<(), Error> {
+        let decision = if granted {
+            Decision::Granted
+        } else {
+            Decision::Denied
+        };
+        self.record(purpose, decision)
+    }
+
+    /// Withdraws the consent given for `purpose`.
+    ///
+    /// # Errors
+    /// As [`Decisions::set`], and `NotAllowed` when the purpose is not granted.
+    pub fn withdraw(&mut self, purpose: &str) -> Result<(), Error> {
+        if self.get(purpose) != Decision::Granted {
+            return Err(Error::new(ErrorKind::NotAllowed, "decisions")
+                .with_detail(["\"", purpose, "\" is not granted, so it cannot be withdrawn"].concat()));
+        }
+        self.record(purpose, Decision::Withdrawn)
+    }
+
+    fn record(&mut self, purpose: &str, decision: Decision) -> Result<(), Error> {
         let slot = self
             .0
             .iter_mut()
@@ -132,11 +192,7 @@ impl Decisions {
             return Err(Error::new(ErrorKind::NotAllowed, "decisions")
                 .with_detail(["\"", purpose, "\" does not rest on consent"].concat()));
         }
-        slot.1 = if granted {
-            Decision::Granted
-        } else {
-            Decision::Denied
-        };
+        slot.1 = decision;
         Ok(())
     }
 
@@ -161,30 +217,4 @@ pub struct Start {
     pub decisions: Decisions,
     /// The person chose under an earlier revision of the notice and is asked again.
     pub reconsent: bool,
-}
-
-/// The person's last choices, as the page reads them from the last receipt this device signed:
-/// `{"revision": "...", "granted": ["newsletter"]}`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Stored {
-    /// The notice revision they were made under.
-    pub revision: String,
-    /// The consent purposes granted.
-    pub granted: Vec<String>,
-}
-
-impl Stored {
-    /// Reads stored choices; anything malformed counts as no stored choice (the person is simply asked).
-    pub fn from_json(text: &str) -> Option<Self> {
-        let value = parse(text).ok()?;
-        let object = value.as_object()?;
-        let revision = object.get("revision")?.as_str()?.to_owned();
-        let granted = object
-            .get("granted")?
-            .as_array()?
-            .iter()
-            .map(|v| v.as_str().map(str::to_owned))
-            .collect::<Option<_>>()?;
-        Some(Self { revision, granted })
-    }
 }

@@ -47,6 +47,8 @@ pub mod canonical;
 pub mod consent;
 pub mod consent_mode;
 pub mod date;
+#[cfg(any(not(target_arch = "wasm32"), feature = "browser-verifier"))]
+pub mod ed25519;
 pub mod error;
 pub mod form;
 mod ip;
@@ -54,6 +56,7 @@ pub mod json;
 pub mod jwk;
 pub mod jws;
 pub mod kantara;
+pub mod last_receipt;
 pub mod minimise;
 pub mod normalise;
 pub mod notice;

@@ -168,6 +168,8 @@ fn check_extension(receipt: &Value) -> Result<(), Error> {
         let consent = basis == LegalBasis::Consent;
         let fits = match word {
             "granted" | "denied" => consent,
+            // A withdrawal takes back what an earlier receipt granted, so it always follows one.
+            "withdrawn" => consent && member(extension, "previousReceipt").is_some(),
             "not-asked" => !consent,
             _ => false,
         };
@@ -328,6 +330,25 @@ pub fn check_follows(
     let time = |receipt: &Value| member(receipt, "consentTimestamp").and_then(Value::as_i64);
     if time(later) < time(earlier) {
         return Err(broken("consentTimestamp", "earlier than the receipt it follows"));
+    }
+    let decisions = |receipt| {
+        extension(receipt)
+            .and_then(|e| member(e, "decisions"))
+            .and_then(Value::as_array)
+            .unwrap_or(&[])
+    };
+    let granted_before = |purpose| {
+        decisions(earlier)
+            .iter()
+            .any(|d| text(d, "purpose") == purpose && text(d, "decision") == Some("granted"))
+    };
+    for (i, decision) in decisions(later).iter().enumerate() {
+        if text(decision, "decision") == Some("withdrawn") && !granted_before(text(decision, "purpose")) {
+            return Err(broken(
+                &index_path(&key_path(EXTENSION_KEY, "decisions"), i),
+                "withdraws a purpose the previous receipt did not grant",
+            ));
+        }
     }
     Ok(())
 }

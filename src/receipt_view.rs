@@ -13,8 +13,9 @@ use crate::strings::Ui;
 pub struct ReceiptView<'a> {
     /// The heading.
     pub heading: &'a str,
-    /// `(label, purposes)` for agreed, refused and other-basis purposes; empty groups are left out.
-    pub groups: Vec<(&'a str, Vec<String>)>,
+    /// `(label, purposes)` for agreed, withdrawn (with the date), refused and other-basis purposes; empty
+    /// groups are left out.
+    pub groups: Vec<(String, Vec<String>)>,
     /// Who is responsible.
     pub controller: String,
     /// Receipt id and date of issue.
@@ -27,6 +28,8 @@ pub struct ReceiptView<'a> {
     pub download: (&'a str, String),
     /// What to say while and after the details go to the site's endpoint: sending, sent, queued, failed.
     pub delivery: [&'a str; 4],
+    /// The button that shows the form again, and what to say when the form is sent again without it.
+    pub again: [&'a str; 2],
 }
 
 impl<'a> ReceiptView<'a> {
@@ -40,6 +43,7 @@ impl<'a> ReceiptView<'a> {
     ) -> Self {
         let ui = |key| notice.ui(language, key);
         let mut agreed = Vec::new();
+        let mut withdrawn = Vec::new();
         let mut refused = Vec::new();
         let mut other = Vec::new();
         let mut withdraw = Vec::new();
@@ -51,20 +55,22 @@ impl<'a> ReceiptView<'a> {
                     agreed.push([name, " (", ui(Ui::KeptUntil), ": ", kept_until, ")"].concat());
                     withdraw.push((purpose.id.as_str(), [ui(Ui::Withdraw), ": ", name].concat()));
                 }
+                Decision::Withdrawn => withdrawn.push(name.to_owned()),
                 Decision::Denied => refused.push(name.to_owned()),
                 Decision::NotAsked => {
                     other.push([name, " (", ui(basis_text(purpose.legal_basis)), ")"].concat());
                 }
             }
         }
+        let issued = isolated(&format_utc(issued_at));
         let groups = [
-            (Ui::Agreed, agreed),
-            (Ui::Refused, refused),
-            (Ui::OtherBasis, other),
+            (ui(Ui::Agreed).to_owned(), agreed),
+            ([ui(Ui::WithdrawnOn), " ", &issued].concat(), withdrawn),
+            (ui(Ui::Refused).to_owned(), refused),
+            (ui(Ui::OtherBasis).to_owned(), other),
         ]
         .into_iter()
         .filter(|(_, items)| !items.is_empty())
-        .map(|(label, items)| (ui(label), items))
         .collect();
         let controller = &notice.controller;
         Self {
@@ -81,11 +87,11 @@ impl<'a> ReceiptView<'a> {
             issued: [
                 ui(Ui::Receipt),
                 " ",
-                receipt_id,
+                &isolated(receipt_id),
                 ", ",
                 ui(Ui::Issued),
                 " ",
-                &format_utc(issued_at),
+                &issued,
             ]
             .concat(),
             how_to_withdraw: [ui(Ui::HowToWithdraw), " ", &controller.email].concat(),
@@ -95,8 +101,16 @@ impl<'a> ReceiptView<'a> {
                 ["consent-receipt-", receipt_id, ".jws"].concat(),
             ),
             delivery: [ui(Ui::Sending), ui(Ui::Sent), ui(Ui::Queued), ui(Ui::SendFailed)],
+            again: [ui(Ui::SendAgain), ui(Ui::AlreadySent)],
         }
     }
+}
+
+/// `text` kept left to right inside text of either direction (Unicode's left-to-right isolate, as `<bdi
+/// dir="ltr">` would): receipt ids and dates are read in order in Arabic or Hebrew, not scrambled by the
+/// paragraph around them. It is text, so it works wherever the view goes, not only in the element's DOM.
+pub fn isolated(text: &str) -> String {
+    ["\u{2066}", text, "\u{2069}"].concat()
 }
 
 /// The interface text naming a legal basis.
@@ -120,7 +134,7 @@ impl ReceiptView<'_> {
             .map(|(label, items)| {
                 let items = items.iter().map(|i| Value::from(i.as_str())).collect();
                 Object::new()
-                    .with("label", *label)
+                    .with("label", label.as_str())
                     .with("items", Value::Array(items))
                     .into()
             })
@@ -160,6 +174,12 @@ impl ReceiptView<'_> {
                     .with("sent", self.delivery[1])
                     .with("queued", self.delivery[2])
                     .with("failed", self.delivery[3]),
+            )
+            .with(
+                "again",
+                Object::new()
+                    .with("button", self.again[0])
+                    .with("told", self.again[1]),
             )
             .into()
     }

@@ -76,6 +76,12 @@ pub enum Ui {
     HowToWithdraw,
     /// On the button that withdraws one purpose.
     Withdraw,
+    /// Before the purposes withdrawn, followed by the date.
+    WithdrawnOn,
+    /// On the button that shows the form again after a submission.
+    SendAgain,
+    /// When a form already sent is submitted again without choosing to send again.
+    AlreadySent,
     /// The link to the receipt file.
     Download,
     /// While the details go to the site's endpoint.
@@ -90,7 +96,7 @@ pub enum Ui {
 
 impl Ui {
     /// Every key with its name in a notice's `texts`.
-    pub const ALL: [(Self, &'static str); 40] = [
+    pub const ALL: [(Self, &'static str); 43] = [
         (Self::YourDetails, "yourDetails"),
         (Self::HowWeUseYourData, "howWeUseYourData"),
         (Self::LegalBasis, "legalBasis"),
@@ -126,6 +132,9 @@ impl Ui {
         (Self::Issued, "issued"),
         (Self::HowToWithdraw, "howToWithdraw"),
         (Self::Withdraw, "withdraw"),
+        (Self::WithdrawnOn, "withdrawnOn"),
+        (Self::SendAgain, "sendAgain"),
+        (Self::AlreadySent, "alreadySent"),
         (Self::Download, "download"),
         (Self::Sending, "sending"),
         (Self::Sent, "sent"),
@@ -143,7 +152,7 @@ impl Ui {
     }
 }
 
-const ENGLISH: [&str; 40] = [
+const ENGLISH: [&str; 43] = [
     "Your details",
     "How we use your data",
     "Legal basis",
@@ -179,6 +188,9 @@ const ENGLISH: [&str; 40] = [
     "issued",
     "You can withdraw at any time with the buttons below, or by writing to",
     "Withdraw",
+    "Withdrawn on",
+    "Send again",
+    "These details were already sent. To send them again, choose “Send again”.",
     "Download this receipt (.jws)",
     "Sending your details…",
     "Your details were sent.",

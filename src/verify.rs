@@ -1,8 +1,9 @@
 //! Native verification (never in the browser build, where WebCrypto verifies): JWS signatures with
-//! ed25519-dalek and p256, and whole receipts: everything [`crate::receipt_check`] checks (as the browser
+//! ed25519-dalek ([`crate::ed25519`]) and p256, and whole receipts: everything [`crate::receipt_check`] checks (as the browser
 //! does), the signature, and on request the chain to the previous receipt, the controller's signature of the
 //! notice hash and revision, and the notice itself.
 
+use crate::ed25519;
 use crate::error::{Error, ErrorKind};
 use crate::json::Value;
 use crate::jwk::{check_use, PublicJwk};
@@ -13,7 +14,7 @@ use crate::notice_signature::signed_member;
 use crate::prelude::*;
 use crate::receipt::EXTENSION_KEY;
 use crate::receipt_check::{check_against_notice, check_follows, inspect, principal, Principal};
-use ed25519_dalek::Verifier as _;
+use p256::ecdsa::signature::Verifier as _;
 use std::format;
 
 /// Checks the signature of a parsed JWS against `key`.
@@ -25,13 +26,7 @@ pub fn verify_signature(compact: &Compact, key: &PublicJwk) -> Result<(), Error>
     let bad = || Error::new(ErrorKind::BadSignature, "signature");
     let message = compact.signing_input.as_bytes();
     match (compact.algorithm, key) {
-        (Algorithm::Ed25519, PublicJwk::Ed25519(x)) => {
-            let key = ed25519_dalek::VerifyingKey::from_bytes(x)
-                .map_err(|_| Error::new(ErrorKind::KeyMismatch, "jwk"))?;
-            let bytes: [u8; 64] = compact.signature.as_slice().try_into().map_err(|_| bad())?;
-            let signature = ed25519_dalek::Signature::from_bytes(&bytes);
-            key.verify_strict(message, &signature).map_err(|_| bad())
-        }
+        (Algorithm::Ed25519, PublicJwk::Ed25519(x)) => ed25519::verify(x, message, &compact.signature),
         (Algorithm::Es256, PublicJwk::P256 { x, y }) => {
             let point = p256::EncodedPoint::from_affine_coordinates(x.into(), y.into(), false);
             let key = p256::ecdsa::VerifyingKey::from_encoded_point(&point)

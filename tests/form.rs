@@ -1,8 +1,11 @@
 //! The form model: what a person sees, derived from the notice, the language and how the form starts.
 
-use consent_capture::consent::{Start, Stored};
+use consent_capture::base64url;
+use consent_capture::consent::{Decision, Start};
 use consent_capture::form::{Action, ControlKind, Form};
-use consent_capture::{Decisions, Notice};
+use consent_capture::last_receipt::LastReceipt;
+use consent_capture::minimise::Manifest;
+use consent_capture::{Decisions, Notice, Receipt, ReceiptContext};
 
 const DEMO: &str = include_str!("../www/demo/notice.json");
 
@@ -104,10 +107,7 @@ fn fields_get_labels_ids_messages_and_the_right_controls() {
 #[test]
 fn stored_choices_come_back_under_the_same_revision() {
     let notice = demo();
-    let stored = Stored {
-        revision: "2026-11-22".into(),
-        granted: vec!["newsletter".into(), "ads".into()],
-    };
+    let stored = last("2026-11-22", &["newsletter", "ads"]);
     let start = Decisions::start(&notice, Some(&stored), false);
     let form = Form::build(&notice, "en", &start, false);
     assert!(form.purposes[1].choice.as_ref().is_some_and(|c| c.checked));
@@ -117,10 +117,7 @@ fn stored_choices_come_back_under_the_same_revision() {
 #[test]
 fn a_changed_notice_asks_again_and_says_why() {
     let notice = demo();
-    let stored = Stored {
-        revision: "2025-01-01".into(),
-        granted: vec!["newsletter".into()],
-    };
+    let stored = last("2025-01-01", &["newsletter"]);
     let start = Decisions::start(&notice, Some(&stored), false);
     assert!(start.reconsent);
     let form = Form::build(&notice, "en", &start, false);
@@ -134,10 +131,7 @@ fn a_changed_notice_asks_again_and_says_why() {
 #[test]
 fn global_privacy_control_holds_gpc_purposes_off_and_says_why() {
     let notice = demo();
-    let stored = Stored {
-        revision: "2026-11-22".into(),
-        granted: vec!["newsletter".into(), "ads".into()],
-    };
+    let stored = last("2026-11-22", &["newsletter", "ads"]);
     let start = Decisions::start(&notice, Some(&stored), true);
     let form = Form::build(&notice, "en", &start, true);
     let ads = form.purposes[2]
@@ -156,20 +150,81 @@ fn global_privacy_control_holds_gpc_purposes_off_and_says_why() {
 }
 
 #[test]
-fn stored_choices_are_read_and_malformed_ones_are_ignored() {
-    let stored = Stored {
-        revision: "2026-11-22".into(),
-        granted: vec!["ads".into()],
+fn the_last_receipt_is_read_back_withdrawals_included_and_unreadable_ones_are_ignored() {
+    let notice = demo();
+    let mut decisions = Decisions::initial(&notice);
+    decisions.set("ads", true).expect("consent purpose");
+    decisions.set("newsletter", true).expect("consent purpose");
+    decisions
+        .withdraw("newsletter")
+        .expect("granted, so it can be withdrawn");
+    assert!(decisions.withdraw("newsletter").is_err(), "withdrawn once");
+    let context = ReceiptContext {
+        issued_at: 1_795_000_000,
+        receipt_id: "id-1",
+        principal_id: "jwk-thumbprint:abc",
+        language: "en",
+        gpc: false,
+        notice_signature: None,
+        previous_receipt: Some("cHJldmlvdXM"),
     };
-    let text = r#"{"granted":["ads"],"revision":"2026-11-22"}"#;
-    assert_eq!(Stored::from_json(text), Some(stored));
+    let receipt = Receipt::build(&notice, &decisions, &Manifest::default(), context);
+    let jws = format!(
+        "eyJhbGciOiJFZERTQSJ9.{}.c2ln",
+        base64url::encode(receipt.to_canonical_string().as_bytes())
+    );
+    let read = LastReceipt::from_jws(&jws).expect("readable");
+    assert_eq!(
+        read,
+        LastReceipt {
+            revision: "2026-11-22".into(),
+            receipt_id: "id-1".into(),
+            issued_at: 1_795_000_000,
+            principal: "jwk-thumbprint:abc".into(),
+            decisions: vec![
+                ("enquiry".into(), Decision::NotAsked),
+                ("newsletter".into(), Decision::Withdrawn),
+                ("ads".into(), Decision::Granted),
+            ],
+        }
+    );
+    assert_eq!(
+        Decisions::recorded(&notice, &read).get("newsletter"),
+        Decision::Withdrawn
+    );
+    let next = Decisions::granted_in(&notice, &read);
+    assert_eq!(
+        next.get("newsletter"),
+        Decision::Denied,
+        "a withdrawal holds as a refusal"
+    );
+    assert_eq!(next.get("ads"), Decision::Granted);
+    let payload = jws.split('.').nth(1).unwrap_or_default();
     for broken in [
         "",
-        "{",
-        "[]",
-        r#"{"revision":1,"granted":[]}"#,
-        r#"{"revision":"1","granted":[1]}"#,
+        "a.b",
+        "a.!!.c",
+        "a.e30.c",
+        &jws.replace(payload, &base64url::encode(b"[1]")),
+        &jws.replace(
+            payload,
+            &base64url::encode(br#"{"consentCapture":{"decisions":[{"purpose":"ads","decision":"maybe"}]}}"#),
+        ),
     ] {
-        assert_eq!(Stored::from_json(broken), None, "{broken}");
+        assert_eq!(LastReceipt::from_jws(broken), None, "{broken}");
+    }
+}
+
+/// The last receipt of a person who granted `granted` under `revision`.
+fn last(revision: &str, granted: &[&str]) -> LastReceipt {
+    LastReceipt {
+        revision: revision.into(),
+        receipt_id: "id".into(),
+        issued_at: 1_795_000_000,
+        principal: "jwk-thumbprint:abc".into(),
+        decisions: granted
+            .iter()
+            .map(|id| ((*id).to_owned(), Decision::Granted))
+            .collect(),
     }
 }

@@ -585,6 +585,20 @@ fn corpus() -> Vec<Case> {
         Some(NotBound),
     );
     add(
+        "withdrawal-without-previous-receipt",
+        sign_value(
+            &ed,
+            &decisions_with(&good, |d| {
+                for decision in d.iter_mut() {
+                    if decision.as_object().and_then(|o| o.get("decision")) == Some(&Value::from("granted")) {
+                        set(decision, &["decision"], "withdrawn".into());
+                    }
+                }
+            }),
+        ),
+        Some(NotBound),
+    );
+    add(
         "manifest-not-a-list",
         sign_value(&ed, &with(&good, &["consentCapture", "manifest"], "all")),
         Some(WrongType),

@@ -122,17 +122,23 @@ fn the_person_reads_what_they_agreed_to_with_whom_until_when_and_how_to_withdraw
     decisions.set("newsletter", true).expect("consent purpose");
     let view = ReceiptView::build(&notice, &decisions, "en", "r-1", 1_795_000_000);
     assert_eq!(view.heading, "Your consent receipt");
+    let group = |label: &str, items: &[&str]| {
+        (
+            label.to_owned(),
+            items.iter().map(|i| (*i).to_owned()).collect::<Vec<_>>(),
+        )
+    };
     assert_eq!(
         view.groups,
         [
-            (
+            group(
                 "You agreed to",
-                vec!["Monthly newsletter (Kept until: Until you unsubscribe)".to_owned()]
+                &["Monthly newsletter (Kept until: Until you unsubscribe)"]
             ),
-            ("You refused", vec!["Personalised advertising".to_owned()]),
-            (
+            group("You refused", &["Personalised advertising"]),
+            group(
                 "Without consent, on another legal basis",
-                vec!["Answer your enquiry (a contract with you)".to_owned()]
+                &["Answer your enquiry (a contract with you)"]
             ),
         ]
     );
@@ -140,7 +146,10 @@ fn the_person_reads_what_they_agreed_to_with_whom_until_when_and_how_to_withdraw
         view.controller,
         "Responsible for your data: Example Widgets Ltd, privacy@example.com"
     );
-    assert_eq!(view.issued, "Receipt r-1, issued 2026-11-18 11:06 UTC");
+    assert_eq!(
+        view.issued, "Receipt \u{2066}r-1\u{2069}, issued \u{2066}2026-11-18 11:06 UTC\u{2069}",
+        "the id and date are isolated left to right, for right-to-left languages"
+    );
     assert!(view.how_to_withdraw.ends_with("privacy@example.com"));
     assert_eq!(
         view.withdraw,
@@ -149,4 +158,16 @@ fn the_person_reads_what_they_agreed_to_with_whom_until_when_and_how_to_withdraw
     assert_eq!(view.download.1, "consent-receipt-r-1.jws");
     let german = ReceiptView::build(&notice, &decisions, "de", "r-1", 1_795_000_000);
     assert_eq!(german.withdraw[0].1, "Widerrufen: Monatlicher Newsletter");
+
+    decisions.withdraw("newsletter").expect("granted");
+    let withdrawn = ReceiptView::build(&notice, &decisions, "en", "r-2", 1_795_000_060);
+    assert_eq!(
+        withdrawn.groups[0],
+        group(
+            "Withdrawn on \u{2066}2026-11-18 11:07 UTC\u{2069}",
+            &["Monthly newsletter"]
+        ),
+        "a withdrawal says so, with its date and no retention"
+    );
+    assert!(withdrawn.withdraw.is_empty(), "nothing left to withdraw");
 }

@@ -235,3 +235,52 @@ fn a_chain_keeps_its_person_controller_and_policy_and_never_goes_back_in_time() 
         (ErrorKind::NotCompactJws, "previous receipt")
     );
 }
+
+/// `payload` with the newsletter's decision `from` replaced by `to`.
+fn newsletter_decision(payload: &Value, from: &str, to: &str) -> Value {
+    let decision = |word| format!(r#"{{"decision":"{word}","legalBasis":"consent","purpose":"newsletter"}}"#);
+    let text = to_canonical_string(payload);
+    assert!(text.contains(&decision(from)), "the newsletter is {from}");
+    consent_capture::json::parse(&text.replace(&decision(from), &decision(to))).expect("JSON")
+}
+
+#[test]
+fn a_withdrawal_follows_a_receipt_that_granted_the_purpose() {
+    let notice = demo();
+    let device = PrivateKey::ed25519_from_seed([9; 32]);
+    let granting = payload(&notice, &device, 1_795_000_000, None);
+    let first = sign(&device, &granting);
+    let withdrawal = newsletter_decision(
+        &payload(&notice, &device, 1_795_000_100, Some(&first)),
+        "denied",
+        "withdrawn",
+    );
+    let second = sign(&device, &withdrawal);
+    let after_first = Expectations {
+        previous: Some(&first),
+        ..Expectations::default()
+    };
+    assert!(verify_receipt(&second, after_first).is_ok());
+    assert!(verify_receipt(&second, Expectations::default()).is_ok());
+
+    let unchained = newsletter_decision(&granting, "granted", "withdrawn");
+    assert_eq!(
+        refused(&sign(&device, &unchained), Expectations::default()),
+        (ErrorKind::NotBound, "consentCapture.decisions[1]".into()),
+        "a withdrawal names the receipt it follows"
+    );
+    let again = newsletter_decision(
+        &payload(&notice, &device, 1_795_000_200, Some(&second)),
+        "denied",
+        "withdrawn",
+    );
+    let after_second = Expectations {
+        previous: Some(&second),
+        ..Expectations::default()
+    };
+    assert_eq!(
+        refused(&sign(&device, &again), after_second),
+        (ErrorKind::ChainBroken, "consentCapture.decisions[1]".into()),
+        "nothing granted there to withdraw"
+    );
+}

@@ -43,15 +43,23 @@ fn consent() -> Consent {
 }
 
 fn with_device(mut consent: Consent) -> Consent {
-    consent.set_device(DEVICE, None).expect("a public key");
+    consent.set_device(DEVICE).expect("a public key");
     consent
 }
 
 #[wasm_bindgen_test]
 fn the_form_model_has_every_field_and_an_unticked_choice_per_consent_purpose() {
     let form = json(&consent().form());
-    assert_eq!(at(&form, &["fields"]).as_array().map(<[Value]>::len), Some(7));
-    let purposes = at(&form, &["purposes"]).as_array().expect("purposes");
+    assert_eq!(
+        at(&form, &["form", "fields"]).as_array().map(<[Value]>::len),
+        Some(7)
+    );
+    assert_eq!(
+        at(&form, &["receipt"]),
+        &Value::Null,
+        "no receipt before the first submission"
+    );
+    let purposes = at(&form, &["form", "purposes"]).as_array().expect("purposes");
     let choices: Vec<&Value> = purposes
         .iter()
         .filter_map(|p| p.as_object().and_then(|o| o.get("choice")))
@@ -105,40 +113,103 @@ fn a_submission_leaves_out_what_refused_purposes_justify_and_builds_a_signable_r
     );
 }
 
+/// Submits `granted` on `consent` and "signs" the receipt with a made-up signature (the page signs with
+/// WebCrypto; nothing here checks it), returning the compact receipt.
+fn submitted(consent: &mut Consent, granted: &str) -> String {
+    let built = json(
+        &consent
+            .submit(FILLED, granted, &[1; 16], 1_795_000_000_000.0)
+            .expect("submits"),
+    );
+    let signing_input = at(&built, &["signingInput"]).as_str().expect("signing input");
+    format!("{signing_input}.c2lnbmF0dXJl")
+}
+
 #[wasm_bindgen_test]
 fn a_withdrawal_chains_to_the_signed_receipt_and_sends_nothing() {
     let mut consent = consent();
-    consent
-        .submit(FILLED, r#"["newsletter"]"#, &[1; 16], 1_795_000_000_000.0)
-        .expect("submits");
-    let first = "header.payload.signature-of-the-first-receipt";
-    let signed = json(&consent.signed(first.to_owned(), PAGE).expect("a view"));
+    let first = submitted(&mut consent, r#"["newsletter"]"#);
+    let signed = json(&consent.signed(first.clone(), PAGE).expect("a view"));
     assert_eq!(
         at(&signed, &["view", "withdraw"]).as_array().map(<[Value]>::len),
         Some(1)
     );
     assert_eq!(at(&signed, &["request"]), &Value::Null, "no adapter configured");
+    assert!(
+        consent.withdraw("ads", &[2; 16], 1_795_000_100_000.0).is_err(),
+        "only what the last receipt granted can be withdrawn"
+    );
     let built = json(
         &consent
-            .withdraw(
-                "newsletter",
-                r#"["newsletter"]"#,
-                &[2; 16],
-                1_795_000_100_000.0,
-                None,
-            )
+            .withdraw("newsletter", &[2; 16], 1_795_000_100_000.0)
             .expect("withdraws"),
     );
     let receipt = payload_of(at(&built, &["signingInput"]).as_str().expect("signing input"));
     assert_eq!(
         at(&receipt, &["consentCapture", "previousReceipt"]).as_str(),
-        Some(receipt_hash(first).as_str())
+        Some(receipt_hash(&first).as_str())
+    );
+    assert_eq!(
+        at(&receipt, &["piiPrincipalId"]),
+        at(&payload_of(&first), &["piiPrincipalId"]),
+        "the person named as before"
     );
     assert_eq!(at(&built, &["detail", "payload"]), &json("{}"));
     assert_eq!(at(&built, &["detail", "withdrawal"]), &Value::Bool(true));
     let decisions =
         consent_capture::canonical::to_canonical_string(at(&receipt, &["consentCapture", "decisions"]));
-    assert!(decisions.contains(r#"{"decision":"denied","legalBasis":"consent","purpose":"newsletter"}"#));
+    assert!(decisions.contains(r#"{"decision":"withdrawn","legalBasis":"consent","purpose":"newsletter"}"#));
+    assert!(decisions.contains(r#"{"decision":"denied","legalBasis":"consent","purpose":"ads"}"#));
+    let signed = json(
+        &consent
+            .signed(
+                format!(
+                    "{}.c2ln",
+                    at(&built, &["signingInput"]).as_str().unwrap_or_default()
+                ),
+                PAGE,
+            )
+            .expect("a view"),
+    );
+    let groups = consent_capture::canonical::to_canonical_string(at(&signed, &["view", "groups"]));
+    assert!(
+        groups.contains("Withdrawn on \u{2066}2026-11-18 11:08 UTC\u{2069}"),
+        "{groups}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_last_receipt_brings_back_its_view_and_withdraw_buttons_and_only_a_submission_grants() {
+    let mut first_visit = consent();
+    let first = submitted(&mut first_visit, r#"["newsletter"]"#);
+    let stored = format!(r#","stored":"{first}""#);
+    let mut next_visit = with_device(Consent::new(DEMO, &options(&stored)).expect("valid"));
+    let form = json(&next_visit.form());
+    let withdraw = at(&form, &["receipt", "withdraw"])
+        .as_array()
+        .expect("withdraw buttons");
+    assert_eq!(withdraw.len(), 1);
+    assert_eq!(at(&withdraw[0], &["purpose"]).as_str(), Some("newsletter"));
+    let built = json(
+        &next_visit
+            .withdraw("newsletter", &[5; 16], 1_795_000_200_000.0)
+            .expect("withdraws without any field typed"),
+    );
+    let receipt = payload_of(at(&built, &["signingInput"]).as_str().expect("signing input"));
+    assert_eq!(
+        at(&receipt, &["consentCapture", "previousReceipt"]).as_str(),
+        Some(receipt_hash(&first).as_str())
+    );
+    let revised = DEMO.replace("2026-11-22", "2026-12-01");
+    let mut changed = with_device(Consent::new(&revised, &options(&stored)).expect("valid"));
+    assert_eq!(
+        at(&json(&changed.form()), &["receipt"]),
+        &Value::Null,
+        "another revision asks again"
+    );
+    assert!(changed
+        .withdraw("newsletter", &[5; 16], 1_795_000_200_000.0)
+        .is_err());
 }
 
 #[wasm_bindgen_test]
@@ -177,7 +248,7 @@ fn field_checks_name_each_problem_and_nothing_is_signed_before_a_submission() {
         r#""kty""#,
         r#""d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","kty""#,
     );
-    assert!(keyless.set_device(&private, None).is_err(), "never a private key");
+    assert!(keyless.set_device(&private).is_err(), "never a private key");
     assert!(
         consent.submit(FILLED, r#"["enquiry"]"#, &[1; 16], 0.0).is_err(),
         "contract purposes take no consent"
@@ -231,8 +302,10 @@ fn the_configured_adapter_shapes_the_request_once_the_receipt_is_signed() {
 
     let mut json_consent =
         with_device(Consent::new(DEMO, &options(r#","adapter":"json""#)).expect("configured"));
+    let first = submitted(&mut json_consent, r#"["newsletter"]"#);
+    json_consent.signed(first, PAGE).expect("signed");
     json_consent
-        .withdraw("newsletter", "[]", &[4; 16], 1_795_000_000_000.0, None)
+        .withdraw("newsletter", &[4; 16], 1_795_000_000_000.0)
         .expect("withdraws");
     let signed = json(&json_consent.signed("h.p.s".into(), PAGE).expect("signed"));
     assert_eq!(

@@ -3,7 +3,7 @@
 #![cfg(all(target_arch = "wasm32", feature = "browser-verifier"))]
 
 use consent_capture::json::{parse, Value};
-use consent_capture::web::inspect_receipt;
+use consent_capture::web::{inspect_receipt, verify_ed25519};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -35,4 +35,34 @@ fn receipts_are_inspected_strictly_before_webcrypto_checks_the_signature() {
     assert!(refused
         .as_string()
         .is_some_and(|reason| reason.starts_with("header.typ")));
+}
+
+#[wasm_bindgen_test]
+fn the_wasm_ed25519_check_gives_the_corpus_verdict_for_every_eddsa_receipt_that_passes_inspection() {
+    let corpus = parse(include_str!("corpus/receipts.json")).expect("the shared corpus");
+    let mut checked = 0;
+    for case in corpus.as_array().expect("cases") {
+        let jws = at(case, &["jws"]).as_str().expect("jws");
+        let Ok(parts) = inspect_receipt(jws) else {
+            continue;
+        };
+        let parts = parse(&parts).expect("JSON");
+        if at(&parts, &["alg"]).as_str() != Some("EdDSA") {
+            continue;
+        }
+        let text = |path: &[&str]| at(&parts, path).as_str().unwrap_or_default().to_owned();
+        let verdict = verify_ed25519(
+            &text(&["jwk", "x"]),
+            &text(&["signingInput"]),
+            &text(&["signature"]),
+        );
+        let name = at(case, &["name"]).as_str().unwrap_or_default();
+        assert_eq!(Some(verdict), at(case, &["valid"]).as_bool(), "{name}");
+        checked += 1;
+    }
+    assert!(
+        checked >= 5,
+        "{checked} EdDSA receipts reached the signature check"
+    );
+    assert!(!verify_ed25519("not base64url!", "a.b", "c"));
 }

@@ -6,7 +6,7 @@
 // outbox (outbox.js).
 // Events: consent-capture:change, :submit, :delivery, :error.
 import init, { check_notice_signature, Consent } from './pkg/consent_capture.js';
-import { deviceKey, keepReceipt, lastReceipt, payloadOf, signedBy, sign, verify } from './keys.js';
+import { deviceKey, keepReceipt, lastReceipt, signedBy, sign, verify } from './keys.js';
 import { deliver, flush } from './outbox.js';
 
 // The bundle step writes the wasm's SRI hash here, so that a page that pins this module with `integrity` gets
@@ -44,14 +44,6 @@ function showInShadow(shadow, ...nodes) {
 
 function fire(target, name, detail) {
   target.dispatchEvent(new CustomEvent(`consent-capture:${name}`, { bubbles: true, composed: true, detail }));
-}
-
-/** The choices a receipt records, as the core reads them back: `{ revision, granted }` (JSON), or null. */
-function choicesOf(jws) {
-  const extension = payloadOf(jws)?.consentCapture;
-  if (!extension) return null;
-  const granted = extension.decisions.filter((d) => d.decision === 'granted').map((d) => d.purpose);
-  return JSON.stringify({ revision: extension.noticeRevision, granted });
 }
 
 async function fetchText(url, what) {
@@ -139,7 +131,9 @@ function renderReceipt(view, jws) {
   const panel = h('section', { class: 'cc-receipt', part: 'receipt', 'aria-labelledby': 'cc-receipt-heading' });
   const heading = h('h2', { id: 'cc-receipt-heading', tabindex: '-1' }, view.heading);
   const delivery = h('p', { role: 'status', class: 'cc-delivery', part: 'delivery' });
-  panel.append(heading, delivery);
+  const told = h('p', { role: 'status', class: 'cc-delivery' });
+  const again = h('button', { type: 'button', class: 'cc-button', part: 'button again' }, view.again.button);
+  panel.append(heading, delivery, told);
   for (const group of view.groups) {
     const list = h('ul');
     list.append(...group.items.map((item) => h('li', {}, item)));
@@ -158,8 +152,8 @@ function renderReceipt(view, jws) {
   }
   const download = h('p');
   download.append(h('a', { href: `data:application/jose,${jws}`, download: view.download.fileName, part: 'download' }, view.download.text));
-  panel.append(download);
-  return { panel, heading, withdraw, delivery };
+  panel.append(download, again);
+  return { panel, heading, withdraw, delivery, told, again };
 }
 
 /** The page a submission was made on, for CRMs that record it: without query or fragment, which may hold data. */
@@ -244,7 +238,7 @@ class ConsentCapture extends HTMLElement {
       this.#checkRevision(text);
       // Choices come back only from the last receipt this device's key signed (checked here), never from
       // storage that any script of the origin could write: nothing else is shown as the person's own.
-      const own = last && (await signedBy(await device, last)) ? last : null;
+      const own = last && (await signedBy(await device, last)) ? last : undefined;
       if (generation !== this.#generation || !this.isConnected) return;
       // Submissions an earlier visit could not send go now (never anything of this visit before it submits).
       if (!outboxChecked) { outboxChecked = true; flush(); }
@@ -253,11 +247,11 @@ class ConsentCapture extends HTMLElement {
       this.#unmount();
       const languages = [this.getAttribute('lang'), ...navigator.languages].filter(Boolean);
       const options = {
-        languages, gpc: navigator.globalPrivacyControl === true, stored: own && choicesOf(own),
+        languages, gpc: navigator.globalPrivacyControl === true, stored: own,
         noticeSignature: signature, adapter: endpoint?.adapter,
       };
       const consent = new Consent(text, JSON.stringify(options));
-      const form = JSON.parse(consent.form());
+      const { form, receipt } = JSON.parse(consent.form());
       const formId = this.getAttribute('for');
       const site = formId ? document.getElementById(formId) : null;
       if (formId && !(site instanceof HTMLFormElement)) {
@@ -266,11 +260,11 @@ class ConsentCapture extends HTMLElement {
       }
       const ready = device.then(({ jwk }) => {
         if (this.#view?.consent !== consent) return;
-        consent.set_device(JSON.stringify(jwk), own);
-        this.#view.last = own;
+        consent.set_device(JSON.stringify(jwk));
       });
       ready.catch(() => {}); // a submission reports it; without one there is nothing to say
       this.#mountView({ consent, form, site, device, ready, key, generation, shadow, endpoint, text, carried });
+      if (receipt) this.#showReceipt(this.#view, receipt, own, false);
     } catch (error) {
       if (generation !== this.#generation) return;
       this.#unmount();
@@ -330,7 +324,22 @@ class ConsentCapture extends HTMLElement {
       : fields.map((f) => [f.name, controlValue(f.control)]));
     const preview = () => consent.preview(JSON.stringify(values()), granted(), JSON.stringify(pageContext()), Date.now());
     const kept = () => [values(), ticked()];
-    const view = { consent, root, slot, abort, receipt: null, signing: null, endpoint, preview, text, kept };
+    // `submitting` while a submission is signed (a second click is the same action); `sent` after one was
+    // made in this view, until the person chooses to send again.
+    const view = {
+      consent, root, slot, abort, receipt: null, signing: null, endpoint, preview, text, kept, submitting: false, sent: false,
+      // The purpose's box goes off once its withdrawal is signed, not before.
+      withdraw: (purpose) => hand(() => consent.withdraw(purpose, crypto.getRandomValues(new Uint8Array(16)), Date.now()))
+        .then((signed) => {
+          const box = choices.find((c) => c.purpose === purpose)?.box;
+          if (signed && box?.checked) { box.checked = false; change(purpose, false); }
+        }),
+      sendAgain: () => {
+        view.sent = false;
+        ownForm?.removeAttribute('hidden');
+        (fields.find((f) => !f.hidden)?.control ?? site?.querySelector('input, select, textarea') ?? choices[0]?.box)?.focus();
+      },
+    };
     this.#view = view;
     const change = (purpose, value) => fire(this, 'change', { purpose, granted: value });
     for (const choice of choices) listen(choice.box, 'change', () => change(choice.purpose, choice.box.checked));
@@ -338,15 +347,12 @@ class ConsentCapture extends HTMLElement {
     const submitTarget = site ?? ownForm;
     // One receipt at a time: each chains to the last, so a second submission waits for the first signature.
     const hand = (build) => {
-      view.signing = (view.signing ?? Promise.resolve())
+      const signing = (view.signing ?? Promise.resolve())
         .then(() => ready)
-        .then(async () => this.#deliver({ view, built: JSON.parse(build()), device: await device, key, generation, withdraw }))
+        .then(async () => this.#deliver({ view, built: JSON.parse(build()), device: await device, key, generation }))
         .catch((error) => fire(this, 'error', { message: `The receipt could not be signed, so nothing was sent (${error?.message ?? error}).` }));
-    };
-    const withdraw = (purpose) => {
-      const box = choices.find((c) => c.purpose === purpose)?.box;
-      if (box?.checked) { box.checked = false; change(purpose, false); }
-      hand(() => consent.withdraw(purpose, granted(), crypto.getRandomValues(new Uint8Array(16)), Date.now(), view.last && payloadOf(view.last)?.piiPrincipalId));
+      view.signing = signing;
+      return signing;
     };
 
     // What Accept all or Reject all asks for (null for Send with my choices). It takes effect only with the
@@ -354,6 +360,13 @@ class ConsentCapture extends HTMLElement {
     let asked = null;
     listen(submitTarget, 'submit', (event) => {
       event.preventDefault();
+      // One action, one submission: a double click, or the site's button pressed again after sending, makes
+      // no second receipt and no second lead. Sending again is the person's explicit choice.
+      if (view.submitting) return;
+      if (view.sent) {
+        view.remind?.();
+        return;
+      }
       const typed = JSON.stringify(values());
       if (!site && !showProblems(JSON.parse(consent.check(typed)), fields, summary)) return;
       for (const choice of choices) {
@@ -363,7 +376,9 @@ class ConsentCapture extends HTMLElement {
         }
       }
       const chosen = granted();
-      hand(() => consent.submit(typed, chosen, crypto.getRandomValues(new Uint8Array(16)), Date.now()));
+      view.submitting = true;
+      hand(() => consent.submit(typed, chosen, crypto.getRandomValues(new Uint8Array(16)), Date.now()))
+        .finally(() => { view.submitting = false; });
     });
     for (const accept of [true, false]) {
       const button = root.querySelector(`button[value="${accept ? 'accept-all' : 'reject-all'}"]`);
@@ -378,25 +393,26 @@ class ConsentCapture extends HTMLElement {
 
   // Signs what the core built, keeps it for the chain and the next visit, shows it, tells the page, and sends
   // the adapter's request to the endpoint through the outbox. Nothing is sent without a signed receipt.
-  async #deliver({ view, built, device, key, generation, withdraw }) {
+  // True once signed.
+  async #deliver({ view, built, device, key, generation }) {
     let receipt;
     let signed;
     try {
       receipt = await sign(device, built.signingInput);
-      view.last = receipt;
       await keepReceipt(key, receipt);
       signed = JSON.parse(view.consent.signed(receipt, JSON.stringify(pageContext())));
     } catch (error) {
       fire(this, 'error', { message: `The receipt could not be signed, so nothing was sent (${error?.message ?? error}).` });
       return;
     }
+    if (!built.detail.withdrawal) view.sent = true;
     const shown = generation === this.#generation && this.#view === view;
-    const status = shown ? this.#showReceipt(view, signed.view, receipt, withdraw) : null;
+    const status = shown ? this.#showReceipt(view, signed.view, receipt, true) : null;
     const request = view.endpoint && signed.request ? { url: view.endpoint.url, ...signed.request } : null;
     // Consent Mode follows this element's own signed submission, never an event (any script can dispatch one).
     pushConsentMode(built.detail.consentMode);
     fire(this, 'submit', { ...built.detail, receipt, request });
-    if (!request) return;
+    if (!request) return true;
     const { receiptId } = built.detail;
     const entry = { key: receiptId, url: request.url, contentType: request.contentType, body: request.body, opaque: view.endpoint.adapter === 'salesforce' };
     // Not awaited: the next receipt (a withdrawal) must not wait on the network.
@@ -404,16 +420,23 @@ class ConsentCapture extends HTMLElement {
       if (status) status.textContent = signed.view.delivery[state];
       fire(this, 'delivery', { receiptId, state, status: httpStatus ?? null, reason: reason ?? null });
     });
+    return true;
   }
 
-  #showReceipt(view, receiptView, jws, withdraw) {
+  // The receipt's panel takes the form's place (the site's form stays in enhance mode), with a button for each
+  // purpose to withdraw and one to send again. `focus` after a submission; not when a page loads.
+  #showReceipt(view, receiptView, jws, focus) {
     view.receipt?.remove();
-    const { panel, heading, withdraw: buttons, delivery } = renderReceipt(receiptView, jws);
-    for (const { purpose, button } of buttons) button.addEventListener('click', () => withdraw(purpose), { signal: view.abort.signal });
+    const { panel, heading, withdraw, delivery, told, again } = renderReceipt(receiptView, jws);
+    const on = (button, handler) => button.addEventListener('click', handler, { signal: view.abort.signal });
+    // A pressed withdraw button is disabled at once: a double click withdraws once.
+    for (const { purpose, button } of withdraw) on(button, () => { button.disabled = true; view.withdraw(purpose); });
+    on(again, () => { told.textContent = ''; view.sendAgain(); });
     view.root.querySelector('form')?.setAttribute('hidden', '');
     view.root.append(panel);
     view.receipt = panel;
-    heading.focus();
+    view.remind = () => { told.textContent = receiptView.again.told; again.focus(); };
+    if (focus) heading.focus();
     return delivery;
   }
 
@@ -429,7 +452,10 @@ class ConsentCapture extends HTMLElement {
   async #checkNoticeSignature(noticeText, jws) {
     if (jws === null) return null;
     const parts = JSON.parse(check_notice_signature(noticeText, jws, this.getAttribute('controller-key')));
-    if (!(await verify(parts))) throw new Error('The notice signature does not verify with the controller key.');
+    // Checking the controller's signature is not signing: an engine without WebCrypto Ed25519 checks it with
+    // the verifier's wasm, loaded only there, and its device key falls back to ES256 (keys.js).
+    const wasmEd25519 = async (signed) => (await import(new URL('consent-capture-verify.js', import.meta.url))).verifyEd25519(signed);
+    if (!(await verify(parts, wasmEd25519))) throw new Error('The notice signature does not verify with the controller key.');
     return jws;
   }
 

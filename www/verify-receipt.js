@@ -2,15 +2,18 @@
 // the signature (strict JWS, canonical payload, Kantara shape); WebCrypto checks the signature.
 import { verify } from './keys.js';
 
-/** `{ valid: true, receipt, key }`, or `{ valid: false, reason }` saying what is wrong and where. */
-export async function verifyWith(inspect, jws) {
+/**
+ * `{ valid: true, receipt, key }`, or `{ valid: false, reason }` saying what is wrong and where. `ed25519`
+ * checks Ed25519 signatures where WebCrypto cannot (see keys.js `verify`).
+ */
+export async function verifyWith(inspect, jws, ed25519) {
   let parts;
   try {
     parts = JSON.parse(inspect(String(jws).trim()));
   } catch (error) {
     return { valid: false, reason: String(error?.message ?? error) };
   }
-  const valid = await verify(parts).catch(() => false);
+  const valid = await verify(parts, ed25519).catch(() => false);
   return valid
     ? { valid: true, receipt: parts.receipt, key: parts.jwk }
     : { valid: false, reason: 'signature: does not verify', receipt: parts.receipt };

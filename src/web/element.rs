@@ -4,7 +4,6 @@
 
 use super::{json_text, signed_parts, to_js};
 use crate::adapter::{request, Adapter, AdapterProblem, Evidence};
-use crate::consent::Stored;
 use crate::consent_mode::consent_mode_update;
 use crate::date::Date;
 use crate::error::{Error, ErrorKind};
@@ -12,6 +11,7 @@ use crate::form::Form;
 use crate::json::{parse, Object, Value};
 use crate::jwk::PublicJwk;
 use crate::jws::Algorithm;
+use crate::last_receipt::LastReceipt;
 use crate::minimise::Manifest;
 use crate::prelude::*;
 use crate::receipt::{principal_id, receipt_hash, ReceiptContext};
@@ -50,7 +50,7 @@ fn member<'a>(options: &'a Object, key: &str) -> Option<&'a Value> {
 #[wasm_bindgen]
 impl Consent {
     /// Validates `notice_json` and prepares its form. `options_json`: `{"languages": ["de", …], "gpc": bool,
-    /// "stored": "<last choices: {revision, granted}, read from the last receipt this device signed>",
+    /// "stored": "<the last receipt this device signed for this notice, its signature checked by the page>",
     /// "noticeSignature": "<jws the page has checked>", "adapter": "json" | "hubspot" | "salesforce"}`.
     ///
     /// # Errors
@@ -75,9 +75,8 @@ impl Consent {
         let notice_signature = member(options, "noticeSignature")
             .and_then(Value::as_str)
             .map(|jws| jws.trim().to_owned());
-        let stored = member(options, "stored")
-            .and_then(Value::as_str)
-            .and_then(Stored::from_json);
+        let stored = member(options, "stored").and_then(Value::as_str);
+        let last = stored.and_then(LastReceipt::from_jws);
         let adapter = match member(options, "adapter").and_then(Value::as_str) {
             None => None,
             Some(name) => {
@@ -90,40 +89,50 @@ impl Consent {
             }
         };
         let language = notice.pick_language(&wanted).to_owned();
-        let start = Decisions::start(&notice, stored.as_ref(), gpc);
-        let form = json_text(Form::build(&notice, &language, &start, gpc).to_json());
+        let start = Decisions::start(&notice, last.as_ref(), gpc);
+        // The last receipt's view and withdraw buttons come back with its choices, so that withdrawing never
+        // asks for personal data again (under a changed notice the person is asked again instead).
+        let receipt = match last.as_ref().filter(|_| !start.reconsent) {
+            Some(last) => ReceiptView::build(
+                &notice,
+                &Decisions::recorded(&notice, last),
+                &language,
+                &last.receipt_id,
+                last.issued_at,
+            )
+            .to_json(),
+            None => Value::Null,
+        };
+        let form = Form::build(&notice, &language, &start, gpc).to_json();
+        let form = json_text(Object::new().with("form", form).with("receipt", receipt));
+        let last_receipt = last.is_some().then(|| stored.unwrap_or_default().to_owned());
         Ok(Self {
             notice,
             language,
             gpc,
             device_key: None,
             notice_signature,
-            last_receipt: None,
+            last_receipt,
             form,
             adapter,
             pending: None,
         })
     }
 
-    /// What to render, as JSON (see `form::Form::to_json`).
+    /// What to render, as JSON: `{"form": <see form::Form::to_json>, "receipt": <the last receipt's view, see
+    /// receipt_view::ReceiptView::to_json, or null>}`.
     pub fn form(&self) -> String {
         self.form.clone()
     }
 
-    /// The device key that signs this element's receipts (a public JWK, as JSON), and the last receipt it
-    /// signed for this notice, which the next one chains to. The form renders before they are read from
-    /// storage; submissions wait for them.
+    /// The device key that signs this element's receipts (a public JWK, as JSON). The form renders before it
+    /// is read from storage; submissions wait for it.
     ///
     /// # Errors
     /// A malformed or private key.
-    pub fn set_device(
-        &mut self,
-        device_key_json: &str,
-        previous_receipt: Option<String>,
-    ) -> Result<(), JsValue> {
+    pub fn set_device(&mut self, device_key_json: &str) -> Result<(), JsValue> {
         let key = parse(device_key_json).map_err(to_js)?;
         self.device_key = Some(PublicJwk::from_json(&key, "deviceKey").map_err(to_js)?);
-        self.last_receipt = previous_receipt;
         Ok(())
     }
 
@@ -231,28 +240,32 @@ impl Consent {
         ))
     }
 
-    /// Withdraws consent for `purpose`: a receipt chained to the last one, with that purpose denied and no data,
-    /// naming the person as `principal` (the last receipt's `piiPrincipalId`).
+    /// Withdraws consent for `purpose`: a receipt chained to the last one, with what that receipt granted,
+    /// `purpose` withdrawn, and no data. What the boxes show now does not count: only a submission grants.
     ///
     /// # Errors
-    /// As [`Consent::submit`].
-    pub fn withdraw(
-        &mut self,
-        purpose: &str,
-        granted_json: &str,
-        random: &[u8],
-        now_ms: f64,
-        principal: Option<String>,
-    ) -> Result<String, JsValue> {
-        let mut decisions = self.decisions(granted_json)?;
-        decisions.set(purpose, false).map_err(to_js)?;
-        // The withdrawal names the person as the receipt it follows did (`principal`, which the page reads from
-        // that receipt), so that a CRM matching on piiPrincipalId links the two; without one, by the device key.
-        let principal = match principal {
-            Some(principal) => principal,
-            None => ["jwk-thumbprint:", &self.device()?.thumbprint()].concat(),
-        };
-        self.hand_out(decisions, &Manifest::default(), &principal, None, random, now_ms)
+    /// No last receipt of this notice revision, a purpose it did not grant, or fewer than 16 random bytes.
+    pub fn withdraw(&mut self, purpose: &str, random: &[u8], now_ms: f64) -> Result<String, JsValue> {
+        let last = self
+            .last_receipt
+            .as_deref()
+            .and_then(LastReceipt::from_jws)
+            .filter(|last| last.revision == self.notice.revision)
+            .ok_or_else(|| {
+                JsValue::from_str("there is no receipt of this notice revision to withdraw from")
+            })?;
+        let mut decisions = Decisions::granted_in(&self.notice, &last);
+        decisions.withdraw(purpose).map_err(to_js)?;
+        // The withdrawal names the person as the receipt it follows did, so that a CRM matching on
+        // piiPrincipalId links the two.
+        self.hand_out(
+            decisions,
+            &Manifest::default(),
+            &last.principal,
+            None,
+            random,
+            now_ms,
+        )
     }
 
     /// Takes the signed receipt for the last submission or withdrawal: the next one chains to it. Returns

@@ -25,7 +25,7 @@ pub use element::check_notice_signature;
 #[cfg(not(feature = "browser-verifier"))]
 pub use element::Consent;
 #[cfg(feature = "browser-verifier")]
-pub use verifier::inspect_receipt;
+pub use verifier::{inspect_receipt, verify_ed25519};
 
 /// A free-list allocator: about 2.4 KB brotli less than the default dlmalloc, with memory as flat across 1,000
 /// receipts (make bench prints it). wasm32 is single-threaded here, so the lock never waits.

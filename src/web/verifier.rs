@@ -5,6 +5,7 @@
 use super::{json_text, signed_parts, to_js};
 use crate::prelude::*;
 use crate::receipt_check;
+use crate::{base64url, ed25519};
 use wasm_bindgen::prelude::*;
 
 /// Checks everything about a receipt but its signature ([`receipt_check::inspect`], as the CLI does) and
@@ -16,4 +17,15 @@ use wasm_bindgen::prelude::*;
 pub fn inspect_receipt(jws: &str) -> Result<String, JsValue> {
     let (compact, receipt) = receipt_check::inspect(jws).map_err(to_js)?;
     Ok(json_text(signed_parts(&compact).with("receipt", receipt)))
+}
+
+/// Checks an Ed25519 signature (`x`, `signing_input` and `signature` as in the JWS and its JWK) where
+/// WebCrypto has no Ed25519, with the same strict check as the native verifier.
+#[wasm_bindgen]
+pub fn verify_ed25519(x: &str, signing_input: &str, signature: &str) -> bool {
+    let key = base64url::decode(x).and_then(|x| <[u8; 32]>::try_from(x).ok());
+    match (key, base64url::decode(signature)) {
+        (Some(key), Some(signature)) => ed25519::verify(&key, signing_input.as_bytes(), &signature).is_ok(),
+        _ => false,
+    }
 }

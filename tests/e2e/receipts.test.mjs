@@ -80,6 +80,7 @@ test('the device key is kept: receipts from one browser chain under one key, ano
   const first = await open(env);
   const a = (await submitDemo(first.page)).receipt;
   await first.page.reload();
+  await rendered(first.page).getByRole('button', { name: 'Send again' }).click();
   const b = (await submitDemo(first.page)).receipt;
   assert.equal(kid(a), kid(b), 'same key after a reload (IndexedDB)');
   assert.equal(receiptPayload(b).consentCapture.previousReceipt, createHash('sha256').update(a).digest('base64url'),
@@ -112,7 +113,7 @@ test('after sending, the person reads the receipt, can download it, and withdraw
   assert.equal(withdrawal.withdrawal, true);
   assert.deepEqual(withdrawal.payload, {}, 'a withdrawal sends no data');
   const decisions = receiptPayload(withdrawal.receipt).consentCapture.decisions;
-  assert.equal(decisions.find((d) => d.purpose === 'newsletter').decision, 'denied');
+  assert.equal(decisions.find((d) => d.purpose === 'newsletter').decision, 'withdrawn');
   assert.equal((await nextEvent(page, 'change')).detail.granted, false);
   const chained = cli('verify', file('withdrawal.jws', withdrawal.receipt), '--previous', file('first.jws', first));
   assert.equal(chained.code, 0, chained.out);
@@ -174,7 +175,7 @@ test('a notice that is not the one the pinned controller key signed is not shown
   await other.context.close();
 });
 
-test('two quick submissions make two receipts in one chain, not a fork', async () => {
+test('two submit events at once (a double submit) make one submission, not two receipts or a fork', async () => {
   const { page, context } = await open(env);
   const site = page.locator('#signup');
   await site.getByLabel('Your name').fill('Ada');
@@ -182,9 +183,9 @@ test('two quick submissions make two receipts in one chain, not a fork', async (
   await site.getByLabel('Topic').selectOption('sales');
   await site.getByLabel('Monthly newsletter').waitFor();
   await page.evaluate(() => { const form = document.getElementById('signup'); form.requestSubmit(); form.requestSubmit(); });
-  const second = (await nextEvent(page, 'submit', 2)).detail.receipt;
-  const first = (await page.evaluate(() => window.__events.filter((e) => e.kind === 'submit')[0].detail.receipt));
-  assert.equal(receiptPayload(second).consentCapture.previousReceipt, createHash('sha256').update(first).digest('base64url'));
+  await nextEvent(page, 'submit');
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate(() => window.__events.filter((e) => e.kind === 'submit').length), 1);
   await context.close();
 });
 

@@ -35,8 +35,9 @@ function describe(receipt) {
   const list = document.createElement('ul');
   for (const decision of decisions) {
     const purpose = purposes.get(decision.purpose) ?? {};
-    const verb = { granted: 'Agreed to', denied: 'Refused', 'not-asked': 'Without consent, on another legal basis' }[decision.decision] ?? decision.decision;
-    const kept = decision.decision === 'denied' ? '' : ` (kept: ${purpose.termination ?? '?'})`;
+    const verb = { granted: 'Agreed to', denied: 'Refused', withdrawn: 'Withdrew', 'not-asked': 'Without consent, on another legal basis' }[decision.decision] ?? decision.decision;
+    // Retention is said only where data is kept: under consent given, or on another legal basis.
+    const kept = ['granted', 'not-asked'].includes(decision.decision) ? ` (kept: ${purpose.termination ?? '?'})` : '';
     line(list, 'li', `${verb}: ${purpose.purpose ?? decision.purpose}${kept}.`);
   }
   if (decisions.length) summary.append(list);
