@@ -127,12 +127,11 @@ function renderActions(form, withSave) {
   return { actions, buttons };
 }
 
-function renderReceipt(view, jws) {
+function renderReceipt(view, jws, withAgain) {
   const panel = h('section', { class: 'cc-receipt', part: 'receipt', 'aria-labelledby': 'cc-receipt-heading' });
   const heading = h('h2', { id: 'cc-receipt-heading', tabindex: '-1' }, view.heading);
   const delivery = h('p', { role: 'status', class: 'cc-delivery', part: 'delivery' });
   const told = h('p', { role: 'status', class: 'cc-delivery' });
-  const again = h('button', { type: 'button', class: 'cc-button', part: 'button again' }, view.again.button);
   panel.append(heading, delivery, told);
   for (const group of view.groups) {
     const list = h('ul');
@@ -152,7 +151,8 @@ function renderReceipt(view, jws) {
   }
   const download = h('p');
   download.append(h('a', { href: `data:application/jose,${jws}`, download: view.download.fileName, part: 'download' }, view.download.text));
-  panel.append(download, again);
+  panel.append(download);
+  const again = withAgain ? panel.appendChild(h('button', { type: 'button', class: 'cc-button', part: 'button again' }, view.again.button)) : null;
   return { panel, heading, withdraw, delivery, told, again };
 }
 
@@ -337,7 +337,7 @@ class ConsentCapture extends HTMLElement {
       sendAgain: () => {
         view.sent = false;
         ownForm?.removeAttribute('hidden');
-        (fields.find((f) => !f.hidden)?.control ?? site?.querySelector('input, select, textarea') ?? choices[0]?.box)?.focus();
+        root.querySelector('input:not([type=hidden]), select, textarea')?.focus();
       },
     };
     this.#view = view;
@@ -423,20 +423,22 @@ class ConsentCapture extends HTMLElement {
     return true;
   }
 
-  // The receipt's panel takes the form's place (the site's form stays in enhance mode), with a button for each
-  // purpose to withdraw and one to send again. `focus` after a submission; not when a page loads.
-  #showReceipt(view, receiptView, jws, focus) {
+  // The receipt's panel, with a button for each purpose to withdraw. After a submission it takes the form's
+  // place (the site's form stays in enhance mode), with Send again, and gets focus; when a page loads with
+  // the last receipt it comes after the form, so that a returning person can send a new message or withdraw.
+  #showReceipt(view, receiptView, jws, afterSubmission) {
     view.receipt?.remove();
-    const { panel, heading, withdraw, delivery, told, again } = renderReceipt(receiptView, jws);
+    const { panel, heading, withdraw, delivery, told, again } = renderReceipt(receiptView, jws, afterSubmission);
     const on = (button, handler) => button.addEventListener('click', handler, { signal: view.abort.signal });
     // A pressed withdraw button is disabled at once: a double click withdraws once.
     for (const { purpose, button } of withdraw) on(button, () => { button.disabled = true; view.withdraw(purpose); });
-    on(again, () => { told.textContent = ''; view.sendAgain(); });
-    view.root.querySelector('form')?.setAttribute('hidden', '');
     view.root.append(panel);
     view.receipt = panel;
+    if (!afterSubmission) return delivery;
+    on(again, () => { told.textContent = ''; view.sendAgain(); });
+    view.root.querySelector('form')?.setAttribute('hidden', '');
     view.remind = () => { told.textContent = receiptView.again.told; again.focus(); };
-    if (focus) heading.focus();
+    heading.focus();
     return delivery;
   }
 
