@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { fillDemoFields, nextEvent, open, receiptPayload, start, testPage } from './browser.mjs';
+import { fillDemoFields, nextEvent, open, receiptPayload, start, testPage, viewerVerdict } from './browser.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -30,14 +30,20 @@ async function withEndpoint(body, options = {}) {
   return { ...opened, posts };
 }
 
+/** The rendered form on a page with a counting endpoint, waiting for it and filled in with the demo's details. */
+async function filledForm() {
+  const opened = await withEndpoint(RENDERED);
+  const element = opened.page.locator('#crm');
+  await element.locator('form').waitFor();
+  await fillDemoFields(element);
+  return { ...opened, element };
+}
+
 const submits = (page) => page.evaluate(() => window.__events.filter((e) => e.kind === 'submit').map((e) => e.detail));
 const settle = (page) => page.waitForTimeout(700);
 
 test('a double click on Send with my choices makes one submission: one receipt, one request', async () => {
-  const { page, context, posts } = await withEndpoint(RENDERED);
-  const element = page.locator('#crm');
-  await element.locator('form').waitFor();
-  await fillDemoFields(element);
+  const { page, context, posts, element } = await filledForm();
   await element.getByRole('button', { name: 'Send with my choices' }).dblclick();
   await nextEvent(page, 'delivery');
   await settle(page);
@@ -47,10 +53,7 @@ test('a double click on Send with my choices makes one submission: one receipt, 
 });
 
 test('a double click on Accept all, or on a Withdraw button, is one action too', async () => {
-  const { page, context, posts } = await withEndpoint(RENDERED);
-  const element = page.locator('#crm');
-  await element.locator('form').waitFor();
-  await fillDemoFields(element);
+  const { page, context, posts, element } = await filledForm();
   await element.getByRole('button', { name: 'Accept all' }).dblclick();
   await nextEvent(page, 'submit');
   await element.getByRole('button', { name: 'Withdraw: Monthly newsletter' }).dblclick();
@@ -89,10 +92,7 @@ test('in enhance mode, the site button pressed again after sending makes no rece
 });
 
 test('after a reload the last receipt and its Withdraw buttons come back, and withdrawing asks for nothing', async () => {
-  const { page, context } = await withEndpoint(RENDERED);
-  const element = page.locator('#crm');
-  await element.locator('form').waitFor();
-  await fillDemoFields(element);
+  const { page, context, element } = await filledForm();
   await element.getByLabel('Monthly newsletter').check();
   await element.getByRole('button', { name: 'Send with my choices' }).click();
   const first = (await nextEvent(page, 'submit')).detail.receipt;
@@ -119,10 +119,7 @@ test('after a reload the last receipt and its Withdraw buttons come back, and wi
 });
 
 test('a withdrawal says "Withdrawn on <date>" without a retention period, in the element and in the viewer', async () => {
-  const { page, context } = await withEndpoint(RENDERED);
-  const element = page.locator('#crm');
-  await element.locator('form').waitFor();
-  await fillDemoFields(element);
+  const { page, context, element } = await filledForm();
   await element.getByRole('button', { name: 'Accept all' }).click();
   await nextEvent(page, 'submit');
   await element.getByRole('button', { name: 'Withdraw: Monthly newsletter' }).click();
@@ -225,13 +222,7 @@ test('without WebCrypto Ed25519 the receipt viewer still checks an EdDSA receipt
   assert.equal(JSON.parse(Buffer.from(receipt.split('.')[0], 'base64url')).alg, 'EdDSA');
 
   const { page, context } = await open(env, '/receipt.html', { init: withoutEd25519 });
-  const verdictFor = async (text) => {
-    await page.getByLabel('Receipt text').fill(text);
-    await page.evaluate(() => { delete document.getElementById('verdict').dataset.valid; });
-    await page.getByRole('button', { name: 'Check receipt' }).click();
-    await page.waitForFunction(() => document.getElementById('verdict').dataset.valid);
-    return page.locator('#verdict').innerText();
-  };
+  const verdictFor = (text) => viewerVerdict(page, text);
   assert.match(await verdictFor(receipt), /^Valid/);
   const tampered = receipt.slice(0, -2) + (receipt.endsWith('AA') ? 'QQ' : 'AA');
   assert.match(await verdictFor(tampered), /^Not valid/);

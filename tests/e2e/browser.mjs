@@ -90,3 +90,12 @@ export function receiptPayload(jws) {
   assert.match(jws, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a compact JWS');
   return JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString('utf8'));
 }
+
+/** Checks `text` in the receipt viewer page open in `page` and returns its verdict line. */
+export async function viewerVerdict(page, text) {
+  await page.getByLabel('Receipt text').fill(text);
+  await page.evaluate(() => { delete document.getElementById('verdict').dataset.valid; });
+  await page.getByRole('button', { name: 'Check receipt' }).click();
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.valid);
+  return page.locator('#verdict').innerText();
+}

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { compactVerify, EmbeddedJWK } from 'jose';
-import { fillDemoFields, nextEvent, open, receiptPayload, start, testPage } from './browser.mjs';
+import { fillDemoFields, nextEvent, open, receiptPayload, start, testPage, viewerVerdict } from './browser.mjs';
 
 const CLI = new URL('../../target/debug/consent-capture', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'consent-capture-e2e-'));
@@ -235,13 +235,7 @@ test('the receipt viewer fits a 375 px screen and answers empty or quoted input 
   const { page, context } = await open(env, '/', { contextOptions: { viewport: { width: 375, height: 800 } } });
   const { receipt } = await submitDemo(page);
   await page.goto(`${env.origin}/receipt.html`);
-  const verdictFor = async (text) => {
-    await page.getByLabel('Receipt text').fill(text);
-    await page.evaluate(() => { delete document.getElementById('verdict').dataset.valid; });
-    await page.getByRole('button', { name: 'Check receipt' }).click();
-    await page.waitForFunction(() => document.getElementById('verdict').dataset.valid);
-    return page.locator('#verdict').innerText();
-  };
+  const verdictFor = (text) => viewerVerdict(page, text);
   assert.equal(await verdictFor(''), 'There is nothing to check yet: paste a receipt, or choose or drop its file.');
   assert.equal(await verdictFor(`"${receipt}"`), 'This receipt is inside quotation marks: paste it without them.');
   assert.match(await verdictFor(receipt), /^Valid/);
