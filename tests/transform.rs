@@ -126,11 +126,47 @@ fn each_rule_gives_what_it_says() {
         ("mask:4", FieldType::Text, "abc", Some("***")),
     ];
     for (rule, field_type, typed, expected) in cases {
-        assert_eq!(
-            apply(rule, field_type, typed).as_deref(),
-            expected,
-            "{rule} of {typed:?}"
+        let sent = apply(rule, field_type, typed);
+        assert_eq!(sent.as_deref(), expected, "{rule} of {typed:?}");
+        #[cfg(not(target_arch = "wasm32"))]
+        assert!(
+            sent.is_some_and(
+                |sent| Transform::parse(rule, field_type).is_ok_and(|transform| transform.fits(&sent))
+            ),
+            "what {rule} sends has its shape"
         );
+    }
+}
+
+#[test]
+#[cfg(not(target_arch = "wasm32"))]
+fn a_receiver_can_tell_a_value_that_no_rule_would_send() {
+    let hash = sha256_hex("ada@example.com");
+    let cases = [
+        ("sha256:email", FieldType::Email, hash.as_str(), true),
+        ("sha256:email", FieldType::Email, "ada@example.com", false),
+        ("sha256:email", FieldType::Email, &hash.to_uppercase(), false),
+        ("sha256:name", FieldType::Text, &hash[1..], false),
+        ("truncate:3", FieldType::Text, "Love", false),
+        ("truncate:3", FieldType::Text, "Åsa", true),
+        ("year", FieldType::Date, "90", false),
+        ("year", FieldType::Date, "1990-06-15", false),
+        ("age-band", FieldType::Date, "31-40", false),
+        ("age-band", FieldType::Date, "30-39 ", false),
+        ("age-band", FieldType::Date, "030-039", false),
+        ("age-band", FieldType::Date, "150-159", true),
+        ("postcode-prefix:3", FieldType::Postcode, "sw1", false),
+        ("postcode-prefix:3", FieldType::Postcode, "SW1A", false),
+        ("postcode-outward", FieldType::Postcode, "SW1A 1AA", false),
+        ("ip-truncate", FieldType::Hidden, "192.0.2.123", false),
+        ("ip-truncate", FieldType::Hidden, "192.0.2.0", true),
+        ("mask:4", FieldType::Tel, "+44 7700 900123", false),
+        ("keep", FieldType::Text, "anything at all", true),
+        ("drop", FieldType::Text, "", false),
+    ];
+    for (rule, field_type, value, fits) in cases {
+        let transform = Transform::parse(rule, field_type).expect("a valid rule");
+        assert_eq!(transform.fits(value), fits, "{rule}: {value:?}");
     }
 }
 
