@@ -20,7 +20,7 @@ WASM_FEATURES := --enable-bulk-memory --enable-mutable-globals --enable-sign-ext
 WASM_OPT := -O1
 DEMO_PORT ?= 8080
 
-.PHONY: demo test bench dist package setup-build setup-test build bundle size lint test-native test-browser test-e2e sign-demo
+.PHONY: receiver demo test bench dist package setup-build setup-test build bundle size lint test-native test-browser test-e2e sign-demo
 
 demo: setup-build bundle
 	node tools/serve.mjs $(DEMO_PORT)
@@ -29,6 +29,14 @@ test: setup-test lint test-native test-browser bundle size package test-e2e
 
 setup-build:
 	tools/setup.sh build
+
+# The controller's receiver (receiver/) on http://127.0.0.1:8081 with the demo notice, the demo controller key
+# and an SQLite file under target/, accepting posts from the demo's origin.
+RECEIVER_PORT ?= 8081
+receiver:
+	cargo run --profile server -p consent-capture-receiver -- --notice www/demo/notice.json \
+	  --key tools/demo-controller.jwk --database sqlite:target/receiver.sqlite \
+	  --listen 127.0.0.1:$(RECEIVER_PORT) --allow-origin http://127.0.0.1:$(DEMO_PORT)
 
 setup-test:
 	tools/setup.sh test
@@ -63,8 +71,9 @@ size:
 	node tools/size.mjs --check
 
 lint:
-	cargo fmt --check
+	cargo fmt --all --check
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy -p consent-capture-receiver --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --no-default-features --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --no-default-features --features browser-verifier --all-targets \
 	  --target-dir $(VERIFIER_TARGET) -- -D warnings
@@ -72,6 +81,7 @@ lint:
 
 test-native:
 	cargo test
+	cargo test -p consent-capture-receiver
 
 # wasm-bindgen-test in headless Debian Chromium (flags in webdriver.json).
 test-browser:

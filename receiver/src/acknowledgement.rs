@@ -1,0 +1,46 @@
+//! What the controller answers: JWSs signed with its key (the key whose thumbprint pages pin for signed
+//! notices), so that the person holds something the controller signed.
+//!
+//! An acknowledgement signs the record's log entry, the log's head when the record was appended and the
+//! record's inclusion proof in that head. A head signs the log's size and root at a time, for auditors.
+
+use crate::log::{Entry, Head};
+use consent_capture::base64url;
+use consent_capture::canonical::to_canonical_string;
+use consent_capture::json::{Object, Value};
+use consent_capture::jws::{header, signing_input};
+use consent_capture::sign::PrivateKey;
+
+/// The `typ` of an acknowledgement.
+pub const TYP: &str = "consent-acknowledgement+jws";
+
+/// The `typ` of a signed log head.
+pub const HEAD_TYP: &str = "consent-log-head+jws";
+
+/// Signs `payload` (canonical JSON) with `key` under `typ`.
+fn sign(key: &PrivateKey, typ: &str, payload: Object) -> String {
+    let header = header(key.algorithm(), &key.public(), typ);
+    key.sign(&signing_input(
+        &header,
+        &to_canonical_string(&Value::Object(payload)),
+    ))
+}
+
+/// The acknowledgement of `entry`, appended to the log whose head is now `head`, with its inclusion `proof`:
+/// `{"entry": {…}, "inclusionProof": [base64url, …], "treeHead": {"rootHash", "size", "time"}}`.
+pub fn acknowledge(key: &PrivateKey, entry: &Entry, head: Head, proof: &[[u8; 32]], time: i64) -> String {
+    let proof = proof.iter().map(|hash| base64url::encode(hash).into()).collect();
+    sign(
+        key,
+        TYP,
+        Object::new()
+            .with("entry", entry.to_json())
+            .with("inclusionProof", Value::Array(proof))
+            .with("treeHead", head.to_json().with("time", time)),
+    )
+}
+
+/// The log's head, signed: `{"rootHash", "size", "time"}`.
+pub fn signed_head(key: &PrivateKey, head: Head, time: i64) -> String {
+    sign(key, HEAD_TYP, head.to_json().with("time", time))
+}

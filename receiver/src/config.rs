@@ -1,0 +1,167 @@
+//! What a receiver is given: the notices it accepts receipts for, the controller's key, the database, where it
+//! listens, which origins may post, and its limits.
+
+use consent_capture::json::parse;
+use consent_capture::jwk::PublicJwk;
+use consent_capture::notice_signature::notice_hash;
+use consent_capture::sign::PrivateKey;
+use consent_capture::verify::verify_notice_signature;
+use consent_capture::Notice;
+use std::net::SocketAddr;
+use std::path::Path;
+
+/// A notice this receiver accepts receipts for, with the controller's signature of it when there is one.
+#[derive(Debug)]
+pub struct KnownNotice {
+    /// The notice.
+    pub notice: Notice,
+    /// Its hash, as receipts name it (`consentCapture.noticeSha256`).
+    pub hash: String,
+    /// Whether the controller signed it: receipts must then carry that signature.
+    pub signed: bool,
+}
+
+impl KnownNotice {
+    /// Reads the notice at `path` and, when `path` with the extension `.jws` exists, its signature, which must
+    /// verify under the controller's key and sign this very notice.
+    ///
+    /// # Errors
+    /// The file, the notice or its signature, with where.
+    pub fn load(path: &Path, controller: &PublicJwk) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let notice = Notice::from_json(&text).map_err(|e| format!("{}: {}", path.display(), e.text()))?;
+        let hash = notice_hash(&notice);
+        let signature_path = path.with_extension("jws");
+        let signed = match std::fs::read_to_string(&signature_path) {
+            Ok(signature) => {
+                let signs = verify_notice_signature(signature.trim(), controller)
+                    .map_err(|e| format!("{}: {}", signature_path.display(), e.text()))?;
+                if signs.notice_sha256 != hash || signs.revision != notice.revision {
+                    return Err(format!(
+                        "{}: signs another notice than {}",
+                        signature_path.display(),
+                        path.display()
+                    ));
+                }
+                true
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) => return Err(format!("{}: {e}", signature_path.display())),
+        };
+        Ok(Self { notice, hash, signed })
+    }
+}
+
+/// The receiver's limits.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// How far in the future a receipt's time may be (the device's clock may run ahead), in seconds.
+    pub clock_skew: i64,
+    /// How old a receipt may be when it arrives (an outbox may deliver days later), in seconds.
+    pub max_age: i64,
+    /// The largest request body accepted, in bytes.
+    pub body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            clock_skew: 300,
+            // The element's outbox gives up after 30 days; a day more for clocks and queues.
+            max_age: 31 * 86_400,
+            body_bytes: 256 * 1024,
+        }
+    }
+}
+
+/// Everything a receiver runs with.
+#[derive(Debug)]
+pub struct Config {
+    /// The notices it accepts receipts for (every revision it still knows).
+    pub notices: Vec<KnownNotice>,
+    /// The controller's key: it signs acknowledgements and log heads.
+    pub key: PrivateKey,
+    /// `sqlite:PATH` or `postgres://…`.
+    pub database: String,
+    /// Where it listens.
+    pub listen: SocketAddr,
+    /// Origins allowed to post from a browser (CORS); none means same-origin only.
+    pub allowed_origins: Vec<String>,
+    /// Limits.
+    pub limits: Limits,
+}
+
+/// How to call the receiver.
+pub const USAGE: &str =
+    "usage: consent-capture-receiver --notice NOTICE.json [--notice …] --key CONTROLLER.jwk
+  [--database sqlite:PATH | postgres://…] [--listen 127.0.0.1:8081] [--allow-origin https://site.example …]
+  [--clock-skew SECONDS] [--max-age SECONDS] [--max-body BYTES]
+A notice's signature, when the controller signed it, is read from the same path with .jws.";
+
+impl Config {
+    /// Reads the command line (without the program name).
+    ///
+    /// # Errors
+    /// A missing or malformed option, an unreadable key or notice.
+    pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
+        let mut notices = Vec::new();
+        let mut key_path = None;
+        let mut database = "sqlite:target/receiver.sqlite".to_owned();
+        let mut listen: SocketAddr = ([127, 0, 0, 1], 8081).into();
+        let mut allowed_origins = Vec::new();
+        let mut limits = Limits::default();
+        let mut args = args.into_iter();
+        while let Some(option) = args.next() {
+            let mut value = || {
+                args.next()
+                    .ok_or_else(|| format!("{option} needs a value\n{USAGE}"))
+            };
+            let number = |text: String| {
+                text.parse::<i64>()
+                    .map_err(|_| format!("{option}: not a number: {text}"))
+            };
+            match option.as_str() {
+                "--notice" => notices.push(value()?),
+                "--key" => key_path = Some(value()?),
+                "--database" => database = value()?,
+                "--listen" => {
+                    let text = value()?;
+                    listen = text
+                        .parse()
+                        .map_err(|_| format!("--listen: not an address: {text}"))?;
+                }
+                "--allow-origin" => allowed_origins.push(value()?),
+                "--clock-skew" => limits.clock_skew = number(value()?)?,
+                "--max-age" => limits.max_age = number(value()?)?,
+                "--max-body" => {
+                    let bytes = number(value()?)?;
+                    limits.body_bytes =
+                        usize::try_from(bytes).map_err(|_| "--max-body: out of range".to_owned())?;
+                }
+                other => return Err(format!("unknown option {other}\n{USAGE}")),
+            }
+        }
+        let key_path = key_path.ok_or_else(|| format!("--key is required\n{USAGE}"))?;
+        let key_text = std::fs::read_to_string(&key_path).map_err(|e| format!("{key_path}: {e}"))?;
+        let key = parse(&key_text)
+            .map_err(|e| e.text())
+            .and_then(|jwk| PrivateKey::from_jwk(&jwk).map_err(|e| e.text()))
+            .map_err(|e| format!("{key_path}: {e}"))?;
+        if notices.is_empty() {
+            return Err(format!("at least one --notice is required\n{USAGE}"));
+        }
+        let controller = key.public();
+        let notices = notices
+            .iter()
+            .map(|path| KnownNotice::load(Path::new(path), &controller))
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            notices,
+            key,
+            database,
+            listen,
+            allowed_origins,
+            limits,
+        })
+    }
+}

@@ -1,0 +1,284 @@
+//! The HTTP side: `POST /receipts` (the element's `json` adapter), `GET /log/head` and
+//! `GET /log/consistency?from=N`. Limits, timeouts and CORS are tower layers; every refusal is a JSON body
+//! `{"error": {"rule", "at", "message"}}` with a 4xx status (503 when the database fails).
+
+use crate::acknowledgement::{acknowledge, signed_head};
+use crate::config::Config;
+use crate::log::{Entry, Log};
+use crate::store::{Record, Store};
+use crate::submission::{read, Refusal, Submission};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use consent_capture::base64url;
+use consent_capture::verify::{verify_receipt, Expectations};
+use serde_json::json;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::net::TcpListener;
+use tokio::sync::Mutex;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
+
+/// The receiver's shared state.
+pub struct Receiver {
+    config: Config,
+    store: Store,
+    log: Mutex<Tree>,
+}
+
+/// The tree and whether it matches the database: after a failed write it may hold a leaf the database lacks,
+/// and is rebuilt from the database before the next append.
+struct Tree {
+    log: Log,
+    in_step: bool,
+}
+
+impl Receiver {
+    /// Opens the database named in `config` and rebuilds the log from it.
+    ///
+    /// # Errors
+    /// The database cannot be opened.
+    pub async fn open(config: Config) -> Result<Arc<Self>, sqlx::Error> {
+        let store = Store::open(&config.database).await?;
+        let receiver = Self {
+            config,
+            store,
+            log: Mutex::new(Tree {
+                log: Log::new(),
+                in_step: false,
+            }),
+        };
+        receiver.rebuild(&mut *receiver.log.lock().await).await?;
+        Ok(Arc::new(receiver))
+    }
+
+    async fn rebuild(&self, tree: &mut Tree) -> Result<(), sqlx::Error> {
+        let mut log = Log::new();
+        for record in self.store.entries().await? {
+            log.push(record.entry().leaf());
+        }
+        *tree = Tree { log, in_step: true };
+        Ok(())
+    }
+}
+
+/// The routes and layers over `receiver`.
+pub fn router(receiver: Arc<Receiver>) -> Router {
+    let origins: Vec<HeaderValue> = receiver
+        .config
+        .allowed_origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin).ok())
+        .collect();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::POST, Method::GET])
+        .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("idempotency-key")]);
+    Router::new()
+        .route("/receipts", post(receive))
+        .route("/log/head", get(head))
+        .route("/log/consistency", get(consistency))
+        .layer(DefaultBodyLimit::max(receiver.config.limits.body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(10),
+        ))
+        .layer(cors)
+        .with_state(receiver)
+}
+
+/// Serves `config` on `listener` until `shutdown` completes, then finishes the requests in flight.
+///
+/// # Errors
+/// The database cannot be opened, or the listener fails.
+pub async fn serve(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let receiver = Receiver::open(config).await?;
+    axum::serve(listener, router(receiver))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
+        let body = json!({ "error": { "rule": self.rule, "at": self.at, "message": self.message } });
+        (status, Json(body)).into_response()
+    }
+}
+
+fn storage_failed(error: &sqlx::Error) -> Refusal {
+    tracing::error!(%error, "database");
+    Refusal::new(
+        503,
+        "storage",
+        "(database)",
+        "the database is unavailable: nothing was stored, try again later",
+    )
+}
+
+async fn receive(
+    State(receiver): State<Arc<Receiver>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Refusal> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if content_type.split(';').next().map(str::trim) != Some("application/json") {
+        return Err(Refusal::new(
+            415,
+            "content-type",
+            "Content-Type",
+            "application/json is required",
+        ));
+    }
+    let body = body.map_err(|rejection| {
+        let limit = receiver.config.limits.body_bytes;
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => Refusal::new(
+                413,
+                "body-too-large",
+                "(body)",
+                format!("at most {limit} bytes are accepted"),
+            ),
+            status => Refusal::new(status.as_u16(), "body", "(body)", rejection.body_text()),
+        }
+    })?;
+    let idempotency_key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
+    let config = &receiver.config;
+    let now = now();
+    let submission = read(
+        &body,
+        idempotency_key,
+        &config.notices,
+        &config.key.public(),
+        config.limits,
+        now,
+    )?;
+    let acknowledgement = append(&receiver, submission, now).await?;
+    Ok((
+        StatusCode::OK,
+        Json(json!({ "acknowledgement": acknowledgement })),
+    )
+        .into_response())
+}
+
+/// Appends a checked submission to the database and the log, in that order, and returns its acknowledgement;
+/// the same submission again gets the same acknowledgement.
+async fn append(receiver: &Receiver, submission: Submission, now: i64) -> Result<String, Refusal> {
+    let store = &receiver.store;
+    let mut tree = receiver.log.lock().await;
+    if !tree.in_step {
+        receiver
+            .rebuild(&mut tree)
+            .await
+            .map_err(|e| storage_failed(&e))?;
+    }
+    if let Some(held) = store
+        .by_receipt_id(&submission.receipt_id)
+        .await
+        .map_err(|e| storage_failed(&e))?
+    {
+        if held.body == submission.body && held.receipt == submission.receipt {
+            return Ok(held.acknowledgement);
+        }
+        return Err(Refusal::new(
+            409,
+            "conflict",
+            "consentReceiptID",
+            "this receipt id was received before with another body",
+        ));
+    }
+    if let Some(previous) = &submission.previous {
+        match store
+            .receipt_by_hash(previous)
+            .await
+            .map_err(|e| storage_failed(&e))?
+        {
+            Some(earlier) => {
+                let expect = Expectations {
+                    previous: Some(&earlier),
+                    ..Expectations::default()
+                };
+                verify_receipt(&submission.receipt, expect)
+                    .map_err(|e| Refusal::new(422, "chain", e.at(), e.text()))?;
+            }
+            None if submission.withdraws => {
+                return Err(Refusal::new(
+                    422,
+                    "unknown-previous",
+                    "consentCapture.previousReceipt",
+                    "a withdrawal must follow a receipt this receiver holds",
+                ))
+            }
+            None => {}
+        }
+    }
+    let entry = Entry {
+        position: tree.log.size(),
+        receipt_id: submission.receipt_id.clone(),
+        receipt_sha256: submission.receipt_sha256.clone(),
+        body_sha256: submission.body_sha256.clone(),
+        received_at: now,
+    };
+    tree.log.push(entry.leaf());
+    let head = tree.log.head();
+    let proof = tree.log.inclusion(entry.position).unwrap_or_default();
+    let acknowledgement = acknowledge(&receiver.config.key, &entry, head, &proof, now);
+    let record = Record {
+        position: entry.position,
+        receipt_id: submission.receipt_id,
+        receipt: submission.receipt,
+        body: submission.body,
+        received_at: now,
+        acknowledgement,
+    };
+    if let Err(error) = store.append(&record).await {
+        tree.in_step = false;
+        return Err(storage_failed(&error));
+    }
+    Ok(record.acknowledgement)
+}
+
+async fn head(State(receiver): State<Arc<Receiver>>) -> Response {
+    let head = receiver.log.lock().await.log.head();
+    Json(json!({ "head": signed_head(&receiver.config.key, head, now()) })).into_response()
+}
+
+async fn consistency(
+    State(receiver): State<Arc<Receiver>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, Refusal> {
+    let from = query.get("from").and_then(|n| n.parse::<u64>().ok());
+    let tree = receiver.log.lock().await;
+    let proof = from.and_then(|from| tree.log.consistency(from)).ok_or_else(|| {
+        Refusal::new(
+            400,
+            "from",
+            "from",
+            "a size between 1 and the log's size is required",
+        )
+    })?;
+    let proof: Vec<String> = proof.iter().map(|hash| base64url::encode(hash)).collect();
+    let head = signed_head(&receiver.config.key, tree.log.head(), now());
+    Ok(Json(json!({ "head": head, "proof": proof })).into_response())
+}

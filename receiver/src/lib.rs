@@ -1,0 +1,21 @@
+//! The controller's half of a consent receipt. The element's `json` adapter posts `{"fields", "receipt"}`
+//! here; the receiver checks the receipt with the component's own verifier (one verifier, not two), checks
+//! that the fields are exactly what the receipt says left the browser, stores the record durably, appends it
+//! to a Merkle log (RFC 9162's construction, with `ct-merkle`), and answers with an acknowledgement that the
+//! controller's key signs: the record, the log's head and the record's inclusion proof.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use consent_capture_receiver::{config::Config, http};
+//! let config = Config::from_args(["--notice", "notice.json", "--key", "controller.jwk"].map(String::from))?;
+//! let listener = tokio::net::TcpListener::bind(config.listen).await?;
+//! http::serve(config, listener, std::future::pending()).await?;
+//! # Ok(()) }
+//! ```
+
+pub mod acknowledgement;
+pub mod config;
+pub mod http;
+pub mod log;
+pub mod store;
+pub mod submission;

@@ -1,0 +1,153 @@
+//! The records, in SQLite (`sqlite:PATH`, the default) or PostgreSQL (`postgres://…`) through one sqlx `Any`
+//! pool: the same SQL (`$1` placeholders, which SQLite reads too) and migrations (`migrations/`) for both.
+//! A record is committed, and on SQLite synced to disk (`synchronous = FULL`), before it is acknowledged.
+
+use crate::log::Entry;
+use consent_capture::base64url;
+use consent_capture::receipt::receipt_hash;
+use consent_capture::sha256::sha256;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
+
+/// A stored record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// Its place in the log, from 0.
+    pub position: u64,
+    /// The receipt's `consentReceiptID`.
+    pub receipt_id: String,
+    /// The receipt, a compact JWS.
+    pub receipt: String,
+    /// The body as it arrived.
+    pub body: String,
+    /// When it was received, in seconds since 1970.
+    pub received_at: i64,
+    /// The acknowledgement sent for it.
+    pub acknowledgement: String,
+}
+
+impl Record {
+    /// The log entry this record stands for, computed from what is stored (so that a changed row changes it).
+    pub fn entry(&self) -> Entry {
+        Entry {
+            position: self.position,
+            receipt_id: self.receipt_id.clone(),
+            receipt_sha256: receipt_hash(&self.receipt),
+            body_sha256: body_hash(&self.body),
+            received_at: self.received_at,
+        }
+    }
+}
+
+/// The database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+}
+
+const COLUMNS: &str = "position, receipt_id, receipt_sha256, receipt, body, received_at, acknowledgement";
+
+impl Store {
+    /// Connects to `url` (creating an SQLite file that does not exist yet) and applies the migrations.
+    ///
+    /// # Errors
+    /// The database cannot be reached or migrated.
+    pub async fn open(url: &str) -> Result<Self, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let url = match url.strip_prefix("sqlite:") {
+            Some(path) if !path.contains('?') => format!("sqlite:{path}?mode=rwc"),
+            _ => url.to_owned(),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if url.starts_with("sqlite:") { 1 } else { 8 })
+            .after_connect(|connection, _| {
+                Box::pin(async move {
+                    if connection.backend_name() == "SQLite" {
+                        connection
+                            .execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Every record, in log order (a receiver rebuilds its tree from them; an audit checks them).
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn entries(&self) -> Result<Vec<Record>, sqlx::Error> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM records ORDER BY position"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(record).collect()
+    }
+
+    /// The record of the receipt `receipt_id`, if held.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn by_receipt_id(&self, receipt_id: &str) -> Result<Option<Record>, sqlx::Error> {
+        sqlx::query(&format!("SELECT {COLUMNS} FROM records WHERE receipt_id = $1"))
+            .bind(receipt_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(record)
+            .transpose()
+    }
+
+    /// The receipt whose hash is `receipt_sha256`, if held.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn receipt_by_hash(&self, receipt_sha256: &str) -> Result<Option<String>, sqlx::Error> {
+        let row =
+            sqlx::query("SELECT receipt FROM records WHERE receipt_sha256 = $1 ORDER BY position LIMIT 1")
+                .bind(receipt_sha256)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|row| row.try_get("receipt")).transpose()
+    }
+
+    /// Stores `record` at its position; committed (and durable) when this returns.
+    ///
+    /// # Errors
+    /// The database fails, or the position or receipt id is taken.
+    pub async fn append(&self, record: &Record) -> Result<(), sqlx::Error> {
+        sqlx::query(&format!(
+            "INSERT INTO records ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        ))
+        .bind(record.position as i64)
+        .bind(&record.receipt_id)
+        .bind(receipt_hash(&record.receipt))
+        .bind(&record.receipt)
+        .bind(&record.body)
+        .bind(record.received_at)
+        .bind(&record.acknowledgement)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+fn record(row: &AnyRow) -> Result<Record, sqlx::Error> {
+    let position: i64 = row.try_get("position")?;
+    Ok(Record {
+        position: position as u64,
+        receipt_id: row.try_get("receipt_id")?,
+        receipt: row.try_get("receipt")?,
+        body: row.try_get("body")?,
+        received_at: row.try_get("received_at")?,
+        acknowledgement: row.try_get("acknowledgement")?,
+    })
+}
+
+/// Base64url SHA-256 of a body, as entries name it.
+pub fn body_hash(body: &str) -> String {
+    base64url::encode(&sha256(body.as_bytes()))
+}

@@ -1,0 +1,230 @@
+//! A submission as the element's `json` adapter posts it, `{"fields": {name: value}, "receipt": "<jws>"}`,
+//! checked before anything is stored: the receipt with the component's verifier against a notice this
+//! receiver knows, its time, and fields that are exactly what the receipt's manifest says left the browser,
+//! each in the shape of its transform. Whether it follows a receipt held here is the store's question
+//! ([`crate::http`] asks it).
+
+use crate::config::{KnownNotice, Limits};
+use crate::store::body_hash;
+use consent_capture::json::{parse, Object, Value};
+use consent_capture::jwk::PublicJwk;
+use consent_capture::receipt::{receipt_hash, EXTENSION_KEY};
+use consent_capture::receipt_check::inspect;
+use consent_capture::verify::{verify_receipt, Expectations};
+
+/// A submission that passed every check that needs no store.
+#[derive(Clone, Debug)]
+pub struct Submission {
+    /// The receipt, a compact JWS.
+    pub receipt: String,
+    /// Its `consentReceiptID`.
+    pub receipt_id: String,
+    /// Base64url SHA-256 of the receipt.
+    pub receipt_sha256: String,
+    /// The body as it arrived.
+    pub body: String,
+    /// Base64url SHA-256 of the body.
+    pub body_sha256: String,
+    /// The hash of the receipt it follows (`previousReceipt`), if any.
+    pub previous: Option<String>,
+    /// Whether it withdraws a purpose (then the receipt it follows must be held here).
+    pub withdraws: bool,
+    /// The notice it was made under (its index in the receiver's notices).
+    pub notice: usize,
+}
+
+/// Why a submission was refused: an HTTP status, the rule it broke and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// The HTTP status.
+    pub status: u16,
+    /// The rule, a stable name clients can match on.
+    pub rule: &'static str,
+    /// Where: a JSON path in the body or the receipt, or a header.
+    pub at: String,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl Refusal {
+    /// A refusal with `status`, `rule`, `at` and `message`.
+    pub fn new(status: u16, rule: &'static str, at: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            rule,
+            at: at.into(),
+            message: message.into(),
+        }
+    }
+}
+
+fn unprocessable(rule: &'static str, at: impl Into<String>, message: impl Into<String>) -> Refusal {
+    Refusal::new(422, rule, at, message)
+}
+
+/// Checks a body. `idempotency_key` is the header's value (the element sends the receipt id); `now` is the
+/// receiver's clock, in seconds.
+///
+/// # Errors
+/// The first rule the submission breaks.
+pub fn read(
+    body: &[u8],
+    idempotency_key: Option<&str>,
+    notices: &[KnownNotice],
+    controller: &PublicJwk,
+    limits: Limits,
+    now: i64,
+) -> Result<Submission, Refusal> {
+    let text = std::str::from_utf8(body).map_err(|_| Refusal::new(400, "body", "(body)", "not UTF-8"))?;
+    let value = parse(text).map_err(|e| Refusal::new(400, "body", e.at(), e.text()))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| Refusal::new(400, "body", "(body)", "not a JSON object"))?;
+    if let Some((key, _)) = object
+        .iter()
+        .find(|(key, _)| !matches!(*key, "fields" | "receipt"))
+    {
+        return Err(Refusal::new(400, "body", key, "an unknown member"));
+    }
+    let receipt = object
+        .get("receipt")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Refusal::new(400, "body", "receipt", "a compact JWS string is required"))?;
+    let fields = object
+        .get("fields")
+        .and_then(Value::as_object)
+        .ok_or_else(|| Refusal::new(400, "body", "fields", "an object is required"))?;
+
+    let receipt_refusal = |e: consent_capture::error::Error| unprocessable("receipt", e.at(), e.text());
+    let (_, claims) = inspect(receipt).map_err(receipt_refusal)?;
+    let extension = claims
+        .as_object()
+        .and_then(|c| c.get(EXTENSION_KEY))
+        .and_then(Value::as_object);
+    let text_of = |key: &str| extension.and_then(|e| e.get(key)).and_then(Value::as_str);
+    let notice = notices
+        .iter()
+        .position(|known| Some(known.hash.as_str()) == text_of("noticeSha256"))
+        .ok_or_else(|| {
+            unprocessable(
+                "unknown-notice",
+                [EXTENSION_KEY, ".noticeSha256"].concat(),
+                "not the hash of a notice this receiver accepts",
+            )
+        })?;
+    let known = &notices[notice];
+    let expect = Expectations {
+        notice: Some(&known.notice),
+        controller_key: known.signed.then_some(controller),
+        previous: None,
+    };
+    let verified = verify_receipt(receipt, expect).map_err(receipt_refusal)?;
+    let claims = verified.receipt.as_object().cloned().unwrap_or_default();
+    let receipt_id = claims
+        .get("consentReceiptID")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if let Some(key) = idempotency_key {
+        if key != receipt_id {
+            return Err(Refusal::new(
+                400,
+                "idempotency-key",
+                "Idempotency-Key",
+                "not the receipt's consentReceiptID",
+            ));
+        }
+    }
+    let issued = claims
+        .get("consentTimestamp")
+        .and_then(Value::as_i64)
+        .unwrap_or_default();
+    if issued > now + limits.clock_skew {
+        return Err(unprocessable(
+            "issued-in-the-future",
+            "consentTimestamp",
+            format!(
+                "{} seconds ahead of the receiver's clock (at most {} allowed)",
+                issued - now,
+                limits.clock_skew
+            ),
+        ));
+    }
+    if issued < now - limits.max_age {
+        return Err(unprocessable(
+            "too-old",
+            "consentTimestamp",
+            format!(
+                "issued {} seconds ago (at most {} accepted)",
+                now - issued,
+                limits.max_age
+            ),
+        ));
+    }
+    check_fields(fields, extension, known)?;
+    let decisions = extension
+        .and_then(|e| e.get("decisions"))
+        .and_then(Value::as_array)
+        .unwrap_or(&[]);
+    let withdraws = decisions.iter().any(|d| {
+        d.as_object()
+            .and_then(|d| d.get("decision"))
+            .and_then(Value::as_str)
+            == Some("withdrawn")
+    });
+    Ok(Submission {
+        receipt: receipt.to_owned(),
+        receipt_id: receipt_id.to_owned(),
+        receipt_sha256: receipt_hash(receipt),
+        body: text.to_owned(),
+        body_sha256: body_hash(text),
+        previous: text_of("previousReceipt").map(str::to_owned),
+        withdraws,
+        notice,
+    })
+}
+
+/// The fields must be exactly those the manifest says were kept or transformed: nothing it dropped or never
+/// declared, nothing missing, and each transformed value in its transform's shape. (That the manifest's
+/// fields and rules are the notice's was checked with the receipt.)
+fn check_fields(fields: &Object, extension: Option<&Object>, known: &KnownNotice) -> Result<(), Refusal> {
+    let manifest = extension
+        .and_then(|e| e.get("manifest"))
+        .and_then(Value::as_array)
+        .unwrap_or(&[]);
+    let sent: Vec<&str> = manifest
+        .iter()
+        .filter_map(Value::as_object)
+        .filter(|entry| entry.get("outcome").and_then(Value::as_str) != Some("dropped"))
+        .filter_map(|entry| entry.get("field").and_then(Value::as_str))
+        .collect();
+    let at = |name: &str| ["fields.", name].concat();
+    for (name, value) in fields.iter() {
+        if !sent.contains(&name) {
+            return Err(unprocessable(
+                "fields",
+                at(name),
+                "the receipt's manifest does not say this field left the browser",
+            ));
+        }
+        let value = value
+            .as_str()
+            .ok_or_else(|| unprocessable("fields", at(name), "a string is required"))?;
+        let transform = known.notice.field(name).map(|field| field.transform);
+        if !transform.is_some_and(|t| t.fits(value)) {
+            let rule = transform.map(|t| t.rule()).unwrap_or_default();
+            return Err(unprocessable(
+                "transform-shape",
+                at(name),
+                format!("not the shape of what {rule} sends"),
+            ));
+        }
+    }
+    if let Some(missing) = sent.iter().find(|name| fields.get(name).is_none()) {
+        return Err(unprocessable(
+            "fields",
+            at(missing),
+            "the receipt's manifest says this field left the browser, but it is missing",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,552 @@
+//! The receiver through its router, on a real SQLite file in a temporary folder: what it accepts and
+//! acknowledges, what it refuses and why, and a log that survives a restart and proves inclusion and
+//! consistency. Receipts are built and signed natively with the component's own code, as the element would.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use consent_capture::base64url;
+use consent_capture::canonical::to_canonical_string;
+use consent_capture::date::Date;
+use consent_capture::json::{parse, Object, Value};
+use consent_capture::jws::{header, signing_input};
+use consent_capture::receipt::{receipt_hash, ReceiptContext, TYP};
+use consent_capture::sign::PrivateKey;
+use consent_capture::verify::verify_jws;
+use consent_capture::{minimise, uuid_v4, Decisions, Notice, Receipt};
+use consent_capture_receiver::config::{Config, KnownNotice, Limits};
+use consent_capture_receiver::http::{router, Receiver};
+use consent_capture_receiver::log::{verify_consistency, verify_inclusion, Entry, Head};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+use tower::ServiceExt as _;
+
+const DEMO_NOTICE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../www/demo/notice.json");
+const DEMO_KEY: &str = include_str!("../../tools/demo-controller.jwk");
+const NOTICE_SIGNATURE: &str = include_str!("../../www/demo/notice.jws");
+
+fn controller() -> PrivateKey {
+    PrivateKey::from_jwk(&parse(DEMO_KEY).expect("JSON")).expect("the demo controller key")
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs() as i64
+}
+
+/// A folder of its own for one test's database, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("consent-capture-receiver-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("a temporary folder");
+        Self(path)
+    }
+
+    fn database(&self) -> String {
+        format!("sqlite:{}", self.0.join("receiver.sqlite").display())
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn receiver(database: &str) -> Arc<Receiver> {
+    let key = controller();
+    let notice =
+        KnownNotice::load(Path::new(DEMO_NOTICE), &key.public()).expect("the demo notice and its signature");
+    assert!(notice.signed);
+    let config = Config {
+        notices: vec![notice],
+        key,
+        database: database.to_owned(),
+        listen: ([127, 0, 0, 1], 0).into(),
+        allowed_origins: vec!["https://site.example".into()],
+        limits: Limits::default(),
+    };
+    Receiver::open(config).await.expect("the database opens")
+}
+
+fn notice() -> Notice {
+    Notice::from_json(&std::fs::read_to_string(DEMO_NOTICE).expect("the demo notice")).expect("valid")
+}
+
+/// A submission as the element's json adapter makes it: the minimised fields and the signed receipt.
+struct Made {
+    receipt: String,
+    body: String,
+}
+
+struct Draft<'a> {
+    decisions: Decisions,
+    issued_at: i64,
+    previous: Option<&'a str>,
+    seed: u8,
+}
+
+fn make(device: &PrivateKey, made: Draft<'_>) -> Made {
+    let notice = notice();
+    let typed = [
+        ("name", "Ada Lovelace"),
+        ("email", "ada@example.com"),
+        ("company", "Engines"),
+        ("topic", "sales"),
+    ];
+    let typed: Vec<(String, String)> = typed.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+    let withdrawal = made.decisions.iter().any(|(_, d)| d.name() == "withdrawn");
+    let minimised = minimise(
+        &notice,
+        &made.decisions,
+        &typed,
+        Date::of_unix_seconds(made.issued_at),
+    );
+    let (payload, manifest) = if withdrawal {
+        (Object::new(), Default::default())
+    } else {
+        (minimised.payload, minimised.manifest)
+    };
+    let id = uuid_v4([made.seed; 16]);
+    let principal = format!("jwk-thumbprint:{}", device.public().thumbprint());
+    let previous = made.previous.map(receipt_hash);
+    let context = ReceiptContext {
+        issued_at: made.issued_at,
+        receipt_id: &id,
+        principal_id: &principal,
+        language: "en",
+        gpc: false,
+        notice_signature: Some(NOTICE_SIGNATURE.trim()),
+        previous_receipt: previous.as_deref(),
+    };
+    let receipt = Receipt::build(&notice, &made.decisions, &manifest, context);
+    let receipt = device.sign(&signing_input(
+        &header(device.algorithm(), &device.public(), TYP),
+        &receipt.to_canonical_string(),
+    ));
+    let body = to_canonical_string(&Value::Object(
+        Object::new()
+            .with("fields", payload)
+            .with("receipt", receipt.as_str()),
+    ));
+    Made { receipt, body }
+}
+
+fn granting(newsletter: bool) -> Decisions {
+    let mut decisions = Decisions::initial(&notice());
+    decisions.set("newsletter", newsletter).expect("consent purpose");
+    decisions
+}
+
+struct Answer {
+    status: StatusCode,
+    json: Value,
+}
+
+impl Answer {
+    fn at(&self, path: &[&str]) -> &Value {
+        path.iter().fold(&self.json, |v, key| {
+            v.as_object().and_then(|o| o.get(key)).unwrap_or(&Value::Null)
+        })
+    }
+
+    fn rule(&self) -> (StatusCode, &str) {
+        (
+            self.status,
+            self.at(&["error", "rule"]).as_str().unwrap_or_default(),
+        )
+    }
+}
+
+async fn send(receiver: &Arc<Receiver>, request: Request<Body>) -> Answer {
+    let response = router(receiver.clone())
+        .oneshot(request)
+        .await
+        .expect("an answer");
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("a body");
+    let text = String::from_utf8(bytes.to_vec()).expect("UTF-8");
+    Answer {
+        status,
+        json: parse(&text).unwrap_or(Value::String(text)),
+    }
+}
+
+fn post(body: impl Into<Body>, content_type: &str, key: Option<&str>) -> Request<Body> {
+    let mut request = Request::post("/receipts").header("content-type", content_type);
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    request.body(body.into()).expect("a request")
+}
+
+async fn submit(receiver: &Arc<Receiver>, made: &Made) -> Answer {
+    send(receiver, post(made.body.clone(), "application/json", None)).await
+}
+
+/// The acknowledgement's payload, its signature checked with the controller's public key.
+fn acknowledged(answer: &Answer) -> Value {
+    assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.json);
+    let jws = answer
+        .at(&["acknowledgement"])
+        .as_str()
+        .expect("an acknowledgement");
+    let compact = verify_jws(jws, Some(&controller().public())).expect("signed by the controller");
+    assert_eq!(
+        compact.header.get("typ").and_then(Value::as_str),
+        Some("consent-acknowledgement+jws")
+    );
+    parse(&payload_text(&compact.payload)).expect("JSON")
+}
+
+fn payload_text(payload: &[u8]) -> String {
+    String::from_utf8(payload.to_vec()).expect("UTF-8")
+}
+
+fn at<'a>(value: &'a Value, path: &[&str]) -> &'a Value {
+    path.iter().fold(value, |v, key| {
+        v.as_object().and_then(|o| o.get(key)).unwrap_or(&Value::Null)
+    })
+}
+
+fn head_of(payload: &Value) -> Head {
+    let root =
+        base64url::decode(at(payload, &["treeHead", "rootHash"]).as_str().expect("root")).expect("b64");
+    Head {
+        size: at(payload, &["treeHead", "size"]).as_i64().expect("size") as u64,
+        root: root.try_into().expect("32 bytes"),
+    }
+}
+
+fn hashes(value: &Value) -> Vec<[u8; 32]> {
+    value
+        .as_array()
+        .expect("an array of hashes")
+        .iter()
+        .map(|h| {
+            base64url::decode(h.as_str().expect("text"))
+                .expect("b64")
+                .try_into()
+                .expect("32 bytes")
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_receipt_is_acknowledged_with_its_log_entry_head_and_inclusion_proof_and_a_retry_gets_the_same() {
+    let scratch = Scratch::new("acknowledged");
+    let receiver = receiver(&scratch.database()).await;
+    let device = PrivateKey::ed25519_from_seed([1; 32]);
+    let first = make(
+        &device,
+        Draft {
+            decisions: granting(true),
+            issued_at: now() - 60,
+            previous: None,
+            seed: 1,
+        },
+    );
+    let answer = submit(&receiver, &first).await;
+    let payload = acknowledged(&answer);
+    assert_eq!(
+        at(&payload, &["entry", "receiptSha256"]).as_str(),
+        Some(receipt_hash(&first.receipt).as_str())
+    );
+    assert_eq!(at(&payload, &["entry", "position"]).as_i64(), Some(0));
+    assert_eq!(head_of(&payload).size, 1);
+
+    let again = submit(&receiver, &first).await;
+    assert_eq!(again.json, answer.json, "a retry gets the same acknowledgement");
+    let changed = first.body.replace("Ada Lovelace", "Ada King");
+    let conflict = send(&receiver, post(changed, "application/json", None)).await;
+    assert_eq!(conflict.rule(), (StatusCode::CONFLICT, "conflict"));
+
+    let second = make(
+        &device,
+        Draft {
+            decisions: granting(false),
+            issued_at: now() - 30,
+            previous: Some(&first.receipt),
+            seed: 2,
+        },
+    );
+    let payload = acknowledged(&submit(&receiver, &second).await);
+    let head = head_of(&payload);
+    assert_eq!(head.size, 2);
+    let entry = Entry {
+        position: 1,
+        receipt_id: at(&payload, &["entry", "receiptId"])
+            .as_str()
+            .expect("id")
+            .to_owned(),
+        receipt_sha256: receipt_hash(&second.receipt),
+        body_sha256: consent_capture_receiver::store::body_hash(&second.body),
+        received_at: at(&payload, &["entry", "receivedAt"]).as_i64().expect("time"),
+    };
+    let proof = hashes(at(&payload, &["inclusionProof"]));
+    assert!(
+        verify_inclusion(head, &entry.leaf(), 1, &proof),
+        "the entry is in the signed head"
+    );
+    assert!(
+        !verify_inclusion(head, &entry.leaf(), 0, &proof),
+        "and at its own position only"
+    );
+
+    // After a restart the log is rebuilt from the database, and the heads a person kept are consistent with it.
+    drop(receiver);
+    let restarted = self::receiver(&scratch.database()).await;
+    let consistency = send(
+        &restarted,
+        Request::get("/log/consistency?from=1")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    let signed_head = consistency.at(&["head"]).as_str().expect("a signed head");
+    let compact = verify_jws(signed_head, Some(&controller().public())).expect("signed by the controller");
+    let new_head = parse(&payload_text(&compact.payload)).expect("JSON");
+    let new_head = Head {
+        size: at(&new_head, &["size"]).as_i64().expect("size") as u64,
+        root: base64url::decode(at(&new_head, &["rootHash"]).as_str().expect("root"))
+            .expect("b64")
+            .try_into()
+            .expect("32"),
+    };
+    assert_eq!(new_head, head, "the same log after a restart");
+    let first_head = head_of(&acknowledged(&answer));
+    assert!(verify_consistency(
+        first_head,
+        new_head,
+        &hashes(consistency.at(&["proof"]))
+    ));
+}
+
+#[tokio::test]
+async fn a_body_with_more_or_less_than_the_receipt_says_left_the_browser_is_refused_and_not_stored() {
+    let scratch = Scratch::new("fields");
+    let receiver = receiver(&scratch.database()).await;
+    let device = PrivateKey::ed25519_from_seed([2; 32]);
+    // The newsletter is refused, so the company (which only it justifies) must not arrive.
+    let made = make(
+        &device,
+        Draft {
+            decisions: granting(false),
+            issued_at: now(),
+            previous: None,
+            seed: 3,
+        },
+    );
+    let body = parse(&made.body).expect("JSON");
+    let with_fields = |fields: Object| {
+        to_canonical_string(&Value::Object(
+            Object::new()
+                .with("fields", fields)
+                .with("receipt", made.receipt.as_str()),
+        ))
+    };
+    let fields = at(&body, &["fields"]).as_object().expect("fields").clone();
+    let extra = with_fields(fields.clone().with("company", "Engines"));
+    let refused = send(&receiver, post(extra, "application/json", None)).await;
+    assert_eq!(refused.rule(), (StatusCode::UNPROCESSABLE_ENTITY, "fields"));
+    assert_eq!(refused.at(&["error", "at"]).as_str(), Some("fields.company"));
+    let mut fewer = Object::new();
+    for (name, value) in fields.iter().filter(|(name, _)| *name != "email") {
+        fewer.insert(name, value.clone());
+    }
+    let missing = send(&receiver, post(with_fields(fewer), "application/json", None)).await;
+    assert_eq!(missing.rule(), (StatusCode::UNPROCESSABLE_ENTITY, "fields"));
+    assert_eq!(missing.at(&["error", "at"]).as_str(), Some("fields.email"));
+    acknowledged(&submit(&receiver, &made).await);
+    let head = send(
+        &receiver,
+        Request::get("/log/head").body(Body::empty()).expect("request"),
+    )
+    .await;
+    let head = verify_jws(
+        head.at(&["head"]).as_str().expect("head"),
+        Some(&controller().public()),
+    )
+    .expect("signed");
+    assert_eq!(
+        at(&parse(&payload_text(&head.payload)).expect("JSON"), &["size"]).as_i64(),
+        Some(1),
+        "only the good one is stored"
+    );
+}
+
+#[tokio::test]
+async fn bad_receipts_times_bodies_and_headers_get_their_rule_and_where() {
+    let scratch = Scratch::new("refusals");
+    let receiver = receiver(&scratch.database()).await;
+    let device = PrivateKey::ed25519_from_seed([3; 32]);
+    let good = make(
+        &device,
+        Draft {
+            decisions: granting(true),
+            issued_at: now(),
+            previous: None,
+            seed: 4,
+        },
+    );
+
+    // One signature character changed (never to itself: signatures differ from run to run).
+    let mut changed = good.receipt.clone().into_bytes();
+    let index = changed.len() - 10;
+    changed[index] = if changed[index] == b'A' { b'B' } else { b'A' };
+    let changed = String::from_utf8(changed).expect("ASCII");
+    let tampered = good.body.replace(&good.receipt, &changed);
+    let answer = send(&receiver, post(tampered, "application/json", None)).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(matches!(answer.rule().1, "receipt"), "{:?}", answer.json);
+
+    let future = make(
+        &device,
+        Draft {
+            decisions: granting(true),
+            issued_at: now() + 3_600,
+            previous: None,
+            seed: 5,
+        },
+    );
+    assert_eq!(
+        submit(&receiver, &future).await.rule(),
+        (StatusCode::UNPROCESSABLE_ENTITY, "issued-in-the-future")
+    );
+    let old = make(
+        &device,
+        Draft {
+            decisions: granting(true),
+            issued_at: now() - 40 * 86_400,
+            previous: None,
+            seed: 6,
+        },
+    );
+    assert_eq!(
+        submit(&receiver, &old).await.rule(),
+        (StatusCode::UNPROCESSABLE_ENTITY, "too-old")
+    );
+
+    let wrong_key = send(
+        &receiver,
+        post(good.body.clone(), "application/json", Some("another-id")),
+    )
+    .await;
+    assert_eq!(wrong_key.rule(), (StatusCode::BAD_REQUEST, "idempotency-key"));
+    let text = send(&receiver, post(good.body.clone(), "text/plain", None)).await;
+    assert_eq!(text.rule(), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "content-type"));
+    let huge = format!(
+        "{{\"fields\":{{\"name\":\"{}\"}},\"receipt\":\"x\"}}",
+        "a".repeat(300 * 1024)
+    );
+    let too_large = send(&receiver, post(huge, "application/json", None)).await;
+    assert_eq!(
+        too_large.rule(),
+        (StatusCode::PAYLOAD_TOO_LARGE, "body-too-large")
+    );
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert_eq!(
+        send(&receiver, post(deep, "application/json", None)).await.rule(),
+        (StatusCode::BAD_REQUEST, "body")
+    );
+    let unknown = send(
+        &receiver,
+        post(
+            good.body.replace("\"fields\"", "\"extra\":1,\"fields\""),
+            "application/json",
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(unknown.rule(), (StatusCode::BAD_REQUEST, "body"));
+
+    // A receipt for a notice this receiver was not given.
+    let mut other = make(
+        &device,
+        Draft {
+            decisions: granting(true),
+            issued_at: now(),
+            previous: None,
+            seed: 7,
+        },
+    );
+    let payload = other.receipt.split('.').nth(1).expect("payload").to_owned();
+    let claims = String::from_utf8(base64url::decode(&payload).expect("b64")).expect("UTF-8");
+    let hash = at(
+        &parse(&claims).expect("JSON"),
+        &["consentCapture", "noticeSha256"],
+    )
+    .as_str()
+    .expect("hash")
+    .to_owned();
+    let forged = claims.replace(&hash, &"A".repeat(43));
+    let forged = device.sign(&format!(
+        "{}.{}",
+        other.receipt.split('.').next().expect("header"),
+        base64url::encode(forged.as_bytes())
+    ));
+    other.body = other.body.replace(&other.receipt, &forged);
+    assert_eq!(
+        submit(&receiver, &other).await.rule(),
+        (StatusCode::UNPROCESSABLE_ENTITY, "unknown-notice")
+    );
+
+    acknowledged(&submit(&receiver, &good).await);
+}
+
+#[tokio::test]
+async fn a_withdrawal_must_follow_a_receipt_held_here_from_the_same_device() {
+    let scratch = Scratch::new("withdrawal");
+    let receiver = receiver(&scratch.database()).await;
+    let device = PrivateKey::ed25519_from_seed([4; 32]);
+    let first = make(
+        &device,
+        Draft {
+            decisions: granting(true),
+            issued_at: now() - 60,
+            previous: None,
+            seed: 8,
+        },
+    );
+    let mut withdrawing = granting(true);
+    withdrawing.withdraw("newsletter").expect("granted");
+    let withdrawal = make(
+        &device,
+        Draft {
+            decisions: withdrawing.clone(),
+            issued_at: now() - 30,
+            previous: Some(&first.receipt),
+            seed: 9,
+        },
+    );
+    let unheld = submit(&receiver, &withdrawal).await;
+    assert_eq!(
+        unheld.rule(),
+        (StatusCode::UNPROCESSABLE_ENTITY, "unknown-previous")
+    );
+
+    acknowledged(&submit(&receiver, &first).await);
+    let other_device = PrivateKey::ed25519_from_seed([5; 32]);
+    let foreign = make(
+        &other_device,
+        Draft {
+            decisions: withdrawing,
+            issued_at: now() - 20,
+            previous: Some(&first.receipt),
+            seed: 10,
+        },
+    );
+    assert_eq!(
+        submit(&receiver, &foreign).await.rule(),
+        (StatusCode::UNPROCESSABLE_ENTITY, "chain")
+    );
+    acknowledged(&submit(&receiver, &withdrawal).await);
+}
