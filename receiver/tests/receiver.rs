@@ -138,6 +138,19 @@ fn make(device: &PrivateKey, made: Draft<'_>) -> Made {
     Made { receipt, body }
 }
 
+/// A receipt that follows none, with the newsletter granted or not.
+fn first_receipt(device: &PrivateKey, newsletter: bool, issued_at: i64, seed: u8) -> Made {
+    make(
+        device,
+        Draft {
+            decisions: granting(newsletter),
+            issued_at,
+            previous: None,
+            seed,
+        },
+    )
+}
+
 fn granting(newsletter: bool) -> Decisions {
     let mut decisions = Decisions::initial(&notice());
     decisions.set("newsletter", newsletter).expect("consent purpose");
@@ -245,15 +258,7 @@ async fn a_receipt_is_acknowledged_with_its_log_entry_head_and_inclusion_proof_a
     let scratch = Scratch::new("acknowledged");
     let receiver = receiver(&scratch.database()).await;
     let device = PrivateKey::ed25519_from_seed([1; 32]);
-    let first = make(
-        &device,
-        Draft {
-            decisions: granting(true),
-            issued_at: now() - 60,
-            previous: None,
-            seed: 1,
-        },
-    );
+    let first = first_receipt(&device, true, now() - 60, 1);
     let answer = submit(&receiver, &first).await;
     let payload = acknowledged(&answer);
     assert_eq!(
@@ -336,15 +341,7 @@ async fn a_body_with_more_or_less_than_the_receipt_says_left_the_browser_is_refu
     let receiver = receiver(&scratch.database()).await;
     let device = PrivateKey::ed25519_from_seed([2; 32]);
     // The newsletter is refused, so the company (which only it justifies) must not arrive.
-    let made = make(
-        &device,
-        Draft {
-            decisions: granting(false),
-            issued_at: now(),
-            previous: None,
-            seed: 3,
-        },
-    );
+    let made = first_receipt(&device, false, now(), 3);
     let body = parse(&made.body).expect("JSON");
     let with_fields = |fields: Object| {
         to_canonical_string(&Value::Object(
@@ -388,15 +385,7 @@ async fn bad_receipts_times_bodies_and_headers_get_their_rule_and_where() {
     let scratch = Scratch::new("refusals");
     let receiver = receiver(&scratch.database()).await;
     let device = PrivateKey::ed25519_from_seed([3; 32]);
-    let good = make(
-        &device,
-        Draft {
-            decisions: granting(true),
-            issued_at: now(),
-            previous: None,
-            seed: 4,
-        },
-    );
+    let good = first_receipt(&device, true, now(), 4);
 
     // One signature character changed (never to itself: signatures differ from run to run).
     let mut changed = good.receipt.clone().into_bytes();
@@ -408,28 +397,12 @@ async fn bad_receipts_times_bodies_and_headers_get_their_rule_and_where() {
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(matches!(answer.rule().1, "receipt"), "{:?}", answer.json);
 
-    let future = make(
-        &device,
-        Draft {
-            decisions: granting(true),
-            issued_at: now() + 3_600,
-            previous: None,
-            seed: 5,
-        },
-    );
+    let future = first_receipt(&device, true, now() + 3_600, 5);
     assert_eq!(
         submit(&receiver, &future).await.rule(),
         (StatusCode::UNPROCESSABLE_ENTITY, "issued-in-the-future")
     );
-    let old = make(
-        &device,
-        Draft {
-            decisions: granting(true),
-            issued_at: now() - 40 * 86_400,
-            previous: None,
-            seed: 6,
-        },
-    );
+    let old = first_receipt(&device, true, now() - 40 * 86_400, 6);
     assert_eq!(
         submit(&receiver, &old).await.rule(),
         (StatusCode::UNPROCESSABLE_ENTITY, "too-old")
@@ -469,15 +442,7 @@ async fn bad_receipts_times_bodies_and_headers_get_their_rule_and_where() {
     assert_eq!(unknown.rule(), (StatusCode::BAD_REQUEST, "body"));
 
     // A receipt for a notice this receiver was not given.
-    let mut other = make(
-        &device,
-        Draft {
-            decisions: granting(true),
-            issued_at: now(),
-            previous: None,
-            seed: 7,
-        },
-    );
+    let mut other = first_receipt(&device, true, now(), 7);
     let payload = other.receipt.split('.').nth(1).expect("payload").to_owned();
     let claims = String::from_utf8(base64url::decode(&payload).expect("b64")).expect("UTF-8");
     let hash = at(
@@ -507,15 +472,7 @@ async fn a_withdrawal_must_follow_a_receipt_held_here_from_the_same_device() {
     let scratch = Scratch::new("withdrawal");
     let receiver = receiver(&scratch.database()).await;
     let device = PrivateKey::ed25519_from_seed([4; 32]);
-    let first = make(
-        &device,
-        Draft {
-            decisions: granting(true),
-            issued_at: now() - 60,
-            previous: None,
-            seed: 8,
-        },
-    );
+    let first = first_receipt(&device, true, now() - 60, 8);
     let mut withdrawing = granting(true);
     withdrawing.withdraw("newsletter").expect("granted");
     let withdrawal = make(
