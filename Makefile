@@ -5,7 +5,8 @@
 
 WASM_TARGET := wasm32-unknown-unknown
 WASM := target/$(WASM_TARGET)/release/consent_capture.wasm
-# The verifier module is built with other features: its own target dir keeps both builds cached.
+# The verifier module's release build has other features: its own target dir keeps both wasm files cached (a
+# cdylib's file name carries no feature hash). Checks and tests share the default one, and its dependencies.
 VERIFIER_TARGET := target/verifier
 PKG := www/pkg
 DIST := www/dist
@@ -75,8 +76,7 @@ lint:
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy -p consent-capture-receiver --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --no-default-features --all-targets -- -D warnings
-	cargo clippy --target $(WASM_TARGET) --no-default-features --features browser-verifier --all-targets \
-	  --target-dir $(VERIFIER_TARGET) -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --no-default-features --features browser-verifier --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --no-default-features --features bundle --lib -- -D warnings
 
 test-native:
@@ -87,7 +87,7 @@ test-native:
 test-browser:
 	CHROMEDRIVER=$$(command -v chromedriver) cargo test --target $(WASM_TARGET) --no-default-features --test web
 	CHROMEDRIVER=$$(command -v chromedriver) cargo test --target $(WASM_TARGET) --no-default-features \
-	  --features browser-verifier --target-dir $(VERIFIER_TARGET) --test web_verifier
+	  --features browser-verifier --test web_verifier
 
 # The end-to-end tests also check receipts with the native verifier.
 test-e2e:

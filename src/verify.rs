@@ -83,11 +83,24 @@ pub struct VerifiedReceipt {
 /// The first problem found, with where it is.
 pub fn verify_receipt(jws: &str, expect: Expectations<'_>) -> Result<VerifiedReceipt, Error> {
     let (compact, receipt) = inspect(jws)?;
+    verify_inspected(&compact, receipt, expect)
+}
+
+/// [`verify_receipt`] for a receipt already [`inspect`]ed, for callers that first read it to choose what to
+/// expect (a receiver picks the notice by the receipt's notice hash): the signature and `expect` only.
+///
+/// # Errors
+/// The first problem found, with where it is.
+pub fn verify_inspected(
+    compact: &Compact,
+    receipt: Value,
+    expect: Expectations<'_>,
+) -> Result<VerifiedReceipt, Error> {
     let key = compact
         .jwk
         .clone()
         .ok_or_else(|| Error::new(ErrorKind::Missing, "header.jwk"))?;
-    verify_signature(&compact, &key)?;
+    verify_signature(compact, &key)?;
     let extension = receipt
         .as_object()
         .and_then(|r| r.get(EXTENSION_KEY))

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use consent_capture::base64url;
-use consent_capture::verify::{verify_receipt, Expectations};
+use consent_capture::receipt_check::{check_follows, inspect};
 use serde_json::json;
 use std::collections::HashMap;
 use std::future::Future;
@@ -215,12 +215,21 @@ async fn append(receiver: &Receiver, submission: Submission, now: i64) -> Result
             .map_err(|e| storage_failed(&e))?
         {
             Some(earlier) => {
-                let expect = Expectations {
-                    previous: Some(&earlier),
-                    ..Expectations::default()
-                };
-                verify_receipt(&submission.receipt, expect)
-                    .map_err(|e| Refusal::new(422, "chain", e.at(), e.text()))?;
+                // The held receipt was verified when it arrived: reading it again is enough.
+                let chain = |e: consent_capture::error::Error| Refusal::new(422, "chain", e.at(), e.text());
+                let (compact, earlier_claims) = inspect(&earlier).map_err(chain)?;
+                let earlier_key = compact
+                    .jwk
+                    .ok_or_else(|| Refusal::new(422, "chain", "previous receipt: header.jwk", "missing"))?;
+                let later = &submission.verified;
+                check_follows(
+                    &later.receipt,
+                    &later.key,
+                    &earlier_claims,
+                    &earlier_key,
+                    &earlier,
+                )
+                .map_err(chain)?;
             }
             None if submission.withdraws => {
                 return Err(Refusal::new(

@@ -10,13 +10,15 @@ use consent_capture::json::{parse, Object, Value};
 use consent_capture::jwk::PublicJwk;
 use consent_capture::receipt::{receipt_hash, EXTENSION_KEY};
 use consent_capture::receipt_check::inspect;
-use consent_capture::verify::{verify_receipt, Expectations};
+use consent_capture::verify::{verify_inspected, Expectations, VerifiedReceipt};
 
 /// A submission that passed every check that needs no store.
 #[derive(Clone, Debug)]
 pub struct Submission {
     /// The receipt, a compact JWS.
     pub receipt: String,
+    /// What verifying it found: its JSON and the device key that signed it.
+    pub verified: VerifiedReceipt,
     /// Its `consentReceiptID`.
     pub receipt_id: String,
     /// Base64url SHA-256 of the receipt.
@@ -96,15 +98,16 @@ pub fn read(
         .ok_or_else(|| Refusal::new(400, "body", "fields", "an object is required"))?;
 
     let receipt_refusal = |e: consent_capture::error::Error| unprocessable("receipt", e.at(), e.text());
-    let (_, claims) = inspect(receipt).map_err(receipt_refusal)?;
-    let extension = claims
+    let (compact, claims) = inspect(receipt).map_err(receipt_refusal)?;
+    let notice_hash = claims
         .as_object()
         .and_then(|c| c.get(EXTENSION_KEY))
-        .and_then(Value::as_object);
-    let text_of = |key: &str| extension.and_then(|e| e.get(key)).and_then(Value::as_str);
+        .and_then(Value::as_object)
+        .and_then(|e| e.get("noticeSha256"))
+        .and_then(Value::as_str);
     let notice = notices
         .iter()
-        .position(|known| Some(known.hash.as_str()) == text_of("noticeSha256"))
+        .position(|known| Some(known.hash.as_str()) == notice_hash)
         .ok_or_else(|| {
             unprocessable(
                 "unknown-notice",
@@ -118,10 +121,12 @@ pub fn read(
         controller_key: known.signed.then_some(controller),
         previous: None,
     };
-    let verified = verify_receipt(receipt, expect).map_err(receipt_refusal)?;
-    let claims = verified.receipt.as_object().cloned().unwrap_or_default();
-    let receipt_id = claims
-        .get("consentReceiptID")
+    let verified = verify_inspected(&compact, claims, expect).map_err(receipt_refusal)?;
+    let claims = verified.receipt.as_object();
+    let member = |key: &str| claims.and_then(|c| c.get(key));
+    let extension = member(EXTENSION_KEY).and_then(Value::as_object);
+    let text_of = |key: &str| extension.and_then(|e| e.get(key)).and_then(Value::as_str);
+    let receipt_id = member("consentReceiptID")
         .and_then(Value::as_str)
         .unwrap_or_default();
     if let Some(key) = idempotency_key {
@@ -134,8 +139,7 @@ pub fn read(
             ));
         }
     }
-    let issued = claims
-        .get("consentTimestamp")
+    let issued = member("consentTimestamp")
         .and_then(Value::as_i64)
         .unwrap_or_default();
     if issued > now + limits.clock_skew {
@@ -180,6 +184,7 @@ pub fn read(
         previous: text_of("previousReceipt").map(str::to_owned),
         withdraws,
         notice,
+        verified,
     })
 }
 
