@@ -12,6 +12,8 @@ command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm
 if [ "$purpose" = test ]; then
   command -v chromium >/dev/null || packages+=(chromium)
   command -v chromedriver >/dev/null || packages+=(chromium-driver)
+  # The receiver's tests start their own PostgreSQL server from Debian's binaries.
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || packages+=(postgresql)
 fi
 if [ ${#packages[@]} -gt 0 ]; then
   echo "setup: apt-get install ${packages[*]}"

@@ -5,7 +5,7 @@
 use crate::acknowledgement::{acknowledge, signed_head};
 use crate::config::Config;
 use crate::log::{Entry, Log};
-use crate::store::{Record, Store};
+use crate::store::{is_taken, Record, Store};
 use crate::submission::{read, Refusal, Submission};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -55,16 +55,22 @@ impl Receiver {
                 in_step: false,
             }),
         };
-        receiver.rebuild(&mut *receiver.log.lock().await).await?;
+        receiver.catch_up(&mut *receiver.log.lock().await).await?;
         Ok(Arc::new(receiver))
     }
 
-    async fn rebuild(&self, tree: &mut Tree) -> Result<(), sqlx::Error> {
-        let mut log = Log::new();
-        for record in self.store.entries().await? {
-            log.push(record.entry().leaf());
+    /// Brings the tree up to the database: what other receivers sharing it appended since (none, when this
+    /// receiver is the only one), or everything after a failed write left the tree out of step.
+    async fn catch_up(&self, tree: &mut Tree) -> Result<(), sqlx::Error> {
+        if !tree.in_step {
+            *tree = Tree {
+                log: Log::new(),
+                in_step: true,
+            };
         }
-        *tree = Tree { log, in_step: true };
+        for record in self.store.records_from(tree.log.size()).await? {
+            tree.log.push(record.entry().leaf());
+        }
         Ok(())
     }
 }
@@ -174,7 +180,7 @@ async fn receive(
         config.limits,
         now,
     )?;
-    let acknowledgement = append(&receiver, submission, now).await?;
+    let acknowledgement = append(&receiver, &submission, now).await?;
     Ok((
         StatusCode::OK,
         Json(json!({ "acknowledgement": acknowledgement })),
@@ -182,24 +188,47 @@ async fn receive(
         .into_response())
 }
 
+/// How many times a receiver tries to append when other receivers on the same database take the position
+/// first; each try first catches up with what they appended.
+const APPEND_ATTEMPTS: usize = 8;
+
 /// Appends a checked submission to the database and the log, in that order, and returns its acknowledgement;
 /// the same submission again gets the same acknowledgement.
-async fn append(receiver: &Receiver, submission: Submission, now: i64) -> Result<String, Refusal> {
-    let store = &receiver.store;
+async fn append(receiver: &Receiver, submission: &Submission, now: i64) -> Result<String, Refusal> {
     let mut tree = receiver.log.lock().await;
-    if !tree.in_step {
+    for _ in 0..APPEND_ATTEMPTS {
         receiver
-            .rebuild(&mut tree)
+            .catch_up(&mut tree)
             .await
             .map_err(|e| storage_failed(&e))?;
+        if let Some(acknowledgement) = append_at_end(receiver, &mut tree, submission, now).await? {
+            return Ok(acknowledgement);
+        }
     }
+    Err(Refusal::new(
+        503,
+        "storage",
+        "(database)",
+        "other receivers kept taking the log's next position: nothing was stored, try again later",
+    ))
+}
+
+/// One try: the acknowledgement, or `None` when another receiver took the position (the tree is then out of
+/// step, and rebuilt by the next catch-up).
+async fn append_at_end(
+    receiver: &Receiver,
+    tree: &mut Tree,
+    submission: &Submission,
+    now: i64,
+) -> Result<Option<String>, Refusal> {
+    let store = &receiver.store;
     if let Some(held) = store
         .by_receipt_id(&submission.receipt_id)
         .await
         .map_err(|e| storage_failed(&e))?
     {
         if held.body == submission.body && held.receipt == submission.receipt {
-            return Ok(held.acknowledgement);
+            return Ok(Some(held.acknowledgement));
         }
         return Err(Refusal::new(
             409,
@@ -208,40 +237,7 @@ async fn append(receiver: &Receiver, submission: Submission, now: i64) -> Result
             "this receipt id was received before with another body",
         ));
     }
-    if let Some(previous) = &submission.previous {
-        match store
-            .receipt_by_hash(previous)
-            .await
-            .map_err(|e| storage_failed(&e))?
-        {
-            Some(earlier) => {
-                // The held receipt was verified when it arrived: reading it again is enough.
-                let chain = |e: consent_capture::error::Error| Refusal::new(422, "chain", e.at(), e.text());
-                let (compact, earlier_claims) = inspect(&earlier).map_err(chain)?;
-                let earlier_key = compact
-                    .jwk
-                    .ok_or_else(|| Refusal::new(422, "chain", "previous receipt: header.jwk", "missing"))?;
-                let later = &submission.verified;
-                check_follows(
-                    &later.receipt,
-                    &later.key,
-                    &earlier_claims,
-                    &earlier_key,
-                    &earlier,
-                )
-                .map_err(chain)?;
-            }
-            None if submission.withdraws => {
-                return Err(Refusal::new(
-                    422,
-                    "unknown-previous",
-                    "consentCapture.previousReceipt",
-                    "a withdrawal must follow a receipt this receiver holds",
-                ))
-            }
-            None => {}
-        }
-    }
+    check_chain(store, submission).await?;
     let entry = Entry {
         position: tree.log.size(),
         receipt_id: submission.receipt_id.clone(),
@@ -255,22 +251,71 @@ async fn append(receiver: &Receiver, submission: Submission, now: i64) -> Result
     let acknowledgement = acknowledge(&receiver.config.key, &entry, head, &proof, now);
     let record = Record {
         position: entry.position,
-        receipt_id: submission.receipt_id,
-        receipt: submission.receipt,
-        body: submission.body,
+        receipt_id: submission.receipt_id.clone(),
+        receipt: submission.receipt.clone(),
+        body: submission.body.clone(),
         received_at: now,
         acknowledgement,
     };
-    if let Err(error) = store.append(&record).await {
-        tree.in_step = false;
-        return Err(storage_failed(&error));
+    match store.append(&record).await {
+        Ok(()) => Ok(Some(record.acknowledgement)),
+        Err(error) => {
+            tree.in_step = false;
+            if is_taken(&error) {
+                Ok(None)
+            } else {
+                Err(storage_failed(&error))
+            }
+        }
     }
-    Ok(record.acknowledgement)
 }
 
-async fn head(State(receiver): State<Arc<Receiver>>) -> Response {
-    let head = receiver.log.lock().await.log.head();
-    Json(json!({ "head": signed_head(&receiver.config.key, head, now()) })).into_response()
+/// A receipt that names a previous one must follow it when this receiver holds it; a withdrawal must name one
+/// it holds.
+async fn check_chain(store: &Store, submission: &Submission) -> Result<(), Refusal> {
+    let Some(previous) = &submission.previous else {
+        return Ok(());
+    };
+    let earlier = store
+        .receipt_by_hash(previous)
+        .await
+        .map_err(|e| storage_failed(&e))?;
+    let Some(earlier) = earlier else {
+        if submission.withdraws {
+            return Err(Refusal::new(
+                422,
+                "unknown-previous",
+                "consentCapture.previousReceipt",
+                "a withdrawal must follow a receipt this receiver holds",
+            ));
+        }
+        return Ok(());
+    };
+    // The held receipt was verified when it arrived: reading it again is enough.
+    let chain = |e: consent_capture::error::Error| Refusal::new(422, "chain", e.at(), e.text());
+    let (compact, earlier_claims) = inspect(&earlier).map_err(chain)?;
+    let earlier_key = compact
+        .jwk
+        .ok_or_else(|| Refusal::new(422, "chain", "previous receipt: header.jwk", "missing"))?;
+    let later = &submission.verified;
+    check_follows(
+        &later.receipt,
+        &later.key,
+        &earlier_claims,
+        &earlier_key,
+        &earlier,
+    )
+    .map_err(chain)
+}
+
+async fn head(State(receiver): State<Arc<Receiver>>) -> Result<Response, Refusal> {
+    let mut tree = receiver.log.lock().await;
+    receiver
+        .catch_up(&mut tree)
+        .await
+        .map_err(|e| storage_failed(&e))?;
+    let head = signed_head(&receiver.config.key, tree.log.head(), now());
+    Ok(Json(json!({ "head": head })).into_response())
 }
 
 async fn consistency(
@@ -278,7 +323,11 @@ async fn consistency(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, Refusal> {
     let from = query.get("from").and_then(|n| n.parse::<u64>().ok());
-    let tree = receiver.log.lock().await;
+    let mut tree = receiver.log.lock().await;
+    receiver
+        .catch_up(&mut tree)
+        .await
+        .map_err(|e| storage_failed(&e))?;
     let proof = from.and_then(|from| tree.log.consistency(from)).ok_or_else(|| {
         Refusal::new(
             400,

@@ -80,14 +80,18 @@ impl Store {
         Ok(Self { pool })
     }
 
-    /// Every record, in log order (a receiver rebuilds its tree from them; an audit checks them).
+    /// The records from `position` on, in log order (a receiver builds its tree from them, and catches up
+    /// with what other receivers on the same database appended; an audit checks them).
     ///
     /// # Errors
     /// The database fails.
-    pub async fn entries(&self) -> Result<Vec<Record>, sqlx::Error> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM records ORDER BY position"))
-            .fetch_all(&self.pool)
-            .await?;
+    pub async fn records_from(&self, position: u64) -> Result<Vec<Record>, sqlx::Error> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM records WHERE position >= $1 ORDER BY position"
+        ))
+        .bind(position as i64)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(record).collect()
     }
 
@@ -121,7 +125,7 @@ impl Store {
     /// Stores `record` at its position; committed (and durable) when this returns.
     ///
     /// # Errors
-    /// The database fails, or the position or receipt id is taken.
+    /// The database fails, or the position or receipt id is taken ([`is_taken`]).
     pub async fn append(&self, record: &Record) -> Result<(), sqlx::Error> {
         sqlx::query(&format!(
             "INSERT INTO records ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
@@ -168,6 +172,12 @@ fn record(row: &AnyRow) -> Result<Record, sqlx::Error> {
         received_at: row.try_get("received_at")?,
         acknowledgement: row.try_get("acknowledgement")?,
     })
+}
+
+/// Whether `error` says a position or receipt id was taken: another receiver on the same database appended
+/// first.
+pub fn is_taken(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
 /// Base64url SHA-256 of a body, as entries name it.

@@ -1,6 +1,11 @@
-//! The receiver through its router, on a real SQLite file in a temporary folder: what it accepts and
-//! acknowledges, what it refuses and why, and a log that survives a restart and proves inclusion and
-//! consistency. Receipts are built and signed natively with the component's own code, as the element would.
+//! The receiver through its router: what it accepts and acknowledges, what it refuses and why, and a log that
+//! survives a restart and proves inclusion and consistency. Every scenario runs on a real SQLite file and on a
+//! real PostgreSQL server. Receipts are built and signed natively with the component's own code, as the
+//! element would.
+
+mod databases;
+
+use databases::{Postgres, Scratch};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -16,7 +21,7 @@ use consent_capture::{minimise, uuid_v4, Decisions, Notice, Receipt};
 use consent_capture_receiver::config::{Config, KnownNotice, Limits};
 use consent_capture_receiver::http::{router, Receiver};
 use consent_capture_receiver::log::{verify_consistency, verify_inclusion, Entry, Head};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 use tower::ServiceExt as _;
@@ -34,29 +39,6 @@ fn now() -> i64 {
         .duration_since(UNIX_EPOCH)
         .expect("after 1970")
         .as_secs() as i64
-}
-
-/// A folder of its own for one test's database, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("consent-capture-receiver-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("a temporary folder");
-        Self(path)
-    }
-
-    fn database(&self) -> String {
-        format!("sqlite:{}", self.0.join("receiver.sqlite").display())
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 async fn receiver(database: &str) -> Arc<Receiver> {
@@ -253,10 +235,10 @@ fn hashes(value: &Value) -> Vec<[u8; 32]> {
         .collect()
 }
 
-#[tokio::test]
-async fn a_receipt_is_acknowledged_with_its_log_entry_head_and_inclusion_proof_and_a_retry_gets_the_same() {
-    let scratch = Scratch::new("acknowledged");
-    let receiver = receiver(&scratch.database()).await;
+async fn a_receipt_is_acknowledged_with_its_log_entry_head_and_inclusion_proof_and_a_retry_gets_the_same(
+    database: String,
+) {
+    let receiver = receiver(&database).await;
     let device = PrivateKey::ed25519_from_seed([1; 32]);
     let first = first_receipt(&device, true, now() - 60, 1);
     let answer = submit(&receiver, &first).await;
@@ -308,7 +290,7 @@ async fn a_receipt_is_acknowledged_with_its_log_entry_head_and_inclusion_proof_a
 
     // After a restart the log is rebuilt from the database, and the heads a person kept are consistent with it.
     drop(receiver);
-    let restarted = self::receiver(&scratch.database()).await;
+    let restarted = self::receiver(&database).await;
     let consistency = send(
         &restarted,
         Request::get("/log/consistency?from=1")
@@ -335,10 +317,10 @@ async fn a_receipt_is_acknowledged_with_its_log_entry_head_and_inclusion_proof_a
     ));
 }
 
-#[tokio::test]
-async fn a_body_with_more_or_less_than_the_receipt_says_left_the_browser_is_refused_and_not_stored() {
-    let scratch = Scratch::new("fields");
-    let receiver = receiver(&scratch.database()).await;
+async fn a_body_with_more_or_less_than_the_receipt_says_left_the_browser_is_refused_and_not_stored(
+    database: String,
+) {
+    let receiver = receiver(&database).await;
     let device = PrivateKey::ed25519_from_seed([2; 32]);
     // The newsletter is refused, so the company (which only it justifies) must not arrive.
     let made = first_receipt(&device, false, now(), 3);
@@ -380,10 +362,8 @@ async fn a_body_with_more_or_less_than_the_receipt_says_left_the_browser_is_refu
     );
 }
 
-#[tokio::test]
-async fn bad_receipts_times_bodies_and_headers_get_their_rule_and_where() {
-    let scratch = Scratch::new("refusals");
-    let receiver = receiver(&scratch.database()).await;
+async fn bad_receipts_times_bodies_and_headers_get_their_rule_and_where(database: String) {
+    let receiver = receiver(&database).await;
     let device = PrivateKey::ed25519_from_seed([3; 32]);
     let good = first_receipt(&device, true, now(), 4);
 
@@ -467,10 +447,8 @@ async fn bad_receipts_times_bodies_and_headers_get_their_rule_and_where() {
     acknowledged(&submit(&receiver, &good).await);
 }
 
-#[tokio::test]
-async fn a_withdrawal_must_follow_a_receipt_held_here_from_the_same_device() {
-    let scratch = Scratch::new("withdrawal");
-    let receiver = receiver(&scratch.database()).await;
+async fn a_withdrawal_must_follow_a_receipt_held_here_from_the_same_device(database: String) {
+    let receiver = receiver(&database).await;
     let device = PrivateKey::ed25519_from_seed([4; 32]);
     let first = first_receipt(&device, true, now() - 60, 8);
     let mut withdrawing = granting(true);
@@ -507,3 +485,89 @@ async fn a_withdrawal_must_follow_a_receipt_held_here_from_the_same_device() {
     );
     acknowledged(&submit(&receiver, &withdrawal).await);
 }
+
+async fn receivers_sharing_one_database_append_to_one_log(database: String) {
+    let (one, other) = (receiver(&database).await, receiver(&database).await);
+    let device = PrivateKey::ed25519_from_seed([6; 32]);
+    let receipts: Vec<Made> = (0..6)
+        .map(|n| first_receipt(&device, n % 2 == 0, now() - 60 + n as i64, 20 + n))
+        .collect();
+    let position = |payload: &Value| at(payload, &["entry", "position"]).as_i64();
+
+    // Turn about: each receiver appends after the records the other wrote.
+    for (n, made) in receipts[..3].iter().enumerate() {
+        let receiver = if n % 2 == 0 { &one } else { &other };
+        let payload = acknowledged(&submit(receiver, made).await);
+        assert_eq!(position(&payload), Some(n as i64));
+        assert_eq!(head_of(&payload).size, n as u64 + 1);
+    }
+    // At once: both stored, at two positions, and a receipt sent to both at once is stored once.
+    let (a, b, c, d) = tokio::join!(
+        submit(&one, &receipts[3]),
+        submit(&other, &receipts[4]),
+        submit(&one, &receipts[5]),
+        submit(&other, &receipts[5]),
+    );
+    let mut positions: Vec<i64> = [&a, &b, &c]
+        .iter()
+        .map(|answer| position(&acknowledged(answer)).expect("a position"))
+        .collect();
+    positions.sort_unstable();
+    assert_eq!(positions, [3, 4, 5]);
+    assert_eq!(
+        c.json, d.json,
+        "the same receipt gets the same acknowledgement from either"
+    );
+
+    let heads = [&one, &other].map(|receiver| async move {
+        let answer = send(
+            receiver,
+            Request::get("/log/head").body(Body::empty()).expect("request"),
+        )
+        .await;
+        let jws = answer.at(&["head"]).as_str().expect("a signed head").to_owned();
+        let compact = verify_jws(&jws, Some(&controller().public())).expect("signed by the controller");
+        let payload = parse(&payload_text(&compact.payload)).expect("JSON");
+        at(&payload, &["rootHash"]).clone()
+    });
+    let [one_head, other_head] = heads;
+    assert_eq!(
+        one_head.await,
+        other_head.await,
+        "one log, whichever receiver is asked"
+    );
+}
+
+/// Each scenario as a test of its own on SQLite, and all of them on one PostgreSQL server (started once, each
+/// scenario on a database of its own).
+macro_rules! on_both_databases {
+    ($($scenario:ident),+ $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    let scratch = super::Scratch::new(stringify!($scenario));
+                    super::$scenario(scratch.sqlite()).await;
+                }
+            )+
+        }
+
+        #[tokio::test]
+        async fn every_scenario_on_postgresql() {
+            let server = Postgres::start();
+            let mut databases = 0;
+            $(
+                databases += 1;
+                $scenario(server.database(&format!("scenario_{databases}")).await).await;
+            )+
+        }
+    };
+}
+
+on_both_databases!(
+    a_receipt_is_acknowledged_with_its_log_entry_head_and_inclusion_proof_and_a_retry_gets_the_same,
+    a_body_with_more_or_less_than_the_receipt_says_left_the_browser_is_refused_and_not_stored,
+    bad_receipts_times_bodies_and_headers_get_their_rule_and_where,
+    a_withdrawal_must_follow_a_receipt_held_here_from_the_same_device,
+    receivers_sharing_one_database_append_to_one_log,
+);

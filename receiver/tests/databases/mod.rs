@@ -1,0 +1,169 @@
+//! The databases the receiver's tests run on, both real: an SQLite file in a temporary folder, and a
+//! PostgreSQL server from Debian's packages that a test starts on a free loopback port, with its data in a
+//! temporary folder, and stops (and removes) when it is dropped, even when the test fails.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A folder of its own for one test, removed when dropped.
+pub(crate) struct Scratch(PathBuf);
+
+impl Scratch {
+    pub(crate) fn new(name: &str) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("consent-capture-receiver-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("a temporary folder");
+        Self(path)
+    }
+
+    /// An SQLite database in this folder.
+    pub(crate) fn sqlite(&self) -> String {
+        format!("sqlite:{}", self.0.join("receiver.sqlite").display())
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A PostgreSQL server of its own, trusting loopback connections (it listens on nothing else).
+pub(crate) struct Postgres {
+    data: PathBuf,
+    port: u16,
+}
+
+impl Postgres {
+    /// Initialises a cluster in a new temporary folder and starts it. PostgreSQL refuses to run as root: as
+    /// root, the server runs as the `postgres` user that Debian's package creates.
+    pub(crate) fn start() -> Self {
+        let data = std::env::temp_dir().join(format!("consent-capture-postgres-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        let port = free_port();
+        let server = Self { data, port };
+        server.run(
+            "initdb",
+            &[
+                "-D",
+                path(&server.data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+            ],
+        );
+        let options = format!(
+            "-p {port} -c listen_addresses=127.0.0.1 -k {}",
+            path(&server.data)
+        );
+        let log = server.data.join("server.log");
+        server.run(
+            "pg_ctl",
+            &[
+                "-D",
+                path(&server.data),
+                "-o",
+                &options,
+                "-l",
+                path(&log),
+                "-w",
+                "start",
+            ],
+        );
+        server
+    }
+
+    /// The URL of a new, empty database called `name` on this server.
+    pub(crate) async fn database(&self, name: &str) -> String {
+        use sqlx::Executor as _;
+        let admin = format!("postgres://postgres@127.0.0.1:{}/postgres", self.port);
+        let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+            .await
+            .expect("the test server answers");
+        connection
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("a database");
+        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
+    }
+
+    fn run(&self, tool: &str, arguments: &[&str]) {
+        let tool = bin_dir().join(tool);
+        let mut command = if is_root() {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(&tool);
+            command
+        } else {
+            Command::new(&tool)
+        };
+        let output = command
+            .args(arguments)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("{} cannot run: {e}", tool.display()));
+        assert!(
+            output.status.success(),
+            "{} failed: {}{}",
+            tool.display(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let stop = bin_dir().join("pg_ctl");
+        let mut command = if is_root() {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(&stop);
+            command
+        } else {
+            Command::new(&stop)
+        };
+        let _ = command
+            .args(["-D", path(&self.data), "-m", "immediate", "-w", "stop"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+/// Debian's PostgreSQL binaries (`/usr/lib/postgresql/<version>/bin`, the newest installed).
+fn bin_dir() -> PathBuf {
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL is installed (tools/setup.sh test installs it)")
+        .filter_map(|entry| entry.ok().map(|e| e.path().join("bin")))
+        .filter(|bin| bin.join("initdb").exists())
+        .collect();
+    versions.sort_by_key(|bin| {
+        bin.parent()
+            .and_then(Path::file_name)
+            .and_then(|v| v.to_str())
+            .and_then(|v| v.parse::<u32>().ok())
+    });
+    versions.pop().expect("an initdb under /usr/lib/postgresql")
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| output.stdout.trim_ascii() == b"0")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
+fn path(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 temporary path")
+}
