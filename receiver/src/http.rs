@@ -5,7 +5,7 @@
 use crate::acknowledgement::{acknowledge, signed_head};
 use crate::config::Config;
 use crate::log::{Entry, Log};
-use crate::store::{is_taken, Record, Store};
+use crate::store::{is_taken, Record, Store, PAGE_SIZE};
 use crate::submission::{read, Refusal, Submission};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -68,10 +68,15 @@ impl Receiver {
                 in_step: true,
             };
         }
-        for record in self.store.records_from(tree.log.size()).await? {
-            tree.log.push(record.entry().leaf());
+        loop {
+            let page = self.store.records_page(tree.log.size(), PAGE_SIZE).await?;
+            for record in &page {
+                tree.log.push(record.entry().leaf());
+            }
+            if (page.len() as u64) < PAGE_SIZE {
+                return Ok(());
+            }
         }
-        Ok(())
     }
 }
 

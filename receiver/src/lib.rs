@@ -14,6 +14,7 @@
 //! ```
 
 pub mod acknowledgement;
+pub mod audit;
 pub mod config;
 pub mod http;
 pub mod log;

@@ -1,17 +1,33 @@
-//! `consent-capture-receiver`: serves the receiver until Ctrl-C or SIGTERM (see `config::USAGE`).
+//! `consent-capture-receiver`: serves the receiver until Ctrl-C or SIGTERM (see `config::USAGE`);
+//! `consent-capture-receiver audit …` audits a database offline (see `AUDIT_USAGE`).
 
+use consent_capture::json::parse;
+use consent_capture::jwk::PublicJwk;
+use consent_capture::sign::PrivateKey;
+use consent_capture_receiver::audit::{audit_database, KeptHead};
 use consent_capture_receiver::config::Config;
 use consent_capture_receiver::http;
 use std::process::ExitCode;
 
+const AUDIT_USAGE: &str = "usage: consent-capture-receiver audit --database sqlite:PATH|postgres://… \
+  --controller CONTROLLER.jwk [--head HEAD.jws …]
+Exits 0 when every record matches what the controller signed and every kept head; 1 naming the first record
+that differs; 2 for a usage error or an unreadable database.";
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::from_default_env().add_directive(tracing::Level::INFO.into()),
         )
         .init();
-    let config = match Config::from_args(std::env::args().skip(1)) {
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("audit") {
+        args.next();
+        return audit(args).await;
+    }
+    let config = match Config::from_args(args) {
         Ok(config) => config,
         Err(message) => {
             eprintln!("{message}");
@@ -49,4 +65,76 @@ async fn stopped() {
         _ = tokio::signal::ctrl_c() => {}
         () = terminate => {}
     }
+}
+
+/// `audit`: recomputes the log from the database and checks it against the controller's signatures.
+async fn audit(args: impl Iterator<Item = String>) -> ExitCode {
+    let (database, controller, kept) = match audit_options(args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    match audit_database(&database, &controller, kept).await {
+        Ok(Ok(report)) => {
+            println!(
+                "audit passed: {} records, each as its acknowledgement signed; {} kept heads match; head: size {}, root {}",
+                report.records,
+                report.heads,
+                report.head.size,
+                consent_capture::base64url::encode(&report.head.root)
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(Err(finding)) => {
+            println!("audit failed: {finding}");
+            ExitCode::from(1)
+        }
+        Err(error) => {
+            eprintln!("{database}: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn audit_options(
+    mut args: impl Iterator<Item = String>,
+) -> Result<(String, PublicJwk, Vec<KeptHead>), String> {
+    let (mut database, mut controller, mut heads) = (None, None, Vec::new());
+    while let Some(option) = args.next() {
+        let value = args
+            .next()
+            .ok_or_else(|| format!("{option} needs a value\n{AUDIT_USAGE}"))?;
+        match option.as_str() {
+            "--database" => database = Some(value),
+            "--controller" => controller = Some(value),
+            "--head" => heads.push(value),
+            other => return Err(format!("unknown option {other}\n{AUDIT_USAGE}")),
+        }
+    }
+    let database = database.ok_or_else(|| format!("--database is required\n{AUDIT_USAGE}"))?;
+    let path = controller.ok_or_else(|| format!("--controller is required\n{AUDIT_USAGE}"))?;
+    let controller = controller_key(&path).map_err(|e| format!("{path}: {e}"))?;
+    let kept = heads
+        .iter()
+        .map(|path| {
+            let jws = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            KeptHead::read(&jws, &controller).map_err(|e| format!("{path}: {e}"))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((database, controller, kept))
+}
+
+/// The controller's public key, from a public JWK or (on the controller's own machine) its private one.
+fn controller_key(path: &str) -> Result<PublicJwk, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let jwk = parse(&text).map_err(|e| e.text())?;
+    let private = jwk.as_object().is_some_and(|k| k.get("d").is_some());
+    if private {
+        return PrivateKey::from_jwk(&jwk)
+            .map(|key| key.public())
+            .map_err(|e| e.text());
+    }
+    PublicJwk::from_json(&jwk, "controller").map_err(|e| e.text())
 }

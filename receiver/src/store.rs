@@ -49,6 +49,10 @@ pub struct Store {
     pool: AnyPool,
 }
 
+/// How many records are read at a time when reading them all (a receiver starting, an audit): a log of
+/// millions is never held in memory at once.
+pub const PAGE_SIZE: u64 = 10_000;
+
 const COLUMNS: &str = "position, receipt_id, receipt_sha256, receipt, body, received_at, acknowledgement";
 
 impl Store {
@@ -57,9 +61,23 @@ impl Store {
     /// # Errors
     /// The database cannot be reached or migrated.
     pub async fn open(url: &str) -> Result<Self, sqlx::Error> {
+        let store = Self::connect(url, "rwc").await?;
+        Migrator::new(Migrations).await?.run(&store.pool).await?;
+        Ok(store)
+    }
+
+    /// Connects to `url` to read it only (an audit): an SQLite file must exist, and nothing is migrated.
+    ///
+    /// # Errors
+    /// The database cannot be reached.
+    pub async fn open_read_only(url: &str) -> Result<Self, sqlx::Error> {
+        Self::connect(url, "ro").await
+    }
+
+    async fn connect(url: &str, sqlite_mode: &str) -> Result<Self, sqlx::Error> {
         sqlx::any::install_default_drivers();
         let url = match url.strip_prefix("sqlite:") {
-            Some(path) if !path.contains('?') => format!("sqlite:{path}?mode=rwc"),
+            Some(path) if !path.contains('?') => format!("sqlite:{path}?mode={sqlite_mode}"),
             _ => url.to_owned(),
         };
         let pool = AnyPoolOptions::new()
@@ -76,20 +94,19 @@ impl Store {
             })
             .connect(&url)
             .await?;
-        Migrator::new(Migrations).await?.run(&pool).await?;
         Ok(Self { pool })
     }
 
-    /// The records from `position` on, in log order (a receiver builds its tree from them, and catches up
-    /// with what other receivers on the same database appended; an audit checks them).
+    /// At most `limit` records from `position` on, in log order.
     ///
     /// # Errors
     /// The database fails.
-    pub async fn records_from(&self, position: u64) -> Result<Vec<Record>, sqlx::Error> {
+    pub async fn records_page(&self, position: u64, limit: u64) -> Result<Vec<Record>, sqlx::Error> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM records WHERE position >= $1 ORDER BY position"
+            "SELECT {COLUMNS} FROM records WHERE position >= $1 ORDER BY position LIMIT $2"
         ))
         .bind(position as i64)
+        .bind(limit as i64)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(record).collect()

@@ -1,10 +1,16 @@
 //! The receiver through its router: what it accepts and acknowledges, what it refuses and why, and a log that
-//! survives a restart and proves inclusion and consistency. Every scenario runs on a real SQLite file and on a
+//! survives a restart and proves inclusion and consistency, and the offline audit (`audit/`). Every scenario runs on a real SQLite file and on a
 //! real PostgreSQL server. Receipts are built and signed natively with the component's own code, as the
 //! element would.
 
+mod audit;
 mod databases;
 
+use audit::{
+    a_kept_head_catches_a_log_rewritten_and_signed_again,
+    an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks,
+    the_audit_command_exits_0_when_the_log_matches_and_1_naming_the_record_otherwise,
+};
 use databases::{Postgres, Scratch};
 
 use axum::body::Body;
@@ -570,4 +576,7 @@ on_both_databases!(
     bad_receipts_times_bodies_and_headers_get_their_rule_and_where,
     a_withdrawal_must_follow_a_receipt_held_here_from_the_same_device,
     receivers_sharing_one_database_append_to_one_log,
+    an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks,
+    a_kept_head_catches_a_log_rewritten_and_signed_again,
+    the_audit_command_exits_0_when_the_log_matches_and_1_naming_the_record_otherwise,
 );

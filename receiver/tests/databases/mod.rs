@@ -5,14 +5,19 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A folder of its own for one test, removed when dropped.
 pub(crate) struct Scratch(PathBuf);
 
 impl Scratch {
     pub(crate) fn new(name: &str) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("consent-capture-receiver-{name}-{}", std::process::id()));
+        static MADE: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "consent-capture-receiver-{name}-{}-{}",
+            std::process::id(),
+            MADE.fetch_add(1, Ordering::Relaxed)
+        ));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).expect("a temporary folder");
         Self(path)
@@ -21,6 +26,13 @@ impl Scratch {
     /// An SQLite database in this folder.
     pub(crate) fn sqlite(&self) -> String {
         format!("sqlite:{}", self.0.join("receiver.sqlite").display())
+    }
+
+    /// Writes `contents` to a file called `name` in this folder and returns its path.
+    pub(crate) fn file(&self, name: &str, contents: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).expect("a file in the temporary folder");
+        path.to_str().expect("a UTF-8 temporary path").to_owned()
     }
 }
 

@@ -1,0 +1,248 @@
+//! The offline audit: recomputes the log from the database and checks it against what the controller signed,
+//! record by record (each row's acknowledgement) and against heads an auditor kept. It names the first
+//! record that differs: a changed row no longer matches the entry its acknowledgement signed, a deleted row
+//! leaves a gap, reordered rows sit at positions their acknowledgements do not name, and a log rewritten
+//! wholesale (acknowledgements re-signed) no longer matches a head kept from before.
+
+use crate::acknowledgement::{HEAD_TYP, TYP};
+use crate::log::{verify_inclusion, Head, Log};
+use crate::store::{Record, Store, PAGE_SIZE};
+use consent_capture::base64url;
+use consent_capture::json::{parse, Object, Value};
+use consent_capture::jwk::PublicJwk;
+use consent_capture::verify::{verify_jws, verify_receipt, Expectations};
+use std::fmt;
+
+/// What differs, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The first record that differs, when one can be named.
+    pub position: Option<u64>,
+    /// What differs, in words.
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some(position) => write!(f, "record {position}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+fn at(position: u64, message: impl Into<String>) -> Finding {
+    Finding {
+        position: Some(position),
+        message: message.into(),
+    }
+}
+
+/// A head an auditor kept: a JWS the controller signed (`consent-log-head+jws`), as `GET /log/head` answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeptHead {
+    /// Its size and root.
+    pub head: Head,
+}
+
+impl KeptHead {
+    /// Reads a signed head and checks its signature under the controller's key.
+    ///
+    /// # Errors
+    /// Not a signed head, or not signed by `controller`.
+    pub fn read(jws: &str, controller: &PublicJwk) -> Result<Self, String> {
+        let payload = signed_payload(jws.trim(), controller, HEAD_TYP)?;
+        Ok(Self {
+            head: head_in(&payload).ok_or("not a log head: rootHash and size are required")?,
+        })
+    }
+}
+
+/// The payload of a JWS that `controller` signed with `typ`.
+fn signed_payload(jws: &str, controller: &PublicJwk, typ: &str) -> Result<Object, String> {
+    let compact = verify_jws(jws, Some(controller)).map_err(|e| e.text())?;
+    if compact.header.get("typ").and_then(Value::as_str) != Some(typ) {
+        return Err(format!("its typ is not {typ}"));
+    }
+    let text = std::str::from_utf8(&compact.payload).map_err(|_| "its payload is not UTF-8")?;
+    parse(text)
+        .ok()
+        .and_then(|payload| payload.as_object().cloned())
+        .ok_or_else(|| "its payload is not a JSON object".to_owned())
+}
+
+fn head_in(object: &Object) -> Option<Head> {
+    let root = base64url::decode(object.get("rootHash")?.as_str()?)?;
+    Some(Head {
+        size: u64::try_from(object.get("size")?.as_i64()?).ok()?,
+        root: root.try_into().ok()?,
+    })
+}
+
+/// What an audit that passed covered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// How many records, each checked against its acknowledgement.
+    pub records: u64,
+    /// The head they make.
+    pub head: Head,
+    /// How many kept heads matched.
+    pub heads: usize,
+}
+
+/// Checks records one at a time, in log order, so that a log of millions is never held in memory at once.
+pub struct Audit<'a> {
+    controller: &'a PublicJwk,
+    kept: Vec<KeptHead>,
+    matched: usize,
+    log: Log,
+}
+
+impl<'a> Audit<'a> {
+    /// An audit against `controller`'s key and the heads an auditor kept.
+    pub fn new(controller: &'a PublicJwk, kept: Vec<KeptHead>) -> Self {
+        Self {
+            controller,
+            kept,
+            matched: 0,
+            log: Log::new(),
+        }
+    }
+
+    /// Checks the next record.
+    ///
+    /// # Errors
+    /// The first thing about it that differs from what was signed.
+    pub fn check(&mut self, record: &Record) -> Result<(), Finding> {
+        let position = self.log.size();
+        if record.position != position {
+            return Err(at(
+                position,
+                format!("missing (the next record is at position {})", record.position),
+            ));
+        }
+        let receipt = verify_receipt(&record.receipt, Expectations::default())
+            .map_err(|e| at(position, format!("its receipt does not verify: {}", e.text())))?;
+        let receipt_id = receipt
+            .receipt
+            .as_object()
+            .and_then(|r| r.get("consentReceiptID"))
+            .and_then(Value::as_str);
+        if receipt_id != Some(record.receipt_id.as_str()) {
+            return Err(at(
+                position,
+                "its receipt_id is not its receipt's consentReceiptID",
+            ));
+        }
+        let acknowledgement = signed_payload(&record.acknowledgement, self.controller, TYP)
+            .map_err(|e| at(position, format!("its acknowledgement: {e}")))?;
+        let entry = record.entry();
+        let signed_entry = acknowledgement.get("entry").and_then(Value::as_object);
+        if let Some(member) = differing_member(&entry.to_json(), signed_entry) {
+            return Err(at(
+                position,
+                format!("its {member} is not what its acknowledgement signed"),
+            ));
+        }
+        self.log.push(entry.leaf());
+        let head = self.log.head();
+        let signed_head = acknowledgement
+            .get("treeHead")
+            .and_then(Value::as_object)
+            .and_then(head_in);
+        if signed_head != Some(head) {
+            return Err(at(
+                position,
+                "the log up to it does not have the head its acknowledgement signed",
+            ));
+        }
+        let proof = acknowledgement
+            .get("inclusionProof")
+            .and_then(Value::as_array)
+            .and_then(|hashes| hashes.iter().map(hash).collect::<Option<Vec<_>>>());
+        if !proof.is_some_and(|proof| verify_inclusion(head, &entry.leaf(), position, &proof)) {
+            return Err(at(
+                position,
+                "its acknowledgement's inclusion proof does not prove it",
+            ));
+        }
+        for kept in self.kept.iter().filter(|kept| kept.head.size == head.size) {
+            if kept.head.root != head.root {
+                return Err(Finding {
+                    position: None,
+                    message: format!(
+                        "the first {} records are not the log whose head was kept (records were changed, \
+                         removed or reordered, and their acknowledgements signed again)",
+                        head.size
+                    ),
+                });
+            }
+            self.matched += 1;
+        }
+        Ok(())
+    }
+
+    /// Ends the audit once every record was checked.
+    ///
+    /// # Errors
+    /// A kept head covers records the database no longer holds.
+    pub fn finish(self) -> Result<Report, Finding> {
+        let records = self.log.size();
+        if let Some(longer) = self.kept.iter().find(|kept| kept.head.size > records) {
+            return Err(at(
+                records,
+                format!(
+                    "missing: a kept head covers {} records, the database holds {records}",
+                    longer.head.size
+                ),
+            ));
+        }
+        Ok(Report {
+            records,
+            head: self.log.head(),
+            heads: self.matched,
+        })
+    }
+}
+
+/// The first member of `entry` that `signed` lacks or has otherwise.
+fn differing_member(entry: &Object, signed: Option<&Object>) -> Option<String> {
+    let Some(signed) = signed else {
+        return Some("entry".to_owned());
+    };
+    entry
+        .iter()
+        .find(|(key, value)| signed.get(key) != Some(*value))
+        .map(|(key, _)| key.to_owned())
+}
+
+fn hash(value: &Value) -> Option<[u8; 32]> {
+    base64url::decode(value.as_str()?)?.try_into().ok()
+}
+
+/// Audits the database at `url` (opened read-only): every record against its acknowledgement, and the log
+/// against the `kept` heads.
+///
+/// # Errors
+/// The database cannot be read (the outer error); what differs (the inner one).
+pub async fn audit_database(
+    url: &str,
+    controller: &PublicJwk,
+    kept: Vec<KeptHead>,
+) -> Result<Result<Report, Finding>, sqlx::Error> {
+    let store = Store::open_read_only(url).await?;
+    let mut audit = Audit::new(controller, kept);
+    let mut from = 0;
+    loop {
+        let page = store.records_page(from, PAGE_SIZE).await?;
+        for record in &page {
+            if let Err(finding) = audit.check(record) {
+                return Ok(Err(finding));
+            }
+        }
+        match page.last() {
+            Some(last) if page.len() as u64 == PAGE_SIZE => from = last.position + 1,
+            _ => return Ok(audit.finish()),
+        }
+    }
+}

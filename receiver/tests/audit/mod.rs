@@ -1,0 +1,166 @@
+//! The offline audit over a database the receiver filled: it passes on an untouched log, and names the first
+//! record that a changed, deleted or reordered row breaks; a head kept from before catches a log rewritten
+//! and signed again, and records removed from its end. Through the library and through the command.
+
+use super::databases::Scratch;
+use super::{controller, first_receipt, now, receiver, send, submit};
+use axum::body::Body;
+use axum::http::Request;
+use consent_capture::canonical::to_canonical_string;
+use consent_capture::json::Value;
+use consent_capture::sign::PrivateKey;
+use consent_capture_receiver::audit::{audit_database, Finding, KeptHead, Report};
+use sqlx::{AnyPool, Executor as _};
+use std::process::Command;
+
+/// Fills a database with `count` records (a device seeded with `seed`) and returns the head the log then has,
+/// as `GET /log/head` signs it.
+async fn filled(database: &str, count: u8, seed: u8) -> String {
+    let receiver = receiver(database).await;
+    let device = PrivateKey::ed25519_from_seed([seed; 32]);
+    for n in 0..count {
+        let made = first_receipt(&device, n % 2 == 0, now() - 100 + i64::from(n), seed + n);
+        assert_eq!(submit(&receiver, &made).await.status, 200);
+    }
+    let answer = send(
+        &receiver,
+        Request::get("/log/head").body(Body::empty()).expect("a request"),
+    )
+    .await;
+    answer.at(&["head"]).as_str().expect("a signed head").to_owned()
+}
+
+async fn audit(database: &str, kept: &[&str]) -> Result<Report, Finding> {
+    let controller = controller().public();
+    let kept = kept
+        .iter()
+        .map(|jws| KeptHead::read(jws, &controller).expect("a signed head"))
+        .collect();
+    audit_database(database, &controller, kept)
+        .await
+        .expect("the database can be read")
+}
+
+/// The position the audit names, asserting that it says `words`.
+fn named(result: Result<Report, Finding>, words: &str) -> Option<u64> {
+    let finding = result.expect_err("the audit finds what differs");
+    assert!(finding.message.contains(words), "{finding}");
+    finding.position
+}
+
+async fn tamper(database: &str, statements: &[&str]) {
+    sqlx::any::install_default_drivers();
+    let pool = AnyPool::connect(database).await.expect("the database");
+    for statement in statements {
+        pool.execute(*statement).await.expect("tampering");
+    }
+    pool.close().await;
+}
+
+pub(crate) async fn an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks(
+    database: String,
+) {
+    let head = filled(&database, 5, 40).await;
+    let report = audit(&database, &[&head]).await.expect("an untouched log");
+    assert_eq!((report.records, report.heads), (5, 1));
+
+    tamper(
+        &database,
+        &["UPDATE records SET body = REPLACE(body, 'Ada', 'Eve') WHERE position = 2"],
+    )
+    .await;
+    assert_eq!(named(audit(&database, &[]).await, "bodySha256"), Some(2));
+    tamper(
+        &database,
+        &["UPDATE records SET body = REPLACE(body, 'Eve', 'Ada') WHERE position = 2"],
+    )
+    .await;
+    audit(&database, &[&head]).await.expect("restored");
+
+    tamper(
+        &database,
+        &[
+            "UPDATE records SET position = -1 WHERE position = 1",
+            "UPDATE records SET position = 1 WHERE position = 3",
+            "UPDATE records SET position = 3 WHERE position = -1",
+        ],
+    )
+    .await;
+    assert_eq!(named(audit(&database, &[]).await, "position"), Some(1));
+    tamper(
+        &database,
+        &[
+            "UPDATE records SET position = -1 WHERE position = 3",
+            "UPDATE records SET position = 3 WHERE position = 1",
+            "UPDATE records SET position = 1 WHERE position = -1",
+        ],
+    )
+    .await;
+    audit(&database, &[&head]).await.expect("restored");
+
+    // A record removed from the end leaves a log that is whole in itself: only a kept head shows the loss.
+    tamper(&database, &["DELETE FROM records WHERE position = 4"]).await;
+    assert_eq!(audit(&database, &[]).await.map(|r| r.records), Ok(4));
+    assert_eq!(named(audit(&database, &[&head]).await, "covers 5"), Some(4));
+    tamper(&database, &["DELETE FROM records WHERE position = 2"]).await;
+    assert_eq!(named(audit(&database, &[]).await, "missing"), Some(2));
+}
+
+pub(crate) async fn a_kept_head_catches_a_log_rewritten_and_signed_again(database: String) {
+    // The controller's key signs every acknowledgement, so whoever holds it can write another log with
+    // acknowledgements that match its rows. A head kept from the first log tells them apart.
+    let scratch = Scratch::new("rewritten");
+    let first = scratch.sqlite();
+    let kept = filled(&first, 3, 50).await;
+    filled(&database, 3, 60).await;
+    audit(&database, &[]).await.expect("whole in itself");
+    let finding = audit(&database, &[&kept]).await.expect_err("not the kept log");
+    assert_eq!(finding.position, None);
+    assert!(finding.message.contains("first 3 records"), "{finding}");
+}
+
+pub(crate) async fn the_audit_command_exits_0_when_the_log_matches_and_1_naming_the_record_otherwise(
+    database: String,
+) {
+    let head = filled(&database, 3, 70).await;
+    let files = Scratch::new("audit-command");
+    let key = files.file(
+        "controller.jwk",
+        &to_canonical_string(&Value::Object(controller().public().to_json())),
+    );
+    let head = files.file("head.jws", &head);
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_consent-capture-receiver"))
+            .args([
+                "audit",
+                "--database",
+                &database,
+                "--controller",
+                &key,
+                "--head",
+                &head,
+            ])
+            .output()
+            .expect("the command runs")
+    };
+    let passed = run();
+    let stdout = String::from_utf8_lossy(&passed.stdout);
+    assert_eq!(passed.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("audit passed: 3 records"), "{stdout}");
+
+    tamper(
+        &database,
+        &["UPDATE records SET received_at = received_at + 1 WHERE position = 1"],
+    )
+    .await;
+    let failed = run();
+    let stdout = String::from_utf8_lossy(&failed.stdout);
+    assert_eq!(failed.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("record 1: its receivedAt"), "{stdout}");
+
+    let missing = Command::new(env!("CARGO_BIN_EXE_consent-capture-receiver"))
+        .args(["audit", "--database", &database])
+        .output()
+        .expect("the command runs");
+    assert_eq!(missing.status.code(), Some(2));
+}
