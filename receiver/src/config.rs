@@ -61,6 +61,10 @@ pub struct Limits {
     pub max_age: i64,
     /// The largest request body accepted, in bytes.
     pub body_bytes: usize,
+    /// How many requests one address may send at once before it must wait (0: no limit).
+    pub burst: u32,
+    /// How many requests a second one address may send, once its burst is spent.
+    pub per_second: u32,
 }
 
 impl Default for Limits {
@@ -70,6 +74,10 @@ impl Default for Limits {
             // The element's outbox gives up after 30 days; a day more for clocks and queues.
             max_age: 31 * 86_400,
             body_bytes: 256 * 1024,
+            // Generous for people (one submission per action, many people behind one office's address),
+            // tight for a script.
+            burst: 60,
+            per_second: 10,
         }
     }
 }
@@ -95,7 +103,7 @@ pub struct Config {
 pub const USAGE: &str =
     "usage: consent-capture-receiver --notice NOTICE.json [--notice …] --key CONTROLLER.jwk
   [--database sqlite:PATH | postgres://…] [--listen 127.0.0.1:8081] [--allow-origin https://site.example …]
-  [--clock-skew SECONDS] [--max-age SECONDS] [--max-body BYTES]
+  [--clock-skew SECONDS] [--max-age SECONDS] [--max-body BYTES] [--burst N (0: no limit)] [--per-second N]
 A notice's signature, when the controller signed it, is read from the same path with .jws.";
 
 impl Config {
@@ -137,6 +145,20 @@ impl Config {
                     let bytes = number(value()?)?;
                     limits.body_bytes =
                         usize::try_from(bytes).map_err(|_| "--max-body: out of range".to_owned())?;
+                }
+                "--burst" => {
+                    let text = value()?;
+                    limits.burst = text
+                        .parse()
+                        .map_err(|_| format!("--burst: not a count: {text}"))?;
+                }
+                "--per-second" => {
+                    let text = value()?;
+                    limits.per_second = text
+                        .parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| format!("--per-second: not a positive count: {text}"))?;
                 }
                 other => return Err(format!("unknown option {other}\n{USAGE}")),
             }

@@ -3,7 +3,7 @@
 //! `{"error": {"rule", "at", "message"}}` with a 4xx status (503 when the database fails).
 
 use crate::acknowledgement::{acknowledge, signed_head};
-use crate::config::Config;
+use crate::config::{Config, Limits};
 use crate::log::{Entry, Log};
 use crate::store::{is_taken, Record, Store, PAGE_SIZE};
 use crate::submission::{read, Refusal, Submission};
@@ -19,10 +19,14 @@ use consent_capture::receipt_check::{check_follows, inspect};
 use serde_json::json;
 use std::collections::HashMap;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::net::TcpListener;
 use tokio::sync::Mutex;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::key_extractor::PeerIpKeyExtractor;
+use tower_governor::{GovernorError, GovernorLayer};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 
@@ -80,7 +84,7 @@ impl Receiver {
     }
 }
 
-/// The routes and layers over `receiver`.
+/// The routes and layers over `receiver`. Called within a Tokio runtime (the rate limiter's clean-up runs on it).
 pub fn router(receiver: Arc<Receiver>) -> Router {
     let origins: Vec<HeaderValue> = receiver
         .config
@@ -92,17 +96,55 @@ pub fn router(receiver: Arc<Receiver>) -> Router {
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::POST, Method::GET])
         .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("idempotency-key")]);
-    Router::new()
+    let limits = receiver.config.limits;
+    let router = Router::new()
         .route("/receipts", post(receive))
         .route("/log/head", get(head))
         .route("/log/consistency", get(consistency))
-        .layer(DefaultBodyLimit::max(receiver.config.limits.body_bytes))
+        .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(10),
-        ))
-        .layer(cors)
-        .with_state(receiver)
+        ));
+    // Inside CORS, so that a browser can read the 429; outside the rest, so that a burst costs no body.
+    limit_rate(router, limits).layer(cors).with_state(receiver)
+}
+
+/// Per-address rate limiting (tower_governor: a token bucket per peer address), unless the burst is 0.
+/// Behind a proxy every request comes from the proxy's address: limit there instead, or give this receiver
+/// limits for all.
+fn limit_rate(router: Router<Arc<Receiver>>, limits: Limits) -> Router<Arc<Receiver>> {
+    let Some(config) = GovernorConfigBuilder::default()
+        .key_extractor(PeerIpKeyExtractor)
+        .period(Duration::from_secs(1) / limits.per_second.max(1))
+        .burst_size(limits.burst)
+        .finish()
+    else {
+        return router;
+    };
+    // Forget addresses that stopped sending, while the router lives.
+    let limiter = Arc::downgrade(config.limiter());
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            let Some(limiter) = limiter.upgrade() else {
+                return;
+            };
+            limiter.retain_recent();
+        }
+    });
+    router.layer(GovernorLayer::new(config).error_handler(|error| match error {
+        GovernorError::TooManyRequests { wait_time, .. } => {
+            let message = format!("too many requests from this address: try again in {wait_time} s");
+            let mut response = Refusal::new(429, "rate", "(address)", message).into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait_time));
+            response
+        }
+        _ => Refusal::new(400, "address", "(address)", "the peer address is unknown").into_response(),
+    }))
 }
 
 /// Serves `config` on `listener` until `shutdown` completes, then finishes the requests in flight.
@@ -115,7 +157,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let receiver = Receiver::open(config).await?;
-    axum::serve(listener, router(receiver))
+    let service = router(receiver).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())

@@ -14,7 +14,9 @@ use audit::{
 use databases::{Postgres, Scratch};
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::Router;
 use consent_capture::base64url;
 use consent_capture::canonical::to_canonical_string;
 use consent_capture::date::Date;
@@ -27,6 +29,7 @@ use consent_capture::{minimise, uuid_v4, Decisions, Notice, Receipt};
 use consent_capture_receiver::config::{Config, KnownNotice, Limits};
 use consent_capture_receiver::http::{router, Receiver};
 use consent_capture_receiver::log::{verify_consistency, verify_inclusion, Entry, Head};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -48,6 +51,10 @@ fn now() -> i64 {
 }
 
 async fn receiver(database: &str) -> Arc<Receiver> {
+    limited_receiver(database, Limits::default()).await
+}
+
+async fn limited_receiver(database: &str, limits: Limits) -> Arc<Receiver> {
     let key = controller();
     let notice =
         KnownNotice::load(Path::new(DEMO_NOTICE), &key.public()).expect("the demo notice and its signature");
@@ -58,7 +65,7 @@ async fn receiver(database: &str) -> Arc<Receiver> {
         database: database.to_owned(),
         listen: ([127, 0, 0, 1], 0).into(),
         allowed_origins: vec!["https://site.example".into()],
-        limits: Limits::default(),
+        limits,
     };
     Receiver::open(config).await.expect("the database opens")
 }
@@ -147,6 +154,7 @@ fn granting(newsletter: bool) -> Decisions {
 
 struct Answer {
     status: StatusCode,
+    headers: HeaderMap,
     json: Value,
 }
 
@@ -166,10 +174,20 @@ impl Answer {
 }
 
 async fn send(receiver: &Arc<Receiver>, request: Request<Body>) -> Answer {
-    let response = router(receiver.clone())
-        .oneshot(request)
-        .await
-        .expect("an answer");
+    send_to(&router(receiver.clone()), request).await
+}
+
+/// The peer address a request comes from, unless it names one (the rate limit is per address).
+const PEER: ([u8; 4], u16) = ([127, 0, 0, 1], 50_000);
+
+async fn send_to(router: &Router, mut request: Request<Body>) -> Answer {
+    if request.extensions().get::<ConnectInfo<SocketAddr>>().is_none() {
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(PEER)));
+    }
+    let response = router.clone().oneshot(request).await.expect("an answer");
+    let headers = response.headers().clone();
     let status = response.status();
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
         .await
@@ -177,6 +195,7 @@ async fn send(receiver: &Arc<Receiver>, request: Request<Body>) -> Answer {
     let text = String::from_utf8(bytes.to_vec()).expect("UTF-8");
     Answer {
         status,
+        headers,
         json: parse(&text).unwrap_or(Value::String(text)),
     }
 }
@@ -492,6 +511,46 @@ async fn a_withdrawal_must_follow_a_receipt_held_here_from_the_same_device(datab
     acknowledged(&submit(&receiver, &withdrawal).await);
 }
 
+async fn a_burst_from_one_address_gets_429_while_other_addresses_are_served(database: String) {
+    let limits = Limits {
+        burst: 3,
+        per_second: 1,
+        ..Limits::default()
+    };
+    let router = router(limited_receiver(&database, limits).await);
+    let from = |address: [u8; 4]| {
+        let mut request = Request::get("/log/head")
+            .header("origin", "https://site.example")
+            .body(Body::empty())
+            .expect("a request");
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from((address, 40_000))));
+        request
+    };
+    for _ in 0..3 {
+        assert_eq!(
+            send_to(&router, from([192, 0, 2, 1])).await.status,
+            StatusCode::OK
+        );
+    }
+    let refused = send_to(&router, from([192, 0, 2, 1])).await;
+    assert_eq!(refused.rule(), (StatusCode::TOO_MANY_REQUESTS, "rate"));
+    assert!(refused.headers.contains_key("retry-after"));
+    assert_eq!(
+        refused
+            .headers
+            .get("access-control-allow-origin")
+            .map(|v| v.as_bytes()),
+        Some(&b"https://site.example"[..]),
+        "the page can read why"
+    );
+    assert_eq!(
+        send_to(&router, from([192, 0, 2, 2])).await.status,
+        StatusCode::OK
+    );
+}
+
 async fn receivers_sharing_one_database_append_to_one_log(database: String) {
     let (one, other) = (receiver(&database).await, receiver(&database).await);
     let device = PrivateKey::ed25519_from_seed([6; 32]);
@@ -576,6 +635,7 @@ on_both_databases!(
     bad_receipts_times_bodies_and_headers_get_their_rule_and_where,
     a_withdrawal_must_follow_a_receipt_held_here_from_the_same_device,
     receivers_sharing_one_database_append_to_one_log,
+    a_burst_from_one_address_gets_429_while_other_addresses_are_served,
     an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks,
     a_kept_head_catches_a_log_rewritten_and_signed_again,
     the_audit_command_exits_0_when_the_log_matches_and_1_naming_the_record_otherwise,
