@@ -41,6 +41,8 @@ extern crate alloc;
 #[cfg(not(all(target_arch = "wasm32", feature = "bundle")))]
 extern crate std;
 
+#[cfg(any(not(target_arch = "wasm32"), feature = "browser-verifier"))]
+pub mod acknowledgement;
 pub mod adapter;
 pub mod base64url;
 pub mod canonical;
@@ -57,6 +59,8 @@ pub mod jwk;
 pub mod jws;
 pub mod kantara;
 pub mod last_receipt;
+#[cfg(any(not(target_arch = "wasm32"), feature = "browser-verifier"))]
+pub mod merkle;
 pub mod minimise;
 pub mod normalise;
 pub mod notice;

@@ -9,19 +9,22 @@ use consent_capture::receipt::receipt_hash;
 use consent_capture::receipt::EXTENSION_KEY;
 use consent_capture::receipt_check::Principal;
 use consent_capture::sign::PrivateKey;
-use consent_capture::verify::{verify_receipt, Expectations, VerifiedReceipt};
+use consent_capture::verify::{verify_acknowledgement, verify_receipt, Expectations, VerifiedReceipt};
 use consent_capture::Notice;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   consent-capture verify RECEIPT.jws [--controller-key PUBLIC.jwk] [--notice NOTICE.json] [--previous RECEIPT.jws]
+                         [--acknowledgement ACKNOWLEDGEMENT.jws (with --controller-key)]
   consent-capture sign-notice NOTICE.json --key PRIVATE.jwk
   consent-capture keygen
   consent-capture public-key PRIVATE.jwk
 
 verify exits 0 for a valid receipt, 1 for an invalid one (with the reason), 2 for a usage error. It says
 what each statement of the receipt is bound to: without --controller-key and --notice, the controller, the
-notice and the decisions are only what the device that signed it wrote.
+notice and the decisions are only what the device that signed it wrote. With --acknowledgement it also
+checks the controller's acknowledgement of the receipt: its signature, that it names this receipt, and the
+inclusion proof of its record in the log head it signs.
 sign-notice prints the notice signature (a compact JWS) for the element's notice-signature attribute.
 keygen prints a new private Ed25519 controller key (JWK) and, on stderr, its thumbprint.
 public-key prints the public part of a private JWK, for verify --controller-key and for publishing.";
@@ -102,7 +105,7 @@ fn read_json(path: &str) -> Result<Value, Failure> {
 }
 
 fn verify(args: &[String]) -> Result<(), Failure> {
-    let args = split(args, &["controller-key", "previous", "notice"])?;
+    let args = split(args, &["controller-key", "previous", "notice", "acknowledgement"])?;
     let [receipt_path] = args.positional[..] else {
         return Err(Failure::Usage("verify takes one receipt".into()));
     };
@@ -127,7 +130,30 @@ fn verify(args: &[String]) -> Result<(), Failure> {
         notice: notice.as_ref(),
     };
     let verified = verify_receipt(&jws, expect).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let acknowledgement = match (args.option("acknowledgement"), &controller_key) {
+        (Some(path), Some(key)) => Some(
+            verify_acknowledgement(&read(path)?, &jws, key)
+                .map_err(|e| Failure::Invalid(format!("acknowledgement: {e}")))?,
+        ),
+        (Some(_), None) => {
+            return Err(Failure::Usage(
+                "--acknowledgement needs --controller-key: an acknowledgement counts only under the controller's key"
+                    .into(),
+            ))
+        }
+        (None, _) => None,
+    };
     print!("{}", summary(&verified, &jws, expect));
+    if let Some(acknowledgement) = acknowledgement {
+        println!(
+            "  received     by the controller {} (its clock), record {} of its log: acknowledgement signed by the given \
+             controller key, its record included in the log head of size {} signed {}",
+            format_utc(acknowledgement.received_at),
+            acknowledgement.position,
+            acknowledgement.head_size,
+            format_utc(acknowledgement.head_time)
+        );
+    }
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! does), the signature, and on request the chain to the previous receipt, the controller's signature of the
 //! notice hash and revision, and the notice itself.
 
+use crate::acknowledgement::{inspect_acknowledgement, Acknowledgement};
 use crate::ed25519;
 use crate::error::{Error, ErrorKind};
 use crate::json::Value;
@@ -172,4 +173,23 @@ pub fn verify_notice_signature(jws: &str, controller_key: &PublicJwk) -> Result<
         notice_sha256: signed_member(&compact, "noticeSha256")?,
         revision: signed_member(&compact, "revision")?,
     })
+}
+
+/// Verifies the controller's acknowledgement of a receipt: everything [`inspect_acknowledgement`] checks,
+/// and its signature under `controller_key`.
+///
+/// # Errors
+/// The first problem found, with where it is.
+pub fn verify_acknowledgement(
+    jws: &str,
+    receipt_jws: &str,
+    controller_key: &PublicJwk,
+) -> Result<Acknowledgement, Error> {
+    let (compact, acknowledgement) = inspect_acknowledgement(jws, receipt_jws)?;
+    if compact.jwk.as_ref() != Some(controller_key) {
+        return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk")
+            .with_detail("not signed by the controller's key"));
+    }
+    verify_signature(&compact, controller_key)?;
+    Ok(acknowledgement)
 }

@@ -11,8 +11,8 @@ use consent_capture::json::{Object, Value};
 use consent_capture::jws::{header, signing_input};
 use consent_capture::sign::PrivateKey;
 
-/// The `typ` of an acknowledgement.
-pub const TYP: &str = "consent-acknowledgement+jws";
+/// The `typ` of an acknowledgement (the component's, whose verifier checks them).
+pub use consent_capture::acknowledgement::TYP;
 
 /// The `typ` of a signed log head.
 pub const HEAD_TYP: &str = "consent-log-head+jws";

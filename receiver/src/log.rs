@@ -140,3 +140,54 @@ pub fn verify_consistency(old: Head, new: Head, proof: &[[u8; 32]]) -> bool {
     };
     new.verify_consistency(&old, &proof).is_ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use consent_capture::merkle::{leaf_hash, verify_inclusion as core_verify_inclusion};
+
+    /// The component's hand-written inclusion check (which browsers and the CLI run) accepts every proof
+    /// this log makes, for every position of trees of 1 to 70 leaves, and refuses each with one hash changed
+    /// or at another position.
+    #[test]
+    fn the_components_inclusion_check_agrees_with_ct_merkle() {
+        let mut log = Log::new();
+        for size in 1..=70u64 {
+            log.push(sha256(&size.to_be_bytes()));
+            let head = log.head();
+            for position in 0..size {
+                let leaf = sha256(&(position + 1).to_be_bytes());
+                let proof = log.inclusion(position).expect("a proof");
+                assert!(verify_inclusion(head, &leaf, position, &proof));
+                assert!(core_verify_inclusion(
+                    leaf_hash(&leaf),
+                    position,
+                    size,
+                    &proof,
+                    &head.root
+                ));
+                let other = (position + 1) % size;
+                if other != position {
+                    assert!(!core_verify_inclusion(
+                        leaf_hash(&leaf),
+                        other,
+                        size,
+                        &proof,
+                        &head.root
+                    ));
+                }
+                for changed in 0..proof.len() {
+                    let mut bad = proof.clone();
+                    bad[changed][0] ^= 1;
+                    assert!(!core_verify_inclusion(
+                        leaf_hash(&leaf),
+                        position,
+                        size,
+                        &bad,
+                        &head.root
+                    ));
+                }
+            }
+        }
+    }
+}

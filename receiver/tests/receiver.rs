@@ -24,7 +24,7 @@ use consent_capture::json::{parse, Object, Value};
 use consent_capture::jws::{header, signing_input};
 use consent_capture::receipt::{receipt_hash, ReceiptContext, TYP};
 use consent_capture::sign::PrivateKey;
-use consent_capture::verify::verify_jws;
+use consent_capture::verify::{verify_acknowledgement, verify_jws};
 use consent_capture::{minimise, uuid_v4, Decisions, Notice, Receipt};
 use consent_capture_receiver::config::{Config, KnownNotice, Limits};
 use consent_capture_receiver::http::{router, Receiver};
@@ -274,6 +274,17 @@ async fn a_receipt_is_acknowledged_with_its_log_entry_head_and_inclusion_proof_a
     );
     assert_eq!(at(&payload, &["entry", "position"]).as_i64(), Some(0));
     assert_eq!(head_of(&payload).size, 1);
+    // The component's own verifier (the CLI's, the browser's) checks it with the receipt it acknowledges.
+    let jws = answer.at(&["acknowledgement"]).as_str().expect("a JWS");
+    let checked = verify_acknowledgement(jws, &first.receipt, &controller().public()).expect("it verifies");
+    assert_eq!((checked.position, checked.head_size), (0, 1));
+    let other = first_receipt(&device, false, now() - 50, 99);
+    let error =
+        verify_acknowledgement(jws, &other.receipt, &controller().public()).expect_err("not its receipt");
+    assert_eq!(error.at(), "payload.entry.receiptSha256");
+    let stranger = PrivateKey::ed25519_from_seed([77; 32]).public();
+    let error = verify_acknowledgement(jws, &first.receipt, &stranger).expect_err("not that key");
+    assert_eq!(error.at(), "header.jwk");
 
     let again = submit(&receiver, &first).await;
     assert_eq!(again.json, answer.json, "a retry gets the same acknowledgement");
