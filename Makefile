@@ -1,4 +1,4 @@
-# make demo: build the release bundle and serve the demo on http://127.0.0.1:8080
+# make demo: build the release bundle and serve the demo on http://127.0.0.1:8080, with the receiver on 8081
 # make test: every check (fmt, clippy native + wasm32, native tests, browser tests, end-to-end tests, size budget)
 # make bench: benchmarks that print figures and write BENCHMARKS.md
 # Both install what is missing first (tools/setup.sh), and skip what is present.
@@ -20,11 +20,14 @@ WASM_FEATURES := --enable-bulk-memory --enable-mutable-globals --enable-sign-ext
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue
 WASM_OPT := -O1
 DEMO_PORT ?= 8080
+RECEIVER_PORT ?= 8081
 
 .PHONY: receiver demo test bench dist package setup-build setup-test build bundle size lint test-native test-browser test-e2e sign-demo
 
+# The demo on $(DEMO_PORT) and the receiver on $(RECEIVER_PORT), which the render-mode form sends to.
 demo: setup-build bundle
-	node tools/serve.mjs $(DEMO_PORT)
+	cargo build --profile server -p consent-capture-receiver
+	node tools/demo.mjs $(DEMO_PORT) $(RECEIVER_PORT)
 
 test: setup-test lint test-native test-browser bundle size package test-e2e
 
@@ -33,7 +36,6 @@ setup-build:
 
 # The controller's receiver (receiver/) on http://127.0.0.1:8081 with the demo notice, the demo controller key
 # and an SQLite file under target/, accepting posts from the demo's origin.
-RECEIVER_PORT ?= 8081
 receiver:
 	cargo run --profile server -p consent-capture-receiver -- --notice www/demo/notice.json \
 	  --key tools/demo-controller.jwk --database sqlite:target/receiver.sqlite \
@@ -89,9 +91,10 @@ test-browser:
 	CHROMEDRIVER=$$(command -v chromedriver) cargo test --target $(WASM_TARGET) --no-default-features \
 	  --features browser-verifier --test web_verifier
 
-# The end-to-end tests also check receipts with the native verifier.
+# The end-to-end tests also check receipts with the native verifier, and send to the receiver.
 test-e2e:
 	cargo build --bin consent-capture
+	cargo build -p consent-capture-receiver
 	node --test --test-concurrency=1 tests/e2e/
 
 # dist/: the self-contained folder a site serves (one ES module entry, its wasm and CSS), and the tags to paste

@@ -22,7 +22,7 @@ export type InterfaceText =
   | 'errorDate' | 'errorPostcode' | 'errorOption' | 'errorSummary' | 'gpcNote' | 'reconsentNote' | 'basisConsent'
   | 'basisContract' | 'basisLegalObligation' | 'basisVitalInterest' | 'basisPublicTask' | 'basisLegitimateInterest'
   | 'yourReceipt' | 'agreed' | 'refused' | 'otherBasis' | 'responsibleForYourData' | 'receipt' | 'issued'
-  | 'howToWithdraw' | 'withdraw' | 'withdrawnOn' | 'sendAgain' | 'alreadySent' | 'download' | 'sending' | 'sent' | 'queued' | 'sendFailed';
+  | 'howToWithdraw' | 'withdraw' | 'withdrawnOn' | 'sendAgain' | 'alreadySent' | 'receivedBy' | 'downloadAcknowledgement' | 'download' | 'sending' | 'sent' | 'queued' | 'sendFailed';
 
 export interface Controller {
   name: string;
@@ -154,6 +154,11 @@ export interface DeliveryDetail {
   status: number | null;
   /** Why a submission failed: refused with a 4xx, an endpoint that never allows this origin, or older than 30 days. */
   reason: 'http' | 'no-cors' | 'expired' | null;
+  /**
+   * With `sent`, when the endpoint is a consent-capture receiver: the controller's acknowledgement of the receipt
+   * (a compact JWS), also kept on the device beside the receipt. Check it with `verifyAcknowledgement`.
+   */
+  acknowledgement: string | null;
 }
 
 /** `detail` of `consent-capture:change`: one choice changed. */
@@ -170,6 +175,11 @@ export interface ErrorDetail {
 export type VerifyResult =
   | { valid: true; receipt: KantaraReceipt; key: JsonWebKey }
   | { valid: false; reason: string; receipt?: KantaraReceipt };
+
+/** What `verifyAcknowledgement` finds: the record's place in the controller's log and when it was received. */
+export type AcknowledgementResult =
+  | { valid: true; position: number; receivedAt: number; headSize: number; headTime: number }
+  | { valid: false; reason: string };
 
 export interface ConsentCaptureEventMap extends HTMLElementEventMap {
   'consent-capture:submit': CustomEvent<SubmitDetail>;

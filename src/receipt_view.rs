@@ -26,10 +26,15 @@ pub struct ReceiptView<'a> {
     pub withdraw: Vec<(&'a str, String)>,
     /// The download link's text and file name.
     pub download: (&'a str, String),
+    /// The acknowledgement download link's text (its file is named as the receipt's, with
+    /// `consent-acknowledgement-`).
+    pub download_acknowledgement: &'a str,
     /// What to say while and after the details go to the site's endpoint: sending, sent, queued, failed.
     pub delivery: [&'a str; 4],
     /// The button that shows the form again, and what to say when the form is sent again without it.
     pub again: [&'a str; 2],
+    /// Who acknowledged the receipt, once the controller's acknowledgement arrived: the page adds the date.
+    pub received: String,
 }
 
 impl<'a> ReceiptView<'a> {
@@ -100,8 +105,10 @@ impl<'a> ReceiptView<'a> {
                 ui(Ui::Download),
                 ["consent-receipt-", receipt_id, ".jws"].concat(),
             ),
+            download_acknowledgement: ui(Ui::DownloadAcknowledgement),
             delivery: [ui(Ui::Sending), ui(Ui::Sent), ui(Ui::Queued), ui(Ui::SendFailed)],
             again: [ui(Ui::SendAgain), ui(Ui::AlreadySent)],
+            received: [ui(Ui::ReceivedBy), " ", &controller.name].concat(),
         }
     }
 }
@@ -167,6 +174,7 @@ impl ReceiptView<'_> {
                     .with("text", self.download.0)
                     .with("fileName", self.download.1.as_str()),
             )
+            .with("downloadAcknowledgement", self.download_acknowledgement)
             .with(
                 "delivery",
                 Object::new()
@@ -181,6 +189,7 @@ impl ReceiptView<'_> {
                     .with("button", self.again[0])
                     .with("told", self.again[1]),
             )
+            .with("received", self.received.as_str())
             .into()
     }
 }

@@ -82,6 +82,10 @@ pub enum Ui {
     SendAgain,
     /// When a form already sent is submitted again without choosing to send again.
     AlreadySent,
+    /// Before the controller's name, once its acknowledgement of the receipt arrived (the date follows).
+    ReceivedBy,
+    /// The link that downloads the controller's acknowledgement.
+    DownloadAcknowledgement,
     /// The link to the receipt file.
     Download,
     /// While the details go to the site's endpoint.
@@ -96,7 +100,7 @@ pub enum Ui {
 
 impl Ui {
     /// Every key with its name in a notice's `texts`.
-    pub const ALL: [(Self, &'static str); 43] = [
+    pub const ALL: [(Self, &'static str); 45] = [
         (Self::YourDetails, "yourDetails"),
         (Self::HowWeUseYourData, "howWeUseYourData"),
         (Self::LegalBasis, "legalBasis"),
@@ -135,6 +139,8 @@ impl Ui {
         (Self::WithdrawnOn, "withdrawnOn"),
         (Self::SendAgain, "sendAgain"),
         (Self::AlreadySent, "alreadySent"),
+        (Self::ReceivedBy, "receivedBy"),
+        (Self::DownloadAcknowledgement, "downloadAcknowledgement"),
         (Self::Download, "download"),
         (Self::Sending, "sending"),
         (Self::Sent, "sent"),
@@ -152,7 +158,7 @@ impl Ui {
     }
 }
 
-const ENGLISH: [&str; 43] = [
+const ENGLISH: [&str; 45] = [
     "Your details",
     "How we use your data",
     "Legal basis",
@@ -191,6 +197,8 @@ const ENGLISH: [&str; 43] = [
     "Withdrawn on",
     "Send again",
     "These details were already sent. To send them again, choose “Send again”.",
+    "Received by",
+    "Download the controller’s acknowledgement (.jws)",
     "Download this receipt (.jws)",
     "Sending your details…",
     "Your details were sent.",

@@ -24,10 +24,19 @@ const defaultRoot = resolve(fileURLToPath(new URL('../www', import.meta.url)));
 /**
  * Serves `root` on 127.0.0.1:`port` (0 picks a free port); resolves to the listening server. `pages` maps
  * extra paths to `{ body, csp }` (tests serve their own pages from a real loopback address with it).
+ * `receiver` is the origin of a consent-capture receiver: the demo's render-mode form sends to it (the demo
+ * reads `/demo/receiver.json`), and the CSP lets the page connect to it, as a site's would.
  */
-export function serve({ root = defaultRoot, port = 0, pages = {} } = {}) {
+export function serve({ root = defaultRoot, port = 0, pages = {}, receiver } = {}) {
+  const csp = receiver ? `${CSP}; connect-src 'self' ${receiver}` : CSP;
+  if (receiver) pages = { ...pages, '/demo/receiver.json': { json: { endpoint: `${receiver}/receipts` } } };
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://127.0.0.1').pathname);
+    if (pages[path]?.json) {
+      response.writeHead(200, { 'Content-Type': TYPES['.json'], 'Cache-Control': 'no-store' });
+      response.end(JSON.stringify(pages[path].json));
+      return;
+    }
     if (pages[path]) {
       const { body, csp = CSP } = pages[path];
       response.writeHead(200, { 'Content-Type': TYPES['.html'], 'Content-Security-Policy': csp, 'Cache-Control': 'no-store' });
@@ -43,7 +52,7 @@ export function serve({ root = defaultRoot, port = 0, pages = {} } = {}) {
       const body = await readFile(file);
       const headers = {
         'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'Content-Security-Policy': CSP,
+        'Content-Security-Policy': csp,
         'Cache-Control': 'no-store',
         'X-Content-Type-Options': 'nosniff',
       };
@@ -61,7 +70,10 @@ export function serve({ root = defaultRoot, port = 0, pages = {} } = {}) {
   });
 }
 
+// `node tools/serve.mjs [port] [receiver origin]`
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const server = await serve({ port: Number(process.argv[2] ?? 8080) });
+  const [port = 8080, receiver] = process.argv.slice(2);
+  const server = await serve({ port: Number(port), receiver });
   console.log(`consent-capture demo: http://127.0.0.1:${server.address().port}/`);
+  if (receiver) console.log(`the render-mode form sends to the receiver at ${receiver}/receipts`);
 }

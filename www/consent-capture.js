@@ -5,15 +5,19 @@
 // from the last receipt this device signed, signs receipts with the device key (keys.js) and sends through the
 // outbox (outbox.js).
 // Events: consent-capture:change, :submit, :delivery, :error.
-import init, { check_notice_signature, Consent } from './pkg/consent_capture.js';
-import { deviceKey, keepReceipt, lastReceipt, signedBy, sign, verify } from './keys.js';
-import { deliver, flush } from './outbox.js';
+import { check_notice_signature, Consent, initSync } from './pkg/consent_capture.js';
+import { deviceKey, keepReceipt, lastReceipt, payloadOf, signedBy, sign, verify } from './keys.js';
+import { ACKNOWLEDGEMENTS, deliver, flush } from './outbox.js';
+import { read } from './store.js';
 
 // The bundle step writes the wasm's SRI hash here, so that a page that pins this module with `integrity` gets
-// the module's wasm checked too; streaming instantiation still applies.
+// the module's wasm checked too. Compiled while it streams in, then instantiated with the glue's initSync:
+// the glue's own loader, with fallbacks for servers that send wasm under another type, would cost every
+// page its bytes (the wasm must be served as application/wasm).
 const wasmUrl = new URL('consent_capture_bg.wasm', import.meta.url);
 let wasmReady;
-const loadWasm = () => (wasmReady ??= init({ module_or_path: fetch(wasmUrl, { integrity: WASM_INTEGRITY }) }));
+const loadWasm = () => (wasmReady ??= WebAssembly.compileStreaming(fetch(wasmUrl, { integrity: WASM_INTEGRITY }))
+  .then((module) => initSync({ module })));
 const stylesheet = new URL('consent-capture.css', import.meta.url).href;
 const warned = new Set();
 let outboxChecked = false;
@@ -149,11 +153,11 @@ function renderReceipt(view, jws, withAgain) {
     }
     panel.append(actions);
   }
-  const download = h('p');
-  download.append(h('a', { href: `data:application/jose,${jws}`, download: view.download.fileName, part: 'download' }, view.download.text));
-  panel.append(download);
+  const downloads = h('p');
+  downloads.append(h('a', { href: `data:application/jose,${jws}`, download: view.download.fileName, part: 'download' }, view.download.text));
+  panel.append(downloads);
   const again = withAgain ? panel.appendChild(h('button', { type: 'button', class: 'cc-button', part: 'button again' }, view.again.button)) : null;
-  return { panel, heading, withdraw, delivery, told, again };
+  return { panel, heading, withdraw, delivery, told, again, downloads };
 }
 
 /** The page a submission was made on, for CRMs that record it: without query or fragment, which may hold data. */
@@ -264,7 +268,11 @@ class ConsentCapture extends HTMLElement {
       });
       ready.catch(() => {}); // a submission reports it; without one there is nothing to say
       this.#mountView({ consent, form, site, device, ready, key, generation, shadow, endpoint, text, carried });
-      if (receipt) this.#showReceipt(this.#view, receipt, own, false);
+      if (receipt) {
+        const shown = this.#showReceipt(this.#view, receipt, own, false);
+        const acknowledgement = await read(ACKNOWLEDGEMENTS, payloadOf(own).consentReceiptID).catch(() => null);
+        if (acknowledgement) this.#acknowledged(shown, receipt, own, acknowledgement);
+      }
     } catch (error) {
       if (generation !== this.#generation) return;
       this.#unmount();
@@ -407,7 +415,7 @@ class ConsentCapture extends HTMLElement {
     }
     if (!built.detail.withdrawal) view.sent = true;
     const shown = generation === this.#generation && this.#view === view;
-    const status = shown ? this.#showReceipt(view, signed.view, receipt, true) : null;
+    const panel = shown ? this.#showReceipt(view, signed.view, receipt, true) : null;
     const request = view.endpoint && signed.request ? { url: view.endpoint.url, ...signed.request } : null;
     // Consent Mode follows this element's own signed submission, never an event (any script can dispatch one).
     pushConsentMode(built.detail.consentMode);
@@ -416,9 +424,10 @@ class ConsentCapture extends HTMLElement {
     const { receiptId } = built.detail;
     const entry = { key: receiptId, url: request.url, contentType: request.contentType, body: request.body, opaque: view.endpoint.adapter === 'salesforce' };
     // Not awaited: the next receipt (a withdrawal) must not wait on the network.
-    deliver(entry, (state, httpStatus, reason) => {
-      if (status) status.textContent = signed.view.delivery[state];
-      fire(this, 'delivery', { receiptId, state, status: httpStatus ?? null, reason: reason ?? null });
+    deliver(entry, (state, httpStatus, reason, acknowledgement) => {
+      if (panel) panel.delivery.textContent = signed.view.delivery[state];
+      if (panel && acknowledgement) this.#acknowledged(panel, signed.view, receipt, acknowledgement);
+      fire(this, 'delivery', { receiptId, state, status: httpStatus ?? null, reason: reason ?? null, acknowledgement: acknowledgement ?? null });
     });
     return true;
   }
@@ -428,18 +437,27 @@ class ConsentCapture extends HTMLElement {
   // the last receipt it comes after the form, so that a returning person can send a new message or withdraw.
   #showReceipt(view, receiptView, jws, afterSubmission) {
     view.receipt?.remove();
-    const { panel, heading, withdraw, delivery, told, again } = renderReceipt(receiptView, jws, afterSubmission);
+    const shown = renderReceipt(receiptView, jws, afterSubmission);
+    const { panel, heading, withdraw, told, again } = shown;
     const on = (button, handler) => button.addEventListener('click', handler, { signal: view.abort.signal });
     // A pressed withdraw button is disabled at once: a double click withdraws once.
     for (const { purpose, button } of withdraw) on(button, () => { button.disabled = true; view.withdraw(purpose); });
     view.root.append(panel);
     view.receipt = panel;
-    if (!afterSubmission) return delivery;
+    if (!afterSubmission) return shown;
     on(again, () => { told.textContent = ''; view.sendAgain(); });
     view.root.querySelector('form')?.setAttribute('hidden', '');
     view.remind = () => { told.textContent = receiptView.again.told; again.focus(); };
     heading.focus();
-    return delivery;
+    return shown;
+  }
+
+  // The controller's acknowledgement of a receipt, shown by the verifier module (which checks it), loaded
+  // only once an acknowledgement is there.
+  #acknowledged(shown, receiptView, receipt, acknowledgement) {
+    import(new URL('consent-capture-verify.js', import.meta.url))
+      .then((verifier) => verifier.showAcknowledgement(shown, receiptView, receipt, acknowledgement, this.getAttribute('controller-key')))
+      .catch(() => {}); // no verifier module on this site: the acknowledgement stays kept, and on the event
   }
 
   // With notice-signature and controller-key, the notice must be the one the pinned controller key signed.
@@ -524,12 +542,6 @@ function pushConsentMode(update) {
   } else if (Array.isArray(window.dataLayer)) {
     (function gtag() { window.dataLayer.push(arguments); })('consent', 'update', update);
   }
-}
-
-/** Diagnostics for benchmarks: the bytes of linear memory the wasm has grown to (it never shrinks). */
-export async function wasmMemoryBytes() {
-  const exports = await loadWasm();
-  return exports.memory.buffer.byteLength;
 }
 
 if (!customElements.get('consent-capture')) customElements.define('consent-capture', ConsentCapture);

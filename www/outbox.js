@@ -11,6 +11,7 @@
 import { readAll, remove, write } from './store.js';
 
 const OUTBOX = 'outbox';
+export const ACKNOWLEDGEMENTS = 'acknowledgements';
 const FIRST_DELAY_MS = 2000;
 const LONGEST_DELAY_MS = 5 * 60 * 1000;
 const MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
@@ -57,7 +58,12 @@ async function attempt(entry) {
     return refusals >= NO_CORS_AFTER ? { state: 'failed', reason: 'no-cors' } : { state: 'queued', refusals };
   }
   const { status } = response;
-  if (entry.opaque || response.ok) return { state: 'sent', status };
+  if (entry.opaque) return { state: 'sent', status };
+  // A consent-capture receiver answers with the controller's acknowledgement of the receipt.
+  if (response.ok) {
+    const { acknowledgement } = (await response.json().catch(() => null)) ?? {};
+    return { state: 'sent', status, acknowledgement: typeof acknowledgement === 'string' ? acknowledgement : undefined };
+  }
   if (status >= 500 || status === 408 || status === 429) return { state: 'queued', status, refusals: 0 };
   return { state: 'failed', status, reason: 'http' };
 }
@@ -71,12 +77,15 @@ async function settle(entry, result) {
     }
   } else {
     unstored.delete(entry.key);
+    const { acknowledgement } = result;
+    // Kept before the entry goes: an acknowledgement is the person's proof that the controller has it.
+    if (acknowledgement) await write(ACKNOWLEDGEMENTS, entry.key, acknowledgement).catch(() => {});
     try { await remove(OUTBOX, entry.key); } catch { /* blocked storage: it was only in memory */ }
   }
   // An entry from an earlier page has no element watching: the document hears how it went.
-  const watch = watchers.get(entry.key) ?? ((state, status, reason) => document.dispatchEvent(new CustomEvent('consent-capture:delivery',
-    { detail: { receiptId: entry.key, state, status: status ?? null, reason: reason ?? null } })));
-  watch(result.state, result.status, result.reason);
+  const watch = watchers.get(entry.key) ?? ((state, status, reason, acknowledgement) => document.dispatchEvent(new CustomEvent('consent-capture:delivery',
+    { detail: { receiptId: entry.key, state, status: status ?? null, reason: reason ?? null, acknowledgement: acknowledgement ?? null } })));
+  watch(result.state, result.status, result.reason, result.acknowledgement);
   if (result.state !== 'queued') watchers.delete(entry.key);
 }
 
@@ -128,8 +137,9 @@ export function flush() {
 
 /**
  * Keeps `entry` ({ key, url, contentType, body, opaque }) and sends it through a flush, reporting each state to
- * `watch(state, status, reason)`: `sending`, then `sent`, `queued` (kept; `sent` follows when a retry
- * succeeds) or `failed`.
+ * `watch(state, status, reason, acknowledgement)`: `sending`, then `sent` (with the controller's
+ * acknowledgement when the endpoint is a consent-capture receiver), `queued` (kept; `sent` follows when a
+ * retry succeeds) or `failed`.
  */
 export async function deliver(entry, watch) {
   const kept = { ...entry, at: performance.timeOrigin + performance.now() };

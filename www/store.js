@@ -1,8 +1,8 @@
-// The element's IndexedDB database: the device key, the newest receipt per notice, and the outbox of
-// submissions not yet taken by the site's endpoint.
+// The element's IndexedDB database: the device key, the newest receipt per notice, the outbox of
+// submissions not yet taken by the site's endpoint, and the controller's acknowledgements (by receipt id).
 
 const DATABASE = 'consent-capture';
-const STORES = ['keys', 'receipts', 'outbox'];
+const STORES = ['keys', 'receipts', 'outbox', 'acknowledgements'];
 
 function request(idbRequest) {
   return new Promise((resolve, reject) => {
@@ -14,8 +14,8 @@ function request(idbRequest) {
 let database;
 function open() {
   database ??= new Promise((resolve, reject) => {
-    // Version 2 added the outbox; an upgrade creates whichever stores are missing.
-    const opening = indexedDB.open(DATABASE, 2);
+    // Version 2 added the outbox, 3 the acknowledgements; an upgrade creates whichever stores are missing.
+    const opening = indexedDB.open(DATABASE, 3);
     opening.onupgradeneeded = () => {
       for (const store of STORES) {
         if (!opening.result.objectStoreNames.contains(store)) opening.result.createObjectStore(store);

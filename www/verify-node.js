@@ -1,12 +1,20 @@
 // The package's verification entry for Node (>= 20, which has WebCrypto with Ed25519 and ECDSA P-256):
-// `import { verifyReceipt } from 'consent-capture/verify'`. No DOM, no custom element.
+// `import { verifyReceipt, verifyAcknowledgement } from 'consent-capture/verify'`. No DOM, no custom element.
 import { readFileSync } from 'node:fs';
-import { initSync, inspect_receipt } from './pkg/consent_capture_verify.js';
-import { verifyWith } from './verify-receipt.js';
+import { initSync, inspect_acknowledgement, inspect_receipt } from './pkg/consent_capture_verify.js';
+import { verifyAcknowledgementWith, verifyWith } from './verify-receipt.js';
 
 initSync({ module: readFileSync(new URL('consent_capture_verify_bg.wasm', import.meta.url)) });
 
 /** Verifies a consent receipt (compact JWS): `{ valid: true, receipt, key }`, or `{ valid: false, reason }`. */
 export function verifyReceipt(jws) {
   return verifyWith(inspect_receipt, jws);
+}
+
+/**
+ * Verifies the controller's acknowledgement of `receipt` under the controller key whose thumbprint is
+ * `controller`: `{ valid: true, position, receivedAt, headSize, headTime }`, or `{ valid: false, reason }`.
+ */
+export function verifyAcknowledgement(acknowledgement, receipt, controller) {
+  return verifyAcknowledgementWith(inspect_acknowledgement, acknowledgement, receipt, controller);
 }

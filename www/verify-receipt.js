@@ -1,5 +1,6 @@
-// Receipt verification shared by the browser element and the Node entry: the wasm core checks everything but
-// the signature (strict JWS, canonical payload, Kantara shape); WebCrypto checks the signature.
+// Receipt and acknowledgement verification shared by the browser verifier and the Node entry: the wasm core
+// checks everything but the signature (strict JWS, canonical payload, Kantara shape; for an acknowledgement,
+// the receipt it names and its inclusion proof); WebCrypto checks the signature.
 import { verify } from './keys.js';
 
 /**
@@ -17,4 +18,20 @@ export async function verifyWith(inspect, jws, ed25519) {
   return valid
     ? { valid: true, receipt: parts.receipt, key: parts.jwk }
     : { valid: false, reason: 'signature: does not verify', receipt: parts.receipt };
+}
+
+/**
+ * The controller's acknowledgement of `receipt` under the controller key whose thumbprint is `controller`:
+ * `{ valid: true, position, receivedAt, headSize, headTime }`, or `{ valid: false, reason }`.
+ */
+export async function verifyAcknowledgementWith(inspect, acknowledgement, receipt, controller, ed25519) {
+  let parts;
+  try {
+    parts = JSON.parse(inspect(String(acknowledgement).trim(), String(receipt).trim(), String(controller)));
+  } catch (error) {
+    return { valid: false, reason: String(error?.message ?? error) };
+  }
+  if (!(await verify(parts, ed25519).catch(() => false))) return { valid: false, reason: 'signature: does not verify' };
+  const { position, receivedAt, headSize, headTime } = parts;
+  return { valid: true, position, receivedAt, headSize, headTime };
 }

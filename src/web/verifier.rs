@@ -1,8 +1,12 @@
 //! The verifier's binding: a second wasm module (built with the `browser-verifier` feature) for pages that
 //! check receipts, such as the receipt viewer. It checks everything but the signature; WebCrypto checks that.
-//! Pages that capture consent never load it.
+//! Pages that capture consent load it only to show the controller's acknowledgement (or to check an Ed25519
+//! signature where WebCrypto has none).
 
 use super::{json_text, signed_parts, to_js};
+use crate::acknowledgement::inspect_acknowledgement as inspect;
+use crate::error::{Error, ErrorKind};
+use crate::json::Value;
 use crate::prelude::*;
 use crate::receipt_check;
 use crate::{base64url, ed25519};
@@ -28,4 +32,27 @@ pub fn verify_ed25519(x: &str, signing_input: &str, signature: &str) -> bool {
         (Some(key), Some(signature)) => ed25519::verify(&key, signing_input.as_bytes(), &signature).is_ok(),
         _ => false,
     }
+}
+
+/// Checks everything about the controller's acknowledgement of `receipt` but its signature
+/// ([`inspect`]), and that the key in its header has the `controller` thumbprint the page pins; returns, as
+/// JSON, what WebCrypto needs to check the signature, with `position`, `receivedAt`, `headSize` and
+/// `headTime`.
+///
+/// # Errors
+/// The first problem, with where it is.
+#[wasm_bindgen]
+pub fn inspect_acknowledgement(jws: &str, receipt: &str, controller: &str) -> Result<String, JsValue> {
+    let (compact, acknowledgement) = inspect(jws, receipt).map_err(to_js)?;
+    if compact.jwk.as_ref().map(|key| key.thumbprint()).as_deref() != Some(controller) {
+        let error = Error::new(ErrorKind::KeyMismatch, "header.jwk").with_detail("not the controller's key");
+        return Err(to_js(error));
+    }
+    Ok(json_text(
+        signed_parts(&compact)
+            .with("position", Value::from(acknowledgement.position as i64))
+            .with("receivedAt", Value::from(acknowledgement.received_at))
+            .with("headSize", Value::from(acknowledgement.head_size as i64))
+            .with("headTime", Value::from(acknowledgement.head_time)),
+    ))
 }

@@ -18,9 +18,9 @@ export function chromiumPath() {
   return process.env.CHROMIUM ?? execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
 }
 
-/** Starts the server and the browser; call `stop()` in `after`. */
-export async function start() {
-  const server = await serve();
+/** Starts the server (`options` as `serve` takes them) and the browser; call `stop()` in `after`. */
+export async function start(options) {
+  const server = await serve(options);
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   const origin = `http://127.0.0.1:${server.address().port}`;
   return {

@@ -38,7 +38,16 @@ try {
     '/bench.html': { body: testPage('<consent-capture id="bench" notice="/bench.json" lang="en"></consent-capture>') },
     '/bench.json': { body: JSON.stringify(notice), type: 'application/json' },
   };
-  const { page, context } = await open(env, '/bench.html', { routes });
+  // The element's wasm memory (it never shrinks), seen from outside: its instance, as the glue makes it.
+  const init = () => {
+    const { Instance } = WebAssembly;
+    WebAssembly.Instance = function instance(module, imports) {
+      const made = new Instance(module, imports);
+      window.__wasmMemory ??= made.exports.memory;
+      return made;
+    };
+  };
+  const { page, context } = await open(env, '/bench.html', { routes, init });
   await page.locator('#bench form').waitFor();
   const raw = await page.evaluate(async ({ samples, values, noticeText }) => {
     const batchTime = (batch, run) => {
@@ -90,24 +99,31 @@ try {
     let preview;
     const minimise = await repeat(samples, () => batchTime(20, () => { preview = element.preview(); }));
 
-    // Submit to signed receipt, through the element's own form (each one chains to the last).
+    // Submit to signed receipt, through the element's own form (each one chains to the last): after the first,
+    // as a person sends again, with the receipt panel's Send again.
     const form = element.shadowRoot.querySelector('form');
+    // The element takes the next submission once this one is handed to the outbox, just after its event: the
+    // next click waits a task (a person is slower), and the time is taken at the event.
     const submitOnce = () => new Promise((resolve) => {
-      element.addEventListener('consent-capture:submit', (event) => resolve(event.detail.receipt), { once: true });
+      element.addEventListener('consent-capture:submit', (event) => {
+        const at = performance.now();
+        setTimeout(() => resolve({ receipt: event.detail.receipt, at }));
+      }, { once: true });
+      element.shadowRoot.querySelector('button[part~="again"]')?.click();
       form.querySelector('button[value="save"]').click();
     });
     let receipt;
     const sign = await repeat(samples, async () => {
-      element.shadowRoot.querySelector('form')?.removeAttribute('hidden');
       const started = performance.now();
-      receipt = await submitOnce();
-      return performance.now() - started;
+      const submitted = await submitOnce();
+      receipt = submitted.receipt;
+      return submitted.at - started;
     });
-    const { wasmMemoryBytes } = await import('/dist/consent-capture.js');
-    const memory = [await wasmMemoryBytes()];
+    const wasmMemoryBytes = () => window.__wasmMemory.buffer.byteLength;
+    const memory = [wasmMemoryBytes()];
     for (let i = 0; i < 1000; i += 1) {
       await submitOnce();
-      if ((i + 1) % 250 === 0) memory.push(await wasmMemoryBytes());
+      if ((i + 1) % 250 === 0) memory.push(wasmMemoryBytes());
     }
     const { verifyReceipt } = await import('/dist/consent-capture-verify.js');
     const verify = await repeat(samples, async () => {

@@ -39,3 +39,21 @@ document.addEventListener('consent-capture:error', (event) => {
 document.getElementById('language').addEventListener('change', (event) => {
   for (const element of document.querySelectorAll('consent-capture')) element.setAttribute('lang', event.target.value);
 });
+
+// With `make demo` the receiver runs beside the demo: the render-mode form sends to it (adapter json), and
+// its acknowledgement shows here. Without it, the form sends nowhere.
+fetch('demo/receiver.json').then((response) => (response.ok ? response.json() : null)).then((receiver) => {
+  if (!receiver) return;
+  rendered.setAttribute('adapter', 'json');
+  rendered.setAttribute('endpoint', receiver.endpoint);
+  document.getElementById('receiver-status').textContent = `The render-mode form sends to the receiver at ${receiver.endpoint}.`;
+}).catch(() => {});
+
+document.addEventListener('consent-capture:delivery', (event) => {
+  const { state, status, acknowledgement } = event.detail;
+  document.getElementById('receiver-status').textContent = `Delivery: ${state}${status ? ` (HTTP ${status})` : ''}.`;
+  if (!acknowledgement) return;
+  const payload64 = acknowledgement.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+  const bytes = Uint8Array.from(atob(payload64), (c) => c.charCodeAt(0));
+  show('acknowledgement', `${acknowledgement}\n\n${JSON.stringify(JSON.parse(new TextDecoder().decode(bytes)), null, 2)}`);
+});

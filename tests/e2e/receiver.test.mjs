@@ -1,0 +1,167 @@
+// The whole loop: the real element in Chromium sends to the real receiver (the binary, on a loopback port,
+// with the demo notice, the demo controller key and an SQLite file in a temporary folder). The controller's
+// acknowledgement comes back, is shown and kept, survives a reload, and verifies with an unmodified JOSE
+// library and with `consent-capture verify`. What the receiver refuses is checked from Node.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compactVerify, importJWK } from 'jose';
+import { fillDemoFields, nextEvent, open, receiptPayload, start } from './browser.mjs';
+
+const root = new URL('../../', import.meta.url).pathname;
+const CLI = join(root, 'target/debug/consent-capture');
+const RECEIVER = join(root, 'target/debug/consent-capture-receiver');
+const scratch = mkdtempSync(join(tmpdir(), 'consent-capture-receiver-e2e-'));
+const controller = JSON.parse(readFileSync(join(root, 'tools/demo-controller.jwk'), 'utf8'));
+// The demo page pins this thumbprint of the demo controller key (controller-key in www/index.html).
+const CONTROLLER_THUMBPRINT = 'UAsm4GJDR5I7_cefpd43UYt2Iiec8QbRfcojoVyoUws';
+delete controller.d;
+
+let env;
+let receiver;
+let receiverOrigin;
+
+const freePort = () => new Promise((done) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = probe.address();
+    probe.close(() => done(port));
+  });
+});
+
+before(async () => {
+  receiverOrigin = `http://127.0.0.1:${await freePort()}`;
+  env = await start({ receiver: receiverOrigin });
+  // `timeout` stops the receiver by itself should this test process die without stopping it.
+  receiver = spawn('timeout', ['600', RECEIVER, '--notice', join(root, 'www/demo/notice.json'),
+    '--key', join(root, 'tools/demo-controller.jwk'), '--database', `sqlite:${join(scratch, 'receiver.sqlite')}`,
+    '--listen', receiverOrigin.slice('http://'.length), '--allow-origin', env.origin], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  await new Promise((ready, fail) => {
+    receiver.stderr.on('data', (chunk) => { log += chunk; if (log.includes('receiving')) ready(); });
+    receiver.on('exit', (code) => fail(new Error(`the receiver stopped (exit ${code}): ${log}`)));
+  });
+});
+
+after(async () => {
+  receiver?.kill('SIGTERM');
+  await env?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const rendered = (page) => page.locator('#rendered');
+const sha256 = (text) => createHash('sha256').update(text).digest('base64url');
+
+function file(name, text) {
+  const path = join(scratch, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function sentEvent(page, count = 1) {
+  await page.waitForFunction((c) => window.__events.filter((e) => e.kind === 'delivery' && e.detail.state === 'sent').length >= c, count);
+  return page.evaluate(() => window.__events.filter((e) => e.kind === 'delivery' && e.detail.state === 'sent').at(-1).detail);
+}
+
+async function post(body, headers = {}) {
+  const response = await fetch(`${receiverOrigin}/receipts`, {
+    method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers },
+  });
+  return { status: response.status, json: await response.json().catch(() => null) };
+}
+
+test('the demo form sends to the receiver; its acknowledgement is shown, kept over a reload, and verifies with jose and the CLI', async () => {
+  const { page, context } = await open(env);
+  await page.waitForFunction(() => document.getElementById('rendered').getAttribute('adapter') === 'json');
+  await fillDemoFields(rendered(page));
+  await rendered(page).getByLabel('Monthly newsletter').check();
+  await rendered(page).getByRole('button', { name: 'Send with my choices' }).click();
+  const { receipt, request } = (await nextEvent(page, 'submit')).detail;
+  const delivered = await sentEvent(page);
+  assert.equal(delivered.status, 200);
+  const { acknowledgement } = delivered;
+  assert.match(acknowledgement, /^[\w-]+\.[\w-]+\.[\w-]+$/, 'the delivery event carries the acknowledgement');
+
+  // An unmodified JOSE library, given only the controller's public key.
+  const { payload, protectedHeader } = await compactVerify(acknowledgement, await importJWK(controller, 'EdDSA'));
+  assert.equal(protectedHeader.typ, 'consent-acknowledgement+jws');
+  const signed = JSON.parse(new TextDecoder().decode(payload));
+  assert.equal(signed.entry.receiptSha256, sha256(receipt));
+  assert.equal(signed.entry.receiptId, receiptPayload(receipt).consentReceiptID);
+  assert.equal(signed.entry.bodySha256, sha256(request.body), 'the body as it left the browser');
+
+  // The package's Node entry checks it as the browser does, under the controller key's thumbprint.
+  const { verifyAcknowledgement } = await import(join(root, 'target/package/verify.js'));
+  const checked = await verifyAcknowledgement(acknowledgement, receipt, CONTROLLER_THUMBPRINT);
+  assert.deepEqual({ valid: checked.valid, position: checked.position }, { valid: true, position: signed.entry.position });
+  assert.equal((await verifyAcknowledgement(acknowledgement, receipt, 'another-thumbprint')).valid, false);
+  const otherReceipt = receipt.replace(/\.[^.]+\./, '.e30.');
+  assert.match((await verifyAcknowledgement(acknowledgement, otherReceipt, CONTROLLER_THUMBPRINT)).reason, /receiptSha256/);
+
+  // The CLI checks both signatures, that they belong together, and the inclusion proof.
+  const receiptFile = file('receipt.jws', receipt);
+  const keyFile = file('controller.jwk', JSON.stringify(controller));
+  const verified = spawnSync(CLI, ['verify', receiptFile, '--controller-key', keyFile, '--acknowledgement', file('ack.jws', acknowledgement)], { encoding: 'utf8' });
+  assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+  assert.match(verified.stdout, /received     by the controller .* record \d+ of its log/);
+  const forged = spawnSync(CLI, ['verify', receiptFile, '--controller-key', keyFile,
+    '--acknowledgement', file('forged.jws', `${acknowledgement.slice(0, -4)}AAAA`)], { encoding: 'utf8' });
+  assert.equal(forged.status, 1, 'a changed acknowledgement is refused');
+  assert.match(forged.stdout + forged.stderr, /acknowledgement: signature/);
+
+  // The person sees who received it and when, and can download it beside the receipt.
+  const panel = rendered(page).getByRole('region', { name: 'Your consent receipt' });
+  await panel.getByText(/^Received by Example Widgets Ltd: \u2066\d{4}-\d\d-\d\d \d\d:\d\d UTC\u2069$/).waitFor();
+  const download = panel.getByRole('link', { name: 'Download the controller’s acknowledgement (.jws)' });
+  assert.equal(await download.getAttribute('href'), `data:application/jose,${acknowledgement}`);
+  assert.match(await download.getAttribute('download'), /^consent-acknowledgement-[0-9a-f-]{36}\.jws$/);
+
+  // After a reload the last receipt comes back with its acknowledgement.
+  await page.reload();
+  const again = rendered(page).getByRole('region', { name: 'Your consent receipt' });
+  await again.getByText(/^Received by Example Widgets Ltd: /).waitFor();
+  assert.equal(await again.getByRole('link', { name: 'Download the controller’s acknowledgement (.jws)' }).getAttribute('href'),
+    `data:application/jose,${acknowledgement}`);
+
+  // A withdrawal is acknowledged too, as the next record of the log.
+  await page.evaluate(() => { window.__events.length = 0; });
+  await page.waitForFunction(() => document.getElementById('rendered').getAttribute('adapter') === 'json');
+  await again.getByRole('button', { name: 'Withdraw: Monthly newsletter' }).click();
+  const withdrawal = await sentEvent(page);
+  const withdrawn = JSON.parse(Buffer.from(withdrawal.acknowledgement.split('.')[1], 'base64url').toString());
+  assert.equal(withdrawn.entry.position, signed.entry.position + 1);
+  await compactVerify(withdrawal.acknowledgement, await importJWK(controller, 'EdDSA'));
+  await context.close();
+});
+
+test('the receiver answers a retry with the same acknowledgement and refuses changed, extra, hostile and foreign bodies', async () => {
+  const { page, context } = await open(env);
+  await page.waitForFunction(() => document.getElementById('rendered').getAttribute('adapter') === 'json');
+  await fillDemoFields(rendered(page));
+  await rendered(page).getByRole('button', { name: 'Send with my choices' }).click();
+  const { request, receiptId } = (await nextEvent(page, 'submit')).detail;
+  const { acknowledgement } = await sentEvent(page);
+  await context.close();
+
+  const retry = await post(request.body, { 'Idempotency-Key': receiptId });
+  assert.deepEqual([retry.status, retry.json], [200, { acknowledgement }], 'the outbox may retry');
+  const body = JSON.parse(request.body);
+  const changed = await post(JSON.stringify({ ...body, fields: { ...body.fields, name: 'Eve' } }));
+  assert.equal(changed.status, 409, 'the same receipt with another body');
+  assert.equal(changed.json.error.rule, 'conflict');
+  // The newsletter was refused, so the company (which only it justifies) must not arrive.
+  const extra = await post(JSON.stringify({ ...body, fields: { ...body.fields, company: 'Analytical Engines Ltd' } }));
+  assert.deepEqual([extra.status, extra.json.error.rule, extra.json.error.at], [422, 'fields', 'fields.company']);
+  const deep = await post(`${'['.repeat(5000)}${']'.repeat(5000)}`);
+  assert.deepEqual([deep.status, deep.json.error.rule], [400, 'body']);
+  const form = await post('name=Ada', { 'Content-Type': 'application/x-www-form-urlencoded' });
+  assert.deepEqual([form.status, form.json.error.rule], [415, 'content-type']);
+  const tampered = await post(JSON.stringify({ ...body, receipt: `${body.receipt.slice(0, -4)}AAAA` }));
+  assert.deepEqual([tampered.status, tampered.json.error.rule], [422, 'receipt']);
+  const cors = await fetch(`${receiverOrigin}/receipts`, { method: 'OPTIONS', headers: { Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': 'POST' } });
+  assert.equal(cors.headers.get('access-control-allow-origin'), null, 'CORS only for the configured origin');
+});

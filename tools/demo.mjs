@@ -1,0 +1,25 @@
+// `make demo`: the receiver (target/server/consent-capture-receiver) on 127.0.0.1:RECEIVER_PORT with the demo
+// notice, the demo controller key and target/receiver.sqlite, and the demo on 127.0.0.1:DEMO_PORT, whose
+// render-mode form sends to it. Ctrl-C stops both.
+import { spawn } from 'node:child_process';
+import { serve } from './serve.mjs';
+
+const [demoPort = '8080', receiverPort = '8081'] = process.argv.slice(2);
+const receiverOrigin = `http://127.0.0.1:${receiverPort}`;
+const receiver = spawn('target/server/consent-capture-receiver', [
+  '--notice', 'www/demo/notice.json', '--key', 'tools/demo-controller.jwk', '--database', 'sqlite:target/receiver.sqlite',
+  '--listen', `127.0.0.1:${receiverPort}`, '--allow-origin', `http://127.0.0.1:${demoPort}`,
+], { stdio: 'inherit' });
+receiver.on('exit', (code) => {
+  console.error(`the receiver stopped (exit ${code})`);
+  process.exit(code ?? 1);
+});
+const server = await serve({ port: Number(demoPort), receiver: receiverOrigin });
+console.log(`consent-capture demo: http://127.0.0.1:${server.address().port}/ (receiver: ${receiverOrigin})`);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    receiver.removeAllListeners('exit');
+    receiver.kill('SIGTERM');
+    server.close(() => process.exit(0));
+  });
+}
