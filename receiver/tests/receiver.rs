@@ -5,6 +5,7 @@
 
 mod audit;
 mod databases;
+mod receipts;
 
 use audit::{
     a_kept_head_catches_a_log_rewritten_and_signed_again,
@@ -12,6 +13,7 @@ use audit::{
     the_audit_command_exits_0_when_the_log_matches_and_1_naming_the_record_otherwise,
 };
 use databases::{Postgres, Scratch};
+use receipts::{controller, first_receipt, granting, make, now, Draft, Made, DEMO_NOTICE};
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -19,36 +21,17 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use consent_capture::base64url;
 use consent_capture::canonical::to_canonical_string;
-use consent_capture::date::Date;
 use consent_capture::json::{parse, Object, Value};
-use consent_capture::jws::{header, signing_input};
-use consent_capture::receipt::{receipt_hash, ReceiptContext, TYP};
+use consent_capture::receipt::receipt_hash;
 use consent_capture::sign::PrivateKey;
 use consent_capture::verify::{verify_acknowledgement, verify_jws};
-use consent_capture::{minimise, uuid_v4, Decisions, Notice, Receipt};
 use consent_capture_receiver::config::{Config, KnownNotice, Limits};
 use consent_capture_receiver::http::{router, Receiver};
 use consent_capture_receiver::log::{verify_consistency, verify_inclusion, Entry, Head};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 use tower::ServiceExt as _;
-
-const DEMO_NOTICE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../www/demo/notice.json");
-const DEMO_KEY: &str = include_str!("../../tools/demo-controller.jwk");
-const NOTICE_SIGNATURE: &str = include_str!("../../www/demo/notice.jws");
-
-fn controller() -> PrivateKey {
-    PrivateKey::from_jwk(&parse(DEMO_KEY).expect("JSON")).expect("the demo controller key")
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs() as i64
-}
 
 async fn receiver(database: &str) -> Arc<Receiver> {
     limited_receiver(database, Limits::default()).await
@@ -68,88 +51,6 @@ async fn limited_receiver(database: &str, limits: Limits) -> Arc<Receiver> {
         limits,
     };
     Receiver::open(config).await.expect("the database opens")
-}
-
-fn notice() -> Notice {
-    Notice::from_json(&std::fs::read_to_string(DEMO_NOTICE).expect("the demo notice")).expect("valid")
-}
-
-/// A submission as the element's json adapter makes it: the minimised fields and the signed receipt.
-struct Made {
-    receipt: String,
-    body: String,
-}
-
-struct Draft<'a> {
-    decisions: Decisions,
-    issued_at: i64,
-    previous: Option<&'a str>,
-    seed: u8,
-}
-
-fn make(device: &PrivateKey, made: Draft<'_>) -> Made {
-    let notice = notice();
-    let typed = [
-        ("name", "Ada Lovelace"),
-        ("email", "ada@example.com"),
-        ("company", "Engines"),
-        ("topic", "sales"),
-    ];
-    let typed: Vec<(String, String)> = typed.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
-    let withdrawal = made.decisions.iter().any(|(_, d)| d.name() == "withdrawn");
-    let minimised = minimise(
-        &notice,
-        &made.decisions,
-        &typed,
-        Date::of_unix_seconds(made.issued_at),
-    );
-    let (payload, manifest) = if withdrawal {
-        (Object::new(), Default::default())
-    } else {
-        (minimised.payload, minimised.manifest)
-    };
-    let id = uuid_v4([made.seed; 16]);
-    let principal = format!("jwk-thumbprint:{}", device.public().thumbprint());
-    let previous = made.previous.map(receipt_hash);
-    let context = ReceiptContext {
-        issued_at: made.issued_at,
-        receipt_id: &id,
-        principal_id: &principal,
-        language: "en",
-        gpc: false,
-        notice_signature: Some(NOTICE_SIGNATURE.trim()),
-        previous_receipt: previous.as_deref(),
-    };
-    let receipt = Receipt::build(&notice, &made.decisions, &manifest, context);
-    let receipt = device.sign(&signing_input(
-        &header(device.algorithm(), &device.public(), TYP),
-        &receipt.to_canonical_string(),
-    ));
-    let body = to_canonical_string(&Value::Object(
-        Object::new()
-            .with("fields", payload)
-            .with("receipt", receipt.as_str()),
-    ));
-    Made { receipt, body }
-}
-
-/// A receipt that follows none, with the newsletter granted or not.
-fn first_receipt(device: &PrivateKey, newsletter: bool, issued_at: i64, seed: u8) -> Made {
-    make(
-        device,
-        Draft {
-            decisions: granting(newsletter),
-            issued_at,
-            previous: None,
-            seed,
-        },
-    )
-}
-
-fn granting(newsletter: bool) -> Decisions {
-    let mut decisions = Decisions::initial(&notice());
-    decisions.set("newsletter", newsletter).expect("consent purpose");
-    decisions
 }
 
 struct Answer {

@@ -264,7 +264,7 @@ test('an endpoint that never allows this origin (no CORS) is given up on as fail
 /** The keys of the outbox store in the page's IndexedDB. */
 function outboxKeys(page) {
   return page.evaluate(() => new Promise((resolve, reject) => {
-    const opening = indexedDB.open('consent-capture', 2);
+    const opening = indexedDB.open('consent-capture');
     opening.onsuccess = () => {
       const request = opening.result.transaction('outbox').objectStore('outbox').getAllKeys();
       request.onsuccess = () => { opening.result.close(); resolve(request.result); };
@@ -280,7 +280,7 @@ async function leaveInOutbox(context, entry) {
   await page.goto(siteUrl('/json.html'));
   await page.locator('#crm form').waitFor();
   await page.evaluate((kept) => new Promise((resolve, reject) => {
-    const opening = indexedDB.open('consent-capture', 2);
+    const opening = indexedDB.open('consent-capture');
     opening.onsuccess = () => {
       const transaction = opening.result.transaction('outbox', 'readwrite');
       transaction.objectStore('outbox').put(kept, kept.key);

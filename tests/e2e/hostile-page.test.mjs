@@ -41,7 +41,7 @@ test('a receipt planted in storage but signed by another key ticks nothing', asy
   const one = page.locator('#one');
   await one.locator('form').waitFor();
   await page.evaluate(([key, jws]) => new Promise((resolve, reject) => {
-    const opening = indexedDB.open('consent-capture', 2);
+    const opening = indexedDB.open('consent-capture');
     opening.onsuccess = () => {
       const transaction = opening.result.transaction('receipts', 'readwrite');
       transaction.objectStore('receipts').put(jws, key);

@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compactVerify, importJWK } from 'jose';
-import { fillDemoFields, nextEvent, open, receiptPayload, start } from './browser.mjs';
+import { fillDemoFields, nextEvent, open, receiptPayload, start, viewerVerdict } from './browser.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const CLI = join(root, 'target/debug/consent-capture');
@@ -135,6 +135,17 @@ test('the demo form sends to the receiver; its acknowledgement is shown, kept ov
   const withdrawn = JSON.parse(Buffer.from(withdrawal.acknowledgement.split('.')[1], 'base64url').toString());
   assert.equal(withdrawn.entry.position, signed.entry.position + 1);
   await compactVerify(withdrawal.acknowledgement, await importJWK(controller, 'EdDSA'));
+
+  // The receipt viewer checks a receipt with its acknowledgement, and refuses another receipt's.
+  const viewer = await context.newPage();
+  await viewer.goto(`${env.origin}/receipt.html`);
+  await viewer.getByLabel('The controller\'s acknowledgement of it (optional)').fill(acknowledgement);
+  assert.match(await viewerVerdict(viewer, receipt), /^Valid/);
+  assert.match(await viewer.locator('#acknowledgement-verdict').innerText(),
+    new RegExp(`^Acknowledged: signed by the key that signed the notice this receipt names, received on .* record ${signed.entry.position} of its log`));
+  await viewer.getByLabel('The controller\'s acknowledgement of it (optional)').fill(withdrawal.acknowledgement);
+  await viewerVerdict(viewer, receipt);
+  assert.match(await viewer.locator('#acknowledgement-verdict').innerText(), /^The acknowledgement is not valid for this receipt: .*receiptSha256/);
   await context.close();
 });
 

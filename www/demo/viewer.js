@@ -1,6 +1,6 @@
 // The receipt viewer: verifies a pasted or dropped receipt with WebCrypto and reads it out in plain words.
 // Everything is written with textContent.
-import { verifyReceipt } from '../dist/consent-capture-verify.js';
+import { verifyAcknowledgement, verifyReceipt } from '../dist/consent-capture-verify.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -74,6 +74,41 @@ async function check(text) {
     : `Not valid: ${result.reason}`;
   $('verdict').dataset.valid = String(result.valid);
   if (result.valid) describe(result.receipt); else $('summary').replaceChildren();
+  if (result.valid && $('acknowledgement').value.trim()) await checkAcknowledgement($('acknowledgement').value, text, result.receipt);
+}
+
+const headerOf = (jws) => JSON.parse(new TextDecoder().decode(Uint8Array.from(
+  atob(jws.split('.')[0].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))));
+
+/** The RFC 7638 thumbprint of a public Ed25519 or P-256 JWK. */
+async function thumbprint({ crv, kty, x, y }) {
+  const members = kty === 'EC' ? { crv, kty, x, y } : { crv, kty, x };
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(members))));
+  return btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+// The acknowledgement is checked under the key that signed the notice the receipt names (the controller's key,
+// if that notice signature is genuine: consent-capture verify --controller-key checks it against a key you
+// trust). Without a notice signature nothing ties the acknowledgement's key to the controller.
+async function checkAcknowledgement(acknowledgement, receiptText, receipt) {
+  const noticeSignature = receipt.consentCapture?.noticeSignature;
+  let key;
+  try {
+    key = headerOf(noticeSignature ?? acknowledgement.trim()).jwk;
+  } catch {
+    key = null;
+  }
+  const result = key ? await verifyAcknowledgement(acknowledgement, receiptText, await thumbprint(key)) : { valid: false, reason: 'header.jwk: is required' };
+  const verdict = line($('summary'), 'p', '');
+  verdict.id = 'acknowledgement-verdict';
+  verdict.dataset.valid = String(result.valid);
+  if (!result.valid) {
+    verdict.textContent = `The acknowledgement is not valid for this receipt: ${result.reason}`;
+    return;
+  }
+  const whose = noticeSignature ? 'the key that signed the notice this receipt names' : 'a key that nothing here ties to the controller';
+  verdict.textContent = `Acknowledged: signed by ${whose}, received on ${date(result.receivedAt)} by the controller's clock, `
+    + `record ${result.position} of its log, included in the log head of size ${result.headSize} signed on ${date(result.headTime)}.`;
 }
 
 $('check').addEventListener('submit', (event) => {

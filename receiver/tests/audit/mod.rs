@@ -19,7 +19,12 @@ async fn filled(database: &str, count: u8, seed: u8) -> String {
     let receiver = receiver(database).await;
     let device = PrivateKey::ed25519_from_seed([seed; 32]);
     for n in 0..count {
-        let made = first_receipt(&device, n % 2 == 0, now() - 100 + i64::from(n), seed + n);
+        let made = first_receipt(
+            &device,
+            n % 2 == 0,
+            now() - 100 + i64::from(n),
+            u64::from(seed + n),
+        );
         assert_eq!(submit(&receiver, &made).await.status, 200);
     }
     let answer = send(

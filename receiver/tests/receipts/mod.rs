@@ -1,0 +1,111 @@
+//! Receipts as the element makes them, built and signed natively with the component's own code: the demo
+//! notice, the demo controller key, and a device key per seed. Shared by the receiver's tests and its load
+//! benchmark.
+
+use consent_capture::canonical::to_canonical_string;
+use consent_capture::date::Date;
+use consent_capture::json::{parse, Object, Value};
+use consent_capture::jws::{header, signing_input};
+use consent_capture::receipt::{receipt_hash, ReceiptContext, TYP};
+use consent_capture::sign::PrivateKey;
+use consent_capture::{minimise, uuid_v4, Decisions, Notice, Receipt};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub(crate) const DEMO_NOTICE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../www/demo/notice.json");
+pub(crate) const DEMO_KEY: &str = include_str!("../../../tools/demo-controller.jwk");
+pub(crate) const NOTICE_SIGNATURE: &str = include_str!("../../../www/demo/notice.jws");
+
+pub(crate) fn controller() -> PrivateKey {
+    PrivateKey::from_jwk(&parse(DEMO_KEY).expect("JSON")).expect("the demo controller key")
+}
+
+pub(crate) fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs() as i64
+}
+
+pub(crate) fn notice() -> Notice {
+    Notice::from_json(&std::fs::read_to_string(DEMO_NOTICE).expect("the demo notice")).expect("valid")
+}
+
+/// A submission as the element's json adapter makes it: the minimised fields and the signed receipt.
+pub(crate) struct Made {
+    pub(crate) receipt: String,
+    pub(crate) body: String,
+}
+
+pub(crate) struct Draft<'a> {
+    pub(crate) decisions: Decisions,
+    pub(crate) issued_at: i64,
+    pub(crate) previous: Option<&'a str>,
+    /// Which receipt id: each number gives another.
+    pub(crate) seed: u64,
+}
+
+pub(crate) fn make(device: &PrivateKey, made: Draft<'_>) -> Made {
+    let notice = notice();
+    let typed = [
+        ("name", "Ada Lovelace"),
+        ("email", "ada@example.com"),
+        ("company", "Engines"),
+        ("topic", "sales"),
+    ];
+    let typed: Vec<(String, String)> = typed.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+    let withdrawal = made.decisions.iter().any(|(_, d)| d.name() == "withdrawn");
+    let minimised = minimise(
+        &notice,
+        &made.decisions,
+        &typed,
+        Date::of_unix_seconds(made.issued_at),
+    );
+    let (payload, manifest) = if withdrawal {
+        (Object::new(), Default::default())
+    } else {
+        (minimised.payload, minimised.manifest)
+    };
+    let seed = made.seed.to_le_bytes();
+    let id = uuid_v4(core::array::from_fn(|i| seed[i % 8]));
+    let principal = format!("jwk-thumbprint:{}", device.public().thumbprint());
+    let previous = made.previous.map(receipt_hash);
+    let context = ReceiptContext {
+        issued_at: made.issued_at,
+        receipt_id: &id,
+        principal_id: &principal,
+        language: "en",
+        gpc: false,
+        notice_signature: Some(NOTICE_SIGNATURE.trim()),
+        previous_receipt: previous.as_deref(),
+    };
+    let receipt = Receipt::build(&notice, &made.decisions, &manifest, context);
+    let receipt = device.sign(&signing_input(
+        &header(device.algorithm(), &device.public(), TYP),
+        &receipt.to_canonical_string(),
+    ));
+    let body = to_canonical_string(&Value::Object(
+        Object::new()
+            .with("fields", payload)
+            .with("receipt", receipt.as_str()),
+    ));
+    Made { receipt, body }
+}
+
+/// A receipt that follows none, with the newsletter granted or not.
+pub(crate) fn first_receipt(device: &PrivateKey, newsletter: bool, issued_at: i64, seed: u64) -> Made {
+    make(
+        device,
+        Draft {
+            decisions: granting(newsletter),
+            issued_at,
+            previous: None,
+            seed,
+        },
+    )
+}
+
+pub(crate) fn granting(newsletter: bool) -> Decisions {
+    let mut decisions = Decisions::initial(&notice());
+    decisions.set("newsletter", newsletter).expect("consent purpose");
+    decisions
+}
