@@ -117,11 +117,13 @@ package: bundle
 	@cd $(PACKAGE) && tar tzvf consent-capture-$(VERSION).tgz | awk '{ print $$3, $$6 }'
 
 # Benchmarks print figures (they are not tests): consent-capture next to the consent managers people use
-# (pinned, installed into target/bench/peers), its micro-benchmarks, then BENCHMARKS.md and benchmarks.svg.
+# (pinned, installed into target/bench/peers), its micro-benchmarks, the receiver under load, then BENCHMARKS.md
+# and benchmarks.svg.
 bench: setup-test bundle
 	node tools/bench/install-peers.mjs
 	node tools/bench/micro.mjs
 	node tools/bench/peers.mjs
+	cargo run -q --profile server -p consent-capture-receiver --example load
 	node tools/bench/report.mjs
 
 # Re-sign the demo notice after editing it (the key is a demo key, committed on purpose; never use it for real).

@@ -33,8 +33,8 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-/// The load a run offers, in receipts a second.
-const OFFERED_PER_SECOND: u64 = 2_000;
+/// The loads a run offers, in receipts a second: one the receiver keeps up with, and the goal.
+const OFFERED_PER_SECOND: [u64; 2] = [400, 2_000];
 /// An offered load that makes every request due at once.
 const FLAT_OUT: u64 = u64::MAX / 2;
 /// Requests in flight at most (beyond it, requests wait and their latency grows).
@@ -136,13 +136,16 @@ async fn offer(database: &'static str, url: &str, bodies: Vec<String>, per_secon
     }
 }
 
-async fn load(database: &'static str, url: &str, count: u64) -> [Run; 2] {
+async fn load(database: &'static str, url: &str, count: u64) -> Vec<Run> {
     let address = serve(url).await;
     let endpoint = format!("http://{address}/receipts");
-    let at_offered = offer(database, &endpoint, bodies(0..count), OFFERED_PER_SECOND).await;
-    // As fast as it goes: everything due at once, IN_FLIGHT at a time (its latencies are queueing).
-    let flat_out = offer(database, &endpoint, bodies(count..2 * count), FLAT_OUT).await;
-    [at_offered, flat_out]
+    let mut runs = Vec::new();
+    // As fast as it goes last: everything due at once, IN_FLIGHT at a time (its latencies are queueing).
+    for (n, per_second) in OFFERED_PER_SECOND.into_iter().chain([FLAT_OUT]).enumerate() {
+        let numbers = n as u64 * count..(n as u64 + 1) * count;
+        runs.push(offer(database, &endpoint, bodies(numbers), per_second).await);
+    }
+    runs
 }
 
 struct Growth {
@@ -192,7 +195,7 @@ fn main() {
     let count: u64 = std::env::var("RECEIVER_BENCH_RECEIPTS")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(6_000);
+        .unwrap_or(4_000);
     let scratch = Scratch::new("bench");
     let sqlite = runtime.block_on(load("SQLite", &scratch.sqlite(), count));
     let server = Postgres::start();
