@@ -12,6 +12,7 @@ use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::{AnyPool, Executor, Row};
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 /// A stored record.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,6 +83,9 @@ impl Store {
         };
         let pool = AnyPoolOptions::new()
             .max_connections(if url.starts_with("sqlite:") { 1 } else { 8 })
+            // A database that does not answer is a 503 within seconds (the outbox tries again later), not a
+            // request held until the HTTP timeout.
+            .acquire_timeout(Duration::from_secs(3))
             .after_connect(|connection, _| {
                 Box::pin(async move {
                     if connection.backend_name() == "SQLite" {

@@ -1,10 +1,12 @@
 //! The receiver through its router: what it accepts and acknowledges, what it refuses and why, and a log that
-//! survives a restart and proves inclusion and consistency, and the offline audit (`audit/`). Every scenario runs on a real SQLite file and on a
+//! survives a restart and proves inclusion and consistency, the offline audit (`audit/`) and faults
+//! (`faults/`). Every scenario runs on a real SQLite file and on a
 //! real PostgreSQL server. Receipts are built and signed natively with the component's own code, as the
 //! element would.
 
 mod audit;
 mod databases;
+mod faults;
 mod receipts;
 
 use audit::{
@@ -13,6 +15,7 @@ use audit::{
     the_audit_command_exits_0_when_the_log_matches_and_1_naming_the_record_otherwise,
 };
 use databases::{Postgres, Scratch};
+use faults::a_receiver_killed_in_the_middle_of_a_load_keeps_every_acknowledged_receipt_once;
 use receipts::{controller, first_receipt, granting, make, now, Draft, Made, DEMO_NOTICE};
 
 use axum::body::Body;
@@ -551,4 +554,5 @@ on_both_databases!(
     an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks,
     a_kept_head_catches_a_log_rewritten_and_signed_again,
     the_audit_command_exits_0_when_the_log_matches_and_1_naming_the_record_otherwise,
+    a_receiver_killed_in_the_middle_of_a_load_keeps_every_acknowledged_receipt_once,
 );

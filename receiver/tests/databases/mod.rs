@@ -12,12 +12,7 @@ pub(crate) struct Scratch(PathBuf);
 
 impl Scratch {
     pub(crate) fn new(name: &str) -> Self {
-        static MADE: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "consent-capture-receiver-{name}-{}-{}",
-            std::process::id(),
-            MADE.fetch_add(1, Ordering::Relaxed)
-        ));
+        let path = unique_temporary(&format!("receiver-{name}"));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).expect("a temporary folder");
         Self(path)
@@ -52,7 +47,7 @@ impl Postgres {
     /// Initialises a cluster in a new temporary folder and starts it. PostgreSQL refuses to run as root: as
     /// root, the server runs as the `postgres` user that Debian's package creates.
     pub(crate) fn start() -> Self {
-        let data = std::env::temp_dir().join(format!("consent-capture-postgres-{}", std::process::id()));
+        let data = unique_temporary("postgres");
         let _ = std::fs::remove_dir_all(&data);
         let port = free_port();
         let server = Self { data, port };
@@ -68,25 +63,28 @@ impl Postgres {
                 "--no-sync",
             ],
         );
-        let options = format!(
-            "-p {port} -c listen_addresses=127.0.0.1 -k {}",
-            path(&server.data)
-        );
-        let log = server.data.join("server.log");
-        server.run(
-            "pg_ctl",
-            &[
-                "-D",
-                path(&server.data),
-                "-o",
-                &options,
-                "-l",
-                path(&log),
-                "-w",
-                "start",
-            ],
-        );
+        server.restart();
         server
+    }
+
+    /// Starts the server (again, after [`Postgres::stop`]), on its port.
+    pub(crate) fn restart(&self) {
+        let options = format!(
+            "-p {} -c listen_addresses=127.0.0.1 -k {}",
+            self.port,
+            path(&self.data)
+        );
+        let log = self.data.join("server.log");
+        let data = path(&self.data);
+        self.run(
+            "pg_ctl",
+            &["-D", data, "-o", &options, "-l", path(&log), "-w", "start"],
+        );
+    }
+
+    /// Stops the server, as an outage would (its data stays).
+    pub(crate) fn stop(&self) {
+        self.run("pg_ctl", &["-D", path(&self.data), "-m", "fast", "-w", "stop"]);
     }
 
     /// The URL of a new, empty database called `name` on this server.
@@ -167,6 +165,13 @@ fn is_root() -> bool {
         .arg("-u")
         .output()
         .is_ok_and(|output| output.stdout.trim_ascii() == b"0")
+}
+
+/// A temporary path no other test of this process (nor any other process) uses.
+fn unique_temporary(name: &str) -> PathBuf {
+    static MADE: AtomicUsize = AtomicUsize::new(0);
+    let made = MADE.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("consent-capture-{name}-{}-{made}", std::process::id()))
 }
 
 fn free_port() -> u16 {

@@ -31,6 +31,7 @@ pub(crate) fn notice() -> Notice {
 }
 
 /// A submission as the element's json adapter makes it: the minimised fields and the signed receipt.
+#[derive(Clone)]
 pub(crate) struct Made {
     pub(crate) receipt: String,
     pub(crate) body: String,
