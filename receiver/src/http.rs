@@ -2,11 +2,11 @@
 //! `GET /log/consistency?from=N`. Limits, timeouts and CORS are tower layers; every refusal is a JSON body
 //! `{"error": {"rule", "at", "message"}}` with a 4xx status (503 when the database fails).
 
-use crate::acknowledgement::{acknowledge, signed_head};
+use crate::acknowledgement::signed_head;
+use crate::appender::{self, catch_up, storage_failed, Appender, Tree};
 use crate::config::{Config, Limits};
-use crate::log::{Entry, Log};
-use crate::store::{is_taken, Record, Store, PAGE_SIZE};
-use crate::submission::{read, Refusal, Submission};
+use crate::store::Store;
+use crate::submission::{read, Refusal};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Query, State};
@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use consent_capture::base64url;
-use consent_capture::receipt_check::{check_follows, inspect};
+use consent_capture::sign::PrivateKey;
 use serde_json::json;
 use std::collections::HashMap;
 use std::future::Future;
@@ -34,53 +34,50 @@ use tower_http::timeout::TimeoutLayer;
 pub struct Receiver {
     config: Config,
     store: Store,
-    log: Mutex<Tree>,
-}
-
-/// The tree and whether it matches the database: after a failed write it may hold a leaf the database lacks,
-/// and is rebuilt from the database before the next append.
-struct Tree {
-    log: Log,
-    in_step: bool,
+    tree: Mutex<Tree>,
+    appender: Appender,
 }
 
 impl Receiver {
-    /// Opens the database named in `config` and rebuilds the log from it.
+    /// Opens the database named in `config`, rebuilds the log from it and starts the appending task (so it is
+    /// called within a Tokio runtime).
     ///
     /// # Errors
     /// The database cannot be opened.
     pub async fn open(config: Config) -> Result<Arc<Self>, sqlx::Error> {
         let store = Store::open(&config.database).await?;
-        let receiver = Self {
+        let mut tree = Tree::new();
+        catch_up(&store, &mut tree).await?;
+        let (appender, queue) = Appender::new();
+        let receiver = Arc::new(Self {
             config,
             store,
-            log: Mutex::new(Tree {
-                log: Log::new(),
-                in_step: false,
-            }),
-        };
-        receiver.catch_up(&mut *receiver.log.lock().await).await?;
-        Ok(Arc::new(receiver))
+            tree: Mutex::new(tree),
+            appender,
+        });
+        tokio::spawn(appender::run(Arc::downgrade(&receiver), queue));
+        Ok(receiver)
     }
 
-    /// Brings the tree up to the database: what other receivers sharing it appended since (none, when this
-    /// receiver is the only one), or everything after a failed write left the tree out of step.
-    async fn catch_up(&self, tree: &mut Tree) -> Result<(), sqlx::Error> {
-        if !tree.in_step {
-            *tree = Tree {
-                log: Log::new(),
-                in_step: true,
-            };
-        }
-        loop {
-            let page = self.store.records_page(tree.log.size(), PAGE_SIZE).await?;
-            for record in &page {
-                tree.log.push(record.entry().leaf());
-            }
-            if (page.len() as u64) < PAGE_SIZE {
-                return Ok(());
-            }
-        }
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn tree(&self) -> &Mutex<Tree> {
+        &self.tree
+    }
+
+    pub(crate) fn key(&self) -> &PrivateKey {
+        &self.config.key
+    }
+
+    /// The log's head now, caught up with the database.
+    async fn head(&self) -> Result<tokio::sync::MutexGuard<'_, Tree>, Refusal> {
+        let mut tree = self.tree.lock().await;
+        catch_up(&self.store, &mut tree)
+            .await
+            .map_err(|e| storage_failed(&e))?;
+        Ok(tree)
     }
 }
 
@@ -178,16 +175,6 @@ impl IntoResponse for Refusal {
     }
 }
 
-fn storage_failed(error: &sqlx::Error) -> Refusal {
-    tracing::error!(%error, "database");
-    Refusal::new(
-        503,
-        "storage",
-        "(database)",
-        "the database is unavailable: nothing was stored, try again later",
-    )
-}
-
 async fn receive(
     State(receiver): State<Arc<Receiver>>,
     headers: HeaderMap,
@@ -228,7 +215,7 @@ async fn receive(
         config.limits,
         now,
     )?;
-    let acknowledgement = append(&receiver, &submission, now).await?;
+    let acknowledgement = receiver.appender.append(submission, now).await?;
     Ok((
         StatusCode::OK,
         Json(json!({ "acknowledgement": acknowledgement })),
@@ -236,132 +223,8 @@ async fn receive(
         .into_response())
 }
 
-/// How many times a receiver tries to append when other receivers on the same database take the position
-/// first; each try first catches up with what they appended.
-const APPEND_ATTEMPTS: usize = 8;
-
-/// Appends a checked submission to the database and the log, in that order, and returns its acknowledgement;
-/// the same submission again gets the same acknowledgement.
-async fn append(receiver: &Receiver, submission: &Submission, now: i64) -> Result<String, Refusal> {
-    let mut tree = receiver.log.lock().await;
-    for _ in 0..APPEND_ATTEMPTS {
-        receiver
-            .catch_up(&mut tree)
-            .await
-            .map_err(|e| storage_failed(&e))?;
-        if let Some(acknowledgement) = append_at_end(receiver, &mut tree, submission, now).await? {
-            return Ok(acknowledgement);
-        }
-    }
-    Err(Refusal::new(
-        503,
-        "storage",
-        "(database)",
-        "other receivers kept taking the log's next position: nothing was stored, try again later",
-    ))
-}
-
-/// One try: the acknowledgement, or `None` when another receiver took the position (the tree is then out of
-/// step, and rebuilt by the next catch-up).
-async fn append_at_end(
-    receiver: &Receiver,
-    tree: &mut Tree,
-    submission: &Submission,
-    now: i64,
-) -> Result<Option<String>, Refusal> {
-    let store = &receiver.store;
-    if let Some(held) = store
-        .by_receipt_id(&submission.receipt_id)
-        .await
-        .map_err(|e| storage_failed(&e))?
-    {
-        if held.body == submission.body && held.receipt == submission.receipt {
-            return Ok(Some(held.acknowledgement));
-        }
-        return Err(Refusal::new(
-            409,
-            "conflict",
-            "consentReceiptID",
-            "this receipt id was received before with another body",
-        ));
-    }
-    check_chain(store, submission).await?;
-    let entry = Entry {
-        position: tree.log.size(),
-        receipt_id: submission.receipt_id.clone(),
-        receipt_sha256: submission.receipt_sha256.clone(),
-        body_sha256: submission.body_sha256.clone(),
-        received_at: now,
-    };
-    tree.log.push(entry.leaf());
-    let head = tree.log.head();
-    let proof = tree.log.inclusion(entry.position).unwrap_or_default();
-    let acknowledgement = acknowledge(&receiver.config.key, &entry, head, &proof, now);
-    let record = Record {
-        position: entry.position,
-        receipt_id: submission.receipt_id.clone(),
-        receipt: submission.receipt.clone(),
-        body: submission.body.clone(),
-        received_at: now,
-        acknowledgement,
-    };
-    match store.append(&record).await {
-        Ok(()) => Ok(Some(record.acknowledgement)),
-        Err(error) => {
-            tree.in_step = false;
-            if is_taken(&error) {
-                Ok(None)
-            } else {
-                Err(storage_failed(&error))
-            }
-        }
-    }
-}
-
-/// A receipt that names a previous one must follow it when this receiver holds it; a withdrawal must name one
-/// it holds.
-async fn check_chain(store: &Store, submission: &Submission) -> Result<(), Refusal> {
-    let Some(previous) = &submission.previous else {
-        return Ok(());
-    };
-    let earlier = store
-        .receipt_by_hash(previous)
-        .await
-        .map_err(|e| storage_failed(&e))?;
-    let Some(earlier) = earlier else {
-        if submission.withdraws {
-            return Err(Refusal::new(
-                422,
-                "unknown-previous",
-                "consentCapture.previousReceipt",
-                "a withdrawal must follow a receipt this receiver holds",
-            ));
-        }
-        return Ok(());
-    };
-    // The held receipt was verified when it arrived: reading it again is enough.
-    let chain = |e: consent_capture::error::Error| Refusal::new(422, "chain", e.at(), e.text());
-    let (compact, earlier_claims) = inspect(&earlier).map_err(chain)?;
-    let earlier_key = compact
-        .jwk
-        .ok_or_else(|| Refusal::new(422, "chain", "previous receipt: header.jwk", "missing"))?;
-    let later = &submission.verified;
-    check_follows(
-        &later.receipt,
-        &later.key,
-        &earlier_claims,
-        &earlier_key,
-        &earlier,
-    )
-    .map_err(chain)
-}
-
 async fn head(State(receiver): State<Arc<Receiver>>) -> Result<Response, Refusal> {
-    let mut tree = receiver.log.lock().await;
-    receiver
-        .catch_up(&mut tree)
-        .await
-        .map_err(|e| storage_failed(&e))?;
+    let tree = receiver.head().await?;
     let head = signed_head(&receiver.config.key, tree.log.head(), now());
     Ok(Json(json!({ "head": head })).into_response())
 }
@@ -371,11 +234,7 @@ async fn consistency(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, Refusal> {
     let from = query.get("from").and_then(|n| n.parse::<u64>().ok());
-    let mut tree = receiver.log.lock().await;
-    receiver
-        .catch_up(&mut tree)
-        .await
-        .map_err(|e| storage_failed(&e))?;
+    let tree = receiver.head().await?;
     let proof = from.and_then(|from| tree.log.consistency(from)).ok_or_else(|| {
         Refusal::new(
             400,

@@ -14,6 +14,7 @@
 //! ```
 
 pub mod acknowledgement;
+mod appender;
 pub mod audit;
 pub mod config;
 pub mod http;

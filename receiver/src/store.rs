@@ -143,24 +143,30 @@ impl Store {
         row.map(|row| row.try_get("receipt")).transpose()
     }
 
-    /// Stores `record` at its position; committed (and durable) when this returns.
+    /// Stores `records` at their positions in one transaction: all or none, committed (and durable) when
+    /// this returns.
     ///
     /// # Errors
-    /// The database fails, or the position or receipt id is taken ([`is_taken`]).
-    pub async fn append(&self, record: &Record) -> Result<(), sqlx::Error> {
-        sqlx::query(&format!(
-            "INSERT INTO records ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-        ))
-        .bind(record.position as i64)
-        .bind(&record.receipt_id)
-        .bind(receipt_hash(&record.receipt))
-        .bind(&record.receipt)
-        .bind(&record.body)
-        .bind(record.received_at)
-        .bind(&record.acknowledgement)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+    /// The database fails, or a position or receipt id is taken ([`is_taken`]).
+    pub async fn append_all(&self, records: &[Record]) -> Result<(), sqlx::Error> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let mut transaction = self.pool.begin().await?;
+        let insert = format!("INSERT INTO records ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+        for record in records {
+            sqlx::query(&insert)
+                .bind(record.position as i64)
+                .bind(&record.receipt_id)
+                .bind(receipt_hash(&record.receipt))
+                .bind(&record.receipt)
+                .bind(&record.body)
+                .bind(record.received_at)
+                .bind(&record.acknowledgement)
+                .execute(&mut *transaction)
+                .await?;
+        }
+        transaction.commit().await
     }
 }
 

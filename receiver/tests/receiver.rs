@@ -466,6 +466,54 @@ async fn a_burst_from_one_address_gets_429_while_other_addresses_are_served(data
     );
 }
 
+async fn a_burst_appends_together_a_repeat_gets_the_same_acknowledgement_and_a_withdrawal_may_follow_within_it(
+    database: String,
+) {
+    let receiver = receiver(&database).await;
+    let device = PrivateKey::ed25519_from_seed([8; 32]);
+    let first = first_receipt(&device, true, now() - 60, 30);
+    let mut withdrawing = granting(true);
+    withdrawing.withdraw("newsletter").expect("granted");
+    let withdrawal = make(
+        &device,
+        Draft {
+            decisions: withdrawing,
+            issued_at: now() - 30,
+            previous: Some(&first.receipt),
+            seed: 31,
+        },
+    );
+    let changed = first.body.replace("Ada Lovelace", "Ada King");
+    // All at once: they wait together for the appender, which stores them in one transaction.
+    let (a, b, c, d) = tokio::join!(
+        submit(&receiver, &first),
+        submit(&receiver, &first),
+        submit(&receiver, &withdrawal),
+        send(&receiver, post(changed, "application/json", None)),
+    );
+    let (a, b, c) = (acknowledged(&a), acknowledged(&b), acknowledged(&c));
+    assert_eq!(a, b, "the repeat gets the same acknowledgement");
+    assert_eq!(at(&a, &["entry", "position"]).as_i64(), Some(0));
+    assert_eq!(
+        at(&c, &["entry", "position"]).as_i64(),
+        Some(1),
+        "the withdrawal follows it"
+    );
+    assert_eq!(d.rule(), (StatusCode::CONFLICT, "conflict"));
+    let head = send(
+        &receiver,
+        Request::get("/log/head").body(Body::empty()).expect("request"),
+    )
+    .await;
+    let head = verify_jws(
+        head.at(&["head"]).as_str().expect("a head"),
+        Some(&controller().public()),
+    )
+    .expect("signed");
+    let head = parse(&payload_text(&head.payload)).expect("JSON");
+    assert_eq!(at(&head, &["size"]).as_i64(), Some(2), "two records, not three");
+}
+
 async fn receivers_sharing_one_database_append_to_one_log(database: String) {
     let (one, other) = (receiver(&database).await, receiver(&database).await);
     let device = PrivateKey::ed25519_from_seed([6; 32]);
@@ -550,6 +598,7 @@ on_both_databases!(
     bad_receipts_times_bodies_and_headers_get_their_rule_and_where,
     a_withdrawal_must_follow_a_receipt_held_here_from_the_same_device,
     receivers_sharing_one_database_append_to_one_log,
+    a_burst_appends_together_a_repeat_gets_the_same_acknowledgement_and_a_withdrawal_may_follow_within_it,
     a_burst_from_one_address_gets_429_while_other_addresses_are_served,
     an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks,
     a_kept_head_catches_a_log_rewritten_and_signed_again,

@@ -1,0 +1,300 @@
+//! Appending checked submissions to the database and the log, with group commit: one task takes every
+//! submission waiting at that moment (up to [`MOST_AT_ONCE`]), gives each its position, entry and
+//! acknowledgement in turn, and stores them all in one transaction, so that a burst costs one durable commit
+//! instead of one each. Nothing is answered before that commit; when it fails, every submission of the batch
+//! gets a 503 and none is stored.
+//!
+//! A submission whose receipt id is held already gets the stored acknowledgement (the same body) or a 409;
+//! one that follows a receipt is checked against it, whether it is stored or earlier in the same batch.
+
+use crate::acknowledgement::acknowledge;
+use crate::http::Receiver;
+use crate::log::{Entry, Log};
+use crate::store::{is_taken, Record, Store, PAGE_SIZE};
+use crate::submission::{Refusal, Submission};
+use consent_capture::receipt_check::{check_follows, inspect};
+use std::collections::HashMap;
+use std::sync::Weak;
+use tokio::sync::{mpsc, oneshot};
+
+/// The most submissions one transaction stores.
+const MOST_AT_ONCE: usize = 256;
+
+/// How many times a batch is tried when other receivers on the same database take the log's next positions
+/// first; each try first catches up with what they appended.
+const ATTEMPTS: usize = 8;
+
+/// The log's tree and whether it matches the database: after a failed write it may hold leaves the database
+/// lacks, and is rebuilt from the database before the next append.
+pub(crate) struct Tree {
+    pub(crate) log: Log,
+    in_step: bool,
+}
+
+impl Tree {
+    /// An empty tree, to be caught up with the database.
+    pub(crate) fn new() -> Self {
+        Self {
+            log: Log::new(),
+            in_step: false,
+        }
+    }
+}
+
+/// Brings `tree` up to the database: what other receivers sharing it appended since (none, when this receiver
+/// is the only one), or everything after a failed write left the tree out of step.
+pub(crate) async fn catch_up(store: &Store, tree: &mut Tree) -> Result<(), sqlx::Error> {
+    if !tree.in_step {
+        *tree = Tree {
+            log: Log::new(),
+            in_step: true,
+        };
+    }
+    loop {
+        let page = store.records_page(tree.log.size(), PAGE_SIZE).await?;
+        for record in &page {
+            tree.log.push(record.entry().leaf());
+        }
+        if (page.len() as u64) < PAGE_SIZE {
+            return Ok(());
+        }
+    }
+}
+
+/// What the database failing means for a submission.
+pub(crate) fn storage_failed(error: &sqlx::Error) -> Refusal {
+    tracing::error!(%error, "database");
+    Refusal::new(
+        503,
+        "storage",
+        "(database)",
+        "the database is unavailable: nothing was stored, try again later",
+    )
+}
+
+struct Job {
+    submission: Submission,
+    now: i64,
+    answer: oneshot::Sender<Result<String, Refusal>>,
+}
+
+/// The way in to the appending task.
+pub(crate) struct Appender {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Appender {
+    /// The appender and the queue its task (see [`run`]) reads.
+    pub(crate) fn new() -> (Self, Queue) {
+        let (jobs, queue) = mpsc::channel(4 * MOST_AT_ONCE);
+        (Self { jobs }, Queue(queue))
+    }
+
+    /// Appends a checked submission received at `now` and returns its acknowledgement once it is stored; the
+    /// same submission again gets the same acknowledgement.
+    pub(crate) async fn append(&self, submission: Submission, now: i64) -> Result<String, Refusal> {
+        let stopped = || {
+            Refusal::new(
+                503,
+                "storage",
+                "(receiver)",
+                "the receiver is stopping: try again later",
+            )
+        };
+        let (answer, answered) = oneshot::channel();
+        let job = Job {
+            submission,
+            now,
+            answer,
+        };
+        self.jobs.send(job).await.map_err(|_| stopped())?;
+        answered.await.unwrap_or_else(|_| Err(stopped()))
+    }
+}
+
+/// The submissions waiting to be appended.
+pub(crate) struct Queue(mpsc::Receiver<Job>);
+
+/// The appending task: batches until the receiver is dropped.
+pub(crate) async fn run(receiver: Weak<Receiver>, mut queue: Queue) {
+    let mut jobs = Vec::with_capacity(MOST_AT_ONCE);
+    while queue.0.recv_many(&mut jobs, MOST_AT_ONCE).await > 0 {
+        let Some(receiver) = receiver.upgrade() else {
+            return;
+        };
+        append_batch(&receiver, std::mem::take(&mut jobs)).await;
+    }
+}
+
+/// What becomes of one submission of a batch.
+enum Outcome {
+    /// Decided without storing anything: a held receipt's acknowledgement, a conflict, a broken chain.
+    Answered(Result<String, Refusal>),
+    /// Stored as the batch's record at this index, when the batch commits.
+    Stored(usize),
+}
+
+async fn append_batch(receiver: &Receiver, jobs: Vec<Job>) {
+    let store = receiver.store();
+    let mut tree = receiver.tree().lock().await;
+    let mut last_failure = None;
+    for _ in 0..ATTEMPTS {
+        let decided = match catch_up(store, &mut tree).await {
+            Ok(()) => {
+                // Out of step until the batch commits: a failed commit leaves its leaves without rows.
+                tree.in_step = false;
+                decide(receiver, &mut tree, &jobs).await
+            }
+            Err(error) => Err(error),
+        };
+        let (records, outcomes) = match decided {
+            Ok(decided) => decided,
+            Err(error) => return answer_all(jobs, &storage_failed(&error)),
+        };
+        match store.append_all(&records).await {
+            Ok(()) => {
+                tree.in_step = true;
+                for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                    let answer = match outcome {
+                        Outcome::Answered(answer) => answer,
+                        Outcome::Stored(index) => Ok(records[index].acknowledgement.clone()),
+                    };
+                    let _ = job.answer.send(answer);
+                }
+                return;
+            }
+            // Another receiver on the same database took a position (or stored one of these receipts) first.
+            Err(error) if is_taken(&error) => last_failure = Some(error),
+            Err(error) => {
+                let failed = storage_failed(&error);
+                for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                    let answer = match outcome {
+                        Outcome::Answered(answer) => answer,
+                        Outcome::Stored(_) => Err(failed.clone()),
+                    };
+                    let _ = job.answer.send(answer);
+                }
+                return;
+            }
+        }
+    }
+    tracing::warn!(error = ?last_failure, "other receivers kept taking the log's next position");
+    let busy = Refusal::new(
+        503,
+        "storage",
+        "(database)",
+        "other receivers kept taking the log's next position: nothing was stored, try again later",
+    );
+    answer_all(jobs, &busy);
+}
+
+fn answer_all(jobs: Vec<Job>, refusal: &Refusal) {
+    for job in jobs {
+        let _ = job.answer.send(Err(refusal.clone()));
+    }
+}
+
+/// Gives each submission of the batch, in order, its outcome: the records to store, with their entries
+/// pushed onto the tree and their acknowledgements signed.
+async fn decide(
+    receiver: &Receiver,
+    tree: &mut Tree,
+    jobs: &[Job],
+) -> Result<(Vec<Record>, Vec<Outcome>), sqlx::Error> {
+    let store = receiver.store();
+    let mut records: Vec<Record> = Vec::new();
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let mut by_hash: HashMap<&str, usize> = HashMap::new();
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let submission = &job.submission;
+        let same = |record: &Record| record.body == submission.body && record.receipt == submission.receipt;
+        if let Some(&index) = by_id.get(submission.receipt_id.as_str()) {
+            outcomes.push(if same(&records[index]) {
+                Outcome::Stored(index)
+            } else {
+                Outcome::Answered(Err(conflict()))
+            });
+            continue;
+        }
+        if let Some(held) = store.by_receipt_id(&submission.receipt_id).await? {
+            let answer = if same(&held) {
+                Ok(held.acknowledgement)
+            } else {
+                Err(conflict())
+            };
+            outcomes.push(Outcome::Answered(answer));
+            continue;
+        }
+        let earlier = match &submission.previous {
+            Some(previous) => match by_hash.get(previous.as_str()) {
+                Some(&index) => Some(records[index].receipt.clone()),
+                None => store.receipt_by_hash(previous).await?,
+            },
+            None => None,
+        };
+        if let Err(refusal) = check_chain(submission, earlier.as_deref()) {
+            outcomes.push(Outcome::Answered(Err(refusal)));
+            continue;
+        }
+        let entry = Entry {
+            position: tree.log.size(),
+            receipt_id: submission.receipt_id.clone(),
+            receipt_sha256: submission.receipt_sha256.clone(),
+            body_sha256: submission.body_sha256.clone(),
+            received_at: job.now,
+        };
+        tree.log.push(entry.leaf());
+        let head = tree.log.head();
+        let proof = tree.log.inclusion(entry.position).unwrap_or_default();
+        let acknowledgement = acknowledge(receiver.key(), &entry, head, &proof, job.now);
+        by_id.insert(&submission.receipt_id, records.len());
+        by_hash.insert(&submission.receipt_sha256, records.len());
+        outcomes.push(Outcome::Stored(records.len()));
+        records.push(Record {
+            position: entry.position,
+            receipt_id: submission.receipt_id.clone(),
+            receipt: submission.receipt.clone(),
+            body: submission.body.clone(),
+            received_at: job.now,
+            acknowledgement,
+        });
+    }
+    Ok((records, outcomes))
+}
+
+fn conflict() -> Refusal {
+    Refusal::new(
+        409,
+        "conflict",
+        "consentReceiptID",
+        "this receipt id was received before with another body",
+    )
+}
+
+/// A receipt that names a previous one must follow it when this receiver holds it (`earlier`); a withdrawal
+/// must name one it holds.
+fn check_chain(submission: &Submission, earlier: Option<&str>) -> Result<(), Refusal> {
+    if submission.previous.is_none() {
+        return Ok(());
+    }
+    let Some(earlier) = earlier else {
+        if submission.withdraws {
+            return Err(Refusal::new(
+                422,
+                "unknown-previous",
+                "consentCapture.previousReceipt",
+                "a withdrawal must follow a receipt this receiver holds",
+            ));
+        }
+        return Ok(());
+    };
+    // The held receipt was verified when it arrived: reading it again is enough.
+    let chain = |e: consent_capture::error::Error| Refusal::new(422, "chain", e.at(), e.text());
+    let (compact, earlier_claims) = inspect(earlier).map_err(chain)?;
+    let earlier_key = compact
+        .jwk
+        .ok_or_else(|| Refusal::new(422, "chain", "previous receipt: header.jwk", "missing"))?;
+    let later = &submission.verified;
+    check_follows(&later.receipt, &later.key, &earlier_claims, &earlier_key, earlier).map_err(chain)
+}
