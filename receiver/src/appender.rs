@@ -202,6 +202,11 @@ async fn decide(
     jobs: &[Job],
 ) -> Result<(Vec<Record>, Vec<Outcome>), sqlx::Error> {
     let store = receiver.store();
+    let ids: Vec<&str> = jobs
+        .iter()
+        .map(|job| job.submission.receipt_id.as_str())
+        .collect();
+    let held = store.by_receipt_ids(&ids).await?;
     let mut records: Vec<Record> = Vec::new();
     let mut by_id: HashMap<&str, usize> = HashMap::new();
     let mut by_hash: HashMap<&str, usize> = HashMap::new();
@@ -217,9 +222,9 @@ async fn decide(
             });
             continue;
         }
-        if let Some(held) = store.by_receipt_id(&submission.receipt_id).await? {
-            let answer = if same(&held) {
-                Ok(held.acknowledgement)
+        if let Some(held) = held.get(&submission.receipt_id) {
+            let answer = if same(held) {
+                Ok(held.acknowledgement.clone())
             } else {
                 Err(conflict())
             };

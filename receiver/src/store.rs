@@ -10,6 +10,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::{AnyPool, Executor, Row};
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -49,6 +50,9 @@ impl Record {
 pub struct Store {
     pool: AnyPool,
 }
+
+/// How many rows one INSERT writes (7 parameters each: well under SQLite's and PostgreSQL's limits).
+const ROWS_A_STATEMENT: usize = 64;
 
 /// How many records are read at a time when reading them all (a receiver starting, an audit): a log of
 /// millions is never held in memory at once.
@@ -116,20 +120,6 @@ impl Store {
         rows.iter().map(record).collect()
     }
 
-    /// The record of the receipt `receipt_id`, if held.
-    ///
-    /// # Errors
-    /// The database fails.
-    pub async fn by_receipt_id(&self, receipt_id: &str) -> Result<Option<Record>, sqlx::Error> {
-        sqlx::query(&format!("SELECT {COLUMNS} FROM records WHERE receipt_id = $1"))
-            .bind(receipt_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(record)
-            .transpose()
-    }
-
     /// The receipt whose hash is `receipt_sha256`, if held.
     ///
     /// # Errors
@@ -153,20 +143,54 @@ impl Store {
             return Ok(());
         }
         let mut transaction = self.pool.begin().await?;
-        let insert = format!("INSERT INTO records ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)");
-        for record in records {
-            sqlx::query(&insert)
-                .bind(record.position as i64)
-                .bind(&record.receipt_id)
-                .bind(receipt_hash(&record.receipt))
-                .bind(&record.receipt)
-                .bind(&record.body)
-                .bind(record.received_at)
-                .bind(&record.acknowledgement)
-                .execute(&mut *transaction)
-                .await?;
+        // Many rows a statement: each statement is a round trip to the database (or its worker thread).
+        for rows in records.chunks(ROWS_A_STATEMENT) {
+            let values: Vec<String> = (0..rows.len())
+                .map(|row| {
+                    let first = row * 7;
+                    let slots: Vec<String> = (1..=7).map(|n| format!("${}", first + n)).collect();
+                    format!("({})", slots.join(", "))
+                })
+                .collect();
+            let insert = format!("INSERT INTO records ({COLUMNS}) VALUES {}", values.join(", "));
+            let mut query = sqlx::query(&insert);
+            for record in rows {
+                query = query
+                    .bind(record.position as i64)
+                    .bind(&record.receipt_id)
+                    .bind(receipt_hash(&record.receipt))
+                    .bind(&record.receipt)
+                    .bind(&record.body)
+                    .bind(record.received_at)
+                    .bind(&record.acknowledgement);
+            }
+            query.execute(&mut *transaction).await?;
         }
         transaction.commit().await
+    }
+
+    /// The records of the receipts `receipt_ids` that are held, by receipt id.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn by_receipt_ids(&self, receipt_ids: &[&str]) -> Result<HashMap<String, Record>, sqlx::Error> {
+        let mut held = HashMap::new();
+        for ids in receipt_ids.chunks(ROWS_A_STATEMENT * 7) {
+            let slots: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+            let select = format!(
+                "SELECT {COLUMNS} FROM records WHERE receipt_id IN ({})",
+                slots.join(", ")
+            );
+            let mut query = sqlx::query(&select);
+            for id in ids {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                let record = record(&row)?;
+                held.insert(record.receipt_id.clone(), record);
+            }
+        }
+        Ok(held)
     }
 }
 

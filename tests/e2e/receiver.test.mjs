@@ -33,22 +33,35 @@ const freePort = () => new Promise((done) => {
   });
 });
 
-before(async () => {
-  receiverOrigin = `http://127.0.0.1:${await freePort()}`;
-  env = await start({ receiver: receiverOrigin });
-  // `timeout` stops the receiver by itself should this test process die without stopping it.
-  receiver = spawn('timeout', ['600', RECEIVER, '--notice', join(root, 'www/demo/notice.json'),
+// `timeout` stops the receiver by itself should this test process die without stopping it.
+async function startReceiver() {
+  const child = spawn('timeout', ['600', RECEIVER, '--notice', join(root, 'www/demo/notice.json'),
     '--key', join(root, 'tools/demo-controller.jwk'), '--database', `sqlite:${join(scratch, 'receiver.sqlite')}`,
     '--listen', receiverOrigin.slice('http://'.length), '--allow-origin', env.origin], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   await new Promise((ready, fail) => {
-    receiver.stderr.on('data', (chunk) => { log += chunk; if (log.includes('receiving')) ready(); });
-    receiver.on('exit', (code) => fail(new Error(`the receiver stopped (exit ${code}): ${log}`)));
+    child.stderr.on('data', (chunk) => { log += chunk; if (log.includes('receiving')) ready(); });
+    child.on('exit', (code) => fail(new Error(`the receiver stopped (exit ${code}): ${log}`)));
   });
+  return child;
+}
+
+async function stopReceiver() {
+  const stopped = new Promise((done) => receiver.once('exit', done));
+  receiver.removeAllListeners('exit');
+  receiver.kill('SIGTERM'); // timeout passes it on to the receiver
+  await stopped;
+  receiver = null;
+}
+
+before(async () => {
+  receiverOrigin = `http://127.0.0.1:${await freePort()}`;
+  env = await start({ receiver: receiverOrigin });
+  receiver = await startReceiver();
 });
 
 after(async () => {
-  receiver?.kill('SIGTERM');
+  if (receiver) await stopReceiver();
   await env?.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -175,4 +188,23 @@ test('the receiver answers a retry with the same acknowledgement and refuses cha
   assert.deepEqual([tampered.status, tampered.json.error.rule], [422, 'receipt']);
   const cors = await fetch(`${receiverOrigin}/receipts`, { method: 'OPTIONS', headers: { Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': 'POST' } });
   assert.equal(cors.headers.get('access-control-allow-origin'), null, 'CORS only for the configured origin');
+});
+
+test('with the receiver down, the outbox keeps the submission and delivers it once the receiver is back', async () => {
+  await stopReceiver();
+  const { page, context } = await open(env);
+  await page.waitForFunction(() => document.getElementById('rendered').getAttribute('adapter') === 'json');
+  await fillDemoFields(rendered(page));
+  await rendered(page).getByRole('button', { name: 'Send with my choices' }).click();
+  const { receipt } = (await nextEvent(page, 'submit')).detail;
+  await page.waitForFunction(() => window.__events.some((e) => e.kind === 'delivery' && e.detail.state === 'queued'));
+  const panel = rendered(page).getByRole('region', { name: 'Your consent receipt' });
+  await panel.getByText(/kept on this device and will be sent automatically/).waitFor();
+
+  receiver = await startReceiver();
+  const { acknowledgement } = await sentEvent(page); // the outbox's next try, two seconds after the first
+  const { payload } = await compactVerify(acknowledgement, await importJWK(controller, 'EdDSA'));
+  assert.equal(JSON.parse(new TextDecoder().decode(payload)).entry.receiptSha256, sha256(receipt));
+  await panel.getByText(/^Received by Example Widgets Ltd: /).waitFor();
+  await context.close();
 });
