@@ -500,6 +500,9 @@ async fn a_burst_appends_together_a_repeat_gets_the_same_acknowledgement_and_a_w
         "the withdrawal follows it"
     );
     assert_eq!(d.rule(), (StatusCode::CONFLICT, "conflict"));
+    // A held receipt twice in a later burst: the stored acknowledgement, twice.
+    let (e, f) = tokio::join!(submit(&receiver, &first), submit(&receiver, &first));
+    assert_eq!((acknowledged(&e), acknowledged(&f)), (a.clone(), a));
     let head = send(
         &receiver,
         Request::get("/log/head").body(Body::empty()).expect("request"),
