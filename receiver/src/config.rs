@@ -17,8 +17,9 @@ pub struct KnownNotice {
     pub notice: Notice,
     /// Its hash, as receipts name it (`consentCapture.noticeSha256`).
     pub hash: String,
-    /// Whether the controller signed it: receipts must then carry that signature.
-    pub signed: bool,
+    /// The controller's signature of it, checked when it was loaded: receipts must then carry a signature
+    /// of it by the controller (this one, as the element passes it on, is not checked again).
+    pub signature: Option<String>,
 }
 
 impl KnownNotice {
@@ -32,7 +33,7 @@ impl KnownNotice {
         let notice = Notice::from_json(&text).map_err(|e| format!("{}: {}", path.display(), e.text()))?;
         let hash = notice_hash(&notice);
         let signature_path = path.with_extension("jws");
-        let signed = match std::fs::read_to_string(&signature_path) {
+        let signature = match std::fs::read_to_string(&signature_path) {
             Ok(signature) => {
                 let signs = verify_notice_signature(signature.trim(), controller)
                     .map_err(|e| format!("{}: {}", signature_path.display(), e.text()))?;
@@ -43,12 +44,16 @@ impl KnownNotice {
                         path.display()
                     ));
                 }
-                true
+                Some(signature.trim().to_owned())
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(format!("{}: {e}", signature_path.display())),
         };
-        Ok(Self { notice, hash, signed })
+        Ok(Self {
+            notice,
+            hash,
+            signature,
+        })
     }
 }
 

@@ -99,12 +99,15 @@ pub fn read(
 
     let receipt_refusal = |e: consent_capture::error::Error| unprocessable("receipt", e.at(), e.text());
     let (compact, claims) = inspect(receipt).map_err(receipt_refusal)?;
-    let notice_hash = claims
-        .as_object()
-        .and_then(|c| c.get(EXTENSION_KEY))
-        .and_then(Value::as_object)
-        .and_then(|e| e.get("noticeSha256"))
-        .and_then(Value::as_str);
+    let carried = |key: &str| {
+        claims
+            .as_object()
+            .and_then(|c| c.get(EXTENSION_KEY))
+            .and_then(Value::as_object)
+            .and_then(|e| e.get(key))
+            .and_then(Value::as_str)
+    };
+    let notice_hash = carried("noticeSha256");
     let notice = notices
         .iter()
         .position(|known| Some(known.hash.as_str()) == notice_hash)
@@ -118,7 +121,13 @@ pub fn read(
     let known = &notices[notice];
     let expect = Expectations {
         notice: Some(&known.notice),
-        controller_key: known.signed.then_some(controller),
+        // The notice's own signature, which the receiver checked at start, needs no second check; any
+        // other must verify under the controller's key.
+        controller_key: known
+            .signature
+            .as_deref()
+            .filter(|signature| carried("noticeSignature") != Some(signature))
+            .map(|_| controller),
         previous: None,
     };
     let verified = verify_inspected(&compact, claims, expect).map_err(receipt_refusal)?;

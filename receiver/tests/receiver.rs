@@ -14,9 +14,13 @@ use audit::{
     an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks,
     the_audit_command_exits_0_when_the_log_matches_and_1_naming_the_record_otherwise,
 };
+use consent_capture::jws::{header, signing_input};
+use consent_capture::notice_signature::{payload as notice_payload, TYP as NOTICE_TYP};
 use databases::{Postgres, Scratch};
 use faults::a_receiver_killed_in_the_middle_of_a_load_keeps_every_acknowledged_receipt_once;
-use receipts::{controller, first_receipt, granting, make, now, Draft, Made, DEMO_NOTICE};
+use receipts::{
+    controller, first_receipt, granting, make, make_carrying, notice, now, Draft, Made, DEMO_NOTICE,
+};
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -44,7 +48,7 @@ async fn limited_receiver(database: &str, limits: Limits) -> Arc<Receiver> {
     let key = controller();
     let notice =
         KnownNotice::load(Path::new(DEMO_NOTICE), &key.public()).expect("the demo notice and its signature");
-    assert!(notice.signed);
+    assert!(notice.signature.is_some());
     let config = Config {
         notices: vec![notice],
         key,
@@ -306,6 +310,30 @@ async fn bad_receipts_times_bodies_and_headers_get_their_rule_and_where(database
     let receiver = receiver(&database).await;
     let device = PrivateKey::ed25519_from_seed([3; 32]);
     let good = first_receipt(&device, true, now(), 4);
+
+    // The demo notice is signed: a receipt must carry the controller's signature of it, no other.
+    let draft = |seed| Draft {
+        decisions: granting(true),
+        issued_at: now(),
+        previous: None,
+        seed,
+    };
+    let unsigned = make_carrying(&device, draft(40), None);
+    let answer = submit(&receiver, &unsigned).await;
+    assert_eq!(answer.rule(), (StatusCode::UNPROCESSABLE_ENTITY, "receipt"));
+    assert_eq!(
+        answer.at(&["error", "at"]).as_str(),
+        Some("consentCapture.noticeSignature")
+    );
+    let stranger = PrivateKey::ed25519_from_seed([66; 32]);
+    let header = header(stranger.algorithm(), &stranger.public(), NOTICE_TYP);
+    let forged = stranger.sign(&signing_input(&header, &notice_payload(&notice())));
+    let answer = submit(&receiver, &make_carrying(&device, draft(41), Some(&forged))).await;
+    assert_eq!(answer.rule(), (StatusCode::UNPROCESSABLE_ENTITY, "receipt"));
+    assert_eq!(
+        answer.at(&["error", "at"]).as_str(),
+        Some("consentCapture.noticeSignature")
+    );
 
     // One signature character changed (never to itself: signatures differ from run to run).
     let mut changed = good.receipt.clone().into_bytes();

@@ -46,6 +46,12 @@ pub(crate) struct Draft<'a> {
 }
 
 pub(crate) fn make(device: &PrivateKey, made: Draft<'_>) -> Made {
+    make_carrying(device, made, Some(NOTICE_SIGNATURE.trim()))
+}
+
+/// [`make`], the receipt carrying `notice_signature` (the controller's, as the element passes it on, or
+/// another, or none).
+pub(crate) fn make_carrying(device: &PrivateKey, made: Draft<'_>, notice_signature: Option<&str>) -> Made {
     let notice = notice();
     let typed = [
         ("name", "Ada Lovelace"),
@@ -76,7 +82,7 @@ pub(crate) fn make(device: &PrivateKey, made: Draft<'_>) -> Made {
         principal_id: &principal,
         language: "en",
         gpc: false,
-        notice_signature: Some(NOTICE_SIGNATURE.trim()),
+        notice_signature,
         previous_receipt: previous.as_deref(),
     };
     let receipt = Receipt::build(&notice, &made.decisions, &manifest, context);
