@@ -47,8 +47,8 @@ async function startReceiver() {
 }
 
 async function stopReceiver() {
-  const stopped = new Promise((done) => receiver.once('exit', done));
   receiver.removeAllListeners('exit');
+  const stopped = new Promise((done) => receiver.once('exit', done));
   receiver.kill('SIGTERM'); // timeout passes it on to the receiver
   await stopped;
   receiver = null;
