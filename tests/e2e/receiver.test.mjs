@@ -149,6 +149,11 @@ test('the demo form sends to the receiver; its acknowledgement is shown, kept ov
   assert.equal(withdrawn.entry.position, signed.entry.position + 1);
   await compactVerify(withdrawal.acknowledgement, await importJWK(controller, 'EdDSA'));
 
+  // An auditor checks the receiver's database against the controller's signatures.
+  const audit = spawnSync(CLI, ['audit', '--database', `sqlite:${join(scratch, 'receiver.sqlite')}`, '--controller', keyFile], { encoding: 'utf8' });
+  assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+  assert.match(audit.stdout, /^audit passed: \d+ records, each as its acknowledgement signed/);
+
   // The receipt viewer checks a receipt with its acknowledgement, and refuses another receipt's.
   const viewer = await context.newPage();
   await viewer.goto(`${env.origin}/receipt.html`);
