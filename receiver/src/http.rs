@@ -71,8 +71,8 @@ impl Receiver {
         &self.config.key
     }
 
-    /// The log's head now, caught up with the database.
-    async fn head(&self) -> Result<tokio::sync::MutexGuard<'_, Tree>, Refusal> {
+    /// The log's tree, locked and caught up with the database.
+    async fn caught_up_tree(&self) -> Result<tokio::sync::MutexGuard<'_, Tree>, Refusal> {
         let mut tree = self.tree.lock().await;
         catch_up(&self.store, &mut tree)
             .await
@@ -224,7 +224,7 @@ async fn receive(
 }
 
 async fn head(State(receiver): State<Arc<Receiver>>) -> Result<Response, Refusal> {
-    let tree = receiver.head().await?;
+    let tree = receiver.caught_up_tree().await?;
     let head = signed_head(&receiver.config.key, tree.log.head(), now());
     Ok(Json(json!({ "head": head })).into_response())
 }
@@ -234,7 +234,7 @@ async fn consistency(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, Refusal> {
     let from = query.get("from").and_then(|n| n.parse::<u64>().ok());
-    let tree = receiver.head().await?;
+    let tree = receiver.caught_up_tree().await?;
     let proof = from.and_then(|from| tree.log.consistency(from)).ok_or_else(|| {
         Refusal::new(
             400,

@@ -135,6 +135,18 @@ fn acknowledged(answer: &Answer) -> Value {
     parse(&payload_text(&compact.payload)).expect("JSON")
 }
 
+/// The log's head as `GET /log/head` signs it: the payload, its signature checked with the controller's key.
+async fn log_head(receiver: &Arc<Receiver>) -> Value {
+    let answer = send(
+        receiver,
+        Request::get("/log/head").body(Body::empty()).expect("request"),
+    )
+    .await;
+    let jws = answer.at(&["head"]).as_str().expect("a signed head");
+    let compact = verify_jws(jws, Some(&controller().public())).expect("signed by the controller");
+    parse(&payload_text(&compact.payload)).expect("JSON")
+}
+
 fn payload_text(payload: &[u8]) -> String {
     String::from_utf8(payload.to_vec()).expect("UTF-8")
 }
@@ -289,18 +301,8 @@ async fn a_body_with_more_or_less_than_the_receipt_says_left_the_browser_is_refu
     assert_eq!(missing.rule(), (StatusCode::UNPROCESSABLE_ENTITY, "fields"));
     assert_eq!(missing.at(&["error", "at"]).as_str(), Some("fields.email"));
     acknowledged(&submit(&receiver, &made).await);
-    let head = send(
-        &receiver,
-        Request::get("/log/head").body(Body::empty()).expect("request"),
-    )
-    .await;
-    let head = verify_jws(
-        head.at(&["head"]).as_str().expect("head"),
-        Some(&controller().public()),
-    )
-    .expect("signed");
     assert_eq!(
-        at(&parse(&payload_text(&head.payload)).expect("JSON"), &["size"]).as_i64(),
+        at(&log_head(&receiver).await, &["size"]).as_i64(),
         Some(1),
         "only the good one is stored"
     );
@@ -531,17 +533,7 @@ async fn a_burst_appends_together_a_repeat_gets_the_same_acknowledgement_and_a_w
     // A held receipt twice in a later burst: the stored acknowledgement, twice.
     let (e, f) = tokio::join!(submit(&receiver, &first), submit(&receiver, &first));
     assert_eq!((acknowledged(&e), acknowledged(&f)), (a.clone(), a));
-    let head = send(
-        &receiver,
-        Request::get("/log/head").body(Body::empty()).expect("request"),
-    )
-    .await;
-    let head = verify_jws(
-        head.at(&["head"]).as_str().expect("a head"),
-        Some(&controller().public()),
-    )
-    .expect("signed");
-    let head = parse(&payload_text(&head.payload)).expect("JSON");
+    let head = log_head(&receiver).await;
     assert_eq!(at(&head, &["size"]).as_i64(), Some(2), "two records, not three");
 }
 
@@ -578,17 +570,8 @@ async fn receivers_sharing_one_database_append_to_one_log(database: String) {
         "the same receipt gets the same acknowledgement from either"
     );
 
-    let heads = [&one, &other].map(|receiver| async move {
-        let answer = send(
-            receiver,
-            Request::get("/log/head").body(Body::empty()).expect("request"),
-        )
-        .await;
-        let jws = answer.at(&["head"]).as_str().expect("a signed head").to_owned();
-        let compact = verify_jws(&jws, Some(&controller().public())).expect("signed by the controller");
-        let payload = parse(&payload_text(&compact.payload)).expect("JSON");
-        at(&payload, &["rootHash"]).clone()
-    });
+    let heads =
+        [&one, &other].map(|receiver| async move { at(&log_head(receiver).await, &["rootHash"]).clone() });
     let [one_head, other_head] = heads;
     assert_eq!(
         one_head.await,

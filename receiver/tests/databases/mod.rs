@@ -102,23 +102,14 @@ impl Postgres {
     }
 
     fn run(&self, tool: &str, arguments: &[&str]) {
-        let tool = bin_dir().join(tool);
-        let mut command = if is_root() {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(&tool);
-            command
-        } else {
-            Command::new(&tool)
-        };
-        let output = command
+        let output = postgres_tool(tool)
             .args(arguments)
             .stdin(Stdio::null())
             .output()
-            .unwrap_or_else(|e| panic!("{} cannot run: {e}", tool.display()));
+            .unwrap_or_else(|e| panic!("{tool} cannot run: {e}"));
         assert!(
             output.status.success(),
-            "{} failed: {}{}",
-            tool.display(),
+            "{tool} failed: {}{}",
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
@@ -127,20 +118,25 @@ impl Postgres {
 
 impl Drop for Postgres {
     fn drop(&mut self) {
-        let stop = bin_dir().join("pg_ctl");
-        let mut command = if is_root() {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(&stop);
-            command
-        } else {
-            Command::new(&stop)
-        };
-        let _ = command
+        let _ = postgres_tool("pg_ctl")
             .args(["-D", path(&self.data), "-m", "immediate", "-w", "stop"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();
         let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+/// One of Debian's PostgreSQL tools, to run as the `postgres` user when this test runs as root (PostgreSQL
+/// refuses to run as root).
+fn postgres_tool(tool: &str) -> Command {
+    let tool = bin_dir().join(tool);
+    if is_root() {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "postgres", "--"]).arg(tool);
+        command
+    } else {
+        Command::new(tool)
     }
 }
 
