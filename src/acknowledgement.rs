@@ -21,8 +21,10 @@ use crate::sha256::sha256;
 pub const TYP: &str = "consent-acknowledgement+jws";
 
 /// What an acknowledgement says about its receipt.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Acknowledgement {
+    /// The log entry it signs, as signed (an audit compares it with the stored record).
+    pub entry: Object,
     /// The record's place in the controller's log, from 0.
     pub position: u64,
     /// When the controller received it, in seconds since 1970 (the receiver's clock).
@@ -112,6 +114,7 @@ pub fn inspect_acknowledgement(jws: &str, receipt_jws: &str) -> Result<(Compact,
     Ok((
         compact,
         Acknowledgement {
+            entry: entry.clone(),
             position,
             received_at,
             head_size,

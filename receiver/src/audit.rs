@@ -4,13 +4,13 @@
 //! leaves a gap, reordered rows sit at positions their acknowledgements do not name, and a log rewritten
 //! wholesale (acknowledgements re-signed) no longer matches a head kept from before.
 
-use crate::acknowledgement::{HEAD_TYP, TYP};
-use crate::log::{verify_inclusion, Head, Log};
+use crate::acknowledgement::HEAD_TYP;
+use crate::log::{Head, Log};
 use crate::store::{Record, Store, PAGE_SIZE};
 use consent_capture::base64url;
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::jwk::PublicJwk;
-use consent_capture::verify::{verify_jws, verify_receipt, Expectations};
+use consent_capture::verify::{verify_acknowledgement, verify_jws, verify_receipt, Expectations};
 use std::fmt;
 
 /// What differs, and where.
@@ -134,11 +134,13 @@ impl<'a> Audit<'a> {
                 "its receipt_id is not its receipt's consentReceiptID",
             ));
         }
-        let acknowledgement = signed_payload(&record.acknowledgement, self.controller, TYP)
-            .map_err(|e| at(position, format!("its acknowledgement: {e}")))?;
+        // The component's verifier: the controller's signature, this very receipt, and the inclusion proof of
+        // the signed entry in the signed head.
+        let acknowledgement =
+            verify_acknowledgement(&record.acknowledgement, &record.receipt, self.controller)
+                .map_err(|e| at(position, format!("its acknowledgement: {e}")))?;
         let entry = record.entry();
-        let signed_entry = acknowledgement.get("entry").and_then(Value::as_object);
-        if let Some(member) = differing_member(&entry.to_json(), signed_entry) {
+        if let Some(member) = differing_member(&entry.to_json(), &acknowledgement.entry) {
             return Err(at(
                 position,
                 format!("its {member} is not what its acknowledgement signed"),
@@ -146,24 +148,10 @@ impl<'a> Audit<'a> {
         }
         self.log.push(entry.leaf());
         let head = self.log.head();
-        let signed_head = acknowledgement
-            .get("treeHead")
-            .and_then(Value::as_object)
-            .and_then(head_in);
-        if signed_head != Some(head) {
+        if (acknowledgement.head_size, acknowledgement.head_root) != (head.size, head.root) {
             return Err(at(
                 position,
                 "the log up to it does not have the head its acknowledgement signed",
-            ));
-        }
-        let proof = acknowledgement
-            .get("inclusionProof")
-            .and_then(Value::as_array)
-            .and_then(|hashes| hashes.iter().map(hash).collect::<Option<Vec<_>>>());
-        if !proof.is_some_and(|proof| verify_inclusion(head, &entry.leaf(), position, &proof)) {
-            return Err(at(
-                position,
-                "its acknowledgement's inclusion proof does not prove it",
             ));
         }
         for kept in self.kept.iter().filter(|kept| kept.head.size == head.size) {
@@ -206,18 +194,11 @@ impl<'a> Audit<'a> {
 }
 
 /// The first member of `entry` that `signed` lacks or has otherwise.
-fn differing_member(entry: &Object, signed: Option<&Object>) -> Option<String> {
-    let Some(signed) = signed else {
-        return Some("entry".to_owned());
-    };
+fn differing_member(entry: &Object, signed: &Object) -> Option<String> {
     entry
         .iter()
         .find(|(key, value)| signed.get(key) != Some(*value))
         .map(|(key, _)| key.to_owned())
-}
-
-fn hash(value: &Value) -> Option<[u8; 32]> {
-    base64url::decode(value.as_str()?)?.try_into().ok()
 }
 
 /// Audits the database at `url` (opened read-only): every record against its acknowledgement, and the log
