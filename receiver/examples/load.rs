@@ -16,7 +16,6 @@ mod databases;
 mod receipts;
 
 use consent_capture::json::parse;
-use consent_capture::sign::PrivateKey;
 use consent_capture_receiver::config::{Config, KnownNotice, Limits};
 use consent_capture_receiver::http::{router, Receiver};
 use consent_capture_receiver::log::Log;
@@ -25,7 +24,7 @@ use http_body_util::{BodyExt as _, Full};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use receipts::{controller, first_receipt, now, DEMO_NOTICE};
+use receipts::{controller, from_own_device, now, DEMO_NOTICE};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -77,14 +76,7 @@ async fn serve(database: &str) -> SocketAddr {
 /// from a device of its own (none follows another).
 fn bodies(numbers: std::ops::Range<u64>) -> Vec<String> {
     let issued_at = now() - 60;
-    numbers
-        .map(|n| {
-            let mut seed = [0u8; 32];
-            seed[..8].copy_from_slice(&n.to_le_bytes());
-            let device = PrivateKey::ed25519_from_seed(seed);
-            first_receipt(&device, n % 2 == 0, issued_at, n).body
-        })
-        .collect()
+    numbers.map(|n| from_own_device(n, issued_at).body).collect()
 }
 
 /// Offers `bodies` at `per_second`, each request due at its own time, and measures when each answer came.

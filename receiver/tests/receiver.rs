@@ -19,7 +19,8 @@ use consent_capture::notice_signature::{payload as notice_payload, TYP as NOTICE
 use databases::{Postgres, Scratch};
 use faults::a_receiver_killed_in_the_middle_of_a_load_keeps_every_acknowledged_receipt_once;
 use receipts::{
-    controller, first_receipt, granting, make, make_carrying, notice, now, Draft, Made, DEMO_NOTICE,
+    controller, first_receipt, granting, make, make_carrying, notice, now, withdrawing_newsletter, Draft,
+    Made, DEMO_NOTICE,
 };
 
 use axum::body::Body;
@@ -421,17 +422,7 @@ async fn a_withdrawal_must_follow_a_receipt_held_here_from_the_same_device(datab
     let receiver = receiver(&database).await;
     let device = PrivateKey::ed25519_from_seed([4; 32]);
     let first = first_receipt(&device, true, now() - 60, 8);
-    let mut withdrawing = granting(true);
-    withdrawing.withdraw("newsletter").expect("granted");
-    let withdrawal = make(
-        &device,
-        Draft {
-            decisions: withdrawing.clone(),
-            issued_at: now() - 30,
-            previous: Some(&first.receipt),
-            seed: 9,
-        },
-    );
+    let withdrawal = withdrawing_newsletter(&device, &first, now() - 30, 9);
     let unheld = submit(&receiver, &withdrawal).await;
     assert_eq!(
         unheld.rule(),
@@ -440,15 +431,7 @@ async fn a_withdrawal_must_follow_a_receipt_held_here_from_the_same_device(datab
 
     acknowledged(&submit(&receiver, &first).await);
     let other_device = PrivateKey::ed25519_from_seed([5; 32]);
-    let foreign = make(
-        &other_device,
-        Draft {
-            decisions: withdrawing,
-            issued_at: now() - 20,
-            previous: Some(&first.receipt),
-            seed: 10,
-        },
-    );
+    let foreign = withdrawing_newsletter(&other_device, &first, now() - 20, 10);
     assert_eq!(
         submit(&receiver, &foreign).await.rule(),
         (StatusCode::UNPROCESSABLE_ENTITY, "chain")
@@ -502,17 +485,7 @@ async fn a_burst_appends_together_a_repeat_gets_the_same_acknowledgement_and_a_w
     let receiver = receiver(&database).await;
     let device = PrivateKey::ed25519_from_seed([8; 32]);
     let first = first_receipt(&device, true, now() - 60, 30);
-    let mut withdrawing = granting(true);
-    withdrawing.withdraw("newsletter").expect("granted");
-    let withdrawal = make(
-        &device,
-        Draft {
-            decisions: withdrawing,
-            issued_at: now() - 30,
-            previous: Some(&first.receipt),
-            seed: 31,
-        },
-    );
+    let withdrawal = withdrawing_newsletter(&device, &first, now() - 30, 31);
     let changed = first.body.replace("Ada Lovelace", "Ada King");
     // All at once: they wait together for the appender, which stores them in one transaction.
     let (a, b, c, d) = tokio::join!(

@@ -4,10 +4,9 @@
 //! every acknowledgement given before the fault is still the one stored, and the audit passes.
 
 use super::databases::{Postgres, Scratch};
-use super::receipts::{controller, first_receipt, now, Made, DEMO_NOTICE};
+use super::receipts::{controller, from_own_device, now, Made, DEMO_NOTICE};
 use super::{receiver, submit};
 use axum::http::StatusCode;
-use consent_capture::sign::PrivateKey;
 use consent_capture_receiver::audit::audit_database;
 use consent_capture_receiver::store::Store;
 use http_body_util::{BodyExt as _, Full};
@@ -20,21 +19,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 /// `count` receipts, each from a device of its own, numbered from `first`.
-fn receipts(first: u64, count: u64) -> Vec<(String, Made)> {
+fn receipts(first: u64, count: u64) -> Vec<Made> {
     (first..first + count)
-        .map(|n| {
-            let mut seed = [0u8; 32];
-            seed[..8].copy_from_slice(&n.to_le_bytes());
-            let made = first_receipt(&PrivateKey::ed25519_from_seed(seed), n % 2 == 0, now() - 30, n);
-            let id = consent_capture::receipt_check::inspect(&made.receipt)
-                .ok()
-                .and_then(|(_, r)| {
-                    let id = r.as_object()?.get("consentReceiptID")?.as_str()?.to_owned();
-                    Some(id)
-                })
-                .expect("a receipt id");
-            (id, made)
-        })
+        .map(|n| from_own_device(n, now() - 30))
         .collect()
 }
 
@@ -104,10 +91,10 @@ type Http = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Byte
 
 /// Posts `made` as the element's outbox does; `Some(acknowledgement)` on a 200, `None` when the attempt
 /// failed (refused connection, a 5xx, a dropped connection): the outbox keeps it and tries again.
-async fn deliver(client: &Http, url: &str, id: &str, made: &Made) -> Option<String> {
+async fn deliver(client: &Http, url: &str, made: &Made) -> Option<String> {
     let request = hyper::Request::post(url)
         .header("content-type", "application/json")
-        .header("idempotency-key", id)
+        .header("idempotency-key", &made.receipt_id)
         .body(Full::new(Bytes::from(made.body.clone())))
         .expect("a request");
     let response = client.request(request).await.ok()?;
@@ -147,9 +134,9 @@ pub(crate) async fn a_receiver_killed_in_the_middle_of_a_load_keeps_every_acknow
     let mut killed = false;
     loop {
         while in_flight.len() < 16 {
-            let Some((id, made)) = pending.next() else { break };
-            let (client, url, id, made) = (client.clone(), running.url.clone(), id.clone(), made.clone());
-            in_flight.spawn(async move { (deliver(&client, &url, &id, &made).await, id) });
+            let Some(made) = pending.next() else { break };
+            let (client, url, made) = (client.clone(), running.url.clone(), made.clone());
+            in_flight.spawn(async move { (deliver(&client, &url, &made).await, made.receipt_id) });
         }
         let Some(done) = in_flight.join_next().await else {
             break;
@@ -167,11 +154,11 @@ pub(crate) async fn a_receiver_killed_in_the_middle_of_a_load_keeps_every_acknow
 
     // Started again: the outbox sends everything that got no answer, and retries a few that did.
     let restarted = Running::start(&database, &scratch);
-    for (id, made) in &load {
-        let answer = deliver(&client, &restarted.url, id, made)
+    for made in &load {
+        let answer = deliver(&client, &restarted.url, made)
             .await
             .expect("accepted after the restart");
-        if let Some(before) = acknowledged.get(id) {
+        if let Some(before) = acknowledged.get(&made.receipt_id) {
             assert_eq!(
                 &answer, before,
                 "an acknowledged receipt gets the same acknowledgement again"
@@ -202,19 +189,19 @@ async fn the_database_unreachable_for_a_while_costs_503s_and_nothing_else() {
     let database = server.database("outage").await;
     let receiver = receiver(&database).await;
     let load = receipts(2_000, 10);
-    for (_, made) in &load[..5] {
+    for made in &load[..5] {
         assert_eq!(submit(&receiver, made).await.status, StatusCode::OK);
     }
 
     // Each answer waits for the pool's acquire timeout (3 s): three are enough to show it.
     server.stop();
-    for (_, made) in &load[5..8] {
+    for made in &load[5..8] {
         let answer = submit(&receiver, made).await;
         assert_eq!(answer.rule(), (StatusCode::SERVICE_UNAVAILABLE, "storage"));
     }
     server.restart();
     // The outbox's next try.
-    for (_, made) in &load[5..] {
+    for made in &load[5..] {
         assert_eq!(submit(&receiver, made).await.status, StatusCode::OK);
     }
     assert_eq!(stored(&database).await.len(), 10);

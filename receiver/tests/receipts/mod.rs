@@ -33,6 +33,7 @@ pub(crate) fn notice() -> Notice {
 /// A submission as the element's json adapter makes it: the minimised fields and the signed receipt.
 #[derive(Clone)]
 pub(crate) struct Made {
+    pub(crate) receipt_id: String,
     pub(crate) receipt: String,
     pub(crate) body: String,
 }
@@ -95,7 +96,11 @@ pub(crate) fn make_carrying(device: &PrivateKey, made: Draft<'_>, notice_signatu
             .with("fields", payload)
             .with("receipt", receipt.as_str()),
     ));
-    Made { receipt, body }
+    Made {
+        receipt_id: id,
+        receipt,
+        body,
+    }
 }
 
 /// A receipt that follows none, with the newsletter granted or not.
@@ -106,6 +111,34 @@ pub(crate) fn first_receipt(device: &PrivateKey, newsletter: bool, issued_at: i6
             decisions: granting(newsletter),
             issued_at,
             previous: None,
+            seed,
+        },
+    )
+}
+
+/// A first receipt numbered `n` (its receipt id) from a device of its own (its key seeded with `n`), issued
+/// at `issued_at`: many of them make a load in which none follows another.
+pub(crate) fn from_own_device(n: u64, issued_at: i64) -> Made {
+    let mut seed = [0u8; 32];
+    seed[..8].copy_from_slice(&n.to_le_bytes());
+    first_receipt(&PrivateKey::ed25519_from_seed(seed), n % 2 == 0, issued_at, n)
+}
+
+/// A receipt from `device` that withdraws the newsletter granted in `previous`, and names it.
+pub(crate) fn withdrawing_newsletter(
+    device: &PrivateKey,
+    previous: &Made,
+    issued_at: i64,
+    seed: u64,
+) -> Made {
+    let mut decisions = granting(true);
+    decisions.withdraw("newsletter").expect("granted");
+    make(
+        device,
+        Draft {
+            decisions,
+            issued_at,
+            previous: Some(&previous.receipt),
             seed,
         },
     )
