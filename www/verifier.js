@@ -2,7 +2,7 @@
 // everything but the signature (strict JWS, canonical payload, Kantara shape), then WebCrypto checks the
 // signature. Pages that capture consent load it only to show the controller's acknowledgement (or where
 // WebCrypto has no Ed25519); the receipt viewer and CRM-side pages load it to verify.
-import init, { inspect_acknowledgement, inspect_receipt, verify_ed25519 } from './pkg/consent_capture_verify.js';
+import init, { inspect_acknowledgement, inspect_receipt, jwk_thumbprint, verify_ed25519 } from './pkg/consent_capture_verify.js';
 import { verifyAcknowledgementWith, verifyWith } from './verify-receipt.js';
 
 // The bundle step writes the wasm's SRI hash here (see consent-capture.js).
@@ -37,6 +37,12 @@ export async function verifyEd25519({ jwk, signingInput, signature }) {
 export async function verifyAcknowledgement(acknowledgement, receipt, controller) {
   await load();
   return verifyAcknowledgementWith(inspect_acknowledgement, acknowledgement, receipt, controller, verifyEd25519);
+}
+
+/** The RFC 7638 thumbprint of a public Ed25519 or P-256 JWK (an object), as `controller-key` pins one. */
+export async function thumbprint(jwk) {
+  await load();
+  return jwk_thumbprint(JSON.stringify(jwk));
 }
 
 /**

@@ -56,3 +56,14 @@ pub fn inspect_acknowledgement(jws: &str, receipt: &str, controller: &str) -> Re
             .with("headTime", Value::from(acknowledgement.head_time)),
     ))
 }
+
+/// The RFC 7638 thumbprint of a public Ed25519 or P-256 JWK (JSON text), as pages pin controller keys.
+///
+/// # Errors
+/// Not JSON, or not such a key.
+#[wasm_bindgen]
+pub fn jwk_thumbprint(jwk: &str) -> Result<String, JsValue> {
+    let jwk = crate::json::parse(jwk).map_err(to_js)?;
+    let key = crate::jwk::PublicJwk::from_json(&jwk, "jwk").map_err(to_js)?;
+    Ok(key.thumbprint())
+}

@@ -1,5 +1,8 @@
 // Shows what each submission produced, as text, and switches the language of both forms.
 const show = (id, value) => { document.getElementById(id).textContent = typeof value === 'string' ? value : JSON.stringify(value, null, 2); };
+// The JSON a compact JWS signs (shown, not checked: the receipt viewer and the CLI check).
+const payloadOf = (jws) => JSON.parse(new TextDecoder().decode(Uint8Array.from(
+  atob(jws.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))));
 
 document.addEventListener('consent-capture:submit', (event) => {
   const { payload, manifest, receipt, consentMode, withdrawal } = event.detail;
@@ -7,9 +10,7 @@ document.addEventListener('consent-capture:submit', (event) => {
   show('manifest', manifest);
   show('consent-mode', consentMode);
   show('receipt', receipt);
-  const payload64 = receipt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-  const bytes = Uint8Array.from(atob(payload64), (c) => c.charCodeAt(0));
-  show('receipt-json', JSON.parse(new TextDecoder().decode(bytes)));
+  show('receipt-json', payloadOf(receipt));
   const dropped = manifest.filter((entry) => entry.outcome === 'dropped').map((entry) => entry.field);
   const from = event.target.id === 'enhanced' ? 'enhance mode' : 'render mode';
   const what = withdrawal ? 'Withdrawal' : 'Submitted';
@@ -53,7 +54,5 @@ document.addEventListener('consent-capture:delivery', (event) => {
   const { state, status, acknowledgement } = event.detail;
   document.getElementById('receiver-status').textContent = `Delivery: ${state}${status ? ` (HTTP ${status})` : ''}.`;
   if (!acknowledgement) return;
-  const payload64 = acknowledgement.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-  const bytes = Uint8Array.from(atob(payload64), (c) => c.charCodeAt(0));
-  show('acknowledgement', `${acknowledgement}\n\n${JSON.stringify(JSON.parse(new TextDecoder().decode(bytes)), null, 2)}`);
+  show('acknowledgement', `${acknowledgement}\n\n${JSON.stringify(payloadOf(acknowledgement), null, 2)}`);
 });

@@ -1,6 +1,6 @@
 // The receipt viewer: verifies a pasted or dropped receipt with WebCrypto and reads it out in plain words.
 // Everything is written with textContent.
-import { verifyAcknowledgement, verifyReceipt } from '../dist/consent-capture-verify.js';
+import { thumbprint, verifyAcknowledgement, verifyReceipt } from '../dist/consent-capture-verify.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -80,25 +80,20 @@ async function check(text) {
 const headerOf = (jws) => JSON.parse(new TextDecoder().decode(Uint8Array.from(
   atob(jws.split('.')[0].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))));
 
-/** The RFC 7638 thumbprint of a public Ed25519 or P-256 JWK. */
-async function thumbprint({ crv, kty, x, y }) {
-  const members = kty === 'EC' ? { crv, kty, x, y } : { crv, kty, x };
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(members))));
-  return btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 // The acknowledgement is checked under the key that signed the notice the receipt names (the controller's key,
 // if that notice signature is genuine: consent-capture verify --controller-key checks it against a key you
 // trust). Without a notice signature nothing ties the acknowledgement's key to the controller.
 async function checkAcknowledgement(acknowledgement, receiptText, receipt) {
   const noticeSignature = receipt.consentCapture?.noticeSignature;
-  let key;
+  let expected;
   try {
-    key = headerOf(noticeSignature ?? acknowledgement.trim()).jwk;
+    expected = await thumbprint(headerOf(noticeSignature ?? acknowledgement.trim()).jwk);
   } catch {
-    key = null;
+    expected = null;
   }
-  const result = key ? await verifyAcknowledgement(acknowledgement, receiptText, await thumbprint(key)) : { valid: false, reason: 'header.jwk: is required' };
+  const result = expected
+    ? await verifyAcknowledgement(acknowledgement, receiptText, expected)
+    : { valid: false, reason: 'header.jwk: not a public Ed25519 or P-256 key' };
   const verdict = line($('summary'), 'p', '');
   verdict.id = 'acknowledgement-verdict';
   verdict.dataset.valid = String(result.valid);
