@@ -20,6 +20,7 @@ const USAGE: &str = "usage:
   consent-capture keygen
   consent-capture public-key PRIVATE.jwk
   consent-capture audit --database sqlite:PATH|postgres://… --controller PUBLIC.jwk [--head HEAD.jws …]
+  consent-capture records state|history|may-use|export|erase … --database sqlite:PATH|postgres://…
 
 verify exits 0 for a valid receipt, 1 for an invalid one (with the reason), 2 for a usage error. It says
 what each statement of the receipt is bound to: without --controller-key and --notice, the controller, the
@@ -29,26 +30,27 @@ inclusion proof of its record in the log head it signs.
 sign-notice prints the notice signature (a compact JWS) for the element's notice-signature attribute.
 keygen prints a new private Ed25519 controller key (JWK) and, on stderr, its thumbprint.
 public-key prints the public part of a private JWK, for verify --controller-key and for publishing.
-audit checks a receiver's database against the controller's signatures: it runs consent-capture-receiver audit
-(beside this command, or on the PATH), which carries the database drivers this command does without.";
+audit checks a receiver's database against the controller's signatures; records reads and exports what it
+holds about people, and erases their payloads. Both run consent-capture-receiver audit or records (beside this
+command, or on the PATH), which carries the database drivers this command does without.";
 
-/// `audit`, as `git` and `cargo` run their external commands: the receiver's binary, found beside this one or
+/// `audit` and `records`, as `git` and `cargo` run their external commands: the receiver's binary, found beside this one or
 /// on the PATH, does it (its exit status is this one's), so that this command carries no database driver.
-fn audit(args: &[String]) -> ExitCode {
+fn receiver_command(command: &str, args: &[String]) -> ExitCode {
     let beside = std::env::current_exe()
         .ok()
         .and_then(|exe| Some(exe.parent()?.join("consent-capture-receiver")))
         .filter(|path| path.exists());
     let receiver = beside.unwrap_or_else(|| "consent-capture-receiver".into());
     match std::process::Command::new(&receiver)
-        .arg("audit")
+        .arg(command)
         .args(args)
         .status()
     {
         Ok(status) => ExitCode::from(status.code().map_or(2, |code| u8::try_from(code).unwrap_or(2))),
         Err(error) => {
             eprintln!(
-                "consent-capture: audit needs consent-capture-receiver (cargo build --profile server -p \
+                "consent-capture: {command} needs consent-capture-receiver (cargo build --profile server -p \
                  consent-capture-receiver), beside this command or on the PATH: {error}"
             );
             ExitCode::from(2)
@@ -69,7 +71,7 @@ fn main() -> ExitCode {
         Some("sign-notice") => sign_notice(&args[1..]),
         Some("keygen") if args.len() == 1 => keygen(),
         Some("public-key") if args.len() == 2 => public_key(&args[1]),
-        Some("audit") => return audit(&args[1..]),
+        Some(command @ ("audit" | "records")) => return receiver_command(command, &args[1..]),
         Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
             Ok(())

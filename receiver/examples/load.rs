@@ -63,6 +63,7 @@ async fn serve(database: &str) -> SocketAddr {
             burst: 0,
             ..Limits::default()
         },
+        read_token: None,
     };
     let receiver = Receiver::open(config).await.expect("the database opens");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");

@@ -8,6 +8,7 @@
 //! one that follows a receipt is checked against it, whether it is stored or earlier in the same batch.
 
 use crate::acknowledgement::acknowledge;
+use crate::decisions::{decisions_of, DecisionRow};
 use crate::http::Receiver;
 use crate::log::{Entry, Log};
 use crate::store::{is_taken, Record, Store, PAGE_SIZE};
@@ -147,11 +148,11 @@ async fn append_batch(receiver: &Receiver, jobs: Vec<Job>) {
             }
             Err(error) => Err(error),
         };
-        let (records, outcomes) = match decided {
+        let (records, decisions, outcomes) = match decided {
             Ok(decided) => decided,
             Err(error) => return answer_all(jobs, &storage_failed(&error)),
         };
-        match store.append_all(&records).await {
+        match store.append_all(&records, &decisions).await {
             Ok(()) => {
                 tree.in_step = true;
                 for (job, outcome) in jobs.into_iter().zip(outcomes) {
@@ -194,13 +195,13 @@ fn answer_all(jobs: Vec<Job>, refusal: &Refusal) {
     }
 }
 
-/// Gives each submission of the batch, in order, its outcome: the records to store, with their entries
-/// pushed onto the tree and their acknowledgements signed.
+/// Gives each submission of the batch, in order, its outcome: the records to store (with their entries
+/// pushed onto the tree and their acknowledgements signed) and their decisions.
 async fn decide(
     receiver: &Receiver,
     tree: &mut Tree,
     jobs: &[Job],
-) -> Result<(Vec<Record>, Vec<Outcome>), sqlx::Error> {
+) -> Result<(Vec<Record>, Vec<DecisionRow>, Vec<Outcome>), sqlx::Error> {
     let store = receiver.store();
     let ids: Vec<&str> = jobs
         .iter()
@@ -208,12 +209,16 @@ async fn decide(
         .collect();
     let held = store.by_receipt_ids(&ids).await?;
     let mut records: Vec<Record> = Vec::new();
+    let mut decisions = Vec::new();
     let mut by_id: HashMap<&str, usize> = HashMap::new();
     let mut by_hash: HashMap<&str, usize> = HashMap::new();
     let mut outcomes = Vec::with_capacity(jobs.len());
     for job in jobs {
         let submission = &job.submission;
-        let same = |record: &Record| record.body == submission.body && record.receipt == submission.receipt;
+        // By the body's hash: an erased record has none, and the same body again must still get its answer.
+        let same = |record: &Record| {
+            record.body_sha256 == submission.body_sha256 && record.receipt == submission.receipt
+        };
         if let Some(&index) = by_id.get(submission.receipt_id.as_str()) {
             outcomes.push(if same(&records[index]) {
                 Outcome::Stored(index)
@@ -256,16 +261,23 @@ async fn decide(
         by_id.insert(&submission.receipt_id, records.len());
         by_hash.insert(&submission.receipt_sha256, records.len());
         outcomes.push(Outcome::Stored(records.len()));
+        decisions.extend(decisions_of(
+            &submission.verified.receipt,
+            entry.position,
+            job.now,
+        ));
         records.push(Record {
             position: entry.position,
             receipt_id: submission.receipt_id.clone(),
             receipt: submission.receipt.clone(),
-            body: submission.body.clone(),
+            body_sha256: submission.body_sha256.clone(),
+            body: Some(submission.body.clone()),
             received_at: job.now,
             acknowledgement,
+            erased_at: None,
         });
     }
-    Ok((records, outcomes))
+    Ok((records, decisions, outcomes))
 }
 
 fn conflict() -> Refusal {

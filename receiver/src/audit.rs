@@ -6,7 +6,7 @@
 
 use crate::acknowledgement::HEAD_TYP;
 use crate::log::{Head, Log};
-use crate::store::{Record, Store, PAGE_SIZE};
+use crate::store::{body_hash, Record, Store, PAGE_SIZE};
 use consent_capture::base64url;
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::jwk::PublicJwk;
@@ -84,6 +84,8 @@ fn head_in(object: &Object) -> Option<Head> {
 pub struct Report {
     /// How many records, each checked against its acknowledgement.
     pub records: u64,
+    /// How many of them had their body erased (their hashes, and so the log, still check).
+    pub erased: u64,
     /// The head they make.
     pub head: Head,
     /// How many kept heads matched.
@@ -95,6 +97,7 @@ pub struct Audit<'a> {
     controller: &'a PublicJwk,
     kept: Vec<KeptHead>,
     matched: usize,
+    erased: u64,
     log: Log,
 }
 
@@ -105,6 +108,7 @@ impl<'a> Audit<'a> {
             controller,
             kept,
             matched: 0,
+            erased: 0,
             log: Log::new(),
         }
     }
@@ -145,6 +149,20 @@ impl<'a> Audit<'a> {
                 position,
                 format!("its {member} is not what its acknowledgement signed"),
             ));
+        }
+        // After the entry: a row moved to another position is named as such, not as a body that differs.
+        match (&record.body, record.erased_at) {
+            (Some(body), None) if body_hash(body) != record.body_sha256 => {
+                return Err(at(position, "its body is not the body whose hash was signed"));
+            }
+            (Some(_), None) => {}
+            (Some(_), Some(_)) => {
+                return Err(at(position, "its erasure is recorded but its body is still held"));
+            }
+            (None, Some(_)) => self.erased += 1,
+            (None, None) => {
+                return Err(at(position, "its body is missing and no erasure is recorded"));
+            }
         }
         self.log.push(entry.leaf());
         let head = self.log.head();
@@ -187,6 +205,7 @@ impl<'a> Audit<'a> {
         }
         Ok(Report {
             records,
+            erased: self.erased,
             head: self.log.head(),
             heads: self.matched,
         })

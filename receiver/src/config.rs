@@ -102,6 +102,8 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Limits.
     pub limits: Limits,
+    /// The token the read side (`/records/…`) requires; without one, the read side refuses every request.
+    pub read_token: Option<String>,
 }
 
 /// How to call the receiver.
@@ -109,7 +111,10 @@ pub const USAGE: &str =
     "usage: consent-capture-receiver --notice NOTICE.json [--notice …] --key CONTROLLER.jwk
   [--database sqlite:PATH | postgres://…] [--listen 127.0.0.1:8081] [--allow-origin https://site.example …]
   [--clock-skew SECONDS] [--max-age SECONDS] [--max-body BYTES] [--burst N (0: no limit)] [--per-second N]
-A notice's signature, when the controller signed it, is read from the same path with .jws.";
+  [--read-token FILE]
+A notice's signature, when the controller signed it, is read from the same path with .jws. The read side
+(/records/…) answers only requests bearing the token in FILE (at least 32 characters; in a file, not on the
+command line, where other users of the machine could read it).";
 
 impl Config {
     /// Reads the command line (without the program name).
@@ -123,6 +128,7 @@ impl Config {
         let mut listen: SocketAddr = ([127, 0, 0, 1], 8081).into();
         let mut allowed_origins = Vec::new();
         let mut limits = Limits::default();
+        let mut read_token = None;
         let mut args = args.into_iter();
         while let Some(option) = args.next() {
             let mut value = || {
@@ -165,6 +171,17 @@ impl Config {
                         .filter(|n| *n > 0)
                         .ok_or_else(|| format!("--per-second: not a positive count: {text}"))?;
                 }
+                "--read-token" => {
+                    let path = value()?;
+                    let token = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+                    let token = token.trim();
+                    if token.len() < 32 || !token.bytes().all(|b| b.is_ascii_graphic()) {
+                        return Err(format!(
+                            "{path}: a read token is at least 32 printable characters"
+                        ));
+                    }
+                    read_token = Some(token.to_owned());
+                }
                 other => return Err(format!("unknown option {other}\n{USAGE}")),
             }
         }
@@ -189,6 +206,7 @@ impl Config {
             listen,
             allowed_origins,
             limits,
+            read_token,
         })
     }
 }

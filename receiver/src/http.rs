@@ -1,12 +1,14 @@
-//! The HTTP side: `POST /receipts` (the element's `json` adapter), `GET /log/head` and
-//! `GET /log/consistency?from=N`. Limits, timeouts and CORS are tower layers; every refusal is a JSON body
+//! The HTTP side: `POST /receipts` (the element's `json` adapter), `GET /log/head`,
+//! `GET /log/consistency?from=N`, and the controller's read side under `/records/` ([`read_api`]). Limits, timeouts and CORS are tower layers; every refusal is a JSON body
 //! `{"error": {"rule", "at", "message"}}` with a 4xx status (503 when the database fails).
 
 use crate::acknowledgement::signed_head;
 use crate::appender::{self, catch_up, storage_failed, Appender, Tree};
 use crate::config::{Config, Limits};
+use crate::read_api;
 use crate::store::Store;
 use crate::submission::{read, Refusal};
+use crate::utc::now;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Query, State};
@@ -21,7 +23,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 use tower_governor::governor::GovernorConfigBuilder;
@@ -71,6 +73,18 @@ impl Receiver {
         &self.config.key
     }
 
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Runs `query` on the store; a failing database is a 503.
+    pub(crate) async fn read<'a, T, F>(&'a self, query: impl FnOnce(&'a Store) -> F) -> Result<T, Refusal>
+    where
+        F: Future<Output = Result<T, sqlx::Error>>,
+    {
+        query(&self.store).await.map_err(|e| storage_failed(&e))
+    }
+
     /// The log's tree, locked and caught up with the database.
     async fn caught_up_tree(&self) -> Result<tokio::sync::MutexGuard<'_, Tree>, Refusal> {
         let mut tree = self.tree.lock().await;
@@ -98,6 +112,7 @@ pub fn router(receiver: Arc<Receiver>) -> Router {
         .route("/receipts", post(receive))
         .route("/log/head", get(head))
         .route("/log/consistency", get(consistency))
+        .merge(read_api::routes(&receiver))
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -159,12 +174,6 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 impl IntoResponse for Refusal {

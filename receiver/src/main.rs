@@ -1,12 +1,13 @@
 //! `consent-capture-receiver`: serves the receiver until Ctrl-C or SIGTERM (see `config::USAGE`);
-//! `consent-capture-receiver audit …` audits a database offline (see `AUDIT_USAGE`).
+//! `consent-capture-receiver audit …` audits a database offline (see `AUDIT_USAGE`);
+//! `consent-capture-receiver records …` reads, exports and erases records (see `records_command::USAGE`).
 
 use consent_capture::json::parse;
 use consent_capture::jwk::PublicJwk;
 use consent_capture::sign::PrivateKey;
 use consent_capture_receiver::audit::{audit_database, KeptHead};
 use consent_capture_receiver::config::Config;
-use consent_capture_receiver::http;
+use consent_capture_receiver::{http, records_command};
 use std::process::ExitCode;
 
 const AUDIT_USAGE: &str = "usage: consent-capture-receiver audit --database sqlite:PATH|postgres://… \
@@ -23,9 +24,16 @@ async fn main() -> ExitCode {
         )
         .init();
     let mut args = std::env::args().skip(1).peekable();
-    if args.peek().map(String::as_str) == Some("audit") {
-        args.next();
-        return audit(args).await;
+    match args.peek().map(String::as_str) {
+        Some("audit") => {
+            args.next();
+            return audit(args).await;
+        }
+        Some("records") => {
+            args.next();
+            return records_command::run(args).await;
+        }
+        _ => {}
     }
     let config = match Config::from_args(args) {
         Ok(config) => config,
@@ -79,8 +87,10 @@ async fn audit(args: impl Iterator<Item = String>) -> ExitCode {
     match audit_database(&database, &controller, kept).await {
         Ok(Ok(report)) => {
             println!(
-                "audit passed: {} records, each as its acknowledgement signed; {} kept heads match; head: size {}, root {}",
+                "audit passed: {} records, each as its acknowledgement signed ({} with their body erased); \
+                 {} kept heads match; head: size {}, root {}",
                 report.records,
+                report.erased,
                 report.heads,
                 report.head.size,
                 consent_capture::base64url::encode(&report.head.root)

@@ -2,9 +2,12 @@
 //! pool: the same SQL (`$1` placeholders, which SQLite reads too) and migrations (`migrations/`) for both.
 //! A record is committed, and on SQLite synced to disk (`synchronous = FULL`), before it is acknowledged.
 
+use crate::decisions::{decisions_of, DecisionRow};
 use crate::log::Entry;
 use consent_capture::base64url;
+use consent_capture::consent::{Decision, LegalBasis};
 use consent_capture::receipt::receipt_hash;
+use consent_capture::receipt_check::inspect;
 use consent_capture::sha256::sha256;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::error::BoxDynError;
@@ -24,12 +27,16 @@ pub struct Record {
     pub receipt_id: String,
     /// The receipt, a compact JWS.
     pub receipt: String,
-    /// The body as it arrived.
-    pub body: String,
+    /// Base64url SHA-256 of the body as it arrived (the log's entry names it, so it outlives the body).
+    pub body_sha256: String,
+    /// The body as it arrived; `None` once erased.
+    pub body: Option<String>,
     /// When it was received, in seconds since 1970.
     pub received_at: i64,
     /// The acknowledgement sent for it.
     pub acknowledgement: String,
+    /// When its body was erased, if it was.
+    pub erased_at: Option<i64>,
 }
 
 impl Record {
@@ -39,7 +46,7 @@ impl Record {
             position: self.position,
             receipt_id: self.receipt_id.clone(),
             receipt_sha256: receipt_hash(&self.receipt),
-            body_sha256: body_hash(&self.body),
+            body_sha256: self.body_sha256.clone(),
             received_at: self.received_at,
         }
     }
@@ -51,14 +58,23 @@ pub struct Store {
     pool: AnyPool,
 }
 
-/// How many rows one INSERT writes (7 parameters each: well under SQLite's and PostgreSQL's limits).
+/// How many rows one INSERT writes (at most 8 parameters each: well under SQLite's and PostgreSQL's limits).
 const ROWS_A_STATEMENT: usize = 64;
 
 /// How many records are read at a time when reading them all (a receiver starting, an audit): a log of
 /// millions is never held in memory at once.
 pub const PAGE_SIZE: u64 = 10_000;
 
-const COLUMNS: &str = "position, receipt_id, receipt_sha256, receipt, body, received_at, acknowledgement";
+const COLUMNS: &str =
+    "position, receipt_id, receipt_sha256, receipt, body_sha256, received_at, acknowledgement";
+
+/// A record with its payload and erasure, for [`record`].
+const SELECT_RECORDS: &str = "SELECT r.position, r.receipt_id, r.receipt, r.body_sha256, r.received_at, \
+     r.acknowledgement, p.body, e.erased_at FROM records r \
+     LEFT JOIN payloads p ON p.position = r.position LEFT JOIN erasures e ON e.position = r.position";
+
+const DECISION_COLUMNS: &str =
+    "principal_id, purpose, position, decision, legal_basis, notice_revision, issued_at, received_at";
 
 impl Store {
     /// Connects to `url` (creating an SQLite file that does not exist yet) and applies the migrations.
@@ -68,6 +84,14 @@ impl Store {
     pub async fn open(url: &str) -> Result<Self, sqlx::Error> {
         let store = Self::connect(url, "rwc").await?;
         Migrator::new(Migrations).await?.run(&store.pool).await?;
+        if !url.starts_with("sqlite:") {
+            // PostgreSQL's planner statistics keep sample values of a column (pg_statistic): none of the
+            // payloads, or an erased value could outlive its row there.
+            sqlx::query("ALTER TABLE payloads ALTER COLUMN body SET STATISTICS 0")
+                .execute(&store.pool)
+                .await?;
+        }
+        store.complete_older_records().await?;
         Ok(store)
     }
 
@@ -94,7 +118,8 @@ impl Store {
                 Box::pin(async move {
                     if connection.backend_name() == "SQLite" {
                         connection
-                            .execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;")
+                            .execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; \
+                                 PRAGMA secure_delete = ON;")
                             .await?;
                     }
                     Ok(())
@@ -111,7 +136,7 @@ impl Store {
     /// The database fails.
     pub async fn records_page(&self, position: u64, limit: u64) -> Result<Vec<Record>, sqlx::Error> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM records WHERE position >= $1 ORDER BY position LIMIT $2"
+            "{SELECT_RECORDS} WHERE r.position >= $1 ORDER BY r.position LIMIT $2"
         ))
         .bind(position as i64)
         .bind(limit as i64)
@@ -133,26 +158,19 @@ impl Store {
         row.map(|row| row.try_get("receipt")).transpose()
     }
 
-    /// Stores `records` at their positions in one transaction: all or none, committed (and durable) when
-    /// this returns.
+    /// Stores `records` at their positions, their payloads and `decisions`, in one transaction: all or none,
+    /// committed (and durable) when this returns.
     ///
     /// # Errors
     /// The database fails, or a position or receipt id is taken ([`is_taken`]).
-    pub async fn append_all(&self, records: &[Record]) -> Result<(), sqlx::Error> {
+    pub async fn append_all(&self, records: &[Record], decisions: &[DecisionRow]) -> Result<(), sqlx::Error> {
         if records.is_empty() {
             return Ok(());
         }
         let mut transaction = self.pool.begin().await?;
         // Many rows a statement: each statement is a round trip to the database (or its worker thread).
         for rows in records.chunks(ROWS_A_STATEMENT) {
-            let values: Vec<String> = (0..rows.len())
-                .map(|row| {
-                    let first = row * 7;
-                    let slots: Vec<String> = (1..=7).map(|n| format!("${}", first + n)).collect();
-                    format!("({})", slots.join(", "))
-                })
-                .collect();
-            let insert = format!("INSERT INTO records ({COLUMNS}) VALUES {}", values.join(", "));
+            let insert = format!("INSERT INTO records ({COLUMNS}) VALUES {}", slots(rows.len(), 7));
             let mut query = sqlx::query(&insert);
             for record in rows {
                 query = query
@@ -160,12 +178,28 @@ impl Store {
                     .bind(&record.receipt_id)
                     .bind(receipt_hash(&record.receipt))
                     .bind(&record.receipt)
-                    .bind(&record.body)
+                    .bind(&record.body_sha256)
                     .bind(record.received_at)
                     .bind(&record.acknowledgement);
             }
             query.execute(&mut *transaction).await?;
+            let payloads: Vec<(i64, &str)> = rows
+                .iter()
+                .filter_map(|r| Some((r.position as i64, r.body.as_deref()?)))
+                .collect();
+            if !payloads.is_empty() {
+                let insert = format!(
+                    "INSERT INTO payloads (position, body) VALUES {}",
+                    slots(payloads.len(), 2)
+                );
+                let mut query = sqlx::query(&insert);
+                for (position, body) in payloads {
+                    query = query.bind(position).bind(body);
+                }
+                query.execute(&mut *transaction).await?;
+            }
         }
+        insert_decisions(&mut transaction, decisions, "").await?;
         transaction.commit().await
     }
 
@@ -176,10 +210,9 @@ impl Store {
     pub async fn by_receipt_ids(&self, receipt_ids: &[&str]) -> Result<HashMap<String, Record>, sqlx::Error> {
         let mut held = HashMap::new();
         for ids in receipt_ids.chunks(ROWS_A_STATEMENT * 7) {
-            let slots: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
             let select = format!(
-                "SELECT {COLUMNS} FROM records WHERE receipt_id IN ({})",
-                slots.join(", ")
+                "{SELECT_RECORDS} WHERE r.receipt_id IN ({})",
+                slots(1, ids.len()).trim_matches(['(', ')'])
             );
             let mut query = sqlx::query(&select);
             for id in ids {
@@ -192,6 +225,177 @@ impl Store {
         }
         Ok(held)
     }
+
+    /// Every decision about `principal_id`, in log order.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn decisions_about(&self, principal_id: &str) -> Result<Vec<DecisionRow>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT d.principal_id, d.purpose, d.position, r.receipt_id, d.decision, d.legal_basis, \
+             d.notice_revision, d.issued_at, d.received_at FROM decisions d \
+             JOIN records r ON r.position = d.position WHERE d.principal_id = $1 ORDER BY d.position, d.purpose",
+        )
+        .bind(principal_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(decision_row).collect()
+    }
+
+    /// The records of every receipt about `principal_id`, in log order.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn records_about(&self, principal_id: &str) -> Result<Vec<Record>, sqlx::Error> {
+        let rows = sqlx::query(&format!(
+            "{SELECT_RECORDS} WHERE r.position IN \
+             (SELECT DISTINCT position FROM decisions WHERE principal_id = $1) ORDER BY r.position"
+        ))
+        .bind(principal_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record).collect()
+    }
+
+    /// At most `limit` of the people the log holds receipts about, in order, after `after` (`""`: from the
+    /// first).
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn principals_after(&self, after: &str, limit: u64) -> Result<Vec<String>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT principal_id FROM decisions WHERE principal_id > $1 ORDER BY principal_id LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| row.try_get("principal_id")).collect()
+    }
+
+    /// Deletes the payloads of every receipt about `principal_id` that still has one, noting each erasure
+    /// (at `now`, `requested_by` whom), in one transaction; then rewrites the database so that no deleted
+    /// byte stays in its files ([`Self::compact`]). Returns how many payloads were erased.
+    ///
+    /// # Errors
+    /// The database fails (then nothing was erased, or everything was and only the compaction failed).
+    pub async fn erase(&self, principal_id: &str, now: i64, requested_by: &str) -> Result<u64, sqlx::Error> {
+        let held = "SELECT DISTINCT d.position FROM decisions d JOIN payloads p ON p.position = d.position \
+                    WHERE d.principal_id = $1";
+        let mut transaction = self.pool.begin().await?;
+        let noted = sqlx::query(&format!(
+            "INSERT INTO erasures (position, erased_at, requested_by) SELECT position, $2, $3 FROM ({held}) AS held"
+        ))
+        .bind(principal_id)
+        .bind(now)
+        .bind(requested_by)
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected();
+        sqlx::query(&format!("DELETE FROM payloads WHERE position IN ({held})"))
+            .bind(principal_id)
+            .execute(&mut *transaction)
+            .await?;
+        transaction.commit().await?;
+        if noted > 0 {
+            self.compact().await?;
+        }
+        Ok(noted)
+    }
+
+    /// Rewrites the payloads so that deleted ones leave nothing behind: on SQLite the write-ahead log is
+    /// checkpointed and truncated and the file vacuumed (with `secure_delete` on, freed pages are zeroed
+    /// too); on PostgreSQL `VACUUM FULL` rewrites the payloads table (only it: the records stay) and its index.
+    async fn compact(&self) -> Result<(), sqlx::Error> {
+        let mut connection = self.pool.acquire().await?;
+        if connection.backend_name() == "SQLite" {
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+            connection.execute("VACUUM").await?;
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+        } else {
+            connection.execute("VACUUM FULL payloads").await?;
+        }
+        Ok(())
+    }
+
+    /// Completes records stored before migration 2: their body's hash (kept beside the record, so that an
+    /// erased body's entry can still be rebuilt) and their decisions, a page at a time. Receivers starting
+    /// together on one database may both do it: the writes are the same, and repeated decisions are skipped.
+    async fn complete_older_records(&self) -> Result<(), sqlx::Error> {
+        loop {
+            let rows = sqlx::query(
+                "SELECT r.position, r.receipt, r.received_at, p.body FROM records r \
+                 JOIN payloads p ON p.position = r.position WHERE r.body_sha256 IS NULL \
+                 ORDER BY r.position LIMIT $1",
+            )
+            .bind(PAGE_SIZE as i64)
+            .fetch_all(&self.pool)
+            .await?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            let mut transaction = self.pool.begin().await?;
+            let mut decisions = Vec::new();
+            for row in &rows {
+                let position: i64 = row.try_get("position")?;
+                let receipt: String = row.try_get("receipt")?;
+                let body: String = row.try_get("body")?;
+                sqlx::query("UPDATE records SET body_sha256 = $1 WHERE position = $2")
+                    .bind(body_hash(&body))
+                    .bind(position)
+                    .execute(&mut *transaction)
+                    .await?;
+                // Stored receipts passed `inspect` when they arrived.
+                if let Ok((_, claims)) = inspect(&receipt) {
+                    decisions.extend(decisions_of(
+                        &claims,
+                        position as u64,
+                        row.try_get("received_at")?,
+                    ));
+                }
+            }
+            insert_decisions(&mut transaction, &decisions, " ON CONFLICT DO NOTHING").await?;
+            transaction.commit().await?;
+        }
+    }
+}
+
+/// `rows` groups of `columns` numbered placeholders: `($1, $2), ($3, $4)`.
+fn slots(rows: usize, columns: usize) -> String {
+    let groups: Vec<String> = (0..rows)
+        .map(|row| {
+            let numbers: Vec<String> = (1..=columns).map(|n| format!("${}", row * columns + n)).collect();
+            format!("({})", numbers.join(", "))
+        })
+        .collect();
+    groups.join(", ")
+}
+
+async fn insert_decisions(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+    decisions: &[DecisionRow],
+    on_conflict: &str,
+) -> Result<(), sqlx::Error> {
+    for rows in decisions.chunks(ROWS_A_STATEMENT) {
+        let insert = format!(
+            "INSERT INTO decisions ({DECISION_COLUMNS}) VALUES {}{on_conflict}",
+            slots(rows.len(), 8)
+        );
+        let mut query = sqlx::query(&insert);
+        for row in rows {
+            query = query
+                .bind(&row.principal_id)
+                .bind(&row.purpose)
+                .bind(row.position as i64)
+                .bind(row.decision.name())
+                .bind(row.legal_basis.name())
+                .bind(&row.notice_revision)
+                .bind(row.issued_at)
+                .bind(row.received_at);
+        }
+        query.execute(&mut **transaction).await?;
+    }
+    Ok(())
 }
 
 /// The schema's migrations, built into the binary. Listed here rather than through sqlx's `migrate!` macro:
@@ -209,7 +413,14 @@ impl MigrationSource<'static> for Migrations {
             include_str!("../migrations/0001_records.sql").into(),
             false,
         );
-        Box::pin(async move { Ok(vec![records]) })
+        let payloads = Migration::new(
+            2,
+            "payloads decisions erasures".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0002_payloads_decisions_erasures.sql").into(),
+            false,
+        );
+        Box::pin(async move { Ok(vec![records, payloads]) })
     }
 }
 
@@ -219,9 +430,34 @@ fn record(row: &AnyRow) -> Result<Record, sqlx::Error> {
         position: position as u64,
         receipt_id: row.try_get("receipt_id")?,
         receipt: row.try_get("receipt")?,
+        body_sha256: row.try_get("body_sha256")?,
         body: row.try_get("body")?,
         received_at: row.try_get("received_at")?,
         acknowledgement: row.try_get("acknowledgement")?,
+        erased_at: row.try_get("erased_at")?,
+    })
+}
+
+fn decision_row(row: &AnyRow) -> Result<DecisionRow, sqlx::Error> {
+    let decode = |column: &str, message: String| sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: message.into(),
+    };
+    let decision: String = row.try_get("decision")?;
+    let legal_basis: String = row.try_get("legal_basis")?;
+    let position: i64 = row.try_get("position")?;
+    Ok(DecisionRow {
+        principal_id: row.try_get("principal_id")?,
+        purpose: row.try_get("purpose")?,
+        position: position as u64,
+        receipt_id: row.try_get("receipt_id")?,
+        decision: Decision::from_name(&decision)
+            .ok_or_else(|| decode("decision", format!("unknown decision {decision}")))?,
+        legal_basis: LegalBasis::from_name(&legal_basis)
+            .ok_or_else(|| decode("legal_basis", format!("unknown legal basis {legal_basis}")))?,
+        notice_revision: row.try_get("notice_revision")?,
+        issued_at: row.try_get("issued_at")?,
+        received_at: row.try_get("received_at")?,
     })
 }
 

@@ -1,6 +1,6 @@
 //! The receiver through its router: what it accepts and acknowledges, what it refuses and why, and a log that
-//! survives a restart and proves inclusion and consistency, the offline audit (`audit/`) and faults
-//! (`faults/`). Every scenario runs on a real SQLite file and on a
+//! survives a restart and proves inclusion and consistency, the offline audit (`audit/`), faults
+//! (`faults/`) and the read side (`records/`). Every scenario runs on a real SQLite file and on a
 //! real PostgreSQL server. Receipts are built and signed natively with the component's own code, as the
 //! element would.
 
@@ -8,6 +8,7 @@ mod audit;
 mod databases;
 mod faults;
 mod receipts;
+mod records;
 
 use audit::{
     a_kept_head_catches_a_log_rewritten_and_signed_again,
@@ -21,6 +22,13 @@ use faults::a_receiver_killed_in_the_middle_of_a_load_keeps_every_acknowledged_r
 use receipts::{
     controller, first_receipt, granting, make, make_carrying, notice, now, withdrawing_newsletter, Draft,
     Made, DEMO_NOTICE,
+};
+use records::{
+    erasure_deletes_a_persons_payloads_for_good_and_the_log_still_audits,
+    records_from_before_the_payloads_table_are_completed_when_a_receiver_starts,
+    the_iso_27560_export_expands_offline_with_every_mandatory_field,
+    the_read_side_answers_only_with_its_token_state_history_and_may_use,
+    the_records_command_reads_exports_and_erases,
 };
 
 use axum::body::Body;
@@ -41,6 +49,9 @@ use std::path::Path;
 use std::sync::Arc;
 use tower::ServiceExt as _;
 
+/// The read side's token in every test receiver.
+const READ_TOKEN: &str = "a-test-read-token-of-forty-two-characters!";
+
 async fn receiver(database: &str) -> Arc<Receiver> {
     limited_receiver(database, Limits::default()).await
 }
@@ -57,6 +68,7 @@ async fn limited_receiver(database: &str, limits: Limits) -> Arc<Receiver> {
         listen: ([127, 0, 0, 1], 0).into(),
         allowed_origins: vec!["https://site.example".into()],
         limits,
+        read_token: Some(READ_TOKEN.into()),
     };
     Receiver::open(config).await.expect("the database opens")
 }
@@ -591,4 +603,9 @@ on_both_databases!(
     a_kept_head_catches_a_log_rewritten_and_signed_again,
     the_audit_command_exits_0_when_the_log_matches_and_1_naming_the_record_otherwise,
     a_receiver_killed_in_the_middle_of_a_load_keeps_every_acknowledged_receipt_once,
+    the_read_side_answers_only_with_its_token_state_history_and_may_use,
+    the_iso_27560_export_expands_offline_with_every_mandatory_field,
+    erasure_deletes_a_persons_payloads_for_good_and_the_log_still_audits,
+    records_from_before_the_payloads_table_are_completed_when_a_receiver_starts,
+    the_records_command_reads_exports_and_erases,
 );

@@ -35,7 +35,7 @@ async fn filled(database: &str, count: u8, seed: u8) -> String {
     answer.at(&["head"]).as_str().expect("a signed head").to_owned()
 }
 
-async fn audit(database: &str, kept: &[&str]) -> Result<Report, Finding> {
+pub(crate) async fn audit(database: &str, kept: &[&str]) -> Result<Report, Finding> {
     let controller = controller().public();
     let kept = kept
         .iter()
@@ -71,13 +71,24 @@ pub(crate) async fn an_audit_passes_on_an_untouched_log_and_names_the_first_reco
 
     tamper(
         &database,
-        &["UPDATE records SET body = REPLACE(body, 'Ada', 'Eve') WHERE position = 2"],
+        &["UPDATE payloads SET body = REPLACE(body, 'Ada', 'Eve') WHERE position = 2"],
+    )
+    .await;
+    assert_eq!(named(audit(&database, &[]).await, "hash was signed"), Some(2));
+    tamper(
+        &database,
+        &["UPDATE payloads SET body = REPLACE(body, 'Eve', 'Ada') WHERE position = 2"],
+    )
+    .await;
+    tamper(
+        &database,
+        &["UPDATE records SET body_sha256 = body_sha256 || 'A' WHERE position = 2"],
     )
     .await;
     assert_eq!(named(audit(&database, &[]).await, "bodySha256"), Some(2));
     tamper(
         &database,
-        &["UPDATE records SET body = REPLACE(body, 'Eve', 'Ada') WHERE position = 2"],
+        &["UPDATE records SET body_sha256 = SUBSTR(body_sha256, 1, LENGTH(body_sha256) - 1) WHERE position = 2"],
     )
     .await;
     audit(&database, &[&head]).await.expect("restored");
@@ -109,6 +120,9 @@ pub(crate) async fn an_audit_passes_on_an_untouched_log_and_names_the_first_reco
     assert_eq!(named(audit(&database, &[&head]).await, "covers 5"), Some(4));
     tamper(&database, &["DELETE FROM records WHERE position = 2"]).await;
     assert_eq!(named(audit(&database, &[]).await, "missing"), Some(2));
+    // A body deleted behind the receiver's back, not erased through it.
+    tamper(&database, &["DELETE FROM payloads WHERE position = 1"]).await;
+    assert_eq!(named(audit(&database, &[]).await, "no erasure"), Some(1));
 }
 
 pub(crate) async fn a_kept_head_catches_a_log_rewritten_and_signed_again(database: String) {

@@ -50,20 +50,32 @@ pub(crate) fn make(device: &PrivateKey, made: Draft<'_>) -> Made {
     make_carrying(device, made, Some(NOTICE_SIGNATURE.trim()))
 }
 
+/// What Ada types into the demo form.
+pub(crate) const ADA: &[(&str, &str)] = &[
+    ("name", "Ada Lovelace"),
+    ("email", "ada@example.com"),
+    ("company", "Engines"),
+    ("topic", "sales"),
+];
+
 /// [`make`], the receipt carrying `notice_signature` (the controller's, as the element passes it on, or
 /// another, or none).
 pub(crate) fn make_carrying(device: &PrivateKey, made: Draft<'_>, notice_signature: Option<&str>) -> Made {
-    let notice = notice();
-    let typed = [
-        ("name", "Ada Lovelace"),
-        ("email", "ada@example.com"),
-        ("company", "Engines"),
-        ("topic", "sales"),
-    ];
+    make_under(&notice(), device, made, notice_signature, ADA)
+}
+
+/// A submission under `notice`, of what the person `typed`.
+pub(crate) fn make_under(
+    notice: &Notice,
+    device: &PrivateKey,
+    made: Draft<'_>,
+    notice_signature: Option<&str>,
+    typed: &[(&str, &str)],
+) -> Made {
     let typed: Vec<(String, String)> = typed.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
     let withdrawal = made.decisions.iter().any(|(_, d)| d.name() == "withdrawn");
     let minimised = minimise(
-        &notice,
+        notice,
         &made.decisions,
         &typed,
         Date::of_unix_seconds(made.issued_at),
@@ -86,7 +98,7 @@ pub(crate) fn make_carrying(device: &PrivateKey, made: Draft<'_>, notice_signatu
         notice_signature,
         previous_receipt: previous.as_deref(),
     };
-    let receipt = Receipt::build(&notice, &made.decisions, &manifest, context);
+    let receipt = Receipt::build(notice, &made.decisions, &manifest, context);
     let receipt = device.sign(&signing_input(
         &header(device.algorithm(), &device.public(), TYP),
         &receipt.to_canonical_string(),

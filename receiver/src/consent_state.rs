@@ -1,0 +1,252 @@
+//! What the log says about one person: the state of each purpose now, whether a purpose could be used at a
+//! given time, and the history as events. Everything is read from their decisions ([`DecisionRow`]), in log
+//! order: a later receipt replaces an earlier one's decision for the same purpose.
+
+use crate::decisions::DecisionRow;
+use crate::utc::iso8601;
+use consent_capture::consent::{Decision, LegalBasis};
+use serde_json::{json, Value};
+
+/// The latest decision for each purpose, in the order purposes first appear.
+pub fn current(decisions: &[DecisionRow]) -> Vec<&DecisionRow> {
+    let mut latest: Vec<&DecisionRow> = Vec::new();
+    for row in decisions {
+        match latest.iter_mut().find(|held| held.purpose == row.purpose) {
+            Some(held) => *held = row,
+            None => latest.push(row),
+        }
+    }
+    latest
+}
+
+/// Whether `purpose` could be used at `at` (seconds since 1970), by what the receiver had received by then,
+/// and the decision that answer rests on (`None`: nothing about this purpose had arrived).
+pub fn may_use_at<'a>(decisions: &'a [DecisionRow], purpose: &str, at: i64) -> Option<&'a DecisionRow> {
+    decisions
+        .iter()
+        .rfind(|row| row.purpose == purpose && row.received_at <= at)
+}
+
+/// The state of each purpose, as the read API and the CLI answer it.
+pub fn state_json(principal_id: &str, decisions: &[DecisionRow]) -> Value {
+    let purposes: Vec<Value> = current(decisions).into_iter().map(decision_json).collect();
+    json!({ "principal": principal_id, "purposes": purposes })
+}
+
+/// The answer to "may `purpose` be used for this person at `at`".
+pub fn may_use_json(principal_id: &str, purpose: &str, at: i64, decisions: &[DecisionRow]) -> Value {
+    let resting_on = may_use_at(decisions, purpose, at);
+    json!({
+        "principal": principal_id,
+        "purpose": purpose,
+        "at": iso8601(at),
+        "mayUse": resting_on.is_some_and(|row| row.decision.justifies()),
+        "restsOn": resting_on.map(decision_json),
+    })
+}
+
+fn decision_json(row: &DecisionRow) -> Value {
+    json!({
+        "purpose": row.purpose,
+        "decision": row.decision.name(),
+        "legalBasis": row.legal_basis.name(),
+        "mayUse": row.decision.justifies(),
+        "receiptId": row.receipt_id,
+        "position": row.position,
+        "noticeRevision": row.notice_revision,
+        "decidedAt": iso8601(row.issued_at),
+        "receivedAt": iso8601(row.received_at),
+    })
+}
+
+/// What happened, in one event of a person's history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// Consent given for a purpose.
+    Given,
+    /// Consent refused (or not given) for a purpose.
+    Refused,
+    /// Consent given earlier, taken back.
+    Withdrawn,
+    /// A purpose that rests on another legal basis: no consent asked.
+    OtherBasis(LegalBasis),
+    /// The receipt was made under another notice revision than the one before it.
+    NoticeRevisionChanged {
+        /// The earlier revision.
+        from: String,
+    },
+}
+
+/// One event of a person's history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event<'a> {
+    /// What happened.
+    pub kind: EventKind,
+    /// The decision (or, for a revision change, the first decision of the receipt) it comes from.
+    pub row: &'a DecisionRow,
+}
+
+/// Every event of a person's history, in log order: a revision change before the receipt that brought it,
+/// then one event per decision of each receipt.
+pub fn history(decisions: &[DecisionRow]) -> Vec<Event<'_>> {
+    let mut events = Vec::with_capacity(decisions.len());
+    let mut revision: Option<&str> = None;
+    let mut position = None;
+    for row in decisions {
+        if position != Some(row.position) {
+            position = Some(row.position);
+            if let Some(from) = revision.filter(|from| *from != row.notice_revision) {
+                events.push(Event {
+                    kind: EventKind::NoticeRevisionChanged {
+                        from: from.to_owned(),
+                    },
+                    row,
+                });
+            }
+            revision = Some(&row.notice_revision);
+        }
+        let kind = match row.decision {
+            Decision::Granted => EventKind::Given,
+            Decision::Denied => EventKind::Refused,
+            Decision::Withdrawn => EventKind::Withdrawn,
+            Decision::NotAsked => EventKind::OtherBasis(row.legal_basis),
+        };
+        events.push(Event { kind, row });
+    }
+    events
+}
+
+/// The history as the read API and the CLI answer it.
+pub fn history_json(principal_id: &str, decisions: &[DecisionRow]) -> Value {
+    let events: Vec<Value> = history(decisions)
+        .into_iter()
+        .map(|event| {
+            let row = event.row;
+            let common = json!({
+                "receiptId": row.receipt_id,
+                "position": row.position,
+                "noticeRevision": row.notice_revision,
+                "decidedAt": iso8601(row.issued_at),
+                "receivedAt": iso8601(row.received_at),
+            });
+            let specific = match &event.kind {
+                EventKind::NoticeRevisionChanged { from } => {
+                    json!({ "event": "notice-revision-changed", "from": from })
+                }
+                kind => json!({
+                    "event": match kind {
+                        EventKind::Given => "given",
+                        EventKind::Refused => "refused",
+                        EventKind::Withdrawn => "withdrawn",
+                        _ => "other-legal-basis",
+                    },
+                    "purpose": row.purpose,
+                    "legalBasis": row.legal_basis.name(),
+                }),
+            };
+            merge(specific, common)
+        })
+        .collect();
+    json!({ "principal": principal_id, "events": events })
+}
+
+fn merge(mut into: Value, from: Value) -> Value {
+    if let (Some(into), Value::Object(from)) = (into.as_object_mut(), from) {
+        into.extend(from);
+    }
+    into
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(position: u64, purpose: &str, decision: Decision, revision: &str) -> DecisionRow {
+        DecisionRow {
+            principal_id: "jwk-thumbprint:abc".into(),
+            purpose: purpose.into(),
+            position,
+            receipt_id: format!("receipt-{position}"),
+            decision,
+            legal_basis: if decision == Decision::NotAsked {
+                LegalBasis::Contract
+            } else {
+                LegalBasis::Consent
+            },
+            notice_revision: revision.into(),
+            issued_at: 1_800_000_000 + position as i64 * 100,
+            received_at: 1_800_000_010 + position as i64 * 100,
+        }
+    }
+
+    fn rows() -> Vec<DecisionRow> {
+        vec![
+            row(3, "contact", Decision::NotAsked, "r1"),
+            row(3, "newsletter", Decision::Granted, "r1"),
+            row(7, "newsletter", Decision::Withdrawn, "r1"),
+            row(9, "contact", Decision::NotAsked, "r2"),
+            row(9, "newsletter", Decision::Granted, "r2"),
+            row(9, "partners", Decision::Denied, "r2"),
+        ]
+    }
+
+    #[test]
+    fn the_state_is_each_purposes_latest_decision() {
+        let rows = rows();
+        let state: Vec<(&str, Decision, u64)> = current(&rows)
+            .iter()
+            .map(|r| (r.purpose.as_str(), r.decision, r.position))
+            .collect();
+        assert_eq!(
+            state,
+            [
+                ("contact", Decision::NotAsked, 9),
+                ("newsletter", Decision::Granted, 9),
+                ("partners", Decision::Denied, 9)
+            ]
+        );
+    }
+
+    #[test]
+    fn may_use_answers_from_what_had_arrived_by_then() {
+        let rows = rows();
+        let at = |seconds: i64| {
+            may_use_at(&rows, "newsletter", 1_800_000_000 + seconds).map(|r| (r.decision, r.position))
+        };
+        assert_eq!(at(0), None, "nothing had arrived");
+        assert_eq!(at(309), None, "the first receipt arrives at 310");
+        assert_eq!(at(310), Some((Decision::Granted, 3)));
+        assert_eq!(at(709), Some((Decision::Granted, 3)));
+        assert_eq!(at(710), Some((Decision::Withdrawn, 7)));
+        assert_eq!(at(910), Some((Decision::Granted, 9)));
+        assert!(may_use_at(&rows, "unknown", i64::MAX).is_none());
+        let answer = may_use_json("p", "newsletter", 1_800_000_750, &rows);
+        assert_eq!(answer["mayUse"], false);
+        assert_eq!(answer["restsOn"]["receiptId"], "receipt-7");
+    }
+
+    #[test]
+    fn the_history_has_every_decision_and_each_revision_change() {
+        let rows = rows();
+        let events: Vec<(String, u64)> = history(&rows)
+            .iter()
+            .map(|e| (format!("{:?}", e.kind), e.row.position))
+            .collect();
+        assert_eq!(
+            events,
+            [
+                ("OtherBasis(Contract)".into(), 3),
+                ("Given".into(), 3),
+                ("Withdrawn".into(), 7),
+                ("NoticeRevisionChanged { from: \"r1\" }".into(), 9),
+                ("OtherBasis(Contract)".into(), 9),
+                ("Given".into(), 9),
+                ("Refused".into(), 9),
+            ]
+        );
+        let json = history_json("p", &rows);
+        assert_eq!(json["events"][3]["event"], "notice-revision-changed");
+        assert_eq!(json["events"][3]["noticeRevision"], "r2");
+        assert_eq!(json["events"][2]["event"], "withdrawn");
+    }
+}

@@ -1,0 +1,138 @@
+//! Exports of what the log holds about people: ISO/IEC TS 27560 consent records (JSON-LD, [`crate::iso27560`])
+//! or the Kantara v1.1 receipts themselves, each with its compact JWS and the controller's acknowledgement.
+//! One person's export is one document; a whole database is written person by person, so that a log of
+//! millions is never held in memory at once.
+
+use crate::iso27560::{consent_records, context};
+use crate::store::{Record, Store};
+use crate::utc::iso8601;
+use consent_capture::receipt_check::inspect;
+use serde_json::{json, Value};
+use std::io::Write;
+
+/// How many people are read at a time when exporting a whole database.
+const PEOPLE_A_PAGE: u64 = 1_000;
+
+/// The two formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// ISO/IEC TS 27560 consent records in JSON-LD with DPV.
+    Iso27560,
+    /// The Kantara v1.1 receipts as they were signed.
+    Kantara,
+}
+
+impl Format {
+    /// The format named `name` (`iso27560` or `kantara`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "iso27560" => Some(Self::Iso27560),
+            "kantara" => Some(Self::Kantara),
+            _ => None,
+        }
+    }
+}
+
+/// Whether an export carries the data that was sent: only for the person it is about, never for an
+/// auditor's export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Payloads {
+    /// The fields as they arrived (where not erased).
+    Included,
+    /// Receipts, acknowledgements and hashes only.
+    Left,
+}
+
+/// Everything held about `principal_id`, as one document.
+///
+/// # Errors
+/// The database fails.
+pub async fn person(
+    store: &Store,
+    principal_id: &str,
+    format: Format,
+    payloads: Payloads,
+) -> Result<Value, sqlx::Error> {
+    let records = store.records_about(principal_id).await?;
+    Ok(match format {
+        Format::Iso27560 => json!({
+            "@context": context(),
+            "@graph": consent_records(principal_id, &records),
+        }),
+        Format::Kantara => kantara(principal_id, &records, payloads),
+    })
+}
+
+fn kantara(principal_id: &str, records: &[Record], payloads: Payloads) -> Value {
+    let receipts: Vec<Value> = records
+        .iter()
+        .map(|record| {
+            let receipt = inspect(&record.receipt)
+                .ok()
+                .and_then(|(compact, _)| serde_json::from_slice::<Value>(&compact.payload).ok());
+            let mut held = json!({
+                "position": record.position,
+                "receiptId": record.receipt_id,
+                "receivedAt": iso8601(record.received_at),
+                "receipt": receipt,
+                "jws": record.receipt,
+                "acknowledgement": record.acknowledgement,
+                "bodySha256": record.body_sha256,
+            });
+            if let Some(erased_at) = record.erased_at {
+                held["erasedAt"] = json!(iso8601(erased_at));
+            }
+            if payloads == Payloads::Included {
+                let fields = record
+                    .body
+                    .as_deref()
+                    .and_then(|body| serde_json::from_str::<Value>(body).ok())
+                    .map(|body| body["fields"].clone());
+                held["fields"] = fields.unwrap_or(Value::Null);
+            }
+            held
+        })
+        .collect();
+    json!({ "principal": principal_id, "receipts": receipts })
+}
+
+/// Writes everything the database holds, person by person, as one document: for ISO 27560 one JSON-LD
+/// graph of every consent record, for Kantara `{"people": [...]}`. Never the payloads.
+///
+/// # Errors
+/// The database or `out` fails.
+pub async fn everyone(
+    store: &Store,
+    format: Format,
+    out: &mut impl Write,
+) -> Result<(), Box<dyn std::error::Error>> {
+    match format {
+        Format::Iso27560 => write!(out, "{{\"@context\":{},\"@graph\":[", context())?,
+        Format::Kantara => write!(out, "{{\"people\":[")?,
+    }
+    let mut after = String::new();
+    let mut first = true;
+    loop {
+        let people = store.principals_after(&after, PEOPLE_A_PAGE).await?;
+        for principal_id in &people {
+            let document = person(store, principal_id, format, Payloads::Left).await?;
+            let items = match format {
+                Format::Iso27560 => document["@graph"].as_array().cloned().unwrap_or_default(),
+                Format::Kantara => vec![document],
+            };
+            for item in items {
+                if !first {
+                    out.write_all(b",")?;
+                }
+                first = false;
+                serde_json::to_writer(&mut *out, &item)?;
+            }
+        }
+        match people.last() {
+            Some(last) if people.len() as u64 == PEOPLE_A_PAGE => after.clone_from(last),
+            _ => break,
+        }
+    }
+    writeln!(out, "]}}")?;
+    Ok(())
+}

@@ -1,0 +1,118 @@
+//! The controller's read side, under `/records/`: what may be done with a person's data now, their history,
+//! whether a purpose could be used at a given time, exports, and erasure. Every request needs the read token
+//! from the receiver's configuration (`Authorization: Bearer …`); a missing or wrong one gets a bare 401, and
+//! without a configured token every read is refused. The submit endpoint stays public; this side never is.
+
+use crate::consent_state::{history_json, may_use_json, state_json};
+use crate::export::{person, Format, Payloads};
+use crate::http::Receiver;
+use crate::submission::Refusal;
+use crate::utc::{iso8601, now, parse_time};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use consent_capture::sha256::sha256;
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The read side's routes, behind the token check.
+pub(crate) fn routes(receiver: &Arc<Receiver>) -> Router<Arc<Receiver>> {
+    Router::new()
+        .route("/records/{principal}", get(state))
+        .route("/records/{principal}/history", get(history))
+        .route("/records/{principal}/may-use", get(may_use))
+        .route("/records/{principal}/export", get(export))
+        .route("/records/{principal}/erase", post(erase))
+        .layer(from_fn_with_state(receiver.clone(), authorised))
+}
+
+async fn authorised(State(receiver): State<Arc<Receiver>>, request: Request, next: Next) -> Response {
+    let offered = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "));
+    // Digests compared, not the tokens: how long a comparison takes tells nothing about the token.
+    let matches = match (offered, receiver.config().read_token.as_deref()) {
+        (Some(offered), Some(token)) => sha256(offered.as_bytes()) == sha256(token.as_bytes()),
+        _ => false,
+    };
+    if matches {
+        next.run(request).await
+    } else {
+        (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")]).into_response()
+    }
+}
+
+async fn state(
+    State(receiver): State<Arc<Receiver>>,
+    Path(principal): Path<String>,
+) -> Result<Response, Refusal> {
+    let decisions = receiver.read(|store| store.decisions_about(&principal)).await?;
+    Ok(Json(state_json(&principal, &decisions)).into_response())
+}
+
+async fn history(
+    State(receiver): State<Arc<Receiver>>,
+    Path(principal): Path<String>,
+) -> Result<Response, Refusal> {
+    let decisions = receiver.read(|store| store.decisions_about(&principal)).await?;
+    Ok(Json(history_json(&principal, &decisions)).into_response())
+}
+
+async fn may_use(
+    State(receiver): State<Arc<Receiver>>,
+    Path(principal): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, Refusal> {
+    let purpose = query
+        .get("purpose")
+        .ok_or_else(|| Refusal::new(400, "purpose", "purpose", "the purpose's id is required"))?;
+    let at = match query.get("at") {
+        Some(text) => parse_time(text).ok_or_else(|| {
+            Refusal::new(
+                400,
+                "at",
+                "at",
+                "a time is YYYY-MM-DDTHH:MM:SSZ, YYYY-MM-DD or seconds since 1970",
+            )
+        })?,
+        None => now(),
+    };
+    let decisions = receiver.read(|store| store.decisions_about(&principal)).await?;
+    Ok(Json(may_use_json(&principal, purpose, at, &decisions)).into_response())
+}
+
+async fn export(
+    State(receiver): State<Arc<Receiver>>,
+    Path(principal): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, Refusal> {
+    let name = query.get("format").map_or("iso27560", String::as_str);
+    let format = Format::from_name(name)
+        .ok_or_else(|| Refusal::new(400, "format", "format", "the format is iso27560 or kantara"))?;
+    let document = receiver
+        .read(|store| person(store, &principal, format, Payloads::Left))
+        .await?;
+    let content_type = match format {
+        Format::Iso27560 => "application/ld+json",
+        Format::Kantara => "application/json",
+    };
+    Ok(([(header::CONTENT_TYPE, content_type)], document.to_string()).into_response())
+}
+
+async fn erase(
+    State(receiver): State<Arc<Receiver>>,
+    Path(principal): Path<String>,
+) -> Result<Response, Refusal> {
+    let at = now();
+    let erased = receiver
+        .read(|store| store.erase(&principal, at, "controller"))
+        .await?;
+    tracing::info!(erased, "erased at the controller's request");
+    Ok(Json(json!({ "principal": principal, "erased": erased, "at": iso8601(at) })).into_response())
+}

@@ -1,0 +1,111 @@
+//! `consent-capture-receiver records …` (and so `consent-capture records …`): the read side's questions and
+//! erasure from the command line, on the database itself, for a controller's staff and auditors.
+
+use crate::consent_state::{history_json, may_use_json, state_json};
+use crate::export::{everyone, person, Format, Payloads};
+use crate::store::Store;
+use crate::utc::{iso8601, now, parse_time};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// How to call it.
+pub const USAGE: &str =
+    "usage: consent-capture-receiver records COMMAND … --database sqlite:PATH|postgres://…
+  state PRINCIPAL                      each purpose's latest decision, and whether it may be used now
+  history PRINCIPAL                    every decision and notice revision change, in log order
+  may-use PRINCIPAL --purpose ID [--at YYYY-MM-DDTHH:MM:SSZ|YYYY-MM-DD|SECONDS]
+                                       whether the purpose could be used then, by what had been received
+  export [PRINCIPAL] --format iso27560|kantara
+                                       ISO/IEC TS 27560 records (JSON-LD, DPV) or the Kantara receipts, of one
+                                       person or of everyone (never the payloads)
+  erase PRINCIPAL                      deletes the payloads held about the person for good; receipts, hashes,
+                                       the log and acknowledgements stay, and the audit still passes
+Prints JSON. Exits 0, or 2 for a usage error or an unreadable database.";
+
+/// Runs the command in `args` (after `records`).
+pub async fn run(args: impl Iterator<Item = String>) -> ExitCode {
+    match records(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
+    let command = args.next().ok_or_else(|| USAGE.to_owned())?;
+    let (mut principal, mut options) = (None, Vec::new());
+    while let Some(arg) = args.next() {
+        match arg.strip_prefix("--") {
+            Some(name) => {
+                let value = args
+                    .next()
+                    .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))?;
+                options.push((name.to_owned(), value));
+            }
+            None if principal.is_none() => principal = Some(arg),
+            None => return Err(format!("unexpected {arg}\n{USAGE}")),
+        }
+    }
+    let option = |name: &str| options.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    if let Some((name, _)) = options
+        .iter()
+        .find(|(name, _)| !["database", "purpose", "at", "format"].contains(&name.as_str()))
+    {
+        return Err(format!("unknown option --{name}\n{USAGE}"));
+    }
+    let database = option("database").ok_or_else(|| format!("--database is required\n{USAGE}"))?;
+    let principal = principal.as_deref();
+    let needs_principal = || principal.ok_or_else(|| format!("{command} needs a PRINCIPAL\n{USAGE}"));
+    let failed = |e: sqlx::Error| format!("{database}: {e}");
+    let json = match command.as_str() {
+        "erase" => {
+            let principal = needs_principal()?;
+            let store = Store::open(database).await.map_err(failed)?;
+            let at = now();
+            let erased = store.erase(principal, at, "controller").await.map_err(failed)?;
+            serde_json::json!({ "principal": principal, "erased": erased, "at": iso8601(at) })
+        }
+        "export" => {
+            let format = option("format")
+                .and_then(Format::from_name)
+                .ok_or_else(|| format!("--format iso27560 or kantara is required\n{USAGE}"))?;
+            let store = Store::open_read_only(database).await.map_err(failed)?;
+            let mut out = std::io::stdout().lock();
+            return match principal {
+                Some(principal) => {
+                    let document = person(&store, principal, format, Payloads::Left)
+                        .await
+                        .map_err(failed)?;
+                    writeln!(out, "{document}").map_err(|e| e.to_string())
+                }
+                None => everyone(&store, format, &mut out)
+                    .await
+                    .map_err(|e| format!("{database}: {e}")),
+            };
+        }
+        "state" | "history" | "may-use" => {
+            let principal = needs_principal()?;
+            let store = Store::open_read_only(database).await.map_err(failed)?;
+            let decisions = store.decisions_about(principal).await.map_err(failed)?;
+            match command.as_str() {
+                "state" => state_json(principal, &decisions),
+                "history" => history_json(principal, &decisions),
+                _ => {
+                    let purpose =
+                        option("purpose").ok_or_else(|| format!("--purpose is required\n{USAGE}"))?;
+                    let at = match option("at") {
+                        Some(text) => parse_time(text).ok_or_else(|| format!("--at: not a time: {text}"))?,
+                        None => now(),
+                    };
+                    may_use_json(principal, purpose, at, &decisions)
+                }
+            }
+        }
+        other => return Err(format!("unknown records command {other}\n{USAGE}")),
+    };
+    let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+    println!("{text}");
+    Ok(())
+}

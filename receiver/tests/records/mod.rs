@@ -1,0 +1,636 @@
+//! The read side (`/records/…` with its token, and the `records` command): a person's state, history and
+//! "may this purpose be used then", ISO/IEC TS 27560 exports that expand offline with every mandatory field,
+//! erasure that leaves no erased byte in the database files while the log still audits, and records from
+//! before the payloads table completed when a receiver starts.
+
+use super::audit::audit;
+use super::receipts::{
+    first_receipt, make_under, now, withdrawing_newsletter, Draft, Made, ADA, NOTICE_SIGNATURE,
+};
+use super::{receiver, send, submit, Answer, READ_TOKEN};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use consent_capture::consent::Decisions;
+use consent_capture::sign::PrivateKey;
+use consent_capture::Notice;
+use consent_capture_receiver::iso27560::{consent_records, context};
+use consent_capture_receiver::store::{body_hash, Record};
+use serde_json::Value as Json;
+use sqlx::{AnyPool, Executor, Row};
+use std::process::Command;
+use std::sync::Arc;
+
+const EVERY_BASIS: &str = include_str!("every-basis.json");
+
+fn principal_of(device: &PrivateKey) -> String {
+    format!("jwk-thumbprint:{}", device.public().thumbprint())
+}
+
+async fn read(
+    receiver: &Arc<consent_capture_receiver::http::Receiver>,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+) -> Answer {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    send(receiver, request.body(Body::empty()).expect("a request")).await
+}
+
+fn json(answer: &Answer) -> Json {
+    assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.json);
+    let text = consent_capture::canonical::to_canonical_string(&answer.json);
+    serde_json::from_str(&text).expect("JSON")
+}
+
+pub(crate) async fn the_read_side_answers_only_with_its_token_state_history_and_may_use(database: String) {
+    let receiver = receiver(&database).await;
+    let device = PrivateKey::ed25519_from_seed([81; 32]);
+    let first = first_receipt(&device, true, now() - 100, 810);
+    assert_eq!(submit(&receiver, &first).await.status, 200);
+    let withdrawal = withdrawing_newsletter(&device, &first, now() - 50, 811);
+    assert_eq!(submit(&receiver, &withdrawal).await.status, 200);
+    let person = principal_of(&device);
+    let path = format!("/records/{person}");
+
+    for token in [None, Some("wrong"), Some(&READ_TOKEN[1..])] {
+        let refused = read(&receiver, "GET", &path, token).await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{token:?}");
+        assert_eq!(
+            refused.json,
+            consent_capture::json::Value::String(String::new()),
+            "nothing else said"
+        );
+    }
+    let refused = read(&receiver, "POST", &format!("{path}/erase"), None).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+
+    let state = json(&read(&receiver, "GET", &path, Some(READ_TOKEN)).await);
+    let purposes = state["purposes"].as_array().expect("purposes");
+    let of = |id: &str| {
+        purposes
+            .iter()
+            .find(|p| p["purpose"] == id)
+            .expect("the purpose")
+            .clone()
+    };
+    assert_eq!(of("newsletter")["decision"], "withdrawn");
+    assert_eq!(of("newsletter")["mayUse"], false);
+    assert_eq!(of("newsletter")["receiptId"], withdrawal.receipt_id.as_str());
+    assert_eq!(of("enquiry")["decision"], "not-asked");
+    assert_eq!(of("enquiry")["legalBasis"], "contract");
+    assert_eq!(of("enquiry")["mayUse"], true);
+    assert_eq!(of("ads")["decision"], "denied");
+
+    let history = json(&read(&receiver, "GET", &format!("{path}/history"), Some(READ_TOKEN)).await);
+    let events: Vec<(&str, &str)> = history["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| {
+            (
+                e["event"].as_str().unwrap_or_default(),
+                e["purpose"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("refused", "ads"),
+            ("other-legal-basis", "enquiry"),
+            ("given", "newsletter"),
+            ("refused", "ads"),
+            ("other-legal-basis", "enquiry"),
+            ("withdrawn", "newsletter"),
+        ]
+    );
+
+    let may = |at: &str| {
+        let path = format!("{path}/may-use?purpose=newsletter&at={at}");
+        let receiver = receiver.clone();
+        async move { read(&receiver, "GET", &path, Some(READ_TOKEN)).await }
+    };
+    let before = json(&may("2020-01-01").await);
+    assert_eq!(
+        (before["mayUse"].clone(), before["restsOn"].clone()),
+        (false.into(), Json::Null)
+    );
+    let now = json(&may(&(now() + 5).to_string()).await);
+    assert_eq!(now["mayUse"], false);
+    assert_eq!(now["restsOn"]["decision"], "withdrawn");
+    let bad = may("yesterday").await;
+    assert_eq!(bad.rule(), (StatusCode::BAD_REQUEST, "at"));
+
+    let stranger = json(
+        &read(
+            &receiver,
+            "GET",
+            "/records/jwk-thumbprint:nobody",
+            Some(READ_TOKEN),
+        )
+        .await,
+    );
+    assert_eq!(stranger["purposes"], Json::Array(Vec::new()));
+}
+
+/// The ISO 27560 document's consent records, expanded by jsonld.js with every fetch refused (and in its safe
+/// mode, which fails on any member that would be dropped), each checked for the fields the DPV guide's
+/// `dpv-27560#record` profile makes mandatory.
+fn expands_with_every_mandatory_field(document: &Json, name: &str) -> Vec<Json> {
+    let path = std::env::temp_dir().join(format!("consent-capture-{name}-{}.jsonld", std::process::id()));
+    std::fs::write(&path, document.to_string()).expect("a temporary file");
+    let tools = concat!(env!("CARGO_MANIFEST_DIR"), "/../tools/expand-jsonld.mjs");
+    let output = Command::new("node")
+        .arg(tools)
+        .arg(&path)
+        .output()
+        .expect("node runs");
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let expanded: Json = serde_json::from_slice(&output.stdout).expect("expanded JSON-LD");
+    let records: Vec<Json> = expanded
+        .as_array()
+        .expect("a list of nodes")
+        .iter()
+        .filter(|node| types(node).contains(&dpv("ConsentRecord")))
+        .cloned()
+        .collect();
+    assert!(!records.is_empty(), "{name}: no consent record");
+    for record in &records {
+        for field in [
+            "http://purl.org/dc/terms/conformsTo",
+            "http://purl.org/dc/terms/identifier",
+            "http://purl.org/dc/terms/language",
+            "http://purl.org/dc/terms/source",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(
+            [
+                "hasDataSubject",
+                "hasNotice",
+                "hasProcess",
+                "hasDataController",
+                "hasJurisdiction",
+                "hasConsentControl",
+                "hasRight",
+                "hasEntity",
+            ]
+            .map(dpv),
+        ) {
+            assert!(
+                !values(record, &field).is_empty(),
+                "{name}: a record without {field}"
+            );
+        }
+        assert_eq!(
+            values(record, "http://purl.org/dc/terms/conformsTo")[0]["@id"],
+            "https://w3id.org/dpv/schema/dpv-27560#record"
+        );
+        for entity in values(record, &dpv("hasEntity")) {
+            for field in [
+                dpv("hasName"),
+                dpv("hasIdentifier"),
+                "https://schema.org/contactPoint".into(),
+                "https://schema.org/address".into(),
+            ] {
+                assert!(
+                    !values(entity, &field).is_empty(),
+                    "{name}: an entity without {field}"
+                );
+            }
+        }
+        for evidence in values(record, "http://purl.org/dc/terms/source") {
+            let jws = values(evidence, "http://www.w3.org/1999/02/22-rdf-syntax-ns#value");
+            assert!(
+                jws[0]["@value"]
+                    .as_str()
+                    .is_some_and(|v| v.split('.').count() == 3),
+                "{name}: a receipt"
+            );
+        }
+        for process in values(record, &dpv("hasProcess")) {
+            for field in [
+                "hasPurpose",
+                "hasLegalBasis",
+                "hasPersonalData",
+                "hasDataController",
+                "hasRecipient",
+                "hasStorageCondition",
+            ]
+            .map(dpv)
+            {
+                assert!(
+                    !values(process, &field).is_empty(),
+                    "{name}: a process without {field}"
+                );
+            }
+            let storage: Vec<Vec<String>> = values(process, &dpv("hasStorageCondition"))
+                .iter()
+                .map(types)
+                .collect();
+            assert!(
+                storage.iter().any(|t| t.contains(&dpv("StorageLocation"))),
+                "{name}"
+            );
+            assert!(
+                storage.iter().any(|t| t.contains(&dpv("StorageDuration"))),
+                "{name}"
+            );
+            let basis = values(process, &dpv("hasLegalBasis"))[0]["@id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            if basis.ends_with("ExpressedConsent") {
+                let events = values(process, &dpv("hasConsentStatus"));
+                assert!(!events.is_empty(), "{name}: consent without events");
+                for event in events {
+                    for field in ["isIndicatedAtTime", "isIndicatedBy", "hasDuration"].map(dpv) {
+                        assert!(
+                            !values(event, &field).is_empty(),
+                            "{name}: an event without {field}"
+                        );
+                    }
+                    assert_eq!(
+                        values(event, &dpv("isIndicatedAtTime"))[0]["@type"],
+                        "http://www.w3.org/2001/XMLSchema#dateTime"
+                    );
+                }
+            }
+        }
+    }
+    records
+}
+
+fn dpv(term: &str) -> String {
+    format!("https://w3id.org/dpv#{term}")
+}
+
+fn values<'a>(node: &'a Json, property: &str) -> &'a [Json] {
+    node[property].as_array().map(Vec::as_slice).unwrap_or_default()
+}
+
+fn types(node: &Json) -> Vec<String> {
+    values(node, "@type")
+        .iter()
+        .filter_map(|t| t.as_str().map(str::to_owned))
+        .collect()
+}
+
+pub(crate) async fn the_iso_27560_export_expands_offline_with_every_mandatory_field(database: String) {
+    // The demo notice, through the read API: a first receipt and the withdrawal that follows it are one
+    // record with the events given and withdrawn.
+    let receiver = receiver(&database).await;
+    let device = PrivateKey::ed25519_from_seed([82; 32]);
+    let first = first_receipt(&device, true, now() - 100, 820);
+    let withdrawal = withdrawing_newsletter(&device, &first, now() - 50, 821);
+    for made in [&first, &withdrawal] {
+        assert_eq!(submit(&receiver, made).await.status, 200);
+    }
+    let path = format!("/records/{}/export?format=iso27560", principal_of(&device));
+    let document = json(&read(&receiver, "GET", &path, Some(READ_TOKEN)).await);
+    let records = expands_with_every_mandatory_field(&document, "demo");
+    assert_eq!(records.len(), 1, "one chain, one record");
+    let newsletter = values(&records[0], &dpv("hasProcess"))
+        .iter()
+        .find(|p| p["@id"].as_str().is_some_and(|id| id.ends_with("#newsletter")))
+        .expect("the newsletter's process");
+    let events: Vec<Vec<String>> = values(newsletter, &dpv("hasConsentStatus"))
+        .iter()
+        .map(types)
+        .collect();
+    assert_eq!(events, [vec![dpv("ConsentGiven")], vec![dpv("ConsentWithdrawn")]]);
+    let kantara = json(
+        &read(
+            &receiver,
+            "GET",
+            &path.replace("iso27560", "kantara"),
+            Some(READ_TOKEN),
+        )
+        .await,
+    );
+    assert_eq!(
+        kantara["receipts"][1]["receipt"]["consentReceiptID"],
+        withdrawal.receipt_id.as_str()
+    );
+    assert!(kantara["receipts"][0]["acknowledgement"].is_string());
+    assert!(
+        kantara["receipts"][0].get("fields").is_none(),
+        "an export never carries the payloads"
+    );
+
+    // A notice with every legal basis, a sensitive purpose and third parties.
+    let notice = Notice::from_json(EVERY_BASIS).expect("a valid notice");
+    let device = PrivateKey::ed25519_from_seed([83; 32]);
+    let mut decisions = Decisions::initial(&notice);
+    decisions.set("newsletter", true).expect("a consent purpose");
+    let draft = Draft {
+        decisions,
+        issued_at: now() - 10,
+        previous: None,
+        seed: 830,
+    };
+    let typed = &[
+        ("name", "Grace Hopper"),
+        ("email", "grace@example.com"),
+        ("condition", "none"),
+    ];
+    let made = make_under(&notice, &device, draft, None, typed);
+    let record = Record {
+        position: 0,
+        receipt_id: made.receipt_id.clone(),
+        receipt: made.receipt.clone(),
+        body_sha256: body_hash(&made.body),
+        body: Some(made.body.clone()),
+        received_at: now(),
+        acknowledgement: String::new(),
+        erased_at: None,
+    };
+    let document = serde_json::json!({
+        "@context": context(),
+        "@graph": consent_records(&principal_of(&device), &[record]),
+    });
+    let records = expands_with_every_mandatory_field(&document, "every-basis");
+    let mut bases: Vec<String> = values(&records[0], &dpv("hasProcess"))
+        .iter()
+        .map(|p| {
+            values(p, &dpv("hasLegalBasis"))[0]["@id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    bases.sort();
+    let expected = [
+        "Contract",
+        "ExplicitlyExpressedConsent",
+        "ExpressedConsent",
+        "LegalObligation",
+        "LegitimateInterest",
+        "PublicInterest",
+        "VitalInterest",
+    ]
+    .map(dpv);
+    assert_eq!(bases, expected);
+}
+
+/// Every file of the database that holds `needle`: on SQLite the database, its write-ahead log and shared
+/// memory; on PostgreSQL every relation (tables, their TOAST and indexes, the catalogs) of the database,
+/// after a checkpoint wrote them out.
+async fn files_holding(database: &str, needle: &str) -> Vec<String> {
+    let files: Vec<std::path::PathBuf> = match database.strip_prefix("sqlite:") {
+        Some(path) => ["", "-wal", "-shm"]
+            .iter()
+            .map(|suffix| format!("{path}{suffix}").into())
+            .collect(),
+        None => {
+            sqlx::any::install_default_drivers();
+            let pool = AnyPool::connect(database).await.expect("the database");
+            pool.execute("CHECKPOINT").await.expect("a checkpoint");
+            let directory: String = sqlx::query("SELECT current_setting('data_directory') AS d")
+                .fetch_one(&pool)
+                .await
+                .expect("the data directory")
+                .get("d");
+            let relations = sqlx::query(
+                "SELECT pg_relation_filepath(oid) AS path FROM pg_class \
+                 WHERE relkind IN ('r', 'i', 't') AND pg_relation_filepath(oid) IS NOT NULL",
+            )
+            .fetch_all(&pool)
+            .await
+            .expect("the relations");
+            pool.close().await;
+            relations
+                .iter()
+                .map(|row| std::path::Path::new(&directory).join(row.get::<String, _>("path")))
+                .collect()
+        }
+    };
+    files
+        .into_iter()
+        .filter(|file| {
+            std::fs::read(file).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        })
+        .map(|file| file.display().to_string())
+        .collect()
+}
+
+pub(crate) async fn erasure_deletes_a_persons_payloads_for_good_and_the_log_still_audits(database: String) {
+    let receiver = receiver(&database).await;
+    let quentin = PrivateKey::ed25519_from_seed([84; 32]);
+    let typed = &[
+        ("name", "Quentin Erasable"),
+        ("email", "quentin.erasable@example.org"),
+        ("company", "Forgettable Engines"),
+        ("topic", "sales"),
+    ];
+    let draft = |decisions, previous, seed| Draft {
+        decisions,
+        issued_at: now() - 100,
+        previous,
+        seed,
+    };
+    let signature = Some(NOTICE_SIGNATURE.trim());
+    let notice = super::receipts::notice();
+    let first = make_under(
+        &notice,
+        &quentin,
+        draft(super::receipts::granting(true), None, 840),
+        signature,
+        typed,
+    );
+    let again = make_under(
+        &notice,
+        &quentin,
+        draft(super::receipts::granting(true), Some(&first.receipt), 841),
+        signature,
+        typed,
+    );
+    let ada = make_under(
+        &notice,
+        &PrivateKey::ed25519_from_seed([85; 32]),
+        draft(super::receipts::granting(true), None, 842),
+        signature,
+        ADA,
+    );
+    let mut acknowledgements = Vec::new();
+    for made in [&first, &again, &ada] {
+        let answer = submit(&receiver, made).await;
+        assert_eq!(answer.status, 200);
+        acknowledgements.push(answer.json.clone());
+    }
+    assert!(
+        !files_holding(&database, "Quentin Erasable").await.is_empty(),
+        "held before"
+    );
+
+    let person = principal_of(&quentin);
+    let erased = json(
+        &read(
+            &receiver,
+            "POST",
+            &format!("/records/{person}/erase"),
+            Some(READ_TOKEN),
+        )
+        .await,
+    );
+    assert_eq!(erased["erased"], 2);
+    for value in [
+        "Quentin Erasable",
+        "quentin.erasable@example.org",
+        "Forgettable Engines",
+    ] {
+        assert_eq!(
+            files_holding(&database, value).await,
+            Vec::<String>::new(),
+            "{value} remains"
+        );
+    }
+    assert!(
+        !files_holding(&database, "Ada Lovelace").await.is_empty(),
+        "another person's data stays"
+    );
+
+    // A retry of an erased submission gets its acknowledgement, and stores nothing again.
+    let retried = submit(&receiver, &first).await;
+    assert_eq!(retried.json, acknowledgements[0]);
+    assert_eq!(
+        files_holding(&database, "Quentin Erasable").await,
+        Vec::<String>::new()
+    );
+
+    let report = audit(&database, &[]).await.expect("the log still audits");
+    assert_eq!((report.records, report.erased), (3, 2));
+    let kantara = json(
+        &read(
+            &receiver,
+            "GET",
+            &format!("/records/{person}/export?format=kantara"),
+            Some(READ_TOKEN),
+        )
+        .await,
+    );
+    assert!(kantara["receipts"][0]["erasedAt"].is_string());
+    let state = json(&read(&receiver, "GET", &format!("/records/{person}"), Some(READ_TOKEN)).await);
+    assert_eq!(
+        state["purposes"].as_array().map(Vec::len),
+        Some(3),
+        "the decisions stay"
+    );
+    let twice = json(
+        &read(
+            &receiver,
+            "POST",
+            &format!("/records/{person}/erase"),
+            Some(READ_TOKEN),
+        )
+        .await,
+    );
+    assert_eq!(twice["erased"], 0);
+}
+
+pub(crate) async fn records_from_before_the_payloads_table_are_completed_when_a_receiver_starts(
+    database: String,
+) {
+    let receiver = receiver(&database).await;
+    let device = PrivateKey::ed25519_from_seed([86; 32]);
+    let first = first_receipt(&device, true, now() - 100, 860);
+    let withdrawal = withdrawing_newsletter(&device, &first, now() - 50, 861);
+    for made in [&first, &withdrawal] {
+        assert_eq!(submit(&receiver, made).await.status, 200);
+    }
+    drop(receiver);
+    // Back to the first schema: bodies in the records, no payloads, decisions or erasures, and sqlx's
+    // ledger without migration 2.
+    sqlx::any::install_default_drivers();
+    let pool = AnyPool::connect(&database).await.expect("the database");
+    for statement in [
+        "ALTER TABLE records ADD COLUMN body TEXT",
+        "UPDATE records SET body = (SELECT body FROM payloads WHERE payloads.position = records.position)",
+        "ALTER TABLE records DROP COLUMN body_sha256",
+        "DROP TABLE payloads",
+        "DROP TABLE decisions",
+        "DROP TABLE erasures",
+        "DELETE FROM _sqlx_migrations WHERE version = 2",
+    ] {
+        pool.execute(statement).await.expect(statement);
+    }
+    pool.close().await;
+
+    let receiver = super::receiver(&database).await;
+    let report = audit(&database, &[]).await.expect("completed records audit");
+    assert_eq!((report.records, report.erased), (2, 0));
+    let state = json(
+        &read(
+            &receiver,
+            "GET",
+            &format!("/records/{}", principal_of(&device)),
+            Some(READ_TOKEN),
+        )
+        .await,
+    );
+    let newsletter = state["purposes"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["purpose"] == "newsletter"))
+        .expect("the newsletter's state");
+    assert_eq!(newsletter["decision"], "withdrawn");
+}
+
+pub(crate) async fn the_records_command_reads_exports_and_erases(database: String) {
+    let receiver = receiver(&database).await;
+    let device = PrivateKey::ed25519_from_seed([87; 32]);
+    let made: Made = first_receipt(&device, true, now() - 100, 870);
+    assert_eq!(submit(&receiver, &made).await.status, 200);
+    drop(receiver);
+    let person = principal_of(&device);
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_consent-capture-receiver"))
+            .arg("records")
+            .args(args)
+            .args(["--database", &database])
+            .output()
+            .expect("the command runs");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (code, state) = run(&["state", &person]);
+    assert_eq!(code, Some(0), "{state}");
+    let state: Json = serde_json::from_str(&state).expect("JSON");
+    let newsletter = state["purposes"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["purpose"] == "newsletter"))
+        .expect("the newsletter's state");
+    assert_eq!(newsletter["decision"], "granted");
+    let (code, may) = run(&[
+        "may-use",
+        &person,
+        "--purpose",
+        "newsletter",
+        "--at",
+        "2020-01-01T00:00:00Z",
+    ]);
+    assert_eq!(code, Some(0));
+    assert_eq!(serde_json::from_str::<Json>(&may).expect("JSON")["mayUse"], false);
+    let (code, everyone) = run(&["export", "--format", "iso27560"]);
+    assert_eq!(code, Some(0));
+    let everyone: Json = serde_json::from_str(&everyone).expect("one JSON-LD document");
+    assert_eq!(everyone["@graph"].as_array().map(Vec::len), Some(1));
+    expands_with_every_mandatory_field(&everyone, "everyone");
+    let (code, kantara) = run(&["export", &person, "--format", "kantara"]);
+    assert_eq!(code, Some(0));
+    assert!(kantara.contains(&made.receipt_id));
+    let (code, erased) = run(&["erase", &person]);
+    assert_eq!(code, Some(0), "{erased}");
+    assert_eq!(serde_json::from_str::<Json>(&erased).expect("JSON")["erased"], 1);
+    assert_eq!(run(&["export", "--format", "xml"]).0, Some(2));
+    assert_eq!(run(&["state"]).0, Some(2));
+}
