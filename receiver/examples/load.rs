@@ -64,6 +64,7 @@ async fn serve(database: &str) -> SocketAddr {
             ..Limits::default()
         },
         read_token: None,
+        relay: None,
     };
     let receiver = Receiver::open(config).await.expect("the database opens");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");

@@ -152,9 +152,13 @@ async fn append_batch(receiver: &Receiver, jobs: Vec<Job>) {
             Ok(decided) => decided,
             Err(error) => return answer_all(jobs, &storage_failed(&error)),
         };
-        match store.append_all(&records, &decisions).await {
+        let relayed = receiver.config().relay.is_some();
+        match store.append_all(&records, &decisions, relayed).await {
             Ok(()) => {
                 tree.in_step = true;
+                if relayed && !records.is_empty() {
+                    receiver.relay_wake().notify_one();
+                }
                 for (job, outcome) in jobs.into_iter().zip(outcomes) {
                     let answer = match outcome {
                         Outcome::Answered(answer) => answer,

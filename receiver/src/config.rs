@@ -1,6 +1,8 @@
 //! What a receiver is given: the notices it accepts receipts for, the controller's key, the database, where it
 //! listens, which origins may post, and its limits.
 
+use crate::crm_request::Crm;
+use crate::relay::RelayTarget;
 use consent_capture::json::parse;
 use consent_capture::jwk::PublicJwk;
 use consent_capture::notice_signature::notice_hash;
@@ -104,6 +106,8 @@ pub struct Config {
     pub limits: Limits,
     /// The token the read side (`/records/…`) requires; without one, the read side refuses every request.
     pub read_token: Option<String>,
+    /// Where accepted records are relayed, if anywhere.
+    pub relay: Option<RelayTarget>,
 }
 
 /// How to call the receiver.
@@ -111,10 +115,11 @@ pub const USAGE: &str =
     "usage: consent-capture-receiver --notice NOTICE.json [--notice …] --key CONTROLLER.jwk
   [--database sqlite:PATH | postgres://…] [--listen 127.0.0.1:8081] [--allow-origin https://site.example …]
   [--clock-skew SECONDS] [--max-age SECONDS] [--max-body BYTES] [--burst N (0: no limit)] [--per-second N]
-  [--read-token FILE]
+  [--read-token FILE] [--relay hubspot=URL|salesforce=URL|webhook=URL] [--relay-per-second N (default 4)]
 A notice's signature, when the controller signed it, is read from the same path with .jws. The read side
 (/records/…) answers only requests bearing the token in FILE (at least 32 characters; in a file, not on the
-command line, where other users of the machine could read it).";
+command line, where other users of the machine could read it). With --relay, every accepted record is
+forwarded to the CRM from a queue in the database, shaped by the component's adapters.";
 
 impl Config {
     /// Reads the command line (without the program name).
@@ -129,6 +134,8 @@ impl Config {
         let mut allowed_origins = Vec::new();
         let mut limits = Limits::default();
         let mut read_token = None;
+        let mut relay = None;
+        let mut relay_per_second = 4;
         let mut args = args.into_iter();
         while let Some(option) = args.next() {
             let mut value = || {
@@ -182,6 +189,25 @@ impl Config {
                     }
                     read_token = Some(token.to_owned());
                 }
+                "--relay" => {
+                    let text = value()?;
+                    let (crm, url) = text
+                        .split_once('=')
+                        .and_then(|(name, url)| Some((Crm::from_name(name)?, url)))
+                        .filter(|(_, url)| url.starts_with("https://") || url.starts_with("http://"))
+                        .ok_or_else(|| {
+                            format!("--relay: not hubspot=URL, salesforce=URL or webhook=URL: {text}")
+                        })?;
+                    relay = Some((crm, url.to_owned()));
+                }
+                "--relay-per-second" => {
+                    let text = value()?;
+                    relay_per_second = text
+                        .parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| format!("--relay-per-second: not a positive count: {text}"))?;
+                }
                 other => return Err(format!("unknown option {other}\n{USAGE}")),
             }
         }
@@ -207,6 +233,11 @@ impl Config {
             allowed_origins,
             limits,
             read_token,
+            relay: relay.map(|(crm, url)| RelayTarget {
+                crm,
+                url,
+                per_second: relay_per_second,
+            }),
         })
     }
 }

@@ -6,6 +6,7 @@ use crate::acknowledgement::signed_head;
 use crate::appender::{self, catch_up, storage_failed, Appender, Tree};
 use crate::config::{Config, Limits};
 use crate::read_api;
+use crate::relay;
 use crate::store::Store;
 use crate::submission::{read, Refusal};
 use crate::utc::now;
@@ -25,7 +26,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, Notify};
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::PeerIpKeyExtractor;
 use tower_governor::{GovernorError, GovernorLayer};
@@ -38,11 +39,12 @@ pub struct Receiver {
     store: Store,
     tree: Mutex<Tree>,
     appender: Appender,
+    relay_wake: Arc<Notify>,
 }
 
 impl Receiver {
-    /// Opens the database named in `config`, rebuilds the log from it and starts the appending task (so it is
-    /// called within a Tokio runtime).
+    /// Opens the database named in `config`, rebuilds the log from it and starts the appending task and, when
+    /// configured, the relay (so it is called within a Tokio runtime).
     ///
     /// # Errors
     /// The database cannot be opened.
@@ -51,13 +53,19 @@ impl Receiver {
         let mut tree = Tree::new();
         catch_up(&store, &mut tree).await?;
         let (appender, queue) = Appender::new();
+        let relay = config.relay.clone();
+        let relay_wake = Arc::new(Notify::new());
         let receiver = Arc::new(Self {
             config,
             store,
             tree: Mutex::new(tree),
             appender,
+            relay_wake: relay_wake.clone(),
         });
         tokio::spawn(appender::run(Arc::downgrade(&receiver), queue));
+        if let Some(target) = relay {
+            tokio::spawn(relay::run(Arc::downgrade(&receiver), relay_wake, target));
+        }
         Ok(receiver)
     }
 
@@ -71,6 +79,10 @@ impl Receiver {
 
     pub(crate) fn key(&self) -> &PrivateKey {
         &self.config.key
+    }
+
+    pub(crate) fn relay_wake(&self) -> &Notify {
+        &self.relay_wake
     }
 
     pub(crate) fn config(&self) -> &Config {

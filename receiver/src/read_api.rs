@@ -1,11 +1,13 @@
 //! The controller's read side, under `/records/`: what may be done with a person's data now, their history,
-//! whether a purpose could be used at a given time, exports, and erasure. Every request needs the read token
+//! whether a purpose could be used at a given time, exports, and erasure; and `/relay`, what the relay
+//! delivered, still tries, or was refused. Every request needs the read token
 //! from the receiver's configuration (`Authorization: Bearer …`); a missing or wrong one gets a bare 401, and
 //! without a configured token every read is refused. The submit endpoint stays public; this side never is.
 
 use crate::consent_state::{history_json, may_use_json, state_json};
 use crate::export::{person, Format, Payloads};
 use crate::http::Receiver;
+use crate::relay_queue::RELAY_STATES;
 use crate::submission::Refusal;
 use crate::utc::{iso8601, now, parse_time};
 use axum::extract::{Path, Query, Request, State};
@@ -27,6 +29,7 @@ pub(crate) fn routes(receiver: &Arc<Receiver>) -> Router<Arc<Receiver>> {
         .route("/records/{principal}/may-use", get(may_use))
         .route("/records/{principal}/export", get(export))
         .route("/records/{principal}/erase", post(erase))
+        .route("/relay", get(relay))
         .layer(from_fn_with_state(receiver.clone(), authorised))
 }
 
@@ -115,4 +118,22 @@ async fn erase(
         .await?;
     tracing::info!(erased, "erased at the controller's request");
     Ok(Json(json!({ "principal": principal, "erased": erased, "at": iso8601(at) })).into_response())
+}
+
+/// `GET /relay?state=refused` (or `waiting`, `delivered`): the latest 1,000 in that state.
+async fn relay(
+    State(receiver): State<Arc<Receiver>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, Refusal> {
+    let state = query.get("state").map_or("refused", String::as_str);
+    if !RELAY_STATES.contains(&state) {
+        return Err(Refusal::new(
+            400,
+            "state",
+            "state",
+            "the state is waiting, delivered or refused",
+        ));
+    }
+    let rows = receiver.read(|store| store.relay_rows(state, 1_000)).await?;
+    Ok(Json(json!({ "state": state, "rows": rows })).into_response())
 }

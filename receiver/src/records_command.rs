@@ -3,6 +3,7 @@
 
 use crate::consent_state::{history_json, may_use_json, state_json};
 use crate::export::{everyone, person, Format, Payloads};
+use crate::relay_queue::RELAY_STATES;
 use crate::store::Store;
 use crate::utc::{iso8601, now, parse_time};
 use std::io::Write;
@@ -20,6 +21,9 @@ pub const USAGE: &str =
                                        person or of everyone (never the payloads)
   erase PRINCIPAL                      deletes the payloads held about the person for good; receipts, hashes,
                                        the log and acknowledgements stay, and the audit still passes
+  relay [--state refused|waiting|delivered]
+                                       what the relay was refused for good (by default), still tries, or
+                                       delivered: the latest 1,000
 Prints JSON. Exits 0, or 2 for a usage error or an unreadable database.";
 
 /// Runs the command in `args` (after `records`).
@@ -51,7 +55,7 @@ async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     let option = |name: &str| options.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
     if let Some((name, _)) = options
         .iter()
-        .find(|(name, _)| !["database", "purpose", "at", "format"].contains(&name.as_str()))
+        .find(|(name, _)| !["database", "purpose", "at", "format", "state"].contains(&name.as_str()))
     {
         return Err(format!("unknown option --{name}\n{USAGE}"));
     }
@@ -84,6 +88,15 @@ async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
                     .await
                     .map_err(|e| format!("{database}: {e}")),
             };
+        }
+        "relay" => {
+            let state = option("state").unwrap_or("refused");
+            if !RELAY_STATES.contains(&state) {
+                return Err(format!("--state is waiting, delivered or refused\n{USAGE}"));
+            }
+            let store = Store::open_read_only(database).await.map_err(failed)?;
+            let rows = store.relay_rows(state, 1_000).await.map_err(failed)?;
+            serde_json::json!({ "state": state, "rows": rows })
         }
         "state" | "history" | "may-use" => {
             let principal = needs_principal()?;

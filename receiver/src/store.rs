@@ -130,6 +130,10 @@ impl Store {
         Ok(Self { pool })
     }
 
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// At most `limit` records from `position` on, in log order.
     ///
     /// # Errors
@@ -158,12 +162,17 @@ impl Store {
         row.map(|row| row.try_get("receipt")).transpose()
     }
 
-    /// Stores `records` at their positions, their payloads and `decisions`, in one transaction: all or none,
-    /// committed (and durable) when this returns.
+    /// Stores `records` at their positions, their payloads and `decisions`, and when `relayed` queues each for
+    /// the relay, in one transaction: all or none, committed (and durable) when this returns.
     ///
     /// # Errors
     /// The database fails, or a position or receipt id is taken ([`is_taken`]).
-    pub async fn append_all(&self, records: &[Record], decisions: &[DecisionRow]) -> Result<(), sqlx::Error> {
+    pub async fn append_all(
+        &self,
+        records: &[Record],
+        decisions: &[DecisionRow],
+        relayed: bool,
+    ) -> Result<(), sqlx::Error> {
         if records.is_empty() {
             return Ok(());
         }
@@ -200,6 +209,30 @@ impl Store {
             }
         }
         insert_decisions(&mut transaction, decisions, "").await?;
+        if relayed {
+            for rows in records.chunks(ROWS_A_STATEMENT) {
+                let insert = format!(
+                    "INSERT INTO relay (position, principal_id, state, attempts, next_attempt_at, outcome) \
+                     VALUES {}",
+                    slots(rows.len(), 6)
+                );
+                let mut query = sqlx::query(&insert);
+                for record in rows {
+                    let principal = decisions
+                        .iter()
+                        .find(|d| d.position == record.position)
+                        .map_or("", |d| d.principal_id.as_str());
+                    query = query
+                        .bind(record.position as i64)
+                        .bind(principal)
+                        .bind("waiting")
+                        .bind(0_i64)
+                        .bind(record.received_at)
+                        .bind("waiting");
+                }
+                query.execute(&mut *transaction).await?;
+            }
+        }
         transaction.commit().await
     }
 
@@ -420,7 +453,14 @@ impl MigrationSource<'static> for Migrations {
             include_str!("../migrations/0002_payloads_decisions_erasures.sql").into(),
             false,
         );
-        Box::pin(async move { Ok(vec![records, payloads]) })
+        let relay = Migration::new(
+            3,
+            "relay".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0003_relay.sql").into(),
+            false,
+        );
+        Box::pin(async move { Ok(vec![records, payloads, relay]) })
     }
 }
 

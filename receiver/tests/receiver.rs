@@ -1,6 +1,6 @@
 //! The receiver through its router: what it accepts and acknowledges, what it refuses and why, and a log that
 //! survives a restart and proves inclusion and consistency, the offline audit (`audit/`), faults
-//! (`faults/`) and the read side (`records/`). Every scenario runs on a real SQLite file and on a
+//! (`faults/`), the read side (`records/`) and the relay to a CRM (`relay/`). Every scenario runs on a real SQLite file and on a
 //! real PostgreSQL server. Receipts are built and signed natively with the component's own code, as the
 //! element would.
 
@@ -9,6 +9,7 @@ mod databases;
 mod faults;
 mod receipts;
 mod records;
+mod relay;
 
 use audit::{
     a_kept_head_catches_a_log_rewritten_and_signed_again,
@@ -30,6 +31,10 @@ use records::{
     the_read_side_answers_only_with_its_token_state_history_and_may_use,
     the_records_command_reads_exports_and_erases,
 };
+use relay::{
+    hubspot_gets_consent_options_and_what_is_refused_is_kept_with_why,
+    the_relay_delivers_each_record_once_and_in_order_through_failures,
+};
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -44,6 +49,7 @@ use consent_capture::verify::{verify_acknowledgement, verify_jws};
 use consent_capture_receiver::config::{Config, KnownNotice, Limits};
 use consent_capture_receiver::http::{router, Receiver};
 use consent_capture_receiver::log::{verify_consistency, verify_inclusion, Entry, Head};
+use consent_capture_receiver::relay::RelayTarget;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -57,6 +63,14 @@ async fn receiver(database: &str) -> Arc<Receiver> {
 }
 
 async fn limited_receiver(database: &str, limits: Limits) -> Arc<Receiver> {
+    configured_receiver(database, limits, None).await
+}
+
+async fn relaying_receiver(database: &str, relay: RelayTarget) -> Arc<Receiver> {
+    configured_receiver(database, Limits::default(), Some(relay)).await
+}
+
+async fn configured_receiver(database: &str, limits: Limits, relay: Option<RelayTarget>) -> Arc<Receiver> {
     let key = controller();
     let notice =
         KnownNotice::load(Path::new(DEMO_NOTICE), &key.public()).expect("the demo notice and its signature");
@@ -69,6 +83,7 @@ async fn limited_receiver(database: &str, limits: Limits) -> Arc<Receiver> {
         allowed_origins: vec!["https://site.example".into()],
         limits,
         read_token: Some(READ_TOKEN.into()),
+        relay,
     };
     Receiver::open(config).await.expect("the database opens")
 }
@@ -608,4 +623,6 @@ on_both_databases!(
     erasure_deletes_a_persons_payloads_for_good_and_the_log_still_audits,
     records_from_before_the_payloads_table_are_completed_when_a_receiver_starts,
     the_records_command_reads_exports_and_erases,
+    the_relay_delivers_each_record_once_and_in_order_through_failures,
+    hubspot_gets_consent_options_and_what_is_refused_is_kept_with_why,
 );

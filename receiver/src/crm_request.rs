@@ -1,0 +1,145 @@
+//! What the relay sends the CRM for a stored record: the request the component's own adapters shape (one set
+//! of rules, in the core, for the browser and the relay), from the fields that arrived, which are exactly
+//! what minimisation let through. HubSpot also gets `submittedAt` (the consent's time: the browser's request
+//! leaves it to HubSpot's clock); a withdrawal never carries a field.
+
+use crate::config::KnownNotice;
+use crate::store::Record;
+use consent_capture::adapter::{request, Adapter, Evidence};
+use consent_capture::canonical::to_canonical_string;
+use consent_capture::consent::{Decision, Decisions};
+use consent_capture::json::{parse, Object, Value};
+use consent_capture::last_receipt::LastReceipt;
+use consent_capture::receipt::EXTENSION_KEY;
+use consent_capture::receipt_check::inspect;
+
+/// The CRMs the relay sends to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Crm {
+    /// HubSpot Forms API v3 (`https://api.hsforms.com/submissions/v3/integration/submit/PORTAL/FORM`).
+    HubSpot,
+    /// Salesforce Web-to-Lead (`https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8`).
+    Salesforce,
+    /// Any URL that takes JSON: a consent event with its fields, or a withdrawal event without.
+    Webhook,
+}
+
+impl Crm {
+    /// The CRM named `name` (`hubspot`, `salesforce`, `webhook`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "hubspot" => Some(Self::HubSpot),
+            "salesforce" => Some(Self::Salesforce),
+            "webhook" => Some(Self::Webhook),
+            _ => None,
+        }
+    }
+}
+
+/// HubSpot refuses a submission whose `submittedAt` is more than a month old.
+const HUBSPOT_OLDEST: i64 = 30 * 86_400;
+
+/// A request body for the CRM.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    /// Its `Content-Type`.
+    pub content_type: &'static str,
+    /// The body.
+    pub body: String,
+}
+
+/// The request for `record` (its notice among `notices`) at `now`, or why it must never be sent.
+///
+/// # Errors
+/// A reason the relay keeps as a permanent refusal: the payload was erased first, the notice is no longer
+/// configured, the CRM cannot express it, or HubSpot would refuse its age.
+pub fn outgoing(crm: Crm, notices: &[KnownNotice], record: &Record, now: i64) -> Result<Outgoing, String> {
+    let body = record
+        .body
+        .as_deref()
+        .ok_or("its data was erased before it was relayed")?;
+    let last = LastReceipt::from_jws(&record.receipt).ok_or("its receipt cannot be read")?;
+    let (_, claims) = inspect(&record.receipt).map_err(|_| "its receipt cannot be read")?;
+    let receipt = claims.as_object().cloned().unwrap_or_default();
+    let extension = receipt.get(EXTENSION_KEY).and_then(Value::as_object);
+    let notice_hash = extension
+        .and_then(|e| e.get("noticeSha256"))
+        .and_then(Value::as_str);
+    let notice = &notices
+        .iter()
+        .find(|known| Some(known.hash.as_str()) == notice_hash)
+        .ok_or("its notice is no longer one this receiver is configured with")?
+        .notice;
+    let decisions = Decisions::recorded(notice, &last);
+    let withdrawn: Vec<&str> = decisions
+        .iter()
+        .filter(|(_, decision)| *decision == Decision::Withdrawn)
+        .map(|(purpose, _)| purpose)
+        .collect();
+    let fields = if withdrawn.is_empty() {
+        parse(body)
+            .ok()
+            .and_then(|body| body.as_object()?.get("fields")?.as_object().cloned())
+            .ok_or("its body cannot be read")?
+    } else {
+        Object::new()
+    };
+    let language = receipt.get("language").and_then(Value::as_str).unwrap_or("en");
+    let evidence = Evidence {
+        receipt: &record.receipt,
+        receipt_id: &record.receipt_id,
+        language,
+        page_uri: "",
+        page_name: "",
+    };
+    let adapted = |adapter| {
+        request(adapter, notice, &decisions, &fields, evidence)
+            .map_err(|_| "the notice lacks crm.salesforce (the organisation id and receipt field)".to_owned())
+    };
+    match crm {
+        Crm::HubSpot => {
+            if now - last.issued_at > HUBSPOT_OLDEST {
+                return Err("HubSpot refuses a submittedAt more than a month old".into());
+            }
+            let shaped = adapted(Adapter::HubSpot)?;
+            let mut object = parse(&shaped.body)
+                .ok()
+                .and_then(|body| body.as_object().cloned())
+                .unwrap_or_default();
+            object.insert("submittedAt", (last.issued_at * 1000).to_string());
+            Ok(Outgoing {
+                content_type: shaped.content_type,
+                body: to_canonical_string(&Value::Object(object)),
+            })
+        }
+        Crm::Salesforce if !withdrawn.is_empty() => {
+            Err("Web-to-Lead cannot express a withdrawal: record it in Salesforce by hand".into())
+        }
+        Crm::Salesforce => {
+            let shaped = adapted(Adapter::Salesforce)?;
+            Ok(Outgoing {
+                content_type: shaped.content_type,
+                body: shaped.body,
+            })
+        }
+        Crm::Webhook => {
+            let event = Object::new()
+                .with("receiptId", record.receipt_id.as_str())
+                .with("principal", last.principal.as_str())
+                .with("receipt", record.receipt.as_str())
+                .with("acknowledgement", record.acknowledgement.as_str());
+            let event = if withdrawn.is_empty() {
+                event.with("event", "consent").with("fields", fields)
+            } else {
+                let purposes = withdrawn.iter().map(|p| Value::from(*p)).collect();
+                event
+                    .with("event", "withdrawal")
+                    .with("withdrawn", Value::Array(purposes))
+            };
+            Ok(Outgoing {
+                content_type: "application/json",
+                body: to_canonical_string(&Value::Object(event)),
+            })
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! The relay: a task that forwards what the receiver accepted to the CRM, from the durable queue
+//! ([`crate::relay_queue`]), one request at a time at most `per_second` a second (HubSpot allows 50 in 10
+//! seconds), in log order per person. Each request carries `Idempotency-Key: <receipt id>`; a record is sent
+//! again only when no answer came (a timeout, a reset, a 5xx, a 429), after a backoff that doubles up to an
+//! hour (a 429's `Retry-After` when it gives one). A 2xx marks it delivered and it is never sent again; any
+//! other 4xx, or a rule of the relay's own (an erased payload, HubSpot's month), refuses it for good, kept
+//! with the reason for people to see (`GET /relay?state=refused`, `records relay`).
+
+use crate::crm_request::{outgoing, Crm, Outgoing};
+use crate::http::Receiver;
+use crate::relay_queue::{Due, Tried};
+use crate::utc::now;
+use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+/// Where and how fast the relay sends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelayTarget {
+    /// The CRM's kind: how requests are shaped.
+    pub crm: Crm,
+    /// Where they go.
+    pub url: String,
+    /// At most this many requests a second.
+    pub per_second: u32,
+}
+
+/// How long a try may take before another receiver on the same database may take the row again.
+const LEASE: i64 = 120;
+/// How long the CRM has to answer.
+const ANSWER_WITHIN: Duration = Duration::from_secs(30);
+/// The longest wait between tries.
+const LONGEST_BACKOFF: i64 = 3_600;
+/// Rows read a time.
+const DUE_A_TIME: i64 = 32;
+
+/// Runs until the receiver is dropped; `wake` is notified when records were appended.
+pub(crate) async fn run(receiver: Weak<Receiver>, wake: Arc<Notify>, target: RelayTarget) {
+    let client = match reqwest::Client::builder().timeout(ANSWER_WITHIN).build() {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::error!(%error, "the relay's HTTP client cannot start: nothing is relayed");
+            return;
+        }
+    };
+    let spacing = Duration::from_secs(1) / target.per_second.max(1);
+    let mut next_send = Instant::now();
+    loop {
+        let Some(strong) = receiver.upgrade() else {
+            return;
+        };
+        let store = strong.store();
+        let wait = match store.relay_due(now(), DUE_A_TIME).await {
+            Ok(due) if !due.is_empty() => {
+                for due in due {
+                    let result = relay_one(&strong, &client, &target, &due, spacing, &mut next_send).await;
+                    if let Err(error) = result {
+                        tracing::warn!(%error, position = due.position, "relay: the database failed");
+                    }
+                }
+                continue;
+            }
+            Ok(_) => match store.relay_next_due().await {
+                Ok(Some(at)) => Duration::from_secs(at.saturating_sub(now()).clamp(0, 1) as u64),
+                _ => Duration::from_secs(1),
+            },
+            Err(error) => {
+                tracing::warn!(%error, "relay: the database failed");
+                Duration::from_secs(1)
+            }
+        };
+        drop(strong);
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+async fn relay_one(
+    receiver: &Receiver,
+    client: &reqwest::Client,
+    target: &RelayTarget,
+    due: &Due,
+    spacing: Duration,
+    next_send: &mut Instant,
+) -> Result<(), sqlx::Error> {
+    let store = receiver.store();
+    let Some(record) = store.relay_take(due, now() + LEASE).await? else {
+        return Ok(());
+    };
+    let tried = match outgoing(target.crm, &receiver.config().notices, &record, now()) {
+        Err(reason) => Tried::Refused(reason),
+        Ok(request) => {
+            tokio::time::sleep_until(*next_send).await;
+            *next_send = Instant::now() + spacing;
+            send(client, &target.url, &record.receipt_id, request, due.attempts).await
+        }
+    };
+    match &tried {
+        Tried::Delivered(_) => tracing::info!(position = due.position, "relayed"),
+        Tried::Later(_, outcome) => tracing::warn!(position = due.position, outcome, "relay: will try again"),
+        Tried::Refused(outcome) => {
+            tracing::warn!(position = due.position, outcome, "relay: refused for good")
+        }
+    }
+    store.relay_tried(due, &tried, now()).await
+}
+
+async fn send(
+    client: &reqwest::Client,
+    url: &str,
+    receipt_id: &str,
+    request: Outgoing,
+    attempts: i64,
+) -> Tried {
+    let backoff = now() + (1_i64 << attempts.clamp(0, 12)).min(LONGEST_BACKOFF);
+    let answer = client
+        .post(url)
+        .header(CONTENT_TYPE, request.content_type)
+        .header("Idempotency-Key", receipt_id)
+        .body(request.body)
+        .send()
+        .await;
+    let response = match answer {
+        Ok(response) => response,
+        Err(error) => return Tried::Later(backoff, format!("no answer: {error}")),
+    };
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    let text = response.text().await.unwrap_or_default();
+    let excerpt: String = text.chars().take(300).collect();
+    let outcome = format!("HTTP {}: {excerpt}", status.as_u16());
+    if status.is_success() {
+        Tried::Delivered(outcome)
+    } else if status.as_u16() == 429 {
+        let at = retry_after.map_or(backoff, |seconds| now() + seconds.clamp(1, LONGEST_BACKOFF));
+        Tried::Later(at, outcome)
+    } else if status.is_server_error() || status.as_u16() == 408 {
+        Tried::Later(backoff, outcome)
+    } else {
+        Tried::Refused(outcome)
+    }
+}

@@ -1,0 +1,338 @@
+//! The relay against loopback stand-ins for a CRM that fail on purpose (5xx, a connection reset, 429 with
+//! `Retry-After`, a slow answer, a refusal): every record arrives, none is taken twice, each person's records
+//! arrive in the order they were received, and what is refused for good is kept with why.
+
+use super::receipts::{first_receipt, now, withdrawing_newsletter, Made};
+use super::{relaying_receiver, send, submit, READ_TOKEN};
+use axum::body::Body;
+use axum::http::Request;
+use consent_capture::sign::PrivateKey;
+use consent_capture_receiver::crm_request::Crm;
+use consent_capture_receiver::http::Receiver;
+use consent_capture_receiver::relay::RelayTarget;
+use serde_json::Value as Json;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// What the stand-in does with one request.
+#[derive(Clone, Copy, Debug)]
+enum Behaviour {
+    Answer(u16),
+    /// 429 with `Retry-After: 1`.
+    RateLimited,
+    /// Closes the connection without answering.
+    Reset,
+    /// Answers 200 after two seconds.
+    Slow,
+}
+
+/// A request the stand-in read, and how it answered (`None`: it did not).
+#[derive(Clone, Debug)]
+struct Seen {
+    key: String,
+    content_type: String,
+    body: String,
+    answered: Option<u16>,
+}
+
+/// A loopback CRM that behaves, request by request, as `script` says; stopped when dropped.
+struct StandIn {
+    url: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl StandIn {
+    async fn start(script: fn(usize) -> Behaviour) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+        let url = format!("http://{}/crm", listener.local_addr().expect("an address"));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(serve(stream, log.clone(), script));
+            }
+        });
+        Self { url, seen, task }
+    }
+
+    /// The requests it answered with a 2xx, in order.
+    fn taken(&self) -> Vec<Seen> {
+        let seen = self.seen.lock().expect("the log");
+        seen.iter()
+            .filter(|s| s.answered.is_some_and(|code| (200..300).contains(&code)))
+            .cloned()
+            .collect()
+    }
+
+    fn tries(&self) -> usize {
+        self.seen.lock().expect("the log").len()
+    }
+}
+
+async fn serve(mut stream: TcpStream, seen: Arc<Mutex<Vec<Seen>>>, script: fn(usize) -> Behaviour) {
+    let mut buffer = Vec::new();
+    loop {
+        let Some(end) = read_until_headers(&mut stream, &mut buffer).await else {
+            return;
+        };
+        let head = String::from_utf8_lossy(&buffer[..end]).to_lowercase();
+        let header = |name: &str| {
+            head.lines()
+                .find_map(|line| line.strip_prefix(&format!("{name}: ")))
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        };
+        let length: usize = header("content-length").parse().unwrap_or(0);
+        while buffer.len() < end + length {
+            let mut chunk = [0u8; 4096];
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            }
+        }
+        let body = String::from_utf8_lossy(&buffer[end..end + length]).into_owned();
+        let (key, content_type) = (header("idempotency-key"), header("content-type"));
+        buffer.drain(..end + length);
+        let behaviour = {
+            let mut seen = seen.lock().expect("the log");
+            let behaviour = script(seen.len());
+            let answered = match behaviour {
+                Behaviour::Answer(code) => Some(code),
+                Behaviour::RateLimited => Some(429),
+                Behaviour::Reset => None,
+                Behaviour::Slow => Some(200),
+            };
+            seen.push(Seen {
+                key,
+                content_type,
+                body,
+                answered,
+            });
+            behaviour
+        };
+        let (code, extra) = match behaviour {
+            Behaviour::Reset => return,
+            Behaviour::Slow => {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                (200, "")
+            }
+            Behaviour::RateLimited => (429, "retry-after: 1\r\n"),
+            Behaviour::Answer(code) => (code, ""),
+        };
+        let answer = format!("HTTP/1.1 {code} Stand-in\r\n{extra}content-length: 2\r\n\r\n{{}}");
+        if stream.write_all(answer.as_bytes()).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Reads until the end of a request's headers; returns where its body starts.
+async fn read_until_headers(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<usize> {
+    loop {
+        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            return Some(at + 4);
+        }
+        let mut chunk = [0u8; 4096];
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+fn target(crm: Crm, stand_in: &StandIn) -> RelayTarget {
+    RelayTarget {
+        crm,
+        url: stand_in.url.clone(),
+        per_second: 50,
+    }
+}
+
+/// The relay's rows in `state`, through the read API.
+async fn relay_rows(receiver: &Arc<Receiver>, state: &str) -> Vec<Json> {
+    let request = Request::get(format!("/relay?state={state}"))
+        .header("authorization", format!("Bearer {READ_TOKEN}"))
+        .body(Body::empty())
+        .expect("a request");
+    let answer = send(receiver, request).await;
+    let text = consent_capture::canonical::to_canonical_string(&answer.json);
+    let json: Json = serde_json::from_str(&text).expect("JSON");
+    json["rows"].as_array().cloned().unwrap_or_default()
+}
+
+/// Waits until nothing waits, for at most a minute.
+async fn settled(receiver: &Arc<Receiver>) {
+    for _ in 0..600 {
+        if relay_rows(receiver, "waiting").await.is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the relay did not finish within a minute");
+}
+
+fn body(seen: &Seen) -> Json {
+    serde_json::from_str(&seen.body).expect("a JSON body")
+}
+
+pub(crate) async fn the_relay_delivers_each_record_once_and_in_order_through_failures(database: String) {
+    fn script(n: usize) -> Behaviour {
+        match n {
+            0 => Behaviour::Answer(503),
+            1 => Behaviour::Reset,
+            2 => Behaviour::RateLimited,
+            3 => Behaviour::Slow,
+            n if n % 4 == 0 => Behaviour::Answer(500),
+            _ => Behaviour::Answer(200),
+        }
+    }
+    let stand_in = StandIn::start(script).await;
+    let receiver = relaying_receiver(&database, target(Crm::Webhook, &stand_in)).await;
+    let mut sent: Vec<(String, Made)> = Vec::new();
+    for person in 0..4u8 {
+        let device = PrivateKey::ed25519_from_seed([90 + person; 32]);
+        let principal = format!("jwk-thumbprint:{}", device.public().thumbprint());
+        let first = first_receipt(&device, true, now() - 100, 900 + u64::from(person) * 2);
+        assert_eq!(submit(&receiver, &first).await.status, 200);
+        sent.push((principal.clone(), first.clone()));
+        if person % 2 == 0 {
+            let withdrawal = withdrawing_newsletter(&device, &first, now() - 50, 901 + u64::from(person) * 2);
+            assert_eq!(submit(&receiver, &withdrawal).await.status, 200);
+            sent.push((principal, withdrawal));
+        }
+    }
+    settled(&receiver).await;
+
+    let taken = stand_in.taken();
+    let mut keys: Vec<&str> = taken.iter().map(|s| s.key.as_str()).collect();
+    keys.sort_unstable();
+    let mut expected: Vec<&str> = sent.iter().map(|(_, made)| made.receipt_id.as_str()).collect();
+    expected.sort_unstable();
+    assert_eq!(keys, expected, "each record taken exactly once");
+    assert!(stand_in.tries() > taken.len(), "the failures were tried again");
+    for (principal, _) in &sent {
+        let theirs: Vec<&str> = sent
+            .iter()
+            .filter(|(p, _)| p == principal)
+            .map(|(_, made)| made.receipt_id.as_str())
+            .collect();
+        let arrived: Vec<&str> = taken
+            .iter()
+            .filter(|s| body(s)["principal"] == principal.as_str())
+            .map(|s| s.key.as_str())
+            .collect();
+        assert_eq!(arrived, theirs, "a person's records in the order received");
+    }
+    for seen in &taken {
+        let event = body(seen);
+        assert_eq!(seen.content_type, "application/json");
+        match event["event"].as_str() {
+            Some("consent") => assert_eq!(event["fields"]["email"], "ada@example.com"),
+            Some("withdrawal") => {
+                assert_eq!(event["withdrawn"], serde_json::json!(["newsletter"]));
+                assert!(event.get("fields").is_none(), "a withdrawal carries no data");
+            }
+            other => panic!("an unknown event {other:?}"),
+        }
+        assert!(event["acknowledgement"].is_string());
+    }
+    assert_eq!(relay_rows(&receiver, "delivered").await.len(), sent.len());
+
+    // A receiver started again on the same database sends nothing again.
+    drop(receiver);
+    let again = relaying_receiver(&database, target(Crm::Webhook, &stand_in)).await;
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert_eq!(stand_in.taken().len(), sent.len());
+    drop(again);
+}
+
+pub(crate) async fn hubspot_gets_consent_options_and_what_is_refused_is_kept_with_why(database: String) {
+    fn script(n: usize) -> Behaviour {
+        // The third request HubSpot refuses (as it does a field its form lacks).
+        if n == 2 {
+            Behaviour::Answer(400)
+        } else {
+            Behaviour::Answer(204)
+        }
+    }
+    let stand_in = StandIn::start(script).await;
+    let receiver = relaying_receiver(&database, target(Crm::HubSpot, &stand_in)).await;
+    let device = PrivateKey::ed25519_from_seed([95; 32]);
+    let issued_at = now() - 100;
+    let first = first_receipt(&device, true, issued_at, 950);
+    let withdrawal = withdrawing_newsletter(&device, &first, now() - 50, 951);
+    let other = first_receipt(&PrivateKey::ed25519_from_seed([96; 32]), false, now() - 40, 952);
+    // Accepted by the receiver (its limit is 31 days), too old for HubSpot (a month).
+    let old = first_receipt(
+        &PrivateKey::ed25519_from_seed([97; 32]),
+        true,
+        now() - 30 * 86_400 - 3_600,
+        953,
+    );
+    for made in [&first, &withdrawal, &other, &old] {
+        assert_eq!(submit(&receiver, made).await.status, 200);
+    }
+    settled(&receiver).await;
+
+    let taken = stand_in.taken();
+    assert_eq!(
+        taken.len(),
+        2,
+        "the refused one is not taken, the old one never sent"
+    );
+    assert_eq!(stand_in.tries(), 3);
+    let given = body(&taken[0]);
+    assert_eq!(taken[0].key, first.receipt_id);
+    let consent = &given["legalConsentOptions"]["consent"];
+    assert_eq!(consent["communications"][0]["value"], true);
+    assert_eq!(consent["communications"][0]["subscriptionTypeId"], 12_345_678);
+    assert_eq!(consent["consentToProcess"], true);
+    assert!(consent["text"]
+        .as_str()
+        .is_some_and(|t| t.contains(&first.receipt_id)));
+    assert_eq!(given["submittedAt"], (issued_at * 1000).to_string().as_str());
+    let fields: Vec<&str> = given["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    assert!(
+        fields.contains(&"email") && fields.contains(&"firstname"),
+        "{fields:?}"
+    );
+
+    let withdrawn = body(&taken[1]);
+    assert_eq!(taken[1].key, withdrawal.receipt_id);
+    assert_eq!(
+        withdrawn["legalConsentOptions"]["consent"]["communications"][0]["value"],
+        false
+    );
+    assert_eq!(
+        withdrawn["fields"],
+        serde_json::json!([]),
+        "a withdrawal carries no data"
+    );
+
+    let refused = relay_rows(&receiver, "refused").await;
+    let why = |id: &str| {
+        refused
+            .iter()
+            .find(|row| row["receiptId"] == id)
+            .and_then(|row| row["outcome"].as_str())
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
+    assert!(why(&other.receipt_id).starts_with("HTTP 400"), "{refused:?}");
+    assert!(why(&old.receipt_id).contains("month"), "{refused:?}");
+}
