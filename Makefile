@@ -117,8 +117,8 @@ package: bundle
 	@cd $(PACKAGE) && tar tzvf consent-capture-$(VERSION).tgz | awk '{ print $$3, $$6 }'
 
 # Benchmarks print figures (they are not tests): consent-capture next to the consent managers people use
-# (pinned, installed into target/bench/peers), its micro-benchmarks, the receiver under load and its read side
-# on a log of a million records, then BENCHMARKS.md
+# (pinned, installed into target/bench/peers), its micro-benchmarks, the receiver under load, its read side
+# on a log of a million records and its relay, then BENCHMARKS.md
 # and benchmarks.svg.
 bench: setup-test bundle
 	node tools/bench/install-peers.mjs
@@ -126,6 +126,7 @@ bench: setup-test bundle
 	node tools/bench/peers.mjs
 	cargo run -q --profile server -p consent-capture-receiver --example load
 	cargo run -q --profile server -p consent-capture-receiver --example records
+	cargo run -q --profile server -p consent-capture-receiver --example relay
 	node tools/bench/report.mjs
 
 # Re-sign the demo notice after editing it (the key is a demo key, committed on purpose; never use it for real).

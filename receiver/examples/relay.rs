@@ -1,0 +1,112 @@
+//! `make bench`, the relay's part: records relayed a second to a loopback CRM (a webhook that answers 204
+//! at once), on SQLite. The queue is filled first (2,000 records stored as the appender stores them), then a
+//! receiver starts and its relay empties it; the time runs from its start until the CRM has taken the last
+//! record. Prints the figure and writes `target/bench/relay.json` for BENCHMARKS.md.
+//!
+//! The relay sends one request at a time (a person's records must arrive in order, and HubSpot allows 5 a
+//! second), so this is the relay's own cost per record: reading it, shaping the request with the component's
+//! adapter, the round trip, and two durable commits (taking it, then marking it delivered).
+
+// The tests' helpers: the benchmark needs only some of them.
+#[allow(dead_code)]
+#[path = "../tests/databases/mod.rs"]
+mod databases;
+#[allow(dead_code)]
+#[path = "../tests/receipts/mod.rs"]
+mod receipts;
+
+use axum::routing::post;
+use axum::Router;
+use consent_capture_receiver::config::{Config, KnownNotice, Limits};
+use consent_capture_receiver::crm_request::Crm;
+use consent_capture_receiver::decisions::decisions_of;
+use consent_capture_receiver::http::Receiver;
+use consent_capture_receiver::relay::RelayTarget;
+use consent_capture_receiver::store::{body_hash, Record, Store};
+use databases::Scratch;
+use receipts::{controller, from_own_device, now, DEMO_NOTICE};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const RECORDS: u64 = 2_000;
+
+#[tokio::main]
+async fn main() {
+    let taken = Arc::new(AtomicUsize::new(0));
+    let counter = taken.clone();
+    let crm = Router::new().route(
+        "/hook",
+        post(move || {
+            let counter = counter.clone();
+            async move {
+                counter.fetch_add(1, Ordering::Relaxed);
+                axum::http::StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let url = format!("http://{}/hook", listener.local_addr().expect("an address"));
+    tokio::spawn(async move { axum::serve(listener, crm).await });
+
+    let scratch = Scratch::new("relay-bench");
+    let database = scratch.sqlite();
+    let store = Store::open(&database).await.expect("the database");
+    let received_at = now() - 30;
+    let mut records = Vec::new();
+    let mut decisions = Vec::new();
+    for n in 0..RECORDS {
+        let made = from_own_device(n, received_at - 30);
+        let claims = consent_capture::receipt_check::inspect(&made.receipt)
+            .expect("a receipt")
+            .1;
+        decisions.extend(decisions_of(&claims, n, received_at));
+        records.push(Record {
+            position: n,
+            receipt_id: made.receipt_id,
+            receipt: made.receipt,
+            body_sha256: body_hash(&made.body),
+            body: Some(made.body),
+            received_at,
+            acknowledgement: "acknowledgement".into(),
+            erased_at: None,
+        });
+    }
+    store
+        .append_all(&records, &decisions, true)
+        .await
+        .expect("queued");
+    drop(store);
+
+    let key = controller();
+    let notice = KnownNotice::load(Path::new(DEMO_NOTICE), &key.public()).expect("the demo notice");
+    let config = Config {
+        notices: vec![notice],
+        key,
+        database: database.clone(),
+        listen: ([127, 0, 0, 1], 0).into(),
+        allowed_origins: Vec::new(),
+        limits: Limits::default(),
+        read_token: None,
+        relay: Some(RelayTarget {
+            crm: Crm::Webhook,
+            url,
+            per_second: 1_000_000,
+        }),
+    };
+    let started = Instant::now();
+    let receiver = Receiver::open(config).await.expect("the receiver");
+    while taken.load(Ordering::Relaxed) < RECORDS as usize {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    drop(receiver);
+    let per_second = RECORDS as f64 / seconds;
+    println!("relay: {RECORDS} records to a loopback webhook in {seconds:.2} s: {per_second:.0} records/s");
+    let json = serde_json::json!({ "records": RECORDS, "seconds": seconds, "perSecond": per_second });
+    std::fs::create_dir_all("target/bench").expect("target/bench");
+    std::fs::write("target/bench/relay.json", json.to_string()).expect("relay.json");
+}
