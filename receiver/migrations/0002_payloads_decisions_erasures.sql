@@ -1,7 +1,7 @@
 -- Payloads live apart from the log's records, so that erasing one deletes its row here while the record, the
 -- hashes the log signed and its acknowledgement stay. `body_sha256` keeps the body's hash once the body is
--- gone; rows from before this migration get it (and their decisions) when a receiver next starts, because
--- SQLite has no SHA-256 in SQL.
+-- gone; rows from before this migration get it (with their device key's thumbprint and their decisions) when
+-- a receiver next starts, because SQLite has no SHA-256 in SQL.
 CREATE TABLE payloads (
     position BIGINT PRIMARY KEY,
     body TEXT NOT NULL
@@ -9,6 +9,10 @@ CREATE TABLE payloads (
 INSERT INTO payloads (position, body) SELECT position, body FROM records;
 ALTER TABLE records DROP COLUMN body;
 ALTER TABLE records ADD COLUMN body_sha256 TEXT;
+-- The thumbprint of the device key that signed the receipt: a person who proves they hold it may read and
+-- erase what it signed, whichever way the receipts name them.
+ALTER TABLE records ADD COLUMN device_thumbprint TEXT;
+CREATE INDEX records_by_device ON records (device_thumbprint);
 
 -- Which payloads were erased, when, and at whose request (`controller` or `person`).
 CREATE TABLE erasures (

@@ -18,7 +18,7 @@ pub use consent_capture::acknowledgement::TYP;
 pub const HEAD_TYP: &str = "consent-log-head+jws";
 
 /// Signs `payload` (canonical JSON) with `key` under `typ`.
-fn sign(key: &PrivateKey, typ: &str, payload: Object) -> String {
+pub(crate) fn sign(key: &PrivateKey, typ: &str, payload: Object) -> String {
     let header = header(key.algorithm(), &key.public(), typ);
     key.sign(&signing_input(
         &header,

@@ -64,7 +64,13 @@ pub async fn person(
 }
 
 fn kantara(principal_id: &str, records: &[Record], payloads: Payloads) -> Value {
-    let receipts: Vec<Value> = records
+    json!({ "principal": principal_id, "receipts": receipts_json(records, payloads) })
+}
+
+/// Each record as its receipt (decoded and as signed), acknowledgement and body hash; its erasure; and with
+/// [`Payloads::Included`], the fields that were sent.
+pub fn receipts_json(records: &[Record], payloads: Payloads) -> Vec<Value> {
+    records
         .iter()
         .map(|record| {
             let receipt = inspect(&record.receipt)
@@ -92,8 +98,7 @@ fn kantara(principal_id: &str, records: &[Record], payloads: Payloads) -> Value 
             }
             held
         })
-        .collect();
-    json!({ "principal": principal_id, "receipts": receipts })
+        .collect()
 }
 
 /// Writes everything the database holds, person by person, as one document: for ISO 27560 one JSON-LD

@@ -1,7 +1,9 @@
 //! The HTTP side: `POST /receipts` (the element's `json` adapter), `GET /log/head`,
-//! `GET /log/consistency?from=N`, and the controller's read side under `/records/` ([`read_api`]). Limits, timeouts and CORS are tower layers; every refusal is a JSON body
+//! `GET /log/consistency?from=N`, the controller's read side under `/records/` ([`read_api`]), and the
+//! person's under `/access` ([`access`]). Limits, timeouts and CORS are tower layers; every refusal is a JSON body
 //! `{"error": {"rule", "at", "message"}}` with a 4xx status (503 when the database fails).
 
+use crate::access::{self, UsedChallenges};
 use crate::acknowledgement::signed_head;
 use crate::appender::{self, catch_up, storage_failed, Appender, Tree};
 use crate::config::{Config, Limits};
@@ -40,6 +42,7 @@ pub struct Receiver {
     tree: Mutex<Tree>,
     appender: Appender,
     relay_wake: Arc<Notify>,
+    used_challenges: UsedChallenges,
 }
 
 impl Receiver {
@@ -61,6 +64,7 @@ impl Receiver {
             tree: Mutex::new(tree),
             appender,
             relay_wake: relay_wake.clone(),
+            used_challenges: UsedChallenges::default(),
         });
         tokio::spawn(appender::run(Arc::downgrade(&receiver), queue));
         if let Some(target) = relay {
@@ -79,6 +83,10 @@ impl Receiver {
 
     pub(crate) fn key(&self) -> &PrivateKey {
         &self.config.key
+    }
+
+    pub(crate) fn used_challenges(&self) -> &UsedChallenges {
+        &self.used_challenges
     }
 
     pub(crate) fn relay_wake(&self) -> &Notify {
@@ -125,6 +133,7 @@ pub fn router(receiver: Arc<Receiver>) -> Router {
         .route("/log/head", get(head))
         .route("/log/consistency", get(consistency))
         .merge(read_api::routes(&receiver))
+        .merge(access::routes())
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

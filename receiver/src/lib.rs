@@ -13,6 +13,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod access;
 pub mod acknowledgement;
 mod appender;
 pub mod audit;

@@ -6,6 +6,7 @@ use crate::decisions::{decisions_of, DecisionRow};
 use crate::log::Entry;
 use consent_capture::base64url;
 use consent_capture::consent::{Decision, LegalBasis};
+use consent_capture::jws::parse_compact;
 use consent_capture::receipt::receipt_hash;
 use consent_capture::receipt_check::inspect;
 use consent_capture::sha256::sha256;
@@ -65,8 +66,8 @@ const ROWS_A_STATEMENT: usize = 64;
 /// millions is never held in memory at once.
 pub const PAGE_SIZE: u64 = 10_000;
 
-const COLUMNS: &str =
-    "position, receipt_id, receipt_sha256, receipt, body_sha256, received_at, acknowledgement";
+const COLUMNS: &str = "position, receipt_id, receipt_sha256, receipt, body_sha256, received_at, \
+                       acknowledgement, device_thumbprint";
 
 /// A record with its payload and erasure, for [`record`].
 const SELECT_RECORDS: &str = "SELECT r.position, r.receipt_id, r.receipt, r.body_sha256, r.received_at, \
@@ -179,7 +180,7 @@ impl Store {
         let mut transaction = self.pool.begin().await?;
         // Many rows a statement: each statement is a round trip to the database (or its worker thread).
         for rows in records.chunks(ROWS_A_STATEMENT) {
-            let insert = format!("INSERT INTO records ({COLUMNS}) VALUES {}", slots(rows.len(), 7));
+            let insert = format!("INSERT INTO records ({COLUMNS}) VALUES {}", slots(rows.len(), 8));
             let mut query = sqlx::query(&insert);
             for record in rows {
                 query = query
@@ -189,7 +190,8 @@ impl Store {
                     .bind(&record.receipt)
                     .bind(&record.body_sha256)
                     .bind(record.received_at)
-                    .bind(&record.acknowledgement);
+                    .bind(&record.acknowledgement)
+                    .bind(device_thumbprint(&record.receipt));
             }
             query.execute(&mut *transaction).await?;
             let payloads: Vec<(i64, &str)> = rows
@@ -290,6 +292,20 @@ impl Store {
         rows.iter().map(record).collect()
     }
 
+    /// The records of every receipt the device key of `thumbprint` signed, in log order.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn records_signed_by(&self, thumbprint: &str) -> Result<Vec<Record>, sqlx::Error> {
+        let rows = sqlx::query(&format!(
+            "{SELECT_RECORDS} WHERE r.device_thumbprint = $1 ORDER BY r.position"
+        ))
+        .bind(thumbprint)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record).collect()
+    }
+
     /// At most `limit` of the people the log holds receipts about, in order, after `after` (`""`: from the
     /// first).
     ///
@@ -313,20 +329,45 @@ impl Store {
     /// # Errors
     /// The database fails (then nothing was erased, or everything was and only the compaction failed).
     pub async fn erase(&self, principal_id: &str, now: i64, requested_by: &str) -> Result<u64, sqlx::Error> {
-        let held = "SELECT DISTINCT d.position FROM decisions d JOIN payloads p ON p.position = d.position \
-                    WHERE d.principal_id = $1";
+        let about = "SELECT DISTINCT position FROM decisions WHERE principal_id = $1";
+        self.erase_records(about, principal_id, now, requested_by).await
+    }
+
+    /// [`Self::erase`] for the receipts the device key of `thumbprint` signed.
+    ///
+    /// # Errors
+    /// As [`Self::erase`].
+    pub async fn erase_signed_by(
+        &self,
+        thumbprint: &str,
+        now: i64,
+        requested_by: &str,
+    ) -> Result<u64, sqlx::Error> {
+        let signed = "SELECT position FROM records WHERE device_thumbprint = $1";
+        self.erase_records(signed, thumbprint, now, requested_by).await
+    }
+
+    /// Erases the payloads of the records `positions` (a query of one parameter, `value`) selects.
+    async fn erase_records(
+        &self,
+        positions: &str,
+        value: &str,
+        now: i64,
+        requested_by: &str,
+    ) -> Result<u64, sqlx::Error> {
+        let held = format!("SELECT position FROM payloads WHERE position IN ({positions})");
         let mut transaction = self.pool.begin().await?;
         let noted = sqlx::query(&format!(
             "INSERT INTO erasures (position, erased_at, requested_by) SELECT position, $2, $3 FROM ({held}) AS held"
         ))
-        .bind(principal_id)
+        .bind(value)
         .bind(now)
         .bind(requested_by)
         .execute(&mut *transaction)
         .await?
         .rows_affected();
-        sqlx::query(&format!("DELETE FROM payloads WHERE position IN ({held})"))
-            .bind(principal_id)
+        sqlx::query(&format!("DELETE FROM payloads WHERE position IN ({positions})"))
+            .bind(value)
             .execute(&mut *transaction)
             .await?;
         transaction.commit().await?;
@@ -373,11 +414,14 @@ impl Store {
                 let position: i64 = row.try_get("position")?;
                 let receipt: String = row.try_get("receipt")?;
                 let body: String = row.try_get("body")?;
-                sqlx::query("UPDATE records SET body_sha256 = $1 WHERE position = $2")
-                    .bind(body_hash(&body))
-                    .bind(position)
-                    .execute(&mut *transaction)
-                    .await?;
+                sqlx::query(
+                    "UPDATE records SET body_sha256 = $1, device_thumbprint = $2 WHERE position = $3",
+                )
+                .bind(body_hash(&body))
+                .bind(device_thumbprint(&receipt))
+                .bind(position)
+                .execute(&mut *transaction)
+                .await?;
                 // Stored receipts passed `inspect` when they arrived.
                 if let Ok((_, claims)) = inspect(&receipt) {
                     decisions.extend(decisions_of(
@@ -391,6 +435,14 @@ impl Store {
             transaction.commit().await?;
         }
     }
+}
+
+/// The thumbprint of the key in a receipt's header (the device's), or `None` for one that does not parse.
+fn device_thumbprint(receipt: &str) -> Option<String> {
+    parse_compact(receipt.trim())
+        .ok()?
+        .jwk
+        .map(|key| key.thumbprint())
 }
 
 /// `rows` groups of `columns` numbered placeholders: `($1, $2), ($3, $4)`.

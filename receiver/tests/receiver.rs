@@ -25,6 +25,7 @@ use receipts::{
     Made, DEMO_NOTICE,
 };
 use records::{
+    a_person_proving_the_device_key_reads_and_erases_what_it_signed,
     erasure_deletes_a_persons_payloads_for_good_and_the_log_still_audits,
     records_from_before_the_payloads_table_are_completed_when_a_receiver_starts,
     the_iso_27560_export_expands_offline_with_every_mandatory_field,
@@ -623,6 +624,7 @@ on_both_databases!(
     erasure_deletes_a_persons_payloads_for_good_and_the_log_still_audits,
     records_from_before_the_payloads_table_are_completed_when_a_receiver_starts,
     the_records_command_reads_exports_and_erases,
+    a_person_proving_the_device_key_reads_and_erases_what_it_signed,
     the_relay_delivers_each_record_once_and_in_order_through_failures,
     hubspot_gets_consent_options_and_what_is_refused_is_kept_with_why,
 );

@@ -1,11 +1,12 @@
 //! The read side (`/records/…` with its token, and the `records` command): a person's state, history and
 //! "may this purpose be used then", ISO/IEC TS 27560 exports that expand offline with every mandatory field,
-//! erasure that leaves no erased byte in the database files while the log still audits, and records from
-//! before the payloads table completed when a receiver starts.
+//! erasure that leaves no erased byte in the database files while the log still audits, a person reading and
+//! erasing what their device key signed, and records from before the payloads table completed when a
+//! receiver starts.
 
 use super::audit::audit;
 use super::receipts::{
-    first_receipt, make_under, now, withdrawing_newsletter, Draft, Made, ADA, NOTICE_SIGNATURE,
+    controller, first_receipt, make_under, now, withdrawing_newsletter, Draft, Made, ADA, NOTICE_SIGNATURE,
 };
 use super::{receiver, send, submit, Answer, READ_TOKEN};
 use axum::body::Body;
@@ -13,6 +14,7 @@ use axum::http::{Request, StatusCode};
 use consent_capture::consent::Decisions;
 use consent_capture::sign::PrivateKey;
 use consent_capture::Notice;
+use consent_capture_receiver::access::REQUEST_TYP;
 use consent_capture_receiver::iso27560::{consent_records, context};
 use consent_capture_receiver::store::{body_hash, Record};
 use serde_json::Value as Json;
@@ -555,6 +557,8 @@ pub(crate) async fn records_from_before_the_payloads_table_are_completed_when_a_
         "ALTER TABLE records ADD COLUMN body TEXT",
         "UPDATE records SET body = (SELECT body FROM payloads WHERE payloads.position = records.position)",
         "ALTER TABLE records DROP COLUMN body_sha256",
+        "DROP INDEX records_by_device",
+        "ALTER TABLE records DROP COLUMN device_thumbprint",
         "DROP TABLE payloads",
         "DROP TABLE decisions",
         "DROP TABLE erasures",
@@ -581,6 +585,13 @@ pub(crate) async fn records_from_before_the_payloads_table_are_completed_when_a_
         .and_then(|p| p.iter().find(|p| p["purpose"] == "newsletter"))
         .expect("the newsletter's state");
     assert_eq!(newsletter["decision"], "withdrawn");
+    let request = access_request(&device, "access", &challenge_of(&receiver).await);
+    let held = json(&ask(&receiver, &request).await);
+    assert_eq!(
+        held["receipts"].as_array().map(Vec::len),
+        Some(2),
+        "by the device key"
+    );
 }
 
 pub(crate) async fn the_records_command_reads_exports_and_erases(database: String) {
@@ -633,4 +644,119 @@ pub(crate) async fn the_records_command_reads_exports_and_erases(database: Strin
     assert_eq!(serde_json::from_str::<Json>(&erased).expect("JSON")["erased"], 1);
     assert_eq!(run(&["export", "--format", "xml"]).0, Some(2));
     assert_eq!(run(&["state"]).0, Some(2));
+}
+
+/// A request signed by `device` for `action`, answering `challenge`.
+fn access_request(device: &PrivateKey, action: &str, challenge: &str) -> String {
+    use consent_capture::canonical::to_canonical_string;
+    use consent_capture::json::{Object, Value};
+    use consent_capture::jws::{header, signing_input};
+    let payload = Object::new().with("action", action).with("challenge", challenge);
+    device.sign(&signing_input(
+        &header(device.algorithm(), &device.public(), REQUEST_TYP),
+        &to_canonical_string(&Value::Object(payload)),
+    ))
+}
+
+async fn challenge_of(receiver: &Arc<consent_capture_receiver::http::Receiver>) -> String {
+    let answer = read(receiver, "GET", "/access/challenge", None).await;
+    json(&answer)["challenge"]
+        .as_str()
+        .expect("a challenge")
+        .to_owned()
+}
+
+async fn ask(receiver: &Arc<consent_capture_receiver::http::Receiver>, request: &str) -> Answer {
+    let body = serde_json::json!({ "request": request }).to_string();
+    let request = Request::post("/access")
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .expect("a request");
+    send(receiver, request).await
+}
+
+pub(crate) async fn a_person_proving_the_device_key_reads_and_erases_what_it_signed(database: String) {
+    let receiver = receiver(&database).await;
+    let device = PrivateKey::ed25519_from_seed([88; 32]);
+    let first = first_receipt(&device, true, now() - 100, 880);
+    let withdrawal = withdrawing_newsletter(&device, &first, now() - 50, 881);
+    let stranger = PrivateKey::ed25519_from_seed([89; 32]);
+    let theirs = first_receipt(&stranger, false, now() - 40, 882);
+    let mut acknowledgements = Vec::new();
+    for made in [&first, &withdrawal, &theirs] {
+        let answer = submit(&receiver, made).await;
+        assert_eq!(answer.status, 200);
+        acknowledgements.push(answer.at(&["acknowledgement"]).as_str().expect("one").to_owned());
+    }
+
+    let challenge = challenge_of(&receiver).await;
+    let request = access_request(&device, "access", &challenge);
+    let held = json(&ask(&receiver, &request).await);
+    assert_eq!(held["device"], device.public().thumbprint().as_str());
+    let receipts = held["receipts"].as_array().expect("receipts");
+    let ids: Vec<&str> = receipts.iter().filter_map(|r| r["receiptId"].as_str()).collect();
+    assert_eq!(
+        ids,
+        [first.receipt_id.as_str(), withdrawal.receipt_id.as_str()],
+        "only what this key signed"
+    );
+    assert_eq!(
+        receipts[0]["fields"]["name"], "Ada Lovelace",
+        "the data that was sent"
+    );
+    assert_eq!(receipts[0]["acknowledgement"], acknowledgements[0].as_str());
+    assert_eq!(receipts[1]["jws"], withdrawal.receipt.as_str());
+
+    let replayed = ask(&receiver, &request).await;
+    assert_eq!(
+        replayed.rule(),
+        (StatusCode::FORBIDDEN, "access"),
+        "a challenge serves once"
+    );
+    let forged_challenge = access_request(&device, "access", &access_request(&device, "access", "x"));
+    assert_eq!(
+        ask(&receiver, &forged_challenge)
+            .await
+            .at(&["error", "at"])
+            .as_str(),
+        Some("challenge.signature"),
+        "a challenge the controller did not sign"
+    );
+    let expired = consent_capture_receiver::access::challenge(&controller(), now() - 1_000).expect("random");
+    let late = ask(&receiver, &access_request(&device, "access", &expired)).await;
+    assert_eq!(late.at(&["error", "at"]).as_str(), Some("challenge.expires"));
+    let mut tampered = access_request(&device, "access", &challenge_of(&receiver).await);
+    tampered.replace_range(tampered.len() - 4.., "AAAA");
+    assert_eq!(
+        ask(&receiver, &tampered).await.rule(),
+        (StatusCode::FORBIDDEN, "access")
+    );
+    let unsigned = ask(&receiver, "not a jws").await;
+    assert_eq!(unsigned.status, StatusCode::FORBIDDEN);
+
+    let erase = access_request(&device, "erase", &challenge_of(&receiver).await);
+    let erased = json(&ask(&receiver, &erase).await);
+    assert_eq!(erased["erased"], 2);
+    let after = json(
+        &ask(
+            &receiver,
+            &access_request(&device, "access", &challenge_of(&receiver).await),
+        )
+        .await,
+    );
+    assert_eq!(after["receipts"][0]["fields"], Json::Null);
+    assert!(after["receipts"][0]["erasedAt"].is_string());
+    let report = audit(&database, &[]).await.expect("the log still audits");
+    assert_eq!((report.records, report.erased), (3, 2));
+    let other = json(
+        &ask(
+            &receiver,
+            &access_request(&stranger, "access", &challenge_of(&receiver).await),
+        )
+        .await,
+    );
+    assert_eq!(
+        other["receipts"][0]["fields"]["name"], "Ada Lovelace",
+        "another device's data stays"
+    );
 }

@@ -1,0 +1,188 @@
+//! The person's side: whoever holds a device key may read, and erase, what it signed. The element asks for a
+//! challenge (`GET /access/challenge`: a nonce and a time limit, signed by the controller's key, so the
+//! receiver keeps no state for it), signs `{"action", "challenge"}` with the device key, and posts that JWS
+//! (`POST /access`, `{"request": JWS}`). The answer to `access` is every receipt the key signed, with the
+//! fields that were sent (where not erased) and the acknowledgements; to `erase`, how many payloads were
+//! erased. A challenge serves once, for five minutes.
+
+use crate::acknowledgement::sign;
+use crate::export::{receipts_json, Payloads};
+use crate::http::Receiver;
+use crate::submission::Refusal;
+use crate::utc::{iso8601, now};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use consent_capture::base64url;
+use consent_capture::json::{parse, Object, Value};
+use consent_capture::jwk::PublicJwk;
+use consent_capture::jws::require_typ;
+use consent_capture::sign::PrivateKey;
+use consent_capture::verify::verify_jws;
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The `typ` of a challenge the controller signs.
+pub const CHALLENGE_TYP: &str = "consent-access-challenge+jws";
+/// The `typ` of a request a device signs.
+pub const REQUEST_TYP: &str = "consent-access+jws";
+/// How long a challenge serves, in seconds.
+const CHALLENGE_SECONDS: i64 = 300;
+/// How many used challenges are remembered at most (each for its five minutes).
+const REMEMBERED: usize = 100_000;
+
+/// What a request asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Everything the key signed, with the data sent.
+    Access,
+    /// Erase the data the key's receipts carried.
+    Erase,
+}
+
+/// A request whose device key and challenge checked out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Proven {
+    /// The thumbprint of the device key that signed it.
+    pub thumbprint: String,
+    /// What it asks.
+    pub action: Action,
+    nonce: String,
+    expires: i64,
+}
+
+/// A new challenge, signed by `key`, valid from `now` for five minutes.
+pub fn challenge(key: &PrivateKey, now: i64) -> Result<String, getrandom::Error> {
+    let mut nonce = [0u8; 16];
+    getrandom::fill(&mut nonce)?;
+    let payload = Object::new()
+        .with("nonce", base64url::encode(&nonce))
+        .with("expires", now + CHALLENGE_SECONDS);
+    Ok(sign(key, CHALLENGE_TYP, payload))
+}
+
+/// Checks a device's request: its signature under the key in its header, and a challenge of `controller`'s
+/// that has not expired by `now`.
+///
+/// # Errors
+/// What fails, with where.
+pub fn prove(request: &str, controller: &PublicJwk, now: i64) -> Result<Proven, Refusal> {
+    let refuse = |at: &str, message: String| Refusal::new(403, "access", at, message);
+    let compact = verify_jws(request.trim(), None)
+        .and_then(|compact| require_typ(&compact, REQUEST_TYP).map(|()| compact))
+        .map_err(|e| refuse(&["request.", e.at()].concat(), e.text()))?;
+    let thumbprint = compact
+        .jwk
+        .as_ref()
+        .map(PublicJwk::thumbprint)
+        .ok_or_else(|| refuse("request.header.jwk", "missing".into()))?;
+    let payload =
+        object_of(&compact.payload).ok_or_else(|| refuse("request.payload", "not a JSON object".into()))?;
+    let action = match payload.get("action").and_then(Value::as_str) {
+        Some("access") => Action::Access,
+        Some("erase") => Action::Erase,
+        _ => {
+            return Err(refuse(
+                "request.payload.action",
+                "access or erase is required".into(),
+            ))
+        }
+    };
+    let challenge = payload
+        .get("challenge")
+        .and_then(Value::as_str)
+        .ok_or_else(|| refuse("request.payload.challenge", "missing".into()))?;
+    let signed = verify_jws(challenge, Some(controller))
+        .and_then(|compact| require_typ(&compact, CHALLENGE_TYP).map(|()| compact))
+        .map_err(|e| refuse(&["challenge.", e.at()].concat(), e.text()))?;
+    let issued = object_of(&signed.payload).unwrap_or_default();
+    let nonce = issued
+        .get("nonce")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let expires = issued.get("expires").and_then(Value::as_i64).unwrap_or_default();
+    if expires < now {
+        return Err(refuse(
+            "challenge.expires",
+            "the challenge expired: ask for another".into(),
+        ));
+    }
+    Ok(Proven {
+        thumbprint,
+        action,
+        nonce,
+        expires,
+    })
+}
+
+fn object_of(payload: &[u8]) -> Option<Object> {
+    parse(std::str::from_utf8(payload).ok()?)
+        .ok()?
+        .as_object()
+        .cloned()
+}
+
+/// The challenges used and when each expires: one serves once.
+#[derive(Debug, Default)]
+pub(crate) struct UsedChallenges(Mutex<HashMap<String, i64>>);
+
+impl UsedChallenges {
+    /// Notes `proven`'s challenge as used at `now`; false when it was used before (or too many are live).
+    fn use_once(&self, proven: &Proven, now: i64) -> bool {
+        let mut used = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if used.len() >= REMEMBERED {
+            used.retain(|_, expires| *expires >= now);
+        }
+        used.len() < REMEMBERED && used.insert(proven.nonce.clone(), proven.expires).is_none()
+    }
+}
+
+/// The person's routes: public (the key is the credential), rate-limited with the rest.
+pub(crate) fn routes() -> Router<Arc<Receiver>> {
+    Router::new()
+        .route("/access/challenge", get(new_challenge))
+        .route("/access", post(answer))
+}
+
+async fn new_challenge(State(receiver): State<Arc<Receiver>>) -> Result<Response, Refusal> {
+    let challenge = challenge(&receiver.config().key, now())
+        .map_err(|_| Refusal::new(503, "random", "(receiver)", "no randomness: try again later"))?;
+    Ok(Json(json!({ "challenge": challenge })).into_response())
+}
+
+async fn answer(State(receiver): State<Arc<Receiver>>, body: Bytes) -> Result<Response, Refusal> {
+    let request = std::str::from_utf8(&body)
+        .ok()
+        .and_then(|text| parse(text).ok())
+        .and_then(|body| Some(body.as_object()?.get("request")?.as_str()?.to_owned()))
+        .ok_or_else(|| Refusal::new(400, "body", "request", "{\"request\": JWS} is required"))?;
+    let at = now();
+    let proven = prove(&request, &receiver.config().key.public(), at)?;
+    if !receiver.used_challenges().use_once(&proven, at) {
+        return Err(Refusal::new(
+            403,
+            "access",
+            "challenge",
+            "this challenge was used already: ask for another",
+        ));
+    }
+    let thumbprint = proven.thumbprint.as_str();
+    match proven.action {
+        Action::Access => {
+            let records = receiver.read(|store| store.records_signed_by(thumbprint)).await?;
+            let receipts = receipts_json(&records, Payloads::Included);
+            Ok(Json(json!({ "device": thumbprint, "receipts": receipts })).into_response())
+        }
+        Action::Erase => {
+            let erased = receiver
+                .read(|store| store.erase_signed_by(thumbprint, at, "person"))
+                .await?;
+            tracing::info!(erased, "erased at the person's request");
+            Ok(Json(json!({ "device": thumbprint, "erased": erased, "at": iso8601(at) })).into_response())
+        }
+    }
+}
