@@ -42,6 +42,8 @@ extern crate alloc;
 extern crate std;
 
 #[cfg(any(not(target_arch = "wasm32"), feature = "browser-verifier"))]
+pub mod access;
+#[cfg(any(not(target_arch = "wasm32"), feature = "browser-verifier"))]
 pub mod acknowledgement;
 pub mod adapter;
 pub mod base64url;

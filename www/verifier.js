@@ -2,7 +2,11 @@
 // everything but the signature (strict JWS, canonical payload, Kantara shape), then WebCrypto checks the
 // signature. Pages that capture consent load it only to show the controller's acknowledgement (or where
 // WebCrypto has no Ed25519); the receipt viewer and CRM-side pages load it to verify.
-import init, { inspect_acknowledgement, inspect_receipt, jwk_thumbprint, verify_ed25519 } from './pkg/consent_capture_verify.js';
+import init, {
+  access_request_input, inspect_access_challenge, inspect_acknowledgement, inspect_receipt, jwk_thumbprint, verify_ed25519,
+} from './pkg/consent_capture_verify.js';
+import { sign, verify } from './keys.js';
+import { read } from './store.js';
 import { verifyAcknowledgementWith, verifyWith } from './verify-receipt.js';
 
 // The bundle step writes the wasm's SRI hash here (see consent-capture.js).
@@ -46,15 +50,19 @@ export async function thumbprint(jwk) {
 }
 
 /**
- * Shows the controller's acknowledgement in the element's receipt panel (`delivery` and `downloads` are its
- * status line and download paragraph; `receiptView` the core's view of the receipt): a download beside the
- * receipt's, and "received by <controller>: <date>" once it verifies under the controller key the page pins
- * (`controller`, a thumbprint). Without a pin nothing says whose key signed it; one that fails is not shown.
+ * Shows the controller's acknowledgement in the element's receipt panel (`shown`: the panel, its status line
+ * `delivery` and download paragraph `downloads`; `receiptView` the core's view of the receipt): a download
+ * beside the receipt's, and "received by <controller>: <date>" once it verifies under the controller key the
+ * page pins (`controller`, a thumbprint), with the person's side (see `offerAccess`). Without a pin nothing
+ * says whose key signed it; one that fails is not shown.
  */
-export async function showAcknowledgement({ delivery, downloads }, receiptView, receipt, acknowledgement, controller) {
+export async function showAcknowledgement(shown, receiptView, receipt, acknowledgement, controller) {
+  const { delivery, downloads, panel } = shown;
+  let verified = false;
   if (controller) {
     const { valid, receivedAt } = await verifyAcknowledgement(acknowledgement, receipt, controller);
     if (!valid) return;
+    verified = true;
     const at = new Date(receivedAt * 1000).toISOString().slice(0, 16).replace('T', ' ');
     // The date kept left to right, as the core isolates its own dates.
     delivery.textContent = `${receiptView.received}: \u2066${at} UTC\u2069`;
@@ -67,4 +75,154 @@ export async function showAcknowledgement({ delivery, downloads }, receiptView, 
   });
   link.setAttribute('part', 'download');
   downloads.append(' ', link);
+  if (verified && panel) offerAccess(panel, controller);
+}
+
+// The person's side: what the controller's receiver holds about this device's receipts, and erasing it. The
+// receiver signs a challenge with the controller's key (checked here against the key the page pins before the
+// device signs anything); the device key signs the request. Offered only where an acknowledgement verified
+// under the pinned key, so the endpoint is that controller's receiver. Its words live here, in the languages
+// of texts/, so that pages which never show them do not carry them.
+const ACCESS_TEXTS = {
+  en: {
+    show: 'Show what you hold about me', erase: 'Erase my data', confirm: 'Erase it for good? Press again to confirm.',
+    erased: 'Erased: the data sent with {n} of your receipts. The receipts stay, so what you agreed to can still be proved.',
+    asking: 'Asking…', failed: 'The request did not go through; nothing changed. Try again later.',
+    receipt: 'Receipt', received: 'received', erasedOn: 'Erased on', noData: 'No data was sent with it.',
+    download: 'Download all of it (.json)',
+  },
+  de: {
+    show: 'Zeigen, was Sie über mich speichern', erase: 'Meine Daten löschen', confirm: 'Endgültig löschen? Zum Bestätigen erneut drücken.',
+    erased: 'Gelöscht: die mit {n} Ihrer Quittungen gesendeten Daten. Die Quittungen bleiben, damit Ihre Einwilligung nachweisbar bleibt.',
+    asking: 'Wird angefragt…', failed: 'Die Anfrage ist nicht durchgegangen; nichts wurde geändert. Bitte später erneut versuchen.',
+    receipt: 'Quittung', received: 'empfangen', erasedOn: 'Gelöscht am', noData: 'Damit wurden keine Daten gesendet.',
+    download: 'Alles herunterladen (.json)',
+  },
+  fr: {
+    show: 'Voir ce que vous détenez sur moi', erase: 'Effacer mes données', confirm: 'Effacer définitivement ? Appuyez de nouveau pour confirmer.',
+    erased: 'Effacé : les données envoyées avec {n} de vos reçus. Les reçus restent, pour que votre consentement reste prouvable.',
+    asking: 'Demande en cours…', failed: 'La demande n’a pas abouti ; rien n’a changé. Réessayez plus tard.',
+    receipt: 'Reçu', received: 'reçu le', erasedOn: 'Effacé le', noData: 'Aucune donnée n’a été envoyée avec.',
+    download: 'Tout télécharger (.json)',
+  },
+  es: {
+    show: 'Ver lo que guardan sobre mí', erase: 'Borrar mis datos', confirm: '¿Borrar definitivamente? Pulse de nuevo para confirmar.',
+    erased: 'Borrado: los datos enviados con {n} de sus recibos. Los recibos se conservan, para que su consentimiento siga siendo demostrable.',
+    asking: 'Consultando…', failed: 'La solicitud no se completó; no cambió nada. Inténtelo más tarde.',
+    receipt: 'Recibo', received: 'recibido', erasedOn: 'Borrado el', noData: 'No se enviaron datos con él.',
+    download: 'Descargarlo todo (.json)',
+  },
+  ar: {
+    show: 'اعرض ما تحتفظون به عني', erase: 'احذف بياناتي', confirm: 'حذف نهائي؟ اضغط مرة أخرى للتأكيد.',
+    erased: 'حُذفت البيانات المرسلة مع {n} من إيصالاتك. تبقى الإيصالات ليظل ما وافقت عليه قابلاً للإثبات.',
+    asking: 'جارٍ الطلب…', failed: 'لم يكتمل الطلب ولم يتغير شيء. حاول لاحقًا.',
+    receipt: 'إيصال', received: 'استُلم', erasedOn: 'حُذف في', noData: 'لم تُرسل بيانات معه.',
+    download: 'نزّل كل شيء (.json)',
+  },
+};
+
+// The element a receipt panel belongs to: its shadow root's host, or in enhance mode the element whose `for`
+// names the form the panel sits in.
+function elementOf(panel) {
+  const host = panel.getRootNode().host;
+  if (host?.localName === 'consent-capture') return host;
+  const form = host?.closest('form');
+  return form?.id ? document.querySelector(`consent-capture[for="${CSS.escape(form.id)}"]`) : null;
+}
+
+function element(name, attributes, text) {
+  const node = document.createElement(name);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** Asks the receiver at `base` (the element's endpoint) for `action`, proving the device key. */
+async function askReceiver(base, controller, action) {
+  await load();
+  const key = await read('keys', 'device');
+  if (!key) throw new Error('this browser holds no device key');
+  const got = await fetch(new URL('access/challenge', base), { credentials: 'omit' });
+  if (!got.ok) throw new Error(`challenge: HTTP ${got.status}`);
+  const { challenge } = await got.json();
+  const parts = JSON.parse(inspect_access_challenge(String(challenge), controller));
+  if (!(await verify(parts, verifyEd25519))) throw new Error('the challenge is not signed by the controller');
+  const request = await sign(key, access_request_input(JSON.stringify(key.jwk), action, challenge));
+  const answer = await fetch(new URL('access', base), {
+    method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ request }),
+  });
+  if (!answer.ok) throw new Error(`access: HTTP ${answer.status}`);
+  return answer.json();
+}
+
+function showHeld(result, held, words) {
+  const list = element('ul', { part: 'access-records' });
+  for (const record of held.receipts ?? []) {
+    const item = element('li', {});
+    item.append(element('p', {}, `${words.receipt} ${record.receiptId}, ${words.received} \u2066${record.receivedAt}\u2069`));
+    if (record.fields && Object.keys(record.fields).length) {
+      const fields = element('dl', {});
+      for (const [name, value] of Object.entries(record.fields)) fields.append(element('dt', {}, name), element('dd', {}, String(value)));
+      item.append(fields);
+    } else {
+      item.append(element('p', {}, record.erasedAt ? `${words.erasedOn} \u2066${record.erasedAt}\u2069` : words.noData));
+    }
+    list.append(item);
+  }
+  const download = element('a', {
+    part: 'download', href: `data:application/json,${encodeURIComponent(JSON.stringify(held, null, 2))}`,
+    download: `consent-records-${String(held.device).slice(0, 12)}.json`,
+  }, words.download);
+  result.replaceChildren(list, download);
+}
+
+function offerAccess(panel, controller) {
+  const host = elementOf(panel);
+  const endpoint = host?.getAttribute('endpoint');
+  if (!endpoint || (host.getAttribute('adapter') ?? 'json') !== 'json' || panel.querySelector('[part~="access"]')) return;
+  const base = new URL(endpoint, document.baseURI);
+  const language = panel.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
+  const words = ACCESS_TEXTS[String(language).split('-')[0].toLowerCase()] ?? ACCESS_TEXTS.en;
+  const section = element('div', { part: 'access' });
+  const show = element('button', { type: 'button', class: 'cc-button', part: 'button access-show' }, words.show);
+  const erase = element('button', { type: 'button', class: 'cc-button', part: 'button access-erase' }, words.erase);
+  const status = element('p', { role: 'status', class: 'cc-delivery', part: 'access-status' });
+  const result = element('div', { part: 'access-result' });
+  const failed = () => { status.textContent = words.failed; };
+  show.addEventListener('click', async () => {
+    show.disabled = true;
+    status.textContent = words.asking;
+    try {
+      showHeld(result, await askReceiver(base, controller, 'access'), words);
+      status.textContent = '';
+    } catch {
+      failed();
+    } finally {
+      show.disabled = false;
+    }
+  });
+  // Erasing asks twice: the first press only says what the second does.
+  let armed = false;
+  erase.addEventListener('click', async () => {
+    if (!armed) {
+      armed = true;
+      erase.textContent = words.confirm;
+      return;
+    }
+    erase.disabled = true;
+    status.textContent = words.asking;
+    try {
+      const { erased } = await askReceiver(base, controller, 'erase');
+      status.textContent = words.erased.replace('{n}', String(erased));
+      result.replaceChildren();
+    } catch {
+      failed();
+    } finally {
+      armed = false;
+      erase.textContent = words.erase;
+      erase.disabled = false;
+    }
+  });
+  section.append(show, ' ', erase, status, result);
+  panel.append(section);
 }

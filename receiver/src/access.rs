@@ -15,6 +15,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use consent_capture::access::{CHALLENGE_TYP, REQUEST_TYP};
 use consent_capture::base64url;
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::jwk::PublicJwk;
@@ -25,10 +26,6 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// The `typ` of a challenge the controller signs.
-pub const CHALLENGE_TYP: &str = "consent-access-challenge+jws";
-/// The `typ` of a request a device signs.
-pub const REQUEST_TYP: &str = "consent-access+jws";
 /// How long a challenge serves, in seconds.
 const CHALLENGE_SECONDS: i64 = 300;
 /// How many used challenges are remembered at most (each for its five minutes).

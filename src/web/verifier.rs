@@ -67,3 +67,32 @@ pub fn jwk_thumbprint(jwk: &str) -> Result<String, JsValue> {
     let key = crate::jwk::PublicJwk::from_json(&jwk, "jwk").map_err(to_js)?;
     Ok(key.thumbprint())
 }
+
+/// Checks everything about a challenge from the controller's receiver but its signature
+/// ([`crate::access::inspect_challenge`]): its `typ`, and that its key has the `controller` thumbprint the
+/// page pins. Returns, as JSON, what WebCrypto needs to check the signature.
+///
+/// # Errors
+/// The first problem, with where it is.
+#[wasm_bindgen]
+pub fn inspect_access_challenge(jws: &str, controller: &str) -> Result<String, JsValue> {
+    let compact = crate::access::inspect_challenge(jws, controller).map_err(to_js)?;
+    Ok(json_text(signed_parts(&compact)))
+}
+
+/// What the device key (`jwk`, public, JSON text) signs to ask the receiver for `action` with `challenge`.
+///
+/// # Errors
+/// Not an Ed25519 or P-256 public key.
+#[wasm_bindgen]
+pub fn access_request_input(jwk: &str, action: &str, challenge: &str) -> Result<String, JsValue> {
+    let jwk = crate::json::parse(jwk).map_err(to_js)?;
+    let key = crate::jwk::PublicJwk::from_json(&jwk, "jwk").map_err(to_js)?;
+    let algorithm = match key {
+        crate::jwk::PublicJwk::Ed25519(_) => crate::jws::Algorithm::Ed25519,
+        crate::jwk::PublicJwk::P256 { .. } => crate::jws::Algorithm::Es256,
+    };
+    Ok(crate::access::request_signing_input(
+        algorithm, &key, action, challenge,
+    ))
+}

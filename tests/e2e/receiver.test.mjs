@@ -1,7 +1,8 @@
 // The whole loop: the real element in Chromium sends to the real receiver (the binary, on a loopback port,
 // with the demo notice, the demo controller key and an SQLite file in a temporary folder). The controller's
 // acknowledgement comes back, is shown and kept, survives a reload, and verifies with an unmodified JOSE
-// library and with `consent-capture verify`. What the receiver refuses is checked from Node.
+// library and with `consent-capture verify`; the person reads and erases what it holds about their device.
+// What the receiver refuses is checked from Node.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -165,6 +166,53 @@ test('the demo form sends to the receiver; its acknowledgement is shown, kept ov
   await viewerVerdict(viewer, receipt);
   assert.match(await viewer.locator('#acknowledgement-verdict').innerText(), /^The acknowledgement is not valid for this receipt: .*receiptSha256/);
   await context.close();
+});
+
+test('from the receipt panel the person sees what the receiver holds about their device, with the data sent, and erases it', async () => {
+  const { page, context } = await open(env);
+  await page.waitForFunction(() => document.getElementById('rendered').getAttribute('adapter') === 'json');
+  const form = rendered(page);
+  await form.getByLabel('Your name').fill('Grace Hopper');
+  await form.getByLabel('E-mail address').fill('grace@example.com');
+  await form.getByLabel('Company').fill('Harvard Mark Computers');
+  await form.getByLabel('Topic').selectOption('sales');
+  await form.getByLabel('Monthly newsletter').check();
+  await form.getByRole('button', { name: 'Send with my choices' }).click();
+  const { receiptId } = (await nextEvent(page, 'submit')).detail;
+  const { acknowledgement } = await sentEvent(page);
+  const panel = form.getByRole('region', { name: 'Your consent receipt' });
+  await panel.getByText(/^Received by Example Widgets Ltd: /).waitFor();
+
+  await panel.getByRole('button', { name: 'Show what you hold about me' }).click();
+  const held = panel.locator('[part="access-result"]');
+  await held.getByText('Harvard Mark Computers').waitFor();
+  assert.match(await held.innerText(), new RegExp(`Receipt ${receiptId}, received`));
+  assert.match(await held.innerText(), /grace@example\.com/);
+  const all = await held.getByRole('link', { name: 'Download all of it (.json)' }).getAttribute('href');
+  const json = JSON.parse(decodeURIComponent(all.slice('data:application/json,'.length)));
+  assert.equal(json.receipts.length, 1, 'what this device signed, not what others did');
+  assert.equal(json.receipts[0].acknowledgement, acknowledgement);
+  assert.equal(json.receipts[0].fields.company, 'Harvard Mark Computers');
+
+  const erase = panel.getByRole('button', { name: 'Erase my data' });
+  await erase.click();
+  await panel.getByRole('button', { name: 'Erase it for good? Press again to confirm.' }).click();
+  await panel.getByText(/^Erased: the data sent with 1 of your receipts\./).waitFor();
+  await panel.getByRole('button', { name: 'Show what you hold about me' }).click();
+  await held.getByText(/^Erased on /).waitFor();
+  assert.doesNotMatch(await held.innerText(), /Harvard/);
+  await context.close();
+
+  const database = join(scratch, 'receiver.sqlite');
+  for (const path of [database, `${database}-wal`]) {
+    let bytes = '';
+    try { bytes = readFileSync(path, 'latin1'); } catch { continue; }
+    assert.ok(!bytes.includes('Harvard Mark Computers'), `${path} holds no erased value`);
+  }
+  const keyFile = file('controller-erased.jwk', JSON.stringify(controller));
+  const audit = spawnSync(CLI, ['audit', '--database', `sqlite:${database}`, '--controller', keyFile], { encoding: 'utf8' });
+  assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+  assert.match(audit.stdout, /\(1 with their body erased\)/);
 });
 
 test('the receiver answers a retry with the same acknowledgement and refuses changed, extra, hostile and foreign bodies', async () => {

@@ -11,10 +11,10 @@ use super::receipts::{
 use super::{receiver, send, submit, Answer, READ_TOKEN};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use consent_capture::access::request_signing_input;
 use consent_capture::consent::Decisions;
 use consent_capture::sign::PrivateKey;
 use consent_capture::Notice;
-use consent_capture_receiver::access::REQUEST_TYP;
 use consent_capture_receiver::iso27560::{consent_records, context};
 use consent_capture_receiver::store::{body_hash, Record};
 use serde_json::Value as Json;
@@ -648,13 +648,11 @@ pub(crate) async fn the_records_command_reads_exports_and_erases(database: Strin
 
 /// A request signed by `device` for `action`, answering `challenge`.
 fn access_request(device: &PrivateKey, action: &str, challenge: &str) -> String {
-    use consent_capture::canonical::to_canonical_string;
-    use consent_capture::json::{Object, Value};
-    use consent_capture::jws::{header, signing_input};
-    let payload = Object::new().with("action", action).with("challenge", challenge);
-    device.sign(&signing_input(
-        &header(device.algorithm(), &device.public(), REQUEST_TYP),
-        &to_canonical_string(&Value::Object(payload)),
+    device.sign(&request_signing_input(
+        device.algorithm(),
+        &device.public(),
+        action,
+        challenge,
     ))
 }
 
