@@ -9,6 +9,8 @@ CREATE TABLE payloads (
 INSERT INTO payloads (position, body) SELECT position, body FROM records;
 ALTER TABLE records DROP COLUMN body;
 ALTER TABLE records ADD COLUMN body_sha256 TEXT;
+-- Only the rows still to complete: a receiver starting finds them without reading the whole log.
+CREATE INDEX records_to_complete ON records (position) WHERE body_sha256 IS NULL;
 -- The thumbprint of the device key that signed the receipt: a person who proves they hold it may read and
 -- erase what it signed, whichever way the receipts name them.
 ALTER TABLE records ADD COLUMN device_thumbprint TEXT;

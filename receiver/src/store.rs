@@ -247,7 +247,7 @@ impl Store {
         for ids in receipt_ids.chunks(ROWS_A_STATEMENT * 7) {
             let select = format!(
                 "{SELECT_RECORDS} WHERE r.receipt_id IN ({})",
-                slots(1, ids.len()).trim_matches(['(', ')'])
+                numbered(1, ids.len())
             );
             let mut query = sqlx::query(&select);
             for id in ids {
@@ -445,13 +445,16 @@ fn device_thumbprint(receipt: &str) -> Option<String> {
         .map(|key| key.thumbprint())
 }
 
+/// `count` placeholders numbered from `first`: `$3, $4`.
+fn numbered(first: usize, count: usize) -> String {
+    let numbers: Vec<String> = (first..first + count).map(|n| format!("${n}")).collect();
+    numbers.join(", ")
+}
+
 /// `rows` groups of `columns` numbered placeholders: `($1, $2), ($3, $4)`.
 fn slots(rows: usize, columns: usize) -> String {
     let groups: Vec<String> = (0..rows)
-        .map(|row| {
-            let numbers: Vec<String> = (1..=columns).map(|n| format!("${}", row * columns + n)).collect();
-            format!("({})", numbers.join(", "))
-        })
+        .map(|row| format!("({})", numbered(row * columns + 1, columns)))
         .collect();
     groups.join(", ")
 }

@@ -556,6 +556,7 @@ pub(crate) async fn records_from_before_the_payloads_table_are_completed_when_a_
     for statement in [
         "ALTER TABLE records ADD COLUMN body TEXT",
         "UPDATE records SET body = (SELECT body FROM payloads WHERE payloads.position = records.position)",
+        "DROP INDEX records_to_complete",
         "ALTER TABLE records DROP COLUMN body_sha256",
         "DROP INDEX records_by_device",
         "ALTER TABLE records DROP COLUMN device_thumbprint",
