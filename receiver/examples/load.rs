@@ -16,7 +16,7 @@ mod databases;
 mod receipts;
 
 use consent_capture::json::parse;
-use consent_capture_receiver::config::{Config, KnownNotice, Limits};
+use consent_capture_receiver::config::{Config, Limits};
 use consent_capture_receiver::http::{router, Receiver};
 use consent_capture_receiver::log::Log;
 use databases::{Postgres, Scratch};
@@ -24,9 +24,8 @@ use http_body_util::{BodyExt as _, Full};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use receipts::{controller, from_own_device, now, DEMO_NOTICE};
+use receipts::{demo_config, from_own_device, now};
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
@@ -50,21 +49,13 @@ struct Run {
 }
 
 async fn serve(database: &str) -> SocketAddr {
-    let key = controller();
-    let notice = KnownNotice::load(Path::new(DEMO_NOTICE), &key.public()).expect("the demo notice");
     let config = Config {
-        notices: vec![notice],
-        key,
-        database: database.to_owned(),
-        listen: ([127, 0, 0, 1], 0).into(),
-        allowed_origins: Vec::new(),
         // One address sends everything here: no rate limit.
         limits: Limits {
             burst: 0,
             ..Limits::default()
         },
-        read_token: None,
-        relay: None,
+        ..demo_config(database)
     };
     let receiver = Receiver::open(config).await.expect("the database opens");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");

@@ -17,15 +17,14 @@ mod receipts;
 
 use axum::routing::post;
 use axum::Router;
-use consent_capture_receiver::config::{Config, KnownNotice, Limits};
+use consent_capture_receiver::config::Config;
 use consent_capture_receiver::crm_request::Crm;
 use consent_capture_receiver::decisions::decisions_of;
 use consent_capture_receiver::http::Receiver;
 use consent_capture_receiver::relay::RelayTarget;
 use consent_capture_receiver::store::{body_hash, Record, Store};
 use databases::Scratch;
-use receipts::{controller, from_own_device, now, DEMO_NOTICE};
-use std::path::Path;
+use receipts::{demo_config, from_own_device, now};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -81,21 +80,13 @@ async fn main() {
         .expect("queued");
     drop(store);
 
-    let key = controller();
-    let notice = KnownNotice::load(Path::new(DEMO_NOTICE), &key.public()).expect("the demo notice");
     let config = Config {
-        notices: vec![notice],
-        key,
-        database: database.clone(),
-        listen: ([127, 0, 0, 1], 0).into(),
-        allowed_origins: Vec::new(),
-        limits: Limits::default(),
-        read_token: None,
         relay: Some(RelayTarget {
             crm: Crm::Webhook,
             url,
             per_second: 1_000_000,
         }),
+        ..demo_config(&database)
     };
     let started = Instant::now();
     let receiver = Receiver::open(config).await.expect("the receiver");

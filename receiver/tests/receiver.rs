@@ -21,8 +21,8 @@ use consent_capture::notice_signature::{payload as notice_payload, TYP as NOTICE
 use databases::{Postgres, Scratch};
 use faults::a_receiver_killed_in_the_middle_of_a_load_keeps_every_acknowledged_receipt_once;
 use receipts::{
-    controller, first_receipt, granting, make, make_carrying, notice, now, withdrawing_newsletter, Draft,
-    Made, DEMO_NOTICE,
+    controller, demo_config, first_receipt, granting, make, make_carrying, notice, now,
+    withdrawing_newsletter, Draft, Made,
 };
 use records::{
     a_person_proving_the_device_key_reads_and_erases_what_it_signed,
@@ -47,12 +47,11 @@ use consent_capture::json::{parse, Object, Value};
 use consent_capture::receipt::receipt_hash;
 use consent_capture::sign::PrivateKey;
 use consent_capture::verify::{verify_acknowledgement, verify_jws};
-use consent_capture_receiver::config::{Config, KnownNotice, Limits};
+use consent_capture_receiver::config::{Config, Limits};
 use consent_capture_receiver::http::{router, Receiver};
 use consent_capture_receiver::log::{verify_consistency, verify_inclusion, Entry, Head};
 use consent_capture_receiver::relay::RelayTarget;
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 use tower::ServiceExt as _;
 
@@ -72,19 +71,12 @@ async fn relaying_receiver(database: &str, relay: RelayTarget) -> Arc<Receiver> 
 }
 
 async fn configured_receiver(database: &str, limits: Limits, relay: Option<RelayTarget>) -> Arc<Receiver> {
-    let key = controller();
-    let notice =
-        KnownNotice::load(Path::new(DEMO_NOTICE), &key.public()).expect("the demo notice and its signature");
-    assert!(notice.signature.is_some());
     let config = Config {
-        notices: vec![notice],
-        key,
-        database: database.to_owned(),
-        listen: ([127, 0, 0, 1], 0).into(),
         allowed_origins: vec!["https://site.example".into()],
         limits,
         read_token: Some(READ_TOKEN.into()),
         relay,
+        ..demo_config(database)
     };
     Receiver::open(config).await.expect("the database opens")
 }

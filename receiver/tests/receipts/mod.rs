@@ -1,5 +1,5 @@
 //! Receipts as the element makes them, built and signed natively with the component's own code: the demo
-//! notice, the demo controller key, and a device key per seed. Shared by the receiver's tests and its load
+//! notice, the demo controller key, and a device key per seed; and a receiver's configuration with them. Shared by the receiver's tests and its load
 //! benchmark.
 
 use consent_capture::canonical::to_canonical_string;
@@ -9,6 +9,8 @@ use consent_capture::jws::{header, signing_input};
 use consent_capture::receipt::{receipt_hash, ReceiptContext, TYP};
 use consent_capture::sign::PrivateKey;
 use consent_capture::{minimise, uuid_v4, Decisions, Notice, Receipt};
+use consent_capture_receiver::config::{Config, KnownNotice, Limits};
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub(crate) const DEMO_NOTICE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../www/demo/notice.json");
@@ -17,6 +19,25 @@ pub(crate) const NOTICE_SIGNATURE: &str = include_str!("../../../www/demo/notice
 
 pub(crate) fn controller() -> PrivateKey {
     PrivateKey::from_jwk(&parse(DEMO_KEY).expect("JSON")).expect("the demo controller key")
+}
+
+/// A receiver's configuration with the demo notice (and its signature) and the demo controller key, on
+/// `database`, listening on any loopback port, with the default limits, no read token and no relay.
+pub(crate) fn demo_config(database: &str) -> Config {
+    let key = controller();
+    let notice =
+        KnownNotice::load(Path::new(DEMO_NOTICE), &key.public()).expect("the demo notice and its signature");
+    assert!(notice.signature.is_some());
+    Config {
+        notices: vec![notice],
+        key,
+        database: database.to_owned(),
+        listen: ([127, 0, 0, 1], 0).into(),
+        allowed_origins: Vec::new(),
+        limits: Limits::default(),
+        read_token: None,
+        relay: None,
+    }
 }
 
 pub(crate) fn now() -> i64 {

@@ -424,6 +424,15 @@ async fn files_holding(database: &str, needle: &str) -> Vec<String> {
         .collect()
 }
 
+/// The controller's erasure of `person`, through the read API.
+async fn erase_through_the_api(
+    receiver: &Arc<consent_capture_receiver::http::Receiver>,
+    person: &str,
+) -> Json {
+    let path = format!("/records/{person}/erase");
+    json(&read(receiver, "POST", &path, Some(READ_TOKEN)).await)
+}
+
 pub(crate) async fn erasure_deletes_a_persons_payloads_for_good_and_the_log_still_audits(database: String) {
     let receiver = receiver(&database).await;
     let quentin = PrivateKey::ed25519_from_seed([84; 32]);
@@ -474,15 +483,7 @@ pub(crate) async fn erasure_deletes_a_persons_payloads_for_good_and_the_log_stil
     );
 
     let person = principal_of(&quentin);
-    let erased = json(
-        &read(
-            &receiver,
-            "POST",
-            &format!("/records/{person}/erase"),
-            Some(READ_TOKEN),
-        )
-        .await,
-    );
+    let erased = erase_through_the_api(&receiver, &person).await;
     assert_eq!(erased["erased"], 2);
     for value in [
         "Quentin Erasable",
@@ -526,15 +527,7 @@ pub(crate) async fn erasure_deletes_a_persons_payloads_for_good_and_the_log_stil
         Some(3),
         "the decisions stay"
     );
-    let twice = json(
-        &read(
-            &receiver,
-            "POST",
-            &format!("/records/{person}/erase"),
-            Some(READ_TOKEN),
-        )
-        .await,
-    );
+    let twice = erase_through_the_api(&receiver, &person).await;
     assert_eq!(twice["erased"], 0);
 }
 
