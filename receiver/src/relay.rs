@@ -101,10 +101,10 @@ async fn relay_one(
     };
     match &tried {
         Tried::Delivered(_) => tracing::info!(position = due.position, "relayed"),
-        Tried::Later(_, outcome) => tracing::warn!(position = due.position, outcome, "relay: will try again"),
-        Tried::Refused(outcome) => {
-            tracing::warn!(position = due.position, outcome, "relay: refused for good")
-        }
+        // The CRM's answer may quote the data: it is kept in the database (where erasure reaches it), not
+        // written to the log.
+        Tried::Later(..) => tracing::warn!(position = due.position, "relay: will try again"),
+        Tried::Refused(_) => tracing::warn!(position = due.position, "relay: refused for good"),
     }
     store.relay_tried(due, &tried, now()).await
 }

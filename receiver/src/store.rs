@@ -62,6 +62,9 @@ pub struct Store {
 /// How many rows one INSERT writes (at most 8 parameters each: well under SQLite's and PostgreSQL's limits).
 const ROWS_A_STATEMENT: usize = 64;
 
+/// What the relay's record of a CRM's answer says once the person's data was erased.
+pub const ERASED_OUTCOME: &str = "the CRM's answer was erased with the data it may quote";
+
 /// How many records are read at a time when reading them all (a receiver starting, an audit): a log of
 /// millions is never held in memory at once.
 pub const PAGE_SIZE: u64 = 10_000;
@@ -370,6 +373,14 @@ impl Store {
             .bind(value)
             .execute(&mut *transaction)
             .await?;
+        // A CRM's answer kept by the relay may quote the data it was sent.
+        sqlx::query(&format!(
+            "UPDATE relay SET outcome = $2 WHERE position IN ({positions}) AND state <> 'waiting'"
+        ))
+        .bind(value)
+        .bind(ERASED_OUTCOME)
+        .execute(&mut *transaction)
+        .await?;
         transaction.commit().await?;
         if noted > 0 {
             self.compact().await?;

@@ -10,6 +10,7 @@ use consent_capture::sign::PrivateKey;
 use consent_capture_receiver::crm_request::Crm;
 use consent_capture_receiver::http::Receiver;
 use consent_capture_receiver::relay::RelayTarget;
+use consent_capture_receiver::store::ERASED_OUTCOME;
 use serde_json::Value as Json;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -335,4 +336,23 @@ pub(crate) async fn hubspot_gets_consent_options_and_what_is_refused_is_kept_wit
     };
     assert!(why(&other.receipt_id).starts_with("HTTP 400"), "{refused:?}");
     assert!(why(&old.receipt_id).contains("month"), "{refused:?}");
+
+    // The CRM's answer may quote the data: erasing the person erases it too.
+    let person = format!(
+        "jwk-thumbprint:{}",
+        PrivateKey::ed25519_from_seed([96; 32]).public().thumbprint()
+    );
+    let request = Request::post(format!("/records/{person}/erase"))
+        .header("authorization", format!("Bearer {READ_TOKEN}"))
+        .body(Body::empty())
+        .expect("a request");
+    assert_eq!(send(&receiver, request).await.status, 200);
+    let refused = relay_rows(&receiver, "refused").await;
+    let outcome = refused
+        .iter()
+        .find(|row| row["receiptId"] == other.receipt_id.as_str());
+    assert_eq!(
+        outcome.map(|row| row["outcome"].clone()),
+        Some(Json::from(ERASED_OUTCOME))
+    );
 }
