@@ -128,19 +128,23 @@ pub fn router(receiver: Arc<Receiver>) -> Router {
         .allow_methods([Method::POST, Method::GET])
         .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("idempotency-key")]);
     let limits = receiver.config.limits;
-    let router = Router::new()
+    let public = Router::new()
         .route("/receipts", post(receive))
         .route("/log/head", get(head))
         .route("/log/consistency", get(consistency))
+        .merge(access::routes());
+    // The public routes are rate-limited per address; the read side, which needs the token, is not (a
+    // controller's systems ask it from one address, as often as they act on someone's data).
+    limit_rate(public, limits)
         .merge(read_api::routes(&receiver))
-        .merge(access::routes())
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(10),
-        ));
-    // Inside CORS, so that a browser can read the 429; outside the rest, so that a burst costs no body.
-    limit_rate(router, limits).layer(cors).with_state(receiver)
+        ))
+        // Outermost, so that a browser can read a 429.
+        .layer(cors)
+        .with_state(receiver)
 }
 
 /// Per-address rate limiting (tower_governor: a token bucket per peer address), unless the burst is 0.

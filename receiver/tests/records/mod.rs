@@ -126,6 +126,15 @@ pub(crate) async fn the_read_side_answers_only_with_its_token_state_history_and_
     let bad = may("yesterday").await;
     assert_eq!(bad.rule(), (StatusCode::BAD_REQUEST, "at"));
 
+    // The read side is not rate-limited per address (the submit side is: 60 at once, then 10 a second).
+    let one_router = super::router(receiver.clone());
+    for _ in 0..100 {
+        let request = Request::get(&path)
+            .header("authorization", format!("Bearer {READ_TOKEN}"))
+            .body(Body::empty())
+            .expect("a request");
+        assert_eq!(super::send_to(&one_router, request).await.status, StatusCode::OK);
+    }
     let stranger = json(
         &read(
             &receiver,
