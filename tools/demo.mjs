@@ -1,14 +1,20 @@
 // `make demo`: the receiver (target/server/consent-capture-receiver) on 127.0.0.1:RECEIVER_PORT with the demo
 // notice, the demo controller key and target/receiver.sqlite, and the demo on 127.0.0.1:DEMO_PORT, whose
-// render-mode form sends to it. Ctrl-C stops both.
+// render-mode form sends to it. The receiver's read side takes the token in target/demo-read-token (made once,
+// at random). Ctrl-C stops both.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
 import { serve } from './serve.mjs';
+
+const READ_TOKEN = 'target/demo-read-token';
+if (!existsSync(READ_TOKEN)) writeFileSync(READ_TOKEN, randomBytes(32).toString('base64url'), { mode: 0o600 });
 
 const [demoPort = '8080', receiverPort = '8081'] = process.argv.slice(2);
 const receiverOrigin = `http://127.0.0.1:${receiverPort}`;
 const receiver = spawn('target/server/consent-capture-receiver', [
   '--notice', 'www/demo/notice.json', '--key', 'tools/demo-controller.jwk', '--database', 'sqlite:target/receiver.sqlite',
-  '--listen', `127.0.0.1:${receiverPort}`, '--allow-origin', `http://127.0.0.1:${demoPort}`,
+  '--listen', `127.0.0.1:${receiverPort}`, '--allow-origin', `http://127.0.0.1:${demoPort}`, '--read-token', READ_TOKEN,
 ], { stdio: 'inherit' });
 receiver.on('exit', (code) => {
   console.error(`the receiver stopped (exit ${code})`);
@@ -16,6 +22,7 @@ receiver.on('exit', (code) => {
 });
 const server = await serve({ port: Number(demoPort), receiver: receiverOrigin });
 console.log(`consent-capture demo: http://127.0.0.1:${server.address().port}/ (receiver: ${receiverOrigin})`);
+console.log(`the receiver's read side: curl -H "Authorization: Bearer $(cat ${READ_TOKEN})" ${receiverOrigin}/records/PRINCIPAL`);
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     receiver.removeAllListeners('exit');
