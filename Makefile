@@ -22,14 +22,14 @@ WASM_OPT := -O1
 DEMO_PORT ?= 8080
 RECEIVER_PORT ?= 8081
 
-.PHONY: receiver demo test bench dist package setup-build setup-test build bundle size lint test-native test-browser test-e2e sign-demo
+.PHONY: receiver demo test bench dist package setup-build setup-test build bundle size lint test-native test-browser test-e2e sign-demo fuzz test-fuzz
 
 # The demo on $(DEMO_PORT) and the receiver on $(RECEIVER_PORT), which the render-mode form sends to.
 demo: setup-build bundle
 	cargo build --profile server -p consent-capture-receiver
 	node tools/demo.mjs $(DEMO_PORT) $(RECEIVER_PORT)
 
-test: setup-test lint test-native test-browser bundle size package test-e2e
+test: setup-test lint test-native test-fuzz test-browser bundle size package test-e2e
 
 setup-build:
 	tools/setup.sh build
@@ -84,6 +84,29 @@ lint:
 test-native:
 	cargo test
 	cargo test -p consent-capture-receiver
+
+# Fuzzing with cargo-fuzz (libFuzzer; RUSTC_BOOTSTRAP=1 lets it pass its nightly flags on this stable
+# toolchain), from corpora tools/fuzz-seeds.mjs seeds: every target in fuzz/fuzz_targets for FUZZ_RUNS inputs or
+# FUZZ_SECONDS, whichever comes first; inputs up to 1 MB; an input slower than 5 s is a finding. What a fuzzer
+# finds lands in fuzz/artifacts/; keep it under fuzz/regressions/<target>/ (tests/fuzz_regressions.rs replays
+# them). make test runs each for a few seconds, so that they keep building and running.
+FUZZ_TARGETS := json notice receipt jws transform adapter
+FUZZ_RUNS ?= 10000000
+FUZZ_SECONDS ?= 3600
+FUZZ_RUN = cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none --debug-assertions
+
+fuzz: setup-test
+	node tools/fuzz-seeds.mjs
+	for target in $(FUZZ_TARGETS); do \
+	  ($(FUZZ_RUN) $$target corpus/$$target -- -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=1048576 -timeout=5 -print_final_stats=1) || exit 1; \
+	done
+
+test-fuzz:
+	node tools/fuzz-seeds.mjs
+	for target in $(FUZZ_TARGETS); do \
+	  ($(FUZZ_RUN) $$target corpus/$$target -- -max_total_time=4 -max_len=1048576 -timeout=5) || exit 1; \
+	done
 
 # wasm-bindgen-test in headless Debian Chromium (flags in webdriver.json).
 test-browser:

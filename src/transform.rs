@@ -179,7 +179,12 @@ impl Transform {
                 value.len() == 64 && value.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
             }
             Self::Truncate(n) => chars <= n.into(),
-            Self::Year => value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit()),
+            // The year as `apply` writes it: a decimal without leading zeros, so `907` for `0907-12-10`.
+            Self::Year => {
+                (1..=4).contains(&value.len())
+                    && value.bytes().all(|b| b.is_ascii_digit())
+                    && (value == "0" || !value.starts_with('0'))
+            }
             Self::AgeBand => (0..=150u16)
                 .step_by(10)
                 .any(|low| [decimal(low.into()), decimal((low + 9).into())].join("-") == value),

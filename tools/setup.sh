@@ -39,6 +39,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wanted" ]; then
   cargo install wasm-bindgen-cli --version "$wanted" --locked
 fi
 
+# cargo-fuzz for the fuzz targets (make fuzz, and briefly in make test).
+if [ "$purpose" = test ] && ! command -v cargo-fuzz >/dev/null; then
+  echo "setup: cargo install cargo-fuzz (takes a couple of minutes)"
+  cargo install cargo-fuzz --locked
+fi
+
 # npm ci only when the lock file changed since the last install.
 stamp=node_modules/.consent-capture-lock
 if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then

@@ -1,0 +1,193 @@
+//! What each fuzz target checks, shared by the targets (`fuzz/fuzz_targets/`) and by the regression test that
+//! replays every input a fuzzer found (`tests/fuzz_regressions.rs`, `fuzz/regressions/<target>/`). Any input
+//! must give a value or an error, never a panic; where a property must hold (canonical JSON reads back the
+//! same, a transform's output fits its shape), it is asserted. Slow inputs are findings too: libFuzzer's
+//! `-timeout` and the regression test's time limit catch them.
+
+use consent_capture::acknowledgement::inspect_acknowledgement;
+use consent_capture::adapter::{request, Adapter, Evidence};
+use consent_capture::canonical::to_canonical_string;
+use consent_capture::date::Date;
+use consent_capture::json::{parse, Object, Value};
+use consent_capture::jwk::PublicJwk;
+use consent_capture::jws::parse_compact;
+use consent_capture::last_receipt::LastReceipt;
+use consent_capture::notice::FieldType;
+use consent_capture::notice_signature::notice_hash;
+use consent_capture::receipt_check::{check_against_notice, inspect, principal};
+use consent_capture::sign::PrivateKey;
+use consent_capture::transform::{Context, Transform};
+use consent_capture::verify::{
+    verify_acknowledgement, verify_jws, verify_notice_signature, verify_receipt, Expectations,
+};
+use consent_capture::{minimise, Decisions, Notice};
+use std::sync::OnceLock;
+
+const DEMO_NOTICE: &str = include_str!("../../www/demo/notice.json");
+const DEMO_CONTROLLER: &str = include_str!("../../tools/demo-controller.jwk");
+/// A day inside the notice's rules (age bands count from it).
+const TODAY: i64 = 1_800_000_000;
+
+fn demo_notice() -> &'static Notice {
+    static NOTICE: OnceLock<Notice> = OnceLock::new();
+    NOTICE.get_or_init(|| Notice::from_json(DEMO_NOTICE).expect("the demo notice is valid"))
+}
+
+fn demo_controller() -> &'static PublicJwk {
+    static KEY: OnceLock<PublicJwk> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let jwk = parse(DEMO_CONTROLLER).expect("JSON");
+        PrivateKey::from_jwk(&jwk)
+            .expect("the demo controller key")
+            .public()
+    })
+}
+
+fn text(input: &[u8]) -> Option<&str> {
+    std::str::from_utf8(input).ok()
+}
+
+/// The JSON parser every entry point reads with: a value's canonical form (RFC 8785) parses back to a value
+/// with the same canonical form.
+pub fn json(input: &[u8]) {
+    let Some(text) = text(input) else { return };
+    if let Ok(value) = parse(text) {
+        let canonical = to_canonical_string(&value);
+        let again = parse(&canonical).expect("canonical JSON parses");
+        assert_eq!(to_canonical_string(&again), canonical, "canonical form is stable");
+    }
+}
+
+/// The notice reader, then what a valid notice is used for: its hash, its texts, minimisation of every field
+/// and every adapter's request.
+pub fn notice(input: &[u8]) {
+    let Some(text) = text(input) else { return };
+    let Ok(notice) = Notice::from_json(text) else {
+        return;
+    };
+    let _ = notice_hash(&notice);
+    let language = notice.pick_language(&["en"]).to_owned();
+    let submitted: Vec<(String, String)> = notice
+        .fields
+        .iter()
+        .map(|field| {
+            (
+                field.name.clone(),
+                "Ada Lovelace <ada@example.com> 1815-12-10 SW1A 1AA".into(),
+            )
+        })
+        .collect();
+    let mut decisions = Decisions::initial(&notice);
+    for purpose in &notice.purposes {
+        let _ = decisions.set(&purpose.id, true);
+    }
+    let minimised = minimise(&notice, &decisions, &submitted, Date::of_unix_seconds(TODAY));
+    adapters(&notice, &decisions, &minimised.payload, &language);
+}
+
+fn adapters(notice: &Notice, decisions: &Decisions, payload: &Object, language: &str) {
+    let evidence = Evidence {
+        receipt: "e30.e30.e30",
+        receipt_id: "00000000-0000-4000-8000-000000000000",
+        language,
+        page_uri: "https://example.com/contact",
+        page_name: "Contact",
+    };
+    for (adapter, _) in Adapter::ALL {
+        if let Ok(shaped) = request(adapter, notice, decisions, payload, evidence) {
+            if shaped.content_type == "application/json" {
+                parse(&shaped.body).expect("an adapter's JSON body parses");
+            }
+        }
+    }
+}
+
+/// Receipt verification as the CLI, the browser verifier and the receiver do it: strict inspection, the
+/// signature, the demo notice, the last-receipt reader and the principal.
+pub fn receipt(input: &[u8]) {
+    let Some(text) = text(input) else { return };
+    let _ = LastReceipt::from_jws(text);
+    if let Ok((_, claims)) = inspect(text) {
+        let _ = principal(&claims);
+        let _ = check_against_notice(&claims, demo_notice());
+    }
+    let _ = verify_receipt(text, Expectations::default());
+    let expect = Expectations {
+        notice: Some(demo_notice()),
+        controller_key: Some(demo_controller()),
+        previous: None,
+    };
+    let _ = verify_receipt(text, expect);
+}
+
+/// Every other JWS the component reads: any compact JWS, a notice signature, a controller's acknowledgement
+/// (of itself as the receipt, and of a fixed one), an access challenge. The input may hold two JWSs, one per
+/// line: the second is the receipt the first acknowledges.
+pub fn jws(input: &[u8]) {
+    let Some(text) = text(input) else { return };
+    let (first, second) = text.split_once('\n').unwrap_or((text, text));
+    let _ = parse_compact(first);
+    let _ = verify_jws(first, None);
+    let _ = verify_jws(first, Some(demo_controller()));
+    let _ = verify_notice_signature(first, demo_controller());
+    let _ = inspect_acknowledgement(first, second);
+    let _ = verify_acknowledgement(first, second, demo_controller());
+    let _ = consent_capture::access::inspect_challenge(first, &demo_controller().thumbprint());
+}
+
+/// A transform read for a field type, then applied: the first byte picks the type, the rest is the rule and
+/// the value on two lines. Whatever a transform puts out must fit its own shape, since receivers refuse what
+/// does not.
+pub fn transform(input: &[u8]) {
+    let Some((&kind, rest)) = input.split_first() else {
+        return;
+    };
+    let Some(rest) = text(rest) else { return };
+    let (rule, value) = rest.split_once('\n').unwrap_or((rest, ""));
+    let field_type = FieldType::ALL[usize::from(kind) % FieldType::ALL.len()].0;
+    let Ok(transform) = Transform::parse(rule, field_type) else {
+        return;
+    };
+    let _ = transform.rule();
+    let _ = transform.fits(value);
+    let context = Context {
+        today: Date::of_unix_seconds(TODAY),
+        calling_code: "44",
+    };
+    if let Some(out) = transform.apply(value, context) {
+        assert!(
+            transform.fits(&out),
+            "{} put out {out:?}, which does not fit it",
+            transform.rule()
+        );
+    }
+}
+
+/// Minimisation and the adapters on the demo notice with hostile field values and names: the input is a JSON
+/// object of submitted fields; every consent purpose is granted or not by the object's size.
+pub fn adapter(input: &[u8]) {
+    let Some(text) = text(input) else { return };
+    let Ok(Value::Object(fields)) = parse(text) else {
+        return;
+    };
+    let notice = demo_notice();
+    let submitted: Vec<(String, String)> = fields
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.to_owned(),
+                value
+                    .as_str()
+                    .map_or_else(|| to_canonical_string(value), str::to_owned),
+            )
+        })
+        .collect();
+    let mut decisions = Decisions::initial(notice);
+    for (n, purpose) in notice.purposes.iter().enumerate() {
+        let _ = decisions.set(&purpose.id, (fields.len() >> n) & 1 == 1);
+    }
+    let minimised = minimise(notice, &decisions, &submitted, Date::of_unix_seconds(TODAY));
+    let _ = minimised.manifest.to_json();
+    adapters(notice, &decisions, &minimised.payload, "en");
+    adapters(notice, &decisions, &fields, "de");
+}
