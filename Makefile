@@ -68,6 +68,7 @@ bundle:
 	  --define:VERIFY_WASM_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent_capture_verify_bg.wasm)\" \
 	  --outfile=$(DIST)/consent-capture-verify.js
 	node_modules/.bin/esbuild www/consent-capture.css --minify --log-level=warning --outfile=$(DIST)/consent-capture.css
+	node_modules/.bin/esbuild www/testing.js --minify --format=esm --log-level=warning --outfile=$(DIST)/testing.js
 	node tools/size.mjs
 
 size:
@@ -133,6 +134,7 @@ package: bundle
 	rm -rf $(PACKAGE) && mkdir -p $(PACKAGE)
 	cp $(COMPONENT_FILES) $(PACKAGE)/
 	node_modules/.bin/esbuild www/verify-node.js --bundle --minify --format=esm --platform=node --log-level=warning --outfile=$(PACKAGE)/verify.js
+	cp $(DIST)/testing.js packaging/testing.d.ts $(PACKAGE)/
 	cp packaging/consent-capture.d.ts packaging/verify.d.ts notice.schema.json README.md $(PACKAGE)/
 	mkdir -p $(PACKAGE)/texts && cp texts/*.json $(PACKAGE)/texts/
 	sed 's/"VERSION"/"$(VERSION)"/' packaging/package.json > $(PACKAGE)/package.json

@@ -1,5 +1,6 @@
 // Wrong uses: every line marked `error` must fail to compile, and nothing else.
 import type { Notice } from 'consent-capture';
+import { submitConsent } from 'consent-capture/testing';
 
 const element = document.createElement('consent-capture');
 element.notice = 42; // error: a notice is a URL or a notice object
@@ -11,3 +12,4 @@ element.addEventListener('consent-capture:submit', (event) => {
 });
 document.addEventListener('consent-capture:change', (event) => console.log(event.detail.decision)); // error: no such member
 document.addEventListener('consent-capture:delivery', (event) => console.log(event.detail.state === 'done')); // error: no such state
+void submitConsent('consent-capture', { action: 'send' }); // error: not one of the form's buttons

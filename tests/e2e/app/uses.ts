@@ -1,5 +1,6 @@
 // Right uses of the public types: this must compile with tsc --strict.
 import { type DeliveryDetail, type Notice, type SubmitDetail } from 'consent-capture';
+import { submitConsent } from 'consent-capture/testing';
 import { verifyReceipt } from 'consent-capture/verify';
 
 const notice: Notice = {
@@ -33,4 +34,9 @@ export async function check(jws: string): Promise<boolean> {
   const result = await verifyReceipt(jws);
   if (result.valid) console.log(result.receipt.consentCapture?.decisions[0]?.decision);
   return result.valid;
+}
+
+export async function fillInATest(): Promise<string | undefined> {
+  const result = await submitConsent('consent-capture', { fields: { email: 'ada@example.com' }, choices: { ads: true }, action: 'accept-all' });
+  return result.valid ? result.manifest?.[0]?.outcome : result.reason ?? undefined;
 }
