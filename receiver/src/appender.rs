@@ -52,9 +52,9 @@ pub(crate) async fn catch_up(store: &Store, tree: &mut Tree) -> Result<(), sqlx:
         };
     }
     loop {
-        let page = store.records_page(tree.log.size(), PAGE_SIZE).await?;
-        for record in &page {
-            tree.log.push(record.entry().leaf());
+        let page = store.entries_page(tree.log.size(), PAGE_SIZE).await?;
+        for entry in &page {
+            tree.log.push(entry.leaf());
         }
         if (page.len() as u64) < PAGE_SIZE {
             return Ok(());
