@@ -22,14 +22,14 @@ WASM_OPT := -O1
 DEMO_PORT ?= 8080
 RECEIVER_PORT ?= 8081
 
-.PHONY: receiver demo test bench dist package setup-build setup-test build bundle size lint test-native test-browser test-e2e sign-demo fuzz test-fuzz
+.PHONY: receiver demo test bench dist package setup-build setup-test build bundle size lint test-native test-browser test-e2e sign-demo fuzz test-fuzz test-engines
 
 # The demo on $(DEMO_PORT) and the receiver on $(RECEIVER_PORT), which the render-mode form sends to.
 demo: setup-build bundle
 	cargo build --profile server -p consent-capture-receiver
 	node tools/demo.mjs $(DEMO_PORT) $(RECEIVER_PORT)
 
-test: setup-test lint test-native test-fuzz test-browser bundle size package test-e2e
+test: setup-test lint test-native test-fuzz test-browser bundle size package test-e2e test-engines
 
 setup-build:
 	tools/setup.sh build
@@ -120,6 +120,13 @@ test-e2e:
 	cargo build --bin consent-capture
 	cargo build -p consent-capture-receiver
 	node --test --test-concurrency=1 tests/e2e/
+
+# The flows every engine must pass (tests/engines/): Chromium (playwright-core), Firefox ESR (puppeteer-core
+# over WebDriver BiDi) and WebKitGTK (selenium-webdriver and WebKitWebDriver, which needs a display: xvfb-run).
+# Uses the bundle and the CLI that test-e2e builds.
+test-engines:
+	cargo build --bin consent-capture
+	xvfb-run -a node --test --test-concurrency=1 tests/engines/
 
 # dist/: the self-contained folder a site serves (one ES module entry, its wasm and CSS), and the tags to paste
 # with their SRI values (tools/embed.mjs).

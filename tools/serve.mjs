@@ -19,6 +19,8 @@ const TYPES = {
   '.jws': 'application/jose',
 };
 
+const REPORTS = '/csp-reports';
+
 const defaultRoot = resolve(fileURLToPath(new URL('../www', import.meta.url)));
 
 /**
@@ -26,12 +28,25 @@ const defaultRoot = resolve(fileURLToPath(new URL('../www', import.meta.url)));
  * extra paths to `{ body, csp }` (tests serve their own pages from a real loopback address with it).
  * `receiver` is the origin of a consent-capture receiver: the demo's render-mode form sends to it (the demo
  * reads `/demo/receiver.json`), and the CSP lets the page connect to it, as a site's would.
+ * `violations`, an array, asks browsers to report every CSP violation of the files served from `root`
+ * (`report-uri`, which all three engines send), and collects the reports' `csp-report` objects in it.
  */
-export function serve({ root = defaultRoot, port = 0, pages = {}, receiver } = {}) {
-  const csp = receiver ? `${CSP}; connect-src 'self' ${receiver}` : CSP;
+export function serve({ root = defaultRoot, port = 0, pages = {}, receiver, violations } = {}) {
+  let csp = receiver ? `${CSP}; connect-src 'self' ${receiver}` : CSP;
+  if (violations) csp += `; report-uri ${REPORTS}`;
   if (receiver) pages = { ...pages, '/demo/receiver.json': { json: { endpoint: `${receiver}/receipts` } } };
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://127.0.0.1').pathname);
+    if (violations && path === REPORTS && request.method === 'POST') {
+      let body = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk) => { body += chunk; });
+      request.on('end', () => {
+        try { violations.push(JSON.parse(body)['csp-report']); } catch { violations.push({ unreadable: body }); }
+        response.writeHead(204).end();
+      });
+      return;
+    }
     if (pages[path]?.json) {
       response.writeHead(200, { 'Content-Type': TYPES['.json'], 'Cache-Control': 'no-store' });
       response.end(JSON.stringify(pages[path].json));

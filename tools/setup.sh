@@ -12,6 +12,11 @@ command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm
 if [ "$purpose" = test ]; then
   command -v chromium >/dev/null || packages+=(chromium)
   command -v chromedriver >/dev/null || packages+=(chromium-driver)
+  # The other two engines of the end-to-end flows, and a virtual display for WebKitGTK's MiniBrowser.
+  command -v firefox-esr >/dev/null || packages+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null || packages+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null || packages+=(xvfb)
+  command -v xauth >/dev/null || packages+=(xauth)
   # The receiver's tests start their own PostgreSQL server from Debian's binaries.
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || packages+=(postgresql)
 fi

@@ -105,7 +105,9 @@ export async function submitConsent(target = 'consent-capture', { fields = {}, c
     receipt: detail.receipt,
     receiptId: detail.receiptId,
     claims,
-    manifest: claims?.consentCapture?.manifest ?? null,
+    // A copy, not the claims' own array: Puppeteer over WebDriver BiDi (Firefox) gives an object that a result
+    // holds twice only once, and undefined in its second place.
+    manifest: structuredClone(claims?.consentCapture?.manifest ?? null),
     fields: sent ?? null,
     request: detail.request ?? null,
   };
