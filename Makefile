@@ -109,11 +109,14 @@ test-fuzz:
 	  ($(FUZZ_RUN) $$target corpus/$$target -- -max_total_time=4 -max_len=1048576 -timeout=5) || exit 1; \
 	done
 
-# wasm-bindgen-test in headless Debian Chromium (flags in webdriver.json).
+# wasm-bindgen-test in headless Debian Chromium and Firefox ESR (geckodriver, which tools/setup.sh builds;
+# browser options in webdriver.json).
 test-browser:
-	CHROMEDRIVER=$$(command -v chromedriver) cargo test --target $(WASM_TARGET) --no-default-features --test web
-	CHROMEDRIVER=$$(command -v chromedriver) cargo test --target $(WASM_TARGET) --no-default-features \
-	  --features browser-verifier --test web_verifier
+	for driver in CHROMEDRIVER=$$(command -v chromedriver) GECKODRIVER=$$(command -v geckodriver); do \
+	  env $$driver cargo test --target $(WASM_TARGET) --no-default-features --test web || exit 1; \
+	  env $$driver cargo test --target $(WASM_TARGET) --no-default-features --features browser-verifier \
+	    --test web_verifier || exit 1; \
+	done
 
 # The end-to-end tests also check receipts with the native verifier, and send to the receiver.
 test-e2e:

@@ -44,6 +44,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wanted" ]; then
   cargo install wasm-bindgen-cli --version "$wanted" --locked
 fi
 
+# geckodriver for the wasm-bindgen browser tests in Firefox (a few minutes to build, once).
+if [ "$purpose" = test ] && ! command -v geckodriver >/dev/null; then
+  echo "setup: cargo install geckodriver (takes a few minutes)"
+  cargo install geckodriver --locked
+fi
+
 # cargo-fuzz for the fuzz targets (make fuzz, and briefly in make test).
 if [ "$purpose" = test ] && ! command -v cargo-fuzz >/dev/null; then
   echo "setup: cargo install cargo-fuzz (takes a couple of minutes)"
