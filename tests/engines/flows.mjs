@@ -304,6 +304,12 @@ export function flows(engineName) {
       const violated = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } })
         .then((result) => result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)), WCAG_22_AA);
       assert.deepEqual(violated, []);
+      // And axe sees inside the shadow roots in this engine: an unlabelled input planted there is reported.
+      const planted = await page.evaluate(() => {
+        document.querySelector('#rendered').shadowRoot.querySelector('form').append(document.createElement('input'));
+        return window.axe.run(document, { runOnly: { type: 'rule', values: ['label'] } }).then((result) => result.violations.map((v) => v.id));
+      });
+      assert.deepEqual(planted, ['label']);
       await page.close();
     });
   }
