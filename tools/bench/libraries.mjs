@@ -34,6 +34,25 @@ const consentCapture = {
   button: () => document.querySelector('consent-capture')?.shadowRoot?.querySelector('button[value="accept-all"]'),
 };
 
+// The floor: the same form (one e-mail field, the two purposes unticked, three buttons) written by hand in the
+// page, with no library and no script; nothing can be visible sooner or load less. Not a peer.
+const floor = {
+  name: 'floor: the same form in plain HTML',
+  floor: true,
+  files: {},
+  head: '',
+  body: `<form id="floor" action="/subscribe" method="post">
+<label for="floor-email">E-mail address</label> <input id="floor-email" name="email" type="email" autocomplete="email">
+<fieldset><legend>What may we use it for?</legend>
+${PURPOSES.map((p) => `<p><input type="checkbox" id="floor-${p.id}" name="purpose" value="${p.id}"> <label for="floor-${p.id}">${p.title}</label>: ${p.description}</p>`).join('\n')}
+</fieldset>
+<button name="action" value="accept-all">Accept all</button> <button name="action" value="reject-all">Reject all</button>
+<button name="action" value="save">Send with my choices</button>
+</form>`,
+  find: () => document.getElementById('floor'),
+  button: () => document.querySelector('#floor button[value="accept-all"]'),
+};
+
 export const LIBRARIES = [
   consentCapture,
   // The same embed with the optional preload hints `make dist` prints: not a peer, a second way to install ours.
@@ -126,6 +145,7 @@ CookieConsent.run(${JSON.stringify({
     button: () => [...(document.querySelector('cookie-consent-banner')?.shadowRoot?.querySelectorAll('button') ?? [])]
       .find((b) => b.textContent.trim() === 'Accept'),
   },
+  floor,
 ];
 
 /** The same page for every library: an article, and the library's embed. */

@@ -1,6 +1,7 @@
 // consent-capture next to the consent managers people use today, on the same page from a CDN-like loopback
 // server: bytes on the wire and requests for what each embed loads, time until its form or banner is visible and
-// until its accept control can be clicked, main-thread script time and the longest task; on desktop and on a
+// until its accept control can be clicked, main-thread script time, the longest task and the layout shift it
+// causes (CLS: the sum of shifts until half a second after it can be clicked); on desktop and on a
 // mid-range mobile profile (4x CPU throttling, slow 4G). A fresh browser context per run, libraries in
 // round-robin order, one warm-up round. Writes target/bench/peers.json; `make bench` turns it into
 // BENCHMARKS.md. RUNS (default 10) sets the measured rounds.
@@ -16,6 +17,7 @@ const peers = new URL('target/bench/peers/node_modules/', root);
 const versions = JSON.parse(readFileSync(new URL('tools/bench/peers.json', root), 'utf8')).packages;
 const ours = LIBRARIES.filter((l) => l.fromRepo).map((l) => l.name);
 for (const name of ours) versions[name] = readFileSync(new URL('Cargo.toml', root), 'utf8').match(/^version = "(.*)"/m)[1];
+for (const { name } of LIBRARIES.filter((l) => l.floor)) versions[name] = '–';
 
 const PROFILES = {
   desktop: { viewport: { width: 1280, height: 720 } },
@@ -45,11 +47,15 @@ function watcher(find, button) {
     }
     return at === el || el.contains(at);
   };
-  const state = { visibleAt: null, interactiveAt: null, longestTask: 0 };
+  const state = { visibleAt: null, interactiveAt: null, longestTask: 0, layoutShift: 0 };
   window.__bench = state;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) state.longestTask = Math.max(state.longestTask, entry.duration);
   }).observe({ type: 'longtask', buffered: true });
+  // Every shift not caused by input, summed: the page is measured only while it loads (no session windows).
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) state.layoutShift += entry.value;
+  }).observe({ type: 'layout-shift', buffered: true });
   const check = () => {
     if (state.visibleAt === null && visible(find())) state.visibleAt = performance.now();
     const control = button();
@@ -103,6 +109,7 @@ async function measure(index, profile) {
     interactive: state.interactiveAt,
     scriptMs: metrics.ScriptDuration * 1000,
     longestTask: state.longestTask,
+    layoutShift: state.layoutShift,
   };
 }
 
@@ -126,6 +133,6 @@ try {
 mkdirSync(new URL('target/bench/', root), { recursive: true });
 writeFileSync(new URL('target/bench/peers.json', root), JSON.stringify({
   date: new Date().toISOString(), chromium: browser.version(), runs: RUNS, versions, ours,
-  libraries: LIBRARIES.map((l) => l.name), results,
+  libraries: LIBRARIES.map((l) => l.name), floor: LIBRARIES.filter((l) => l.floor).map((l) => l.name), results,
 }, null, 2));
 console.log('wrote target/bench/peers.json');
