@@ -15,8 +15,6 @@ import puppeteer from 'puppeteer-core';
 import { Builder, Key } from 'selenium-webdriver';
 import { CHROMIUM_ARGS, chromiumPath } from '../e2e/browser.mjs';
 
-export const ENGINES = ['chromium', 'firefox', 'webkit'];
-
 const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER ?? '/usr/bin/WebKitWebDriver';
 const MINIBROWSER = process.env.MINIBROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
@@ -60,7 +58,6 @@ function page({ driver, goto, evaluate, element, click, type, press, close }) {
     evaluate,
     press,
     close,
-    async reload() { await goto(await evaluate(() => location.href)); },
     /**
      * The element once it is there, has a box and has kept it for one poll: a form still taking its styles moves
      * under a pointer, and drivers other than Playwright do not wait for that themselves.

@@ -167,6 +167,17 @@ export function flows(engineName) {
     await page.close();
   });
 
+  test(`${engineName}: Enter in a field sends with the choices as they are, never accepting all`, async () => {
+    const page = await open();
+    await fillRendered(page); // the company field, typed last, has the focus
+    await page.press('Enter');
+    const { detail } = await nextEvent(page, 'submit');
+    const consents = receiptPayload(detail.receipt).consentCapture.decisions.filter((d) => d.legalBasis === 'consent');
+    assert.ok(consents.length > 0);
+    assert.deepEqual(consents.map((d) => d.decision), consents.map(() => 'denied'));
+    await page.close();
+  });
+
   test(`${engineName}: enhance mode: the site's own button sends through the element, undeclared and refused fields stay`, async () => {
     const page = await open();
     await page.find([...ENHANCED_CHOICES, '#cc-purpose-1']);
