@@ -142,7 +142,8 @@ const SELENIUM_KEYS = { Enter: Key.ENTER, Tab: Key.TAB, Space: Key.SPACE, Escape
 
 async function launchWebKit() {
   // WebKitWebDriver on a free loopback port; each page is a session of its own (a fresh MiniBrowser, as a fresh
-  // context elsewhere). The driver process stops with close(), or with this process.
+  // context elsewhere). The driver process stops with close(), or with this process. Given a server, Selenium
+  // never runs its selenium-manager, which would look for drivers to download.
   const port = await freePort();
   const driverProcess = spawn(WEBKIT_DRIVER, [`--port=${port}`, '--host=127.0.0.1'], { stdio: 'ignore' });
   const stop = () => driverProcess.kill();

@@ -1,7 +1,7 @@
 // The end-to-end flows that must hold in every engine, written once against engines.mjs: render and enhance
 // mode, validation and focus, languages and right to left, a receipt that the CLI verifies, withdrawal, the
-// outbox across page loads, the receipt viewer, the strict CSP, axe, and the testing kit with the README's
-// Selenium block. Each engine's test file calls `flows(engine)`.
+// outbox across page loads, the receipt viewer, the strict CSP, axe, Enter in a field, and the testing kit.
+// Each engine's test file calls `flows(engine)`, and runs the README's snippet for its driver.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -51,7 +51,7 @@ function cli(...args) {
 }
 
 /** The code of the README testing guide's first js block after the paragraph that begins with `lead`. */
-export function readmeBlock(lead) {
+function readmeBlock(lead) {
   const readme = readFileSync(`${root}README.md`, 'utf8');
   const guide = readme.slice(readme.indexOf('## Testing pages that embed it'));
   const at = guide.indexOf(lead);
