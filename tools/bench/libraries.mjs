@@ -62,6 +62,20 @@ export const LIBRARIES = [
     head: `${embed({ folder: new URL('../../www/dist', import.meta.url).pathname, base: '/cc/', notice: '/cc-notice.json' }).preload}
 ${consentCapture.head}`,
   },
+  // Enhance mode: the site's own form is in the page; the element inserts the purpose choices and buttons
+  // before its submit button. Visible and interactive are the choices'; the shift is what their arrival moves.
+  {
+    ...consentCapture,
+    name: 'consent-capture, enhance mode',
+    body: `<form id="site-form" action="/subscribe" method="post">
+<label for="site-email">E-mail address</label> <input id="site-email" name="email" type="email" autocomplete="email">
+<button type="submit">Subscribe</button>
+</form>
+<consent-capture notice="/cc-notice.json" for="site-form" lang="en"></consent-capture>`,
+    find: () => document.querySelector('#site-form .consent-capture-choices')?.shadowRoot?.querySelector('[part~="purposes"]'),
+    button: () => document.querySelector('#site-form .consent-capture-choices')?.shadowRoot
+      ?.querySelector('[part~="actions"] button[value="accept-all"]'),
+  },
   {
     name: 'klaro',
     files: { '/klaro/': 'klaro/dist/' },
