@@ -1,6 +1,6 @@
 // Shared set-up for the end-to-end tests: Debian's Chromium through playwright-core (never a downloaded
 // browser), and the demo server on a free loopback port. Both stop when the test file ends.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
@@ -10,6 +10,35 @@ export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
 ];
+
+const CLI = new URL('../../target/debug/consent-capture', import.meta.url).pathname;
+
+/** Runs the native CLI (`make test-e2e` builds it): its exit code and everything it printed. */
+export function cli(...args) {
+  const result = spawnSync(CLI, args, { encoding: 'utf8' });
+  return { code: result.status, out: result.stdout + result.stderr };
+}
+
+/** The code of the README testing guide's first js block after the text `lead`. */
+export function readmeBlock(lead) {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const guide = readme.slice(readme.indexOf('## Testing pages that embed it'));
+  const at = guide.indexOf(lead);
+  assert.ok(at >= 0, `the testing guide has "${lead}"`);
+  return guide.slice(at).match(/```js\n([\s\S]*?)```/)[1];
+}
+
+/**
+ * In the page: records every consent-capture event in `window.__events` (once per document). An init script
+ * here; evaluated after each load where a driver has no init scripts.
+ */
+export function recordEvents() {
+  if (window.__events) return;
+  window.__events = [];
+  for (const kind of ['submit', 'change', 'error', 'delivery']) {
+    document.addEventListener(`consent-capture:${kind}`, (e) => window.__events.push({ kind, target: e.target.id, detail: e.detail }));
+  }
+}
 
 export const DEMO_NOTICE = JSON.parse(readFileSync(new URL('../../www/demo/notice.json', import.meta.url), 'utf8'));
 
@@ -55,11 +84,8 @@ export async function open(env, path = '/', { routes = {}, init, contextOptions 
   await page.addInitScript(() => {
     window.__cspViolations = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-    window.__events = [];
-    for (const kind of ['submit', 'change', 'error', 'delivery']) {
-      document.addEventListener(`consent-capture:${kind}`, (e) => window.__events.push({ kind, target: e.target.id, detail: e.detail }));
-    }
   });
+  await page.addInitScript(recordEvents);
   if (init) await page.addInitScript(init);
   await page.goto(path.startsWith('http') ? path : env.origin + path);
   return { page, context, requests, dialogs, warnings };

@@ -3,15 +3,13 @@
 // the person, and readable in the viewer page. A notice the controller signed is checked before rendering.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { compactVerify, EmbeddedJWK } from 'jose';
-import { fillDemoFields, nextEvent, open, receiptPayload, start, testPage, viewerVerdict } from './browser.mjs';
+import { cli, fillDemoFields, nextEvent, open, receiptPayload, start, testPage, viewerVerdict } from './browser.mjs';
 
-const CLI = new URL('../../target/debug/consent-capture', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'consent-capture-e2e-'));
 
 let env;
@@ -25,11 +23,6 @@ async function submitDemo(page, { newsletter = true } = {}) {
   if (newsletter) await rendered(page).getByLabel('Monthly newsletter').check();
   await rendered(page).getByRole('button', { name: 'Send with my choices' }).click();
   return (await nextEvent(page, 'submit')).detail;
-}
-
-function cli(...args) {
-  const result = spawnSync(CLI, args, { encoding: 'utf8' });
-  return { code: result.status, out: result.stdout + result.stderr };
 }
 
 function file(name, text) {

@@ -3,10 +3,8 @@
 // written.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { open, start } from './browser.mjs';
+import { open, readmeBlock, start } from './browser.mjs';
 
-const root = new URL('../../', import.meta.url).pathname;
 let env;
 
 before(async () => { env = await start(); });
@@ -22,9 +20,7 @@ const submit = (page, target, options) => page.evaluate(async ([target, options]
 }, [target, options]);
 
 test('the README\'s Playwright block runs as written', async () => {
-  const readme = readFileSync(`${root}README.md`, 'utf8');
-  const guide = readme.slice(readme.indexOf('## Testing pages that embed it'));
-  const block = guide.match(/```js\n([\s\S]*?)```/)[1];
+  const block = readmeBlock('With Playwright');
   const { page, context } = await open(env);
   const AsyncFunction = (async () => {}).constructor;
   await new AsyncFunction('page', 'assert', block)(page, assert);

@@ -7,7 +7,7 @@
 // patched builds, which cannot be downloaded here), puppeteer-core cannot drive WebKit, and selenium-webdriver
 // needs geckodriver for Firefox (a cargo build) and drives Chromium with fewer tools than the 85 Chromium
 // tests use (routes, offline, init scripts). So each engine keeps the driver that serves it best, and the flows
-// see only what all three can do: navigate, evaluate in the page, click, type, press a key.
+// see only what all three can do: navigate, evaluate in the page, click, type, choose in a select, press a key.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
@@ -76,6 +76,17 @@ function page({ driver, goto, evaluate, element, click, type, press, close }) {
       }
     },
     async click(path, text) { await click(await api.find(path, text)); },
+    /**
+     * Chooses `value` in the select at `path` as a person's choice does (the value, then input and change): the
+     * three drivers differ on native select popups.
+     */
+    async select(path, value) {
+      await api.find(path);
+      await evaluate(new Function(`const node = ${call(FIND, path)};
+        node.value = ${JSON.stringify(value)};
+        node.dispatchEvent(new Event('input', { bubbles: true }));
+        node.dispatchEvent(new Event('change', { bubbles: true }));`));
+    },
     async type(path, value, text) { await type(await api.find(path, text), value); },
     /** Resolves once `predicate` (page source, or a function given `arg`) is true in the page. */
     async waitFor(predicate, timeout = 10_000, what = String(predicate), arg) {

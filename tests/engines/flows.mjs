@@ -4,59 +4,25 @@
 // Each engine's test file calls `flows(engine)`, and runs the README's snippet for its driver.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CSP, serve } from '../../tools/serve.mjs';
-import { receiptPayload, testPage } from '../e2e/browser.mjs';
+import { cli, readmeBlock, receiptPayload, recordEvents, testPage } from '../e2e/browser.mjs';
 import { crmServer } from '../e2e/crm.mjs';
 import { launch } from './engines.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
-const CLI = `${root}target/debug/consent-capture`;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const RENDERED = ['#rendered'];
 const ENHANCED_CHOICES = ['#signup', '.consent-capture-choices'];
 
-/** Records the element's events in the page; call after each load (no driver here has init scripts for all). */
-const record = () => {
-  if (window.__events) return;
-  window.__events = [];
-  for (const kind of ['submit', 'change', 'error', 'delivery']) {
-    document.addEventListener(`consent-capture:${kind}`, (e) => window.__events.push({ kind, target: e.target.id, detail: e.detail }));
-  }
-};
-
 async function nextEvent(page, kind, count = 1) {
   await page.waitFor(([k, c]) => window.__events.filter((e) => e.kind === k).length >= c, 20_000, `${count} ${kind} event(s)`, [kind, count]);
   return page.evaluate((k) => window.__events.filter((e) => e.kind === k).at(-1), kind);
-}
-
-/** Sets a select through its value and the events a person's choice fires (drivers differ on native selects). */
-const choose = (page, path, value) => page.evaluate(([p, v]) => {
-  let node = document.querySelector(p[0]);
-  for (const selector of p.slice(1)) node = (node.shadowRoot ?? node).querySelector(selector);
-  node.value = v;
-  node.dispatchEvent(new Event('input', { bubbles: true }));
-  node.dispatchEvent(new Event('change', { bubbles: true }));
-}, [path, value]);
-
-function cli(...args) {
-  const result = spawnSync(CLI, args, { encoding: 'utf8' });
-  return { code: result.status, out: result.stdout + result.stderr };
-}
-
-/** The code of the README testing guide's first js block after the paragraph that begins with `lead`. */
-function readmeBlock(lead) {
-  const readme = readFileSync(`${root}README.md`, 'utf8');
-  const guide = readme.slice(readme.indexOf('## Testing pages that embed it'));
-  const at = guide.indexOf(lead);
-  assert.ok(at >= 0, `the testing guide has "${lead}"`);
-  return guide.slice(at).match(/```js\n([\s\S]*?)```/)[1];
 }
 
 /** Registers the flows for `engineName`; returns `runReadmeBlock` for the engine's test of its README snippet. */
@@ -103,7 +69,7 @@ export function flows(engineName) {
   async function open(path = '/') {
     const page = await engine.newPage();
     await page.goto(url(path));
-    await page.evaluate(record);
+    await page.evaluate(recordEvents); // no driver here has init scripts for all three
     return page;
   }
 
@@ -111,7 +77,7 @@ export function flows(engineName) {
     await page.type([...RENDERED, '[name="name"]'], 'Ada Lovelace');
     await page.type([...RENDERED, '[name="email"]'], email);
     await page.type([...RENDERED, '[name="company"]'], 'Analytical Engines Ltd');
-    await choose(page, [...RENDERED, '[name="topic"]'], 'support');
+    await page.select([...RENDERED, '[name="topic"]'], 'support');
   }
 
   /** What this engine's WebCrypto offers decides the documented signing algorithm: EdDSA, else ES256. */
@@ -184,7 +150,7 @@ export function flows(engineName) {
     await page.type(['#signup-name'], 'Grace Hopper');
     await page.type(['#signup-email'], 'grace@example.com');
     await page.type(['#signup-company'], 'Navy');
-    await choose(page, ['#signup-topic'], 'sales');
+    await page.select(['#signup-topic'], 'sales');
     await page.click([...ENHANCED_CHOICES, 'input'], 'Monthly newsletter');
     await page.click(['#signup button[type=submit]']);
     const { detail } = await nextEvent(page, 'submit');
@@ -218,7 +184,7 @@ export function flows(engineName) {
     const page = await open();
     await page.type([...RENDERED, '[name="name"]'], 'Ada');
     await page.click([...RENDERED, 'input'], 'Monthly newsletter');
-    await choose(page, ['#language'], 'ar');
+    await page.select(['#language'], 'ar');
     await page.waitFor(() => [document.querySelector('#rendered').shadowRoot, document.querySelector('#signup .consent-capture-choices')?.shadowRoot]
       .every((shadow) => shadow?.querySelector('.cc-root')?.getAttribute('lang') === 'ar'), 5000, 'both forms in Arabic');
     const state = await page.evaluate(() => {
@@ -242,7 +208,7 @@ export function flows(engineName) {
     const page = await open('/outbox.html');
     await page.type(['#crm', '[name="name"]'], 'Ada');
     await page.type(['#crm', '[name="email"]'], 'ada@example.com');
-    await choose(page, ['#crm', '[name="topic"]'], 'support');
+    await page.select(['#crm', '[name="topic"]'], 'support');
     await page.click(['#crm', 'button'], 'Reject all');
     const { receiptId } = (await nextEvent(page, 'submit')).detail;
     await page.waitFor((id) => window.__events.some((e) => e.kind === 'delivery' && e.detail.receiptId === id && e.detail.state === 'queued'),
@@ -304,7 +270,7 @@ export function flows(engineName) {
   for (const language of ['en', 'ar']) {
     test(`${engineName}: axe finds no WCAG 2.2 AA violation in render and enhance mode (${language})`, async () => {
       const page = await open();
-      await choose(page, ['#language'], language);
+      await page.select(['#language'], language);
       await page.waitFor((lang) => [...document.querySelectorAll('consent-capture')].every((el) => {
         const rootNode = el.shadowRoot?.querySelector('.cc-root')
           ?? document.querySelector('#signup .consent-capture-choices')?.shadowRoot?.querySelector('.cc-root');
