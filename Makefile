@@ -10,9 +10,10 @@ WASM := target/$(WASM_TARGET)/release/consent_capture.wasm
 VERIFIER_TARGET := target/verifier
 PKG := www/pkg
 DIST := www/dist
-# What a site serves: the element (module, wasm, CSS) and the receipt verifier (module, wasm).
+# What a site serves: the element (module, wasm, CSS, and the early script that holds presses in a form
+# rendered ahead of time) and the receipt verifier (module, wasm).
 COMPONENT_FILES := $(addprefix $(DIST)/,consent-capture.js consent_capture_bg.wasm consent-capture.css \
-  consent-capture-verify.js consent_capture_verify_bg.wasm)
+  consent-capture-early.js consent-capture-verify.js consent_capture_verify_bg.wasm)
 PACKAGE := target/package
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 # The features rustc's wasm32 target emits by default; wasm-opt must accept them and keep to them.
@@ -67,6 +68,7 @@ bundle:
 	node_modules/.bin/esbuild www/verifier.js --bundle --minify --format=esm --log-level=warning \
 	  --define:VERIFY_WASM_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent_capture_verify_bg.wasm)\" \
 	  --outfile=$(DIST)/consent-capture-verify.js
+	node_modules/.bin/esbuild www/early.js --minify --format=iife --log-level=warning --outfile=$(DIST)/consent-capture-early.js
 	node_modules/.bin/esbuild www/consent-capture.css --minify --log-level=warning --outfile=$(DIST)/consent-capture.css
 	node_modules/.bin/esbuild www/testing.js --minify --format=esm --log-level=warning --outfile=$(DIST)/testing.js
 	node tools/size.mjs

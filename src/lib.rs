@@ -55,6 +55,8 @@ pub mod date;
 pub mod ed25519;
 pub mod error;
 pub mod form;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod form_html;
 mod ip;
 pub mod json;
 pub mod jwk;

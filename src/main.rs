@@ -1,22 +1,25 @@
 //! `consent-capture`: verify receipts, sign notices, make controller keys. Native only.
 
 use consent_capture::date::format_utc;
+use consent_capture::form::Form;
+use consent_capture::form_html::{markup, Placement};
 use consent_capture::json::{parse, Value};
 use consent_capture::jwk::PublicJwk;
 use consent_capture::jws::signing_input;
-use consent_capture::notice_signature::{payload, TYP};
+use consent_capture::notice_signature::{notice_hash, payload, TYP};
 use consent_capture::receipt::receipt_hash;
 use consent_capture::receipt::EXTENSION_KEY;
 use consent_capture::receipt_check::Principal;
 use consent_capture::sign::PrivateKey;
 use consent_capture::verify::{verify_acknowledgement, verify_receipt, Expectations, VerifiedReceipt};
-use consent_capture::Notice;
+use consent_capture::{Decisions, Notice};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   consent-capture verify RECEIPT.jws [--controller-key PUBLIC.jwk] [--notice NOTICE.json] [--previous RECEIPT.jws]
                          [--acknowledgement ACKNOWLEDGEMENT.jws (with --controller-key)]
   consent-capture sign-notice NOTICE.json --key PRIVATE.jwk
+  consent-capture render NOTICE.json --notice-url URL --stylesheet URL [--lang TAG] [--for FORM-ID]
   consent-capture keygen
   consent-capture public-key PRIVATE.jwk
   consent-capture audit --database sqlite:PATH|postgres://… --controller PUBLIC.jwk [--head HEAD.jws …]
@@ -28,6 +31,12 @@ notice and the decisions are only what the device that signed it wrote. With --a
 checks the controller's acknowledgement of the receipt: its signature, that it names this receipt, and the
 inclusion proof of its record in the log head it signs.
 sign-notice prints the notice signature (a compact JWS) for the element's notice-signature attribute.
+render prints the form, rendered from the notice ahead of time, to paste where the form goes: the element
+with the form in a declarative shadow root, which browsers draw while they parse the page (--notice-url is
+the notice's address for the element, --stylesheet the address of the element's consent-capture.css). With
+--for, enhance mode: the purpose choices, to paste before the submit button of <form id=FORM-ID>, then the
+element. Render again whenever the notice changes: the element keeps what a person did in the form only when
+it was rendered from the notice it loads.
 keygen prints a new private Ed25519 controller key (JWK) and, on stderr, its thumbprint.
 public-key prints the public part of a private JWK, for verify --controller-key and for publishing.
 audit checks a receiver's database against the controller's signatures; records reads and exports what it
@@ -69,6 +78,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("verify") => verify(&args[1..]),
         Some("sign-notice") => sign_notice(&args[1..]),
+        Some("render") => render(&args[1..]),
         Some("keygen") if args.len() == 1 => keygen(),
         Some("public-key") if args.len() == 2 => public_key(&args[1]),
         Some(command @ ("audit" | "records")) => return receiver_command(command, &args[1..]),
@@ -295,6 +305,41 @@ fn sign_notice(args: &[String]) -> Result<(), Failure> {
         .map_err(|e| Failure::Usage(format!("{key_path}: {e}")))?;
     let header = consent_capture::jws::header(key.algorithm(), &key.public(), TYP);
     println!("{}", key.sign(&signing_input(&header, &payload(&notice))));
+    Ok(())
+}
+
+fn render(args: &[String]) -> Result<(), Failure> {
+    let args = split(args, &["notice-url", "stylesheet", "lang", "for"])?;
+    let [notice_path] = args.positional[..] else {
+        return Err(Failure::Usage("render takes one notice".into()));
+    };
+    let required = |name| {
+        args.option(name)
+            .ok_or_else(|| Failure::Usage(format!("--{name} is required")))
+    };
+    let placement = Placement {
+        notice_url: required("notice-url")?,
+        stylesheet: required("stylesheet")?,
+        form_id: args.option("for"),
+    };
+    let notice =
+        Notice::from_json(&read(notice_path)?).map_err(|e| Failure::Usage(format!("{notice_path}:\n{e}")))?;
+    let wanted: Vec<&str> = args.option("lang").into_iter().collect();
+    let language = notice.pick_language(&wanted);
+    if let Some(asked) = args
+        .option("lang")
+        .filter(|asked| !asked.eq_ignore_ascii_case(language))
+    {
+        return Err(Failure::Usage(format!(
+            "{notice_path} has no language {asked} (it has {})",
+            notice.languages.join(", ")
+        )));
+    }
+    // As a first visit sees it: no earlier receipt, no Global Privacy Control (the element draws the form
+    // again when either changes it).
+    let start = Decisions::start(&notice, None, false);
+    let form = Form::build(&notice, language, &start, false);
+    println!("{}", markup(&form, &notice_hash(&notice), &placement));
     Ok(())
 }
 

@@ -5,10 +5,14 @@
 // from the last receipt this device signed, signs receipts with the device key (keys.js) and sends through the
 // outbox (outbox.js).
 // Events: consent-capture:change, :submit, :delivery, :error.
+// A form rendered ahead of time into a declarative shadow root (`consent-capture render`) is shown by the
+// browser before this module runs; the element takes it over, with what the person typed, ticked, focused
+// and pressed in it (early.js holds presses until then).
 import { check_notice_signature, Consent, initSync } from './pkg/consent_capture.js';
 import { deviceKey, keepReceipt, lastReceipt, payloadOf, signedBy, sign, verify } from './keys.js';
 import { ACKNOWLEDGEMENTS, deliver, flush } from './outbox.js';
 import { read } from './store.js';
+import './early.js';
 
 // The bundle step writes the wasm's SRI hash here, so that a page that pins this module with `integrity` gets
 // the module's wasm checked too. Compiled while it streams in, then instantiated with the glue's initSync:
@@ -197,6 +201,9 @@ class ConsentCapture extends HTMLElement {
     }
   }
 
+  /** True once the form is live: before, early.js holds what is pressed in it. */
+  get ready() { return this.#view !== null; }
+
   /**
    * What a submission would send now, without sending or signing anything: `{ payload, manifest, requests }`
    * with one request per adapter (the receipt and its id as placeholders), or null before the form is shown.
@@ -255,19 +262,31 @@ class ConsentCapture extends HTMLElement {
         noticeSignature: signature, adapter: endpoint?.adapter,
       };
       const consent = new Consent(text, JSON.stringify(options));
-      const { form, receipt } = JSON.parse(consent.form());
+      const { form, receipt, noticeSha256 } = JSON.parse(consent.form());
       const formId = this.getAttribute('for');
       const site = formId ? document.getElementById(formId) : null;
       if (formId && !(site instanceof HTMLFormElement)) {
         consent.free();
         throw new Error(`There is no <form id="${formId}"> on this page.`);
       }
+      const held = this.dataset.heldAction;
+      delete this.dataset.heldAction;
+      const early = carried ? null : drawnEarly(site ? site.querySelector('.consent-capture-choices')?.shadowRoot : shadow);
+      // What a person did in a form rendered ahead of time counts only when it showed this notice in this
+      // language: typed values carry over in any case, ticks and a held press only then.
+      const same = early?.root.dataset.notice === noticeSha256 && early.root.lang === form.language;
+      if (early && !same) console.warn('consent-capture: the form rendered ahead of time is not of this notice and language; render it again (consent-capture render).');
+      const stored = form.purposes.filter((p) => p.choice?.checked).map((p) => p.purpose);
+      const kept = early && [early.typed, same ? [...new Set([...early.ticked(form), ...(held ? [] : stored)])] : stored];
       const ready = device.then(({ jwk }) => {
         if (this.#view?.consent !== consent) return;
         consent.set_device(JSON.stringify(jwk));
       });
       ready.catch(() => {}); // a submission reports it; without one there is nothing to say
-      this.#mountView({ consent, form, site, device, ready, key, generation, shadow, endpoint, text, carried });
+      this.#mountView({
+        consent, form, site, device, ready, key, generation, shadow, endpoint, text,
+        carried: carried ?? kept, drawn: same ? early.root : null, held: !early || same ? held : null,
+      });
       if (receipt) {
         const shown = this.#showReceipt(this.#view, receipt, own, false);
         const acknowledgement = await read(ACKNOWLEDGEMENTS, payloadOf(own).consentReceiptID).catch(() => null);
@@ -282,10 +301,10 @@ class ConsentCapture extends HTMLElement {
     }
   }
 
-  #mountView({ consent, form, site, device, ready, key, generation, shadow, endpoint, text, carried }) {
+  #mountView({ consent, form, site, device, ready, key, generation, shadow, endpoint, text, carried, drawn, held }) {
     const abort = new AbortController();
     const listen = (target, type, handler) => target.addEventListener(type, handler, { signal: abort.signal });
-    const root = h('div', { part: 'root', class: 'cc-root', lang: form.language, dir: form.dir });
+    let root = h('div', { part: 'root', class: 'cc-root', lang: form.language, dir: form.dir });
     if (form.noticeChanged) root.append(h('p', { class: 'cc-note', part: 'note' }, form.noticeChanged));
     const { fieldset, choices } = renderPurposes(form);
     let fields = [];
@@ -295,11 +314,12 @@ class ConsentCapture extends HTMLElement {
     if (site) {
       const { actions } = renderActions(form, false);
       root.append(fieldset, actions);
-      slot = h('div', { class: 'consent-capture-choices' });
-      slot.attachShadow({ mode: 'open' }).append(styleLink(), root);
-      const submitButton = site.querySelector('button:not([type]), button[type="submit"], input[type="submit"]');
-      if (submitButton) submitButton.before(slot); else site.append(slot);
-      showInShadow(shadow);
+      slot = drawn?.getRootNode().host;
+      if (!slot) {
+        slot = h('div', { class: 'consent-capture-choices' });
+        const submitButton = site.querySelector('button:not([type]), button[type="submit"], input[type="submit"]');
+        if (submitButton) submitButton.before(slot); else site.append(slot);
+      }
       warnAboutUndeclared(site, JSON.parse(consent.declared_fields()));
     } else {
       ownForm = h('form', { part: 'form', class: 'cc-form', novalidate: true });
@@ -314,11 +334,24 @@ class ConsentCapture extends HTMLElement {
       const { actions } = renderActions(form, true);
       ownForm.append(details, fieldset, summary, actions);
       root.append(ownForm);
-      showInShadow(shadow, root);
     }
+    // A form drawn ahead of time with the very elements rendered here is taken over as it is, so that nothing
+    // moves and what the person is typing keeps its focus and caret; any other is replaced.
+    const twin = drawn && twinOf(root, drawn);
+    if (twin) {
+      root = drawn;
+      ownForm = twin(ownForm);
+      summary = twin(summary);
+      ownForm?.removeAttribute('method');
+      fields = fields.map((field) => ({ ...field, control: twin(field.control), message: twin(field.message) }));
+      for (const choice of choices) choice.box = twin(choice.box);
+    } else {
+      showInShadow(slot?.shadowRoot ?? slot?.attachShadow({ mode: 'open' }) ?? shadow, root);
+    }
+    if (site) showInShadow(shadow);
     if (carried) {
       const [typed, ticked] = carried;
-      for (const [name, value] of typed) {
+      for (const [name, value] of twin ? [] : typed) {
         const control = fields.find((f) => f.name === name)?.control;
         if (control?.type === 'checkbox') control.checked = value === 'true';
         else if (control) control.value = value;
@@ -397,6 +430,9 @@ class ConsentCapture extends HTMLElement {
         asked = null;
       });
     }
+    // A press held before the form was live (early.js) is carried out now, as if it were made now.
+    if (held === 'save') submitTarget.requestSubmit();
+    else [...root.querySelectorAll('button[value]')].find((button) => button.value === held)?.click();
   }
 
   // Signs what the core built, keeps it for the chain and the next visit, shows it, tells the page, and sends
@@ -502,6 +538,27 @@ class ConsentCapture extends HTMLElement {
     const url = new URL(source, document.baseURI);
     return { text: fetchText(url, 'notice'), key: `consent-capture:${url.href}` };
   }
+}
+
+// The form drawn ahead of time in `scope` (a shadow root), if any: its root, what was typed in it (by name),
+// and which of `form`'s purposes are ticked in it.
+function drawnEarly(scope) {
+  const root = scope?.querySelector('.cc-root[data-notice]');
+  return root && {
+    root,
+    typed: [...root.querySelectorAll('[name]')].map((control) => [control.name, controlValue(control)]),
+    ticked: (form) => form.purposes.filter((p) => p.choice && scope.getElementById(p.id)?.checked).map((p) => p.purpose),
+  };
+}
+
+// Maps each element of `fresh` to the one in the same place of `drawn`, when both trees have the same
+// elements (name and id) in the same order; null otherwise.
+function twinOf(fresh, drawn) {
+  const ours = [fresh, ...fresh.querySelectorAll('*')];
+  const theirs = [drawn, ...drawn.querySelectorAll('*')];
+  if (ours.length !== theirs.length || ours.some((node, i) => node.localName !== theirs[i].localName || node.id !== theirs[i].id)) return null;
+  const pairs = new Map(ours.map((node, i) => [node, theirs[i]]));
+  return (node) => node && pairs.get(node);
 }
 
 // Sets each field's message, marks it invalid, focuses the first problem; false when nothing may be sent.

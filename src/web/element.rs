@@ -104,7 +104,13 @@ impl Consent {
             None => Value::Null,
         };
         let form = Form::build(&notice, &language, &start, gpc).to_json();
-        let form = json_text(Object::new().with("form", form).with("receipt", receipt));
+        // The hash lets the element recognise a form rendered ahead of time from this very notice.
+        let form = json_text(
+            Object::new()
+                .with("form", form)
+                .with("receipt", receipt)
+                .with("noticeSha256", notice_signature::notice_hash(&notice)),
+        );
         let last_receipt = last.is_some().then(|| stored.unwrap_or_default().to_owned());
         Ok(Self {
             notice,
@@ -120,7 +126,7 @@ impl Consent {
     }
 
     /// What to render, as JSON: `{"form": <see form::Form::to_json>, "receipt": <the last receipt's view, see
-    /// receipt_view::ReceiptView::to_json, or null>}`.
+    /// receipt_view::ReceiptView::to_json, or null>, "noticeSha256": <notice_signature::notice_hash>}`.
     pub fn form(&self) -> String {
         self.form.clone()
     }

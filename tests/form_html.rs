@@ -1,0 +1,93 @@
+//! The form rendered ahead of time (`consent-capture render`): a notice's strings stay text in the markup, and
+//! the markup can send nothing before the element runs. `tests/e2e/prerendered.test.mjs` checks in a browser
+//! that it is the element's own DOM.
+
+use consent_capture::form::Form;
+use consent_capture::form_html::{markup, Placement};
+use consent_capture::notice_signature::notice_hash;
+use consent_capture::{Decisions, Notice};
+
+const DEMO: &str = include_str!("../www/demo/notice.json");
+const HOSTILE: &str = r#"</template><script>alert(1)</script><img src=x onerror="alert(2)"> & 'x' &amp;"#;
+
+fn rendered(notice_json: &str, language: &str, form_id: Option<&str>) -> String {
+    let notice = Notice::from_json(notice_json).expect("valid");
+    let start = Decisions::start(&notice, None, false);
+    let form = Form::build(&notice, language, &start, false);
+    let placement = Placement {
+        notice_url: "/privacy/notice.json",
+        stylesheet: "https://cdn.example/consent-capture.css",
+        form_id,
+    };
+    markup(&form, &notice_hash(&notice), &placement)
+}
+
+fn hostile_notice() -> String {
+    let escaped = HOSTILE.replace('"', "\\\"");
+    DEMO.replace("\"Your name\"", &format!("\"{escaped}\""))
+        .replace("\"Answer your enquiry\"", &format!("\"{escaped}\""))
+}
+
+#[test]
+fn hostile_strings_are_escaped_text_in_the_markup() {
+    let html = rendered(&hostile_notice(), "en", None);
+    let escaped = "&lt;/template&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&quot;alert(2)&quot;&gt; \
+                   &amp; &#39;x&#39; &amp;amp;";
+    assert_eq!(html.matches(escaped).count(), 2, "{html}");
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("<img"), "{html}");
+    assert_eq!(
+        html.matches("</template>").count(),
+        1,
+        "only the template's own end tag: {html}"
+    );
+}
+
+#[test]
+fn attribute_values_cannot_be_left() {
+    let html = rendered(DEMO, "en", Some(r#"signup" onmouseover="alert(1)"#));
+    assert!(
+        html.contains(r#"for="signup&quot; onmouseover=&quot;alert(1)""#),
+        "{html}"
+    );
+    assert!(!html.contains(r#"" onmouseover=""#), "{html}");
+}
+
+#[test]
+fn render_mode_is_the_element_with_its_form_in_a_declarative_shadow_root_that_sends_nowhere() {
+    let notice = Notice::from_json(DEMO).expect("valid");
+    let html = rendered(DEMO, "de", None);
+    assert!(html.starts_with(
+        "<consent-capture notice=\"/privacy/notice.json\" lang=\"de\"><template shadowrootmode=\"open\">\
+         <link rel=\"stylesheet\" href=\"https://cdn.example/consent-capture.css\">"
+    ));
+    assert!(html.ends_with("</template></consent-capture>"));
+    assert!(html.contains(&format!("data-notice=\"{}\"", notice_hash(&notice))));
+    // Without a script, submitting a dialog-method form outside a dialog sends nothing anywhere.
+    assert!(html.contains("<form part=\"form\" class=\"cc-form\" novalidate method=\"dialog\">"));
+    assert!(!html.contains("action="));
+    assert!(html.contains("Ihre Angaben"));
+    // Never pre-ticked; the two consent purposes are boxes, the contract purpose is text.
+    assert_eq!(html.matches("type=\"checkbox\"").count(), 2);
+    assert!(!html.contains("checked"));
+    assert_eq!(html.matches(" type=\"submit\"").count(), 1);
+    assert!(!html.contains('\n'), "no whitespace text between elements");
+}
+
+#[test]
+fn enhance_mode_is_the_choices_then_the_element() {
+    let html = rendered(DEMO, "ar", Some("signup"));
+    assert!(html.starts_with(
+        "<div class=\"consent-capture-choices\"><template shadowrootmode=\"open\"><link rel=\"stylesheet\""
+    ));
+    assert!(html.contains("dir=\"rtl\""));
+    assert!(html.ends_with(
+        "</template></div><consent-capture notice=\"/privacy/notice.json\" for=\"signup\" lang=\"ar\"></consent-capture>"
+    ));
+    assert!(!html.contains("<form"), "the site's form is the form");
+    assert!(
+        !html.contains("type=\"submit\""),
+        "the site's submit button is the submit button"
+    );
+    assert_eq!(html.matches("class=\"cc-button\"").count(), 2);
+}
