@@ -133,13 +133,17 @@ test-engines:
 	cargo build --bin consent-capture
 	xvfb-run -a node --test --test-concurrency=1 tests/engines/
 
-# dist/: the self-contained folder a site serves (one ES module entry, its wasm and CSS), and the tags to paste
-# with their SRI values (tools/embed.mjs).
+# dist/: the self-contained folder a site serves (the module, its wasm and CSS, the early script), and what to
+# paste with SRI values (tools/embed.mjs): the recommended embed, with the form drawn ahead of time from
+# NOTICE (in LANG_TAG, else the notice's first language), and the plain one.
+NOTICE ?= www/demo/notice.json
+LANG_TAG ?=
 dist: setup-build bundle
+	cargo build -q --bin consent-capture
 	rm -rf dist && mkdir -p dist
 	cp $(COMPONENT_FILES) dist/
 	@echo "dist/ is ready."
-	@node tools/embed.mjs dist https://YOUR-CDN/ /privacy/notice.json
+	@node tools/embed.mjs dist https://YOUR-CDN/ /privacy/notice.json $(NOTICE) target/debug/consent-capture $(LANG_TAG)
 
 # The npm package (npm pack tarball in target/package/): the element, a Node verification entry, types.
 package: bundle

@@ -4,7 +4,8 @@
 // `find` returns the banner or form once it exists (inside shadow roots where the library uses them), `button`
 // its accept control; both run in the page.
 
-import { embed } from '../embed.mjs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { embed, rendered } from '../embed.mjs';
 
 const PURPOSES = [
   { id: 'analytics', title: 'Analytics', description: 'We count visits to improve the site.' },
@@ -23,8 +24,9 @@ const NOTICE = {
   fields: [{ name: 'email', type: 'email', purposes: ['analytics', 'marketing'], label: { en: 'E-mail address' } }],
 };
 
-const consentCapture = {
-  name: 'consent-capture',
+// The plain embed: the module's script tag and the element.
+const oneTag = {
+  name: 'consent-capture, one script tag',
   files: { '/cc/': 'www/dist/' },
   fromRepo: true,
   head: '<script type="module" src="/cc/consent-capture.js"></script>',
@@ -32,6 +34,28 @@ const consentCapture = {
   extra: { '/cc-notice.json': JSON.stringify(NOTICE) },
   find: () => document.querySelector('consent-capture')?.shadowRoot?.querySelector('form'),
   button: () => document.querySelector('consent-capture')?.shadowRoot?.querySelector('button[value="accept-all"]'),
+};
+
+// The embed `make dist` prints (tools/embed.mjs): the module, the early script and the preloads in <head>, and
+// the form drawn ahead of time from the notice by the CLI (`make bench` builds it).
+const repository = new URL('../../', import.meta.url).pathname;
+const noticeFile = `${repository}target/bench/notice.json`;
+mkdirSync(`${repository}target/bench`, { recursive: true });
+writeFileSync(noticeFile, JSON.stringify(NOTICE));
+const dist = embed({ folder: `${repository}www/dist`, base: '/cc/', notice: '/cc-notice.json' });
+const drawn = (form) => rendered({ cli: `${repository}target/debug/consent-capture`, noticeFile, notice: '/cc-notice.json', base: '/cc/', lang: 'en', form });
+const recommended = { ...oneTag, name: 'consent-capture', head: `${dist.script}\n${dist.early}\n${dist.preload}`, body: drawn() };
+
+// A site's own form (one e-mail field and its submit button) with the purpose choices inserted before the
+// button: visible and interactive are the choices'; the shift is what their arrival moves.
+const siteForm = (choices) => `<form id="site-form" action="/subscribe" method="post">
+<label for="site-email">E-mail address</label> <input id="site-email" name="email" type="email" autocomplete="email">
+${choices}<button type="submit">Subscribe</button>
+</form>`;
+const enhance = {
+  find: () => document.querySelector('#site-form .consent-capture-choices')?.shadowRoot?.querySelector('[part~="purposes"]'),
+  button: () => document.querySelector('#site-form .consent-capture-choices')?.shadowRoot
+    ?.querySelector('[part~="actions"] button[value="accept-all"]'),
 };
 
 // The floor: the same form (one e-mail field, the two purposes unticked, three buttons) written by hand in the
@@ -54,27 +78,12 @@ ${PURPOSES.map((p) => `<p><input type="checkbox" id="floor-${p.id}" name="purpos
 };
 
 export const LIBRARIES = [
-  consentCapture,
-  // The same embed with the optional preload hints `make dist` prints: not a peer, a second way to install ours.
+  recommended,
+  oneTag,
+  { ...recommended, ...enhance, name: 'consent-capture, enhance mode', body: siteForm(drawn('site-form')) },
   {
-    ...consentCapture,
-    name: 'consent-capture + preload hints',
-    head: `${embed({ folder: new URL('../../www/dist', import.meta.url).pathname, base: '/cc/', notice: '/cc-notice.json' }).preload}
-${consentCapture.head}`,
-  },
-  // Enhance mode: the site's own form is in the page; the element inserts the purpose choices and buttons
-  // before its submit button. Visible and interactive are the choices'; the shift is what their arrival moves.
-  {
-    ...consentCapture,
-    name: 'consent-capture, enhance mode',
-    body: `<form id="site-form" action="/subscribe" method="post">
-<label for="site-email">E-mail address</label> <input id="site-email" name="email" type="email" autocomplete="email">
-<button type="submit">Subscribe</button>
-</form>
-<consent-capture notice="/cc-notice.json" for="site-form" lang="en"></consent-capture>`,
-    find: () => document.querySelector('#site-form .consent-capture-choices')?.shadowRoot?.querySelector('[part~="purposes"]'),
-    button: () => document.querySelector('#site-form .consent-capture-choices')?.shadowRoot
-      ?.querySelector('[part~="actions"] button[value="accept-all"]'),
+    ...oneTag, ...enhance, name: 'consent-capture, enhance mode, one script tag',
+    body: `${siteForm('')}\n<consent-capture notice="/cc-notice.json" for="site-form" lang="en"></consent-capture>`,
   },
   {
     name: 'klaro',
