@@ -202,6 +202,11 @@ export interface ConsentCaptureElement extends HTMLElement {
   notice: string | Notice | null;
   /** What a submission would send now (null before the form is shown). */
   preview(): Preview | null;
+  /**
+   * True once the form is live. Before then, a press in a form drawn ahead of time (`consent-capture render`),
+   * and the submission of a site form it enhances, are held and carried out once it is.
+   */
+  readonly ready: boolean;
   addEventListener<K extends keyof ConsentCaptureEventMap>(
     type: K, listener: (this: ConsentCaptureElement, event: ConsentCaptureEventMap[K]) => unknown,
     options?: boolean | AddEventListenerOptions,

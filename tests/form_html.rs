@@ -1,6 +1,7 @@
 //! The form rendered ahead of time (`consent-capture render`): a notice's strings stay text in the markup, and
 //! the markup can send nothing before the element runs. `tests/e2e/prerendered.test.mjs` checks in a browser
 //! that it is the element's own DOM.
+#![cfg(not(target_arch = "wasm32"))]
 
 use consent_capture::form::Form;
 use consent_capture::form_html::{markup, Placement};

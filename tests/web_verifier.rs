@@ -3,10 +3,14 @@
 #![cfg(all(target_arch = "wasm32", feature = "browser-verifier"))]
 
 use consent_capture::json::{parse, Value};
-use consent_capture::web::{inspect_receipt, verify_ed25519};
+use consent_capture::web::{check_notice_signature, inspect_receipt, verify_ed25519};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+const DEMO: &str = include_str!("../www/demo/notice.json");
+const SIGNATURE: &str = include_str!("../www/demo/notice.jws");
+const DEMO_CONTROLLER: &str = "UAsm4GJDR5I7_cefpd43UYt2Iiec8QbRfcojoVyoUws";
 
 fn at<'a>(value: &'a Value, path: &[&str]) -> &'a Value {
     path.iter().fold(value, |v, key| {
@@ -65,4 +69,15 @@ fn the_wasm_ed25519_check_gives_the_corpus_verdict_for_every_eddsa_receipt_that_
         "{checked} EdDSA receipts reached the signature check"
     );
     assert!(!verify_ed25519("not base64url!", "a.b", "c"));
+}
+
+#[wasm_bindgen_test]
+fn a_notice_signature_binds_this_notice_to_the_pinned_key() {
+    let parts =
+        parse(&check_notice_signature(DEMO, SIGNATURE.trim(), DEMO_CONTROLLER).expect("the demo is signed"))
+            .expect("JSON");
+    assert_eq!(at(&parts, &["alg"]).as_str(), Some("EdDSA"));
+    assert!(check_notice_signature(DEMO, SIGNATURE.trim(), "someone-else").is_err());
+    let edited = DEMO.replace("Monthly newsletter", "Weekly newsletter");
+    assert!(check_notice_signature(&edited, SIGNATURE.trim(), DEMO_CONTROLLER).is_err());
 }

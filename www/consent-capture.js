@@ -8,8 +8,8 @@
 // A form rendered ahead of time into a declarative shadow root (`consent-capture render`) is shown by the
 // browser before this module runs; the element takes it over, with what the person typed, ticked, focused
 // and pressed in it (early.js holds presses until then).
-import { check_notice_signature, Consent, initSync } from './pkg/consent_capture.js';
-import { deviceKey, keepReceipt, lastReceipt, payloadOf, signedBy, sign, verify } from './keys.js';
+import { Consent, initSync } from './pkg/consent_capture.js';
+import { deviceKey, keepReceipt, lastReceipt, payloadOf, signedBy, sign } from './keys.js';
 import { ACKNOWLEDGEMENTS, deliver, flush } from './outbox.js';
 import { read } from './store.js';
 import './early.js';
@@ -23,6 +23,7 @@ let wasmReady;
 const loadWasm = () => (wasmReady ??= WebAssembly.compileStreaming(fetch(wasmUrl, { integrity: WASM_INTEGRITY }))
   .then((module) => initSync({ module })));
 const stylesheet = new URL('consent-capture.css', import.meta.url).href;
+const importVerifier = () => import(new URL('consent-capture-verify.js', import.meta.url));
 const warned = new Set();
 let outboxChecked = false;
 
@@ -491,28 +492,28 @@ class ConsentCapture extends HTMLElement {
   // The controller's acknowledgement of a receipt, shown by the verifier module (which checks it), loaded
   // only once an acknowledgement is there.
   #acknowledged(shown, receiptView, receipt, acknowledgement) {
-    import(new URL('consent-capture-verify.js', import.meta.url))
+    importVerifier()
       .then((verifier) => verifier.showAcknowledgement(shown, receiptView, receipt, acknowledgement, this.getAttribute('controller-key')))
       .catch(() => {}); // no verifier module on this site: the acknowledgement stays kept, and on the event
   }
 
   // With notice-signature and controller-key, the notice must be the one the pinned controller key signed.
+  // The verifier module checks it (pages without a signed notice never load it), fetched with the signature.
   async #fetchNoticeSignature() {
     const source = this.getAttribute('notice-signature');
     const pin = this.getAttribute('controller-key');
     if (!source && !pin) return null;
     if (!source || !pin) throw new Error('notice-signature and controller-key go together.');
-    return (await fetchText(new URL(source, document.baseURI), 'notice signature')).trim();
+    const [jws, verifier] = await Promise.all([fetchText(new URL(source, document.baseURI), 'notice signature'), importVerifier()]);
+    return { jws: jws.trim(), verifier };
   }
 
-  async #checkNoticeSignature(noticeText, jws) {
-    if (jws === null) return null;
-    const parts = JSON.parse(check_notice_signature(noticeText, jws, this.getAttribute('controller-key')));
-    // Checking the controller's signature is not signing: an engine without WebCrypto Ed25519 checks it with
-    // the verifier's wasm, loaded only there, and its device key falls back to ES256 (keys.js).
-    const wasmEd25519 = async (signed) => (await import(new URL('consent-capture-verify.js', import.meta.url))).verifyEd25519(signed);
-    if (!(await verify(parts, wasmEd25519))) throw new Error('The notice signature does not verify with the controller key.');
-    return jws;
+  async #checkNoticeSignature(noticeText, signed) {
+    if (signed === null) return null;
+    if (!(await signed.verifier.verifyNoticeSignature(noticeText, signed.jws, this.getAttribute('controller-key')))) {
+      throw new Error('The notice signature does not verify with the controller key.');
+    }
+    return signed.jws;
   }
 
   // Whoever serves the notice could serve an older revision that the controller once signed (weaker wording):

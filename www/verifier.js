@@ -1,9 +1,10 @@
 // The browser receipt verifier, a module of its own (`consent-capture-verify.js`): a second wasm module checks
 // everything but the signature (strict JWS, canonical payload, Kantara shape), then WebCrypto checks the
-// signature. Pages that capture consent load it only to show the controller's acknowledgement (or where
-// WebCrypto has no Ed25519); the receipt viewer and CRM-side pages load it to verify.
+// signature. Pages that capture consent load it only to check a notice signature, to show the controller's
+// acknowledgement, or where WebCrypto has no Ed25519; the receipt viewer and CRM-side pages load it to verify.
 import init, {
-  access_request_input, inspect_access_challenge, inspect_acknowledgement, inspect_receipt, jwk_thumbprint, verify_ed25519,
+  access_request_input, check_notice_signature, inspect_access_challenge, inspect_acknowledgement, inspect_receipt,
+  jwk_thumbprint, verify_ed25519,
 } from './pkg/consent_capture_verify.js';
 import { sign, verify } from './keys.js';
 import { read } from './store.js';
@@ -13,6 +14,8 @@ import { verifyAcknowledgementWith, verifyWith } from './verify-receipt.js';
 const wasmUrl = new URL('consent_capture_verify_bg.wasm', import.meta.url);
 let ready;
 const load = () => (ready ??= init({ module_or_path: fetch(wasmUrl, { integrity: VERIFY_WASM_INTEGRITY }) }));
+// Every use needs the wasm: it starts loading with the module (a failure is reported where it is awaited).
+load().catch(() => {});
 
 /**
  * Verifies a consent receipt (compact JWS) with WebCrypto: `{ valid: true, receipt, key }`, or
@@ -21,6 +24,15 @@ const load = () => (ready ??= init({ module_or_path: fetch(wasmUrl, { integrity:
 export async function verifyReceipt(jws) {
   await load();
   return verifyWith(inspect_receipt, jws, verifyEd25519);
+}
+
+/**
+ * Whether `jws` is the notice signature, by the controller key whose thumbprint the page pins (`controller`),
+ * of exactly `noticeText`. Throws what is wrong with a signature that names another key or another notice.
+ */
+export async function verifyNoticeSignature(noticeText, jws, controller) {
+  await load();
+  return verify(JSON.parse(check_notice_signature(noticeText, jws, controller)), verifyEd25519);
 }
 
 /**

@@ -2,7 +2,7 @@
 //! [`Consent::form`] describes with `textContent`, signs what [`Consent::submit`] builds with WebCrypto, and
 //! sends what [`Consent::signed`] shapes for the site's CRM.
 
-use super::{json_text, signed_parts, to_js};
+use super::{json_text, to_js};
 use crate::adapter::{request, Adapter, AdapterProblem, Evidence};
 use crate::consent_mode::consent_mode_update;
 use crate::date::Date;
@@ -70,8 +70,8 @@ impl Consent {
             .filter_map(Value::as_str)
             .collect();
         let gpc = member(options, "gpc").and_then(Value::as_bool).unwrap_or(false);
-        // The page checks it first (check_notice_signature, then WebCrypto); receipts carry it so that anyone
-        // can check it again.
+        // The page checks it first (the verifier module's check_notice_signature, then WebCrypto); receipts
+        // carry it so that anyone can check it again.
         let notice_signature = member(options, "noticeSignature")
             .and_then(Value::as_str)
             .map(|jws| jws.trim().to_owned());
@@ -446,22 +446,4 @@ fn pairs(values_json: &str) -> Result<Vec<(String, String)>, JsValue> {
             )),
         })
         .collect()
-}
-
-/// Checks that `signature_jws` signs exactly `notice_json` with the key whose thumbprint the page pins, and
-/// returns (JSON) what WebCrypto needs to check the signature itself.
-///
-/// # Errors
-/// A notice that is not JSON, a malformed signature, another key, or another notice. (Whether the notice is
-/// valid is [`Consent::new`]'s check.)
-#[wasm_bindgen]
-pub fn check_notice_signature(
-    notice_json: &str,
-    signature_jws: &str,
-    controller_thumbprint: &str,
-) -> Result<String, JsValue> {
-    let source = parse(notice_json).map_err(to_js)?;
-    let compact =
-        notice_signature::check_binding(signature_jws, &source, controller_thumbprint).map_err(to_js)?;
-    Ok(json_text(signed_parts(&compact)))
 }

@@ -4,11 +4,9 @@
 //! `browser-verifier` feature builds the receipt verifier ([`verifier`]) instead, so that each page loads only
 //! its own.
 
-use crate::base64url;
 use crate::canonical::to_canonical_string;
 use crate::error::Errors;
-use crate::json::{Object, Value};
-use crate::jws::Compact;
+use crate::json::Value;
 use crate::prelude::*;
 use lol_alloc::{FreeListAllocator, LockedAllocator};
 use wasm_bindgen::JsValue;
@@ -21,11 +19,9 @@ mod panic;
 pub mod verifier;
 
 #[cfg(not(feature = "browser-verifier"))]
-pub use element::check_notice_signature;
-#[cfg(not(feature = "browser-verifier"))]
 pub use element::Consent;
 #[cfg(feature = "browser-verifier")]
-pub use verifier::{inspect_receipt, verify_ed25519};
+pub use verifier::{check_notice_signature, inspect_receipt, verify_ed25519};
 
 /// A free-list allocator: about 2.4 KB brotli less than the default dlmalloc, with memory as flat across 1,000
 /// receipts (make bench prints it). wasm32 is single-threaded here, so the lock never waits.
@@ -38,14 +34,4 @@ fn to_js(error: impl Into<Errors>) -> JsValue {
 
 fn json_text(value: impl Into<Value>) -> String {
     to_canonical_string(&value.into())
-}
-
-/// What WebCrypto needs to check a signature: `{alg, jwk, signingInput, signature}`.
-fn signed_parts(compact: &Compact) -> Object {
-    let jwk = compact.jwk.as_ref().map_or(Value::Null, |k| k.to_json().into());
-    Object::new()
-        .with("alg", compact.algorithm.name())
-        .with("jwk", jwk)
-        .with("signingInput", compact.signing_input.as_str())
-        .with("signature", base64url::encode(&compact.signature))
 }

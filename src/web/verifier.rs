@@ -1,15 +1,16 @@
 //! The verifier's binding: a second wasm module (built with the `browser-verifier` feature) for pages that
 //! check receipts, such as the receipt viewer. It checks everything but the signature; WebCrypto checks that.
-//! Pages that capture consent load it only to show the controller's acknowledgement (or to check an Ed25519
-//! signature where WebCrypto has none).
+//! Pages that capture consent load it only to check a notice signature (`notice-signature`), to show the
+//! controller's acknowledgement, or to check an Ed25519 signature where WebCrypto has none.
 
-use super::{json_text, signed_parts, to_js};
+use super::{json_text, to_js};
 use crate::acknowledgement::inspect_acknowledgement as inspect;
 use crate::error::{Error, ErrorKind};
-use crate::json::Value;
+use crate::json::{parse, Object, Value};
+use crate::jws::Compact;
 use crate::prelude::*;
 use crate::receipt_check;
-use crate::{base64url, ed25519};
+use crate::{base64url, ed25519, notice_signature};
 use wasm_bindgen::prelude::*;
 
 /// Checks everything about a receipt but its signature ([`receipt_check::inspect`], as the CLI does) and
@@ -95,4 +96,32 @@ pub fn access_request_input(jwk: &str, action: &str, challenge: &str) -> Result<
     Ok(crate::access::request_signing_input(
         algorithm, &key, action, challenge,
     ))
+}
+
+/// Checks that `signature_jws` signs exactly `notice_json` with the key whose thumbprint the page pins, and
+/// returns (JSON) what WebCrypto needs to check the signature itself.
+///
+/// # Errors
+/// A notice that is not JSON, a malformed signature, another key, or another notice. (Whether the notice is
+/// valid is the element's check (`Consent::new`).)
+#[wasm_bindgen]
+pub fn check_notice_signature(
+    notice_json: &str,
+    signature_jws: &str,
+    controller_thumbprint: &str,
+) -> Result<String, JsValue> {
+    let source = parse(notice_json).map_err(to_js)?;
+    let compact =
+        notice_signature::check_binding(signature_jws, &source, controller_thumbprint).map_err(to_js)?;
+    Ok(json_text(signed_parts(&compact)))
+}
+
+/// What WebCrypto needs to check a signature: `{alg, jwk, signingInput, signature}`.
+fn signed_parts(compact: &Compact) -> Object {
+    let jwk = compact.jwk.as_ref().map_or(Value::Null, |k| k.to_json().into());
+    Object::new()
+        .with("alg", compact.algorithm.name())
+        .with("jwk", jwk)
+        .with("signingInput", compact.signing_input.as_str())
+        .with("signature", base64url::encode(&compact.signature))
 }

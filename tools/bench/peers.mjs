@@ -4,7 +4,7 @@
 // causes (CLS: the sum of shifts until half a second after it can be clicked); on desktop and on a
 // mid-range mobile profile (4x CPU throttling, slow 4G). A fresh browser context per run, libraries in
 // round-robin order, one warm-up round. Writes target/bench/peers.json; `make bench` turns it into
-// BENCHMARKS.md. RUNS (default 10) sets the measured rounds.
+// BENCHMARKS.md. RUNS (default 10) sets the measured rounds; PROFILE=desktop or mobile measures only that one.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { chromium } from 'playwright-core';
@@ -121,7 +121,7 @@ async function measure(index, profile) {
 
 const results = {};
 try {
-  for (const profile of Object.keys(PROFILES)) {
+  for (const profile of (process.env.PROFILE ? [process.env.PROFILE] : Object.keys(PROFILES))) {
     results[profile] = Object.fromEntries(LIBRARIES.map((l) => [l.name, []]));
     for (let round = 0; round <= RUNS; round += 1) {
       for (const [index, library] of LIBRARIES.entries()) {
