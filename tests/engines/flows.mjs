@@ -1,6 +1,7 @@
 // The end-to-end flows that must hold in every engine, written once against engines.mjs: render and enhance
 // mode, validation and focus, languages and right to left, a receipt that the CLI verifies, withdrawal, the
-// outbox across page loads, the receipt viewer, the strict CSP, axe, Enter in a field, and the testing kit.
+// outbox across page loads, the receipt viewer, the strict CSP, axe, Enter in a field, the testing kit, and a
+// form drawn ahead of time (`consent-capture render`) that holds a press until the element is ready.
 // Each engine's test file calls `flows(engine)`, and runs the README's snippet for its driver.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +20,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const RENDERED = ['#rendered'];
 const ENHANCED_CHOICES = ['#signup', '.consent-capture-choices'];
+const DRAWN = ['consent-capture'];
 
 async function nextEvent(page, kind, count = 1) {
   await page.waitFor(([k, c]) => window.__events.filter((e) => e.kind === k).length >= c, 20_000, `${count} ${kind} event(s)`, [kind, count]);
@@ -50,6 +52,12 @@ export function flows(engineName) {
         '/outbox.html': {
           csp: outboxCsp,
           body: testPage(`<consent-capture id="crm" notice="/demo/notice.json" lang="en" endpoint="${crmUrl('/json')}" adapter="json"></consent-capture>`),
+        },
+        // The form drawn ahead of time and the early script, without the element's module (the flow adds it).
+        '/drawn.html': {
+          body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>drawn</title>
+<script src="/dist/consent-capture-early.js"></script></head><body>${cli('render', `${root}www/demo/notice.json`,
+            '--notice-url', '/demo/notice.json', '--stylesheet', '/dist/consent-capture.css', '--lang', 'en').out}</body></html>`,
         },
         '/violating.html': {
           csp: `${CSP}; report-uri /csp-reports`,
@@ -113,6 +121,31 @@ export function flows(engineName) {
     assert.equal(verified.code, 0, verified.out);
     assert.match(verified.out, /signed by the given controller key/);
     await page.waitFor(() => document.querySelector('#rendered').shadowRoot.activeElement?.id === 'cc-receipt-heading', 5000, 'focus on the receipt');
+    await page.close();
+  });
+
+  test(`${engineName}: a form drawn ahead of time shows, styled, with no script of ours run; a press then is held and carried out`, async () => {
+    const page = await open('/drawn.html');
+    await page.find([...DRAWN, 'form']);
+    const drawn = await page.evaluate(() => {
+      const element = document.querySelector('consent-capture');
+      return { ready: element.ready === true, accent: getComputedStyle(element.shadowRoot.querySelector('.cc-button')).backgroundColor };
+    });
+    assert.deepEqual(drawn, { ready: false, accent: 'rgb(11, 87, 208)' });
+    await page.type([...DRAWN, '[name="name"]'], 'Ada Lovelace');
+    await page.type([...DRAWN, '[name="email"]'], 'ada@example.com');
+    await page.select([...DRAWN, '[name="topic"]'], 'support');
+    await page.click([...DRAWN, 'button'], 'Accept all');
+    await page.waitFor(() => document.querySelector('consent-capture').dataset.heldAction === 'accept-all', 5000, 'the press held');
+    assert.deepEqual(await page.evaluate(() => [window.__events.length, location.pathname]), [0, '/drawn.html']);
+    await page.evaluate(() => {
+      const module = Object.assign(document.createElement('script'), { type: 'module', src: '/dist/consent-capture.js' });
+      document.head.append(module);
+    });
+    const { detail } = await nextEvent(page, 'submit');
+    assert.deepEqual(detail.payload, { name: 'Ada Lovelace', email: 'ada@example.com', topic: 'support' });
+    const consents = receiptPayload(detail.receipt).consentCapture.decisions.filter((d) => d.legalBasis === 'consent');
+    assert.deepEqual(consents.map((d) => d.decision), consents.map(() => 'granted'));
     await page.close();
   });
 
