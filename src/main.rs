@@ -35,8 +35,8 @@ render prints the form, rendered from the notice ahead of time, to paste where t
 with the form in a declarative shadow root, which browsers draw while they parse the page (--notice-url is
 the notice's address for the element, --stylesheet the address of the element's consent-capture.css). With
 --for, enhance mode: the purpose choices, to paste before the submit button of <form id=FORM-ID>, then the
-element. Render again whenever the notice changes: the element keeps what a person did in the form only when
-it was rendered from the notice it loads.
+element. Render again whenever the notice or this program changes: the element keeps what a person did in the
+form only when it was drawn from the notice it loads.
 keygen prints a new private Ed25519 controller key (JWK) and, on stderr, its thumbprint.
 public-key prints the public part of a private JWK, for verify --controller-key and for publishing.
 audit checks a receiver's database against the controller's signatures; records reads and exports what it

@@ -39,7 +39,7 @@ if (process.argv[1] === new URL(import.meta.url).pathname) {
 ${script}
 ${early}
 ${preload}
-where the form goes, the form drawn from ${noticeFile} (consent-capture render; draw it again whenever the notice changes):
+where the form goes, the form drawn from ${noticeFile} (consent-capture render; draw it again whenever the notice or consent-capture changes):
 ${rendered({ cli, noticeFile, notice, base, lang })}
 
 The plain embed (the form appears once its notice and wasm are there): the module's script tag, and

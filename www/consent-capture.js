@@ -315,7 +315,8 @@ class ConsentCapture extends HTMLElement {
     if (site) {
       const { actions } = renderActions(form, false);
       root.append(fieldset, actions);
-      slot = drawn?.getRootNode().host;
+      // Choices drawn ahead of time are replaced in place when they cannot be taken over.
+      slot = site.querySelector('.consent-capture-choices');
       if (!slot) {
         slot = h('div', { class: 'consent-capture-choices' });
         const submitButton = site.querySelector('button:not([type]), button[type="submit"], input[type="submit"]');

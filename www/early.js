@@ -8,7 +8,7 @@
 addEventListener('click', (event) => {
   const button = event.composedPath()[0].closest?.('button[value]');
   const host = button?.getRootNode().host;
-  hold(event, host?.localName === 'consent-capture' ? host : enhancing(host?.closest('form')), button?.value);
+  hold(event, host?.localName === 'consent-capture' ? host : host?.matches('.consent-capture-choices') && enhancing(host.closest('form')), button?.value);
 }, true);
 addEventListener('submit', (event) => hold(event, enhancing(event.target), 'save'), true);
 

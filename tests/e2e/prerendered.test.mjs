@@ -232,3 +232,23 @@ test('a drawn form of another notice revision: typed text kept, but no tick and 
   assert.ok(warnings.some((w) => /not of this notice/.test(w)), warnings.join('\n'));
   await context.close();
 });
+
+test('choices drawn from another notice revision in enhance mode are replaced in place: one set of choices, nothing ticked', async () => {
+  const older = structuredClone(DEMO_NOTICE);
+  older.revision = '2000-01-01';
+  const file = join(scratch, 'older-enhance.json');
+  writeFileSync(file, JSON.stringify(older));
+  const routes = { '/stale-enhance.html': { body: page('', SITE_FORM(rendered(file, { form: 'signup' }))) } };
+  const { context, release } = await heldWasm();
+  const { page: tab } = await open(env, '/stale-enhance.html', { routes, context });
+  await tab.locator('#signup').getByLabel('Monthly newsletter').check();
+  release();
+  await ready(tab, 'consent-capture');
+  const state = await tab.evaluate(() => ({
+    slots: document.querySelectorAll('#signup .consent-capture-choices').length,
+    next: document.querySelector('#signup .consent-capture-choices').nextElementSibling.localName,
+    ticked: document.querySelector('#signup .consent-capture-choices').shadowRoot.getElementById('cc-purpose-1').checked,
+  }));
+  assert.deepEqual(state, { slots: 1, next: 'consent-capture', ticked: false });
+  await context.close();
+});
