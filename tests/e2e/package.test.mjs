@@ -44,7 +44,7 @@ after(async () => {
 
 test('the tarball holds the documented files', () => {
   const listed = run('tar', ['tzf', tarball]).out.trim().split('\n').map((f) => f.replace('package/', '')).sort();
-  assert.deepEqual(listed, ['README.md', 'consent-capture-verify.js', 'consent-capture.css', 'consent-capture.d.ts',
+  assert.deepEqual(listed, ['README.md', 'consent-capture-early.js', 'consent-capture-verify.js', 'consent-capture.css', 'consent-capture.d.ts',
     'consent-capture.js', 'consent_capture_bg.wasm', 'consent_capture_verify_bg.wasm', 'notice.schema.json',
     'package.json', 'testing.d.ts', 'testing.js', 'texts/ar.json', 'texts/de.json', 'texts/es.json', 'texts/fr.json',
     'verify.d.ts', 'verify.js']);
