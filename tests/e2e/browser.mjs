@@ -42,6 +42,26 @@ export function recordEvents() {
 
 export const DEMO_NOTICE = JSON.parse(readFileSync(new URL('../../www/demo/notice.json', import.meta.url), 'utf8'));
 
+export const HOSTILE = '</template><img src=x onerror="alert(1)"><script>alert(2)</script><a href="javascript:alert(3)" onclick="alert(4)">x</a>';
+
+/** The demo notice with HOSTILE in every text a person reads (purpose names end with their language). */
+export function hostileNotice() {
+  const notice = structuredClone(DEMO_NOTICE);
+  notice.controller.name = HOSTILE;
+  for (const purpose of notice.purposes) {
+    for (const language of notice.languages) {
+      purpose.name[language] = `${HOSTILE} ${language}`;
+      purpose.description[language] = HOSTILE;
+      purpose.termination[language] = HOSTILE;
+    }
+    purpose.thirdParties = [HOSTILE];
+  }
+  for (const field of notice.fields) field.label.en = HOSTILE;
+  notice.fields[3].options[0].label.en = HOSTILE;
+  notice.texts = { ...notice.texts, en: { acceptAll: HOSTILE, privacyPolicy: HOSTILE } };
+  return notice;
+}
+
 /** Debian's Chromium: $CHROMIUM, else `chromium` on the PATH. */
 export function chromiumPath() {
   return process.env.CHROMIUM ?? execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();

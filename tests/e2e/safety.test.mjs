@@ -2,30 +2,11 @@
 // form never restyles the page), and loading the element sends nothing anywhere.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO_NOTICE, fillDemoFields, nextEvent, open, start, testPage } from './browser.mjs';
+import { DEMO_NOTICE, fillDemoFields, HOSTILE, hostileNotice, nextEvent, open, start, testPage } from './browser.mjs';
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
-
-const HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script><a href="javascript:alert(3)" onclick="alert(4)">x</a>';
-
-function hostileNotice() {
-  const notice = structuredClone(DEMO_NOTICE);
-  notice.controller.name = HOSTILE;
-  for (const purpose of notice.purposes) {
-    for (const language of notice.languages) {
-      purpose.name[language] = `${HOSTILE} ${language}`;
-      purpose.description[language] = HOSTILE;
-      purpose.termination[language] = HOSTILE;
-    }
-    purpose.thirdParties = [HOSTILE];
-  }
-  for (const field of notice.fields) field.label.en = HOSTILE;
-  notice.fields[3].options[0].label.en = HOSTILE;
-  notice.texts = { ...notice.texts, en: { acceptAll: HOSTILE, privacyPolicy: HOSTILE } };
-  return notice;
-}
 
 test('the demo page under the strict CSP: no violation, and nothing leaves the origin', async () => {
   const { page, context, requests } = await open(env);
