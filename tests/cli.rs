@@ -161,11 +161,57 @@ fn usage_errors_exit_2() {
         &["sign-notice", DEMO],
         &["frobnicate"],
         &["verify", "/nonexistent.jws"],
+        &["render", DEMO, "--stylesheet", "/c.css"],
+        &["render", DEMO, "--notice-url", "/n.json"],
+        &[
+            "render",
+            DEMO,
+            "--notice-url",
+            "/n.json",
+            "--stylesheet",
+            "/c.css",
+            "--lang",
+            "xx",
+        ],
     ] {
         let out = run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(text(&out.stderr).contains("usage:"), "{args:?}");
     }
+}
+
+#[test]
+fn render_prints_the_element_with_its_form_drawn_in_the_language_asked() {
+    let out = run(&[
+        "render",
+        DEMO,
+        "--notice-url",
+        "/n.json",
+        "--stylesheet",
+        "/c.css",
+        "--lang",
+        "de",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let html = text(&out.stdout);
+    assert!(
+        html.starts_with(
+            "<consent-capture notice=\"/n.json\" lang=\"de\"><template shadowrootmode=\"open\">"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("Ihre Angaben"), "{html}");
+    let unknown = run(&[
+        "render",
+        DEMO,
+        "--notice-url",
+        "/n.json",
+        "--stylesheet",
+        "/c.css",
+        "--lang",
+        "xx",
+    ]);
+    assert!(text(&unknown.stderr).contains("has no language xx (it has en, de, ar)"));
 }
 
 /// `public-key` prints what `verify --controller-key` takes, and every line of `verify` says what binds it:
