@@ -162,6 +162,7 @@ package: bundle
 # on a log of a million records and its relay, then BENCHMARKS.md
 # and benchmarks.svg.
 bench: setup-test bundle
+	cargo build --bin consent-capture
 	node tools/bench/install-peers.mjs
 	node tools/bench/micro.mjs
 	node tools/bench/peers.mjs
