@@ -164,10 +164,12 @@ async function launchWebKit() {
   return {
     name: 'webkit',
     async newPage() {
-      const driver = await new Builder().usingServer(`http://127.0.0.1:${port}`).withCapabilities({
+      // A MiniBrowser that cannot start (no display) leaves the driver waiting for it without an answer: bounded,
+      // so that a test fails saying so instead of hanging.
+      const driver = await within(SESSION_START_MS, new Builder().usingServer(`http://127.0.0.1:${port}`).withCapabilities({
         browserName: 'MiniBrowser',
         'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
-      }).build();
+      }).build(), `MiniBrowser did not start within ${SESSION_START_MS} ms (is there a display? make test-engines runs xvfb-run)`);
       sessions.add(driver);
       return page({
         driver,
@@ -181,10 +183,20 @@ async function launchWebKit() {
       });
     },
     async close() {
-      for (const driver of sessions) await driver.quit().catch(() => {});
+      // The driver process stops whatever its sessions answer, or whether they answer at all.
+      for (const driver of sessions) await within(SESSION_START_MS, driver.quit(), 'quit').catch(() => {});
       stop();
     },
   };
+}
+
+const SESSION_START_MS = 30_000;
+
+/** `promise`, or a rejection saying `what` once `ms` have passed without it settling. */
+function within(ms, promise, what) {
+  let timer;
+  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(what)), ms); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 function freePort() {
