@@ -19,7 +19,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 # The features rustc's wasm32 target emits by default; wasm-opt must accept them and keep to them.
 WASM_FEATURES := --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue
-WASM_OPT := -O1
+WASM_OPT := -O1 --strip-producers
 DEMO_PORT ?= 8080
 RECEIVER_PORT ?= 8081
 

@@ -347,3 +347,69 @@ fn a_preview_shows_what_each_adapter_would_send_without_signing() {
         "a preview signs nothing"
     );
 }
+
+#[wasm_bindgen_test]
+fn the_one_export_reaches_each_method_with_its_texts_randomness_and_time() {
+    let mut through_call = Consent::new(DEMO, &options("")).expect("valid");
+    let mut direct = Consent::new(DEMO, &options("")).expect("valid");
+    let now = 1_795_000_000_000.0;
+    let call = |consent: &mut Consent, method: &str, texts: [&str; 3], random: &[u8]| {
+        consent.call(method, texts[0], texts[1], texts[2], random, now)
+    };
+    assert_eq!(
+        call(&mut through_call, "form", ["", "", ""], &[]).ok(),
+        Some(direct.form())
+    );
+    assert!(
+        call(&mut through_call, "submit", [FILLED, "[]", ""], &[1; 16]).is_err(),
+        "no device key yet"
+    );
+    assert_eq!(
+        call(&mut through_call, "setDevice", [DEVICE, "", ""], &[]).ok(),
+        Some(String::new())
+    );
+    direct.set_device(DEVICE).expect("a public key");
+    assert_eq!(
+        call(&mut through_call, "declaredFields", ["", "", ""], &[]).ok(),
+        Some(direct.declared_fields())
+    );
+    let typed = r#"[["name",""],["email","not an address"]]"#;
+    assert_eq!(
+        call(&mut through_call, "check", [typed, "", ""], &[]).ok(),
+        direct.check(typed).ok()
+    );
+    assert_eq!(
+        call(
+            &mut through_call,
+            "preview",
+            [FILLED, r#"["newsletter"]"#, PAGE],
+            &[]
+        )
+        .ok(),
+        direct.preview(FILLED, r#"["newsletter"]"#, PAGE, now).ok()
+    );
+    let granted = r#"["newsletter"]"#;
+    let built = call(&mut through_call, "submit", [FILLED, granted, ""], &[3; 16]).expect("submits");
+    assert_eq!(
+        Some(&built),
+        direct.submit(FILLED, granted, &[3; 16], now).ok().as_ref()
+    );
+    let signing_input = at(&json(&built), &["signingInput"])
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let receipt = format!("{signing_input}.c2lnbmF0dXJl");
+    let signed = call(&mut through_call, "signed", [&receipt, PAGE, ""], &[]).expect("a view");
+    assert_eq!(Some(signed), direct.signed(receipt.clone(), PAGE).ok());
+    let withdrawal =
+        call(&mut through_call, "withdraw", ["newsletter", "", ""], &[4; 16]).expect("withdraws");
+    assert_eq!(
+        Some(withdrawal),
+        direct.withdraw("newsletter", &[4; 16], now).ok()
+    );
+    let unknown = call(&mut through_call, "sign", ["", "", ""], &[]).err();
+    assert_eq!(
+        unknown.and_then(|e| e.as_string()).as_deref(),
+        Some("method: is not one of the allowed values (sign)")
+    );
+}

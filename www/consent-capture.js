@@ -23,6 +23,10 @@ let wasmReady;
 const loadWasm = () => (wasmReady ??= WebAssembly.compileStreaming(fetch(wasmUrl, { integrity: WASM_INTEGRITY }))
   .then((module) => initSync({ module })));
 const stylesheet = new URL('consent-capture.css', import.meta.url).href;
+// The wasm exports one method besides its constructor (see Consent::call in src/web/element.rs): the method's
+// name, up to three texts, and fresh randomness and time for the methods that take them.
+const call = (consent, method, first = '', second = '', third = '') => consent.call(method, first, second, third,
+  crypto.getRandomValues(new Uint8Array(16)), Date.now());
 const importVerifier = () => import(new URL('consent-capture-verify.js', import.meta.url));
 const warned = new Set();
 let outboxChecked = false;
@@ -263,7 +267,7 @@ class ConsentCapture extends HTMLElement {
         noticeSignature: signature, adapter: endpoint?.adapter,
       };
       const consent = new Consent(text, JSON.stringify(options));
-      const { form, receipt, noticeSha256 } = JSON.parse(consent.form());
+      const { form, receipt, noticeSha256 } = JSON.parse(call(consent, 'form'));
       const formId = this.getAttribute('for');
       const site = formId ? document.getElementById(formId) : null;
       if (formId && !(site instanceof HTMLFormElement)) {
@@ -281,7 +285,7 @@ class ConsentCapture extends HTMLElement {
       const kept = early && [early.typed, same ? [...new Set([...early.ticked(form), ...(held ? [] : stored)])] : stored];
       const ready = device.then(({ jwk }) => {
         if (this.#view?.consent !== consent) return;
-        consent.set_device(JSON.stringify(jwk));
+        call(consent, 'setDevice', JSON.stringify(jwk));
       });
       ready.catch(() => {}); // a submission reports it; without one there is nothing to say
       this.#mountView({
@@ -322,7 +326,7 @@ class ConsentCapture extends HTMLElement {
         const submitButton = site.querySelector('button:not([type]), button[type="submit"], input[type="submit"]');
         if (submitButton) submitButton.before(slot); else site.append(slot);
       }
-      warnAboutUndeclared(site, JSON.parse(consent.declared_fields()));
+      warnAboutUndeclared(site, JSON.parse(call(consent, 'declaredFields')));
     } else {
       ownForm = h('form', { part: 'form', class: 'cc-form', novalidate: true });
       const details = h('fieldset', { part: 'fields' });
@@ -365,14 +369,14 @@ class ConsentCapture extends HTMLElement {
     const values = () => (site
       ? [...new FormData(site)].map(([name, value]) => [name, typeof value === 'string' ? value : ''])
       : fields.map((f) => [f.name, controlValue(f.control)]));
-    const preview = () => consent.preview(JSON.stringify(values()), granted(), JSON.stringify(pageContext()), Date.now());
+    const preview = () => call(consent, 'preview', JSON.stringify(values()), granted(), JSON.stringify(pageContext()));
     const kept = () => [values(), ticked()];
     // `submitting` while a submission is signed (a second click is the same action); `sent` after one was
     // made in this view, until the person chooses to send again.
     const view = {
       consent, root, slot, abort, receipt: null, signing: null, endpoint, preview, text, kept, submitting: false, sent: false,
       // The purpose's box goes off once its withdrawal is signed, not before.
-      withdraw: (purpose) => hand(() => consent.withdraw(purpose, crypto.getRandomValues(new Uint8Array(16)), Date.now()))
+      withdraw: (purpose) => hand(() => call(consent, 'withdraw', purpose))
         .then((signed) => {
           const box = choices.find((c) => c.purpose === purpose)?.box;
           if (signed && box?.checked) { box.checked = false; change(purpose, false); }
@@ -411,7 +415,7 @@ class ConsentCapture extends HTMLElement {
         return;
       }
       const typed = JSON.stringify(values());
-      if (!site && !showProblems(JSON.parse(consent.check(typed)), fields, summary)) return;
+      if (!site && !showProblems(JSON.parse(call(consent, 'check', typed)), fields, summary)) return;
       for (const choice of choices) {
         if (asked !== null && choice.box.checked !== asked && !(asked && choice.heldByGpc)) {
           choice.box.checked = asked;
@@ -420,7 +424,7 @@ class ConsentCapture extends HTMLElement {
       }
       const chosen = granted();
       view.submitting = true;
-      hand(() => consent.submit(typed, chosen, crypto.getRandomValues(new Uint8Array(16)), Date.now()))
+      hand(() => call(consent, 'submit', typed, chosen))
         .finally(() => { view.submitting = false; });
     });
     for (const accept of [true, false]) {
@@ -446,7 +450,7 @@ class ConsentCapture extends HTMLElement {
     try {
       receipt = await sign(device, built.signingInput);
       await keepReceipt(key, receipt);
-      signed = JSON.parse(view.consent.signed(receipt, JSON.stringify(pageContext())));
+      signed = JSON.parse(call(view.consent, 'signed', receipt, JSON.stringify(pageContext())));
     } catch (error) {
       fire(this, 'error', { message: `The receipt could not be signed, so nothing was sent (${error?.message ?? error}).` });
       return;

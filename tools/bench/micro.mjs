@@ -69,7 +69,7 @@ try {
     const options = JSON.stringify({ languages: ['en'], gpc: false });
     const parse = await repeat(samples, () => batchTime(20, () => new glue.Consent(noticeText, options).free()));
     const consent = new glue.Consent(noticeText, options);
-    const model = await repeat(samples, () => batchTime(200, () => consent.form()));
+    const model = await repeat(samples, () => batchTime(200, () => consent.call('form', '', '', '', new Uint8Array(0), 0)));
     consent.free();
 
     // Render: a notice object set on a new element, until its form is in the DOM.
