@@ -4,15 +4,18 @@
 // causes (CLS: the sum of shifts until half a second after it can be clicked); on desktop and on a
 // mid-range mobile profile (4x CPU throttling, slow 4G). A fresh browser context per run, libraries in
 // round-robin order, one warm-up round. Writes target/bench/peers.json; `make bench` turns it into
-// BENCHMARKS.md. RUNS (default 10) sets the measured rounds; PROFILE=desktop or mobile measures only that one.
+// BENCHMARKS.md. RUNS (default 10) sets the measured rounds; PROFILE=desktop or mobile measures only that one;
+// ONLY=name,name measures only those libraries (a quick comparison while changing an embed; make bench measures all).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../../tests/e2e/browser.mjs';
 import { cdn } from './cdn.mjs';
-import { LIBRARIES, page as pageOf } from './libraries.mjs';
+import { LIBRARIES as ALL_LIBRARIES, page as pageOf } from './libraries.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 10);
+const only = process.env.ONLY?.split(',');
+const LIBRARIES = only ? ALL_LIBRARIES.filter((l) => only.includes(l.name)) : ALL_LIBRARIES;
 // What an embed puts in the page itself (a configuration, a form drawn ahead of time), brotli-compressed on its
 // own: counted with what it loads.
 const inlineBytes = (library) => brotliCompressSync(`${library.head}\n${library.body}`, {
