@@ -19,6 +19,9 @@ pub struct Placement<'a> {
     pub notice_url: &'a str,
     /// The element's stylesheet (`consent-capture.css` where the site serves the element).
     pub stylesheet: &'a str,
+    /// The stylesheet's Subresource Integrity value (`sha384-…`), which `make dist` prints: whoever serves the
+    /// stylesheet could otherwise restyle the form, hiding Reject all or a purpose's choice.
+    pub stylesheet_integrity: Option<&'a str>,
     /// Enhance mode: the id of the site's `<form>`, into which the purpose choices go.
     pub form_id: Option<&'a str>,
 }
@@ -34,7 +37,7 @@ pub fn markup(form: &Form, notice_sha256: &str, placement: &Placement) -> String
     };
     if mode == Mode::Choices {
         html.open("div", &[("class", "consent-capture-choices")]);
-        shadow_root_html(&mut html, form, mode, notice_sha256, placement.stylesheet);
+        shadow_root_html(&mut html, form, mode, notice_sha256, placement);
         html.close("div");
     }
     let mut element = vec![("notice", placement.notice_url)];
@@ -44,7 +47,7 @@ pub fn markup(form: &Form, notice_sha256: &str, placement: &Placement) -> String
     element.push(("lang", form.language));
     html.open("consent-capture", &element);
     if mode == Mode::Render {
-        shadow_root_html(&mut html, form, mode, notice_sha256, placement.stylesheet);
+        shadow_root_html(&mut html, form, mode, notice_sha256, placement);
     }
     html.close("consent-capture");
     html.0
@@ -59,10 +62,16 @@ enum Mode {
 }
 
 /// A `<template shadowrootmode="open">`, which the parser attaches to its parent, holding the stylesheet link
-/// and the form's root. `notice_sha256` is the notice's hash ([`crate::notice_signature::notice_hash`]).
-fn shadow_root_html(html: &mut Html, form: &Form, mode: Mode, notice_sha256: &str, stylesheet: &str) {
+/// and the form's root. `notice_sha256` is the notice's hash ([`crate::notice_signature::notice_hash`]). A
+/// stylesheet pinned with its integrity is fetched with CORS, as the element fetches it: the browser checks
+/// integrity only then, and fetches it once for both.
+fn shadow_root_html(html: &mut Html, form: &Form, mode: Mode, notice_sha256: &str, placement: &Placement) {
     html.open("template", &[("shadowrootmode", "open")]);
-    html.open("link", &[("rel", "stylesheet"), ("href", stylesheet)]);
+    let mut link = vec![("rel", "stylesheet"), ("href", placement.stylesheet)];
+    if let Some(integrity) = placement.stylesheet_integrity {
+        link.extend([("integrity", integrity), ("crossorigin", "anonymous")]);
+    }
+    html.open("link", &link);
     let dir = if form.right_to_left { "rtl" } else { "ltr" };
     html.open(
         "div",

@@ -19,7 +19,8 @@ const USAGE: &str = "usage:
   consent-capture verify RECEIPT.jws [--controller-key PUBLIC.jwk] [--notice NOTICE.json] [--previous RECEIPT.jws]
                          [--acknowledgement ACKNOWLEDGEMENT.jws (with --controller-key)]
   consent-capture sign-notice NOTICE.json --key PRIVATE.jwk
-  consent-capture render NOTICE.json --notice-url URL --stylesheet URL [--lang TAG] [--for FORM-ID]
+  consent-capture render NOTICE.json --notice-url URL --stylesheet URL [--stylesheet-integrity SRI] [--lang TAG]
+                         [--for FORM-ID]
   consent-capture keygen
   consent-capture public-key PRIVATE.jwk
   consent-capture audit --database sqlite:PATH|postgres://… --controller PUBLIC.jwk [--head HEAD.jws …]
@@ -33,7 +34,9 @@ inclusion proof of its record in the log head it signs.
 sign-notice prints the notice signature (a compact JWS) for the element's notice-signature attribute.
 render prints the form, rendered from the notice ahead of time, to paste where the form goes: the element
 with the form in a declarative shadow root, which browsers draw while they parse the page (--notice-url is
-the notice's address for the element, --stylesheet the address of the element's consent-capture.css). With
+the notice's address for the element, --stylesheet the address of the element's consent-capture.css, and
+--stylesheet-integrity its Subresource Integrity value, which make dist prints and the element's module
+checks too, so that whoever serves it cannot restyle the form). With
 --for, enhance mode: the purpose choices, to paste before the submit button of <form id=FORM-ID>, then the
 element. Render again whenever the notice or this program changes: the element keeps what a person did in the
 form only when it was drawn from the notice it loads.
@@ -309,7 +312,10 @@ fn sign_notice(args: &[String]) -> Result<(), Failure> {
 }
 
 fn render(args: &[String]) -> Result<(), Failure> {
-    let args = split(args, &["notice-url", "stylesheet", "lang", "for"])?;
+    let args = split(
+        args,
+        &["notice-url", "stylesheet", "stylesheet-integrity", "lang", "for"],
+    )?;
     let [notice_path] = args.positional[..] else {
         return Err(Failure::Usage("render takes one notice".into()));
     };
@@ -320,6 +326,7 @@ fn render(args: &[String]) -> Result<(), Failure> {
     let placement = Placement {
         notice_url: required("notice-url")?,
         stylesheet: required("stylesheet")?,
+        stylesheet_integrity: args.option("stylesheet-integrity"),
         form_id: args.option("for"),
     };
     let notice =

@@ -201,6 +201,24 @@ fn render_prints_the_element_with_its_form_drawn_in_the_language_asked() {
         "{html}"
     );
     assert!(html.contains("Ihre Angaben"), "{html}");
+    assert!(!html.contains("integrity"), "none asked for: {html}");
+    let pinned = run(&[
+        "render",
+        DEMO,
+        "--notice-url",
+        "/n.json",
+        "--stylesheet",
+        "/c.css",
+        "--stylesheet-integrity",
+        "sha384-abc",
+    ]);
+    assert!(
+        text(&pinned.stdout).contains(
+            r#"<link rel="stylesheet" href="/c.css" integrity="sha384-abc" crossorigin="anonymous">"#
+        ),
+        "{}",
+        text(&pinned.stdout)
+    );
     let unknown = run(&[
         "render",
         DEMO,

@@ -18,6 +18,7 @@ fn rendered(notice_json: &str, language: &str, form_id: Option<&str>) -> String 
     let placement = Placement {
         notice_url: "/privacy/notice.json",
         stylesheet: "https://cdn.example/consent-capture.css",
+        stylesheet_integrity: None,
         form_id,
     };
     markup(&form, &notice_hash(&notice), &placement)
@@ -91,4 +92,27 @@ fn enhance_mode_is_the_choices_then_the_element() {
         "the site's submit button is the submit button"
     );
     assert_eq!(html.matches("class=\"cc-button\"").count(), 2);
+}
+
+#[test]
+fn a_pinned_stylesheet_carries_its_integrity_and_is_fetched_with_cors() {
+    let notice = Notice::from_json(DEMO).expect("valid");
+    let start = Decisions::start(&notice, None, false);
+    let form = Form::build(&notice, "en", &start, false);
+    let pinned = |integrity| Placement {
+        notice_url: "/privacy/notice.json",
+        stylesheet: "https://cdn.example/consent-capture.css",
+        stylesheet_integrity: Some(integrity),
+        form_id: None,
+    };
+    let html = markup(&form, &notice_hash(&notice), &pinned("sha384-abc"));
+    assert!(html.contains(
+        "<link rel=\"stylesheet\" href=\"https://cdn.example/consent-capture.css\" integrity=\"sha384-abc\" \
+         crossorigin=\"anonymous\">"
+    ));
+    let hostile = markup(&form, &notice_hash(&notice), &pinned(r#"x" onload="alert(1)"#));
+    assert!(
+        hostile.contains(r#"integrity="x&quot; onload=&quot;alert(1)""#),
+        "{hostile}"
+    );
 }

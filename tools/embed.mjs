@@ -24,9 +24,13 @@ export function embed({ folder, base, notice }) {
   };
 }
 
-/** The form drawn ahead of time from the notice in `noticeFile` by the CLI at `cli` (see `consent-capture render`). */
-export function rendered({ cli, noticeFile, notice, base, lang, form }) {
-  const args = ['render', noticeFile, '--notice-url', notice, '--stylesheet', `${base}consent-capture.css`];
+/**
+ * The form drawn ahead of time from the notice in `noticeFile` by the CLI at `cli` (see `consent-capture render`),
+ * its stylesheet pinned with the integrity of the one in `folder`.
+ */
+export function rendered({ cli, folder, noticeFile, notice, base, lang, form }) {
+  const args = ['render', noticeFile, '--notice-url', notice, '--stylesheet', `${base}consent-capture.css`,
+    '--stylesheet-integrity', integrity(join(folder, 'consent-capture.css'))];
   if (lang) args.push('--lang', lang);
   if (form) args.push('--for', form);
   return execFileSync(cli, args, { encoding: 'utf8' }).trim();
@@ -40,7 +44,7 @@ ${script}
 ${early}
 ${preload}
 where the form goes, the form drawn from ${noticeFile} (consent-capture render; draw it again whenever the notice or consent-capture changes):
-${rendered({ cli, noticeFile, notice, base, lang })}
+${rendered({ cli, folder, noticeFile, notice, base, lang })}
 
 The plain embed (the form appears once its notice and wasm are there): the module's script tag, and
 <consent-capture notice="${notice}"></consent-capture>`);

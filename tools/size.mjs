@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { integrity } from './integrity.mjs';
 
 const root = new URL('../', import.meta.url);
 export const component = ['www/dist/consent_capture_bg.wasm', 'www/dist/consent-capture.js', 'www/dist/consent-capture.css',
@@ -19,7 +20,8 @@ export const criticalBudget = budgets.criticalPathBrotliBytes;
 /** The critical path's rows: the early script, the stylesheet, and the demo notice's form drawn by the CLI. */
 export function criticalPath() {
   const form = execFileSync('cargo', ['run', '-q', '--bin', 'consent-capture', '--', 'render', 'www/demo/notice.json',
-    '--notice-url', '/privacy/notice.json', '--stylesheet', 'https://cdn.example.com/consent-capture/consent-capture.css'],
+    '--notice-url', '/privacy/notice.json', '--stylesheet', 'https://cdn.example.com/consent-capture/consent-capture.css',
+    '--stylesheet-integrity', integrity(new URL('www/dist/consent-capture.css', root).pathname)],
   { cwd: root, encoding: 'utf8' });
   return [measure('www/dist/consent-capture-early.js'), measure('www/dist/consent-capture.css'),
     measureBytes('the demo notice\'s form, drawn ahead of time', Buffer.from(form))];

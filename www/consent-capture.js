@@ -41,8 +41,10 @@ function h(tag, attributes = {}, text) {
   return node;
 }
 
+// Pinned like the wasm (the bundle step writes its SRI hash here): whoever serves the stylesheet could otherwise
+// restyle the form, hiding Reject all or a purpose's choice. Integrity is checked only on a CORS fetch.
 function styleLink() {
-  return h('link', { rel: 'stylesheet', href: stylesheet });
+  return h('link', { rel: 'stylesheet', href: stylesheet, integrity: CSS_INTEGRITY, crossorigin: 'anonymous' });
 }
 
 /**

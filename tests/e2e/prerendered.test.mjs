@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { integrity } from '../../tools/integrity.mjs';
 import { cli, DEMO_NOTICE, HOSTILE, hostileNotice, nextEvent, open, receiptPayload, start } from './browser.mjs';
 
 let env;
@@ -15,9 +16,15 @@ after(async () => { await env.stop(); });
 const scratch = mkdtempSync(join(tmpdir(), 'cc-prerendered-'));
 const NOTICE_FILE = new URL('../../www/demo/notice.json', import.meta.url).pathname;
 
-/** What `consent-capture render` prints for `notice` (a file) in `lang`, enhancing `form` when given. */
+const STYLESHEET_INTEGRITY = integrity(new URL('../../www/dist/consent-capture.css', import.meta.url).pathname);
+
+/**
+ * What `consent-capture render` prints for `notice` (a file) in `lang`, enhancing `form` when given, with the
+ * stylesheet pinned as `make dist` pins it.
+ */
 function rendered(notice, { lang = 'en', form, noticeUrl = '/demo/notice.json' } = {}) {
-  const args = ['render', notice, '--notice-url', noticeUrl, '--stylesheet', '/dist/consent-capture.css', '--lang', lang];
+  const args = ['render', notice, '--notice-url', noticeUrl, '--stylesheet', '/dist/consent-capture.css',
+    '--stylesheet-integrity', STYLESHEET_INTEGRITY, '--lang', lang];
   const { code, out } = cli(...args, ...(form ? ['--for', form] : []));
   assert.equal(code, 0, out);
   return out.trim();
@@ -249,4 +256,30 @@ test('choices drawn from another notice revision in enhance mode are replaced in
   }));
   assert.deepEqual(state, { slots: 1, next: 'consent-capture', ticked: false });
   await context.close();
+});
+
+test('a stylesheet changed on its way is refused, in the drawn form and by the element itself: the choices stay as the notice has them', async () => {
+  // Hides Reject all and the choices, and says so in a colour no real stylesheet of ours uses.
+  const changed = '.cc-button { background: rgb(1, 2, 3); } button[value="reject-all"], .cc-purpose { display: none; }';
+  for (const markup of [rendered(NOTICE_FILE), '<consent-capture notice="/demo/notice.json" lang="en"></consent-capture>']) {
+    const context = await env.browser.newContext();
+    await context.route(`${env.origin}/dist/consent-capture.css`, (route) => route.fulfill({ body: changed, contentType: 'text/css' }));
+    const routes = { '/pre.html': { body: page(markup) } };
+    const { page: tab } = await open(env, '/pre.html', { routes, context });
+    await ready(tab, 'consent-capture');
+    const shown = await tab.evaluate(() => {
+      const shadow = document.querySelector('consent-capture').shadowRoot;
+      const reject = shadow.querySelector('button[value="reject-all"]');
+      return {
+        links: [...shadow.querySelectorAll('link')].map((link) => link.getAttribute('integrity')?.slice(0, 7)),
+        background: getComputedStyle(reject).backgroundColor,
+        reject: reject.checkVisibility(),
+        choices: [...shadow.querySelectorAll('.cc-purpose')].every((purpose) => purpose.checkVisibility()),
+      };
+    });
+    const { background, ...rest } = shown;
+    assert.notEqual(background, 'rgb(1, 2, 3)', `the changed stylesheet was applied: ${markup.slice(0, 40)}`);
+    assert.deepEqual(rest, { links: ['sha384-'], reject: true, choices: true });
+    await context.close();
+  }
 });

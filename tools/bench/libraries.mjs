@@ -43,7 +43,7 @@ const noticeFile = `${repository}target/bench/notice.json`;
 mkdirSync(`${repository}target/bench`, { recursive: true });
 writeFileSync(noticeFile, JSON.stringify(NOTICE));
 const dist = embed({ folder: `${repository}www/dist`, base: '/cc/', notice: '/cc-notice.json' });
-const drawn = (form) => rendered({ cli: `${repository}target/debug/consent-capture`, noticeFile, notice: '/cc-notice.json', base: '/cc/', lang: 'en', form });
+const drawn = (form) => rendered({ cli: `${repository}target/debug/consent-capture`, folder: `${repository}www/dist`, noticeFile, notice: '/cc-notice.json', base: '/cc/', lang: 'en', form });
 const recommended = { ...oneTag, name: 'consent-capture', head: `${dist.script}\n${dist.early}\n${dist.preload}`, body: drawn() };
 
 // A site's own form (one e-mail field and its submit button) with the purpose choices inserted before the
