@@ -180,18 +180,22 @@ fn usage_errors_exit_2() {
     }
 }
 
-#[test]
-fn render_prints_the_element_with_its_form_drawn_in_the_language_asked() {
-    let out = run(&[
+/// `render` of the demo notice with its two required options, then `extra`.
+fn render_demo(extra: &[&str]) -> Output {
+    let args = [
         "render",
         DEMO,
         "--notice-url",
         "/n.json",
         "--stylesheet",
         "/c.css",
-        "--lang",
-        "de",
-    ]);
+    ];
+    run(&[&args[..], extra].concat())
+}
+
+#[test]
+fn render_prints_the_element_with_its_form_drawn_in_the_language_asked() {
+    let out = render_demo(&["--lang", "de"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let html = text(&out.stdout);
     assert!(
@@ -202,33 +206,14 @@ fn render_prints_the_element_with_its_form_drawn_in_the_language_asked() {
     );
     assert!(html.contains("Ihre Angaben"), "{html}");
     assert!(!html.contains("integrity"), "none asked for: {html}");
-    let pinned = run(&[
-        "render",
-        DEMO,
-        "--notice-url",
-        "/n.json",
-        "--stylesheet",
-        "/c.css",
-        "--stylesheet-integrity",
-        "sha384-abc",
-    ]);
+    let pinned = text(&render_demo(&["--stylesheet-integrity", "sha384-abc"]).stdout);
     assert!(
-        text(&pinned.stdout).contains(
+        pinned.contains(
             r#"<link rel="stylesheet" href="/c.css" integrity="sha384-abc" crossorigin="anonymous">"#
         ),
-        "{}",
-        text(&pinned.stdout)
+        "{pinned}"
     );
-    let unknown = run(&[
-        "render",
-        DEMO,
-        "--notice-url",
-        "/n.json",
-        "--stylesheet",
-        "/c.css",
-        "--lang",
-        "xx",
-    ]);
+    let unknown = render_demo(&["--lang", "xx"]);
     assert!(text(&unknown.stderr).contains("has no language xx (it has en, de, ar)"));
 }
 
