@@ -63,8 +63,8 @@ enum Mode {
 
 /// A `<template shadowrootmode="open">`, which the parser attaches to its parent, holding the stylesheet link
 /// and the form's root. `notice_sha256` is the notice's hash ([`crate::notice_signature::notice_hash`]). A
-/// stylesheet pinned with its integrity is fetched with CORS, as the element fetches it: the browser checks
-/// integrity only then, and fetches it once for both.
+/// stylesheet pinned with its integrity is fetched with CORS, as the element's own link is: browsers check
+/// integrity only on a CORS fetch.
 fn shadow_root_html(html: &mut Html, form: &Form, mode: Mode, notice_sha256: &str, placement: &Placement) {
     html.open("template", &[("shadowrootmode", "open")]);
     let mut link = vec![("rel", "stylesheet"), ("href", placement.stylesheet)];

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { integrity } from '../../tools/integrity.mjs';
 import { CSP, serve } from '../../tools/serve.mjs';
 import { cli, readmeBlock, receiptPayload, recordEvents, testPage } from '../e2e/browser.mjs';
 import { crmServer } from '../e2e/crm.mjs';
@@ -53,11 +54,13 @@ export function flows(engineName) {
           csp: outboxCsp,
           body: testPage(`<consent-capture id="crm" notice="/demo/notice.json" lang="en" endpoint="${crmUrl('/json')}" adapter="json"></consent-capture>`),
         },
-        // The form drawn ahead of time and the early script, without the element's module (the flow adds it).
+        // The form drawn ahead of time (its stylesheet pinned, as make dist prints it) and the early script,
+        // without the element's module (the flow adds it).
         '/drawn.html': {
           body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>drawn</title>
 <script src="/dist/consent-capture-early.js"></script></head><body>${cli('render', `${root}www/demo/notice.json`,
-            '--notice-url', '/demo/notice.json', '--stylesheet', '/dist/consent-capture.css', '--lang', 'en').out}</body></html>`,
+            '--notice-url', '/demo/notice.json', '--stylesheet', '/dist/consent-capture.css',
+            '--stylesheet-integrity', integrity(`${root}www/dist/consent-capture.css`), '--lang', 'en').out}</body></html>`,
         },
         '/violating.html': {
           csp: `${CSP}; report-uri /csp-reports`,
