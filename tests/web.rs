@@ -376,7 +376,7 @@ fn the_one_export_reaches_each_method_with_its_texts_randomness_and_time() {
     let typed = r#"[["name",""],["email","not an address"]]"#;
     assert_eq!(
         call(&mut through_call, "check", [typed, "", ""], &[]).ok(),
-        direct.check(typed).ok()
+        Some(direct.check(typed).expect("checks"))
     );
     assert_eq!(
         call(
@@ -386,7 +386,11 @@ fn the_one_export_reaches_each_method_with_its_texts_randomness_and_time() {
             &[]
         )
         .ok(),
-        direct.preview(FILLED, r#"["newsletter"]"#, PAGE, now).ok()
+        Some(
+            direct
+                .preview(FILLED, r#"["newsletter"]"#, PAGE, now)
+                .expect("previews")
+        )
     );
     let granted = r#"["newsletter"]"#;
     let built = call(&mut through_call, "submit", [FILLED, granted, ""], &[3; 16]).expect("submits");
