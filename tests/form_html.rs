@@ -12,13 +12,23 @@ const DEMO: &str = include_str!("../www/demo/notice.json");
 const HOSTILE: &str = r#"</template><script>alert(1)</script><img src=x onerror="alert(2)"> & 'x' &amp;"#;
 
 fn rendered(notice_json: &str, language: &str, form_id: Option<&str>) -> String {
+    rendered_pinned(notice_json, language, form_id, None)
+}
+
+/// As [`rendered`], with the stylesheet pinned by `stylesheet_integrity`.
+fn rendered_pinned(
+    notice_json: &str,
+    language: &str,
+    form_id: Option<&str>,
+    stylesheet_integrity: Option<&str>,
+) -> String {
     let notice = Notice::from_json(notice_json).expect("valid");
     let start = Decisions::start(&notice, None, false);
     let form = Form::build(&notice, language, &start, false);
     let placement = Placement {
         notice_url: "/privacy/notice.json",
         stylesheet: "https://cdn.example/consent-capture.css",
-        stylesheet_integrity: None,
+        stylesheet_integrity,
         form_id,
     };
     markup(&form, &notice_hash(&notice), &placement)
@@ -96,21 +106,12 @@ fn enhance_mode_is_the_choices_then_the_element() {
 
 #[test]
 fn a_pinned_stylesheet_carries_its_integrity_and_is_fetched_with_cors() {
-    let notice = Notice::from_json(DEMO).expect("valid");
-    let start = Decisions::start(&notice, None, false);
-    let form = Form::build(&notice, "en", &start, false);
-    let pinned = |integrity| Placement {
-        notice_url: "/privacy/notice.json",
-        stylesheet: "https://cdn.example/consent-capture.css",
-        stylesheet_integrity: Some(integrity),
-        form_id: None,
-    };
-    let html = markup(&form, &notice_hash(&notice), &pinned("sha384-abc"));
+    let html = rendered_pinned(DEMO, "en", None, Some("sha384-abc"));
     assert!(html.contains(
         "<link rel=\"stylesheet\" href=\"https://cdn.example/consent-capture.css\" integrity=\"sha384-abc\" \
          crossorigin=\"anonymous\">"
     ));
-    let hostile = markup(&form, &notice_hash(&notice), &pinned(r#"x" onload="alert(1)"#));
+    let hostile = rendered_pinned(DEMO, "en", None, Some(r#"x" onload="alert(1)"#));
     assert!(
         hostile.contains(r#"integrity="x&quot; onload=&quot;alert(1)""#),
         "{hostile}"
