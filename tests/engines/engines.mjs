@@ -166,10 +166,10 @@ async function launchWebKit() {
     async newPage() {
       // A MiniBrowser that cannot start (no display) leaves the driver waiting for it without an answer: bounded,
       // so that a test fails saying so instead of hanging.
-      const driver = await within(SESSION_START_MS, new Builder().usingServer(`http://127.0.0.1:${port}`).withCapabilities({
+      const driver = await within(DRIVER_ANSWER_MS, new Builder().usingServer(`http://127.0.0.1:${port}`).withCapabilities({
         browserName: 'MiniBrowser',
         'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
-      }).build(), `MiniBrowser did not start within ${SESSION_START_MS} ms (is there a display? make test-engines runs xvfb-run)`);
+      }).build(), `MiniBrowser did not start within ${DRIVER_ANSWER_MS} ms (is there a display? make test-engines runs xvfb-run)`);
       sessions.add(driver);
       return page({
         driver,
@@ -184,13 +184,14 @@ async function launchWebKit() {
     },
     async close() {
       // The driver process stops whatever its sessions answer, or whether they answer at all.
-      for (const driver of sessions) await within(SESSION_START_MS, driver.quit(), 'quit').catch(() => {});
+      for (const driver of sessions) await within(DRIVER_ANSWER_MS, driver.quit(), 'quit').catch(() => {});
       stop();
     },
   };
 }
 
-const SESSION_START_MS = 30_000;
+// How long WebKitWebDriver may take to start or end a session (a MiniBrowser starts in about a second).
+const DRIVER_ANSWER_MS = 30_000;
 
 /** `promise`, or a rejection saying `what` once `ms` have passed without it settling. */
 function within(ms, promise, what) {
