@@ -18,6 +18,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   consent-capture verify RECEIPT.jws [--controller-key PUBLIC.jwk] [--notice NOTICE.json] [--previous RECEIPT.jws]
                          [--acknowledgement ACKNOWLEDGEMENT.jws (with --controller-key)]
+  consent-capture check NOTICE.json
   consent-capture sign-notice NOTICE.json --key PRIVATE.jwk
   consent-capture render NOTICE.json --notice-url URL --stylesheet URL [--stylesheet-integrity SRI] [--lang TAG]
                          [--for FORM-ID]
@@ -31,6 +32,9 @@ what each statement of the receipt is bound to: without --controller-key and --n
 notice and the decisions are only what the device that signed it wrote. With --acknowledgement it also
 checks the controller's acknowledgement of the receipt: its signature, that it names this receipt, and the
 inclusion proof of its record in the log head it signs.
+check exits 0 for a valid notice (with what it declares and its hash, which receipts name), 1 for an invalid
+one with every problem: where it is, what is wrong and what was found there (the element in the browser says
+where and what, to keep every page small).
 sign-notice prints the notice signature (a compact JWS) for the element's notice-signature attribute.
 render prints the form, rendered from the notice ahead of time, to paste where the form goes: the element
 with the form in a declarative shadow root, which browsers draw while they parse the page (--notice-url is
@@ -70,7 +74,7 @@ fn receiver_command(command: &str, args: &[String]) -> ExitCode {
     }
 }
 
-/// What went wrong: a usage problem (exit 2) or an invalid receipt (exit 1).
+/// What went wrong: a usage problem (exit 2) or an invalid receipt or notice (exit 1).
 enum Failure {
     Usage(String),
     Invalid(String),
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("verify") => verify(&args[1..]),
+        Some("check") => check(&args[1..]),
         Some("sign-notice") => sign_notice(&args[1..]),
         Some("render") => render(&args[1..]),
         Some("keygen") if args.len() == 1 => keygen(),
@@ -292,6 +297,26 @@ fn summary(verified: &VerifiedReceipt, jws: &str, expect: Expectations<'_>) -> S
     }
     out += &format!("  this receipt {}\n", receipt_hash(jws));
     out
+}
+
+/// Every problem of a notice, with what was found where (the browser bundle leaves that out, see
+/// `Error::with_detail`); or, for a valid one, what it declares.
+fn check(args: &[String]) -> Result<(), Failure> {
+    let args = split(args, &[])?;
+    let [notice_path] = args.positional[..] else {
+        return Err(Failure::Usage("check takes one notice".into()));
+    };
+    let notice = Notice::from_json(&read(notice_path)?)
+        .map_err(|e| Failure::Invalid(format!("{notice_path}:\n{e}")))?;
+    println!(
+        "VALID: {notice_path}: revision {}; languages {}; {} purposes; {} fields; noticeSha256 {}",
+        notice.revision,
+        notice.languages.join(", "),
+        notice.purposes.len(),
+        notice.fields.len(),
+        notice_hash(&notice)
+    );
+    Ok(())
 }
 
 fn sign_notice(args: &[String]) -> Result<(), Failure> {

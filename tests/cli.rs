@@ -159,6 +159,9 @@ fn usage_errors_exit_2() {
         &["verify", "a", "b"],
         &["verify", "x.jws", "--bogus", "1"],
         &["sign-notice", DEMO],
+        &["check"],
+        &["check", DEMO, DEMO],
+        &["check", "/nonexistent.json"],
         &["frobnicate"],
         &["verify", "/nonexistent.jws"],
         &["render", DEMO, "--stylesheet", "/c.css"],
@@ -178,6 +181,46 @@ fn usage_errors_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(text(&out.stderr).contains("usage:"), "{args:?}");
     }
+}
+
+#[test]
+fn check_says_what_a_valid_notice_declares_and_every_problem_of_an_invalid_one_with_what_was_found() {
+    let demo_text = std::fs::read_to_string(DEMO).expect("demo");
+    let demo = Notice::from_json(&demo_text).expect("valid");
+    let valid = run(&["check", DEMO]);
+    assert_eq!(valid.status.code(), Some(0), "{}", text(&valid.stderr));
+    let said = text(&valid.stdout);
+    assert!(
+        said.starts_with(&format!("VALID: {DEMO}: revision {};", demo.revision)),
+        "{said}"
+    );
+    assert!(
+        said.contains(&consent_capture::notice_signature::notice_hash(&demo)),
+        "{said}"
+    );
+
+    // Two problems in a notice that is otherwise the demo's: a legal basis misspelt, a language that is no tag.
+    let broken = demo_text
+        .replacen("\"legalBasis\": \"consent\"", "\"legalBasis\": \"consnt\"", 1)
+        .replacen("\"languages\": [", "\"languages\": [\"no such tag!\", ", 1);
+    assert_ne!(
+        broken, demo_text,
+        "the demo notice still has what this test changes"
+    );
+    let path = scratch("check").join("broken.json");
+    std::fs::write(&path, broken).expect("write");
+    let invalid = run(&["check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(invalid.status.code(), Some(1));
+    let said = text(&invalid.stdout);
+    assert!(said.starts_with("INVALID: "), "{said}");
+    assert!(
+        said.contains("legalBasis: is not one of the allowed values (consnt)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("languages[0]: is not one of the allowed values (not a BCP 47 tag)"),
+        "{said}"
+    );
 }
 
 /// `render` of the demo notice with its two required options, then `extra`.

@@ -54,11 +54,21 @@ impl Consent {
     /// "noticeSignature": "<jws the page has checked>", "adapter": "json" | "hubspot" | "salesforce"}`.
     ///
     /// # Errors
-    /// Every problem of an invalid notice, one per line with its JSON path; malformed options; an unknown
-    /// adapter, or one the notice has no settings for.
+    /// Every problem of an invalid notice, one per line with its JSON path, then where what was found is
+    /// said (`consent-capture check`); malformed options; an unknown adapter, or one the notice has no
+    /// settings for.
     #[wasm_bindgen(constructor)]
     pub fn new(notice_json: &str, options_json: &str) -> Result<Consent, JsValue> {
-        let notice = Notice::from_json(notice_json).map_err(to_js)?;
+        // The bundle leaves out what was found at each place (see Error::with_detail): say where it is said.
+        let notice = Notice::from_json(notice_json).map_err(|errors| {
+            JsValue::from_str(
+                &[
+                    &errors.text(),
+                    "\n(consent-capture check NOTICE.json says what was found)",
+                ]
+                .concat(),
+            )
+        })?;
         let options = parse(options_json).map_err(to_js)?;
         let options = options
             .as_object()

@@ -109,6 +109,8 @@ test('a broken notice shows its problems instead of a form, and fires consent-ca
   await alert.waitFor();
   assert.match(await alert.innerText(), /jurisdiction: is required/);
   assert.match(await alert.innerText(), /purposes: is required/);
+  // Where and what only (every page carries this code); the command line says what was found at each.
+  assert.match(await alert.innerText(), /consent-capture check NOTICE\.json says what was found/);
   assert.equal(await page.locator('#broken form').count(), 0);
   assert.match((await nextEvent(page, 'error')).detail.message, /controller: is required/);
   await context.close();
