@@ -17,13 +17,43 @@ use crate::prelude::*;
 pub struct Placement<'a> {
     /// The notice's URL, for the element's `notice` attribute.
     pub notice_url: &'a str,
-    /// The element's stylesheet (`consent-capture.css` where the site serves the element).
-    pub stylesheet: &'a str,
-    /// The stylesheet's Subresource Integrity value (`sha384-…`), which `make dist` prints: whoever serves the
-    /// stylesheet could otherwise restyle the form, hiding Reject all or a purpose's choice.
-    pub stylesheet_integrity: Option<&'a str>,
+    /// How the drawn form is styled.
+    pub stylesheet: Stylesheet<'a>,
     /// Enhance mode: the id of the site's `<form>`, into which the purpose choices go.
     pub form_id: Option<&'a str>,
+}
+
+/// The element's stylesheet (`consent-capture.css`) in the drawn form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stylesheet<'a> {
+    /// Its text in a `<style>`: the form shows once the page is parsed, without a round trip for the
+    /// stylesheet (BENCHMARKS.md); a strict CSP allows it by its hash (`style-src 'sha256-…'`), which pins it
+    /// as integrity pins a link.
+    Inline(InlineCss<'a>),
+    /// A link to it, pinned by its Subresource Integrity value (`sha384-…`) when given, for a CSP that lists no
+    /// hashes: whoever serves the stylesheet could otherwise restyle the form, hiding Reject all or a choice.
+    Linked {
+        /// Where the site serves it.
+        href: &'a str,
+        /// Its integrity value, which `make dist` prints.
+        integrity: Option<&'a str>,
+    },
+}
+
+/// A stylesheet's text that can stand in a `<style>` element: one that contains no `</style`, which would
+/// end the element and let the rest be read as markup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InlineCss<'a>(&'a str);
+
+impl<'a> InlineCss<'a> {
+    /// `css`, or `None` when it contains `</style` in any case.
+    pub fn new(css: &'a str) -> Option<Self> {
+        let ends_the_element = css
+            .as_bytes()
+            .windows(b"</style".len())
+            .any(|w| w.eq_ignore_ascii_case(b"</style"));
+        (!ends_the_element).then_some(Self(css))
+    }
 }
 
 /// What a site pastes where the form goes. Render mode: the element with its form in a declarative shadow
@@ -61,17 +91,27 @@ enum Mode {
     Choices,
 }
 
-/// A `<template shadowrootmode="open">`, which the parser attaches to its parent, holding the stylesheet link
-/// and the form's root. `notice_sha256` is the notice's hash ([`crate::notice_signature::notice_hash`]). A
+/// A `<template shadowrootmode="open">`, which the parser attaches to its parent, holding the stylesheet and
+/// the form's root. `notice_sha256` is the notice's hash ([`crate::notice_signature::notice_hash`]). A linked
 /// stylesheet pinned with its integrity is fetched with CORS, as the element's own link is: browsers check
 /// integrity only on a CORS fetch.
 fn shadow_root_html(html: &mut Html, form: &Form, mode: Mode, notice_sha256: &str, placement: &Placement) {
     html.open("template", &[("shadowrootmode", "open")]);
-    let mut link = vec![("rel", "stylesheet"), ("href", placement.stylesheet)];
-    if let Some(integrity) = placement.stylesheet_integrity {
-        link.extend([("integrity", integrity), ("crossorigin", "anonymous")]);
+    match placement.stylesheet {
+        Stylesheet::Inline(InlineCss(css)) => {
+            // Raw text, as the parser reads a <style>: InlineCss holds no end tag.
+            html.open("style", &[]);
+            html.0.push_str(css);
+            html.close("style");
+        }
+        Stylesheet::Linked { href, integrity } => {
+            let mut link = vec![("rel", "stylesheet"), ("href", href)];
+            if let Some(integrity) = integrity {
+                link.extend([("integrity", integrity), ("crossorigin", "anonymous")]);
+            }
+            html.open("link", &link);
+        }
     }
-    html.open("link", &link);
     let dir = if form.right_to_left { "rtl" } else { "ltr" };
     html.open(
         "div",

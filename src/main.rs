@@ -1,8 +1,8 @@
-//! `consent-capture`: verify receipts, sign notices, make controller keys. Native only.
+//! `consent-capture`: verify receipts, check, sign and render notices, make controller keys. Native only.
 
 use consent_capture::date::format_utc;
 use consent_capture::form::Form;
-use consent_capture::form_html::{markup, Placement};
+use consent_capture::form_html::{markup, InlineCss, Placement, Stylesheet};
 use consent_capture::json::{parse, Value};
 use consent_capture::jwk::PublicJwk;
 use consent_capture::jws::signing_input;
@@ -20,8 +20,9 @@ const USAGE: &str = "usage:
                          [--acknowledgement ACKNOWLEDGEMENT.jws (with --controller-key)]
   consent-capture check NOTICE.json
   consent-capture sign-notice NOTICE.json --key PRIVATE.jwk
-  consent-capture render NOTICE.json --notice-url URL --stylesheet URL [--stylesheet-integrity SRI] [--lang TAG]
-                         [--for FORM-ID]
+  consent-capture render NOTICE.json --notice-url URL
+                         (--inline-stylesheet CONSENT-CAPTURE.css | --stylesheet URL [--stylesheet-integrity SRI])
+                         [--lang TAG] [--for FORM-ID]
   consent-capture keygen
   consent-capture public-key PRIVATE.jwk
   consent-capture audit --database sqlite:PATH|postgres://… --controller PUBLIC.jwk [--head HEAD.jws …]
@@ -38,9 +39,11 @@ where and what, to keep every page small).
 sign-notice prints the notice signature (a compact JWS) for the element's notice-signature attribute.
 render prints the form, rendered from the notice ahead of time, to paste where the form goes: the element
 with the form in a declarative shadow root, which browsers draw while they parse the page (--notice-url is
-the notice's address for the element, --stylesheet the address of the element's consent-capture.css, and
---stylesheet-integrity its Subresource Integrity value, which make dist prints and the element's module
-checks too, so that whoever serves it cannot restyle the form). With
+the notice's address for the element). --inline-stylesheet puts the element's consent-capture.css in the
+form, so that nothing more is fetched before it shows, and prints on stderr the style-src hash a
+Content-Security-Policy allows it by; or --stylesheet links to where it is served, with
+--stylesheet-integrity its Subresource Integrity value (make dist prints it, and the element's module checks
+it too), so that whoever serves it cannot restyle the form. With
 --for, enhance mode: the purpose choices, to paste before the submit button of <form id=FORM-ID>, then the
 element. Render again whenever the notice or this program changes: the element keeps what a person did in the
 form only when it was drawn from the notice it loads.
@@ -319,6 +322,24 @@ fn check(args: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The base64 (not base64url: CSP hash sources are written in base64) SHA-256 of `text`, as a CSP hash source
+/// names an inline element's text.
+fn csp_hash(text: &str) -> String {
+    let url_safe = consent_capture::base64url::encode(&consent_capture::sha256::sha256(text.as_bytes()));
+    let mut base64: String = url_safe
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    while base64.len() % 4 != 0 {
+        base64.push('=');
+    }
+    base64
+}
+
 fn sign_notice(args: &[String]) -> Result<(), Failure> {
     let args = split(args, &["key"])?;
     let [notice_path] = args.positional[..] else {
@@ -339,7 +360,14 @@ fn sign_notice(args: &[String]) -> Result<(), Failure> {
 fn render(args: &[String]) -> Result<(), Failure> {
     let args = split(
         args,
-        &["notice-url", "stylesheet", "stylesheet-integrity", "lang", "for"],
+        &[
+            "notice-url",
+            "inline-stylesheet",
+            "stylesheet",
+            "stylesheet-integrity",
+            "lang",
+            "for",
+        ],
     )?;
     let [notice_path] = args.positional[..] else {
         return Err(Failure::Usage("render takes one notice".into()));
@@ -348,10 +376,27 @@ fn render(args: &[String]) -> Result<(), Failure> {
         args.option(name)
             .ok_or_else(|| Failure::Usage(format!("--{name} is required")))
     };
+    let inline_css = args.option("inline-stylesheet").map(read).transpose()?;
+    let stylesheet = match (inline_css.as_deref(), args.option("stylesheet")) {
+        (Some(css), None) if args.option("stylesheet-integrity").is_none() => {
+            Stylesheet::Inline(InlineCss::new(css).ok_or_else(|| {
+                Failure::Usage("the --inline-stylesheet contains </style, which would end its element".into())
+            })?)
+        }
+        (None, Some(href)) => Stylesheet::Linked {
+            href,
+            integrity: args.option("stylesheet-integrity"),
+        },
+        _ => {
+            return Err(Failure::Usage(
+                "render takes --inline-stylesheet FILE, or --stylesheet URL [--stylesheet-integrity SRI]"
+                    .into(),
+            ))
+        }
+    };
     let placement = Placement {
         notice_url: required("notice-url")?,
-        stylesheet: required("stylesheet")?,
-        stylesheet_integrity: args.option("stylesheet-integrity"),
+        stylesheet,
         form_id: args.option("for"),
     };
     let notice =
@@ -372,6 +417,9 @@ fn render(args: &[String]) -> Result<(), Failure> {
     let start = Decisions::start(&notice, None, false);
     let form = Form::build(&notice, language, &start, false);
     println!("{}", markup(&form, &notice_hash(&notice), &placement));
+    if let Some(css) = inline_css {
+        eprintln!("Content-Security-Policy: style-src 'sha256-{}'", csp_hash(&css));
+    }
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! The `consent-capture` command: keygen, sign-notice and verify, with exit codes 0 valid, 1 invalid, 2 usage.
+//! The `consent-capture` command: keygen, check, sign-notice, render and verify, with exit codes 0 valid, 1
+//! invalid, 2 usage.
 // Native only: signing keys and the verifier are not part of the browser build.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -258,6 +259,41 @@ fn render_prints_the_element_with_its_form_drawn_in_the_language_asked() {
     );
     let unknown = render_demo(&["--lang", "xx"]);
     assert!(text(&unknown.stderr).contains("has no language xx (it has en, de, ar)"));
+}
+
+#[test]
+fn render_puts_an_inline_stylesheet_in_the_form_and_says_the_csp_hash_that_allows_it() {
+    let dir = scratch("inline-css");
+    let css = dir.join("consent-capture.css");
+    std::fs::write(&css, ":host { display: block }").expect("write");
+    let css = css.to_str().expect("utf-8 path");
+    let base = ["render", DEMO, "--notice-url", "/n.json"];
+    let out = run(&[&base[..], &["--inline-stylesheet", css]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let html = text(&out.stdout);
+    assert!(
+        html.contains("<template shadowrootmode=\"open\"><style>:host { display: block }</style><div"),
+        "{html}"
+    );
+    // base64 (RFC 4648 section 4, with padding) of SHA-256(":host { display: block }"), as `openssl dgst
+    // -sha256 -binary | base64` writes it.
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "Content-Security-Policy: style-src 'sha256-Ei8GQ9WHj/IF15bArTxiWr+l19pKPrMbQ1u7Col9KZU='"
+    );
+
+    let ending = dir.join("ending.css");
+    std::fs::write(&ending, "a{}</STYLE><script>alert(1)</script>").expect("write");
+    for extra in [
+        &["--inline-stylesheet", ending.to_str().expect("utf-8 path")][..],
+        &["--inline-stylesheet", css, "--stylesheet", "/c.css"],
+        &["--inline-stylesheet", css, "--stylesheet-integrity", "sha384-abc"],
+        &[],
+    ] {
+        let refused = run(&[&base[..], extra].concat());
+        assert_eq!(refused.status.code(), Some(2), "{extra:?}");
+        assert!(refused.stdout.is_empty(), "{extra:?}: nothing to paste");
+    }
 }
 
 /// `public-key` prints what `verify --controller-key` takes, and every line of `verify` says what binds it:

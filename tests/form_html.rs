@@ -4,34 +4,45 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use consent_capture::form::Form;
-use consent_capture::form_html::{markup, Placement};
+use consent_capture::form_html::{markup, InlineCss, Placement, Stylesheet};
 use consent_capture::notice_signature::notice_hash;
 use consent_capture::{Decisions, Notice};
 
 const DEMO: &str = include_str!("../www/demo/notice.json");
 const HOSTILE: &str = r#"</template><script>alert(1)</script><img src=x onerror="alert(2)"> & 'x' &amp;"#;
 
+const LINKED: Stylesheet<'static> = Stylesheet::Linked {
+    href: "https://cdn.example/consent-capture.css",
+    integrity: None,
+};
+
 fn rendered(notice_json: &str, language: &str, form_id: Option<&str>) -> String {
-    rendered_pinned(notice_json, language, form_id, None)
+    rendered_styled(notice_json, language, form_id, LINKED)
 }
 
-/// As [`rendered`], with the stylesheet pinned by `stylesheet_integrity`.
-fn rendered_pinned(
+/// As [`rendered`], styled by `stylesheet`.
+fn rendered_styled(
     notice_json: &str,
     language: &str,
     form_id: Option<&str>,
-    stylesheet_integrity: Option<&str>,
+    stylesheet: Stylesheet<'_>,
 ) -> String {
     let notice = Notice::from_json(notice_json).expect("valid");
     let start = Decisions::start(&notice, None, false);
     let form = Form::build(&notice, language, &start, false);
     let placement = Placement {
         notice_url: "/privacy/notice.json",
-        stylesheet: "https://cdn.example/consent-capture.css",
-        stylesheet_integrity,
+        stylesheet,
         form_id,
     };
     markup(&form, &notice_hash(&notice), &placement)
+}
+
+fn pinned(integrity: &str) -> Stylesheet<'_> {
+    Stylesheet::Linked {
+        href: "https://cdn.example/consent-capture.css",
+        integrity: Some(integrity),
+    }
 }
 
 fn hostile_notice() -> String {
@@ -106,14 +117,32 @@ fn enhance_mode_is_the_choices_then_the_element() {
 
 #[test]
 fn a_pinned_stylesheet_carries_its_integrity_and_is_fetched_with_cors() {
-    let html = rendered_pinned(DEMO, "en", None, Some("sha384-abc"));
+    let html = rendered_styled(DEMO, "en", None, pinned("sha384-abc"));
     assert!(html.contains(
         "<link rel=\"stylesheet\" href=\"https://cdn.example/consent-capture.css\" integrity=\"sha384-abc\" \
          crossorigin=\"anonymous\">"
     ));
-    let hostile = rendered_pinned(DEMO, "en", None, Some(r#"x" onload="alert(1)"#));
+    let hostile = rendered_styled(DEMO, "en", None, pinned(r#"x" onload="alert(1)"#));
     assert!(
         hostile.contains(r#"integrity="x&quot; onload=&quot;alert(1)""#),
         "{hostile}"
     );
+}
+
+#[test]
+fn an_inline_stylesheet_is_the_shadow_root_s_first_child_as_written_and_can_never_end_its_element() {
+    let css = ":host { display: block } .cc-root > p { content: \"<b>&amp;\" }";
+    let inline = InlineCss::new(css).expect("no end tag");
+    let html = rendered_styled(DEMO, "en", None, Stylesheet::Inline(inline));
+    assert!(
+        html.contains(&format!(
+            "<template shadowrootmode=\"open\"><style>{css}</style><div part=\"root\""
+        )),
+        "{html}"
+    );
+    assert!(!html.contains("<link"), "{html}");
+    for ending in ["a</style>b", "a</STYLE >", "x</Style/y"] {
+        assert_eq!(InlineCss::new(ending), None, "{ending}");
+    }
+    assert!(InlineCss::new("a</styl").is_some() && InlineCss::new("</stile>").is_some());
 }
