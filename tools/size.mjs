@@ -1,13 +1,13 @@
 // Prints raw, gzip -9 and brotli (quality 11) bytes of what a page loads for the component: the bundled module
 // with its glue, the element's wasm, the stylesheet and the early script (the whole element, budgeted); what
 // must arrive before the form is visible with the embed `make dist` prints (the critical path, budgeted): the
-// early script, the stylesheet and the demo notice's form drawn ahead of time; and the receipt verifier (its
+// early script and the demo notice's form drawn ahead of time with its stylesheet; and the receipt verifier (its
 // module and wasm), which only pages that verify receipts load. With --check it fails when either budgeted
 // brotli total exceeds its budget in tools/size-budget.json.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { integrity } from './integrity.mjs';
+import { embed } from './embed.mjs';
 
 const root = new URL('../', import.meta.url);
 export const component = ['www/dist/consent_capture_bg.wasm', 'www/dist/consent-capture.js', 'www/dist/consent-capture.css',
@@ -17,14 +17,18 @@ const budgets = JSON.parse(readFileSync(new URL('tools/size-budget.json', root),
 export const budget = budgets.brotliBytes;
 export const criticalBudget = budgets.criticalPathBrotliBytes;
 
-/** The critical path's rows: the early script, the stylesheet, and the demo notice's form drawn by the CLI. */
+/**
+ * The critical path's rows: what the embed puts in the page for the form to show, nothing of it fetched: the
+ * early script, and the demo notice's form drawn by the CLI with its stylesheet. Each compressed on its own
+ * (in a page they share its compression, which can only make them smaller).
+ */
 export function criticalPath() {
   const form = execFileSync('cargo', ['run', '-q', '--bin', 'consent-capture', '--', 'render', 'www/demo/notice.json',
-    '--notice-url', '/privacy/notice.json', '--stylesheet', 'https://cdn.example.com/consent-capture/consent-capture.css',
-    '--stylesheet-integrity', integrity(new URL('www/dist/consent-capture.css', root).pathname)],
-  { cwd: root, encoding: 'utf8' });
-  return [measure('www/dist/consent-capture-early.js'), measure('www/dist/consent-capture.css'),
-    measureBytes('the demo notice\'s form, drawn ahead of time', Buffer.from(form))];
+    '--notice-url', '/privacy/notice.json', '--inline-stylesheet', 'www/dist/consent-capture.css'],
+  { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const { early } = embed({ folder: new URL('www/dist', root).pathname, base: '/', notice: '/privacy/notice.json' });
+  return [measureBytes('the early script, in the page', Buffer.from(early)),
+    measureBytes('the demo notice\'s form, with its stylesheet', Buffer.from(form))];
 }
 
 /** Raw, gzip -9 and brotli (quality 11) bytes of a file of the repository. */

@@ -48,11 +48,13 @@ function styleLink() {
 }
 
 /**
- * Shows `nodes` in `shadow` after its stylesheet link, which is made once and never moved: it starts loading
- * while the notice and wasm do, and moving it would fetch it again.
+ * Shows `nodes` in `shadow` after its stylesheet (a link, or the <style> of a form drawn ahead of time), which
+ * is made once and never moved: a link starts loading while the notice and wasm do, and moving it would fetch
+ * it again.
  */
 function showInShadow(shadow, ...nodes) {
-  const link = [...shadow.children].find((child) => child.localName === 'link') ?? shadow.appendChild(styleLink());
+  const link = [...shadow.children].find((child) => child.localName === 'link' || child.localName === 'style')
+    ?? shadow.appendChild(styleLink());
   for (const child of [...shadow.childNodes]) if (child !== link) child.remove();
   shadow.append(...nodes);
 }

@@ -3,8 +3,9 @@
 // out once ready; Enter in a field presses the form's submit button, so it is held too. And a site's form that
 // an element enhances is never submitted natively before then, which would send every field unminimised: its
 // submission is held the same way. The first action held is the one carried out, as a double click makes one
-// submission. `make dist` prints this as a classic script for <head>, so that nothing a person can press comes
-// before it; the element's module runs it too, for pages that load only the module.
+// submission. `make dist` prints this as a classic script in the page's <head> (allowed by its hash), so that
+// nothing a person can press comes before it; the element's module runs it too, for pages that load only the
+// module.
 addEventListener('click', (event) => {
   const button = event.composedPath()[0].closest?.('button[value]');
   const host = button?.getRootNode().host;

@@ -11,7 +11,7 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
 ];
 
-const CLI = new URL('../../target/debug/consent-capture', import.meta.url).pathname;
+export const CLI = new URL('../../target/debug/consent-capture', import.meta.url).pathname;
 
 /** Runs the native CLI (`make test-e2e` builds it): its exit code and everything it printed. */
 export function cli(...args) {

@@ -6,8 +6,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { embed, rendered as drawn, withHashes } from '../../tools/embed.mjs';
 import { integrity } from '../../tools/integrity.mjs';
-import { cli, DEMO_NOTICE, HOSTILE, hostileNotice, nextEvent, open, receiptPayload, start } from './browser.mjs';
+import { CSP } from '../../tools/serve.mjs';
+import { CLI, cli, DEMO_NOTICE, HOSTILE, hostileNotice, nextEvent, open, receiptPayload, start } from './browser.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -16,13 +18,16 @@ after(async () => { await env.stop(); });
 const scratch = mkdtempSync(join(tmpdir(), 'cc-prerendered-'));
 const NOTICE_FILE = new URL('../../www/demo/notice.json', import.meta.url).pathname;
 
-const STYLESHEET_INTEGRITY = integrity(new URL('../../www/dist/consent-capture.css', import.meta.url).pathname);
+const DIST = new URL('../../www/dist', import.meta.url).pathname;
+const STYLESHEET_INTEGRITY = integrity(`${DIST}/consent-capture.css`);
+const EMBED = embed({ folder: DIST, base: '/dist/', notice: '/demo/notice.json' });
 
 /**
- * What `consent-capture render` prints for `notice` (a file) in `lang`, enhancing `form` when given, with the
- * stylesheet pinned as `make dist` pins it.
+ * What `consent-capture render` prints for `notice` (a file) in `lang`, enhancing `form` when given: as
+ * `make dist` draws it, with the stylesheet in it; `linked`, with a link to the stylesheet, pinned.
  */
-function rendered(notice, { lang = 'en', form, noticeUrl = '/demo/notice.json' } = {}) {
+function rendered(notice, { lang = 'en', form, noticeUrl = '/demo/notice.json', linked = false } = {}) {
+  if (!linked) return drawn({ cli: CLI, folder: DIST, noticeFile: notice, notice: noticeUrl, lang, form });
   const args = ['render', notice, '--notice-url', noticeUrl, '--stylesheet', '/dist/consent-capture.css',
     '--stylesheet-integrity', STYLESHEET_INTEGRITY, '--lang', lang];
   const { code, out } = cli(...args, ...(form ? ['--for', form] : []));
@@ -30,12 +35,16 @@ function rendered(notice, { lang = 'en', form, noticeUrl = '/demo/notice.json' }
   return out.trim();
 }
 
-/** The recommended embed: the module, the early script, and the markup between page text. */
+/**
+ * The recommended embed as a route: the module and the early script (in the page, as make dist prints it),
+ * the markup between page text, and the strict CSP with the embed's hashes.
+ */
 function page(markup, siteForm = '') {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>pre-rendered</title>
+  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>pre-rendered</title>
 <script type="module" src="/dist/consent-capture.js"></script>
-<script src="/dist/consent-capture-early.js"></script></head>
+${EMBED.early}</head>
 <body><h1>Sign up</h1>${siteForm || markup}<p id="below">Text below the form.</p></body></html>`;
+  return { body, csp: withHashes(CSP, EMBED.hashes) };
 }
 
 const SITE_FORM = (choices) => `<form id="signup" action="/subscribe" method="post">
@@ -65,7 +74,7 @@ const ready = (page, selector) => page.waitForFunction((s) => document.querySele
 
 test('the form is drawn, styled, without the wasm; pressing Enter in it before then sends nothing and is carried out after', async () => {
   const { context, release } = await heldWasm();
-  const routes = { '/pre.html': { body: page(rendered(NOTICE_FILE)) } };
+  const routes = { '/pre.html': page(rendered(NOTICE_FILE)) };
   const { page: tab, requests } = await open(env, '/pre.html', { routes, context, init: watchShifts });
   const form = tab.locator('consent-capture form');
   await form.getByRole('button', { name: 'Accept all' }).waitFor();
@@ -106,7 +115,7 @@ test('the form is drawn, styled, without the wasm; pressing Enter in it before t
 
 test('typing across the moment the element takes over keeps focus and caret, and Accept all held before grants all', async () => {
   const { context, release } = await heldWasm();
-  const routes = { '/pre.html': { body: page(rendered(NOTICE_FILE)) } };
+  const routes = { '/pre.html': page(rendered(NOTICE_FILE)) };
   const { page: tab } = await open(env, '/pre.html', { routes, context, init: watchShifts });
   const form = tab.locator('consent-capture form');
   const name = form.getByLabel('Your name');
@@ -145,7 +154,7 @@ test('the element takes the drawn form over as its own: the same elements as it 
   for (const lang of ['en', 'de', 'ar']) {
     const markup = rendered(NOTICE_FILE, { lang });
     const body = `${markup}<consent-capture id="live" notice="/demo/notice.json" lang="${lang}"></consent-capture>`;
-    const routes = { '/both.html': { body: page(body) } };
+    const routes = { '/both.html': page(body) };
     const { page: tab, context } = await open(env, '/both.html', { routes });
     await ready(tab, 'consent-capture:not(#live)');
     await ready(tab, '#live');
@@ -163,7 +172,7 @@ test('the element takes the drawn form over as its own: the same elements as it 
 test('enhance mode: the drawn choices are taken over, and the site form pressed before then is held, never sent natively', async () => {
   const { context, release } = await heldWasm();
   const choices = rendered(NOTICE_FILE, { form: 'signup' });
-  const routes = { '/enhance.html': { body: page('', SITE_FORM(choices)) } };
+  const routes = { '/enhance.html': page('', SITE_FORM(choices)) };
   const { page: tab, requests } = await open(env, '/enhance.html', { routes, context, init: watchShifts });
   await tab.locator('#signup').getByLabel('Monthly newsletter').check();
   await tab.locator('#signup').getByLabel('Your name').fill('Ada Lovelace');
@@ -190,7 +199,7 @@ test('hostile strings in every text of a notice stay text in the drawn markup, b
   writeFileSync(file, JSON.stringify(notice));
   const markup = rendered(file, { noticeUrl: '/hostile.json' });
   const routes = {
-    '/hostile.html': { body: page(markup) },
+    '/hostile.html': page(markup),
     '/hostile.json': { body: JSON.stringify(notice), type: 'application/json' },
   };
   const { context, release } = await heldWasm();
@@ -198,7 +207,7 @@ test('hostile strings in every text of a notice stay text in the drawn markup, b
   const inspect = () => tab.evaluate(() => {
     const element = document.querySelector('consent-capture');
     return {
-      injected: document.querySelectorAll('img, script:not([src]), [onclick]').length
+      injected: document.querySelectorAll('img, body script, [onclick]').length
         + element.shadowRoot.querySelectorAll('img, script, a[href^="javascript"], [onclick], [onerror]').length,
       shown: element.shadowRoot.querySelector('label[for=cc-purpose-1]').textContent,
       button: element.shadowRoot.querySelector('button[value="accept-all"]').textContent,
@@ -226,7 +235,7 @@ function olderNotice() {
 
 test('a drawn form of another notice revision: typed text kept, but no tick and no held press counts', async () => {
   const { context, release } = await heldWasm();
-  const routes = { '/stale.html': { body: page(rendered(olderNotice())) } };
+  const routes = { '/stale.html': page(rendered(olderNotice())) };
   const { page: tab, warnings } = await open(env, '/stale.html', { routes, context });
   const form = tab.locator('consent-capture form');
   await form.getByLabel('Your name').fill('Ada Lovelace');
@@ -243,7 +252,7 @@ test('a drawn form of another notice revision: typed text kept, but no tick and 
 });
 
 test('choices drawn from another notice revision in enhance mode are replaced in place: one set of choices, nothing ticked', async () => {
-  const routes = { '/stale-enhance.html': { body: page('', SITE_FORM(rendered(olderNotice(), { form: 'signup' }))) } };
+  const routes = { '/stale-enhance.html': page('', SITE_FORM(rendered(olderNotice(), { form: 'signup' }))) };
   const { context, release } = await heldWasm();
   const { page: tab } = await open(env, '/stale-enhance.html', { routes, context });
   await tab.locator('#signup').getByLabel('Monthly newsletter').check();
@@ -261,10 +270,10 @@ test('choices drawn from another notice revision in enhance mode are replaced in
 test('a stylesheet changed on its way is refused, in the drawn form and by the element itself: the choices stay as the notice has them', async () => {
   // Hides Reject all and the choices, and says so in a colour no real stylesheet of ours uses.
   const changed = '.cc-button { background: rgb(1, 2, 3); } button[value="reject-all"], .cc-purpose { display: none; }';
-  for (const markup of [rendered(NOTICE_FILE), '<consent-capture notice="/demo/notice.json" lang="en"></consent-capture>']) {
+  for (const markup of [rendered(NOTICE_FILE, { linked: true }), '<consent-capture notice="/demo/notice.json" lang="en"></consent-capture>']) {
     const context = await env.browser.newContext();
     await context.route(`${env.origin}/dist/consent-capture.css`, (route) => route.fulfill({ body: changed, contentType: 'text/css' }));
-    const routes = { '/pre.html': { body: page(markup) } };
+    const routes = { '/pre.html': page(markup) };
     const { page: tab } = await open(env, '/pre.html', { routes, context });
     await ready(tab, 'consent-capture');
     const shown = await tab.evaluate(() => {
@@ -282,4 +291,24 @@ test('a stylesheet changed on its way is refused, in the drawn form and by the e
     assert.deepEqual(rest, { links: ['sha384-'], reject: true, choices: true });
     await context.close();
   }
+});
+
+test('the stylesheet drawn in the form is pinned by the page CSP: one changed is refused, and the choices stay', async () => {
+  const changed = '.cc-button { background: rgb(1, 2, 3); } button[value="reject-all"], .cc-purpose { display: none; }';
+  const markup = rendered(NOTICE_FILE).replace(/<style>[^<]*<\/style>/, `<style>${changed}</style>`);
+  assert.ok(markup.includes(changed), 'the drawn form had its stylesheet inline');
+  const { page: tab, context } = await open(env, '/pre.html', { routes: { '/pre.html': page(markup) } });
+  await ready(tab, 'consent-capture');
+  const shown = await tab.evaluate(() => {
+    const shadow = document.querySelector('consent-capture').shadowRoot;
+    const reject = shadow.querySelector('button[value="reject-all"]');
+    return {
+      background: getComputedStyle(reject).backgroundColor,
+      reject: reject.checkVisibility(),
+      choices: [...shadow.querySelectorAll('.cc-purpose')].every((purpose) => purpose.checkVisibility()),
+      violations: window.__cspViolations.map((v) => v.split(' ')[0]),
+    };
+  });
+  assert.deepEqual(shown, { background: 'rgb(239, 239, 239)', reject: true, choices: true, violations: ['style-src-elem'] });
+  await context.close();
 });

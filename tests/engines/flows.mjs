@@ -10,9 +10,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { integrity } from '../../tools/integrity.mjs';
+import { embed, rendered, withHashes } from '../../tools/embed.mjs';
 import { CSP, serve } from '../../tools/serve.mjs';
-import { cli, readmeBlock, receiptPayload, recordEvents, testPage } from '../e2e/browser.mjs';
+import { CLI, cli, readmeBlock, receiptPayload, recordEvents, testPage } from '../e2e/browser.mjs';
 import { crmServer } from '../e2e/crm.mjs';
 import { launch } from './engines.mjs';
 
@@ -22,6 +22,7 @@ const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const RENDERED = ['#rendered'];
 const ENHANCED_CHOICES = ['#signup', '.consent-capture-choices'];
 const DRAWN = ['consent-capture'];
+const drawnEmbed = embed({ folder: `${root}www/dist`, base: '/dist/', notice: '/demo/notice.json' });
 
 async function nextEvent(page, kind, count = 1) {
   await page.waitFor(([k, c]) => window.__events.filter((e) => e.kind === k).length >= c, 20_000, `${count} ${kind} event(s)`, [kind, count]);
@@ -54,13 +55,13 @@ export function flows(engineName) {
           csp: outboxCsp,
           body: testPage(`<consent-capture id="crm" notice="/demo/notice.json" lang="en" endpoint="${crmUrl('/json')}" adapter="json"></consent-capture>`),
         },
-        // The form drawn ahead of time (its stylesheet pinned, as make dist prints it) and the early script,
-        // without the element's module (the flow adds it).
+        // The form drawn ahead of time and the early script, in the page as make dist prints them, under the
+        // strict CSP with their hashes; without the element's module (the flow adds it).
         '/drawn.html': {
+          csp: `${withHashes(CSP, drawnEmbed.hashes)}; report-uri /csp-reports`,
           body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>drawn</title>
-<script src="/dist/consent-capture-early.js"></script></head><body>${cli('render', `${root}www/demo/notice.json`,
-            '--notice-url', '/demo/notice.json', '--stylesheet', '/dist/consent-capture.css',
-            '--stylesheet-integrity', integrity(`${root}www/dist/consent-capture.css`), '--lang', 'en').out}</body></html>`,
+${drawnEmbed.early}</head><body>${rendered({ cli: CLI, folder: `${root}www/dist`, noticeFile: `${root}www/demo/notice.json`,
+            notice: '/demo/notice.json', lang: 'en' })}</body></html>`,
         },
         '/violating.html': {
           csp: `${CSP}; report-uri /csp-reports`,
@@ -149,6 +150,7 @@ export function flows(engineName) {
     assert.deepEqual(detail.payload, { name: 'Ada Lovelace', email: 'ada@example.com', topic: 'support' });
     const consents = receiptPayload(detail.receipt).consentCapture.decisions.filter((d) => d.legalBasis === 'consent');
     assert.deepEqual(consents.map((d) => d.decision), consents.map(() => 'granted'));
+    assert.deepEqual(violations.filter((v) => v?.['document-uri']?.endsWith('/drawn.html')), [], 'the hashes allow the early script and the stylesheet');
     await page.close();
   });
 

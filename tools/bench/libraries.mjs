@@ -36,14 +36,14 @@ const oneTag = {
   button: () => document.querySelector('consent-capture')?.shadowRoot?.querySelector('button[value="accept-all"]'),
 };
 
-// The embed `make dist` prints (tools/embed.mjs): the module, the early script and the preloads in <head>, and
-// the form drawn ahead of time from the notice by the CLI (`make bench` builds it).
+// The embed `make dist` prints (tools/embed.mjs): the module, the early script (in the page) and the preloads in
+// <head>, and the form drawn ahead of time from the notice by the CLI (`make bench` builds it), its stylesheet in it.
 const repository = new URL('../../', import.meta.url).pathname;
 const noticeFile = `${repository}target/bench/notice.json`;
 mkdirSync(`${repository}target/bench`, { recursive: true });
 writeFileSync(noticeFile, JSON.stringify(NOTICE));
 const dist = embed({ folder: `${repository}www/dist`, base: '/cc/', notice: '/cc-notice.json' });
-const drawn = (form) => rendered({ cli: `${repository}target/debug/consent-capture`, folder: `${repository}www/dist`, noticeFile, notice: '/cc-notice.json', base: '/cc/', lang: 'en', form });
+const drawn = (form) => rendered({ cli: `${repository}target/debug/consent-capture`, folder: `${repository}www/dist`, noticeFile, notice: '/cc-notice.json', lang: 'en', form });
 const recommended = { ...oneTag, name: 'consent-capture', head: `${dist.script}\n${dist.early}\n${dist.preload}`, body: drawn() };
 
 // A site's own form (one e-mail field and its submit button) with the purpose choices inserted before the

@@ -75,7 +75,7 @@ function sizeNow() {
   return [
     '| file | raw | gzip -9 | brotli |', '|---|---|---|---|', ...rows.map(row),
     '', `The whole element (wasm, JS, CSS, early script) is **${total} bytes brotli**; the budget \`make test\` enforces is ${budget} (tools/size-budget.json). The goal of issue 16 is 45,000.`,
-    '', 'What must arrive before the form is visible with the embed `make dist` prints (the critical path):', '',
+    '', 'What must arrive before the form is visible with the embed `make dist` prints (the critical path: the page\'s own lines for it, the early script and the form with its stylesheet, with nothing to fetch):', '',
     '| file | raw | gzip -9 | brotli |', '|---|---|---|---|', ...critical.map(row),
     '', `The critical path is **${sum(critical).brotli} bytes brotli**; \`make test\` enforces ${criticalBudget} (issue 16's goal: 20 KB).`,
   ].join('\n');
@@ -144,8 +144,9 @@ What is measured, per page load:
 - Each library is embedded as its README shows for a script-tag site, with two optional purposes (analytics,
   marketing) and English texts ([tools/bench/libraries.mjs](tools/bench/libraries.mjs)). consent-capture is a
   form, not a banner: its notice has the same two consent purposes and one e-mail field, in render mode,
-  embedded as \`make dist\` prints: the module, the early script and the preloads of the wasm and the notice
-  in \`<head>\`, and the form drawn ahead of time by \`consent-capture render\` into a declarative shadow root.
+  embedded as \`make dist\` prints: the module, the early script (in the page) and the preloads of the wasm and
+  the notice in \`<head>\`, and the form drawn ahead of time by \`consent-capture render\` into a declarative
+  shadow root, with its stylesheet in it.
   vanilla-cookieconsent hides itself from automated browsers unless told \`hideFromBots: false\`, which its
   configuration here says.
 - consent-capture, one script tag: the plain embed (the module's script tag and the element), whose form
