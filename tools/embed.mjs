@@ -56,7 +56,12 @@ export function rendered({ cli, folder, noticeFile, notice, lang, form }) {
   const args = ['render', noticeFile, '--notice-url', notice, '--inline-stylesheet', join(folder, 'consent-capture.css')];
   if (lang) args.push('--lang', lang);
   if (form) args.push('--for', form);
-  return execFileSync(cli, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  // Its stderr (the CSP hash, which embed() gives too) is shown only when it fails: then it says why.
+  try {
+    return execFileSync(cli, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (error) {
+    throw new Error(`consent-capture render failed: ${error.stderr || error.message}`);
+  }
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
