@@ -53,9 +53,9 @@ function styleLink() {
  * it again.
  */
 function showInShadow(shadow, ...nodes) {
-  const link = [...shadow.children].find((child) => child.localName === 'link' || child.localName === 'style')
+  const styles = [...shadow.children].find((child) => child.localName === 'link' || child.localName === 'style')
     ?? shadow.appendChild(styleLink());
-  for (const child of [...shadow.childNodes]) if (child !== link) child.remove();
+  for (const child of [...shadow.childNodes]) if (child !== styles) child.remove();
   shadow.append(...nodes);
 }
 
