@@ -2,8 +2,9 @@
 //! `consent-acknowledgement+jws`) over `{"entry": {position, receiptId, receiptSha256, bodySha256,
 //! receivedAt}, "inclusionProof": [base64url, …], "treeHead": {rootHash, size, time}}`.
 //!
-//! Checking one against its receipt: it names this very receipt (by the SHA-256 of its JWS), and its entry
-//! is in the tree head it signs (the inclusion proof). Whose key signed it is the caller's question: the
+//! Checking one against its receipt: it names this very receipt (by the SHA-256 of its JWS and by its id) and,
+//! where the body sent is known, that body; its times fit the receipt's; and its entry is in the tree head it
+//! signs (the inclusion proof). Whose key signed it is the caller's question: the
 //! native verifier checks the signature under the controller's key ([`crate::verify`]), the browser checks
 //! the key's thumbprint here and the signature with WebCrypto.
 
@@ -15,6 +16,7 @@ use crate::jws::{parse_compact, Compact};
 use crate::merkle::{leaf_hash, verify_inclusion};
 use crate::prelude::*;
 use crate::receipt::receipt_hash;
+use crate::receipt_check::LATEST_TIMESTAMP;
 use crate::sha256::sha256;
 
 /// The `typ` of an acknowledgement.
@@ -63,12 +65,35 @@ fn hash_of(value: &Value, at: &str) -> Result<[u8; 32], Error> {
         .ok_or_else(|| Error::new(ErrorKind::NotBase64Url, at).with_detail("not a base64url SHA-256 hash"))
 }
 
+/// How far ahead of the receiver's clock a receipt's consent time may be (a device's clock running fast) for
+/// its acknowledgement to hold: a receiver accepts at most this (`--clock-skew`), so an acknowledgement that
+/// says its receipt arrived earlier still than that before it was made is false.
+pub const MOST_CLOCK_SKEW: i64 = 3_600;
+
+/// The claims of the receipt an acknowledgement is checked against (its own checks are the receipt verifier's).
+fn receipt_claims(receipt_jws: &str) -> Result<Object, Error> {
+    let compact =
+        parse_compact(receipt_jws.trim()).map_err(|e| Error::new(e.kind(), "receipt").with_detail(e.at()))?;
+    let text =
+        core::str::from_utf8(&compact.payload).map_err(|_| Error::new(ErrorKind::Syntax, "receipt"))?;
+    match parse(text) {
+        Ok(Value::Object(claims)) => Ok(claims),
+        _ => Err(Error::new(ErrorKind::WrongType, "receipt").with_detail("not a receipt")),
+    }
+}
+
 /// Everything about an acknowledgement but its signature: a strict JWS of this `typ` with a key in its
-/// header, acknowledging the receipt `receipt_jws`, with an inclusion proof of its entry in its tree head.
+/// header, acknowledging the receipt `receipt_jws` (by the SHA-256 of its JWS and by its id), received no
+/// earlier than the receipt's consent time allows and no later than the head it signs, with an inclusion
+/// proof of its entry in that head; and when the `body` that was sent is given, naming its SHA-256.
 ///
 /// # Errors
 /// The first problem, with where it is.
-pub fn inspect_acknowledgement(jws: &str, receipt_jws: &str) -> Result<(Compact, Acknowledgement), Error> {
+pub fn inspect_acknowledgement(
+    jws: &str,
+    receipt_jws: &str,
+    body: Option<&str>,
+) -> Result<(Compact, Acknowledgement), Error> {
     let compact = parse_compact(jws.trim())?;
     if compact.header.get("typ").and_then(Value::as_str) != Some(TYP) {
         return Err(Error::new(ErrorKind::NotAllowed, "header.typ"));
@@ -88,11 +113,36 @@ pub fn inspect_acknowledgement(jws: &str, receipt_jws: &str) -> Result<(Compact,
         return Err(Error::new(ErrorKind::NotBound, "payload.entry.receiptSha256")
             .with_detail("acknowledges another receipt"));
     }
+    let receipt = receipt_claims(receipt_jws)?;
+    let named = member(entry, "receiptId", "payload.entry.")?.as_str();
+    if named.is_none() || named != receipt.get("consentReceiptID").and_then(Value::as_str) {
+        return Err(Error::new(ErrorKind::NotBound, "payload.entry.receiptId")
+            .with_detail("not the receipt's consentReceiptID"));
+    }
+    if let Some(body) = body {
+        let named = member(entry, "bodySha256", "payload.entry.")?.as_str();
+        if named != Some(base64url::encode(&sha256(body.as_bytes())).as_str()) {
+            return Err(Error::new(ErrorKind::NotBound, "payload.entry.bodySha256")
+                .with_detail("not the SHA-256 of the body that was sent"));
+        }
+    }
     let position = integer_at(entry, "position", "payload.entry.")?;
     let received_at = integer_at(entry, "receivedAt", "payload.entry.")?;
     let head = object_at(payload, "treeHead", "payload.")?;
     let head_size = integer_at(head, "size", "payload.treeHead.")?;
     let head_time = integer_at(head, "time", "payload.treeHead.")?;
+    let consent_time = receipt
+        .get("consentTimestamp")
+        .and_then(Value::as_i64)
+        .unwrap_or(i64::MAX);
+    if received_at < consent_time.saturating_sub(MOST_CLOCK_SKEW) || received_at > LATEST_TIMESTAMP {
+        return Err(Error::new(ErrorKind::OutOfRange, "payload.entry.receivedAt")
+            .with_detail("before the receipt was made"));
+    }
+    if head_time < received_at {
+        return Err(Error::new(ErrorKind::OutOfRange, "payload.treeHead.time")
+            .with_detail("before the receipt was received"));
+    }
     let head_root = hash_of(
         member(head, "rootHash", "payload.treeHead.")?,
         "payload.treeHead.rootHash",

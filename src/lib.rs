@@ -94,4 +94,4 @@ pub use error::{Error, ErrorKind, Errors};
 pub use minimise::{minimise, DropReason, Manifest, Minimised, Outcome};
 pub use notice::Notice;
 pub use receipt::{Receipt, ReceiptContext};
-pub use uuid::uuid_v4;
+pub use uuid::{is_uuid, uuid_v4};

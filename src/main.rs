@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   consent-capture verify RECEIPT.jws [--controller-key PUBLIC.jwk] [--notice NOTICE.json] [--previous RECEIPT.jws]
-                         [--acknowledgement ACKNOWLEDGEMENT.jws (with --controller-key)]
+                         [--acknowledgement ACKNOWLEDGEMENT.jws (with --controller-key) [--body BODY.json]]
   consent-capture check NOTICE.json
   consent-capture sign-notice NOTICE.json --key PRIVATE.jwk
   consent-capture render NOTICE.json --notice-url URL
@@ -31,8 +31,9 @@ const USAGE: &str = "usage:
 verify exits 0 for a valid receipt, 1 for an invalid one (with the reason), 2 for a usage error. It says
 what each statement of the receipt is bound to: without --controller-key and --notice, the controller, the
 notice and the decisions are only what the device that signed it wrote. With --acknowledgement it also
-checks the controller's acknowledgement of the receipt: its signature, that it names this receipt, and the
-inclusion proof of its record in the log head it signs.
+checks the controller's acknowledgement of the receipt: its signature, that it names this receipt (its hash
+and id), times that fit it, and the inclusion proof of its record in the log head it signs; with --body,
+that it names the SHA-256 of the body that was sent (as posted, byte for byte).
 check exits 0 for a valid notice (with what it declares and its hash, which receipts name), 1 for an invalid
 one with every problem: where it is, what is wrong and what was found there (the element in the browser says
 where and what, to keep every page small).
@@ -156,7 +157,10 @@ fn read_json(path: &str) -> Result<Value, Failure> {
 }
 
 fn verify(args: &[String]) -> Result<(), Failure> {
-    let args = split(args, &["controller-key", "previous", "notice", "acknowledgement"])?;
+    let args = split(
+        args,
+        &["controller-key", "previous", "notice", "acknowledgement", "body"],
+    )?;
     let [receipt_path] = args.positional[..] else {
         return Err(Failure::Usage("verify takes one receipt".into()));
     };
@@ -181,9 +185,15 @@ fn verify(args: &[String]) -> Result<(), Failure> {
         notice: notice.as_ref(),
     };
     let verified = verify_receipt(&jws, expect).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let body = args.option("body").map(read).transpose()?;
+    if body.is_some() && args.option("acknowledgement").is_none() {
+        return Err(Failure::Usage(
+            "--body goes with --acknowledgement: it checks the body's hash the acknowledgement names".into(),
+        ));
+    }
     let acknowledgement = match (args.option("acknowledgement"), &controller_key) {
         (Some(path), Some(key)) => Some(
-            verify_acknowledgement(&read(path)?, &jws, key)
+            verify_acknowledgement(&read(path)?, &jws, body.as_deref(), key)
                 .map_err(|e| Failure::Invalid(format!("acknowledgement: {e}")))?,
         ),
         (Some(_), None) => {

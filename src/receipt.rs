@@ -11,7 +11,7 @@ use crate::jwk::PublicJwk;
 use crate::jws::{header, signing_input, Algorithm};
 use crate::minimise::{Manifest, Outcome};
 use crate::normalise;
-use crate::notice::{Notice, Purpose};
+use crate::notice::{EmailPrincipal, Notice, Purpose};
 use crate::notice_signature::notice_hash;
 use crate::prelude::*;
 use crate::sha256::sha256;
@@ -142,12 +142,16 @@ pub fn principal_id(
         sent.then(|| (principal, normalise::email(value)))
     });
     match email {
-        Some((principal, email)) => {
-            let salted = [&principal.salt, ":", &email].concat();
-            ["sha256:", &base64url::encode(&sha256(salted.as_bytes()))].concat()
-        }
+        Some((principal, email)) => salted_email_id(principal, &email),
         None => ["jwk-thumbprint:", device_thumbprint].concat(),
     }
+}
+
+/// The person's id for the normalised e-mail address `email` under the notice's `principal`:
+/// `sha256:` and the base64url SHA-256 of `salt:email`. A receiver recomputes it from the address that arrived.
+pub fn salted_email_id(principal: &EmailPrincipal, email: &str) -> String {
+    let salted = [&principal.salt, ":", email].concat();
+    ["sha256:", &base64url::encode(&sha256(salted.as_bytes()))].concat()
 }
 
 fn kantara_controller(notice: &Notice) -> Object {

@@ -10,7 +10,7 @@
 
 use crate::base64url;
 use crate::canonical::to_canonical_string;
-use crate::consent::{Decisions, LegalBasis};
+use crate::consent::{Decision, Decisions, LegalBasis};
 use crate::error::{Error, ErrorKind};
 use crate::json::reader::{index_path, key_path};
 use crate::json::{parse, Value};
@@ -24,6 +24,8 @@ use crate::prelude::*;
 use crate::receipt::{receipt_hash, Receipt, ReceiptContext, EXTENSION_KEY, TYP};
 use crate::signature_form::es256_is_low_s;
 use crate::text::repeated_names;
+use crate::transform::Transform;
+use crate::uuid::is_uuid;
 
 /// The earliest consent time accepted: 2020-01-01T00:00:00Z, in seconds. Receipts are younger than that, and
 /// a small number here is most likely not a time at all.
@@ -108,6 +110,10 @@ fn check_claims(receipt: &Value, key: &PublicJwk) -> Result<(), Error> {
     if !issued.is_some_and(|t| (EARLIEST_TIMESTAMP..LATEST_TIMESTAMP).contains(&t)) {
         return Err(Error::new(ErrorKind::OutOfRange, "consentTimestamp")
             .with_detail("seconds between 2020 and 2100"));
+    }
+    if !text(receipt, "consentReceiptID").is_some_and(is_uuid) {
+        return Err(Error::new(ErrorKind::NotAllowed, "consentReceiptID")
+            .with_detail("a UUID in lowercase RFC 9562 form"));
     }
     let person = text(receipt, "piiPrincipalId").unwrap_or_default();
     let bound = match person.split_once(':') {
@@ -220,8 +226,9 @@ fn receipt_purposes(receipt: &Value) -> Vec<&Value> {
 
 /// Checks that `receipt` (inspected) describes `notice` exactly as the element would: its hash, revision,
 /// controller, policy, jurisdiction and purposes in the receipt's language, one decision per purpose on the
-/// notice's legal basis, a manifest of declared fields under their declared rules, and a person's id in a
-/// form the notice allows.
+/// notice's legal basis, a manifest of declared fields under their declared rules, each sent only while a
+/// purpose that justifies it is granted or rests on another legal basis, and a person's id in a form the
+/// notice allows.
 ///
 /// # Errors
 /// `NotBound` at the first member that differs.
@@ -285,14 +292,44 @@ pub fn check_against_notice(receipt: &Value, notice: &Notice) -> Result<(), Erro
     if let Some(&i) = repeated_names(&names).first() {
         return Err(Error::new(ErrorKind::Duplicate, index_path(&manifest_at, i)).with_detail(names[i]));
     }
+    let decided = |purpose: &str| {
+        list(extension, "decisions", "")
+            .unwrap_or(&[])
+            .iter()
+            .find(|d| text(d, "purpose") == Some(purpose))
+            .and_then(|d| text(d, "decision"))
+            .and_then(Decision::from_name)
+    };
     for (i, (entry, name)) in manifest.iter().zip(&names).enumerate() {
         let path = index_path(&manifest_at, i);
         let Some(field) = notice.field(name) else {
             return Err(not_bound(&path, "a field the notice does not declare"));
         };
+        let outcome = text(entry, "outcome");
+        if outcome == Some("dropped") {
+            continue;
+        }
+        // What the element's minimisation would never send, a receipt must not say was sent: a field leaves
+        // only as its notice rule makes it, and only while a purpose that justifies it is granted or rests on
+        // another legal basis.
         let rule = field.transform.rule();
-        if text(entry, "outcome") == Some("transformed") && text(entry, "rule") != Some(rule.as_str()) {
+        let as_declared = match field.transform {
+            Transform::Keep => outcome == Some("kept"),
+            Transform::Drop => false,
+            _ => outcome == Some("transformed") && text(entry, "rule") == Some(rule.as_str()),
+        };
+        if !as_declared {
             return Err(not_bound(&path, "not the notice's rule for this field"));
+        }
+        if !field
+            .purposes
+            .iter()
+            .any(|purpose| decided(purpose).is_some_and(Decision::justifies))
+        {
+            return Err(not_bound(
+                &path,
+                "sent, though no purpose that justifies it is granted or rests on another basis",
+            ));
         }
     }
     Ok(())

@@ -175,17 +175,18 @@ pub fn verify_notice_signature(jws: &str, controller_key: &PublicJwk) -> Result<
     })
 }
 
-/// Verifies the controller's acknowledgement of a receipt: everything [`inspect_acknowledgement`] checks,
-/// and its signature under `controller_key`.
+/// Verifies the controller's acknowledgement of a receipt (and, when given, of the `body` sent with it):
+/// everything [`inspect_acknowledgement`] checks, and its signature under `controller_key`.
 ///
 /// # Errors
 /// The first problem found, with where it is.
 pub fn verify_acknowledgement(
     jws: &str,
     receipt_jws: &str,
+    body: Option<&str>,
     controller_key: &PublicJwk,
 ) -> Result<Acknowledgement, Error> {
-    let (compact, acknowledgement) = inspect_acknowledgement(jws, receipt_jws)?;
+    let (compact, acknowledgement) = inspect_acknowledgement(jws, receipt_jws, body)?;
     if compact.jwk.as_ref() != Some(controller_key) {
         return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk")
             .with_detail("not signed by the controller's key"));

@@ -638,6 +638,22 @@ fn corpus() -> Vec<Case> {
         sign_texts(&ed, &header_text, r#"{"version":"KI-CR-v1.1.0"}"#),
         Some(Missing),
     );
+    // A receipt id is a key, a file name and a header on the controller's side: a UUID, nothing else.
+    for (name, id) in [
+        ("receipt-id-with-nul", "c1befd3e-b7e5-4ea6-8688-e9a565aade21\u{0}"),
+        (
+            "receipt-id-with-line-break",
+            "c1befd3e-b7e5-4ea6-8688-e9a565aa\r\nX: y",
+        ),
+        ("receipt-id-free-text", "my receipt"),
+        ("receipt-id-uppercase", "C1BEFD3E-B7E5-4EA6-8688-E9A565AADE21"),
+    ] {
+        add(
+            name,
+            sign_value(&ed, &with(&good, &["consentReceiptID"], id)),
+            Some(NotAllowed),
+        );
+    }
     let tampered = sign_value(
         &ed,
         &with(&good, &["consentReceiptID"], uuid_v4([3; 16]).as_str()),

@@ -320,6 +320,61 @@ fn a_notice_may_name_the_person_by_a_salted_email_hash_but_only_when_the_email_w
 }
 
 #[test]
+fn a_manifest_sending_what_no_granted_purpose_justifies_does_not_describe_the_notice() {
+    let notice = demo();
+    let key = device(40);
+    // Minimised as if the newsletter were granted (company, birth band and postcode kept), decided as refused:
+    // a device that does not minimise, signing its own receipt.
+    let mut granted = Decisions::initial(&notice);
+    granted.set("newsletter", true).expect("consent purpose");
+    let sent = minimise(&notice, &granted, &submitted(), TODAY);
+    let id = uuid_v4([41; 16]);
+    let principal = format!("jwk-thumbprint:{}", key.public().thumbprint());
+    let context = ReceiptContext {
+        issued_at: 1_795_000_000,
+        receipt_id: &id,
+        principal_id: &principal,
+        language: "en",
+        gpc: false,
+        notice_signature: None,
+        previous_receipt: None,
+    };
+    let receipt = Receipt::build(&notice, &Decisions::initial(&notice), &sent.manifest, context);
+    let jws = key.sign(&receipt.signing_input(key.algorithm(), &key.public()));
+    let alone = Expectations::default();
+    assert!(verify_receipt(&jws, alone).is_ok(), "the device's own words");
+    let against = Expectations {
+        notice: Some(&notice),
+        ..alone
+    };
+    let error = verify_receipt(&jws, against).expect_err("not what the notice allows");
+    assert_eq!(error.kind(), ErrorKind::NotBound);
+    assert_eq!(error.at(), "consentCapture.manifest[2]", "company: {error}");
+
+    // What the element minimises for a grant is what the notice allows.
+    let honest = signed(&notice, &key, true, None, None).jws;
+    assert!(verify_receipt(&honest, against).is_ok());
+}
+
+#[test]
+fn a_notice_names_people_by_e_mail_hash_only_from_an_address_sent_as_typed() {
+    let hashed = DEMO
+        .replacen(
+            r#""languages": ["en", "de", "ar"]"#,
+            r#""languages": ["en", "de", "ar"], "principal": { "emailField": "email", "salt": "example-widgets-2026" }"#,
+            1,
+        )
+        .replacen(
+            r#""type": "email","#,
+            r#""type": "email", "transform": "sha256:email","#,
+            1,
+        );
+    assert!(hashed.contains("sha256:email"));
+    let problems = Notice::from_json(&hashed).expect_err("refused").to_string();
+    assert!(problems.contains("principal.emailField"), "{problems}");
+}
+
+#[test]
 fn the_demo_notice_is_signed_by_the_demo_controller_key_the_page_pins() {
     let key = PrivateKey::from_jwk(
         &consent_capture::json::parse(include_str!("../tools/demo-controller.jwk").trim()).expect("json"),

@@ -130,8 +130,9 @@ pub fn jws(input: &[u8]) {
     let _ = verify_jws(first, None);
     let _ = verify_jws(first, Some(demo_controller()));
     let _ = verify_notice_signature(first, demo_controller());
-    let _ = inspect_acknowledgement(first, second);
-    let _ = verify_acknowledgement(first, second, demo_controller());
+    let _ = inspect_acknowledgement(first, second, None);
+    let _ = inspect_acknowledgement(first, second, Some(text));
+    let _ = verify_acknowledgement(first, second, None, demo_controller());
     let _ = consent_capture::access::inspect_challenge(first, &demo_controller().thumbprint());
 }
 

@@ -12,7 +12,7 @@ use crate::decisions::{decisions_of, DecisionRow};
 use crate::http::Receiver;
 use crate::log::{Entry, Log};
 use crate::store::{is_taken, Record, Store, PAGE_SIZE};
-use crate::submission::{Refusal, Submission};
+use crate::submission::{unproven_principal, Refusal, Submission};
 use consent_capture::receipt_check::{check_follows, inspect};
 use std::collections::HashMap;
 use std::sync::Weak;
@@ -293,20 +293,16 @@ fn conflict() -> Refusal {
     )
 }
 
-/// A receipt that names a previous one must follow it when this receiver holds it (`earlier`); a withdrawal
-/// must name one it holds.
+/// A receipt that names a previous one must follow it when this receiver holds it (`earlier`). One whose
+/// previous receipt never arrived (its delivery failed, or its page had no endpoint) stands on its own: a
+/// person's withdrawal never depends on the delivery of what it withdraws. Should that earlier receipt arrive
+/// later, its consent time is older than the withdrawal's, so it does not override it ([`crate::consent_state`]).
+/// Unless the person's id is bound by nothing else ([`Submission::principal_proven`]): then the held receipt
+/// it follows must bind it.
 fn check_chain(submission: &Submission, earlier: Option<&str>) -> Result<(), Refusal> {
-    if submission.previous.is_none() {
-        return Ok(());
-    }
     let Some(earlier) = earlier else {
-        if submission.withdraws {
-            return Err(Refusal::new(
-                422,
-                "unknown-previous",
-                "consentCapture.previousReceipt",
-                "a withdrawal must follow a receipt this receiver holds",
-            ));
+        if !submission.principal_proven {
+            return Err(unproven_principal());
         }
         return Ok(());
     };

@@ -46,12 +46,21 @@ pub struct KeptHead {
 }
 
 impl KeptHead {
-    /// Reads a signed head and checks its signature under the controller's key.
+    /// Reads a signed head, the JWS itself or `GET /log/head`'s answer as saved (`{"head": JWS}`), and checks
+    /// its signature under the controller's key.
     ///
     /// # Errors
     /// Not a signed head, or not signed by `controller`.
-    pub fn read(jws: &str, controller: &PublicJwk) -> Result<Self, String> {
-        let payload = signed_payload(jws.trim(), controller, HEAD_TYP)?;
+    pub fn read(text: &str, controller: &PublicJwk) -> Result<Self, String> {
+        let served = parse(text.trim()).ok();
+        let jws = match served.as_ref().and_then(Value::as_object) {
+            Some(answer) => answer
+                .get("head")
+                .and_then(Value::as_str)
+                .ok_or("neither a signed head nor GET /log/head's answer: head is required")?,
+            None => text.trim(),
+        };
+        let payload = signed_payload(jws, controller, HEAD_TYP)?;
         Ok(Self {
             head: head_in(&payload).ok_or("not a log head: rootHash and size are required")?,
         })
@@ -139,9 +148,10 @@ impl<'a> Audit<'a> {
             ));
         }
         // The component's verifier: the controller's signature, this very receipt, and the inclusion proof of
-        // the signed entry in the signed head.
+        // the signed entry in the signed head. (The body's hash is the entry's, compared below, so that a
+        // moved row is named as moved rather than as a body that differs.)
         let acknowledgement =
-            verify_acknowledgement(&record.acknowledgement, &record.receipt, self.controller)
+            verify_acknowledgement(&record.acknowledgement, &record.receipt, None, self.controller)
                 .map_err(|e| at(position, format!("its acknowledgement: {e}")))?;
         let entry = record.entry();
         if let Some(member) = differing_member(&entry.to_json(), &acknowledgement.entry) {

@@ -3,6 +3,7 @@
 
 use crate::crm_request::Crm;
 use crate::relay::RelayTarget;
+use consent_capture::acknowledgement::MOST_CLOCK_SKEW;
 use consent_capture::json::parse;
 use consent_capture::jwk::PublicJwk;
 use consent_capture::notice_signature::notice_hash;
@@ -157,7 +158,16 @@ impl Config {
                         .map_err(|_| format!("--listen: not an address: {text}"))?;
                 }
                 "--allow-origin" => allowed_origins.push(value()?),
-                "--clock-skew" => limits.clock_skew = number(value()?)?,
+                "--clock-skew" => {
+                    // Acknowledgements of receipts made further ahead would not verify (see MOST_CLOCK_SKEW).
+                    limits.clock_skew = number(value()?)?;
+                    if !(0..=MOST_CLOCK_SKEW).contains(&limits.clock_skew) {
+                        return Err(format!(
+                            "--clock-skew: between 0 and {MOST_CLOCK_SKEW} seconds (an acknowledgement of a receipt \
+                             made further ahead of this receiver's clock would not verify)"
+                        ));
+                    }
+                }
                 "--max-age" => limits.max_age = number(value()?)?,
                 "--max-body" => {
                     let bytes = number(value()?)?;

@@ -1,18 +1,27 @@
 //! What the log says about one person: the state of each purpose now, whether a purpose could be used at a
-//! given time, and the history as events. Everything is read from their decisions ([`DecisionRow`]), in log
-//! order: a later receipt replaces an earlier one's decision for the same purpose.
+//! given time, and the history as events. Everything is read from their decisions ([`DecisionRow`]).
+//!
+//! The person's consent time decides, not the order receipts arrived in: a receipt signed before the latest
+//! decision held for a purpose (a grant kept offline for days on one device, delivered after a refusal from
+//! another) does not override it, and the history says so. Within one consent time, the later in the log wins.
 
 use crate::decisions::DecisionRow;
 use crate::utc::iso8601;
 use consent_capture::consent::{Decision, LegalBasis};
 use serde_json::{json, Value};
 
+/// Whether `row` decides later than `than`: by consent time, then by place in the log.
+fn decides_later(row: &DecisionRow, than: &DecisionRow) -> bool {
+    (row.issued_at, row.position) > (than.issued_at, than.position)
+}
+
 /// The latest decision for each purpose, in the order purposes first appear.
 pub fn current(decisions: &[DecisionRow]) -> Vec<&DecisionRow> {
     let mut latest: Vec<&DecisionRow> = Vec::new();
     for row in decisions {
         match latest.iter_mut().find(|held| held.purpose == row.purpose) {
-            Some(held) => *held = row,
+            Some(held) if decides_later(row, held) => *held = row,
+            Some(_) => {}
             None => latest.push(row),
         }
     }
@@ -22,9 +31,22 @@ pub fn current(decisions: &[DecisionRow]) -> Vec<&DecisionRow> {
 /// Whether `purpose` could be used at `at` (seconds since 1970), by what the receiver had received by then,
 /// and the decision that answer rests on (`None`: nothing about this purpose had arrived).
 pub fn may_use_at<'a>(decisions: &'a [DecisionRow], purpose: &str, at: i64) -> Option<&'a DecisionRow> {
+    latest(decisions, purpose, |row| row.received_at <= at)
+}
+
+/// The decision about `purpose` among the rows `held` keeps that decides latest.
+fn latest<'a>(
+    decisions: &'a [DecisionRow],
+    purpose: &str,
+    held: impl Fn(&DecisionRow) -> bool,
+) -> Option<&'a DecisionRow> {
     decisions
         .iter()
-        .rfind(|row| row.purpose == purpose && row.received_at <= at)
+        .filter(|row| row.purpose == purpose && held(row))
+        .fold(None, |latest, row| match latest {
+            Some(latest) if !decides_later(row, latest) => Some(latest),
+            _ => Some(row),
+        })
 }
 
 /// The state of each purpose, as the read API and the CLI answer it.
@@ -84,15 +106,17 @@ pub struct Event<'a> {
     pub kind: EventKind,
     /// The decision (or, for a revision change, the first decision of the receipt) it comes from.
     pub row: &'a DecisionRow,
+    /// The decision held already when this one arrived, made later than it: this one changed nothing.
+    pub outdated_by: Option<&'a DecisionRow>,
 }
 
 /// Every event of a person's history, in log order: a revision change before the receipt that brought it,
-/// then one event per decision of each receipt.
+/// then one event per decision of each receipt, each saying whether a later decision held already outdated it.
 pub fn history(decisions: &[DecisionRow]) -> Vec<Event<'_>> {
     let mut events = Vec::with_capacity(decisions.len());
     let mut revision: Option<&str> = None;
     let mut position = None;
-    for row in decisions {
+    for (index, row) in decisions.iter().enumerate() {
         if position != Some(row.position) {
             position = Some(row.position);
             if let Some(from) = revision.filter(|from| *from != row.notice_revision) {
@@ -101,6 +125,7 @@ pub fn history(decisions: &[DecisionRow]) -> Vec<Event<'_>> {
                         from: from.to_owned(),
                     },
                     row,
+                    outdated_by: None,
                 });
             }
             revision = Some(&row.notice_revision);
@@ -111,7 +136,13 @@ pub fn history(decisions: &[DecisionRow]) -> Vec<Event<'_>> {
             Decision::Withdrawn => EventKind::Withdrawn,
             Decision::NotAsked => EventKind::OtherBasis(row.legal_basis),
         };
-        events.push(Event { kind, row });
+        let outdated_by =
+            latest(&decisions[..index], &row.purpose, |_| true).filter(|held| decides_later(held, row));
+        events.push(Event {
+            kind,
+            row,
+            outdated_by,
+        });
     }
     events
 }
@@ -143,6 +174,13 @@ pub fn history_json(principal_id: &str, decisions: &[DecisionRow]) -> Value {
                     "purpose": row.purpose,
                     "legalBasis": row.legal_basis.name(),
                 }),
+            };
+            let specific = match event.outdated_by {
+                Some(held) => merge(
+                    specific,
+                    json!({ "outdatedBy": { "receiptId": held.receipt_id, "decidedAt": iso8601(held.issued_at) } }),
+                ),
+                None => specific,
             };
             merge(specific, common)
         })
@@ -223,6 +261,40 @@ mod tests {
         let answer = may_use_json("p", "newsletter", 1_800_000_750, &rows);
         assert_eq!(answer["mayUse"], false);
         assert_eq!(answer["restsOn"]["receiptId"], "receipt-7");
+    }
+
+    #[test]
+    fn a_decision_made_earlier_than_one_held_changes_nothing_whenever_it_arrives() {
+        // Today's refusal from one device arrives first; a grant signed two weeks ago on another arrives now.
+        let mut refusal = row(1, "newsletter", Decision::Denied, "r1");
+        refusal.issued_at = 1_800_000_000 + 14 * 86_400;
+        refusal.received_at = refusal.issued_at + 10;
+        let mut stale_grant = row(2, "newsletter", Decision::Granted, "r1");
+        stale_grant.issued_at = 1_800_000_000;
+        stale_grant.received_at = refusal.received_at + 60;
+        let rows = vec![refusal.clone(), stale_grant.clone()];
+        assert_eq!(current(&rows), [&refusal], "the later decision stands");
+        let now = may_use_at(&rows, "newsletter", i64::MAX).expect("decided");
+        assert_eq!(now.position, 1);
+        assert!(!may_use_json("p", "newsletter", i64::MAX, &rows)["mayUse"]
+            .as_bool()
+            .expect("a yes or no"));
+        let events = history(&rows);
+        assert_eq!(events[0].outdated_by, None);
+        assert_eq!(
+            events[1].outdated_by,
+            Some(&refusal),
+            "the history says why it changed nothing"
+        );
+        let json = history_json("p", &rows);
+        assert_eq!(json["events"][1]["event"], "given");
+        assert_eq!(json["events"][1]["outdatedBy"]["receiptId"], "receipt-1");
+        assert!(json["events"][0].get("outdatedBy").is_none());
+        // A decision made later than the one held wins whenever it arrives.
+        let mut newer = row(3, "newsletter", Decision::Granted, "r1");
+        newer.issued_at = refusal.issued_at + 1;
+        let rows = vec![refusal, stale_grant, newer];
+        assert_eq!(current(&rows)[0].position, 3);
     }
 
     #[test]

@@ -8,8 +8,13 @@ use crate::config::{KnownNotice, Limits};
 use crate::store::body_hash;
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::jwk::PublicJwk;
-use consent_capture::receipt::{receipt_hash, EXTENSION_KEY};
-use consent_capture::receipt_check::inspect;
+use consent_capture::minimise::DropReason;
+use consent_capture::normalise;
+use consent_capture::receipt::{receipt_hash, salted_email_id, EXTENSION_KEY};
+use consent_capture::receipt_check::{inspect, Principal};
+use consent_capture::strings::built_in;
+use consent_capture::transform::Transform;
+use consent_capture::validate;
 use consent_capture::verify::{verify_inspected, Expectations, VerifiedReceipt};
 
 /// A submission that passed every check that needs no store.
@@ -29,8 +34,10 @@ pub struct Submission {
     pub body_sha256: String,
     /// The hash of the receipt it follows (`previousReceipt`), if any.
     pub previous: Option<String>,
-    /// Whether it withdraws a purpose (then the receipt it follows must be held here).
-    pub withdraws: bool,
+    /// Whether the person's id is bound to what arrived: the key that signed it, or the salted hash of the
+    /// e-mail address in the fields. An id that is not (a withdrawal naming people by e-mail hash sends no
+    /// address) is bound only by the previous receipt it follows, which must then be held here.
+    pub principal_proven: bool,
     /// The notice it was made under (its index in the receiver's notices).
     pub notice: usize,
 }
@@ -174,32 +181,68 @@ pub fn read(
         ));
     }
     check_fields(fields, extension, known)?;
-    let decisions = extension
-        .and_then(|e| e.get("decisions"))
-        .and_then(Value::as_array)
-        .unwrap_or(&[]);
-    let withdraws = decisions.iter().any(|d| {
-        d.as_object()
-            .and_then(|d| d.get("decision"))
-            .and_then(Value::as_str)
-            == Some("withdrawn")
-    });
+    let previous = text_of("previousReceipt").map(str::to_owned);
+    let principal_proven = match verified.principal {
+        Principal::DeviceKey => true,
+        Principal::SaltedEmailHash => email_hash_matches(&verified.receipt, fields, known)?,
+    };
+    if !principal_proven && previous.is_none() {
+        return Err(unproven_principal());
+    }
     Ok(Submission {
         receipt: receipt.to_owned(),
         receipt_id: receipt_id.to_owned(),
         receipt_sha256: receipt_hash(receipt),
         body: text.to_owned(),
         body_sha256: body_hash(text),
-        previous: text_of("previousReceipt").map(str::to_owned),
-        withdraws,
+        previous,
+        principal_proven,
         notice,
         verified,
     })
 }
 
+/// Whether a receipt naming the person by salted e-mail hash names the address that arrived: `false` when no
+/// address arrived (then only a held previous receipt can bind the id).
+///
+/// # Errors
+/// An address arrived and the id is not its hash: whoever sent it named someone else.
+fn email_hash_matches(receipt: &Value, fields: &Object, known: &KnownNotice) -> Result<bool, Refusal> {
+    // check_against_notice refused an e-mail hash under a notice that does not name people so.
+    let Some(principal) = &known.notice.principal else {
+        return Err(unproven_principal());
+    };
+    let Some(address) = fields.get(&principal.field).and_then(Value::as_str) else {
+        return Ok(false);
+    };
+    let named = receipt
+        .as_object()
+        .and_then(|r| r.get("piiPrincipalId"))
+        .and_then(Value::as_str);
+    if named != Some(salted_email_id(principal, &normalise::email(address)).as_str()) {
+        return Err(unprocessable(
+            "principal",
+            "piiPrincipalId",
+            "not the salted hash of the e-mail address that arrived",
+        ));
+    }
+    Ok(true)
+}
+
+/// A person named by an e-mail hash that nothing that arrived binds.
+pub(crate) fn unproven_principal() -> Refusal {
+    unprocessable(
+        "principal",
+        "piiPrincipalId",
+        "a person named by e-mail hash needs the e-mail address in the fields, or a previous receipt held here",
+    )
+}
+
 /// The fields must be exactly those the manifest says were kept or transformed: nothing it dropped or never
-/// declared, nothing missing, and each transformed value in its transform's shape. (That the manifest's
-/// fields and rules are the notice's was checked with the receipt.)
+/// declared, nothing missing, each kept value passing its field's rules (the element's own validator: an
+/// option of its select, an e-mail address) and each transformed value in its transform's shape; and no
+/// required field left empty. (That the manifest's fields and rules are the notice's, and that a granted
+/// purpose or another legal basis justifies each field sent, was checked with the receipt.)
 fn check_fields(fields: &Object, extension: Option<&Object>, known: &KnownNotice) -> Result<(), Refusal> {
     let manifest = extension
         .and_then(|e| e.get("manifest"))
@@ -223,13 +266,42 @@ fn check_fields(fields: &Object, extension: Option<&Object>, known: &KnownNotice
         let value = value
             .as_str()
             .ok_or_else(|| unprocessable("fields", at(name), "a string is required"))?;
-        let transform = known.notice.field(name).map(|field| field.transform);
+        let field = known.notice.field(name);
+        let transform = field.map(|field| field.transform);
+        if let Some(problem) = field
+            .filter(|field| field.transform == Transform::Keep)
+            .and_then(|field| validate::check(field, value))
+        {
+            return Err(unprocessable(
+                "field-rule",
+                at(name),
+                built_in("en", problem).unwrap_or_default(),
+            ));
+        }
         if !transform.is_some_and(|t| t.fits(value)) {
             let rule = transform.map(|t| t.rule()).unwrap_or_default();
             return Err(unprocessable(
                 "transform-shape",
                 at(name),
                 format!("not the shape of what {rule} sends"),
+            ));
+        }
+    }
+    let left_empty = manifest
+        .iter()
+        .filter_map(Value::as_object)
+        .filter(|entry| entry.get("reason").and_then(Value::as_str) == Some(DropReason::Empty.name()))
+        .filter_map(|entry| entry.get("field").and_then(Value::as_str));
+    for name in left_empty {
+        if let Some(problem) = known
+            .notice
+            .field(name)
+            .and_then(|field| validate::check(field, ""))
+        {
+            return Err(unprocessable(
+                "field-rule",
+                at(name),
+                built_in("en", problem).unwrap_or_default(),
             ));
         }
     }

@@ -10,6 +10,7 @@ mod faults;
 mod receipts;
 mod records;
 mod relay;
+mod truth;
 
 use audit::{
     a_kept_head_catches_a_log_rewritten_and_signed_again,
@@ -35,6 +36,13 @@ use records::{
 use relay::{
     hubspot_gets_consent_options_and_what_is_refused_is_kept_with_why,
     the_relay_delivers_each_record_once_and_in_order_through_failures,
+};
+use truth::{
+    a_grant_signed_before_a_refusal_from_another_device_does_not_override_it,
+    a_person_named_by_email_hash_is_named_by_the_address_that_arrived,
+    a_receipt_id_that_is_not_a_uuid_is_refused_and_fails_nobody_elses_post,
+    a_withdrawal_stands_when_what_it_withdraws_never_arrived_and_an_older_grant_does_not_undo_it,
+    fields_no_granted_purpose_justifies_and_values_breaking_the_notices_rules_are_refused,
 };
 
 use axum::body::Body;
@@ -217,14 +225,15 @@ async fn a_receipt_is_acknowledged_with_its_log_entry_head_and_inclusion_proof_a
     assert_eq!(head_of(&payload).size, 1);
     // The component's own verifier (the CLI's, the browser's) checks it with the receipt it acknowledges.
     let jws = answer.at(&["acknowledgement"]).as_str().expect("a JWS");
-    let checked = verify_acknowledgement(jws, &first.receipt, &controller().public()).expect("it verifies");
+    let checked = verify_acknowledgement(jws, &first.receipt, Some(&first.body), &controller().public())
+        .expect("it verifies");
     assert_eq!((checked.position, checked.head_size), (0, 1));
     let other = first_receipt(&device, false, now() - 50, 99);
-    let error =
-        verify_acknowledgement(jws, &other.receipt, &controller().public()).expect_err("not its receipt");
+    let error = verify_acknowledgement(jws, &other.receipt, None, &controller().public())
+        .expect_err("not its receipt");
     assert_eq!(error.at(), "payload.entry.receiptSha256");
     let stranger = PrivateKey::ed25519_from_seed([77; 32]).public();
-    let error = verify_acknowledgement(jws, &first.receipt, &stranger).expect_err("not that key");
+    let error = verify_acknowledgement(jws, &first.receipt, None, &stranger).expect_err("not that key");
     assert_eq!(error.at(), "header.jwk");
 
     let again = submit(&receiver, &first).await;
@@ -438,27 +447,6 @@ async fn bad_receipts_times_bodies_and_headers_get_their_rule_and_where(database
     acknowledged(&submit(&receiver, &good).await);
 }
 
-async fn a_withdrawal_must_follow_a_receipt_held_here_from_the_same_device(database: String) {
-    let receiver = receiver(&database).await;
-    let device = PrivateKey::ed25519_from_seed([4; 32]);
-    let first = first_receipt(&device, true, now() - 60, 8);
-    let withdrawal = withdrawing_newsletter(&device, &first, now() - 30, 9);
-    let unheld = submit(&receiver, &withdrawal).await;
-    assert_eq!(
-        unheld.rule(),
-        (StatusCode::UNPROCESSABLE_ENTITY, "unknown-previous")
-    );
-
-    acknowledged(&submit(&receiver, &first).await);
-    let other_device = PrivateKey::ed25519_from_seed([5; 32]);
-    let foreign = withdrawing_newsletter(&other_device, &first, now() - 20, 10);
-    assert_eq!(
-        submit(&receiver, &foreign).await.rule(),
-        (StatusCode::UNPROCESSABLE_ENTITY, "chain")
-    );
-    acknowledged(&submit(&receiver, &withdrawal).await);
-}
-
 async fn a_burst_from_one_address_gets_429_while_other_addresses_are_served(database: String) {
     let limits = Limits {
         burst: 3,
@@ -603,7 +591,6 @@ on_both_databases!(
     a_receipt_is_acknowledged_with_its_log_entry_head_and_inclusion_proof_and_a_retry_gets_the_same,
     a_body_with_more_or_less_than_the_receipt_says_left_the_browser_is_refused_and_not_stored,
     bad_receipts_times_bodies_and_headers_get_their_rule_and_where,
-    a_withdrawal_must_follow_a_receipt_held_here_from_the_same_device,
     receivers_sharing_one_database_append_to_one_log,
     a_burst_appends_together_a_repeat_gets_the_same_acknowledgement_and_a_withdrawal_may_follow_within_it,
     a_burst_from_one_address_gets_429_while_other_addresses_are_served,
@@ -619,4 +606,9 @@ on_both_databases!(
     a_person_proving_the_device_key_reads_and_erases_what_it_signed,
     the_relay_delivers_each_record_once_and_in_order_through_failures,
     hubspot_gets_consent_options_and_what_is_refused_is_kept_with_why,
+    a_withdrawal_stands_when_what_it_withdraws_never_arrived_and_an_older_grant_does_not_undo_it,
+    a_grant_signed_before_a_refusal_from_another_device_does_not_override_it,
+    fields_no_granted_purpose_justifies_and_values_breaking_the_notices_rules_are_refused,
+    a_receipt_id_that_is_not_a_uuid_is_refused_and_fails_nobody_elses_post,
+    a_person_named_by_email_hash_is_named_by_the_address_that_arrived,
 );

@@ -44,7 +44,7 @@ pub fn verify_ed25519(x: &str, signing_input: &str, signature: &str) -> bool {
 /// The first problem, with where it is.
 #[wasm_bindgen]
 pub fn inspect_acknowledgement(jws: &str, receipt: &str, controller: &str) -> Result<String, JsValue> {
-    let (compact, acknowledgement) = inspect(jws, receipt).map_err(to_js)?;
+    let (compact, acknowledgement) = inspect(jws, receipt, None).map_err(to_js)?;
     if compact.jwk.as_ref().map(|key| key.thumbprint()).as_deref() != Some(controller) {
         let error = Error::new(ErrorKind::KeyMismatch, "header.jwk").with_detail("not the controller's key");
         return Err(to_js(error));

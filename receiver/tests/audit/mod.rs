@@ -147,6 +147,8 @@ pub(crate) async fn the_audit_command_exits_0_when_the_log_matches_and_1_naming_
         "controller.jwk",
         &to_canonical_string(&Value::Object(controller().public().to_json())),
     );
+    // Kept as the JWS, and as `GET /log/head` serves it (saved with curl -o).
+    let served = files.file("head.json", &format!("{{\"head\":\"{head}\"}}\n"));
     let head = files.file("head.jws", &head);
     let run = || {
         Command::new(env!("CARGO_BIN_EXE_consent-capture-receiver"))
@@ -158,6 +160,8 @@ pub(crate) async fn the_audit_command_exits_0_when_the_log_matches_and_1_naming_
                 &key,
                 "--head",
                 &head,
+                "--head",
+                &served,
             ])
             .output()
             .expect("the command runs")
@@ -166,6 +170,7 @@ pub(crate) async fn the_audit_command_exits_0_when_the_log_matches_and_1_naming_
     let stdout = String::from_utf8_lossy(&passed.stdout);
     assert_eq!(passed.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("audit passed: 3 records"), "{stdout}");
+    assert!(stdout.contains("2 kept heads match"), "{stdout}");
 
     tamper(
         &database,

@@ -8,7 +8,7 @@ use consent_capture::json::{parse, Object, Value};
 use consent_capture::jws::{header, signing_input};
 use consent_capture::receipt::{receipt_hash, ReceiptContext, TYP};
 use consent_capture::sign::PrivateKey;
-use consent_capture::{minimise, uuid_v4, Decisions, Notice, Receipt};
+use consent_capture::{minimise, uuid_v4, Decisions, Minimised, Notice, Receipt};
 use consent_capture_receiver::config::{Config, KnownNotice, Limits};
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -95,38 +95,64 @@ pub(crate) fn make_under(
 ) -> Made {
     let typed: Vec<(String, String)> = typed.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
     let withdrawal = made.decisions.iter().any(|(_, d)| d.name() == "withdrawn");
-    let minimised = minimise(
-        notice,
-        &made.decisions,
-        &typed,
-        Date::of_unix_seconds(made.issued_at),
-    );
-    let (payload, manifest) = if withdrawal {
-        (Object::new(), Default::default())
+    let minimised = if withdrawal {
+        Minimised {
+            payload: Object::new(),
+            manifest: Default::default(),
+        }
     } else {
-        (minimised.payload, minimised.manifest)
+        minimise(
+            notice,
+            &made.decisions,
+            &typed,
+            Date::of_unix_seconds(made.issued_at),
+        )
     };
+    sign_submission(notice, device, made, notice_signature, minimised)
+}
+
+/// A submission of `minimised` (the fields sent and the manifest saying so) with a receipt of `made`'s
+/// decisions, signed by `device`: what the element sends when the two agree, and a forgery when they do not.
+pub(crate) fn sign_submission(
+    notice: &Notice,
+    device: &PrivateKey,
+    made: Draft<'_>,
+    notice_signature: Option<&str>,
+    minimised: Minimised,
+) -> Made {
+    let principal = format!("jwk-thumbprint:{}", device.public().thumbprint());
+    sign_submission_naming(notice, device, made, notice_signature, minimised, &principal)
+}
+
+/// [`sign_submission`] with the person named `principal` in the receipt.
+pub(crate) fn sign_submission_naming(
+    notice: &Notice,
+    device: &PrivateKey,
+    made: Draft<'_>,
+    notice_signature: Option<&str>,
+    minimised: Minimised,
+    principal: &str,
+) -> Made {
     let seed = made.seed.to_le_bytes();
     let id = uuid_v4(core::array::from_fn(|i| seed[i % 8]));
-    let principal = format!("jwk-thumbprint:{}", device.public().thumbprint());
     let previous = made.previous.map(receipt_hash);
     let context = ReceiptContext {
         issued_at: made.issued_at,
         receipt_id: &id,
-        principal_id: &principal,
+        principal_id: principal,
         language: "en",
         gpc: false,
         notice_signature,
         previous_receipt: previous.as_deref(),
     };
-    let receipt = Receipt::build(notice, &made.decisions, &manifest, context);
+    let receipt = Receipt::build(notice, &made.decisions, &minimised.manifest, context);
     let receipt = device.sign(&signing_input(
         &header(device.algorithm(), &device.public(), TYP),
         &receipt.to_canonical_string(),
     ));
     let body = to_canonical_string(&Value::Object(
         Object::new()
-            .with("fields", payload)
+            .with("fields", minimised.payload)
             .with("receipt", receipt.as_str()),
     ));
     Made {

@@ -28,7 +28,7 @@ fn principal_of(device: &PrivateKey) -> String {
     format!("jwk-thumbprint:{}", device.public().thumbprint())
 }
 
-async fn read(
+pub(crate) async fn read(
     receiver: &Arc<consent_capture_receiver::http::Receiver>,
     method: &str,
     path: &str,
@@ -41,7 +41,7 @@ async fn read(
     send(receiver, request.body(Body::empty()).expect("a request")).await
 }
 
-fn json(answer: &Answer) -> Json {
+pub(crate) fn json(answer: &Answer) -> Json {
     assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.json);
     let text = consent_capture::canonical::to_canonical_string(&answer.json);
     serde_json::from_str(&text).expect("JSON")
