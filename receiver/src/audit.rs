@@ -2,15 +2,22 @@
 //! record by record (each row's acknowledgement) and against heads an auditor kept. It names the first
 //! record that differs: a changed row no longer matches the entry its acknowledgement signed, a deleted row
 //! leaves a gap, reordered rows sit at positions their acknowledgements do not name, and a log rewritten
-//! wholesale (acknowledgements re-signed) no longer matches a head kept from before.
+//! wholesale (acknowledgements re-signed) no longer matches a head kept from before. Every table an answer
+//! comes from is covered: the rows derived from a record (its decisions, hashes, relay row) are recomputed
+//! from its verified receipt, and a row at a position the log has no record for is a finding.
 
 use crate::acknowledgement::HEAD_TYP;
+use crate::decisions::decisions_of;
+use crate::derived_rows::DerivedRows;
 use crate::log::{Head, Log};
 use crate::store::{body_hash, Record, Store, PAGE_SIZE};
 use consent_capture::base64url;
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::jwk::PublicJwk;
-use consent_capture::verify::{verify_acknowledgement, verify_jws, verify_receipt, Expectations};
+use consent_capture::receipt::receipt_hash;
+use consent_capture::verify::{
+    verify_acknowledgement, verify_jws, verify_receipt, Expectations, VerifiedReceipt,
+};
 use std::fmt;
 
 /// What differs, and where.
@@ -122,11 +129,11 @@ impl<'a> Audit<'a> {
         }
     }
 
-    /// Checks the next record.
+    /// Checks the next record, and the rows derived from it (`derived` holds them for its page).
     ///
     /// # Errors
-    /// The first thing about it that differs from what was signed.
-    pub fn check(&mut self, record: &Record) -> Result<(), Finding> {
+    /// The first thing about it that differs from what was signed, or from what its receipt says.
+    pub fn check(&mut self, record: &Record, derived: &DerivedRows) -> Result<(), Finding> {
         let position = self.log.size();
         if record.position != position {
             return Err(at(
@@ -174,6 +181,7 @@ impl<'a> Audit<'a> {
                 return Err(at(position, "its body is missing and no erasure is recorded"));
             }
         }
+        check_derived(record, &receipt, derived)?;
         self.log.push(entry.leaf());
         let head = self.log.head();
         if (acknowledgement.head_size, acknowledgement.head_root) != (head.size, head.root) {
@@ -222,6 +230,58 @@ impl<'a> Audit<'a> {
     }
 }
 
+/// The rows derived from `record` (its verified `receipt`) must be what its receipt says: the receipt's hash
+/// and device key beside it, one decision row per purpose as the receipt decides, and a relay row (if any)
+/// for the person the receipt names. `may-use` and the state answer from these rows, never from the receipts.
+fn check_derived(record: &Record, receipt: &VerifiedReceipt, derived: &DerivedRows) -> Result<(), Finding> {
+    let position = record.position;
+    let (receipt_sha256, thumbprint) = derived
+        .records
+        .get(&position)
+        .ok_or_else(|| at(position, "its row changed while the audit read it"))?;
+    if *receipt_sha256 != receipt_hash(&record.receipt) {
+        return Err(at(position, "its receipt_sha256 is not its receipt's hash"));
+    }
+    if thumbprint.as_deref() != Some(receipt.key.thumbprint().as_str()) {
+        return Err(at(
+            position,
+            "its device_thumbprint is not the thumbprint of the key that signed its receipt",
+        ));
+    }
+    // Both by purpose, in Rust's order (a database's collation may order them otherwise).
+    let mut expected = decisions_of(&receipt.receipt, position, record.received_at);
+    expected.sort_by(|a, b| a.purpose.cmp(&b.purpose));
+    let mut stored = derived.decisions.get(&position).cloned().unwrap_or_default();
+    stored.sort_by(|a, b| a.purpose.cmp(&b.purpose));
+    if let Some(i) = (0..expected.len().max(stored.len())).find(|&i| expected.get(i) != stored.get(i)) {
+        let purpose = expected
+            .get(i)
+            .or(stored.get(i))
+            .map_or("", |d| d.purpose.as_str());
+        return Err(at(
+            position,
+            format!("its decisions row for {purpose} is not what its receipt decides"),
+        ));
+    }
+    let principal = receipt
+        .receipt
+        .as_object()
+        .and_then(|r| r.get("piiPrincipalId"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if derived
+        .relay
+        .get(&position)
+        .is_some_and(|relayed| relayed != principal)
+    {
+        return Err(at(
+            position,
+            "its relay row names another person than its receipt",
+        ));
+    }
+    Ok(())
+}
+
 /// The first member of `entry` that `signed` lacks or has otherwise.
 fn differing_member(entry: &Object, signed: &Object) -> Option<String> {
     entry
@@ -245,14 +305,28 @@ pub async fn audit_database(
     let mut from = 0;
     loop {
         let page = store.records_page(from, PAGE_SIZE).await?;
+        let derived = match (page.first(), page.last()) {
+            (Some(first), Some(last)) => store.derived_rows(first.position, last.position).await?,
+            _ => DerivedRows::default(),
+        };
         for record in &page {
-            if let Err(finding) = audit.check(record) {
+            if let Err(finding) = audit.check(record, &derived) {
                 return Ok(Err(finding));
             }
         }
         match page.last() {
             Some(last) if page.len() as u64 == PAGE_SIZE => from = last.position + 1,
-            _ => return Ok(audit.finish()),
+            _ => break,
         }
     }
+    if let Some(stray) = store.first_stray(audit.log.size()).await? {
+        return Ok(Err(Finding {
+            position: None,
+            message: format!(
+                "a row of {} at position {}, where the log has no record",
+                stray.table, stray.position
+            ),
+        }));
+    }
+    Ok(audit.finish())
 }

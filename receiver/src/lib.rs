@@ -21,6 +21,7 @@ pub mod config;
 pub mod consent_state;
 pub mod crm_request;
 pub mod decisions;
+pub mod derived_rows;
 pub mod export;
 pub mod http;
 pub mod iso27560;

@@ -573,7 +573,7 @@ fn record(row: &AnyRow) -> Result<Record, sqlx::Error> {
     })
 }
 
-fn decision_row(row: &AnyRow) -> Result<DecisionRow, sqlx::Error> {
+pub(crate) fn decision_row(row: &AnyRow) -> Result<DecisionRow, sqlx::Error> {
     let decode = |column: &str, message: String| sqlx::Error::ColumnDecode {
         index: column.to_owned(),
         source: message.into(),

@@ -16,6 +16,7 @@ use audit::{
     a_kept_head_catches_a_log_rewritten_and_signed_again,
     an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks,
     the_audit_command_exits_0_when_the_log_matches_and_1_naming_the_record_otherwise,
+    the_audit_recomputes_every_table_an_answer_comes_from,
 };
 use consent_capture::jws::{header, signing_input};
 use consent_capture::notice_signature::{payload as notice_payload, TYP as NOTICE_TYP};
@@ -596,6 +597,7 @@ on_both_databases!(
     a_burst_from_one_address_gets_429_while_other_addresses_are_served,
     an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks,
     a_kept_head_catches_a_log_rewritten_and_signed_again,
+    the_audit_recomputes_every_table_an_answer_comes_from,
     the_audit_command_exits_0_when_the_log_matches_and_1_naming_the_record_otherwise,
     a_receiver_killed_in_the_middle_of_a_load_keeps_every_acknowledged_receipt_once,
     the_read_side_answers_only_with_its_token_state_history_and_may_use,

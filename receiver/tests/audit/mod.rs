@@ -115,7 +115,15 @@ pub(crate) async fn an_audit_passes_on_an_untouched_log_and_names_the_first_reco
     audit(&database, &[&head]).await.expect("restored");
 
     // A record removed from the end leaves a log that is whole in itself: only a kept head shows the loss.
-    tamper(&database, &["DELETE FROM records WHERE position = 4"]).await;
+    tamper(
+        &database,
+        &[
+            "DELETE FROM records WHERE position = 4",
+            "DELETE FROM payloads WHERE position = 4",
+            "DELETE FROM decisions WHERE position = 4",
+        ],
+    )
+    .await;
     assert_eq!(audit(&database, &[]).await.map(|r| r.records), Ok(4));
     assert_eq!(named(audit(&database, &[&head]).await, "covers 5"), Some(4));
     tamper(&database, &["DELETE FROM records WHERE position = 2"]).await;
@@ -123,6 +131,95 @@ pub(crate) async fn an_audit_passes_on_an_untouched_log_and_names_the_first_reco
     // A body deleted behind the receiver's back, not erased through it.
     tamper(&database, &["DELETE FROM payloads WHERE position = 1"]).await;
     assert_eq!(named(audit(&database, &[]).await, "no erasure"), Some(1));
+}
+
+pub(crate) async fn the_audit_recomputes_every_table_an_answer_comes_from(database: String) {
+    // An empty log with one record at position -1: nothing the log holds, yet a row the read side may answer
+    // from.
+    migrated(&database).await;
+    tamper(
+        &database,
+        &[
+            "INSERT INTO records (position, receipt_id, receipt_sha256, receipt, body_sha256, received_at, \
+           acknowledgement, device_thumbprint) VALUES (-1, 'r', 'h', 'x', 'b', 0, 'a', 't')",
+        ],
+    )
+    .await;
+    let finding = audit(&database, &[]).await.expect_err("not an empty log");
+    assert!(
+        finding.message.contains("a row of records at position -1"),
+        "{finding}"
+    );
+    tamper(&database, &["DELETE FROM records WHERE position = -1"]).await;
+
+    filled(&database, 3, 45).await;
+    audit(&database, &[]).await.expect("an untouched log");
+    // Each edit, then undone: the audit names it, and passes again.
+    let edits: [(&[&str], &str, Option<u64>, &[&str]); 6] = [
+        (
+            &["UPDATE decisions SET decision = 'granted' WHERE position = 1 AND purpose = 'newsletter'"],
+            "its decisions row for newsletter",
+            Some(1),
+            &["UPDATE decisions SET decision = 'denied' WHERE position = 1 AND purpose = 'newsletter'"],
+        ),
+        (
+            &["UPDATE records SET device_thumbprint = 'x' || device_thumbprint WHERE position = 2"],
+            "device_thumbprint",
+            Some(2),
+            &["UPDATE records SET device_thumbprint = SUBSTR(device_thumbprint, 2) WHERE position = 2"],
+        ),
+        (
+            &["UPDATE records SET receipt_sha256 = 'x' || receipt_sha256 WHERE position = 0"],
+            "receipt_sha256",
+            Some(0),
+            &["UPDATE records SET receipt_sha256 = SUBSTR(receipt_sha256, 2) WHERE position = 0"],
+        ),
+        (
+            &[
+                "INSERT INTO relay (position, principal_id, state, attempts, next_attempt_at, outcome) \
+               VALUES (1, 'jwk-thumbprint:someone-else', 'delivered', 1, 0, 'ok')",
+            ],
+            "relay row names another person",
+            Some(1),
+            &["DELETE FROM relay WHERE position = 1"],
+        ),
+        (
+            &["INSERT INTO payloads (position, body) VALUES (7, '{}')"],
+            "a row of payloads at position 7",
+            None,
+            &["DELETE FROM payloads WHERE position = 7"],
+        ),
+        (
+            &["INSERT INTO erasures (position, erased_at, requested_by) VALUES (-3, 0, 'person')"],
+            "a row of erasures at position -3",
+            None,
+            &["DELETE FROM erasures WHERE position = -3"],
+        ),
+    ];
+    for (edit, words, position, undo) in edits {
+        tamper(&database, edit).await;
+        let finding = audit(&database, &[]).await.expect_err(words);
+        assert!(finding.message.contains(words), "{words}: {finding}");
+        assert_eq!(finding.position, position, "{finding}");
+        tamper(&database, undo).await;
+        audit(&database, &[]).await.expect("undone");
+    }
+    tamper(
+        &database,
+        &["INSERT INTO decisions (principal_id, purpose, position, decision, legal_basis, notice_revision, \
+           issued_at, received_at) VALUES ('jwk-thumbprint:x', 'newsletter', 3, 'granted', 'consent', 'r', 0, 0)"],
+    )
+    .await;
+    let finding = audit(&database, &[]).await.expect_err("a decision of no record");
+    assert!(
+        finding.message.contains("a row of decisions at position 3"),
+        "{finding}"
+    );
+}
+
+/// Creates the receiver's tables in `database`, as a receiver starting on it does.
+async fn migrated(database: &str) {
+    drop(receiver(database).await);
 }
 
 pub(crate) async fn a_kept_head_catches_a_log_rewritten_and_signed_again(database: String) {
