@@ -133,6 +133,14 @@ pub(crate) async fn an_audit_passes_on_an_untouched_log_and_names_the_first_reco
     assert_eq!(named(audit(&database, &[]).await, "no erasure"), Some(1));
 }
 
+/// An edit behind the receiver's back, what the audit must say of it (and of which record), and its undoing.
+type Edit = (
+    &'static [&'static str],
+    &'static str,
+    Option<u64>,
+    &'static [&'static str],
+);
+
 pub(crate) async fn the_audit_recomputes_every_table_an_answer_comes_from(database: String) {
     // An empty log with one record at position -1: nothing the log holds, yet a row the read side may answer
     // from.
@@ -155,7 +163,7 @@ pub(crate) async fn the_audit_recomputes_every_table_an_answer_comes_from(databa
     filled(&database, 3, 45).await;
     audit(&database, &[]).await.expect("an untouched log");
     // Each edit, then undone: the audit names it, and passes again.
-    let edits: [(&[&str], &str, Option<u64>, &[&str]); 6] = [
+    let edits: [Edit; 6] = [
         (
             &["UPDATE decisions SET decision = 'granted' WHERE position = 1 AND purpose = 'newsletter'"],
             "its decisions row for newsletter",
