@@ -64,12 +64,14 @@ bundle:
 	node_modules/.bin/wasm-opt $(WASM_OPT) $(WASM_FEATURES) $(PKG)/consent_capture_bg.wasm -o $(DIST)/consent_capture_bg.wasm
 	node_modules/.bin/wasm-opt $(WASM_OPT) $(WASM_FEATURES) $(PKG)/consent_capture_verify_bg.wasm -o $(DIST)/consent_capture_verify_bg.wasm
 	node_modules/.bin/esbuild www/consent-capture.css --minify --log-level=warning --outfile=$(DIST)/consent-capture.css
-	node_modules/.bin/esbuild www/consent-capture.js --bundle --minify --format=esm --log-level=warning \
-	  --define:WASM_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent_capture_bg.wasm)\" \
-	  --define:CSS_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent-capture.css)\" --outfile=$(DIST)/consent-capture.js
 	node_modules/.bin/esbuild www/verifier.js --bundle --minify --format=esm --log-level=warning \
 	  --define:VERIFY_WASM_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent_capture_verify_bg.wasm)\" \
 	  --outfile=$(DIST)/consent-capture-verify.js
+	node_modules/.bin/esbuild www/consent-capture.js --bundle --minify --format=esm --log-level=warning \
+	  --define:WASM_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent_capture_bg.wasm)\" \
+	  --define:CSS_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent-capture.css)\" \
+	  --define:VERIFY_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent-capture-verify.js)\" \
+	  --outfile=$(DIST)/consent-capture.js
 	node_modules/.bin/esbuild www/early.js --minify --format=iife --log-level=warning --outfile=$(DIST)/consent-capture-early.js
 	node_modules/.bin/esbuild www/testing.js --minify --format=esm --log-level=warning --outfile=$(DIST)/testing.js
 	node tools/size.mjs

@@ -27,7 +27,17 @@ const stylesheet = new URL('consent-capture.css', import.meta.url).href;
 // name, up to three texts, and fresh randomness and time for the methods that take them.
 const call = (consent, method, first = '', second = '', third = '') => consent.call(method, first, second, third,
   crypto.getRandomValues(new Uint8Array(16)), Date.now());
-const importVerifier = () => import(new URL('consent-capture-verify.js', import.meta.url));
+// Pinned like the wasm (the bundle step writes its SRI hash here): a changed verifier could sign what the person
+// refused. import() takes no integrity, so a module script carrying it is inserted first: it puts the module
+// in the page's module map, or a failure there when the file differs, and import() then takes that very entry.
+let verifierReady;
+const importVerifier = () => (verifierReady ??= new Promise((done, failed) => {
+  const src = new URL('consent-capture-verify.js', import.meta.url).href;
+  const script = h('script', { type: 'module', src, integrity: VERIFY_INTEGRITY, crossorigin: 'anonymous' });
+  script.onload = () => done(import(src));
+  script.onerror = () => failed(new Error('The verifier module is not the one this element pins.'));
+  document.head.append(script);
+}));
 const warned = new Set();
 let outboxChecked = false;
 

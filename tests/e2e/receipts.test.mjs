@@ -167,6 +167,24 @@ test('a notice that is not the one the pinned controller key signed is not shown
   await other.context.close();
 });
 
+test('a verifier module that is not the one the element pins is not run: a signed notice is then not shown', async () => {
+  // Whoever serves the verifier could otherwise make the device key sign what the person refused.
+  const genuine = readFileSync(new URL('../../www/dist/consent-capture-verify.js', import.meta.url), 'utf8');
+  const changed = `${genuine}\nglobalThis.__changedVerifierRan = true;\n`;
+  const signed = '<consent-capture id="signed" notice="/demo/notice.json" notice-signature="/demo/notice.jws" controller-key="UAsm4GJDR5I7_cefpd43UYt2Iiec8QbRfcojoVyoUws"></consent-capture>';
+  const routes = { '/signed.html': { body: testPage(signed) }, '/dist/consent-capture-verify.js': { body: changed, type: 'text/javascript' } };
+  const { page, context } = await open(env, '/signed.html', { routes });
+  await page.locator('#signed').getByRole('alert').waitFor();
+  assert.match(await page.locator('#signed').getByRole('alert').innerText(), /verifier module is not the one this element pins/);
+  assert.equal(await page.locator('#signed form').count(), 0);
+  assert.equal(await page.evaluate(() => globalThis.__changedVerifierRan), undefined, 'the changed module never ran');
+  await context.close();
+  // The genuine module, pinned, checks the same notice and the form shows.
+  const good = await open(env, '/signed.html', { routes: { '/signed.html': { body: testPage(signed) } } });
+  await good.page.locator('#signed form').waitFor();
+  await good.context.close();
+});
+
 test('two submit events at once (a double submit) make one submission, not two receipts or a fork', async () => {
   const { page, context } = await open(env);
   const site = page.locator('#signup');
