@@ -1,9 +1,11 @@
 //! What the relay sends the CRM for a stored record: the request the component's own adapters shape (one set
 //! of rules, in the core, for the browser and the relay), from the fields that arrived, which are exactly
 //! what minimisation let through. HubSpot also gets `submittedAt` (the consent's time: the browser's request
-//! leaves it to HubSpot's clock); a withdrawal never carries a field.
+//! leaves it to HubSpot's clock); a withdrawal never carries a field, and a consent taken back before it was
+//! relayed goes without what it justified.
 
 use crate::config::KnownNotice;
+use crate::decisions::DecisionRow;
 use crate::store::Record;
 use consent_capture::adapter::{request, Adapter, Evidence};
 use consent_capture::canonical::to_canonical_string;
@@ -48,12 +50,21 @@ pub struct Outgoing {
     pub body: String,
 }
 
-/// The request for `record` (its notice among `notices`) at `now`, or why it must never be sent.
+/// The request for `record` (its notice among `notices`) at `now`, or why it must never be sent. `latest` is
+/// the person's latest decision for each purpose as the relay sends it ([`crate::consent_state::current`]):
+/// a consent that the person withdrew or refused since (by consent time) is relayed with that purpose
+/// refused, and without the fields only it justified, so that the CRM never gets what no longer holds.
 ///
 /// # Errors
 /// A reason the relay keeps as a permanent refusal: the payload was erased first, the notice is no longer
 /// configured, the CRM cannot express it, or HubSpot would refuse its age.
-pub fn outgoing(crm: Crm, notices: &[KnownNotice], record: &Record, now: i64) -> Result<Outgoing, String> {
+pub fn outgoing(
+    crm: Crm,
+    notices: &[KnownNotice],
+    record: &Record,
+    latest: &[&DecisionRow],
+    now: i64,
+) -> Result<Outgoing, String> {
     let body = record
         .body
         .as_deref()
@@ -70,17 +81,33 @@ pub fn outgoing(crm: Crm, notices: &[KnownNotice], record: &Record, now: i64) ->
         .find(|known| Some(known.hash.as_str()) == notice_hash)
         .ok_or("its notice is no longer one this receiver is configured with")?
         .notice;
-    let decisions = Decisions::recorded(notice, &last);
-    let withdrawn: Vec<&str> = decisions
+    let mut decisions = Decisions::recorded(notice, &last);
+    let withdrawn: Vec<String> = decisions
         .iter()
         .filter(|(_, decision)| *decision == Decision::Withdrawn)
-        .map(|(purpose, _)| purpose)
+        .map(|(purpose, _)| purpose.to_owned())
         .collect();
     let fields = if withdrawn.is_empty() {
-        parse(body)
+        for held in latest.iter().filter(|held| !held.decision.justifies()) {
+            if decisions.get(&held.purpose) == Decision::Granted {
+                // Granted here, taken back since: the CRM hears it refused.
+                let _ = decisions.set(&held.purpose, false);
+            }
+        }
+        let sent = parse(body)
             .ok()
             .and_then(|body| body.as_object()?.get("fields")?.as_object().cloned())
-            .ok_or("its body cannot be read")?
+            .ok_or("its body cannot be read")?;
+        let mut fields = Object::new();
+        for (name, value) in sent.iter() {
+            let justified = notice
+                .field(name)
+                .is_some_and(|field| field.purposes.iter().any(|p| decisions.get(p).justifies()));
+            if justified {
+                fields.insert(name, value.clone());
+            }
+        }
+        fields
     } else {
         Object::new()
     };
@@ -129,9 +156,16 @@ pub fn outgoing(crm: Crm, notices: &[KnownNotice], record: &Record, now: i64) ->
                 .with("receipt", record.receipt.as_str())
                 .with("acknowledgement", record.acknowledgement.as_str());
             let event = if withdrawn.is_empty() {
-                event.with("event", "consent").with("fields", fields)
+                let mut decided = Object::new();
+                for (purpose, decision) in decisions.iter() {
+                    decided.insert(purpose, decision.name());
+                }
+                event
+                    .with("event", "consent")
+                    .with("decisions", decided)
+                    .with("fields", fields)
             } else {
-                let purposes = withdrawn.iter().map(|p| Value::from(*p)).collect();
+                let purposes = withdrawn.iter().map(|p| Value::from(p.as_str())).collect();
                 event
                     .with("event", "withdrawal")
                     .with("withdrawn", Value::Array(purposes))

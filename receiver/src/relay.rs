@@ -3,13 +3,16 @@
 //! seconds), in log order per person. Each request carries `Idempotency-Key: <receipt id>`; a record is sent
 //! again only when no answer came (a timeout, a reset, a 5xx, a 429), after a backoff that doubles up to an
 //! hour (a 429's `Retry-After` when it gives one). A 2xx marks it delivered and it is never sent again; any
-//! other 4xx, or a rule of the relay's own (an erased payload, HubSpot's month), refuses it for good, kept
-//! with the reason for people to see (`GET /relay?state=refused`, `records relay`).
+//! other 4xx, a request that cannot be made, 30 days without an answer, or a rule of the relay's own (an
+//! erased payload, HubSpot's month), refuses it for good, kept with the reason for people to see
+//! (`GET /relay?state=refused`, `records relay`), so that no row holds a person's queue for ever.
 
+use crate::consent_state::current;
 use crate::crm_request::{outgoing, Crm, Outgoing};
 use crate::http::Receiver;
 use crate::relay_queue::{Due, Tried};
 use crate::utc::now;
+use consent_capture::last_receipt::LastReceipt;
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -35,6 +38,18 @@ const ANSWER_WITHIN: Duration = Duration::from_secs(30);
 const LONGEST_BACKOFF: i64 = 3_600;
 /// Rows read a time.
 const DUE_A_TIME: i64 = 32;
+/// How long a record may wait for the CRM to answer before it is refused for good (for someone to act on),
+/// so that it stops holding the person's later records: as long as the element's outbox tries.
+const GIVE_UP_AFTER: i64 = 30 * 86_400;
+
+/// The kind of cause of an outcome, for the log: `HTTP 503`, or the words before the first colon (never the
+/// CRM's own text, which may quote the person's data).
+fn cause(outcome: &str) -> &str {
+    match outcome.split_once(':') {
+        Some((cause, _)) => cause,
+        None => outcome,
+    }
+}
 
 /// Runs until the receiver is dropped; `wake` is notified when records were appended.
 pub(crate) async fn run(receiver: Weak<Receiver>, wake: Arc<Notify>, target: RelayTarget) {
@@ -91,20 +106,43 @@ async fn relay_one(
     let Some(record) = store.relay_take(due, now() + LEASE).await? else {
         return Ok(());
     };
-    let tried = match outgoing(target.crm, &receiver.config().notices, &record, now()) {
+    let principal = LastReceipt::from_jws(&record.receipt).map(|last| last.principal);
+    let held = match &principal {
+        Some(principal) => store.decisions_about(principal).await?,
+        None => Vec::new(),
+    };
+    let latest = current(&held);
+    let tried = match outgoing(target.crm, &receiver.config().notices, &record, &latest, now()) {
         Err(reason) => Tried::Refused(reason),
+        Ok(_) if now() - record.received_at > GIVE_UP_AFTER => Tried::Refused(format!(
+            "the CRM gave no answer for {} days: given up (the last try: {})",
+            GIVE_UP_AFTER / 86_400,
+            due.outcome
+        )),
         Ok(request) => {
             tokio::time::sleep_until(*next_send).await;
             *next_send = Instant::now() + spacing;
             send(client, &target.url, &record.receipt_id, request, due.attempts).await
         }
     };
+    // The CRM's answer may quote the data: it is kept in the database (where erasure reaches it), not
+    // written to the log; the log says only the kind of cause.
     match &tried {
         Tried::Delivered(_) => tracing::info!(position = due.position, "relayed"),
-        // The CRM's answer may quote the data: it is kept in the database (where erasure reaches it), not
-        // written to the log.
-        Tried::Later(..) => tracing::warn!(position = due.position, "relay: will try again"),
-        Tried::Refused(_) => tracing::warn!(position = due.position, "relay: refused for good"),
+        Tried::Later(_, outcome) => {
+            tracing::warn!(
+                position = due.position,
+                cause = cause(outcome),
+                "relay: will try again"
+            );
+        }
+        Tried::Refused(outcome) => {
+            tracing::warn!(
+                position = due.position,
+                cause = cause(outcome),
+                "relay: refused for good"
+            );
+        }
     }
     store.relay_tried(due, &tried, now()).await
 }
@@ -126,6 +164,8 @@ async fn send(
         .await;
     let response = match answer {
         Ok(response) => response,
+        // A request that cannot be made will never be made: it must not hold the person's queue for ever.
+        Err(error) if error.is_builder() => return Tried::Refused(format!("cannot be sent: {error}")),
         Err(error) => return Tried::Later(backoff, format!("no answer: {error}")),
     };
     let status = response.status();

@@ -18,6 +18,8 @@ pub struct Due {
     pub attempts: i64,
     /// Its `next_attempt_at` when read: taking it checks that no one else took it since.
     pub next_attempt_at: i64,
+    /// How its last try ended (`waiting` before the first).
+    pub outcome: String,
 }
 
 /// How one try ended.
@@ -39,7 +41,7 @@ impl Store {
     /// The database fails.
     pub async fn relay_due(&self, now: i64, limit: i64) -> Result<Vec<Due>, sqlx::Error> {
         let rows = sqlx::query(
-            "SELECT r.position, r.attempts, r.next_attempt_at FROM relay r \
+            "SELECT r.position, r.attempts, r.next_attempt_at, r.outcome FROM relay r \
              WHERE r.state = 'waiting' AND r.next_attempt_at <= $1 AND NOT EXISTS \
              (SELECT 1 FROM relay e WHERE e.principal_id = r.principal_id AND e.state = 'waiting' \
               AND e.position < r.position) ORDER BY r.position LIMIT $2",
@@ -55,6 +57,7 @@ impl Store {
                     position: position as u64,
                     attempts: row.try_get("attempts")?,
                     next_attempt_at: row.try_get("next_attempt_at")?,
+                    outcome: row.try_get("outcome")?,
                 })
             })
             .collect()

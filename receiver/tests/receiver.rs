@@ -35,6 +35,8 @@ use records::{
     the_records_command_reads_exports_and_erases,
 };
 use relay::{
+    a_consent_taken_back_before_it_was_relayed_reaches_the_crm_without_what_it_justified,
+    a_record_the_crm_never_answers_is_given_up_after_30_days_and_holds_nobody_back,
     hubspot_gets_consent_options_and_what_is_refused_is_kept_with_why,
     the_relay_delivers_each_record_once_and_in_order_through_failures,
 };
@@ -613,4 +615,6 @@ on_both_databases!(
     fields_no_granted_purpose_justifies_and_values_breaking_the_notices_rules_are_refused,
     a_receipt_id_that_is_not_a_uuid_is_refused_and_fails_nobody_elses_post,
     a_person_named_by_email_hash_is_named_by_the_address_that_arrived,
+    a_consent_taken_back_before_it_was_relayed_reaches_the_crm_without_what_it_justified,
+    a_record_the_crm_never_answers_is_given_up_after_30_days_and_holds_nobody_back,
 );

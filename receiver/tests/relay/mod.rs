@@ -280,7 +280,11 @@ pub(crate) async fn hubspot_gets_consent_options_and_what_is_refused_is_kept_wit
         now() - 30 * 86_400 - 3_600,
         953,
     );
-    for made in [&first, &withdrawal, &other, &old] {
+    // The consent is relayed before its withdrawal arrives (one withdrawn before is relayed refused: see
+    // a_consent_taken_back_before_it_was_relayed_…).
+    assert_eq!(submit(&receiver, &first).await.status, 200);
+    settled(&receiver).await;
+    for made in [&withdrawal, &other, &old] {
         assert_eq!(submit(&receiver, made).await.status, 200);
     }
     settled(&receiver).await;
@@ -355,4 +359,101 @@ pub(crate) async fn hubspot_gets_consent_options_and_what_is_refused_is_kept_wit
         outcome.map(|row| row["outcome"].clone()),
         Some(Json::from(ERASED_OUTCOME))
     );
+}
+
+pub(crate) async fn a_consent_taken_back_before_it_was_relayed_reaches_the_crm_without_what_it_justified(
+    database: String,
+) {
+    fn script(n: usize) -> Behaviour {
+        // Down at first: the consent waits in the queue while the withdrawal arrives.
+        if n == 0 {
+            Behaviour::Answer(503)
+        } else {
+            Behaviour::Answer(200)
+        }
+    }
+    let stand_in = StandIn::start(script).await;
+    let receiver = relaying_receiver(&database, target(Crm::Webhook, &stand_in)).await;
+    let device = PrivateKey::ed25519_from_seed([130; 32]);
+    let first = first_receipt(&device, true, now() - 100, 1300);
+    assert_eq!(submit(&receiver, &first).await.status, 200);
+    let withdrawal = withdrawing_newsletter(&device, &first, now() - 50, 1301);
+    assert_eq!(submit(&receiver, &withdrawal).await.status, 200);
+    // Another person withdrew first; the grant they made earlier arrives after it.
+    let other = PrivateKey::ed25519_from_seed([131; 32]);
+    let old_grant = first_receipt(&other, true, now() - 200, 1302);
+    let their_withdrawal = withdrawing_newsletter(&other, &old_grant, now() - 150, 1303);
+    assert_eq!(submit(&receiver, &their_withdrawal).await.status, 200);
+    assert_eq!(submit(&receiver, &old_grant).await.status, 200);
+    settled(&receiver).await;
+
+    let taken = stand_in.taken();
+    assert_eq!(taken.len(), 4, "every record, once");
+    for consent in [&first, &old_grant] {
+        let seen = taken
+            .iter()
+            .find(|s| s.key == consent.receipt_id)
+            .expect("relayed");
+        let event = body(seen);
+        assert_eq!(event["event"], "consent");
+        assert_eq!(
+            event["decisions"]["newsletter"], "denied",
+            "taken back before it was relayed"
+        );
+        assert_eq!(
+            event["fields"]["email"], "ada@example.com",
+            "the enquiry still justifies it"
+        );
+        assert!(
+            event["fields"].get("company").is_none(),
+            "only the newsletter justified it: {event}"
+        );
+    }
+}
+
+pub(crate) async fn a_record_the_crm_never_answers_is_given_up_after_30_days_and_holds_nobody_back(
+    database: String,
+) {
+    fn script(n: usize) -> Behaviour {
+        // The first record never gets an answer while it is tried; the next one does.
+        if n == 0 {
+            Behaviour::Answer(503)
+        } else {
+            Behaviour::Answer(200)
+        }
+    }
+    let stand_in = StandIn::start(script).await;
+    let receiver = relaying_receiver(&database, target(Crm::Webhook, &stand_in)).await;
+    let device = PrivateKey::ed25519_from_seed([132; 32]);
+    let first = first_receipt(&device, true, now() - 100, 1320);
+    assert_eq!(submit(&receiver, &first).await.status, 200);
+    for _ in 0..100 {
+        if stand_in.tries() > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // 31 days on (the receipt was received then, as far as the relay can tell).
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&database).await.expect("the database");
+    sqlx::query("UPDATE records SET received_at = received_at - 31 * 86400 WHERE position = 0")
+        .execute(&pool)
+        .await
+        .expect("an update");
+    pool.close().await;
+    let later = withdrawing_newsletter(&device, &first, now() - 50, 1321);
+    assert_eq!(submit(&receiver, &later).await.status, 200);
+    settled(&receiver).await;
+
+    let refused = relay_rows(&receiver, "refused").await;
+    let outcome = refused
+        .iter()
+        .find(|row| row["receiptId"] == first.receipt_id.as_str())
+        .and_then(|row| row["outcome"].as_str())
+        .unwrap_or_default();
+    assert!(outcome.contains("no answer for 30 days"), "{refused:?}");
+    assert!(outcome.contains("HTTP 503"), "the last try's answer: {outcome}");
+    let taken = stand_in.taken();
+    assert_eq!(taken.len(), 1);
+    assert_eq!(taken[0].key, later.receipt_id, "the person's next record went");
 }
