@@ -29,6 +29,7 @@ pub mod log;
 mod read_api;
 pub mod records_command;
 pub mod relay;
+pub mod relay_erasures;
 pub mod relay_queue;
 pub mod store;
 pub mod submission;

@@ -120,7 +120,8 @@ async fn erase(
     Ok(Json(json!({ "principal": principal, "erased": erased, "at": iso8601(at) })).into_response())
 }
 
-/// `GET /relay?state=refused` (or `waiting`, `delivered`): the latest 1,000 in that state.
+/// `GET /relay?state=refused` (or `waiting`, `delivered`): the latest 1,000 records and 1,000 erasures in that
+/// state.
 async fn relay(
     State(receiver): State<Arc<Receiver>>,
     Query(query): Query<HashMap<String, String>>,
@@ -135,5 +136,6 @@ async fn relay(
         ));
     }
     let rows = receiver.read(|store| store.relay_rows(state, 1_000)).await?;
-    Ok(Json(json!({ "state": state, "rows": rows })).into_response())
+    let erasures = receiver.read(|store| store.erasure_rows(state, 1_000)).await?;
+    Ok(Json(json!({ "state": state, "rows": rows, "erasures": erasures })).into_response())
 }

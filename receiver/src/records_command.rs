@@ -23,7 +23,7 @@ pub const USAGE: &str =
                                        the log and acknowledgements stay, and the audit still passes
   relay [--state refused|waiting|delivered]
                                        what the relay was refused for good (by default), still tries, or
-                                       delivered: the latest 1,000
+                                       delivered: the latest 1,000 records and 1,000 erasures
 Prints JSON. Exits 0, or 2 for a usage error or an unreadable database.";
 
 /// Runs the command in `args` (after `records`).
@@ -96,7 +96,8 @@ async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
             }
             let store = Store::open_read_only(database).await.map_err(failed)?;
             let rows = store.relay_rows(state, 1_000).await.map_err(failed)?;
-            serde_json::json!({ "state": state, "rows": rows })
+            let erasures = store.erasure_rows(state, 1_000).await.map_err(failed)?;
+            serde_json::json!({ "state": state, "rows": rows, "erasures": erasures })
         }
         "state" | "history" | "may-use" => {
             let principal = needs_principal()?;

@@ -5,11 +5,14 @@
 //! hour (a 429's `Retry-After` when it gives one). A 2xx marks it delivered and it is never sent again; any
 //! other 4xx, a request that cannot be made, 30 days without an answer, or a rule of the relay's own (an
 //! erased payload, HubSpot's month), refuses it for good, kept with the reason for people to see
-//! (`GET /relay?state=refused`, `records relay`), so that no row holds a person's queue for ever.
+//! (`GET /relay?state=refused`, `records relay`), so that no row holds a person's queue for ever. Erasures
+//! follow a person's records ([`crate::relay_erasures`]): the webhook gets an erasure event; a CRM the relay
+//! cannot ask to delete gets a refusal kept for someone to act on.
 
 use crate::consent_state::current;
 use crate::crm_request::{outgoing, Crm, Outgoing};
 use crate::http::Receiver;
+use crate::relay_erasures::{erasure_request, DueErasure};
 use crate::relay_queue::{Due, Tried};
 use crate::utc::now;
 use consent_capture::last_receipt::LastReceipt;
@@ -67,12 +70,26 @@ pub(crate) async fn run(receiver: Weak<Receiver>, wake: Arc<Notify>, target: Rel
             return;
         };
         let store = strong.store();
-        let wait = match store.relay_due(now(), DUE_A_TIME).await {
-            Ok(due) if !due.is_empty() => {
+        let due = match store.relay_due(now(), DUE_A_TIME).await {
+            Ok(due) if due.is_empty() => store
+                .erasures_due(now(), DUE_A_TIME)
+                .await
+                .map(|erasures| (due, erasures)),
+            due => due.map(|due| (due, Vec::new())),
+        };
+        let wait = match due {
+            Ok((due, erasures)) if !due.is_empty() || !erasures.is_empty() => {
                 for due in due {
                     let result = relay_one(&strong, &client, &target, &due, spacing, &mut next_send).await;
                     if let Err(error) = result {
                         tracing::warn!(%error, position = due.position, "relay: the database failed");
+                    }
+                }
+                for erasure in erasures {
+                    let result =
+                        relay_erasure(&strong, &client, &target, &erasure, spacing, &mut next_send).await;
+                    if let Err(error) = result {
+                        tracing::warn!(%error, "relay: the database failed");
                     }
                 }
                 continue;
@@ -147,18 +164,48 @@ async fn relay_one(
     store.relay_tried(due, &tried, now()).await
 }
 
-async fn send(
+/// Passes one erasure on to the CRM, or refuses it for good where the CRM cannot delete.
+async fn relay_erasure(
+    receiver: &Receiver,
     client: &reqwest::Client,
-    url: &str,
-    receipt_id: &str,
-    request: Outgoing,
-    attempts: i64,
-) -> Tried {
+    target: &RelayTarget,
+    due: &DueErasure,
+    spacing: Duration,
+    next_send: &mut Instant,
+) -> Result<(), sqlx::Error> {
+    let store = receiver.store();
+    if !store.erasure_take(due, now() + LEASE).await? {
+        return Ok(());
+    }
+    let tried = match erasure_request(target.crm, due) {
+        Err(reason) => Tried::Refused(reason),
+        Ok(body) => {
+            tokio::time::sleep_until(*next_send).await;
+            *next_send = Instant::now() + spacing;
+            let request = Outgoing {
+                content_type: "application/json",
+                body,
+            };
+            send(client, &target.url, &due.key(), request, due.attempts).await
+        }
+    };
+    match &tried {
+        Tried::Delivered(_) => tracing::info!("erasure relayed"),
+        Tried::Later(_, outcome) => {
+            tracing::warn!(cause = cause(outcome), "relay: erasure will be tried again")
+        }
+        Tried::Refused(outcome) => tracing::warn!(cause = cause(outcome), "relay: erasure refused for good"),
+    }
+    store.erasure_tried(due, &tried, now()).await
+}
+
+/// Posts `request` with `Idempotency-Key: key`.
+async fn send(client: &reqwest::Client, url: &str, key: &str, request: Outgoing, attempts: i64) -> Tried {
     let backoff = now() + (1_i64 << attempts.clamp(0, 12)).min(LONGEST_BACKOFF);
     let answer = client
         .post(url)
         .header(CONTENT_TYPE, request.content_type)
-        .header("Idempotency-Key", receipt_id)
+        .header("Idempotency-Key", key)
         .body(request.body)
         .send()
         .await;

@@ -33,6 +33,18 @@ pub enum Tried {
     Refused(String),
 }
 
+impl Tried {
+    /// What a queue's row says after this try at `now`: its state, when it is next due, its outcome, and when
+    /// it finished (`None` while it waits).
+    pub(crate) fn row(&self, now: i64) -> (&'static str, i64, &str, Option<i64>) {
+        match self {
+            Self::Delivered(outcome) => ("delivered", now, outcome, Some(now)),
+            Self::Later(at, outcome) => ("waiting", *at, outcome, None),
+            Self::Refused(outcome) => ("refused", now, outcome, Some(now)),
+        }
+    }
+}
+
 impl Store {
     /// At most `limit` waiting rows due by `now`, in log order, each the earliest waiting row of its person
     /// (so that a person's records reach the CRM in the order they were received).
@@ -90,18 +102,14 @@ impl Store {
     /// # Errors
     /// The database fails.
     pub async fn relay_tried(&self, due: &Due, tried: &Tried, now: i64) -> Result<(), sqlx::Error> {
-        let (state, next, outcome, finished) = match tried {
-            Tried::Delivered(outcome) => ("delivered", now, outcome, Some(now)),
-            Tried::Later(at, outcome) => ("waiting", *at, outcome, None),
-            Tried::Refused(outcome) => ("refused", now, outcome, Some(now)),
-        };
+        let (state, next, outcome, finished) = tried.row(now);
         sqlx::query(
             "UPDATE relay SET state = $1, attempts = attempts + 1, next_attempt_at = $2, outcome = $3, \
              finished_at = $4 WHERE position = $5",
         )
         .bind(state)
         .bind(next)
-        .bind(outcome.as_str())
+        .bind(outcome)
         .bind(finished)
         .bind(due.position as i64)
         .execute(self.pool())
@@ -109,15 +117,22 @@ impl Store {
         Ok(())
     }
 
-    /// The earliest time a waiting row is due, if any waits.
+    /// The earliest time a waiting row (a record's or an erasure's) is due, if any waits.
     ///
     /// # Errors
     /// The database fails.
     pub async fn relay_next_due(&self) -> Result<Option<i64>, sqlx::Error> {
-        let row = sqlx::query("SELECT MIN(next_attempt_at) AS next FROM relay WHERE state = 'waiting'")
+        let mut next: Option<i64> = None;
+        for table in ["relay", "relay_erasures"] {
+            let row = sqlx::query(&format!(
+                "SELECT MIN(next_attempt_at) AS next FROM {table} WHERE state = 'waiting'"
+            ))
             .fetch_one(self.pool())
             .await?;
-        row.try_get("next")
+            let due: Option<i64> = row.try_get("next")?;
+            next = next.into_iter().chain(due).min();
+        }
+        Ok(next)
     }
 
     /// The relay's rows in `state` (`waiting`, `delivered` or `refused`), the latest first, at most `limit`.

@@ -355,14 +355,17 @@ impl Store {
     }
 
     /// Deletes the payloads of every receipt about `principal_id` that still has one, noting each erasure
-    /// (at `now`, `requested_by` whom), in one transaction; then rewrites the database so that no deleted
-    /// byte stays in its files ([`Self::compact`]). Returns how many payloads were erased.
+    /// (at `now`, `requested_by` whom), and queues the erasure for the CRM when anything of the person's was
+    /// queued for it ([`crate::relay_erasures`]), in one transaction; then rewrites the database so that no
+    /// deleted byte stays in its files ([`Self::compact`]). Returns how many payloads were erased.
     ///
     /// # Errors
     /// The database fails (then nothing was erased, or everything was and only the compaction failed).
     pub async fn erase(&self, principal_id: &str, now: i64, requested_by: &str) -> Result<u64, sqlx::Error> {
         let about = "SELECT DISTINCT position FROM decisions WHERE principal_id = $1";
-        self.erase_records(about, principal_id, now, requested_by).await
+        let people = "SELECT CAST($1 AS TEXT) AS principal_id";
+        self.erase_records(about, people, principal_id, now, requested_by)
+            .await
     }
 
     /// [`Self::erase`] for the receipts the device key of `thumbprint` signed.
@@ -376,13 +379,18 @@ impl Store {
         requested_by: &str,
     ) -> Result<u64, sqlx::Error> {
         let signed = "SELECT position FROM records WHERE device_thumbprint = $1";
-        self.erase_records(signed, thumbprint, now, requested_by).await
+        let people = "SELECT DISTINCT principal_id FROM decisions WHERE position IN \
+                      (SELECT position FROM records WHERE device_thumbprint = $1)";
+        self.erase_records(signed, people, thumbprint, now, requested_by)
+            .await
     }
 
-    /// Erases the payloads of the records `positions` (a query of one parameter, `value`) selects.
+    /// Erases the payloads of the records `positions` (a query of one parameter, `value`) selects, and queues
+    /// the erasure for the CRM of each person `people` (likewise) selects that anything was queued for.
     async fn erase_records(
         &self,
         positions: &str,
+        people: &str,
         value: &str,
         now: i64,
         requested_by: &str,
@@ -408,6 +416,17 @@ impl Store {
         ))
         .bind(value)
         .bind(ERASED_OUTCOME)
+        .execute(&mut *transaction)
+        .await?;
+        sqlx::query(&format!(
+            "INSERT INTO relay_erasures (principal_id, requested_at, requested_by, state, attempts, \
+             next_attempt_at, outcome) SELECT people.principal_id, $2, $3, 'waiting', 0, $2, 'waiting' \
+             FROM ({people}) AS people WHERE EXISTS \
+             (SELECT 1 FROM relay q WHERE q.principal_id = people.principal_id) ON CONFLICT DO NOTHING"
+        ))
+        .bind(value)
+        .bind(now)
+        .bind(requested_by)
         .execute(&mut *transaction)
         .await?;
         transaction.commit().await?;
@@ -555,7 +574,14 @@ impl MigrationSource<'static> for Migrations {
             include_str!("../migrations/0003_relay.sql").into(),
             false,
         );
-        Box::pin(async move { Ok(vec![records, payloads, relay]) })
+        let relay_erasures = Migration::new(
+            4,
+            "relay erasures".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0004_relay_erasures.sql").into(),
+            false,
+        );
+        Box::pin(async move { Ok(vec![records, payloads, relay, relay_erasures]) })
     }
 }
 

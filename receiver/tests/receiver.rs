@@ -37,6 +37,7 @@ use records::{
 use relay::{
     a_consent_taken_back_before_it_was_relayed_reaches_the_crm_without_what_it_justified,
     a_record_the_crm_never_answers_is_given_up_after_30_days_and_holds_nobody_back,
+    an_erasure_reaches_the_crm_after_the_persons_records,
     hubspot_gets_consent_options_and_what_is_refused_is_kept_with_why,
     the_relay_delivers_each_record_once_and_in_order_through_failures,
 };
@@ -617,4 +618,5 @@ on_both_databases!(
     a_person_named_by_email_hash_is_named_by_the_address_that_arrived,
     a_consent_taken_back_before_it_was_relayed_reaches_the_crm_without_what_it_justified,
     a_record_the_crm_never_answers_is_given_up_after_30_days_and_holds_nobody_back,
+    an_erasure_reaches_the_crm_after_the_persons_records,
 );

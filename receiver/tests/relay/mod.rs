@@ -159,22 +159,38 @@ fn target(crm: Crm, stand_in: &StandIn) -> RelayTarget {
     }
 }
 
-/// The relay's rows in `state`, through the read API.
+/// The relay's record rows in `state`, through the read API.
 async fn relay_rows(receiver: &Arc<Receiver>, state: &str) -> Vec<Json> {
+    relay_answer(receiver, state).await["rows"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The relay's erasures in `state`, through the read API.
+async fn erasure_rows(receiver: &Arc<Receiver>, state: &str) -> Vec<Json> {
+    relay_answer(receiver, state).await["erasures"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+async fn relay_answer(receiver: &Arc<Receiver>, state: &str) -> Json {
     let request = Request::get(format!("/relay?state={state}"))
         .header("authorization", format!("Bearer {READ_TOKEN}"))
         .body(Body::empty())
         .expect("a request");
     let answer = send(receiver, request).await;
     let text = consent_capture::canonical::to_canonical_string(&answer.json);
-    let json: Json = serde_json::from_str(&text).expect("JSON");
-    json["rows"].as_array().cloned().unwrap_or_default()
+    serde_json::from_str(&text).expect("JSON")
 }
 
-/// Waits until nothing waits, for at most a minute.
+/// Waits until nothing waits, records or erasures, for at most a minute.
 async fn settled(receiver: &Arc<Receiver>) {
     for _ in 0..600 {
-        if relay_rows(receiver, "waiting").await.is_empty() {
+        if relay_rows(receiver, "waiting").await.is_empty()
+            && erasure_rows(receiver, "waiting").await.is_empty()
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -359,6 +375,48 @@ pub(crate) async fn hubspot_gets_consent_options_and_what_is_refused_is_kept_wit
         outcome.map(|row| row["outcome"].clone()),
         Some(Json::from(ERASED_OUTCOME))
     );
+    // HubSpot's Forms API cannot delete: the erasure is refused here, visibly, for someone to act on.
+    settled(&receiver).await;
+    let erasures = erasure_rows(&receiver, "refused").await;
+    assert_eq!(erasures.len(), 1, "{erasures:?}");
+    assert_eq!(erasures[0]["principal"], person.as_str());
+    assert!(
+        erasures[0]["outcome"]
+            .as_str()
+            .is_some_and(|why| why.contains("GDPR delete")),
+        "{erasures:?}"
+    );
+    assert_eq!(stand_in.tries(), 3, "nothing was sent for it");
+}
+
+pub(crate) async fn an_erasure_reaches_the_crm_after_the_persons_records(database: String) {
+    let stand_in = StandIn::start(|_| Behaviour::Answer(200)).await;
+    let receiver = relaying_receiver(&database, target(Crm::Webhook, &stand_in)).await;
+    let device = PrivateKey::ed25519_from_seed([135; 32]);
+    let person = format!("jwk-thumbprint:{}", device.public().thumbprint());
+    let first = first_receipt(&device, true, now() - 100, 1350);
+    assert_eq!(submit(&receiver, &first).await.status, 200);
+    settled(&receiver).await;
+    let request = Request::post(format!("/records/{person}/erase"))
+        .header("authorization", format!("Bearer {READ_TOKEN}"))
+        .body(Body::empty())
+        .expect("a request");
+    assert_eq!(send(&receiver, request).await.status, 200);
+    settled(&receiver).await;
+
+    let taken = stand_in.taken();
+    assert_eq!(
+        taken.len(),
+        2,
+        "the record (if not erased first), then the erasure"
+    );
+    let erasure = body(&taken[1]);
+    assert_eq!(erasure["event"], "erasure");
+    assert_eq!(erasure["principal"], person.as_str());
+    assert_eq!(erasure["requestedBy"], "controller");
+    assert!(taken[1].key.starts_with("erasure:"), "{}", taken[1].key);
+    assert!(erasure.get("fields").is_none(), "an erasure carries no data");
+    assert_eq!(erasure_rows(&receiver, "delivered").await.len(), 1);
 }
 
 pub(crate) async fn a_consent_taken_back_before_it_was_relayed_reaches_the_crm_without_what_it_justified(

@@ -1,0 +1,160 @@
+//! The relay's queue of erasures (`relay_erasures`, migration 4): an erasure of a person whose records were
+//! queued for the CRM is passed on to it, once none of the person's records waits (so that it comes after
+//! them), and ends delivered or refused for good like a record's row ([`crate::relay_queue`]).
+
+use crate::crm_request::Crm;
+use crate::relay_queue::Tried;
+use crate::store::Store;
+use crate::utc::iso8601;
+use consent_capture::canonical::to_canonical_string;
+use consent_capture::json::{Object, Value};
+use serde_json::{json, Value as Json};
+use sqlx::Row;
+
+/// An erasure that is due.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DueErasure {
+    /// The person, as receipts name them.
+    pub principal_id: String,
+    /// When the erasure was made, in seconds since 1970.
+    pub requested_at: i64,
+    /// Who asked: `person` or `controller`.
+    pub requested_by: String,
+    /// How many times it was tried.
+    pub attempts: i64,
+    /// Its `next_attempt_at` when read: taking it checks that no one else took it since.
+    pub next_attempt_at: i64,
+}
+
+impl DueErasure {
+    /// Its `Idempotency-Key`: one per person and erasure.
+    pub fn key(&self) -> String {
+        format!("erasure:{}:{}", self.principal_id, self.requested_at)
+    }
+}
+
+/// What an erasure becomes for `crm`: the body of the webhook's erasure event, or why that CRM cannot be
+/// asked (a refusal kept for someone to act on by hand).
+///
+/// # Errors
+/// The CRM has no way to delete that the relay can reach.
+pub fn erasure_request(crm: Crm, erasure: &DueErasure) -> Result<String, String> {
+    match crm {
+        Crm::Webhook => Ok(to_canonical_string(&Value::Object(
+            Object::new()
+                .with("event", "erasure")
+                .with("principal", erasure.principal_id.as_str())
+                .with("requestedAt", iso8601(erasure.requested_at).as_str())
+                .with("requestedBy", erasure.requested_by.as_str()),
+        ))),
+        // The Forms API submits; deleting a contact (a GDPR delete) needs a private app's token and the
+        // contact's address, which the erasure has just removed from here.
+        Crm::HubSpot => Err(
+            "HubSpot's Forms API cannot delete a contact: delete this person in HubSpot \
+                             (a GDPR delete) by hand"
+                .into(),
+        ),
+        Crm::Salesforce => {
+            Err("Web-to-Lead cannot delete a lead: delete this person's leads in Salesforce by hand".into())
+        }
+    }
+}
+
+impl Store {
+    /// At most `limit` erasures due by `now` whose person has no record waiting, the oldest first.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn erasures_due(&self, now: i64, limit: i64) -> Result<Vec<DueErasure>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT e.principal_id, e.requested_at, e.requested_by, e.attempts, e.next_attempt_at \
+             FROM relay_erasures e WHERE e.state = 'waiting' AND e.next_attempt_at <= $1 AND NOT EXISTS \
+             (SELECT 1 FROM relay q WHERE q.principal_id = e.principal_id AND q.state = 'waiting') \
+             ORDER BY e.requested_at LIMIT $2",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DueErasure {
+                    principal_id: row.try_get("principal_id")?,
+                    requested_at: row.try_get("requested_at")?,
+                    requested_by: row.try_get("requested_by")?,
+                    attempts: row.try_get("attempts")?,
+                    next_attempt_at: row.try_get("next_attempt_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Takes `due` until `until`, unless another receiver took it first; whether it was taken.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn erasure_take(&self, due: &DueErasure, until: i64) -> Result<bool, sqlx::Error> {
+        let taken = sqlx::query(
+            "UPDATE relay_erasures SET next_attempt_at = $1 WHERE principal_id = $2 AND requested_at = $3 \
+             AND state = 'waiting' AND next_attempt_at = $4",
+        )
+        .bind(until)
+        .bind(&due.principal_id)
+        .bind(due.requested_at)
+        .bind(due.next_attempt_at)
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        Ok(taken > 0)
+    }
+
+    /// Records how the try of `due` at `now` ended.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn erasure_tried(&self, due: &DueErasure, tried: &Tried, now: i64) -> Result<(), sqlx::Error> {
+        let (state, next, outcome, finished) = tried.row(now);
+        sqlx::query(
+            "UPDATE relay_erasures SET state = $1, attempts = attempts + 1, next_attempt_at = $2, \
+             outcome = $3, finished_at = $4 WHERE principal_id = $5 AND requested_at = $6",
+        )
+        .bind(state)
+        .bind(next)
+        .bind(outcome)
+        .bind(finished)
+        .bind(&due.principal_id)
+        .bind(due.requested_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The erasures in `state`, the latest first, at most `limit`.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn erasure_rows(&self, state: &str, limit: i64) -> Result<Vec<Json>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT principal_id, requested_at, requested_by, state, attempts, outcome, finished_at \
+             FROM relay_erasures WHERE state = $1 ORDER BY requested_at DESC LIMIT $2",
+        )
+        .bind(state)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let finished: Option<i64> = row.try_get("finished_at")?;
+                Ok(json!({
+                    "principal": row.try_get::<String, _>("principal_id")?,
+                    "requestedAt": iso8601(row.try_get("requested_at")?),
+                    "requestedBy": row.try_get::<String, _>("requested_by")?,
+                    "state": row.try_get::<String, _>("state")?,
+                    "attempts": row.try_get::<i64, _>("attempts")?,
+                    "outcome": row.try_get::<String, _>("outcome")?,
+                    "finishedAt": finished.map(iso8601),
+                }))
+            })
+            .collect()
+    }
+}
