@@ -374,16 +374,17 @@ pub fn check_follows(
             .and_then(Value::as_array)
             .unwrap_or(&[])
     };
+    // A purpose is withdrawn only from a grant, and stays withdrawn in the withdrawals that follow.
     let granted_before = |purpose| {
-        decisions(earlier)
-            .iter()
-            .any(|d| text(d, "purpose") == purpose && text(d, "decision") == Some("granted"))
+        decisions(earlier).iter().any(|d| {
+            text(d, "purpose") == purpose && matches!(text(d, "decision"), Some("granted" | "withdrawn"))
+        })
     };
     for (i, decision) in decisions(later).iter().enumerate() {
         if text(decision, "decision") == Some("withdrawn") && !granted_before(text(decision, "purpose")) {
             return Err(broken(
                 &index_path(&key_path(EXTENSION_KEY, "decisions"), i),
-                "withdraws a purpose the previous receipt did not grant",
+                "withdraws a purpose the previous receipt neither granted nor withdrew",
             ));
         }
     }

@@ -269,6 +269,7 @@ fn a_withdrawal_follows_a_receipt_that_granted_the_purpose() {
         (ErrorKind::NotBound, "consentCapture.decisions[1]".into()),
         "a withdrawal names the receipt it follows"
     );
+    // Withdrawn stays withdrawn in the withdrawals that follow.
     let again = newsletter_decision(
         &payload(&notice, &device, 1_795_000_200, Some(&second)),
         "denied",
@@ -278,8 +279,20 @@ fn a_withdrawal_follows_a_receipt_that_granted_the_purpose() {
         previous: Some(&second),
         ..Expectations::default()
     };
+    assert!(verify_receipt(&sign(&device, &again), after_second).is_ok());
+    // A purpose refused there was neither granted nor withdrawn: nothing to withdraw.
+    let refusing = sign(&device, &payload(&notice, &device, 1_795_000_150, Some(&first)));
+    let withdrawing = newsletter_decision(
+        &payload(&notice, &device, 1_795_000_200, Some(&refusing)),
+        "denied",
+        "withdrawn",
+    );
+    let after_refusal = Expectations {
+        previous: Some(&refusing),
+        ..Expectations::default()
+    };
     assert_eq!(
-        refused(&sign(&device, &again), after_second),
+        refused(&sign(&device, &withdrawing), after_refusal),
         (ErrorKind::ChainBroken, "consentCapture.decisions[1]".into()),
         "nothing granted there to withdraw"
     );

@@ -191,6 +191,64 @@ fn a_withdrawal_chains_to_the_receipt_it_changes() {
     );
 }
 
+/// A receipt of `decisions` (no data) by `key`, following `previous`.
+fn deciding(notice: &Notice, key: &PrivateKey, decisions: &Decisions, previous: &str, seed: u8) -> String {
+    let id = uuid_v4([seed; 16]);
+    let previous = receipt_hash(previous);
+    let principal = format!("jwk-thumbprint:{}", key.public().thumbprint());
+    let context = ReceiptContext {
+        issued_at: 1_795_000_000 + i64::from(seed),
+        receipt_id: &id,
+        principal_id: &principal,
+        language: "en",
+        gpc: false,
+        notice_signature: None,
+        previous_receipt: Some(&previous),
+    };
+    let receipt = Receipt::build(notice, decisions, &Default::default(), context);
+    key.sign(&receipt.signing_input(key.algorithm(), &key.public()))
+}
+
+#[test]
+fn a_purpose_withdrawn_earlier_may_stay_withdrawn_in_the_withdrawals_that_follow() {
+    let notice = demo();
+    let key = device(7);
+    let mut granted = Decisions::initial(&notice);
+    granted.set("newsletter", true).expect("consent");
+    granted.set("ads", true).expect("consent");
+    let first = deciding(
+        &notice,
+        &key,
+        &granted,
+        &signed(&notice, &key, true, None, None).jws,
+        1,
+    );
+    let mut newsletter_withdrawn = granted.clone();
+    newsletter_withdrawn.withdraw("newsletter").expect("granted");
+    let second = deciding(&notice, &key, &newsletter_withdrawn, &first, 2);
+    let mut both_withdrawn = newsletter_withdrawn.clone();
+    both_withdrawn.withdraw("ads").expect("granted");
+    let third = deciding(&notice, &key, &both_withdrawn, &second, 3);
+    fn follows(previous: &str) -> Expectations<'_> {
+        Expectations {
+            previous: Some(previous),
+            ..Expectations::default()
+        }
+    }
+    assert!(verify_receipt(&second, follows(&first)).is_ok());
+    assert!(
+        verify_receipt(&third, follows(&second)).is_ok(),
+        "withdrawn stays withdrawn"
+    );
+    // A purpose the previous receipt neither granted nor withdrew cannot be withdrawn.
+    let mut only_newsletter = Decisions::initial(&notice);
+    only_newsletter.set("newsletter", true).expect("consent");
+    let granting_newsletter = deciding(&notice, &key, &only_newsletter, &first, 4);
+    let error =
+        verify_receipt(&third, follows(&granting_newsletter)).expect_err("ads was never granted there");
+    assert_eq!(error.kind(), ErrorKind::ChainBroken);
+}
+
 #[test]
 fn the_notice_shown_is_the_one_the_controller_signed() {
     let notice = demo();

@@ -124,6 +124,45 @@ fn submitted(consent: &mut Consent, granted: &str) -> String {
 }
 
 #[wasm_bindgen_test]
+fn a_purpose_withdrawn_earlier_stays_withdrawn_in_the_next_withdrawal() {
+    let mut consent = consent();
+    let first = submitted(&mut consent, r#"["newsletter", "ads"]"#);
+    consent.signed(first, PAGE).expect("a view");
+    let signing_input = |built: &str| {
+        json(built)
+            .as_object()
+            .and_then(|b| b.get("signingInput"))
+            .and_then(Value::as_str)
+            .expect("signing input")
+            .to_owned()
+    };
+    let newsletter = signing_input(
+        &consent
+            .withdraw("newsletter", &[2; 16], 1_795_000_100_000.0)
+            .expect("withdraws"),
+    );
+    consent
+        .signed(format!("{newsletter}.c2ln"), PAGE)
+        .expect("a view");
+    let ads = signing_input(
+        &consent
+            .withdraw("ads", &[3; 16], 1_795_000_200_000.0)
+            .expect("withdraws"),
+    );
+    let receipt = payload_of(&ads);
+    let decisions =
+        consent_capture::canonical::to_canonical_string(at(&receipt, &["consentCapture", "decisions"]));
+    assert!(
+        decisions.contains(r#"{"decision":"withdrawn","legalBasis":"consent","purpose":"newsletter"}"#),
+        "not refused: {decisions}"
+    );
+    assert!(decisions.contains(r#"{"decision":"withdrawn","legalBasis":"consent","purpose":"ads"}"#));
+    let signed = json(&consent.signed(format!("{ads}.c2ln"), PAGE).expect("a view"));
+    let groups = consent_capture::canonical::to_canonical_string(at(&signed, &["view", "groups"]));
+    assert!(!groups.contains("You refused"), "{groups}");
+}
+
+#[wasm_bindgen_test]
 fn a_withdrawal_chains_to_the_signed_receipt_and_sends_nothing() {
     let mut consent = consent();
     let first = submitted(&mut consent, r#"["newsletter"]"#);

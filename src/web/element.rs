@@ -305,7 +305,8 @@ impl Consent {
             .ok_or_else(|| {
                 JsValue::from_str("there is no receipt of this notice revision to withdraw from")
             })?;
-        let mut decisions = Decisions::granted_in(&self.notice, &last);
+        // What the last receipt recorded, earlier withdrawals included: withdrawn stays withdrawn.
+        let mut decisions = Decisions::recorded(&self.notice, &last);
         decisions.withdraw(purpose).map_err(to_js)?;
         // The withdrawal names the person as the receipt it follows did, so that a CRM matching on
         // piiPrincipalId links the two.
