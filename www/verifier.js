@@ -167,17 +167,29 @@ async function askReceiver(base, controller, action) {
   return answer.json();
 }
 
-function showHeld(result, held, words) {
+// A time the receiver wrote (ISO 8601), as people write it in `language`, kept left to right.
+function when(iso, language) {
+  let shown = String(iso);
+  try {
+    shown = new Intl.DateTimeFormat(language || undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  } catch { /* not a time, or not a language tag: as the receiver wrote it */ }
+  return `\u2066${shown}\u2069`;
+}
+
+function showHeld(result, held, words, language) {
   const list = element('ul', { part: 'access-records' });
+  // A hashed value or an id is one long word: it wraps rather than widening the page (set through the CSSOM,
+  // which a strict style-src allows).
+  list.style.overflowWrap = 'anywhere';
   for (const record of held.receipts ?? []) {
     const item = element('li', {});
-    item.append(element('p', {}, `${words.receipt} ${record.receiptId}, ${words.received} \u2066${record.receivedAt}\u2069`));
+    item.append(element('p', {}, `${words.receipt} ${record.receiptId}, ${words.received} ${when(record.receivedAt, language)}`));
     if (record.fields && Object.keys(record.fields).length) {
       const fields = element('dl', {});
       for (const [name, value] of Object.entries(record.fields)) fields.append(element('dt', {}, name), element('dd', {}, String(value)));
       item.append(fields);
     } else {
-      item.append(element('p', {}, record.erasedAt ? `${words.erasedOn} \u2066${record.erasedAt}\u2069` : words.noData));
+      item.append(element('p', {}, record.erasedAt ? `${words.erasedOn} ${when(record.erasedAt, language)}` : words.noData));
     }
     list.append(item);
   }
@@ -205,7 +217,7 @@ function offerAccess(panel, controller) {
     show.disabled = true;
     status.textContent = words.asking;
     try {
-      showHeld(result, await askReceiver(base, controller, 'access'), words);
+      showHeld(result, await askReceiver(base, controller, 'access'), words, language);
       status.textContent = '';
     } catch {
       failed();
@@ -224,8 +236,9 @@ function offerAccess(panel, controller) {
     erase.disabled = true;
     status.textContent = words.asking;
     try {
-      const { erased } = await askReceiver(base, controller, 'erase');
-      status.textContent = words.erased.replace('{n}', String(erased));
+      // Only receipts that carried data count: a withdrawal carried none, so erasing it erased nothing of theirs.
+      const { erased, withData } = await askReceiver(base, controller, 'erase');
+      status.textContent = words.erased.replace('{n}', String(withData ?? erased));
       result.replaceChildren();
     } catch {
       failed();

@@ -178,8 +178,14 @@ async fn answer(State(receiver): State<Arc<Receiver>>, body: Bytes) -> Result<Re
             let erased = receiver
                 .read(|store| store.erase_signed_by(thumbprint, at, "person"))
                 .await?;
-            tracing::info!(erased, "erased at the person's request");
-            Ok(Json(json!({ "device": thumbprint, "erased": erased, "at": iso8601(at) })).into_response())
+            tracing::info!(erased = erased.payloads, "erased at the person's request");
+            let answer = json!({
+                "device": thumbprint,
+                "erased": erased.payloads,
+                "withData": erased.with_data,
+                "at": iso8601(at),
+            });
+            Ok(Json(answer).into_response())
         }
     }
 }

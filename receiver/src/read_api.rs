@@ -116,8 +116,14 @@ async fn erase(
     let erased = receiver
         .read(|store| store.erase(&principal, at, "controller"))
         .await?;
-    tracing::info!(erased, "erased at the controller's request");
-    Ok(Json(json!({ "principal": principal, "erased": erased, "at": iso8601(at) })).into_response())
+    tracing::info!(erased = erased.payloads, "erased at the controller's request");
+    let answer = json!({
+        "principal": principal,
+        "erased": erased.payloads,
+        "withData": erased.with_data,
+        "at": iso8601(at),
+    });
+    Ok(Json(answer).into_response())
 }
 
 /// `GET /relay?state=refused` (or `waiting`, `delivered`): the latest 1,000 records and 1,000 erasures in that

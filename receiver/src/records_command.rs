@@ -69,7 +69,12 @@ async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
             let store = Store::open(database).await.map_err(failed)?;
             let at = now();
             let erased = store.erase(principal, at, "controller").await.map_err(failed)?;
-            serde_json::json!({ "principal": principal, "erased": erased, "at": iso8601(at) })
+            serde_json::json!({
+                "principal": principal,
+                "erased": erased.payloads,
+                "withData": erased.with_data,
+                "at": iso8601(at),
+            })
         }
         "export" => {
             let format = option("format")

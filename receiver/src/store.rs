@@ -6,6 +6,7 @@ use crate::decisions::{decisions_of, DecisionRow};
 use crate::log::Entry;
 use consent_capture::base64url;
 use consent_capture::consent::{Decision, LegalBasis};
+use consent_capture::json::parse;
 use consent_capture::jws::parse_compact;
 use consent_capture::receipt::receipt_hash;
 use consent_capture::receipt_check::inspect;
@@ -51,6 +52,15 @@ impl Record {
             received_at: self.received_at,
         }
     }
+}
+
+/// What an erasure erased.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Erased {
+    /// How many payloads (bodies) were deleted.
+    pub payloads: u64,
+    /// How many of them carried any field (a withdrawal's carries none).
+    pub with_data: u64,
 }
 
 /// The database.
@@ -357,11 +367,17 @@ impl Store {
     /// Deletes the payloads of every receipt about `principal_id` that still has one, noting each erasure
     /// (at `now`, `requested_by` whom), and queues the erasure for the CRM when anything of the person's was
     /// queued for it ([`crate::relay_erasures`]), in one transaction; then rewrites the database so that no
-    /// deleted byte stays in its files ([`Self::compact`]). Returns how many payloads were erased.
+    /// deleted byte stays in its files ([`Self::compact`]). Returns how many payloads were erased, and how
+    /// many of them carried data.
     ///
     /// # Errors
     /// The database fails (then nothing was erased, or everything was and only the compaction failed).
-    pub async fn erase(&self, principal_id: &str, now: i64, requested_by: &str) -> Result<u64, sqlx::Error> {
+    pub async fn erase(
+        &self,
+        principal_id: &str,
+        now: i64,
+        requested_by: &str,
+    ) -> Result<Erased, sqlx::Error> {
         let about = "SELECT DISTINCT position FROM decisions WHERE principal_id = $1";
         let people = "SELECT CAST($1 AS TEXT) AS principal_id";
         self.erase_records(about, people, principal_id, now, requested_by)
@@ -377,7 +393,7 @@ impl Store {
         thumbprint: &str,
         now: i64,
         requested_by: &str,
-    ) -> Result<u64, sqlx::Error> {
+    ) -> Result<Erased, sqlx::Error> {
         let signed = "SELECT position FROM records WHERE device_thumbprint = $1";
         let people = "SELECT DISTINCT principal_id FROM decisions WHERE position IN \
                       (SELECT position FROM records WHERE device_thumbprint = $1)";
@@ -394,9 +410,28 @@ impl Store {
         value: &str,
         now: i64,
         requested_by: &str,
-    ) -> Result<u64, sqlx::Error> {
+    ) -> Result<Erased, sqlx::Error> {
         let held = format!("SELECT position FROM payloads WHERE position IN ({positions})");
         let mut transaction = self.pool.begin().await?;
+        // How many of them carried data, before they go (a withdrawal's body carries none): what a person is
+        // told was erased.
+        let bodies = sqlx::query(&format!(
+            "SELECT body FROM payloads WHERE position IN ({positions})"
+        ))
+        .bind(value)
+        .fetch_all(&mut *transaction)
+        .await?;
+        let mut with_data = 0;
+        for row in &bodies {
+            let body: String = row.try_get("body")?;
+            let carried = parse(&body).ok().is_some_and(|body| {
+                body.as_object()
+                    .and_then(|b| b.get("fields"))
+                    .and_then(|f| f.as_object())
+                    .is_some_and(|fields| fields.iter().next().is_some())
+            });
+            with_data += u64::from(carried);
+        }
         let noted = sqlx::query(&format!(
             "INSERT INTO erasures (position, erased_at, requested_by) SELECT position, $2, $3 FROM ({held}) AS held"
         ))
@@ -433,7 +468,10 @@ impl Store {
         if noted > 0 {
             self.compact().await?;
         }
-        Ok(noted)
+        Ok(Erased {
+            payloads: noted,
+            with_data,
+        })
     }
 
     /// Rewrites the payloads so that deleted ones leave nothing behind: on SQLite the write-ahead log is

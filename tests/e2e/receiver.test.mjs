@@ -215,6 +215,42 @@ test('from the receipt panel the person sees what the receiver holds about their
   assert.match(audit.stdout, /\(1 with their body erased\)/);
 });
 
+test('what the receiver holds fits a 375 px screen with its times as dates, and erasing counts only receipts that carried data', async () => {
+  const { page, context } = await open(env, '/', { contextOptions: { viewport: { width: 375, height: 800 } } });
+  await page.waitForFunction(() => document.getElementById('rendered').getAttribute('adapter') === 'json');
+  const form = rendered(page);
+  await form.getByLabel('Your name').fill('Ada Lovelace');
+  await form.getByLabel('E-mail address').fill('ada@example.com');
+  await form.getByLabel('Topic').selectOption('sales');
+  await form.getByLabel('Personalised advertising').check();
+  await form.getByLabel('Phone (only its hash is shared, for ads)').fill('+44 20 7946 0958');
+  await form.getByRole('button', { name: 'Send with my choices' }).click();
+  const { payload } = (await nextEvent(page, 'submit')).detail;
+  assert.match(payload.phone, /^[0-9a-f]{64}$/, 'a 64-character hash, one long word');
+  await sentEvent(page);
+  const panel = form.getByRole('region', { name: 'Your consent receipt' });
+  await panel.getByText(/^Received by Example Widgets Ltd: /).waitFor();
+  // A withdrawal carries no data: erasing it erases nothing of the person's.
+  await panel.getByRole('button', { name: 'Withdraw: Personalised advertising' }).click();
+  await sentEvent(page, 2);
+  await panel.getByText(/^Received by Example Widgets Ltd: /).waitFor();
+
+  await panel.getByRole('button', { name: 'Show what you hold about me' }).click();
+  const held = panel.locator('[part="access-result"]');
+  await held.getByText(payload.phone).waitFor();
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375), 'nothing wider than the screen');
+  const box = await held.boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 375, `the list stays on screen: ${JSON.stringify(box)}`);
+  const text = await held.innerText();
+  assert.doesNotMatch(text, /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, 'no raw ISO 8601 time');
+  assert.match(text, /received \u2066[A-Z][a-z]{2} \d{1,2}, \d{4}/, 'a date as people write it in English');
+
+  await panel.getByRole('button', { name: 'Erase my data' }).click();
+  await panel.getByRole('button', { name: 'Erase it for good? Press again to confirm.' }).click();
+  await panel.getByText(/^Erased: the data sent with 1 of your receipts\./).waitFor();
+  await context.close();
+});
+
 test('the receiver answers a retry with the same acknowledgement and refuses changed, extra, hostile and foreign bodies', async () => {
   const { page, context } = await open(env);
   await page.waitForFunction(() => document.getElementById('rendered').getAttribute('adapter') === 'json');

@@ -493,7 +493,7 @@ pub(crate) async fn erasure_deletes_a_persons_payloads_for_good_and_the_log_stil
 
     let person = principal_of(&quentin);
     let erased = erase_through_the_api(&receiver, &person).await;
-    assert_eq!(erased["erased"], 2);
+    assert_eq!((&erased["erased"], &erased["withData"]), (&2.into(), &2.into()));
     for value in [
         "Quentin Erasable",
         "quentin.erasable@example.org",
@@ -738,6 +738,7 @@ pub(crate) async fn a_person_proving_the_device_key_reads_and_erases_what_it_sig
     let erase = access_request(&device, "erase", &challenge_of(&receiver).await);
     let erased = json(&ask(&receiver, &erase).await);
     assert_eq!(erased["erased"], 2);
+    assert_eq!(erased["withData"], 1, "the withdrawal carried no data");
     let after = json(
         &ask(
             &receiver,
