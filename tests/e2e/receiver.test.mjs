@@ -165,6 +165,19 @@ test('the demo form sends to the receiver; its acknowledgement is shown, kept ov
   await viewer.getByLabel('The controller\'s acknowledgement of it (optional)').fill(withdrawal.acknowledgement);
   await viewerVerdict(viewer, receipt);
   assert.match(await viewer.locator('#acknowledgement-verdict').innerText(), /^The acknowledgement is not valid for this receipt: .*receiptSha256/);
+  // An acknowledgement put where the receipt goes is moved to its own field, and the person told why; its file
+  // has a place of its own.
+  const ackField = viewer.getByLabel('The controller\'s acknowledgement of it (optional)');
+  await ackField.fill('');
+  assert.match(await viewerVerdict(viewer, acknowledgement), /^That is the controller’s acknowledgement, not a receipt/);
+  assert.equal(await ackField.inputValue(), acknowledgement);
+  await ackField.fill('');
+  await viewer.getByLabel('Receipt text').fill(receipt);
+  await viewer.getByLabel('Or choose its file', { exact: true })
+    .setInputFiles({ name: 'acknowledgement.jws', mimeType: 'application/jose', buffer: Buffer.from(acknowledgement) });
+  await viewer.locator('#acknowledgement-verdict').waitFor();
+  assert.match(await viewer.locator('#acknowledgement-verdict').innerText(), /^Acknowledged: /);
+  assert.equal(await ackField.inputValue(), acknowledgement);
   await context.close();
 });
 

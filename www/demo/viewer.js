@@ -60,7 +60,35 @@ function plainProblem(text) {
   return null;
 }
 
+// The `typ` of a compact JWS, or null for anything else.
+function typOf(text) {
+  try {
+    return headerOf(text.trim()).typ ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const ACKNOWLEDGEMENT = 'consent-acknowledgement+jws';
+
+// A receipt file or an acknowledgement file goes to its own field, whichever way it came; then the receipt is
+// checked (with its acknowledgement when there is one).
+async function take(file) {
+  const text = await file.text();
+  $(typOf(text) === ACKNOWLEDGEMENT ? 'acknowledgement' : 'jws').value = text;
+  check($('jws').value);
+}
+
 async function check(text) {
+  if (typOf(text) === ACKNOWLEDGEMENT) {
+    // An acknowledgement pasted where the receipt goes: moved to its field, and the person told why.
+    $('acknowledgement').value = text.trim();
+    $('jws').value = '';
+    $('verdict').textContent = 'That is the controller’s acknowledgement, not a receipt: it is now in the acknowledgement field. Paste or drop the receipt it acknowledges above.';
+    $('verdict').dataset.valid = 'false';
+    $('summary').replaceChildren();
+    return;
+  }
   const problem = plainProblem(text);
   if (problem) {
     $('verdict').textContent = problem;
@@ -110,13 +138,14 @@ $('check').addEventListener('submit', (event) => {
   event.preventDefault();
   check($('jws').value);
 });
-$('file').addEventListener('change', async () => {
-  const file = $('file').files[0];
-  if (file) { $('jws').value = await file.text(); check($('jws').value); }
-});
+for (const input of ['file', 'acknowledgement-file']) {
+  $(input).addEventListener('change', () => {
+    const file = $(input).files[0];
+    if (file) take(file);
+  });
+}
 document.addEventListener('dragover', (event) => event.preventDefault());
 document.addEventListener('drop', async (event) => {
   event.preventDefault();
-  const file = event.dataTransfer.files[0];
-  if (file) { $('jws').value = await file.text(); check($('jws').value); }
+  for (const file of event.dataTransfer.files) await take(file);
 });
