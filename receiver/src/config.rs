@@ -251,3 +251,23 @@ impl Config {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    #[test]
+    fn a_clock_skew_past_what_acknowledgements_allow_is_refused_before_anything_else() {
+        let args = |skew: &str| ["--clock-skew", skew].map(String::from);
+        for skew in ["3601", "-1"] {
+            let error = Config::from_args(args(skew)).expect_err("refused");
+            assert!(
+                error.starts_with("--clock-skew: between 0 and 3600 seconds"),
+                "{error}"
+            );
+        }
+        // Within the bound, the next missing thing is what is said.
+        let error = Config::from_args(args("3600")).expect_err("no key");
+        assert!(error.starts_with("--key is required"), "{error}");
+    }
+}
