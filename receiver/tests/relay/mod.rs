@@ -151,6 +151,15 @@ async fn read_until_headers(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Opt
     }
 }
 
+/// A CRM that answers its first request 503, and every later one 200.
+fn down_at_first(n: usize) -> Behaviour {
+    if n == 0 {
+        Behaviour::Answer(503)
+    } else {
+        Behaviour::Answer(200)
+    }
+}
+
 fn target(crm: Crm, stand_in: &StandIn) -> RelayTarget {
     RelayTarget {
         crm,
@@ -422,15 +431,8 @@ pub(crate) async fn an_erasure_reaches_the_crm_after_the_persons_records(databas
 pub(crate) async fn a_consent_taken_back_before_it_was_relayed_reaches_the_crm_without_what_it_justified(
     database: String,
 ) {
-    fn script(n: usize) -> Behaviour {
-        // Down at first: the consent waits in the queue while the withdrawal arrives.
-        if n == 0 {
-            Behaviour::Answer(503)
-        } else {
-            Behaviour::Answer(200)
-        }
-    }
-    let stand_in = StandIn::start(script).await;
+    // Down at first: the consent waits in the queue while the withdrawal arrives.
+    let stand_in = StandIn::start(down_at_first).await;
     let receiver = relaying_receiver(&database, target(Crm::Webhook, &stand_in)).await;
     let device = PrivateKey::ed25519_from_seed([130; 32]);
     let first = first_receipt(&device, true, now() - 100, 1300);
@@ -472,15 +474,8 @@ pub(crate) async fn a_consent_taken_back_before_it_was_relayed_reaches_the_crm_w
 pub(crate) async fn a_record_the_crm_never_answers_is_given_up_after_30_days_and_holds_nobody_back(
     database: String,
 ) {
-    fn script(n: usize) -> Behaviour {
-        // The first record never gets an answer while it is tried; the next one does.
-        if n == 0 {
-            Behaviour::Answer(503)
-        } else {
-            Behaviour::Answer(200)
-        }
-    }
-    let stand_in = StandIn::start(script).await;
+    // The first record never gets an answer while it is tried; the next one does.
+    let stand_in = StandIn::start(down_at_first).await;
     let receiver = relaying_receiver(&database, target(Crm::Webhook, &stand_in)).await;
     let device = PrivateKey::ed25519_from_seed([132; 32]);
     let first = first_receipt(&device, true, now() - 100, 1320);
