@@ -135,9 +135,14 @@ pub fn inspect_acknowledgement(
         .get("consentTimestamp")
         .and_then(Value::as_i64)
         .unwrap_or(i64::MAX);
-    if received_at < consent_time.saturating_sub(MOST_CLOCK_SKEW) || received_at > LATEST_TIMESTAMP {
+    if received_at < consent_time.saturating_sub(MOST_CLOCK_SKEW) {
         return Err(Error::new(ErrorKind::OutOfRange, "payload.entry.receivedAt")
             .with_detail("before the receipt was made"));
+    }
+    if received_at > LATEST_TIMESTAMP {
+        return Err(
+            Error::new(ErrorKind::OutOfRange, "payload.entry.receivedAt").with_detail("seconds before 2100")
+        );
     }
     if head_time < received_at {
         return Err(Error::new(ErrorKind::OutOfRange, "payload.treeHead.time")
