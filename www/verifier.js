@@ -176,7 +176,24 @@ function when(iso, language) {
   return `\u2066${shown}\u2069`;
 }
 
-function showHeld(result, held, words, language) {
+// The words the notice shows for its fields and options in `language` (its first language otherwise): a
+// person reads "Topic: Buying widgets", not "topic: sales". The element fetched the notice already, so this
+// is most often the browser's cached copy; without it, names and values are shown as sent.
+async function noticeWords(host, language) {
+  const words = { fields: new Map(), options: new Map() };
+  try {
+    const notice = await (await fetch(new URL(host.getAttribute('notice'), document.baseURI), { credentials: 'same-origin' })).json();
+    const first = notice.languages?.[0];
+    const text = (texts) => texts?.[language] ?? texts?.[first];
+    for (const field of notice.fields ?? []) {
+      words.fields.set(field.name, text(field.label) ?? field.name);
+      for (const option of field.options ?? []) words.options.set(`${field.name}\n${option.value}`, text(option.label) ?? option.value);
+    }
+  } catch { /* names and values as sent */ }
+  return words;
+}
+
+function showHeld(result, held, words, language, notice) {
   const list = element('ul', { part: 'access-records' });
   // A hashed value or an id is one long word: it wraps rather than widening the page (set through the CSSOM,
   // which a strict style-src allows).
@@ -186,7 +203,10 @@ function showHeld(result, held, words, language) {
     item.append(element('p', {}, `${words.receipt} ${record.receiptId}, ${words.received} ${when(record.receivedAt, language)}`));
     if (record.fields && Object.keys(record.fields).length) {
       const fields = element('dl', {});
-      for (const [name, value] of Object.entries(record.fields)) fields.append(element('dt', {}, name), element('dd', {}, String(value)));
+      for (const [name, value] of Object.entries(record.fields)) {
+        fields.append(element('dt', {}, notice.fields.get(name) ?? name),
+          element('dd', {}, notice.options.get(`${name}\n${value}`) ?? String(value)));
+      }
       item.append(fields);
     } else {
       item.append(element('p', {}, record.erasedAt ? `${words.erasedOn} ${when(record.erasedAt, language)}` : words.noData));
@@ -217,7 +237,8 @@ function offerAccess(panel, controller) {
     show.disabled = true;
     status.textContent = words.asking;
     try {
-      showHeld(result, await askReceiver(base, controller, 'access'), words, language);
+      const [held, notice] = await Promise.all([askReceiver(base, controller, 'access'), noticeWords(host, language)]);
+      showHeld(result, held, words, language, notice);
       status.textContent = '';
     } catch {
       failed();

@@ -200,6 +200,10 @@ test('from the receipt panel the person sees what the receiver holds about their
   const held = panel.locator('[part="access-result"]');
   await held.getByText('Harvard Mark Computers').waitFor();
   assert.match(await held.innerText(), new RegExp(`Receipt ${receiptId}, received`));
+  // In the notice's words: its labels and the option's text, not field names and option codes.
+  assert.match(await held.innerText(), /Company\s+Harvard Mark Computers/);
+  assert.match(await held.innerText(), /Topic\s+Buying widgets/);
+  assert.doesNotMatch(await held.innerText(), /\bsales\b|\bcompany\b/);
   assert.match(await held.innerText(), /grace@example\.com/);
   const all = await held.getByRole('link', { name: 'Download all of it (.json)' }).getAttribute('href');
   const json = JSON.parse(decodeURIComponent(all.slice('data:application/json,'.length)));
@@ -261,6 +265,32 @@ test('what the receiver holds fits a 375 px screen with its times as dates, and 
   await panel.getByRole('button', { name: 'Erase my data' }).click();
   await panel.getByRole('button', { name: 'Erase it for good? Press again to confirm.' }).click();
   await panel.getByText(/^Erased: the data sent with 1 of your receipts\./).waitFor();
+  await context.close();
+});
+
+test('in Arabic at 375 px, what the receiver holds and the Erase button stay on screen', async () => {
+  const { page, context } = await open(env, '/', { contextOptions: { viewport: { width: 375, height: 800 } } });
+  await page.waitForFunction(() => document.getElementById('rendered').getAttribute('adapter') === 'json');
+  await page.evaluate(() => document.getElementById('rendered').setAttribute('lang', 'ar'));
+  const form = rendered(page);
+  await form.locator('form[lang="ar"], [lang="ar"] form').first().waitFor();
+  await form.locator('input[name="name"]').fill('آدا لوفلايس');
+  await form.locator('input[name="email"]').fill('ada@example.com');
+  await form.locator('select[name="topic"]').selectOption('sales');
+  await form.locator('input[name="phone"]').fill('+44 20 7946 0958');
+  await form.getByRole('checkbox').last().check();
+  await form.getByRole('button', { name: 'إرسال مع اختياراتي' }).click();
+  await sentEvent(page);
+  const panel = form.getByRole('region', { name: 'إيصال موافقتك' });
+  await panel.getByText(/^استلمه /).waitFor();
+  await panel.getByRole('button', { name: 'اعرض ما تحتفظون به عني' }).click();
+  const held = panel.locator('[part="access-result"]');
+  await held.locator('dd').first().waitFor();
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375), 'nothing wider than the screen');
+  for (const shown of [held, panel.getByRole('button', { name: 'احذف بياناتي' })]) {
+    const box = await shown.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 375, `on screen: ${JSON.stringify(box)}`);
+  }
   await context.close();
 });
 
