@@ -202,7 +202,7 @@ const ENGLISH: [&str; 45] = [
     "Download this receipt (.jws)",
     "Sending your details…",
     "Your details were sent.",
-    "No connection right now: your details are kept on this device and will be sent automatically.",
+    "Not sent yet: the site cannot be reached or is busy right now. Your details are kept on this device and will be sent automatically.",
     "The site could not accept your details, so they were not sent.",
 ];
 

@@ -75,7 +75,7 @@ test('through 503s and a dropped connection, every submission arrives exactly on
   const { page, context } = await open(env, siteUrl('/json.html'));
   const detail = await submit(page, 'Accept all');
   await deliveryState(page, detail.receiptId, 'queued');
-  assert.equal(await shown(page), 'No connection right now: your details are kept on this device and will be sent automatically.');
+  assert.equal(await shown(page), 'Not sent yet: the site cannot be reached or is busy right now. Your details are kept on this device and will be sent automatically.');
   await deliveryState(page, detail.receiptId, 'sent');
   // A second receipt: withdrawing the newsletter reaches the JSON endpoint as its receipt alone.
   await page.locator('#crm').getByRole('button', { name: /Withdraw: Monthly newsletter/ }).click();
