@@ -1,7 +1,8 @@
 //! The HTTP side: `POST /receipts` (the element's `json` adapter), `GET /log/head`,
-//! `GET /log/consistency?from=N`, the controller's read side under `/records/` ([`read_api`]), and the
-//! person's under `/access` ([`access`]). Limits, timeouts and CORS are tower layers; every refusal is a JSON body
-//! `{"error": {"rule", "at", "message"}}` with a 4xx status (503 when the database fails).
+//! `GET /log/consistency?from=N`, the controller's read side under `/records/` ([`read_api`]), the
+//! person's under `/access` ([`access`]), and `GET /healthz`; any other path is a 404. Limits, timeouts and
+//! CORS are tower layers; every refusal is a JSON body `{"error": {"rule", "at", "message"}}` with a 4xx
+//! status (503 when the database fails).
 
 use crate::access::{self, UsedChallenges};
 use crate::acknowledgement::signed_head;
@@ -137,6 +138,9 @@ pub fn router(receiver: Arc<Receiver>) -> Router {
     // controller's systems ask it from one address, as often as they act on someone's data).
     limit_rate(public, limits)
         .merge(read_api::routes(&receiver))
+        // For load balancers and monitors, which ask often from one address: not rate-limited.
+        .route("/healthz", get(healthz))
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -255,6 +259,17 @@ async fn receive(
         Json(json!({ "acknowledgement": acknowledgement })),
     )
         .into_response())
+}
+
+/// `GET /healthz`: 200 with the log's size once the database answers and the log is caught up with it; 503
+/// otherwise.
+async fn healthz(State(receiver): State<Arc<Receiver>>) -> Result<Response, Refusal> {
+    let tree = receiver.caught_up_tree().await?;
+    Ok(Json(json!({ "status": "ok", "logSize": tree.log.size() })).into_response())
+}
+
+async fn not_found(uri: axum::http::Uri) -> Refusal {
+    Refusal::new(404, "not-found", uri.path(), "no such path on this receiver")
 }
 
 async fn head(State(receiver): State<Arc<Receiver>>) -> Result<Response, Refusal> {

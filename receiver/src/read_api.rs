@@ -30,7 +30,8 @@ pub(crate) fn routes(receiver: &Arc<Receiver>) -> Router<Arc<Receiver>> {
         .route("/records/{principal}/export", get(export))
         .route("/records/{principal}/erase", post(erase))
         .route("/relay", get(relay))
-        .layer(from_fn_with_state(receiver.clone(), authorised))
+        // On these routes only: a path that is none of them is not found, whoever asks.
+        .route_layer(from_fn_with_state(receiver.clone(), authorised))
 }
 
 async fn authorised(State(receiver): State<Arc<Receiver>>, request: Request, next: Next) -> Response {
@@ -75,6 +76,20 @@ async fn may_use(
     let purpose = query
         .get("purpose")
         .ok_or_else(|| Refusal::new(400, "purpose", "purpose", "the purpose's id is required"))?;
+    // A mistyped purpose would otherwise read as a plain "no".
+    let declared = receiver
+        .config()
+        .notices
+        .iter()
+        .any(|known| known.notice.purpose(purpose).is_some());
+    if !declared {
+        return Err(Refusal::new(
+            400,
+            "purpose",
+            "purpose",
+            "no notice this receiver was given declares this purpose",
+        ));
+    }
     let at = match query.get("at") {
         Some(text) => parse_time(text).ok_or_else(|| {
             Refusal::new(

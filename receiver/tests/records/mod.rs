@@ -68,6 +68,22 @@ pub(crate) async fn the_read_side_answers_only_with_its_token_state_history_and_
     }
     let refused = read(&receiver, "POST", &format!("{path}/erase"), None).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    // A path that is no route is not found, with or without the token; the health check needs none.
+    for token in [None, Some(READ_TOKEN)] {
+        let missing = read(&receiver, "GET", "/no/such/path", token).await;
+        assert_eq!(missing.rule(), (StatusCode::NOT_FOUND, "not-found"));
+    }
+    let health = json(&read(&receiver, "GET", "/healthz", None).await);
+    assert_eq!((&health["status"], &health["logSize"]), (&"ok".into(), &2.into()));
+    // A mistyped purpose is an error, not a plain "no".
+    let mistyped = read(
+        &receiver,
+        "GET",
+        &format!("{path}/may-use?purpose=newsleter"),
+        Some(READ_TOKEN),
+    )
+    .await;
+    assert_eq!(mistyped.rule(), (StatusCode::BAD_REQUEST, "purpose"));
 
     let state = json(&read(&receiver, "GET", &path, Some(READ_TOKEN)).await);
     let purposes = state["purposes"].as_array().expect("purposes");
