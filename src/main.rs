@@ -13,6 +13,7 @@ use consent_capture::receipt_check::Principal;
 use consent_capture::sign::PrivateKey;
 use consent_capture::verify::{verify_acknowledgement, verify_receipt, Expectations, VerifiedReceipt};
 use consent_capture::{Decisions, Notice};
+use std::io::Write as _;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
@@ -84,6 +85,27 @@ enum Failure {
     Invalid(String),
 }
 
+/// `println!`, through [`write_out`].
+macro_rules! say {
+    ($($arg:tt)*) => {
+        write_out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// Writes `text` to standard output. A reader that went away (`consent-capture verify … | head -1`) ends the
+/// program as it ends any writer to a pipe (exit 141, as after SIGPIPE), where `println!` would panic; any
+/// other failure to write is said, with exit 1.
+fn write_out(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(error) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(141);
+        }
+        eprintln!("consent-capture: standard output: {error}");
+        std::process::exit(1);
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
@@ -95,7 +117,7 @@ fn main() -> ExitCode {
         Some("public-key") if args.len() == 2 => public_key(&args[1]),
         Some(command @ ("audit" | "records")) => return receiver_command(command, &args[1..]),
         Some("--help" | "-h" | "help") => {
-            println!("{USAGE}");
+            say!("{USAGE}");
             Ok(())
         }
         _ => Err(Failure::Usage("unknown or missing command".into())),
@@ -103,7 +125,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Invalid(reason)) => {
-            println!("INVALID: {reason}");
+            say!("INVALID: {reason}");
             ExitCode::from(1)
         }
         Err(Failure::Usage(problem)) => {
@@ -204,9 +226,9 @@ fn verify(args: &[String]) -> Result<(), Failure> {
         }
         (None, _) => None,
     };
-    print!("{}", summary(&verified, &jws, expect));
+    write_out(&summary(&verified, &jws, expect));
     if let Some(acknowledgement) = acknowledgement {
-        println!(
+        say!(
             "  received     by the controller {} (its clock), record {} of its log: acknowledgement signed by the given \
              controller key, its record included in the log head of size {} signed {}",
             format_utc(acknowledgement.received_at),
@@ -321,7 +343,7 @@ fn check(args: &[String]) -> Result<(), Failure> {
     };
     let notice = Notice::from_json(&read(notice_path)?)
         .map_err(|e| Failure::Invalid(format!("{notice_path}:\n{e}")))?;
-    println!(
+    say!(
         "VALID: {notice_path}: revision {}; languages {}; {} purposes; {} fields; noticeSha256 {}",
         notice.revision,
         notice.languages.join(", "),
@@ -363,7 +385,7 @@ fn sign_notice(args: &[String]) -> Result<(), Failure> {
     let key = PrivateKey::from_jwk(&read_json(key_path)?)
         .map_err(|e| Failure::Usage(format!("{key_path}: {e}")))?;
     let header = consent_capture::jws::header(key.algorithm(), &key.public(), TYP);
-    println!("{}", key.sign(&signing_input(&header, &payload(&notice))));
+    say!("{}", key.sign(&signing_input(&header, &payload(&notice))));
     Ok(())
 }
 
@@ -426,7 +448,7 @@ fn render(args: &[String]) -> Result<(), Failure> {
     // again when either changes it).
     let start = Decisions::start(&notice, None, false);
     let form = Form::build(&notice, language, &start, false);
-    println!("{}", markup(&form, &notice_hash(&notice), &placement));
+    say!("{}", markup(&form, &notice_hash(&notice), &placement));
     if let Some(css) = inline_css {
         eprintln!("Content-Security-Policy: style-src 'sha256-{}'", csp_hash(&css));
     }
@@ -435,7 +457,7 @@ fn render(args: &[String]) -> Result<(), Failure> {
 
 fn public_key(path: &str) -> Result<(), Failure> {
     let key = PrivateKey::from_jwk(&read_json(path)?).map_err(|e| Failure::Usage(format!("{path}: {e}")))?;
-    println!(
+    say!(
         "{}",
         consent_capture::canonical::to_canonical_string(&Value::Object(key.public().to_json()))
     );
@@ -446,7 +468,7 @@ fn keygen() -> Result<(), Failure> {
     let mut seed = [0u8; 32];
     getrandom::getrandom(&mut seed).map_err(|e| Failure::Usage(format!("no randomness: {e}")))?;
     let key = PrivateKey::ed25519_from_seed(seed);
-    println!(
+    say!(
         "{}",
         consent_capture::canonical::to_canonical_string(&Value::Object(key.to_jwk()))
     );

@@ -369,3 +369,28 @@ fn public_key_and_verify_say_what_each_statement_is_bound_to() {
     assert_eq!(private.status.code(), Some(2));
     assert!(text(&private.stderr).contains("public-key prints the public part"));
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_without_a_panic() {
+    // `consent-capture verify … | head -1`: the reader is gone before the verdict is written.
+    let dir = scratch("closed-pipe");
+    let path = dir.join("receipt.jws");
+    std::fs::write(&path, receipt(None, None, true)).expect("write");
+    for _ in 0..5 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_consent-capture"))
+            .args(["verify", path.to_str().expect("UTF-8")])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("it ends");
+        let stderr = text(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(
+            matches!(output.status.code(), Some(0 | 141)),
+            "ended as a pipe's writer does: {:?} {stderr}",
+            output.status
+        );
+    }
+}
