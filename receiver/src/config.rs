@@ -111,12 +111,46 @@ pub struct Config {
     pub relay: Option<RelayTarget>,
 }
 
+/// The thumbprint of `tools/demo-controller.jwk`, a key anyone can read: refused without `--demo`.
+const DEMO_KEY_THUMBPRINT: &str = "UAsm4GJDR5I7_cefpd43UYt2Iiec8QbRfcojoVyoUws";
+
+/// An `--allow-origin` value as browsers send `Origin`: `http(s)://host[:port]`, nothing after it. A path, a
+/// trailing slash, `*` or `null` never matches a browser's `Origin`, so every person's post would fail.
+fn origin(text: &str) -> Result<String, String> {
+    let refused = |why: &str| format!("--allow-origin {text}: {why}");
+    if text == "*" || text == "null" {
+        return Err(refused(
+            "every site (or a sandboxed page) could post here; name each origin, https://www.example.com",
+        ));
+    }
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return Err(refused("an origin is https://HOST or http://HOST[:PORT]"));
+    };
+    if scheme != "https" && scheme != "http" {
+        return Err(refused("an origin's scheme is https or http"));
+    }
+    if let Some((host, _)) = rest.split_once(['/', '?', '#']) {
+        return Err(refused(&format!(
+            "an origin has no path, not even a slash: {scheme}://{host}"
+        )));
+    }
+    let host_ok = !rest.is_empty()
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    if !host_ok || rest.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err(refused("an origin is a lowercase host name, with a port if any"));
+    }
+    Ok(text.to_owned())
+}
+
 /// How to call the receiver.
 pub const USAGE: &str =
     "usage: consent-capture-receiver --notice NOTICE.json [--notice …] --key CONTROLLER.jwk
   [--database sqlite:PATH | postgres://…] [--listen 127.0.0.1:8081] [--allow-origin https://site.example …]
   [--clock-skew SECONDS] [--max-age SECONDS] [--max-body BYTES] [--burst N (0: no limit)] [--per-second N]
   [--read-token FILE] [--relay hubspot=URL|salesforce=URL|webhook=URL] [--relay-per-second N (default 4)]
+  [--demo (allows the demo controller key, for make demo only)]
 A notice's signature, when the controller signed it, is read from the same path with .jws. The read side
 (/records/…) answers only requests bearing the token in FILE (at least 32 characters; in a file, not on the
 command line, where other users of the machine could read it). With --relay, every accepted record is
@@ -137,6 +171,7 @@ impl Config {
         let mut read_token = None;
         let mut relay = None;
         let mut relay_per_second = 4;
+        let mut demo = false;
         let mut args = args.into_iter();
         while let Some(option) = args.next() {
             let mut value = || {
@@ -150,14 +185,25 @@ impl Config {
             match option.as_str() {
                 "--notice" => notices.push(value()?),
                 "--key" => key_path = Some(value()?),
-                "--database" => database = value()?,
+                "--database" => {
+                    database = value()?;
+                    if !["sqlite:", "postgres://", "postgresql://"]
+                        .iter()
+                        .any(|scheme| database.starts_with(scheme))
+                    {
+                        return Err(format!(
+                            "--database: sqlite:PATH (a file) or postgres://USER@HOST/DATABASE, not {database}"
+                        ));
+                    }
+                }
                 "--listen" => {
                     let text = value()?;
                     listen = text
                         .parse()
                         .map_err(|_| format!("--listen: not an address: {text}"))?;
                 }
-                "--allow-origin" => allowed_origins.push(value()?),
+                "--allow-origin" => allowed_origins.push(origin(&value()?)?),
+                "--demo" => demo = true,
                 "--clock-skew" => {
                     // Acknowledgements of receipts made further ahead would not verify (see MOST_CLOCK_SKEW).
                     limits.clock_skew = number(value()?)?;
@@ -223,10 +269,20 @@ impl Config {
         }
         let key_path = key_path.ok_or_else(|| format!("--key is required\n{USAGE}"))?;
         let key_text = std::fs::read_to_string(&key_path).map_err(|e| format!("{key_path}: {e}"))?;
-        let key = parse(&key_text)
-            .map_err(|e| e.text())
-            .and_then(|jwk| PrivateKey::from_jwk(&jwk).map_err(|e| e.text()))
-            .map_err(|e| format!("{key_path}: {e}"))?;
+        let jwk = parse(&key_text).map_err(|e| format!("{key_path}: {}", e.text()))?;
+        if jwk.as_object().is_some_and(|k| k.get("d").is_none()) {
+            return Err(format!(
+                "{key_path}: a public key; --key needs the controller's private key (consent-capture keygen makes one)"
+            ));
+        }
+        let key = PrivateKey::from_jwk(&jwk).map_err(|e| format!("{key_path}: {}", e.text()))?;
+        if key.public().thumbprint() == DEMO_KEY_THUMBPRINT && !demo {
+            return Err(format!(
+                "{key_path}: the demo controller key, which is public (it is in the repository): anyone could sign \
+                 acknowledgements, heads and notice signatures with it. Make the controller's own with \
+                 consent-capture keygen; --demo allows it for the demo only"
+            ));
+        }
         if notices.is_empty() {
             return Err(format!("at least one --notice is required\n{USAGE}"));
         }

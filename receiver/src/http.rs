@@ -188,16 +188,16 @@ fn limit_rate(router: Router<Arc<Receiver>>, limits: Limits) -> Router<Arc<Recei
     }))
 }
 
-/// Serves `config` on `listener` until `shutdown` completes, then finishes the requests in flight.
+/// Serves `receiver` ([`Receiver::open`]) on `listener` until `shutdown` completes, then finishes the requests
+/// in flight.
 ///
 /// # Errors
-/// The database cannot be opened, or the listener fails.
+/// The listener fails.
 pub async fn serve(
-    config: Config,
+    receiver: Arc<Receiver>,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let receiver = Receiver::open(config).await?;
+) -> Result<(), std::io::Error> {
     let service = router(receiver).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)

@@ -9,7 +9,8 @@
 //! use consent_capture_receiver::{config::Config, http};
 //! let config = Config::from_args(["--notice", "notice.json", "--key", "controller.jwk"].map(String::from))?;
 //! let listener = tokio::net::TcpListener::bind(config.listen).await?;
-//! http::serve(config, listener, std::future::pending()).await?;
+//! let receiver = http::Receiver::open(config).await?;
+//! http::serve(receiver, listener, std::future::pending()).await?;
 //! # Ok(()) }
 //! ```
 

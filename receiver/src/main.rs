@@ -4,7 +4,6 @@
 
 use consent_capture::json::parse;
 use consent_capture::jwk::PublicJwk;
-use consent_capture::sign::PrivateKey;
 use consent_capture_receiver::audit::{audit_database, KeptHead};
 use consent_capture_receiver::config::Config;
 use consent_capture_receiver::{http, records_command};
@@ -42,20 +41,50 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let listener = match tokio::net::TcpListener::bind(config.listen).await {
+    let listen = config.listen;
+    let listener = match tokio::net::TcpListener::bind(listen).await {
         Ok(listener) => listener,
         Err(error) => {
-            eprintln!("{}: {error}", config.listen);
+            eprintln!(
+                "--listen {listen}: {error} (another program may be listening there: choose another port)"
+            );
             return ExitCode::from(1);
         }
     };
-    tracing::info!(address = %config.listen, "receiving");
-    match http::serve(config, listener, stopped()).await {
+    // Nothing says "receiving" before the receiver can receive: the database first.
+    let database = config.database.clone();
+    let receiver = match http::Receiver::open(config).await {
+        Ok(receiver) => receiver,
+        Err(error) => {
+            eprintln!(
+                "--database {}: {error} (check that the database is running, reachable from here and that its \
+                 user may create tables)",
+                without_password(&database)
+            );
+            return ExitCode::from(1);
+        }
+    };
+    tracing::info!(address = %listen, "receiving");
+    match http::serve(receiver, listener, stopped()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("{error}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// A database URL as it may be shown: any password in it replaced by `***`.
+fn without_password(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.split_once('@') {
+            Some((user, host)) => match user.split_once(':') {
+                Some((name, _)) => format!("{scheme}://{name}:***@{host}"),
+                None => url.to_owned(),
+            },
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
     }
 }
 
@@ -136,15 +165,17 @@ fn audit_options(
     Ok((database, controller, kept))
 }
 
-/// The controller's public key, from a public JWK or (on the controller's own machine) its private one.
+/// The controller's public key. A private one is refused: an auditor never needs it, and a copy of it on an
+/// auditor's machine could sign anything as the controller.
 fn controller_key(path: &str) -> Result<PublicJwk, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let jwk = parse(&text).map_err(|e| e.text())?;
-    let private = jwk.as_object().is_some_and(|k| k.get("d").is_some());
-    if private {
-        return PrivateKey::from_jwk(&jwk)
-            .map(|key| key.public())
-            .map_err(|e| e.text());
+    if jwk.as_object().is_some_and(|k| k.get("d").is_some()) {
+        return Err(
+            "a private key: give the audit the controller's public key (consent-capture public-key \
+                    PRIVATE.jwk prints it)"
+                .into(),
+        );
     }
     PublicJwk::from_json(&jwk, "controller").map_err(|e| e.text())
 }

@@ -10,6 +10,7 @@ mod faults;
 mod receipts;
 mod records;
 mod relay;
+mod startup;
 mod truth;
 
 use audit::{

@@ -38,7 +38,7 @@ const freePort = () => new Promise((done) => {
 async function startReceiver() {
   const child = spawn('timeout', ['600', RECEIVER, '--notice', join(root, 'www/demo/notice.json'),
     '--key', join(root, 'tools/demo-controller.jwk'), '--database', `sqlite:${join(scratch, 'receiver.sqlite')}`,
-    '--listen', receiverOrigin.slice('http://'.length), '--allow-origin', env.origin], { stdio: ['ignore', 'ignore', 'pipe'] });
+    '--listen', receiverOrigin.slice('http://'.length), '--allow-origin', env.origin, '--demo'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   await new Promise((ready, fail) => {
     child.stderr.on('data', (chunk) => { log += chunk; if (log.includes('receiving')) ready(); });

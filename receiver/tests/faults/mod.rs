@@ -45,7 +45,7 @@ impl Running {
         let watchdog = Command::new("timeout")
             .args(["120", env!("CARGO_BIN_EXE_consent-capture-receiver")])
             .args(["--notice", DEMO_NOTICE, "--key", &key, "--database", database])
-            .args(["--listen", &format!("127.0.0.1:{port}"), "--burst", "0"])
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--burst", "0", "--demo"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
