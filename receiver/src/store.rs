@@ -474,14 +474,15 @@ impl Store {
         })
     }
 
-    /// Rewrites the payloads so that deleted ones leave nothing behind: on SQLite the write-ahead log is
-    /// checkpointed and truncated and the file vacuumed (with `secure_delete` on, freed pages are zeroed
-    /// too); on PostgreSQL `VACUUM FULL` rewrites the payloads table (only it: the records stay) and its index.
+    /// Makes sure deleted payloads leave nothing behind in the database's files. On SQLite, `secure_delete`
+    /// already overwrote the deleted cells and freed pages with zeros in the write-ahead log; checkpointing
+    /// and truncating it carries that into the file and drops the old page images: no `VACUUM` (a rewrite
+    /// of the whole file that held the only connection for seconds, stalling everyone's posts). On
+    /// PostgreSQL, which cannot zero in place, `VACUUM FULL` rewrites the payloads table (only it: the records
+    /// stay) and its index.
     async fn compact(&self) -> Result<(), sqlx::Error> {
         let mut connection = self.pool.acquire().await?;
         if connection.backend_name() == "SQLite" {
-            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
-            connection.execute("VACUUM").await?;
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
         } else {
             connection.execute("VACUUM FULL payloads").await?;
