@@ -3,7 +3,7 @@
 //! them), and ends delivered or refused for good like a record's row ([`crate::relay_queue`]).
 
 use crate::crm_request::Crm;
-use crate::relay_queue::Tried;
+use crate::relay_queue::{with_progress, Tried};
 use crate::store::Store;
 use crate::utc::iso8601;
 use consent_capture::canonical::to_canonical_string;
@@ -144,16 +144,13 @@ impl Store {
         .await?;
         rows.iter()
             .map(|row| {
-                let finished: Option<i64> = row.try_get("finished_at")?;
-                Ok(json!({
+                let mut shown = json!({
                     "principal": row.try_get::<String, _>("principal_id")?,
                     "requestedAt": iso8601(row.try_get("requested_at")?),
                     "requestedBy": row.try_get::<String, _>("requested_by")?,
-                    "state": row.try_get::<String, _>("state")?,
-                    "attempts": row.try_get::<i64, _>("attempts")?,
-                    "outcome": row.try_get::<String, _>("outcome")?,
-                    "finishedAt": finished.map(iso8601),
-                }))
+                });
+                with_progress(&mut shown, row)?;
+                Ok(shown)
             })
             .collect()
     }

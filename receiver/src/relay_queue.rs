@@ -151,17 +151,27 @@ impl Store {
         .await?;
         rows.iter()
             .map(|row| {
-                let finished: Option<i64> = row.try_get("finished_at")?;
-                Ok(json!({
+                let mut shown = json!({
                     "position": row.try_get::<i64, _>("position")?,
                     "receiptId": row.try_get::<String, _>("receipt_id")?,
                     "principal": row.try_get::<String, _>("principal_id")?,
-                    "state": row.try_get::<String, _>("state")?,
-                    "attempts": row.try_get::<i64, _>("attempts")?,
-                    "outcome": row.try_get::<String, _>("outcome")?,
-                    "finishedAt": finished.map(crate::utc::iso8601),
-                }))
+                });
+                with_progress(&mut shown, row)?;
+                Ok(shown)
             })
             .collect()
     }
+}
+
+/// Adds to `shown` (an object) how a queue's `row` (a record's or an erasure's) stands: its state, tries,
+/// outcome and when it finished.
+pub(crate) fn with_progress(shown: &mut Value, row: &sqlx::any::AnyRow) -> Result<(), sqlx::Error> {
+    let finished: Option<i64> = row.try_get("finished_at")?;
+    if let Some(object) = shown.as_object_mut() {
+        object.insert("state".into(), row.try_get::<String, _>("state")?.into());
+        object.insert("attempts".into(), row.try_get::<i64, _>("attempts")?.into());
+        object.insert("outcome".into(), row.try_get::<String, _>("outcome")?.into());
+        object.insert("finishedAt".into(), finished.map(crate::utc::iso8601).into());
+    }
+    Ok(())
 }
