@@ -43,7 +43,9 @@ pub(crate) fn sort_by_utf16<T: Copy>(items: &mut [(&str, T)]) {
     let mut scratch = items.to_vec();
     let mut width = 1;
     while width < len {
-        for start in (0..len).step_by(2 * width) {
+        // A `while`, not `step_by`, whose panic location would ship to every page.
+        let mut start = 0;
+        while start < len {
             let middle = (start + width).min(len);
             let end = (start + 2 * width).min(len);
             let (mut left, mut right) = (start, middle);
@@ -58,6 +60,8 @@ pub(crate) fn sort_by_utf16<T: Copy>(items: &mut [(&str, T)]) {
                     right += 1;
                 }
             }
+
+            start += 2 * width;
         }
         items.copy_from_slice(&scratch);
         width *= 2;
