@@ -451,3 +451,26 @@ fn the_demo_notice_is_signed_by_the_demo_controller_key_the_page_pins() {
         "www/index.html pins another controller key"
     );
 }
+
+#[test]
+fn only_a_notice_naming_people_by_e_mail_can_ask_for_a_confirmed_address() {
+    let asking = DEMO.replacen(
+        r#""id": "newsletter","#,
+        r#""id": "newsletter", "confirmedAddress": true,"#,
+        1,
+    );
+    let problems = Notice::from_json(&asking).expect_err("refused").to_string();
+    assert!(problems.contains("purposes[1].confirmedAddress"), "{problems}");
+    let by_email = asking.replacen(
+        r#""languages": ["en", "de", "ar"]"#,
+        r#""languages": ["en", "de", "ar"], "principal": { "emailField": "email", "salt": "example-widgets-2026" }"#,
+        1,
+    );
+    let notice = Notice::from_json(&by_email).expect("a notice naming people by e-mail may ask");
+    let asked: Vec<(&str, bool)> = notice
+        .purposes
+        .iter()
+        .map(|p| (p.id.as_str(), p.confirmed_address))
+        .collect();
+    assert_eq!(asked, [("enquiry", false), ("newsletter", true), ("ads", false)]);
+}

@@ -102,6 +102,9 @@ pub struct Purpose {
     pub gpc: bool,
     /// Google Consent Mode v2 types that follow this purpose's decision.
     pub consent_mode: Vec<String>,
+    /// Double opt-in: the receiver counts a grant for this purpose only from a device key whose person
+    /// confirmed the e-mail address that names them (by a link mailed to it). Only in notices with a principal.
+    pub confirmed_address: bool,
 }
 
 /// The kinds of form field a notice can declare.

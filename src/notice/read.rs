@@ -131,6 +131,18 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
         );
     }
     let principal = read_principal(&mut r, &fields, errors);
+    if principal.is_none() {
+        let asking = purpose_paths
+            .iter()
+            .zip(&purposes)
+            .filter(|(_, p)| p.confirmed_address);
+        for (path, _) in asking {
+            errors.push(
+                Error::new(ErrorKind::NotAllowed, [path, ".confirmedAddress"].concat())
+                    .with_detail("needs a principal naming people by e-mail"),
+            );
+        }
+    }
     let calling_code = read_calling_code(&mut r, jurisdiction, &fields, errors);
     let crm = read_crm(&mut r, &fields, &purposes, errors);
     r.finish(errors);
@@ -346,6 +358,7 @@ fn read_purpose(value: &Value, path: &str, languages: &[String], errors: &mut Ve
     let third_parties = r.optional_str_list("thirdParties", errors);
     let sensitive = r.optional_bool("sensitive", errors);
     let gpc = r.optional_bool("gpc", errors);
+    let confirmed_address = r.optional_bool("confirmedAddress", errors);
     let consent_mode_path = r.path_of("consentMode");
     let consent_mode = r.optional_str_list("consentMode", errors);
     for (i, kind) in consent_mode.iter().enumerate() {
@@ -378,6 +391,7 @@ fn read_purpose(value: &Value, path: &str, languages: &[String], errors: &mut Ve
         sensitive,
         gpc,
         consent_mode,
+        confirmed_address,
     })
 }
 
