@@ -56,6 +56,13 @@ if [ "$purpose" = test ] && ! command -v cargo-fuzz >/dev/null; then
   cargo install cargo-fuzz --locked
 fi
 
+# The SMTP server the receiver's double opt-in test mails through, from PyPI (pinned).
+aiosmtpd_version=1.4.6
+if [ "$purpose" = test ] && [ "$(python3 -c 'import aiosmtpd; print(aiosmtpd.__version__)' 2>/dev/null)" != "$aiosmtpd_version" ]; then
+  echo "setup: pip install aiosmtpd==$aiosmtpd_version"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "aiosmtpd==$aiosmtpd_version"
+fi
+
 # npm ci only when the lock file changed since the last install.
 stamp=node_modules/.consent-capture-lock
 if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then

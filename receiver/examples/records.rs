@@ -17,6 +17,7 @@ mod receipts;
 
 use consent_capture::receipt_check::inspect;
 use consent_capture::sign::PrivateKey;
+use consent_capture_receiver::confirmation::Confirmed;
 use consent_capture_receiver::consent_state::state_json;
 use consent_capture_receiver::decisions::decisions_of;
 use consent_capture_receiver::export::{person, Format, Payloads};
@@ -122,7 +123,7 @@ async fn main() {
     for principal in asked.iter().cycle().take(2_000) {
         let started = Instant::now();
         let decisions = store.decisions_about(principal).await.expect("decisions");
-        let answer = state_json(principal, &decisions);
+        let answer = state_json(principal, &decisions, &Confirmed::default(), 0);
         state.push(started.elapsed().as_nanos() as f64 / 1000.0);
         assert_eq!(answer["purposes"].as_array().map(Vec::len), Some(3));
     }

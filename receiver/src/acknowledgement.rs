@@ -29,12 +29,24 @@ pub(crate) fn sign(key: &PrivateKey, typ: &str, payload: Object) -> String {
 /// The acknowledgement of `entry`, appended to the log whose head is now `head`, with its inclusion `proof`:
 /// `{"entry": {…}, "inclusionProof": [base64url, …], "treeHead": {"rootHash", "size", "time"}}`.
 pub fn acknowledge(key: &PrivateKey, entry: &Entry, head: Head, proof: &[[u8; 32]], time: i64) -> String {
+    countersign(key, TYP, entry.to_json(), head, proof, time)
+}
+
+/// An entry of the log countersigned under `typ`, as [`acknowledge`] signs a record's (a confirmation's too).
+pub fn countersign(
+    key: &PrivateKey,
+    typ: &str,
+    entry: Object,
+    head: Head,
+    proof: &[[u8; 32]],
+    time: i64,
+) -> String {
     let proof = proof.iter().map(|hash| base64url::encode(hash).into()).collect();
     sign(
         key,
-        TYP,
+        typ,
         Object::new()
-            .with("entry", entry.to_json())
+            .with("entry", entry)
             .with("inclusionProof", Value::Array(proof))
             .with("treeHead", head.to_json().with("time", time)),
     )

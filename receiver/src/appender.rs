@@ -7,14 +7,15 @@
 //! A submission whose receipt id is held already gets the stored acknowledgement (the same body) or a 409;
 //! one that follows a receipt is checked against it, whether it is stored or earlier in the same batch.
 
-use crate::acknowledgement::acknowledge;
+use crate::acknowledgement::{acknowledge, countersign};
+use crate::confirmation::{Confirmation, ConfirmationEntry, Link, CONFIRMATION_TYP};
 use crate::decisions::{decisions_of, DecisionRow};
 use crate::http::Receiver;
 use crate::log::{Entry, Log};
 use crate::store::{is_taken, Record, Store, PAGE_SIZE};
 use crate::submission::{unproven_principal, Refusal, Submission};
-use consent_capture::receipt_check::{check_follows, inspect};
-use std::collections::HashMap;
+use consent_capture::receipt_check::{check_follows, inspect, Principal};
+use std::collections::{HashMap, HashSet};
 use std::sync::Weak;
 use tokio::sync::{mpsc, oneshot};
 
@@ -52,9 +53,9 @@ pub(crate) async fn catch_up(store: &Store, tree: &mut Tree) -> Result<(), sqlx:
         };
     }
     loop {
-        let page = store.entries_page(tree.log.size(), PAGE_SIZE).await?;
-        for entry in &page {
-            tree.log.push(entry.leaf());
+        let page = store.leaves_page(tree.log.size(), PAGE_SIZE).await?;
+        for (_, leaf) in &page {
+            tree.log.push(*leaf);
         }
         if (page.len() as u64) < PAGE_SIZE {
             return Ok(());
@@ -73,8 +74,16 @@ pub(crate) fn storage_failed(error: &sqlx::Error) -> Refusal {
     )
 }
 
+/// What the appending task appends.
+enum Work {
+    /// A checked submission.
+    Submission(Box<Submission>),
+    /// A followed confirmation link: its id and the entry to append (its position is given when appended).
+    Confirmation(String, ConfirmationEntry),
+}
+
 struct Job {
-    submission: Submission,
+    work: Work,
     now: i64,
     answer: oneshot::Sender<Result<String, Refusal>>,
 }
@@ -94,6 +103,21 @@ impl Appender {
     /// Appends a checked submission received at `now` and returns its acknowledgement once it is stored; the
     /// same submission again gets the same acknowledgement.
     pub(crate) async fn append(&self, submission: Submission, now: i64) -> Result<String, Refusal> {
+        self.send(Work::Submission(Box::new(submission)), now).await
+    }
+
+    /// Appends the confirmation of a followed link `link_id` at `now` and returns the controller's
+    /// countersignature of it; a link used before gets a 410.
+    pub(crate) async fn confirm(
+        &self,
+        link_id: String,
+        entry: ConfirmationEntry,
+        now: i64,
+    ) -> Result<String, Refusal> {
+        self.send(Work::Confirmation(link_id, entry), now).await
+    }
+
+    async fn send(&self, work: Work, now: i64) -> Result<String, Refusal> {
         let stopped = || {
             Refusal::new(
                 503,
@@ -103,11 +127,7 @@ impl Appender {
             )
         };
         let (answer, answered) = oneshot::channel();
-        let job = Job {
-            submission,
-            now,
-            answer,
-        };
+        let job = Job { work, now, answer };
         self.jobs.send(job).await.map_err(|_| stopped())?;
         answered.await.unwrap_or_else(|_| Err(stopped()))
     }
@@ -133,6 +153,17 @@ enum Outcome {
     Answered(Result<String, Refusal>),
     /// Stored as the batch's record at this index, when the batch commits.
     Stored(usize),
+    /// Stored as the batch's confirmation at this index, when the batch commits.
+    Confirmed(usize),
+}
+
+/// What one batch stores, in one transaction.
+#[derive(Default)]
+struct Batch {
+    records: Vec<Record>,
+    decisions: Vec<DecisionRow>,
+    confirmations: Vec<Confirmation>,
+    links: Vec<Link>,
 }
 
 async fn append_batch(receiver: &Receiver, jobs: Vec<Job>) {
@@ -148,21 +179,34 @@ async fn append_batch(receiver: &Receiver, jobs: Vec<Job>) {
             }
             Err(error) => Err(error),
         };
-        let (records, decisions, outcomes) = match decided {
+        let (batch, outcomes) = match decided {
             Ok(decided) => decided,
             Err(error) => return answer_all(jobs, &storage_failed(&error)),
         };
         let relayed = receiver.config().relay.is_some();
-        match store.append_all(&records, &decisions, relayed).await {
+        let stored = store
+            .append_with_confirmations(
+                &batch.records,
+                &batch.decisions,
+                &batch.confirmations,
+                &batch.links,
+                relayed,
+            )
+            .await;
+        match stored {
             Ok(()) => {
                 tree.in_step = true;
-                if relayed && !records.is_empty() {
+                if relayed && !(batch.records.is_empty() && batch.confirmations.is_empty()) {
                     receiver.relay_wake().notify_one();
+                }
+                if !batch.links.is_empty() {
+                    receiver.mail_wake().notify_one();
                 }
                 for (job, outcome) in jobs.into_iter().zip(outcomes) {
                     let answer = match outcome {
                         Outcome::Answered(answer) => answer,
-                        Outcome::Stored(index) => Ok(records[index].acknowledgement.clone()),
+                        Outcome::Stored(index) => Ok(batch.records[index].acknowledgement.clone()),
+                        Outcome::Confirmed(index) => Ok(batch.confirmations[index].acknowledgement.clone()),
                     };
                     let _ = job.answer.send(answer);
                 }
@@ -175,7 +219,7 @@ async fn append_batch(receiver: &Receiver, jobs: Vec<Job>) {
                 for (job, outcome) in jobs.into_iter().zip(outcomes) {
                     let answer = match outcome {
                         Outcome::Answered(answer) => answer,
-                        Outcome::Stored(_) => Err(failed.clone()),
+                        Outcome::Stored(_) | Outcome::Confirmed(_) => Err(failed.clone()),
                     };
                     let _ = job.answer.send(answer);
                 }
@@ -199,32 +243,69 @@ fn answer_all(jobs: Vec<Job>, refusal: &Refusal) {
     }
 }
 
-/// Gives each submission of the batch, in order, its outcome: the records to store (with their entries
-/// pushed onto the tree and their acknowledgements signed) and their decisions.
+/// Gives each job of the batch, in order, its outcome: the records and confirmations to store (with their
+/// entries pushed onto the tree and their acknowledgements signed), the records' decisions and the
+/// confirmation links they ask for.
 async fn decide(
     receiver: &Receiver,
     tree: &mut Tree,
     jobs: &[Job],
-) -> Result<(Vec<Record>, Vec<DecisionRow>, Vec<Outcome>), sqlx::Error> {
+) -> Result<(Batch, Vec<Outcome>), sqlx::Error> {
     let store = receiver.store();
     let ids: Vec<&str> = jobs
         .iter()
-        .map(|job| job.submission.receipt_id.as_str())
+        .filter_map(|job| match &job.work {
+            Work::Submission(submission) => Some(submission.receipt_id.as_str()),
+            Work::Confirmation(..) => None,
+        })
         .collect();
     let held = store.by_receipt_ids(&ids).await?;
-    let mut records: Vec<Record> = Vec::new();
-    let mut decisions = Vec::new();
+    let mut batch = Batch::default();
     let mut by_id: HashMap<&str, usize> = HashMap::new();
     let mut by_hash: HashMap<&str, usize> = HashMap::new();
+    let mut links_for: HashSet<(String, String)> = HashSet::new();
     let mut outcomes = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let submission = &job.submission;
+        let submission = match &job.work {
+            Work::Submission(submission) => submission,
+            Work::Confirmation(link_id, entry) => {
+                let used = batch.confirmations.iter().any(|c| &c.link_id == link_id)
+                    || store.confirmation_by_link(link_id).await?.is_some();
+                if used {
+                    outcomes.push(Outcome::Answered(Err(link_used())));
+                    continue;
+                }
+                let entry = ConfirmationEntry {
+                    position: tree.log.size(),
+                    received_at: job.now,
+                    ..entry.clone()
+                };
+                tree.log.push(entry.leaf());
+                let head = tree.log.head();
+                let proof = tree.log.inclusion(entry.position).unwrap_or_default();
+                let acknowledgement = countersign(
+                    receiver.key(),
+                    CONFIRMATION_TYP,
+                    entry.to_json(),
+                    head,
+                    &proof,
+                    job.now,
+                );
+                outcomes.push(Outcome::Confirmed(batch.confirmations.len()));
+                batch.confirmations.push(Confirmation {
+                    entry,
+                    link_id: link_id.clone(),
+                    acknowledgement,
+                });
+                continue;
+            }
+        };
         // By the body's hash: an erased record has none, and the same body again must still get its answer.
         let same = |record: &Record| {
             record.body_sha256 == submission.body_sha256 && record.receipt == submission.receipt
         };
         if let Some(&index) = by_id.get(submission.receipt_id.as_str()) {
-            outcomes.push(if same(&records[index]) {
+            outcomes.push(if same(&batch.records[index]) {
                 Outcome::Stored(index)
             } else {
                 Outcome::Answered(Err(conflict()))
@@ -242,7 +323,7 @@ async fn decide(
         }
         let earlier = match &submission.previous {
             Some(previous) => match by_hash.get(previous.as_str()) {
-                Some(&index) => Some(records[index].receipt.clone()),
+                Some(&index) => Some(batch.records[index].receipt.clone()),
                 None => store.receipt_by_hash(previous).await?,
             },
             None => None,
@@ -262,15 +343,15 @@ async fn decide(
         let head = tree.log.head();
         let proof = tree.log.inclusion(entry.position).unwrap_or_default();
         let acknowledgement = acknowledge(receiver.key(), &entry, head, &proof, job.now);
-        by_id.insert(&submission.receipt_id, records.len());
-        by_hash.insert(&submission.receipt_sha256, records.len());
-        outcomes.push(Outcome::Stored(records.len()));
-        decisions.extend(decisions_of(
-            &submission.verified.receipt,
-            entry.position,
-            job.now,
-        ));
-        records.push(Record {
+        by_id.insert(&submission.receipt_id, batch.records.len());
+        by_hash.insert(&submission.receipt_sha256, batch.records.len());
+        outcomes.push(Outcome::Stored(batch.records.len()));
+        let decisions = decisions_of(&submission.verified.receipt, entry.position, job.now);
+        if let Some(link) = link_asked(receiver, submission, &decisions, &mut links_for, job.now).await? {
+            batch.links.push(link);
+        }
+        batch.decisions.extend(decisions);
+        batch.records.push(Record {
             position: entry.position,
             receipt_id: submission.receipt_id.clone(),
             receipt: submission.receipt.clone(),
@@ -281,7 +362,59 @@ async fn decide(
             erased_at: None,
         });
     }
-    Ok((records, decisions, outcomes))
+    Ok((batch, outcomes))
+}
+
+/// The confirmation link a stored submission asks for: when its receipt grants a purpose its notice marks
+/// `confirmedAddress`, names the person by the hash of the address that arrived with it, and its device key
+/// has not confirmed that address nor has a link that still serves (one a batch, and a few a day: see
+/// [`Store::link_wanted`]).
+async fn link_asked(
+    receiver: &Receiver,
+    submission: &Submission,
+    decisions: &[DecisionRow],
+    links_for: &mut HashSet<(String, String)>,
+    now: i64,
+) -> Result<Option<Link>, sqlx::Error> {
+    let Some(mail) = &receiver.config().confirmation else {
+        return Ok(None);
+    };
+    let notice = &receiver.config().notices[submission.notice].notice;
+    let asks = decisions.iter().any(|row| {
+        row.decision.justifies()
+            && notice
+                .purpose(&row.purpose)
+                .is_some_and(|purpose| purpose.confirmed_address)
+    });
+    let by_address =
+        submission.verified.principal == Principal::SaltedEmailHash && submission.principal_proven;
+    let (Some(row), true, true) = (decisions.first(), asks, by_address) else {
+        return Ok(None);
+    };
+    let device = submission.verified.key.thumbprint();
+    let pair = (row.principal_id.clone(), device.clone());
+    if links_for.contains(&pair) || !receiver.store().link_wanted(&pair.0, &pair.1, now).await? {
+        return Ok(None);
+    }
+    match Link::new(&pair.0, &pair.1, row.position, now, mail.within) {
+        Ok(link) => {
+            links_for.insert(pair);
+            Ok(Some(link))
+        }
+        Err(error) => {
+            tracing::error!(%error, "no randomness for a confirmation link: none made");
+            Ok(None)
+        }
+    }
+}
+
+fn link_used() -> Refusal {
+    Refusal::new(
+        410,
+        "link-used",
+        "link",
+        "this link confirmed the address already: it serves once",
+    )
 }
 
 fn conflict() -> Refusal {

@@ -7,6 +7,7 @@
 //! from its verified receipt, and a row at a position the log has no record for is a finding.
 
 use crate::acknowledgement::HEAD_TYP;
+use crate::confirmation::{Confirmation, CONFIRMATION_TYP};
 use crate::decisions::decisions_of;
 use crate::derived_rows::DerivedRows;
 use crate::log::{Head, Log};
@@ -98,8 +99,10 @@ fn head_in(object: &Object) -> Option<Head> {
 /// What an audit that passed covered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Report {
-    /// How many records, each checked against its acknowledgement.
+    /// How many entries of the log, each checked against its acknowledgement (records and confirmations).
     pub records: u64,
+    /// How many of them are confirmations of an address (double opt-in).
+    pub confirmations: u64,
     /// How many of them had their body erased (their hashes, and so the log, still check).
     pub erased: u64,
     /// The head they make.
@@ -114,6 +117,7 @@ pub struct Audit<'a> {
     kept: Vec<KeptHead>,
     matched: usize,
     erased: u64,
+    confirmations: u64,
     log: Log,
 }
 
@@ -125,6 +129,7 @@ impl<'a> Audit<'a> {
             kept,
             matched: 0,
             erased: 0,
+            confirmations: 0,
             log: Log::new(),
         }
     }
@@ -182,9 +187,58 @@ impl<'a> Audit<'a> {
             }
         }
         check_derived(record, &receipt, derived)?;
-        self.log.push(entry.leaf());
+        self.push(entry.leaf(), acknowledgement.head_size, acknowledgement.head_root)
+    }
+
+    /// Checks the next entry of the log when it is a confirmation (double opt-in): the controller signed it,
+    /// and the row is what was signed.
+    ///
+    /// # Errors
+    /// The first thing about it that differs from what was signed.
+    pub fn check_confirmation(&mut self, confirmation: &Confirmation) -> Result<(), Finding> {
+        let position = self.log.size();
+        let entry = &confirmation.entry;
+        if entry.position != position {
+            return Err(at(
+                position,
+                format!(
+                    "missing (the next confirmation is at position {})",
+                    entry.position
+                ),
+            ));
+        }
+        let signed = signed_payload(&confirmation.acknowledgement, self.controller, CONFIRMATION_TYP)
+            .map_err(|e| at(position, format!("its confirmation's countersignature: {e}")))?;
+        let signed_entry = signed
+            .get("entry")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let expected = entry.to_json();
+        let differs =
+            differing_member(&expected, &signed_entry).or_else(|| differing_member(&signed_entry, &expected));
+        if let Some(member) = differs {
+            return Err(at(
+                position,
+                format!("its confirmation's {member} is not what the controller signed"),
+            ));
+        }
+        let head = signed
+            .get("treeHead")
+            .and_then(Value::as_object)
+            .and_then(head_in)
+            .ok_or_else(|| at(position, "its confirmation's countersignature has no tree head"))?;
+        self.confirmations += 1;
+        self.push(entry.leaf(), head.size, head.root)
+    }
+
+    /// Appends `leaf`, whose countersignature signed the head `signed_size` and `signed_root`, and checks
+    /// that head and the kept heads of this size.
+    fn push(&mut self, leaf: [u8; 32], signed_size: u64, signed_root: [u8; 32]) -> Result<(), Finding> {
+        self.log.push(leaf);
         let head = self.log.head();
-        if (acknowledgement.head_size, acknowledgement.head_root) != (head.size, head.root) {
+        let position = head.size - 1;
+        if (signed_size, signed_root) != (head.size, head.root) {
             return Err(at(
                 position,
                 "the log up to it does not have the head its acknowledgement signed",
@@ -223,6 +277,7 @@ impl<'a> Audit<'a> {
         }
         Ok(Report {
             records,
+            confirmations: self.confirmations,
             erased: self.erased,
             head: self.log.head(),
             heads: self.matched,
@@ -302,6 +357,7 @@ pub async fn audit_database(
 ) -> Result<Result<Report, Finding>, sqlx::Error> {
     let store = Store::open_read_only(url).await?;
     let mut audit = Audit::new(controller, kept);
+    let mut confirmations = ConfirmationPages::default();
     let mut from = 0;
     loop {
         let page = store.records_page(from, PAGE_SIZE).await?;
@@ -310,6 +366,11 @@ pub async fn audit_database(
             _ => DerivedRows::default(),
         };
         for record in &page {
+            while let Some(confirmation) = confirmations.next_before(&store, record.position).await? {
+                if let Err(finding) = audit.check_confirmation(&confirmation) {
+                    return Ok(Err(finding));
+                }
+            }
             if let Err(finding) = audit.check(record, &derived) {
                 return Ok(Err(finding));
             }
@@ -317,6 +378,11 @@ pub async fn audit_database(
         match page.last() {
             Some(last) if page.len() as u64 == PAGE_SIZE => from = last.position + 1,
             _ => break,
+        }
+    }
+    while let Some(confirmation) = confirmations.next_before(&store, u64::MAX).await? {
+        if let Err(finding) = audit.check_confirmation(&confirmation) {
+            return Ok(Err(finding));
         }
     }
     if let Some(stray) = store.first_stray(audit.log.size()).await? {
@@ -329,4 +395,34 @@ pub async fn audit_database(
         }));
     }
     Ok(audit.finish())
+}
+
+/// The confirmations table read a page at a time, in log order, as the records are.
+#[derive(Default)]
+struct ConfirmationPages {
+    page: std::collections::VecDeque<Confirmation>,
+    from: u64,
+    done: bool,
+}
+
+impl ConfirmationPages {
+    /// The next confirmation, when its position is before `position`.
+    async fn next_before(
+        &mut self,
+        store: &Store,
+        position: u64,
+    ) -> Result<Option<Confirmation>, sqlx::Error> {
+        if self.page.is_empty() && !self.done {
+            let page = store.confirmations_page(self.from, PAGE_SIZE).await?;
+            self.done = (page.len() as u64) < PAGE_SIZE;
+            if let Some(last) = page.last() {
+                self.from = last.entry.position + 1;
+            }
+            self.page.extend(page);
+        }
+        Ok(match self.page.front() {
+            Some(next) if next.entry.position < position => self.page.pop_front(),
+            _ => None,
+        })
+    }
 }

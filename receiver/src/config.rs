@@ -10,6 +10,7 @@ use consent_capture::notice_signature::notice_hash;
 use consent_capture::sign::PrivateKey;
 use consent_capture::verify::verify_notice_signature;
 use consent_capture::Notice;
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::Path;
 
@@ -109,6 +110,66 @@ pub struct Config {
     pub read_token: Option<String>,
     /// Where accepted records are relayed, if anywhere.
     pub relay: Option<RelayTarget>,
+    /// How confirmation links are mailed, for notices with purposes that need a confirmed address.
+    pub confirmation: Option<ConfirmationMail>,
+}
+
+/// Double opt-in's mail: the SMTP server, the sender, where links lead, and how long they serve.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfirmationMail {
+    /// `smtps://…`, `smtp://…?tls=required`, or plain `smtp://…` (a relay on this machine).
+    pub smtp_url: String,
+    /// The sender, `Name <address>` or an address.
+    pub from: String,
+    /// The receiver's public URL, which links lead to: `https://receiver.example`.
+    pub public_url: String,
+    /// How long a link serves, in seconds.
+    pub within: i64,
+}
+
+/// How long a confirmation link serves unless `--confirm-within` says otherwise: a week.
+const CONFIRM_WITHIN: i64 = 7 * 86_400;
+
+/// `--smtp`: a URL without a password, or the path of a file that holds one (a password on the command line is
+/// visible to every user of the machine).
+fn smtp_url(text: &str) -> Result<String, String> {
+    let is_url = text.starts_with("smtp://") || text.starts_with("smtps://");
+    let url = if is_url {
+        let authority = text.split_once("://").map_or("", |(_, rest)| rest);
+        let user_info = authority.split(['/', '?']).next().unwrap_or_default();
+        if user_info
+            .split_once('@')
+            .is_some_and(|(user, _)| user.contains(':'))
+        {
+            return Err(
+                "--smtp: a password on the command line is visible to every user of the machine: write \
+                        the URL to a file readable by the receiver only and give its path"
+                    .to_owned(),
+            );
+        }
+        text.to_owned()
+    } else {
+        std::fs::read_to_string(text)
+            .map_err(|e| format!("--smtp {text}: {e} (an smtp:// or smtps:// URL, or a file holding one)"))?
+            .trim()
+            .to_owned()
+    };
+    lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&url)
+        .map_err(|e| format!("--smtp: not an SMTP URL (smtps://HOST, smtp://HOST?tls=required): {e}"))?;
+    Ok(url)
+}
+
+impl Config {
+    /// The purposes some notice marks `confirmedAddress`: grants for them count only from a device key that
+    /// confirmed the person's address ([`crate::confirmation::Confirmed`]).
+    pub fn purposes_needing_confirmation(&self) -> HashSet<String> {
+        self.notices
+            .iter()
+            .flat_map(|known| &known.notice.purposes)
+            .filter(|purpose| purpose.confirmed_address)
+            .map(|purpose| purpose.id.clone())
+            .collect()
+    }
 }
 
 /// The thumbprint of `tools/demo-controller.jwk`, a key anyone can read: refused without `--demo`.
@@ -150,11 +211,14 @@ pub const USAGE: &str =
   [--database sqlite:PATH | postgres://…] [--listen 127.0.0.1:8081] [--allow-origin https://site.example …]
   [--clock-skew SECONDS] [--max-age SECONDS] [--max-body BYTES] [--burst N (0: no limit)] [--per-second N]
   [--read-token FILE] [--relay hubspot=URL|salesforce=URL|webhook=URL] [--relay-per-second N (default 4)]
+  [--smtp URL|FILE --mail-from ADDRESS --public-url URL [--confirm-within SECONDS (default a week)]]
   [--demo (allows the demo controller key, for make demo only)]
 A notice's signature, when the controller signed it, is read from the same path with .jws. The read side
 (/records/…) answers only requests bearing the token in FILE (at least 32 characters; in a file, not on the
 command line, where other users of the machine could read it). With --relay, every accepted record is
-forwarded to the CRM from a queue in the database, shaped by the component's adapters.";
+forwarded to the CRM from a queue in the database, shaped by the component's adapters. A notice whose
+purposes need a confirmed address (confirmedAddress) needs --smtp (smtps://HOST or smtp://HOST?tls=required;
+a URL with a password in a file), --mail-from and --public-url (where this receiver is reached, for links).";
 
 impl Config {
     /// Reads the command line (without the program name).
@@ -172,6 +236,10 @@ impl Config {
         let mut relay = None;
         let mut relay_per_second = 4;
         let mut demo = false;
+        let mut smtp = None;
+        let mut mail_from = None;
+        let mut public_url = None;
+        let mut confirm_within = CONFIRM_WITHIN;
         let mut args = args.into_iter();
         while let Some(option) = args.next() {
             let mut value = || {
@@ -264,6 +332,31 @@ impl Config {
                         .filter(|n| *n > 0)
                         .ok_or_else(|| format!("--relay-per-second: not a positive count: {text}"))?;
                 }
+                "--smtp" => smtp = Some(smtp_url(&value()?)?),
+                "--mail-from" => {
+                    let text = value()?;
+                    text.parse::<lettre::message::Mailbox>()
+                        .map_err(|e| format!("--mail-from {text}: {e}"))?;
+                    mail_from = Some(text);
+                }
+                "--public-url" => {
+                    let text = value()?;
+                    if !(text.starts_with("https://") || text.starts_with("http://"))
+                        || text.contains(['?', '#'])
+                        || text.chars().any(char::is_whitespace)
+                    {
+                        return Err(format!(
+                            "--public-url {text}: where people reach this receiver, https://HOST[/PATH]"
+                        ));
+                    }
+                    public_url = Some(text.trim_end_matches('/').to_owned());
+                }
+                "--confirm-within" => {
+                    confirm_within = number(value()?)?;
+                    if confirm_within < 1 {
+                        return Err("--confirm-within: a positive number of seconds".to_owned());
+                    }
+                }
                 other => return Err(format!("unknown option {other}\n{USAGE}")),
             }
         }
@@ -286,11 +379,40 @@ impl Config {
         if notices.is_empty() {
             return Err(format!("at least one --notice is required\n{USAGE}"));
         }
+        let notice_paths = notices.clone();
         let controller = key.public();
-        let notices = notices
+        let notices: Vec<KnownNotice> = notices
             .iter()
             .map(|path| KnownNotice::load(Path::new(path), &controller))
             .collect::<Result<_, _>>()?;
+        let confirmation = match (smtp, mail_from, public_url) {
+            (Some(smtp_url), Some(from), Some(public_url)) => Some(ConfirmationMail {
+                smtp_url,
+                from,
+                public_url,
+                within: confirm_within,
+            }),
+            (None, None, None) => None,
+            _ => {
+                return Err(
+                    "--smtp, --mail-from and --public-url go together: confirmation links need all three"
+                        .into(),
+                )
+            }
+        };
+        let needing = notices.iter().zip(&notice_paths).find(|(known, _)| {
+            known
+                .notice
+                .purposes
+                .iter()
+                .any(|purpose| purpose.confirmed_address)
+        });
+        if let (Some((_, path)), None) = (needing, &confirmation) {
+            return Err(format!(
+                "{path}: purposes marked confirmedAddress count only once the person confirms their address, by a \
+                 link this receiver mails: give --smtp, --mail-from and --public-url"
+            ));
+        }
         Ok(Self {
             notices,
             key,
@@ -304,6 +426,7 @@ impl Config {
                 url,
                 per_second: relay_per_second,
             }),
+            confirmation,
         })
     }
 }
@@ -325,5 +448,70 @@ mod tests {
         // Within the bound, the next missing thing is what is said.
         let error = Config::from_args(args("3600")).expect_err("no key");
         assert!(error.starts_with("--key is required"), "{error}");
+    }
+
+    /// The demo key and notice (with its signature), `--demo`, and `more`.
+    fn demo_with(more: &[&str]) -> Result<Config, String> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let mut args: Vec<String> = ["--demo", "--key", "tools/demo-controller.jwk"]
+            .iter()
+            .map(|arg| (*arg).to_owned())
+            .collect();
+        args[2] = format!("{root}/{}", args[2]);
+        args.extend(more.iter().map(|arg| arg.replace("ROOT", root)));
+        Config::from_args(args)
+    }
+
+    #[test]
+    fn double_opt_in_needs_its_mail_settings_together_and_no_password_on_the_command_line() {
+        let notice = "ROOT/www/demo/notice.json";
+        let with_password = demo_with(&["--notice", notice, "--smtp", "smtps://me:secret@mail.example"]);
+        assert!(
+            with_password
+                .expect_err("refused")
+                .contains("password on the command line"),
+            "a password in ps"
+        );
+        let alone = demo_with(&["--notice", notice, "--smtp", "smtps://mail.example"]);
+        assert!(alone.expect_err("refused").contains("go together"));
+        let not_smtp = demo_with(&["--notice", notice, "--smtp", "https://mail.example"]);
+        assert!(not_smtp
+            .expect_err("refused")
+            .starts_with("--smtp https://mail.example: "));
+        let complete = demo_with(&[
+            "--notice",
+            notice,
+            "--smtp",
+            "smtp://127.0.0.1:2525",
+            "--mail-from",
+            "Example <consent@example.com>",
+            "--public-url",
+            "https://consent.example.com/",
+        ])
+        .expect("complete");
+        let mail = complete.confirmation.expect("double opt-in");
+        assert_eq!(mail.public_url, "https://consent.example.com");
+        assert_eq!(mail.within, 7 * 86_400);
+    }
+
+    #[test]
+    fn a_notice_asking_for_confirmed_addresses_is_refused_without_a_way_to_mail_links() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../www/demo/notice.json"))
+            .expect("the demo notice")
+            .replacen(
+                r#""languages": ["en", "de", "ar"]"#,
+                r#""languages": ["en", "de", "ar"], "principal": { "emailField": "email", "salt": "a-salt-of-sixteen-chars" }"#,
+                1,
+            )
+            .replacen(r#""id": "newsletter","#, r#""id": "newsletter", "confirmedAddress": true,"#, 1);
+        let path = std::env::temp_dir().join(format!("confirming-{}.json", std::process::id()));
+        std::fs::write(&path, text).expect("a notice file");
+        let path_text = path.to_str().expect("UTF-8").to_owned();
+        let error = demo_with(&["--notice", &path_text]).expect_err("refused");
+        let _ = std::fs::remove_file(&path);
+        assert!(
+            error.starts_with(&path_text) && error.contains("--smtp, --mail-from and --public-url"),
+            "{error}"
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! decision held for a purpose (a grant kept offline for days on one device, delivered after a refusal from
 //! another) does not override it, and the history says so. Within one consent time, the later in the log wins.
 
+use crate::confirmation::Confirmed;
 use crate::decisions::DecisionRow;
 use crate::utc::iso8601;
 use consent_capture::consent::{Decision, LegalBasis};
@@ -49,22 +50,63 @@ fn latest<'a>(
         })
 }
 
-/// The state of each purpose, as the read API and the CLI answer it.
-pub fn state_json(principal_id: &str, decisions: &[DecisionRow]) -> Value {
-    let purposes: Vec<Value> = current(decisions).into_iter().map(decision_json).collect();
-    json!({ "principal": principal_id, "purposes": purposes })
+/// The state of each purpose at `now`, as the read API and the CLI answer it: from the decisions that count
+/// ([`Confirmed::counts`]), and, under `awaitingConfirmation`, later grants that will count once their device
+/// confirms the person's address.
+pub fn state_json(principal_id: &str, decisions: &[DecisionRow], confirmed: &Confirmed, now: i64) -> Value {
+    let counted = counting(decisions, confirmed, now);
+    let latest = current(&counted);
+    let purposes: Vec<Value> = latest.iter().copied().map(decision_json).collect();
+    let awaiting: Vec<Value> = current(decisions)
+        .into_iter()
+        .filter(|row| row.decision.justifies() && !confirmed.counts(row, now))
+        .filter(|row| {
+            latest
+                .iter()
+                .all(|held| held.purpose != row.purpose || decides_later(row, held))
+        })
+        .map(decision_json)
+        .collect();
+    json!({ "principal": principal_id, "purposes": purposes, "awaitingConfirmation": awaiting })
 }
 
-/// The answer to "may `purpose` be used for this person at `at`".
-pub fn may_use_json(principal_id: &str, purpose: &str, at: i64, decisions: &[DecisionRow]) -> Value {
-    let resting_on = may_use_at(decisions, purpose, at);
+/// The answer to "may `purpose` be used for this person at `at`": `answer` is `yes`, `no`, or `unconfirmed`
+/// (the latest grant's device has not confirmed the person's address, so it does not count yet).
+pub fn may_use_json(
+    principal_id: &str,
+    purpose: &str,
+    at: i64,
+    decisions: &[DecisionRow],
+    confirmed: &Confirmed,
+) -> Value {
+    let counted = counting(decisions, confirmed, at);
+    let resting_on = may_use_at(&counted, purpose, at);
+    let awaiting = may_use_at(decisions, purpose, at)
+        .filter(|row| row.decision.justifies() && !confirmed.counts(row, at));
+    let may_use = resting_on.is_some_and(|row| row.decision.justifies());
+    let answer = match (may_use, awaiting) {
+        (true, _) => "yes",
+        (false, Some(_)) => "unconfirmed",
+        (false, None) => "no",
+    };
     json!({
         "principal": principal_id,
         "purpose": purpose,
         "at": iso8601(at),
-        "mayUse": resting_on.is_some_and(|row| row.decision.justifies()),
+        "mayUse": may_use,
+        "answer": answer,
         "restsOn": resting_on.map(decision_json),
+        "awaitingConfirmation": awaiting.map(decision_json),
     })
+}
+
+/// The decisions that count at `at`.
+fn counting(decisions: &[DecisionRow], confirmed: &Confirmed, at: i64) -> Vec<DecisionRow> {
+    decisions
+        .iter()
+        .filter(|row| confirmed.counts(row, at))
+        .cloned()
+        .collect()
 }
 
 fn decision_json(row: &DecisionRow) -> Value {
@@ -258,9 +300,58 @@ mod tests {
         assert_eq!(at(710), Some((Decision::Withdrawn, 7)));
         assert_eq!(at(910), Some((Decision::Granted, 9)));
         assert!(may_use_at(&rows, "unknown", i64::MAX).is_none());
-        let answer = may_use_json("p", "newsletter", 1_800_000_750, &rows);
+        let answer = may_use_json("p", "newsletter", 1_800_000_750, &rows, &Confirmed::default());
         assert_eq!(answer["mayUse"], false);
         assert_eq!(answer["restsOn"]["receiptId"], "receipt-7");
+    }
+
+    #[test]
+    fn a_grant_needing_a_confirmed_address_counts_only_from_a_device_that_confirmed_it() {
+        let mut stranger = row(1, "newsletter", Decision::Granted, "r1");
+        stranger.received_at = 1_800_000_100;
+        let mut own = row(2, "newsletter", Decision::Granted, "r2");
+        own.issued_at = stranger.issued_at + 1;
+        own.received_at = 1_800_000_200;
+        let rows = vec![stranger, own];
+        let mut confirmed = Confirmed {
+            needs: ["newsletter".to_owned()].into(),
+            devices: [(1, "stranger".to_owned()), (2, "own".to_owned())].into(),
+            confirmations: Vec::new(),
+        };
+        let answer = |confirmed: &Confirmed, at: i64| may_use_json("p", "newsletter", at, &rows, confirmed);
+        let unconfirmed = answer(&confirmed, 1_800_000_300);
+        assert_eq!(unconfirmed["answer"], "unconfirmed");
+        assert_eq!(unconfirmed["mayUse"], false);
+        assert_eq!(unconfirmed["awaitingConfirmation"]["receiptId"], "receipt-2");
+        let state = state_json("p", &rows, &confirmed, 1_800_000_300);
+        assert_eq!(state["purposes"], json!([]));
+        assert_eq!(state["awaitingConfirmation"][0]["receiptId"], "receipt-2");
+
+        // The person confirms from their own device at 400: their grant counts from then on, the stranger's never.
+        confirmed.confirmations.push(("own".to_owned(), 1_800_000_400));
+        assert_eq!(answer(&confirmed, 1_800_000_399)["answer"], "unconfirmed");
+        let yes = answer(&confirmed, 1_800_000_400);
+        assert_eq!(
+            (yes["answer"].clone(), yes["mayUse"].clone()),
+            (json!("yes"), json!(true))
+        );
+        assert_eq!(yes["restsOn"]["receiptId"], "receipt-2");
+        let only_stranger = &rows[..1];
+        assert_eq!(
+            may_use_json("p", "newsletter", i64::MAX, only_stranger, &confirmed)["answer"],
+            "unconfirmed"
+        );
+        // A withdrawal from the unconfirmed device counts: it never makes data usable.
+        let mut withdrawal = row(3, "newsletter", Decision::Withdrawn, "r3");
+        withdrawal.issued_at = rows[1].issued_at + 1;
+        confirmed.devices.insert(3, "stranger".to_owned());
+        let with_withdrawal = [rows.clone(), vec![withdrawal]].concat();
+        let withdrawn = may_use_json("p", "newsletter", i64::MAX, &with_withdrawal, &confirmed);
+        assert_eq!(withdrawn["answer"], "no");
+        assert_eq!(withdrawn["restsOn"]["receiptId"], "receipt-3");
+        // A purpose that needs no confirmed address counts whoever's device decided it.
+        confirmed.needs.clear();
+        assert_eq!(answer(&confirmed, 1_800_000_300)["answer"], "yes");
     }
 
     #[test]
@@ -276,9 +367,11 @@ mod tests {
         assert_eq!(current(&rows), [&refusal], "the later decision stands");
         let now = may_use_at(&rows, "newsletter", i64::MAX).expect("decided");
         assert_eq!(now.position, 1);
-        assert!(!may_use_json("p", "newsletter", i64::MAX, &rows)["mayUse"]
-            .as_bool()
-            .expect("a yes or no"));
+        assert!(
+            !may_use_json("p", "newsletter", i64::MAX, &rows, &Confirmed::default())["mayUse"]
+                .as_bool()
+                .expect("a yes or no")
+        );
         let events = history(&rows);
         assert_eq!(events[0].outdated_by, None);
         assert_eq!(

@@ -54,6 +54,8 @@ pub struct Outgoing {
 /// the person's latest decision for each purpose as the relay sends it ([`crate::consent_state::current`]):
 /// a consent that the person withdrew or refused since (by consent time) is relayed with that purpose
 /// refused, and without the fields only it justified, so that the CRM never gets what no longer holds.
+/// `unconfirmed` are purposes this record grants that do not count, because its device key has not confirmed
+/// the person's address ([`crate::confirmation`]): relayed as refused, likewise.
 ///
 /// # Errors
 /// A reason the relay keeps as a permanent refusal: the payload was erased first, the notice is no longer
@@ -63,6 +65,7 @@ pub fn outgoing(
     notices: &[KnownNotice],
     record: &Record,
     latest: &[&DecisionRow],
+    unconfirmed: &[String],
     now: i64,
 ) -> Result<Outgoing, String> {
     let body = record
@@ -93,6 +96,9 @@ pub fn outgoing(
                 // Granted here, taken back since: the CRM hears it refused.
                 let _ = decisions.set(&held.purpose, false);
             }
+        }
+        for purpose in unconfirmed {
+            let _ = decisions.set(purpose, false);
         }
         let sent = parse(body)
             .ok()

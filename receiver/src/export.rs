@@ -57,7 +57,11 @@ pub async fn person(
     Ok(match format {
         Format::Iso27560 => json!({
             "@context": context(),
-            "@graph": consent_records(principal_id, &records),
+            "@graph": consent_records(
+                principal_id,
+                &records,
+                &store.confirmations_of(principal_id).await?,
+            ),
         }),
         Format::Kantara => kantara(principal_id, &records, payloads),
     })

@@ -1,6 +1,7 @@
 //! The HTTP side: `POST /receipts` (the element's `json` adapter), `GET /log/head`,
 //! `GET /log/consistency?from=N`, the controller's read side under `/records/` ([`read_api`]), the
-//! person's under `/access` ([`access`]), and `GET /healthz`; any other path is a 404. Limits, timeouts and
+//! person's under `/access` ([`access`]), double opt-in's links under `/confirm` ([`confirmation_pages`]), and
+//! `GET /healthz`; any other path is a 404. Limits, timeouts and
 //! CORS are tower layers; every refusal is a JSON body `{"error": {"rule", "at", "message"}}` with a 4xx
 //! status (503 when the database fails).
 
@@ -13,6 +14,7 @@ use crate::relay;
 use crate::store::Store;
 use crate::submission::{read, Refusal};
 use crate::utc::now;
+use crate::{confirmation_mail, confirmation_pages};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Query, State};
@@ -43,6 +45,7 @@ pub struct Receiver {
     tree: Mutex<Tree>,
     appender: Appender,
     relay_wake: Arc<Notify>,
+    mail_wake: Arc<Notify>,
     used_challenges: UsedChallenges,
 }
 
@@ -59,17 +62,23 @@ impl Receiver {
         let (appender, queue) = Appender::new();
         let relay = config.relay.clone();
         let relay_wake = Arc::new(Notify::new());
+        let mail = config.confirmation.clone();
+        let mail_wake = Arc::new(Notify::new());
         let receiver = Arc::new(Self {
             config,
             store,
             tree: Mutex::new(tree),
             appender,
             relay_wake: relay_wake.clone(),
+            mail_wake: mail_wake.clone(),
             used_challenges: UsedChallenges::default(),
         });
         tokio::spawn(appender::run(Arc::downgrade(&receiver), queue));
         if let Some(target) = relay {
             tokio::spawn(relay::run(Arc::downgrade(&receiver), relay_wake, target));
+        }
+        if let Some(mail) = mail {
+            tokio::spawn(confirmation_mail::run(Arc::downgrade(&receiver), mail_wake, mail));
         }
         Ok(receiver)
     }
@@ -92,6 +101,14 @@ impl Receiver {
 
     pub(crate) fn relay_wake(&self) -> &Notify {
         &self.relay_wake
+    }
+
+    pub(crate) fn mail_wake(&self) -> &Notify {
+        &self.mail_wake
+    }
+
+    pub(crate) fn appender(&self) -> &Appender {
+        &self.appender
     }
 
     pub(crate) fn config(&self) -> &Config {
@@ -133,7 +150,8 @@ pub fn router(receiver: Arc<Receiver>) -> Router {
         .route("/receipts", post(receive))
         .route("/log/head", get(head))
         .route("/log/consistency", get(consistency))
-        .merge(access::routes());
+        .merge(access::routes())
+        .merge(confirmation_pages::routes());
     // The public routes are rate-limited per address; the read side, which needs the token, is not (a
     // controller's systems ask it from one address, as often as they act on someone's data).
     limit_rate(public, limits)

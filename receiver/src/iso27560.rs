@@ -13,7 +13,8 @@
 //! names, and personal data categories map to DPV's `pd:` concepts where Kantara's label has one, else stay
 //! as the label under `dpv:PersonalData`.
 
-use crate::store::Record;
+use crate::confirmation::{Confirmation, CONFIRMATION_TYP};
+use crate::store::{device_thumbprint, Record};
 use crate::utc::iso8601;
 use consent_capture::receipt::{receipt_hash, EXTENSION_KEY};
 use consent_capture::receipt_check::inspect;
@@ -59,9 +60,10 @@ struct Link<'a> {
     receipt: Value,
 }
 
-/// The consent records of one person (`records`: every record about them, in log order). A record whose
-/// receipt no longer reads is left out (an audit names it).
-pub fn consent_records(principal_id: &str, records: &[Record]) -> Vec<Value> {
+/// The consent records of one person (`records`: every record about them, in log order; `confirmations`:
+/// every confirmation of their address, which is evidence for each chain signed by the confirmed device). A
+/// record whose receipt no longer reads is left out (an audit names it).
+pub fn consent_records(principal_id: &str, records: &[Record], confirmations: &[Confirmation]) -> Vec<Value> {
     let mut chains: Vec<Vec<Link<'_>>> = Vec::new();
     let mut chain_of: Vec<(String, usize)> = Vec::new();
     for record in records {
@@ -84,8 +86,40 @@ pub fn consent_records(principal_id: &str, records: &[Record]) -> Vec<Value> {
     }
     chains
         .iter()
-        .map(|chain| consent_record(principal_id, chain))
+        .map(|chain| {
+            let mut record = consent_record(principal_id, chain);
+            let devices: Vec<Option<String>> = chain
+                .iter()
+                .map(|link| device_thumbprint(&link.record.receipt))
+                .collect();
+            let confirmed = confirmations
+                .iter()
+                .filter(|c| devices.contains(&Some(c.entry.device_thumbprint.clone())));
+            if let Some(evidence) = record["dct:source"].as_array_mut() {
+                evidence.extend(confirmed.map(confirmation_evidence));
+            }
+            record
+        })
         .collect()
+}
+
+/// A confirmation of the person's address (double opt-in) as evidence: the controller's countersignature of
+/// its log entry, which names the device key whose receipts it makes count.
+fn confirmation_evidence(confirmation: &Confirmation) -> Value {
+    let entry = &confirmation.entry;
+    json!({
+        "@id": format!("urn:consent-capture:confirmation:{}", entry.position),
+        "dct:identifier": entry.position.to_string(),
+        "dct:description": format!(
+            "The person confirmed the e-mail address that names them by following the link mailed to it, \
+             after receipt {}; receipts signed by the device key {} count from then on",
+            entry.receipt_id, entry.device_thumbprint
+        ),
+        "dct:format": format!("application/jose (JWS, RFC 7515, typ {CONFIRMATION_TYP}): the controller's \
+                               countersignature of the log entry"),
+        "dct:created": iso8601(entry.received_at),
+        "rdf:value": confirmation.acknowledgement,
+    })
 }
 
 fn consent_record(principal_id: &str, chain: &[Link<'_>]) -> Value {

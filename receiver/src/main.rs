@@ -116,10 +116,11 @@ async fn audit(args: impl Iterator<Item = String>) -> ExitCode {
     match audit_database(&database, &controller, kept).await {
         Ok(Ok(report)) => {
             println!(
-                "audit passed: {} records, each as its acknowledgement signed ({} with their body erased); \
-                 {} kept heads match; head: size {}, root {}",
+                "audit passed: {} records, each as its acknowledgement signed ({} with their body erased, {} \
+                 confirmations of an address); {} kept heads match; head: size {}, root {}",
                 report.records,
                 report.erased,
+                report.confirmations,
                 report.heads,
                 report.head.size,
                 consent_capture::base64url::encode(&report.head.root)

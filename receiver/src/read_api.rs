@@ -4,7 +4,9 @@
 //! from the receiver's configuration (`Authorization: Bearer …`); a missing or wrong one gets a bare 401, and
 //! without a configured token every read is refused. The submit endpoint stays public; this side never is.
 
+use crate::confirmation::Confirmed;
 use crate::consent_state::{history_json, may_use_json, state_json};
+use crate::decisions::DecisionRow;
 use crate::export::{person, Format, Payloads};
 use crate::http::Receiver;
 use crate::relay_queue::RELAY_STATES;
@@ -56,8 +58,8 @@ async fn state(
     State(receiver): State<Arc<Receiver>>,
     Path(principal): Path<String>,
 ) -> Result<Response, Refusal> {
-    let decisions = receiver.read(|store| store.decisions_about(&principal)).await?;
-    Ok(Json(state_json(&principal, &decisions)).into_response())
+    let (decisions, confirmed) = decisions_and_confirmations(&receiver, &principal).await?;
+    Ok(Json(state_json(&principal, &decisions, &confirmed, now())).into_response())
 }
 
 async fn history(
@@ -101,8 +103,19 @@ async fn may_use(
         })?,
         None => now(),
     };
-    let decisions = receiver.read(|store| store.decisions_about(&principal)).await?;
-    Ok(Json(may_use_json(&principal, purpose, at, &decisions)).into_response())
+    let (decisions, confirmed) = decisions_and_confirmations(&receiver, &principal).await?;
+    Ok(Json(may_use_json(&principal, purpose, at, &decisions, &confirmed)).into_response())
+}
+
+/// A person's decisions and what decides which of them count.
+async fn decisions_and_confirmations(
+    receiver: &Receiver,
+    principal: &str,
+) -> Result<(Vec<DecisionRow>, Confirmed), Refusal> {
+    let decisions = receiver.read(|store| store.decisions_about(principal)).await?;
+    let needs = receiver.config().purposes_needing_confirmation();
+    let confirmed = receiver.read(|store| store.confirmed(principal, needs)).await?;
+    Ok((decisions, confirmed))
 }
 
 async fn export(

@@ -6,6 +6,8 @@ use crate::export::{everyone, person, Format, Payloads};
 use crate::relay_queue::RELAY_STATES;
 use crate::store::Store;
 use crate::utc::{iso8601, now, parse_time};
+use consent_capture::Notice;
+use std::collections::HashSet;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -16,6 +18,8 @@ pub const USAGE: &str =
   history PRINCIPAL                    every decision and notice revision change, in log order
   may-use PRINCIPAL --purpose ID [--at YYYY-MM-DDTHH:MM:SSZ|YYYY-MM-DD|SECONDS]
                                        whether the purpose could be used then, by what had been received
+  (state and may-use take the receiver's --notice files when a notice asks for confirmed addresses: a
+   grant for such a purpose counts only from a device that confirmed the person's address)
   export [PRINCIPAL] --format iso27560|kantara
                                        ISO/IEC TS 27560 records (JSON-LD, DPV) or the Kantara receipts, of one
                                        person or of everyone (never the payloads)
@@ -53,10 +57,9 @@ async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
         }
     }
     let option = |name: &str| options.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
-    if let Some((name, _)) = options
-        .iter()
-        .find(|(name, _)| !["database", "purpose", "at", "format", "state"].contains(&name.as_str()))
-    {
+    if let Some((name, _)) = options.iter().find(|(name, _)| {
+        !["database", "purpose", "at", "format", "state", "notice"].contains(&name.as_str())
+    }) {
         return Err(format!("unknown option --{name}\n{USAGE}"));
     }
     let database = option("database").ok_or_else(|| format!("--database is required\n{USAGE}"))?;
@@ -108,8 +111,17 @@ async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
             let principal = needs_principal()?;
             let store = Store::open_read_only(database).await.map_err(failed)?;
             let decisions = store.decisions_about(principal).await.map_err(failed)?;
+            let notices = options.iter().filter(|(name, _)| name == "notice");
+            let needs = needing_confirmation(notices.map(|(_, path)| path.as_str()))?;
+            if needs.is_empty() && store.links_made().await.map_err(failed)? {
+                return Err(format!(
+                    "{database}: holds double opt-in links: give the receiver's --notice files, so that grants \
+                     count as the receiver counts them"
+                ));
+            }
+            let confirmed = store.confirmed(principal, needs).await.map_err(failed)?;
             match command.as_str() {
-                "state" => state_json(principal, &decisions),
+                "state" => state_json(principal, &decisions, &confirmed, now()),
                 "history" => history_json(principal, &decisions),
                 _ => {
                     let purpose =
@@ -118,7 +130,7 @@ async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
                         Some(text) => parse_time(text).ok_or_else(|| format!("--at: not a time: {text}"))?,
                         None => now(),
                     };
-                    may_use_json(principal, purpose, at, &decisions)
+                    may_use_json(principal, purpose, at, &decisions, &confirmed)
                 }
             }
         }
@@ -127,4 +139,21 @@ async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
     println!("{text}");
     Ok(())
+}
+
+/// The purposes the notices at `paths` mark `confirmedAddress`.
+fn needing_confirmation<'a>(paths: impl Iterator<Item = &'a str>) -> Result<HashSet<String>, String> {
+    let mut needs = HashSet::new();
+    for path in paths {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("--notice {path}: {e}"))?;
+        let notice = Notice::from_json(&text).map_err(|e| format!("--notice {path}: {}", e.text()))?;
+        needs.extend(
+            notice
+                .purposes
+                .into_iter()
+                .filter(|purpose| purpose.confirmed_address)
+                .map(|purpose| purpose.id),
+        );
+    }
+    Ok(needs)
 }

@@ -9,11 +9,14 @@
 //! follow a person's records ([`crate::relay_erasures`]): the webhook gets an erasure event; a CRM the relay
 //! cannot ask to delete gets a refusal kept for someone to act on.
 
+use crate::confirmation::Confirmed;
 use crate::consent_state::current;
 use crate::crm_request::{outgoing, Crm, Outgoing};
+use crate::decisions::DecisionRow;
 use crate::http::Receiver;
 use crate::relay_erasures::{erasure_request, DueErasure};
 use crate::relay_queue::{Due, Tried};
+use crate::store::device_thumbprint;
 use crate::utc::now;
 use consent_capture::last_receipt::LastReceipt;
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
@@ -41,6 +44,9 @@ const ANSWER_WITHIN: Duration = Duration::from_secs(30);
 const LONGEST_BACKOFF: i64 = 3_600;
 /// Rows read a time.
 const DUE_A_TIME: i64 = 32;
+/// How often a record held for the person's confirmation is looked at again (a confirmation also makes it
+/// due at once).
+const AWAIT_CONFIRMATION: i64 = 300;
 /// How long a record may wait for the CRM to answer before it is refused for good (for someone to act on),
 /// so that it stops holding the person's later records: as long as the element's outbox tries.
 const GIVE_UP_AFTER: i64 = 30 * 86_400;
@@ -128,8 +134,41 @@ async fn relay_one(
         Some(principal) => store.decisions_about(principal).await?,
         None => Vec::new(),
     };
-    let latest = current(&held);
-    let tried = match outgoing(target.crm, &receiver.config().notices, &record, &latest, now()) {
+    let at = now();
+    let confirmed = match &principal {
+        Some(principal) => {
+            let needs = receiver.config().purposes_needing_confirmation();
+            store.confirmed(principal, needs).await?
+        }
+        None => Confirmed::default(),
+    };
+    let counted: Vec<DecisionRow> = held
+        .iter()
+        .filter(|row| confirmed.counts(row, at))
+        .cloned()
+        .collect();
+    let latest = current(&counted);
+    // Granted here by a device that has not confirmed the person's address: held back while a link still
+    // serves, then relayed as refused.
+    let unconfirmed: Vec<String> = held
+        .iter()
+        .filter(|row| {
+            row.position == record.position && row.decision.justifies() && !confirmed.counts(row, at)
+        })
+        .map(|row| row.purpose.clone())
+        .collect();
+    let awaiting_person = match (&principal, device_thumbprint(&record.receipt)) {
+        (Some(principal), Some(device)) if !unconfirmed.is_empty() => {
+            store.link_serving(principal, &device, at).await?
+        }
+        _ => false,
+    };
+    let notices = &receiver.config().notices;
+    let tried = match outgoing(target.crm, notices, &record, &latest, &unconfirmed, at) {
+        Ok(_) if awaiting_person => Tried::Later(
+            at + AWAIT_CONFIRMATION,
+            "waiting: the person has not confirmed their address yet".into(),
+        ),
         Err(reason) => Tried::Refused(reason),
         Ok(_) if now() - record.received_at > GIVE_UP_AFTER => Tried::Refused(format!(
             "the CRM gave no answer for {} days: given up (the last try: {})",

@@ -2,6 +2,7 @@
 //! pool: the same SQL (`$1` placeholders, which SQLite reads too) and migrations (`migrations/`) for both.
 //! A record is committed, and on SQLite synced to disk (`synchronous = FULL`), before it is acknowledged.
 
+use crate::confirmation::{Confirmation, Link};
 use crate::decisions::{decisions_of, DecisionRow};
 use crate::log::Entry;
 use consent_capture::base64url;
@@ -148,12 +149,12 @@ impl Store {
         &self.pool
     }
 
-    /// The log entries of at most `limit` records from `position` on, in log order: what rebuilding the tree
-    /// needs, without the payloads and erasures a whole record joins in.
+    /// The log's leaves from `position` on, at most `limit` of them, in log order: a record's entry or a
+    /// confirmation's ([`crate::confirmation`]), without the payloads and erasures a whole record joins in.
     ///
     /// # Errors
     /// The database fails.
-    pub async fn entries_page(&self, position: u64, limit: u64) -> Result<Vec<Entry>, sqlx::Error> {
+    pub async fn leaves_page(&self, position: u64, limit: u64) -> Result<Vec<(u64, [u8; 32])>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT position, receipt_id, receipt, body_sha256, received_at FROM records \
              WHERE position >= $1 ORDER BY position LIMIT $2",
@@ -162,19 +163,27 @@ impl Store {
         .bind(limit as i64)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
+        let mut leaves = rows
+            .iter()
             .map(|row| {
                 let position: i64 = row.try_get("position")?;
                 let receipt: String = row.try_get("receipt")?;
-                Ok(Entry {
+                let entry = Entry {
                     position: position as u64,
                     receipt_id: row.try_get("receipt_id")?,
                     receipt_sha256: receipt_hash(&receipt),
                     body_sha256: row.try_get("body_sha256")?,
                     received_at: row.try_get("received_at")?,
-                })
+                };
+                Ok((entry.position, entry.leaf()))
             })
-            .collect()
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        for confirmation in self.confirmations_page(position, limit).await? {
+            leaves.push((confirmation.entry.position, confirmation.entry.leaf()));
+        }
+        leaves.sort_unstable_by_key(|(position, _)| *position);
+        leaves.truncate(limit as usize);
+        Ok(leaves)
     }
 
     /// At most `limit` records from `position` on, in log order.
@@ -216,10 +225,66 @@ impl Store {
         decisions: &[DecisionRow],
         relayed: bool,
     ) -> Result<(), sqlx::Error> {
-        if records.is_empty() {
+        self.append_with_confirmations(records, decisions, &[], &[], relayed)
+            .await
+    }
+
+    /// [`Store::append_all`], with the confirmations appended among the records (at their own positions) and
+    /// the confirmation links the records asked for, in the same transaction.
+    ///
+    /// # Errors
+    /// The database fails, or a position, receipt id or link is taken ([`is_taken`]).
+    pub async fn append_with_confirmations(
+        &self,
+        records: &[Record],
+        decisions: &[DecisionRow],
+        confirmations: &[Confirmation],
+        links: &[Link],
+        relayed: bool,
+    ) -> Result<(), sqlx::Error> {
+        if records.is_empty() && confirmations.is_empty() {
             return Ok(());
         }
         let mut transaction = self.pool.begin().await?;
+        for confirmation in confirmations {
+            let entry = &confirmation.entry;
+            sqlx::query(
+                "INSERT INTO confirmations (position, link_id, principal_id, device_thumbprint, receipt_id, \
+                 received_at, acknowledgement) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(entry.position as i64)
+            .bind(&confirmation.link_id)
+            .bind(&entry.principal_id)
+            .bind(&entry.device_thumbprint)
+            .bind(&entry.receipt_id)
+            .bind(entry.received_at)
+            .bind(&confirmation.acknowledgement)
+            .execute(&mut *transaction)
+            .await?;
+            // What the relay held back for this confirmation is due now.
+            sqlx::query(
+                "UPDATE relay SET next_attempt_at = $1 WHERE principal_id = $2 AND state = 'waiting'",
+            )
+            .bind(entry.received_at)
+            .bind(&entry.principal_id)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        for link in links {
+            sqlx::query(
+                "INSERT INTO confirmation_links (link_id, principal_id, device_thumbprint, position, \
+                 created_at, expires_at, state, attempts, next_attempt_at, outcome) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'waiting', 0, $5, 'waiting')",
+            )
+            .bind(&link.link_id)
+            .bind(&link.principal_id)
+            .bind(&link.device_thumbprint)
+            .bind(link.position as i64)
+            .bind(link.created_at)
+            .bind(link.expires_at)
+            .execute(&mut *transaction)
+            .await?;
+        }
         // Many rows a statement: each statement is a round trip to the database (or its worker thread).
         for rows in records.chunks(ROWS_A_STATEMENT) {
             let insert = format!("INSERT INTO records ({COLUMNS}) VALUES {}", slots(rows.len(), 8));
@@ -536,7 +601,7 @@ impl Store {
 }
 
 /// The thumbprint of the key in a receipt's header (the device's), or `None` for one that does not parse.
-fn device_thumbprint(receipt: &str) -> Option<String> {
+pub fn device_thumbprint(receipt: &str) -> Option<String> {
     parse_compact(receipt.trim())
         .ok()?
         .jwk
@@ -620,7 +685,14 @@ impl MigrationSource<'static> for Migrations {
             include_str!("../migrations/0004_relay_erasures.sql").into(),
             false,
         );
-        Box::pin(async move { Ok(vec![records, payloads, relay, relay_erasures]) })
+        let confirmations = Migration::new(
+            5,
+            "confirmations".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0005_confirmations.sql").into(),
+            false,
+        );
+        Box::pin(async move { Ok(vec![records, payloads, relay, relay_erasures, confirmations]) })
     }
 }
 

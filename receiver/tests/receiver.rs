@@ -5,6 +5,7 @@
 //! element would.
 
 mod audit;
+mod confirmation;
 mod databases;
 mod faults;
 mod receipts;
@@ -19,6 +20,7 @@ use audit::{
     the_audit_command_exits_0_when_the_log_matches_and_1_naming_the_record_otherwise,
     the_audit_recomputes_every_table_an_answer_comes_from,
 };
+use confirmation::double_opt_in_counts_a_grant_only_once_the_address_is_confirmed_by_a_mailed_link;
 use consent_capture::jws::{header, signing_input};
 use consent_capture::notice_signature::{payload as notice_payload, TYP as NOTICE_TYP};
 use databases::{Postgres, Scratch};
@@ -620,4 +622,5 @@ on_both_databases!(
     a_consent_taken_back_before_it_was_relayed_reaches_the_crm_without_what_it_justified,
     a_record_the_crm_never_answers_is_given_up_after_30_days_and_holds_nobody_back,
     an_erasure_reaches_the_crm_after_the_persons_records,
+    double_opt_in_counts_a_grant_only_once_the_address_is_confirmed_by_a_mailed_link,
 );

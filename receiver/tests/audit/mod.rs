@@ -53,7 +53,7 @@ fn named(result: Result<Report, Finding>, words: &str) -> Option<u64> {
     finding.position
 }
 
-async fn tamper(database: &str, statements: &[&str]) {
+pub(crate) async fn tamper(database: &str, statements: &[&str]) {
     sqlx::any::install_default_drivers();
     let pool = AnyPool::connect(database).await.expect("the database");
     for statement in statements {

@@ -37,6 +37,7 @@ pub(crate) fn demo_config(database: &str) -> Config {
         limits: Limits::default(),
         read_token: None,
         relay: None,
+        confirmation: None,
     }
 }
 

@@ -382,7 +382,7 @@ pub(crate) async fn the_iso_27560_export_expands_offline_with_every_mandatory_fi
     };
     let document = serde_json::json!({
         "@context": context(),
-        "@graph": consent_records(&principal_of(&device), &[record]),
+        "@graph": consent_records(&principal_of(&device), &[record], &[]),
     });
     let records = expands_with_every_mandatory_field(&document, "every-basis");
     let mut bases: Vec<String> = values(&records[0], &dpv("hasProcess"))

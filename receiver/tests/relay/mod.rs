@@ -19,7 +19,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// What the stand-in does with one request.
 #[derive(Clone, Copy, Debug)]
-enum Behaviour {
+pub(crate) enum Behaviour {
     Answer(u16),
     /// 429 with `Retry-After: 1`.
     RateLimited,
@@ -31,15 +31,15 @@ enum Behaviour {
 
 /// A request the stand-in read, and how it answered (`None`: it did not).
 #[derive(Clone, Debug)]
-struct Seen {
-    key: String,
+pub(crate) struct Seen {
+    pub(crate) key: String,
     content_type: String,
-    body: String,
+    pub(crate) body: String,
     answered: Option<u16>,
 }
 
 /// A loopback CRM that behaves, request by request, as `script` says; stopped when dropped.
-struct StandIn {
+pub(crate) struct StandIn {
     url: String,
     seen: Arc<Mutex<Vec<Seen>>>,
     task: tokio::task::JoinHandle<()>,
@@ -52,7 +52,7 @@ impl Drop for StandIn {
 }
 
 impl StandIn {
-    async fn start(script: fn(usize) -> Behaviour) -> Self {
+    pub(crate) async fn start(script: fn(usize) -> Behaviour) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
         let url = format!("http://{}/crm", listener.local_addr().expect("an address"));
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -66,7 +66,7 @@ impl StandIn {
     }
 
     /// The requests it answered with a 2xx, in order.
-    fn taken(&self) -> Vec<Seen> {
+    pub(crate) fn taken(&self) -> Vec<Seen> {
         let seen = self.seen.lock().expect("the log");
         seen.iter()
             .filter(|s| s.answered.is_some_and(|code| (200..300).contains(&code)))
@@ -160,7 +160,7 @@ fn down_at_first(n: usize) -> Behaviour {
     }
 }
 
-fn target(crm: Crm, stand_in: &StandIn) -> RelayTarget {
+pub(crate) fn target(crm: Crm, stand_in: &StandIn) -> RelayTarget {
     RelayTarget {
         crm,
         url: stand_in.url.clone(),
@@ -169,7 +169,7 @@ fn target(crm: Crm, stand_in: &StandIn) -> RelayTarget {
 }
 
 /// The relay's record rows in `state`, through the read API.
-async fn relay_rows(receiver: &Arc<Receiver>, state: &str) -> Vec<Json> {
+pub(crate) async fn relay_rows(receiver: &Arc<Receiver>, state: &str) -> Vec<Json> {
     relay_answer(receiver, state).await["rows"]
         .as_array()
         .cloned()
@@ -207,7 +207,7 @@ async fn settled(receiver: &Arc<Receiver>) {
     panic!("the relay did not finish within a minute");
 }
 
-fn body(seen: &Seen) -> Json {
+pub(crate) fn body(seen: &Seen) -> Json {
     serde_json::from_str(&seen.body).expect("a JSON body")
 }
 

@@ -261,7 +261,7 @@ async fn naming_by_email(database: &str, scratch: &Scratch) -> (Notice, Arc<Rece
 }
 
 /// A submission under `notice` of `typed`, naming the person `principal` (`None`: as the element would).
-fn as_person(
+pub(crate) fn as_person(
     notice: &Notice,
     device: &PrivateKey,
     decisions: Decisions,
