@@ -70,6 +70,8 @@ pub struct Limits {
     pub max_age: i64,
     /// The largest request body accepted, in bytes.
     pub body_bytes: usize,
+    /// The most characters one field's value may have.
+    pub field_chars: usize,
     /// How many requests one address may send at once before it must wait (0: no limit).
     pub burst: u32,
     /// How many requests a second one address may send, once its burst is spent.
@@ -83,6 +85,8 @@ impl Default for Limits {
             // The element's outbox gives up after 30 days; a day more for clocks and queues.
             max_age: 31 * 86_400,
             body_bytes: 256 * 1024,
+            // A long message in a textarea fits; a field used to store megabytes under one person does not.
+            field_chars: 10_000,
             // Generous for people (one submission per action, many people behind one office's address),
             // tight for a script.
             burst: 60,
@@ -209,7 +213,8 @@ fn origin(text: &str) -> Result<String, String> {
 pub const USAGE: &str =
     "usage: consent-capture-receiver --notice NOTICE.json [--notice …] --key CONTROLLER.jwk
   [--database sqlite:PATH | postgres://…] [--listen 127.0.0.1:8081] [--allow-origin https://site.example …]
-  [--clock-skew SECONDS] [--max-age SECONDS] [--max-body BYTES] [--burst N (0: no limit)] [--per-second N]
+  [--clock-skew SECONDS] [--max-age SECONDS] [--max-body BYTES] [--max-field CHARS (default 10000)]
+  [--burst N (0: no limit)] [--per-second N]
   [--read-token FILE] [--relay hubspot=URL|salesforce=URL|webhook=URL] [--relay-per-second N (default 4)]
   [--smtp URL|FILE --mail-from ADDRESS --public-url URL [--confirm-within SECONDS (default a week)]]
   [--demo (allows the demo controller key, for make demo only)]
@@ -287,6 +292,13 @@ impl Config {
                     let bytes = number(value()?)?;
                     limits.body_bytes =
                         usize::try_from(bytes).map_err(|_| "--max-body: out of range".to_owned())?;
+                }
+                "--max-field" => {
+                    let chars = number(value()?)?;
+                    limits.field_chars = usize::try_from(chars)
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| "--max-field: a positive number of characters".to_owned())?;
                 }
                 "--burst" => {
                     let text = value()?;

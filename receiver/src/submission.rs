@@ -180,7 +180,7 @@ pub fn read(
             ),
         ));
     }
-    check_fields(fields, extension, known)?;
+    check_fields(fields, extension, known, limits.field_chars)?;
     let previous = text_of("previousReceipt").map(str::to_owned);
     let principal_proven = match verified.principal {
         Principal::DeviceKey => true,
@@ -239,11 +239,16 @@ pub(crate) fn unproven_principal() -> Refusal {
 }
 
 /// The fields must be exactly those the manifest says were kept or transformed: nothing it dropped or never
-/// declared, nothing missing, each kept value passing its field's rules (the element's own validator: an
+/// declared, nothing missing, none longer than `most_chars` characters, each kept value passing its field's rules (the element's own validator: an
 /// option of its select, an e-mail address) and each transformed value in its transform's shape; and no
 /// required field left empty. (That the manifest's fields and rules are the notice's, and that a granted
 /// purpose or another legal basis justifies each field sent, was checked with the receipt.)
-fn check_fields(fields: &Object, extension: Option<&Object>, known: &KnownNotice) -> Result<(), Refusal> {
+fn check_fields(
+    fields: &Object,
+    extension: Option<&Object>,
+    known: &KnownNotice,
+    most_chars: usize,
+) -> Result<(), Refusal> {
     let manifest = extension
         .and_then(|e| e.get("manifest"))
         .and_then(Value::as_array)
@@ -266,6 +271,13 @@ fn check_fields(fields: &Object, extension: Option<&Object>, known: &KnownNotice
         let value = value
             .as_str()
             .ok_or_else(|| unprocessable("fields", at(name), "a string is required"))?;
+        if value.chars().count() > most_chars {
+            return Err(unprocessable(
+                "field-too-long",
+                at(name),
+                format!("longer than the {most_chars} characters a field may have here"),
+            ));
+        }
         let field = known.notice.field(name);
         let transform = field.map(|field| field.transform);
         if let Some(problem) = field

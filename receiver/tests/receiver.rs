@@ -454,6 +454,44 @@ async fn bad_receipts_times_bodies_and_headers_get_their_rule_and_where(database
     acknowledged(&submit(&receiver, &good).await);
 }
 
+async fn a_field_value_longer_than_the_receivers_limit_is_refused_and_not_stored(database: String) {
+    let limits = Limits {
+        field_chars: 40,
+        ..Limits::default()
+    };
+    let receiver = limited_receiver(&database, limits).await;
+    let device = PrivateKey::ed25519_from_seed([140; 32]);
+    let long_company = "E".repeat(41);
+    let typed = [
+        ("name", "Ada Lovelace"),
+        ("email", "ada@example.com"),
+        ("company", long_company.as_str()),
+        ("topic", "sales"),
+    ];
+    let draft = |seed| Draft {
+        decisions: granting(true),
+        issued_at: now() - 10,
+        previous: None,
+        seed,
+    };
+    let signature = Some(receipts::NOTICE_SIGNATURE.trim());
+    let long = receipts::make_under(&notice(), &device, draft(1400), signature, &typed);
+    let answer = submit(&receiver, &long).await;
+    assert_eq!(
+        answer.rule(),
+        (StatusCode::UNPROCESSABLE_ENTITY, "field-too-long"),
+        "{:?}",
+        answer.json
+    );
+    assert_eq!(answer.at(&["error", "at"]).as_str(), Some("fields.company"));
+    assert_eq!(at(&log_head(&receiver).await, &["size"]).as_i64(), Some(0));
+    // Forty characters are within the limit.
+    let within = "E".repeat(40);
+    let typed = [typed[0], typed[1], ("company", within.as_str()), typed[3]];
+    let fits = receipts::make_under(&notice(), &device, draft(1401), signature, &typed);
+    acknowledged(&submit(&receiver, &fits).await);
+}
+
 async fn a_burst_from_one_address_gets_429_while_other_addresses_are_served(database: String) {
     let limits = Limits {
         burst: 3,
@@ -601,6 +639,7 @@ on_both_databases!(
     receivers_sharing_one_database_append_to_one_log,
     a_burst_appends_together_a_repeat_gets_the_same_acknowledgement_and_a_withdrawal_may_follow_within_it,
     a_burst_from_one_address_gets_429_while_other_addresses_are_served,
+    a_field_value_longer_than_the_receivers_limit_is_refused_and_not_stored,
     an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks,
     a_kept_head_catches_a_log_rewritten_and_signed_again,
     the_audit_recomputes_every_table_an_answer_comes_from,
