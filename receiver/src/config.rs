@@ -76,6 +76,11 @@ pub struct Limits {
     pub burst: u32,
     /// How many requests a second one address may send, once its burst is spent.
     pub per_second: u32,
+    /// How many connections may be open at once (each is a file descriptor: keep it under the process's
+    /// limit, `ulimit -n`, with room for the database's).
+    pub connections: usize,
+    /// How many of them one address may hold.
+    pub connections_per_address: usize,
 }
 
 impl Default for Limits {
@@ -91,6 +96,10 @@ impl Default for Limits {
             // tight for a script.
             burst: 60,
             per_second: 10,
+            // Under the 1,024 descriptors a process gets by default, with room for the database and the log.
+            connections: 768,
+            // Browsers open at most six to a host: many people behind one address still fit.
+            connections_per_address: 128,
         }
     }
 }
@@ -214,7 +223,7 @@ pub const USAGE: &str =
     "usage: consent-capture-receiver --notice NOTICE.json [--notice …] --key CONTROLLER.jwk
   [--database sqlite:PATH | postgres://…] [--listen 127.0.0.1:8081] [--allow-origin https://site.example …]
   [--clock-skew SECONDS] [--max-age SECONDS] [--max-body BYTES] [--max-field CHARS (default 10000)]
-  [--burst N (0: no limit)] [--per-second N]
+  [--burst N (0: no limit)] [--per-second N] [--max-connections N (768)] [--connections-per-address N (128)]
   [--read-token FILE] [--relay hubspot=URL|salesforce=URL|webhook=URL] [--relay-per-second N (default 4)]
   [--smtp URL|FILE --mail-from ADDRESS --public-url URL [--confirm-within SECONDS (default a week)]]
   [--demo (allows the demo controller key, for make demo only)]
@@ -299,6 +308,19 @@ impl Config {
                         .ok()
                         .filter(|n| *n > 0)
                         .ok_or_else(|| "--max-field: a positive number of characters".to_owned())?;
+                }
+                "--max-connections" | "--connections-per-address" => {
+                    let text = value()?;
+                    let count = text
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| format!("{option}: not a positive count: {text}"))?;
+                    if option == "--max-connections" {
+                        limits.connections = count;
+                    } else {
+                        limits.connections_per_address = count;
+                    }
                 }
                 "--burst" => {
                     let text = value()?;

@@ -9,6 +9,7 @@ use crate::access::{self, UsedChallenges};
 use crate::acknowledgement::signed_head;
 use crate::appender::{self, catch_up, storage_failed, Appender, Tree};
 use crate::config::{Config, Limits};
+use crate::connections::serve_bounded;
 use crate::read_api;
 use crate::relay;
 use crate::store::Store;
@@ -27,7 +28,6 @@ use consent_capture::sign::PrivateKey;
 use serde_json::json;
 use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -206,8 +206,8 @@ fn limit_rate(router: Router<Arc<Receiver>>, limits: Limits) -> Router<Arc<Recei
     }))
 }
 
-/// Serves `receiver` ([`Receiver::open`]) on `listener` until `shutdown` completes, then finishes the requests
-/// in flight.
+/// Serves `receiver` ([`Receiver::open`]) on `listener`, within its connection limits
+/// ([`crate::connections`]), until `shutdown` completes, then finishes the requests in flight.
 ///
 /// # Errors
 /// The listener fails.
@@ -216,11 +216,8 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), std::io::Error> {
-    let service = router(receiver).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await?;
-    Ok(())
+    let limits = receiver.config.limits;
+    serve_bounded(router(receiver), listener, limits, shutdown).await
 }
 
 impl IntoResponse for Refusal {

@@ -23,6 +23,7 @@ pub mod confirmation;
 mod confirmation_mail;
 mod confirmation_pages;
 mod confirmation_store;
+pub mod connections;
 pub mod consent_state;
 pub mod crm_request;
 pub mod decisions;

@@ -6,6 +6,7 @@
 
 mod audit;
 mod confirmation;
+mod connections;
 mod databases;
 mod faults;
 mod receipts;
