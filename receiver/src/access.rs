@@ -176,7 +176,7 @@ async fn answer(State(receiver): State<Arc<Receiver>>, body: Bytes) -> Result<Re
         }
         Action::Erase => {
             let erased = receiver
-                .read(|store| store.erase_signed_by(thumbprint, at, "person"))
+                .erase(|store| store.erase_signed_by(thumbprint, at, "person"))
                 .await?;
             tracing::info!(erased = erased.payloads, "erased at the person's request");
             let answer = json!({

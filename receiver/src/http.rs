@@ -12,10 +12,10 @@ use crate::config::{Config, Limits};
 use crate::connections::serve_bounded;
 use crate::read_api;
 use crate::relay;
-use crate::store::Store;
+use crate::store::{Erased, Store};
 use crate::submission::{read, Refusal};
 use crate::utc::now;
-use crate::{confirmation_mail, confirmation_pages};
+use crate::{compaction, confirmation_mail, confirmation_pages};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Query, State};
@@ -46,6 +46,7 @@ pub struct Receiver {
     appender: Appender,
     relay_wake: Arc<Notify>,
     mail_wake: Arc<Notify>,
+    compaction_wake: Arc<Notify>,
     used_challenges: UsedChallenges,
 }
 
@@ -64,6 +65,7 @@ impl Receiver {
         let relay_wake = Arc::new(Notify::new());
         let mail = config.confirmation.clone();
         let mail_wake = Arc::new(Notify::new());
+        let compaction_wake = Arc::new(Notify::new());
         let receiver = Arc::new(Self {
             config,
             store,
@@ -71,12 +73,14 @@ impl Receiver {
             appender,
             relay_wake: relay_wake.clone(),
             mail_wake: mail_wake.clone(),
+            compaction_wake: compaction_wake.clone(),
             used_challenges: UsedChallenges::default(),
         });
         tokio::spawn(appender::run(Arc::downgrade(&receiver), queue));
         if let Some(target) = relay {
             tokio::spawn(relay::run(Arc::downgrade(&receiver), relay_wake, target));
         }
+        tokio::spawn(compaction::run(Arc::downgrade(&receiver), compaction_wake));
         if let Some(mail) = mail {
             tokio::spawn(confirmation_mail::run(Arc::downgrade(&receiver), mail_wake, mail));
         }
@@ -105,6 +109,19 @@ impl Receiver {
 
     pub(crate) fn mail_wake(&self) -> &Notify {
         &self.mail_wake
+    }
+
+    /// Erases what `erase` selects (a [`Store::erase`] or [`Store::erase_signed_by`]), then has the
+    /// compaction task remove the erased bytes from the files, off the request path.
+    pub(crate) async fn erase<'a, F>(&'a self, erase: impl FnOnce(&'a Store) -> F) -> Result<Erased, Refusal>
+    where
+        F: Future<Output = Result<Erased, sqlx::Error>>,
+    {
+        let erased = self.read(erase).await?;
+        if erased.payloads > 0 {
+            self.compaction_wake.notify_one();
+        }
+        Ok(erased)
     }
 
     pub(crate) fn appender(&self) -> &Appender {

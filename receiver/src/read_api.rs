@@ -142,7 +142,7 @@ async fn erase(
 ) -> Result<Response, Refusal> {
     let at = now();
     let erased = receiver
-        .read(|store| store.erase(&principal, at, "controller"))
+        .erase(|store| store.erase(&principal, at, "controller"))
         .await?;
     tracing::info!(erased = erased.payloads, "erased at the controller's request");
     let answer = json!({

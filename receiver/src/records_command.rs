@@ -72,6 +72,8 @@ async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
             let store = Store::open(database).await.map_err(failed)?;
             let at = now();
             let erased = store.erase(principal, at, "controller").await.map_err(failed)?;
+            // No receiver's request waits on it here: compacted at once.
+            store.compact().await.map_err(failed)?;
             serde_json::json!({
                 "principal": principal,
                 "erased": erased.payloads,

@@ -530,22 +530,24 @@ impl Store {
         .execute(&mut *transaction)
         .await?;
         transaction.commit().await?;
-        if noted > 0 {
-            self.compact().await?;
-        }
         Ok(Erased {
             payloads: noted,
             with_data,
         })
     }
 
-    /// Makes sure deleted payloads leave nothing behind in the database's files. On SQLite, `secure_delete`
+    /// Makes sure deleted payloads leave nothing behind in the database's files; after an erasure, off the
+    /// request path (a receiver runs it in [`crate::compaction`], the `records erase` command right away). On
+    /// SQLite, `secure_delete`
     /// already overwrote the deleted cells and freed pages with zeros in the write-ahead log; checkpointing
     /// and truncating it carries that into the file and drops the old page images: no `VACUUM` (a rewrite
     /// of the whole file that held the only connection for seconds, stalling everyone's posts). On
     /// PostgreSQL, which cannot zero in place, `VACUUM FULL` rewrites the payloads table (only it: the records
     /// stay) and its index.
-    async fn compact(&self) -> Result<(), sqlx::Error> {
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn compact(&self) -> Result<(), sqlx::Error> {
         let mut connection = self.pool.acquire().await?;
         if connection.backend_name() == "SQLite" {
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;

@@ -33,6 +33,7 @@ use receipts::{
 use records::{
     a_person_proving_the_device_key_reads_and_erases_what_it_signed,
     erasure_deletes_a_persons_payloads_for_good_and_the_log_still_audits,
+    erasures_in_a_loop_compact_once_a_gap_and_leave_posts_answered,
     records_from_before_the_payloads_table_are_completed_when_a_receiver_starts,
     the_iso_27560_export_expands_offline_with_every_mandatory_field,
     the_read_side_answers_only_with_its_token_state_history_and_may_use,
@@ -649,6 +650,7 @@ on_both_databases!(
     the_read_side_answers_only_with_its_token_state_history_and_may_use,
     the_iso_27560_export_expands_offline_with_every_mandatory_field,
     erasure_deletes_a_persons_payloads_for_good_and_the_log_still_audits,
+    erasures_in_a_loop_compact_once_a_gap_and_leave_posts_answered,
     records_from_before_the_payloads_table_are_completed_when_a_receiver_starts,
     the_records_command_reads_exports_and_erases,
     a_person_proving_the_device_key_reads_and_erases_what_it_signed,
