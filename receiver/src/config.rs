@@ -1,6 +1,7 @@
 //! What a receiver is given: the notices it accepts receipts for, the controller's key, the database, where it
 //! listens, which origins may post, and its limits.
 
+use crate::client_address::Cidr;
 use crate::crm_request::Crm;
 use crate::relay::RelayTarget;
 use consent_capture::acknowledgement::MOST_CLOCK_SKEW;
@@ -125,6 +126,8 @@ pub struct Config {
     pub relay: Option<RelayTarget>,
     /// How confirmation links are mailed, for notices with purposes that need a confirmed address.
     pub confirmation: Option<ConfirmationMail>,
+    /// The proxies in front of it, whose forwarding headers name the client (none: every peer is a client).
+    pub trusted_proxies: Vec<Cidr>,
 }
 
 /// Double opt-in's mail: the SMTP server, the sender, where links lead, and how long they serve.
@@ -224,6 +227,7 @@ pub const USAGE: &str =
   [--database sqlite:PATH | postgres://…] [--listen 127.0.0.1:8081] [--allow-origin https://site.example …]
   [--clock-skew SECONDS] [--max-age SECONDS] [--max-body BYTES] [--max-field CHARS (default 10000)]
   [--burst N (0: no limit)] [--per-second N] [--max-connections N (768)] [--connections-per-address N (128)]
+  [--trusted-proxy CIDR … (the proxies whose X-Forwarded-For or Forwarded names the client)]
   [--read-token FILE] [--relay hubspot=URL|salesforce=URL|webhook=URL] [--relay-per-second N (default 4)]
   [--smtp URL|FILE --mail-from ADDRESS --public-url URL [--confirm-within SECONDS (default a week)]]
   [--demo (allows the demo controller key, for make demo only)]
@@ -254,6 +258,7 @@ impl Config {
         let mut mail_from = None;
         let mut public_url = None;
         let mut confirm_within = CONFIRM_WITHIN;
+        let mut trusted_proxies = Vec::new();
         let mut args = args.into_iter();
         while let Some(option) = args.next() {
             let mut value = || {
@@ -309,6 +314,7 @@ impl Config {
                         .filter(|n| *n > 0)
                         .ok_or_else(|| "--max-field: a positive number of characters".to_owned())?;
                 }
+                "--trusted-proxy" => trusted_proxies.push(Cidr::parse(&value()?)?),
                 "--max-connections" | "--connections-per-address" => {
                     let text = value()?;
                     let count = text
@@ -461,6 +467,7 @@ impl Config {
                 per_second: relay_per_second,
             }),
             confirmation,
+            trusted_proxies,
         })
     }
 }

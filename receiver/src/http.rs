@@ -8,6 +8,7 @@
 use crate::access::{self, UsedChallenges};
 use crate::acknowledgement::signed_head;
 use crate::appender::{self, catch_up, storage_failed, Appender, Tree};
+use crate::client_address::ClientKey;
 use crate::config::{Config, Limits};
 use crate::connections::serve_bounded;
 use crate::read_api;
@@ -33,7 +34,6 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{Mutex, Notify};
 use tower_governor::governor::GovernorConfigBuilder;
-use tower_governor::key_extractor::PeerIpKeyExtractor;
 use tower_governor::{GovernorError, GovernorLayer};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -163,15 +163,23 @@ pub fn router(receiver: Arc<Receiver>) -> Router {
         .allow_methods([Method::POST, Method::GET])
         .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("idempotency-key")]);
     let limits = receiver.config.limits;
-    let public = Router::new()
+    let key = ClientKey::new(receiver.config.trusted_proxies.clone());
+    let submit = Router::new()
         .route("/receipts", post(receive))
         .route("/log/head", get(head))
-        .route("/log/consistency", get(consistency))
-        .merge(access::routes())
-        .merge(confirmation_pages::routes());
+        .route("/log/consistency", get(consistency));
+    // The person's routes stay limited with --burst 0 too: the challenges and links they hand out must
+    // not come at any rate.
+    let person_limits = if limits.burst == 0 {
+        Limits::default()
+    } else {
+        limits
+    };
+    let person = access::routes().merge(confirmation_pages::routes());
+    let public = limit_rate(submit, limits, key.clone()).merge(limit_rate(person, person_limits, key));
     // The public routes are rate-limited per address; the read side, which needs the token, is not (a
     // controller's systems ask it from one address, as often as they act on someone's data).
-    limit_rate(public, limits)
+    public
         .merge(read_api::routes(&receiver))
         // For load balancers and monitors, which ask often from one address: not rate-limited.
         .route("/healthz", get(healthz))
@@ -186,12 +194,11 @@ pub fn router(receiver: Arc<Receiver>) -> Router {
         .with_state(receiver)
 }
 
-/// Per-address rate limiting (tower_governor: a token bucket per peer address), unless the burst is 0.
-/// Behind a proxy every request comes from the proxy's address: limit there instead, or give this receiver
-/// limits for all.
-fn limit_rate(router: Router<Arc<Receiver>>, limits: Limits) -> Router<Arc<Receiver>> {
+/// Per-client rate limiting (tower_governor: a token bucket per client, [`ClientKey`]: the peer, or the
+/// client a trusted proxy forwarded for; an IPv6 /64), unless the burst is 0.
+fn limit_rate(router: Router<Arc<Receiver>>, limits: Limits, key: ClientKey) -> Router<Arc<Receiver>> {
     let Some(config) = GovernorConfigBuilder::default()
-        .key_extractor(PeerIpKeyExtractor)
+        .key_extractor(key)
         .period(Duration::from_secs(1) / limits.per_second.max(1))
         .burst_size(limits.burst)
         .finish()
@@ -212,6 +219,8 @@ fn limit_rate(router: Router<Arc<Receiver>>, limits: Limits) -> Router<Arc<Recei
     });
     router.layer(GovernorLayer::new(config).error_handler(|error| match error {
         GovernorError::TooManyRequests { wait_time, .. } => {
+            // The limiter gives whole seconds, rounded down: a client told 0 would come back at once.
+            let wait_time = wait_time + 1;
             let message = format!("too many requests from this address: try again in {wait_time} s");
             let mut response = Refusal::new(429, "rate", "(address)", message).into_response();
             response

@@ -18,6 +18,7 @@ pub mod access;
 pub mod acknowledgement;
 mod appender;
 pub mod audit;
+pub mod client_address;
 pub mod compaction;
 pub mod config;
 pub mod confirmation;

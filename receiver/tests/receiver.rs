@@ -64,11 +64,12 @@ use consent_capture::json::{parse, Object, Value};
 use consent_capture::receipt::receipt_hash;
 use consent_capture::sign::PrivateKey;
 use consent_capture::verify::{verify_acknowledgement, verify_jws};
+use consent_capture_receiver::client_address::Cidr;
 use consent_capture_receiver::config::{Config, Limits};
 use consent_capture_receiver::http::{router, Receiver};
 use consent_capture_receiver::log::{verify_consistency, verify_inclusion, Entry, Head};
 use consent_capture_receiver::relay::RelayTarget;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use tower::ServiceExt as _;
 
@@ -494,6 +495,101 @@ async fn a_field_value_longer_than_the_receivers_limit_is_refused_and_not_stored
     acknowledged(&submit(&receiver, &fits).await);
 }
 
+async fn clients_behind_a_trusted_proxy_get_buckets_of_their_own_and_an_ipv6_client_one_64(database: String) {
+    let config = Config {
+        limits: Limits {
+            burst: 3,
+            per_second: 1,
+            ..Limits::default()
+        },
+        trusted_proxies: vec![Cidr::parse("10.0.0.0/8").expect("a block")],
+        ..demo_config(&database)
+    };
+    let router = router(Receiver::open(config).await.expect("the database opens"));
+    let from = |peer: IpAddr, forwarded_for: Option<&str>| {
+        let mut request = Request::get("/log/head");
+        if let Some(client) = forwarded_for {
+            request = request.header("x-forwarded-for", client);
+        }
+        let mut request = request.body(Body::empty()).expect("a request");
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::new(peer, 40_000)));
+        request
+    };
+    let proxy: IpAddr = [10, 0, 0, 2].into();
+    // One visitor behind the proxy spends their burst; the next request waits a whole second at least.
+    for _ in 0..3 {
+        let answer = send_to(&router, from(proxy, Some("198.51.100.1"))).await;
+        assert_eq!(answer.status, StatusCode::OK);
+    }
+    let refused = send_to(&router, from(proxy, Some("198.51.100.1"))).await;
+    assert_eq!(refused.rule(), (StatusCode::TOO_MANY_REQUESTS, "rate"));
+    let retry_after: u64 = refused.headers["retry-after"]
+        .to_str()
+        .expect("text")
+        .parse()
+        .expect("seconds");
+    assert!(retry_after >= 1, "never 0: the client would come back at once");
+    // Another visitor through the same proxy is served.
+    assert_eq!(
+        send_to(&router, from(proxy, Some("198.51.100.2"))).await.status,
+        StatusCode::OK
+    );
+    // A client that is not a trusted proxy cannot name itself another client.
+    let stranger: IpAddr = [192, 0, 2, 9].into();
+    for n in 0..3 {
+        let claimed = format!("203.0.113.{n}");
+        assert_eq!(
+            send_to(&router, from(stranger, Some(&claimed))).await.status,
+            StatusCode::OK
+        );
+    }
+    let refused = send_to(&router, from(stranger, Some("203.0.113.99"))).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    // An IPv6 subscriber's addresses in one /64 are one client.
+    for last in 1..=3_u16 {
+        let address = IpAddr::from([0x2001, 0xdb8, 0, 1, 0, 0, 0, last]);
+        assert_eq!(send_to(&router, from(address, None)).await.status, StatusCode::OK);
+    }
+    let same_64 = IpAddr::from([0x2001, 0xdb8, 0, 1, 0xffff, 0, 0, 7]);
+    assert_eq!(
+        send_to(&router, from(same_64, None)).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let next_64 = IpAddr::from([0x2001, 0xdb8, 0, 2, 0, 0, 0, 1]);
+    assert_eq!(send_to(&router, from(next_64, None)).await.status, StatusCode::OK);
+}
+
+async fn burst_0_leaves_the_persons_routes_limited(database: String) {
+    let limits = Limits {
+        burst: 0,
+        ..Limits::default()
+    };
+    let router = router(limited_receiver(&database, limits).await);
+    let get = |path: &str| Request::get(path).body(Body::empty()).expect("a request");
+    for _ in 0..100 {
+        assert_eq!(
+            send_to(&router, get("/log/head")).await.status,
+            StatusCode::OK,
+            "no limit here"
+        );
+    }
+    let burst = Limits::default().burst;
+    for _ in 0..burst {
+        assert_eq!(
+            send_to(&router, get("/access/challenge")).await.status,
+            StatusCode::OK
+        );
+    }
+    let refused = send_to(&router, get("/access/challenge")).await;
+    assert_eq!(
+        refused.rule(),
+        (StatusCode::TOO_MANY_REQUESTS, "rate"),
+        "challenges never come at any rate"
+    );
+}
+
 async fn a_burst_from_one_address_gets_429_while_other_addresses_are_served(database: String) {
     let limits = Limits {
         burst: 3,
@@ -641,6 +737,8 @@ on_both_databases!(
     receivers_sharing_one_database_append_to_one_log,
     a_burst_appends_together_a_repeat_gets_the_same_acknowledgement_and_a_withdrawal_may_follow_within_it,
     a_burst_from_one_address_gets_429_while_other_addresses_are_served,
+    clients_behind_a_trusted_proxy_get_buckets_of_their_own_and_an_ipv6_client_one_64,
+    burst_0_leaves_the_persons_routes_limited,
     a_field_value_longer_than_the_receivers_limit_is_refused_and_not_stored,
     an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks,
     a_kept_head_catches_a_log_rewritten_and_signed_again,

@@ -38,6 +38,7 @@ pub(crate) fn demo_config(database: &str) -> Config {
         read_token: None,
         relay: None,
         confirmation: None,
+        trusted_proxies: Vec::new(),
     }
 }
 
