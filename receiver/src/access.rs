@@ -1,14 +1,17 @@
 //! The person's side: whoever holds a device key may read, and erase, what it signed. The element asks for a
 //! challenge (`GET /access/challenge`: a nonce and a time limit, signed by the controller's key, so the
 //! receiver keeps no state for it), signs `{"action", "challenge"}` with the device key, and posts that JWS
-//! (`POST /access`, `{"request": JWS}`). The answer to `access` is every receipt the key signed, with the
+//! (`POST /access`, `{"request": JWS}`). A challenge names this receiver's audience (another receiver of the
+//! same controller refuses it) and serves once, across restarts ([`crate::used_challenges`]). The answer to `access` is every receipt the key signed, with the
 //! fields that were sent (where not erased) and the acknowledgements; to `erase`, how many payloads were
 //! erased. A challenge serves once, for five minutes.
 
 use crate::acknowledgement::sign;
+use crate::appender::storage_failed;
 use crate::export::{receipts_json, Payloads};
 use crate::http::Receiver;
 use crate::submission::Refusal;
+use crate::used_challenges::{Unusable, REQUESTS_A_DAY};
 use crate::utc::{iso8601, now};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -23,13 +26,10 @@ use consent_capture::jws::require_typ;
 use consent_capture::sign::PrivateKey;
 use consent_capture::verify::verify_jws;
 use serde_json::json;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// How long a challenge serves, in seconds.
 const CHALLENGE_SECONDS: i64 = 300;
-/// How many used challenges are remembered at most (each for its five minutes).
-const REMEMBERED: usize = 100_000;
 
 /// What a request asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,22 +51,24 @@ pub struct Proven {
     expires: i64,
 }
 
-/// A new challenge, signed by `key`, valid from `now` for five minutes.
-pub fn challenge(key: &PrivateKey, now: i64) -> Result<String, getrandom::Error> {
+/// A new challenge for the receiver of `audience` ([`crate::store::Store::audience`]), signed by `key`, valid
+/// from `now` for five minutes.
+pub fn challenge(key: &PrivateKey, audience: &str, now: i64) -> Result<String, getrandom::Error> {
     let mut nonce = [0u8; 16];
     getrandom::fill(&mut nonce)?;
     let payload = Object::new()
         .with("nonce", base64url::encode(&nonce))
+        .with("audience", audience)
         .with("expires", now + CHALLENGE_SECONDS);
     Ok(sign(key, CHALLENGE_TYP, payload))
 }
 
 /// Checks a device's request: its signature under the key in its header, and a challenge of `controller`'s
-/// that has not expired by `now`.
+/// for the receiver of `audience` that has not expired by `now`.
 ///
 /// # Errors
 /// What fails, with where.
-pub fn prove(request: &str, controller: &PublicJwk, now: i64) -> Result<Proven, Refusal> {
+pub fn prove(request: &str, controller: &PublicJwk, audience: &str, now: i64) -> Result<Proven, Refusal> {
     let refuse = |at: &str, message: String| Refusal::new(403, "access", at, message);
     let compact = verify_jws(request.trim(), None)
         .and_then(|compact| require_typ(&compact, REQUEST_TYP).map(|()| compact))
@@ -101,6 +103,12 @@ pub fn prove(request: &str, controller: &PublicJwk, now: i64) -> Result<Proven, 
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
+    if issued.get("audience").and_then(Value::as_str) != Some(audience) {
+        return Err(refuse(
+            "challenge.audience",
+            "a challenge of another receiver: ask this one for a challenge".into(),
+        ));
+    }
     let expires = issued.get("expires").and_then(Value::as_i64).unwrap_or_default();
     if expires < now {
         return Err(refuse(
@@ -123,21 +131,6 @@ fn object_of(payload: &[u8]) -> Option<Object> {
         .cloned()
 }
 
-/// The challenges used and when each expires: one serves once.
-#[derive(Debug, Default)]
-pub(crate) struct UsedChallenges(Mutex<HashMap<String, i64>>);
-
-impl UsedChallenges {
-    /// Notes `proven`'s challenge as used at `now`; false when it was used before (or too many are live).
-    fn use_once(&self, proven: &Proven, now: i64) -> bool {
-        let mut used = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if used.len() >= REMEMBERED {
-            used.retain(|_, expires| *expires >= now);
-        }
-        used.len() < REMEMBERED && used.insert(proven.nonce.clone(), proven.expires).is_none()
-    }
-}
-
 /// The person's routes: public (the key is the credential), rate-limited with the rest.
 pub(crate) fn routes() -> Router<Arc<Receiver>> {
     Router::new()
@@ -146,7 +139,7 @@ pub(crate) fn routes() -> Router<Arc<Receiver>> {
 }
 
 async fn new_challenge(State(receiver): State<Arc<Receiver>>) -> Result<Response, Refusal> {
-    let challenge = challenge(&receiver.config().key, now())
+    let challenge = challenge(&receiver.config().key, receiver.audience(), now())
         .map_err(|_| Refusal::new(503, "random", "(receiver)", "no randomness: try again later"))?;
     Ok(Json(json!({ "challenge": challenge })).into_response())
 }
@@ -158,14 +151,30 @@ async fn answer(State(receiver): State<Arc<Receiver>>, body: Bytes) -> Result<Re
         .and_then(|body| Some(body.as_object()?.get("request")?.as_str()?.to_owned()))
         .ok_or_else(|| Refusal::new(400, "body", "request", "{\"request\": JWS} is required"))?;
     let at = now();
-    let proven = prove(&request, &receiver.config().key.public(), at)?;
-    if !receiver.used_challenges().use_once(&proven, at) {
-        return Err(Refusal::new(
-            403,
-            "access",
-            "challenge",
-            "this challenge was used already: ask for another",
-        ));
+    let proven = prove(&request, &receiver.config().key.public(), receiver.audience(), at)?;
+    let used = receiver
+        .store()
+        .use_challenge(&proven.nonce, &proven.thumbprint, at, proven.expires)
+        .await;
+    match used {
+        Ok(()) => {}
+        Err(Unusable::Used) => {
+            return Err(Refusal::new(
+                403,
+                "access",
+                "challenge",
+                "this challenge was used already: ask for another",
+            ))
+        }
+        Err(Unusable::TooMany) => {
+            return Err(Refusal::new(
+                429,
+                "rate",
+                "request.header.jwk",
+                format!("at most {REQUESTS_A_DAY} requests a day for one device key: try again tomorrow"),
+            ))
+        }
+        Err(Unusable::Database(error)) => return Err(storage_failed(&error)),
     }
     let thumbprint = proven.thumbprint.as_str();
     match proven.action {

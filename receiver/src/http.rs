@@ -5,7 +5,7 @@
 //! CORS are tower layers; every refusal is a JSON body `{"error": {"rule", "at", "message"}}` with a 4xx
 //! status (503 when the database fails).
 
-use crate::access::{self, UsedChallenges};
+use crate::access;
 use crate::acknowledgement::signed_head;
 use crate::appender::{self, catch_up, storage_failed, Appender, Tree};
 use crate::client_address::ClientKey;
@@ -47,7 +47,7 @@ pub struct Receiver {
     relay_wake: Arc<Notify>,
     mail_wake: Arc<Notify>,
     compaction_wake: Arc<Notify>,
-    used_challenges: UsedChallenges,
+    audience: String,
 }
 
 impl Receiver {
@@ -58,6 +58,7 @@ impl Receiver {
     /// The database cannot be opened.
     pub async fn open(config: Config) -> Result<Arc<Self>, sqlx::Error> {
         let store = Store::open(&config.database).await?;
+        let audience = store.audience().await?;
         let mut tree = Tree::new();
         catch_up(&store, &mut tree).await?;
         let (appender, queue) = Appender::new();
@@ -74,7 +75,7 @@ impl Receiver {
             relay_wake: relay_wake.clone(),
             mail_wake: mail_wake.clone(),
             compaction_wake: compaction_wake.clone(),
-            used_challenges: UsedChallenges::default(),
+            audience,
         });
         tokio::spawn(appender::run(Arc::downgrade(&receiver), queue));
         if let Some(target) = relay {
@@ -99,8 +100,9 @@ impl Receiver {
         &self.config.key
     }
 
-    pub(crate) fn used_challenges(&self) -> &UsedChallenges {
-        &self.used_challenges
+    /// What this receiver's access challenges name it by (shared by the receivers of one database).
+    pub fn audience(&self) -> &str {
+        &self.audience
     }
 
     pub(crate) fn relay_wake(&self) -> &Notify {

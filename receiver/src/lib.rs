@@ -41,4 +41,5 @@ pub mod relay_erasures;
 pub mod relay_queue;
 pub mod store;
 pub mod submission;
+pub mod used_challenges;
 pub mod utc;

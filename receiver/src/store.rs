@@ -694,7 +694,22 @@ impl MigrationSource<'static> for Migrations {
             include_str!("../migrations/0005_confirmations.sql").into(),
             false,
         );
-        Box::pin(async move { Ok(vec![records, payloads, relay, relay_erasures, confirmations]) })
+        let challenges = Migration::new(
+            6,
+            "challenges".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0006_challenges.sql").into(),
+            false,
+        );
+        let all = vec![
+            records,
+            payloads,
+            relay,
+            relay_erasures,
+            confirmations,
+            challenges,
+        ];
+        Box::pin(async move { Ok(all) })
     }
 }
 

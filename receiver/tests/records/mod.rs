@@ -753,7 +753,9 @@ pub(crate) async fn a_person_proving_the_device_key_reads_and_erases_what_it_sig
         Some("challenge.signature"),
         "a challenge the controller did not sign"
     );
-    let expired = consent_capture_receiver::access::challenge(&controller(), now() - 1_000).expect("random");
+    let expired =
+        consent_capture_receiver::access::challenge(&controller(), receiver.audience(), now() - 1_000)
+            .expect("random");
     let late = ask(&receiver, &access_request(&device, "access", &expired)).await;
     assert_eq!(late.at(&["error", "at"]).as_str(), Some("challenge.expires"));
     let mut tampered = access_request(&device, "access", &challenge_of(&receiver).await);
@@ -790,6 +792,54 @@ pub(crate) async fn a_person_proving_the_device_key_reads_and_erases_what_it_sig
     assert_eq!(
         other["receipts"][0]["fields"]["name"], "Ada Lovelace",
         "another device's data stays"
+    );
+
+    // A challenge serves once across restarts: a receiver opened again on the database refuses the replay.
+    let used = access_request(&stranger, "access", &challenge_of(&receiver).await);
+    assert_eq!(ask(&receiver, &used).await.status, StatusCode::OK);
+    let restarted = super::receiver(&database).await;
+    assert_eq!(
+        restarted.audience(),
+        receiver.audience(),
+        "one database, one audience"
+    );
+    assert_eq!(
+        ask(&restarted, &used).await.rule(),
+        (StatusCode::FORBIDDEN, "access"),
+        "replayed after a restart"
+    );
+    // Another receiver of the same controller (staging and production) refuses a request for this one.
+    let elsewhere = super::databases::Scratch::new("another-receiver");
+    let another = super::receiver(&elsewhere.sqlite()).await;
+    let unused = access_request(&stranger, "access", &challenge_of(&receiver).await);
+    assert_eq!(
+        ask(&another, &unused).await.at(&["error", "at"]).as_str(),
+        Some("challenge.audience")
+    );
+    assert_eq!(
+        ask(&receiver, &unused).await.status,
+        StatusCode::OK,
+        "where it was asked for"
+    );
+
+    // One device key makes at most a hundred requests a day, so that challenges cannot pile up.
+    let store = consent_capture_receiver::store::Store::open(&database)
+        .await
+        .expect("opens");
+    let key = PrivateKey::ed25519_from_seed([90; 32]).public().thumbprint();
+    for n in 0..consent_capture_receiver::used_challenges::REQUESTS_A_DAY {
+        store
+            .use_challenge(&format!("nonce-{n}"), &key, now(), now() + 300)
+            .await
+            .expect("within the cap");
+    }
+    let past = store.use_challenge("one-more", &key, now(), now() + 300).await;
+    assert!(
+        matches!(
+            past,
+            Err(consent_capture_receiver::used_challenges::Unusable::TooMany)
+        ),
+        "{past:?}"
     );
 }
 
