@@ -116,8 +116,8 @@ async fn audit(args: impl Iterator<Item = String>) -> ExitCode {
     match audit_database(&database, &controller, kept).await {
         Ok(Ok(report)) => {
             println!(
-                "audit passed: {} records, each as its acknowledgement signed ({} with their body erased, {} \
-                 confirmations of an address); {} kept heads match; head: size {}, root {}",
+                "audit passed: {} records, each as its acknowledgement signed ({} with their body erased); {} \
+                 confirmations of an address; {} kept heads match; head: size {}, root {}",
                 report.records,
                 report.erased,
                 report.confirmations,
