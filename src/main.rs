@@ -53,16 +53,21 @@ keygen prints a new private Ed25519 controller key (JWK) and, on stderr, its thu
 public-key prints the public part of a private JWK, for verify --controller-key and for publishing.
 audit checks a receiver's database against the controller's signatures; records reads and exports what it
 holds about people, and erases their payloads. Both run consent-capture-receiver audit or records (beside this
-command, or on the PATH), which carries the database drivers this command does without.";
+command, in the server profile's folder beside its own as cargo builds them, or on the PATH), which carries the
+database drivers this command does without.";
 
-/// `audit` and `records`, as `git` and `cargo` run their external commands: the receiver's binary, found beside this one or
-/// on the PATH, does it (its exit status is this one's), so that this command carries no database driver.
+/// `audit` and `records`, as `git` and `cargo` run their external commands: the receiver's binary does it (its
+/// exit status is this one's), so that this command carries no database driver. It is looked for beside this
+/// one, then where the README's build puts it (`target/server/` beside `target/release/`), then on the PATH.
 fn receiver_command(command: &str, args: &[String]) -> ExitCode {
-    let beside = std::env::current_exe()
-        .ok()
-        .and_then(|exe| Some(exe.parent()?.join("consent-capture-receiver")))
-        .filter(|path| path.exists());
-    let receiver = beside.unwrap_or_else(|| "consent-capture-receiver".into());
+    let found = std::env::current_exe().ok().and_then(|exe| {
+        let folder = exe.parent()?;
+        [folder.to_path_buf(), folder.parent()?.join("server")]
+            .into_iter()
+            .map(|folder| folder.join("consent-capture-receiver"))
+            .find(|path| path.is_file())
+    });
+    let receiver = found.unwrap_or_else(|| "consent-capture-receiver".into());
     match std::process::Command::new(&receiver)
         .arg(command)
         .args(args)

@@ -394,3 +394,32 @@ fn a_reader_that_goes_away_ends_the_output_without_a_panic() {
         );
     }
 }
+
+#[test]
+fn audit_and_records_find_the_receiver_where_the_readmes_build_puts_it() {
+    // target/release/consent-capture and target/server/consent-capture-receiver, as `cargo build --release` and
+    // `cargo build --profile server -p consent-capture-receiver` lay them out; the receiver here a script that
+    // says what it was asked.
+    let target = scratch("profiles");
+    let (release, server) = (target.join("release"), target.join("server"));
+    std::fs::create_dir_all(&release).expect("release");
+    std::fs::create_dir_all(&server).expect("server");
+    let cli = release.join("consent-capture");
+    std::fs::copy(env!("CARGO_BIN_EXE_consent-capture"), &cli).expect("the CLI");
+    let receiver = server.join("consent-capture-receiver");
+    std::fs::write(&receiver, "#!/bin/sh\necho \"receiver: $*\"\nexit 3\n").expect("a stand-in");
+    let mut permissions = std::fs::metadata(&receiver).expect("meta").permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&receiver, permissions).expect("executable");
+    let output = Command::new(&cli)
+        .args(["records", "state", "someone", "--database", "sqlite:x"])
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .expect("runs");
+    assert_eq!(
+        text(&output.stdout),
+        "receiver: records state someone --database sqlite:x\n"
+    );
+    assert_eq!(output.status.code(), Some(3), "its exit status is the command's");
+    let _ = std::fs::remove_dir_all(&target);
+}

@@ -128,6 +128,47 @@ pub struct Config {
     pub confirmation: Option<ConfirmationMail>,
     /// The proxies in front of it, whose forwarding headers name the client (none: every peer is a client).
     pub trusted_proxies: Vec<Cidr>,
+    /// What the controller should fix but the receiver can run with (a secret other users can read), said
+    /// at start-up.
+    pub warnings: Vec<String>,
+}
+
+/// A warning when the file at `path`, which holds `what`, can be read by other users of the machine.
+fn shared_secret(path: &str, what: &str) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode();
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "{path}: {what}, readable by other users of this machine (mode {:o}): chmod 600 {path}",
+            mode & 0o777
+        )
+    })
+}
+
+/// A database URL as it may be shown: any password in it replaced by `***`.
+pub fn without_password(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.split_once('@') {
+            Some((user, host)) => match user.split_once(':') {
+                Some((name, _)) => format!("{scheme}://{name}:***@{host}"),
+                None => url.to_owned(),
+            },
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+/// A warning when a PostgreSQL URL on the command line carries a password: every user of the machine sees
+/// the command line (`ps`).
+fn password_on_command_line(database: &str) -> Option<String> {
+    let rest = database.split_once("://")?.1;
+    let user_info = rest.split(['/', '?']).next()?.rsplit_once('@')?.0;
+    user_info.contains(':').then(|| {
+        "--database: a password on the command line is visible to every user of this machine (ps): give it in \
+         PGPASSWORD or ~/.pgpass instead, or the whole URL in CONSENT_CAPTURE_DATABASE"
+            .to_owned()
+    })
 }
 
 /// Double opt-in's mail: the SMTP server, the sender, where links lead, and how long they serve.
@@ -246,7 +287,10 @@ impl Config {
     pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
         let mut notices = Vec::new();
         let mut key_path = None;
-        let mut database = "sqlite:target/receiver.sqlite".to_owned();
+        // From the environment, where a password is not on the command line for everyone to see.
+        let mut database = std::env::var("CONSENT_CAPTURE_DATABASE")
+            .unwrap_or_else(|_| "sqlite:target/receiver.sqlite".to_owned());
+        let mut warnings = Vec::new();
         let mut listen: SocketAddr = ([127, 0, 0, 1], 8081).into();
         let mut allowed_origins = Vec::new();
         let mut limits = Limits::default();
@@ -274,14 +318,7 @@ impl Config {
                 "--key" => key_path = Some(value()?),
                 "--database" => {
                     database = value()?;
-                    if !["sqlite:", "postgres://", "postgresql://"]
-                        .iter()
-                        .any(|scheme| database.starts_with(scheme))
-                    {
-                        return Err(format!(
-                            "--database: sqlite:PATH (a file) or postgres://USER@HOST/DATABASE, not {database}"
-                        ));
-                    }
+                    warnings.extend(password_on_command_line(&database));
                 }
                 "--listen" => {
                     let text = value()?;
@@ -344,6 +381,7 @@ impl Config {
                 }
                 "--read-token" => {
                     let path = value()?;
+                    warnings.extend(shared_secret(&path, "the read token"));
                     let token = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
                     let token = token.trim();
                     if token.len() < 32 || !token.bytes().all(|b| b.is_ascii_graphic()) {
@@ -372,7 +410,13 @@ impl Config {
                         .filter(|n| *n > 0)
                         .ok_or_else(|| format!("--relay-per-second: not a positive count: {text}"))?;
                 }
-                "--smtp" => smtp = Some(smtp_url(&value()?)?),
+                "--smtp" => {
+                    let text = value()?;
+                    if !text.starts_with("smtp") {
+                        warnings.extend(shared_secret(&text, "the SMTP URL"));
+                    }
+                    smtp = Some(smtp_url(&text)?);
+                }
                 "--mail-from" => {
                     let text = value()?;
                     text.parse::<lettre::message::Mailbox>()
@@ -400,7 +444,22 @@ impl Config {
                 other => return Err(format!("unknown option {other}\n{USAGE}")),
             }
         }
+        if !["sqlite:", "postgres://", "postgresql://"]
+            .iter()
+            .any(|scheme| database.starts_with(scheme))
+        {
+            return Err(format!(
+                "--database (or CONSENT_CAPTURE_DATABASE): sqlite:PATH (a file) or postgres://USER@HOST/DATABASE, not \
+                 {}",
+                without_password(&database)
+            ));
+        }
         let key_path = key_path.ok_or_else(|| format!("--key is required\n{USAGE}"))?;
+        warnings.extend(shared_secret(&key_path, "the controller's private key"));
+        if let Some(path) = database.strip_prefix("sqlite:") {
+            let path = path.split('?').next().unwrap_or(path);
+            warnings.extend(shared_secret(path, "the database, which holds people's data"));
+        }
         let key_text = std::fs::read_to_string(&key_path).map_err(|e| format!("{key_path}: {e}"))?;
         let jwk = parse(&key_text).map_err(|e| format!("{key_path}: {}", e.text()))?;
         if jwk.as_object().is_some_and(|k| k.get("d").is_none()) {
@@ -468,6 +527,7 @@ impl Config {
             }),
             confirmation,
             trusted_proxies,
+            warnings,
         })
     }
 }
@@ -554,5 +614,58 @@ mod tests {
             error.starts_with(&path_text) && error.contains("--smtp, --mail-from and --public-url"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn secrets_other_users_can_read_are_warned_about() {
+        use std::os::unix::fs::PermissionsExt;
+        let folder = std::env::temp_dir().join(format!("receiver-secrets-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).expect("a folder");
+        let key = folder.join("controller.jwk");
+        std::fs::copy(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../tools/demo-controller.jwk"),
+            &key,
+        )
+        .expect("a key");
+        let token = folder.join("read-token");
+        std::fs::write(&token, "t".repeat(40)).expect("a token");
+        let open = |path: &std::path::Path, mode: u32| {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("a mode");
+        };
+        let args = |extra: &[&str]| {
+            let mut args: Vec<String> = vec![
+                "--demo".into(),
+                "--notice".into(),
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../www/demo/notice.json").into(),
+                "--key".into(),
+                key.display().to_string(),
+                "--read-token".into(),
+                token.display().to_string(),
+            ];
+            args.extend(extra.iter().map(|arg| (*arg).to_owned()));
+            args
+        };
+        open(&key, 0o644);
+        open(&token, 0o640);
+        let warnings = Config::from_args(args(&[
+            "--database",
+            "postgres://consent:hunter2@db.example/consent",
+        ]))
+        .expect("runs, with warnings")
+        .warnings;
+        let said = warnings.join("\n");
+        assert!(
+            said.contains("the controller's private key, readable by other users")
+                && said.contains("mode 644")
+        );
+        assert!(said.contains("the read token, readable by other users"));
+        assert!(said.contains("a password on the command line"));
+        assert!(!said.contains("hunter2"), "the warning does not repeat it");
+        open(&key, 0o600);
+        open(&token, 0o600);
+        let quiet =
+            Config::from_args(args(&["--database", "postgres://consent@db.example/consent"])).expect("runs");
+        assert_eq!(quiet.warnings, Vec::<String>::new());
+        let _ = std::fs::remove_dir_all(&folder);
     }
 }

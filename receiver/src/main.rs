@@ -5,7 +5,7 @@
 use consent_capture::json::parse;
 use consent_capture::jwk::PublicJwk;
 use consent_capture_receiver::audit::{audit_database, KeptHead};
-use consent_capture_receiver::config::Config;
+use consent_capture_receiver::config::{without_password, Config};
 use consent_capture_receiver::{http, records_command};
 use std::process::ExitCode;
 
@@ -41,6 +41,9 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    for warning in &config.warnings {
+        tracing::warn!("{warning}");
+    }
     let listen = config.listen;
     let listener = match tokio::net::TcpListener::bind(listen).await {
         Ok(listener) => listener,
@@ -71,20 +74,6 @@ async fn main() -> ExitCode {
             eprintln!("{error}");
             ExitCode::from(1)
         }
-    }
-}
-
-/// A database URL as it may be shown: any password in it replaced by `***`.
-fn without_password(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => match rest.split_once('@') {
-            Some((user, host)) => match user.split_once(':') {
-                Some((name, _)) => format!("{scheme}://{name}:***@{host}"),
-                None => url.to_owned(),
-            },
-            None => url.to_owned(),
-        },
-        None => url.to_owned(),
     }
 }
 

@@ -97,6 +97,23 @@ impl Store {
     /// # Errors
     /// The database cannot be reached or migrated.
     pub async fn open(url: &str) -> Result<Self, sqlx::Error> {
+        if let Some(path) = url
+            .strip_prefix("sqlite:")
+            .map(|rest| rest.split('?').next().unwrap_or(rest))
+        {
+            // A new database is the receiver's own to read (SQLite gives its journal files the same mode).
+            use std::os::unix::fs::OpenOptionsExt;
+            let created = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path);
+            match created {
+                Ok(_) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(error) => return Err(sqlx::Error::Io(error)),
+            }
+        }
         let store = Self::connect(url, "rwc").await?;
         Migrator::new(Migrations).await?.run(&store.pool).await?;
         if !url.starts_with("sqlite:") {

@@ -39,6 +39,7 @@ pub(crate) fn demo_config(database: &str) -> Config {
         relay: None,
         confirmation: None,
         trusted_proxies: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

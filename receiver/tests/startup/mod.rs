@@ -89,7 +89,7 @@ fn each_start_up_mistake_is_refused_with_what_to_do() {
                 args
             },
             2,
-            "--database: sqlite:PATH (a file) or postgres://",
+            "--database (or CONSENT_CAPTURE_DATABASE): sqlite:PATH (a file) or postgres://",
         ),
         (
             with(&own_key, &["--clock-skew", "86400"]),
@@ -133,6 +133,42 @@ fn the_audit_refuses_the_controllers_private_key() {
     assert_eq!(exit, Some(2), "{stderr}");
     assert!(
         stderr.contains("a private key: give the audit the controller's public key"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_database_url_may_come_from_the_environment_and_is_checked_there_too() {
+    let scratch = Scratch::new("database-from-environment");
+    let key = scratch.file("demo.jwk", DEMO_KEY);
+    let run = |url: &str| {
+        Command::new("timeout")
+            .args(["20", env!("CARGO_BIN_EXE_consent-capture-receiver")])
+            .args([
+                "--notice",
+                DEMO_NOTICE,
+                "--key",
+                &key,
+                "--demo",
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .env("CONSENT_CAPTURE_DATABASE", url)
+            .output()
+            .expect("the receiver runs")
+    };
+    let (code, stderr) = outcome(&run("mysql://consent:secret@db.example/consent"));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("CONSENT_CAPTURE_DATABASE"), "{stderr}");
+    assert!(
+        !stderr.contains("secret"),
+        "the password is not repeated: {stderr}"
+    );
+    // A PostgreSQL server that is not there: the URL from the environment is the one tried.
+    let (code, stderr) = outcome(&run("postgres://consent:secret@127.0.0.1:1/consent"));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("postgres://consent:***@127.0.0.1:1/consent"),
         "{stderr}"
     );
 }
