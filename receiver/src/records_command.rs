@@ -28,6 +28,8 @@ pub const USAGE: &str =
   relay [--state refused|waiting|delivered]
                                        what the relay was refused for good (by default), still tries, or
                                        delivered: the latest 1,000 records and 1,000 erasures
+  relay --retry all|POSITION           sends again what was refused for good (every record and erasure, or
+                                       the record at POSITION), after the CRM's side was fixed
 Prints JSON. Exits 0, or 2 for a usage error or an unreadable database.";
 
 /// Runs the command in `args` (after `records`).
@@ -58,7 +60,7 @@ async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     }
     let option = |name: &str| options.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
     if let Some((name, _)) = options.iter().find(|(name, _)| {
-        !["database", "purpose", "at", "format", "state", "notice"].contains(&name.as_str())
+        !["database", "purpose", "at", "format", "state", "notice", "retry"].contains(&name.as_str())
     }) {
         return Err(format!("unknown option --{name}\n{USAGE}"));
     }
@@ -98,6 +100,19 @@ async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
                     .await
                     .map_err(|e| format!("{database}: {e}")),
             };
+        }
+        "relay" if option("retry").is_some() => {
+            let retry = option("retry").unwrap_or_default();
+            let position =
+                match retry {
+                    "all" => None,
+                    number => Some(number.parse::<u64>().map_err(|_| {
+                        format!("--retry is all or a record's position, not {number}\n{USAGE}")
+                    })?),
+                };
+            let store = Store::open(database).await.map_err(failed)?;
+            let waiting = store.relay_retry(position, now()).await.map_err(failed)?;
+            serde_json::json!({ "retried": waiting })
         }
         "relay" => {
             let state = option("state").unwrap_or("refused");

@@ -46,6 +46,41 @@ impl Tried {
 }
 
 impl Store {
+    /// Sends again what was refused for good (after the CRM's URL or configuration was fixed): each refused
+    /// record at `position` (`None`: every one) and, with every one, each refused erasure, waits again from
+    /// `now`, with its tries reset. The relay decides afresh: what was withdrawn or erased since still goes
+    /// without what it no longer justifies, or is refused again. Returns how many rows wait again.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn relay_retry(&self, position: Option<u64>, now: i64) -> Result<u64, sqlx::Error> {
+        let outcome = "waiting: sent again at the controller's request";
+        let records = sqlx::query(
+            "UPDATE relay SET state = 'waiting', attempts = 0, next_attempt_at = $1, outcome = $2, \
+             finished_at = NULL WHERE state = 'refused' AND ($3 < 0 OR position = $3)",
+        )
+        .bind(now)
+        .bind(outcome)
+        .bind(position.map_or(-1, |p| p as i64))
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        let erasures = if position.is_none() {
+            sqlx::query(
+                "UPDATE relay_erasures SET state = 'waiting', attempts = 0, next_attempt_at = $1, outcome = $2, \
+                 finished_at = NULL WHERE state = 'refused'",
+            )
+            .bind(now)
+            .bind(outcome)
+            .execute(self.pool())
+            .await?
+            .rows_affected()
+        } else {
+            0
+        };
+        Ok(records + erasures)
+    }
+
     /// At most `limit` waiting rows due by `now`, in log order, each the earliest waiting row of its person
     /// (so that a person's records reach the CRM in the order they were received).
     ///

@@ -41,6 +41,7 @@ use records::{
 };
 use relay::{
     a_consent_taken_back_before_it_was_relayed_reaches_the_crm_without_what_it_justified,
+    a_record_refused_for_good_is_sent_again_after_the_crm_is_fixed,
     a_record_the_crm_never_answers_is_given_up_after_30_days_and_holds_nobody_back,
     an_erasure_reaches_the_crm_after_the_persons_records,
     hubspot_gets_consent_options_and_what_is_refused_is_kept_with_why,
@@ -762,5 +763,6 @@ on_both_databases!(
     a_consent_taken_back_before_it_was_relayed_reaches_the_crm_without_what_it_justified,
     a_record_the_crm_never_answers_is_given_up_after_30_days_and_holds_nobody_back,
     an_erasure_reaches_the_crm_after_the_persons_records,
+    a_record_refused_for_good_is_sent_again_after_the_crm_is_fixed,
     double_opt_in_counts_a_grant_only_once_the_address_is_confirmed_by_a_mailed_link,
 );

@@ -510,3 +510,47 @@ pub(crate) async fn a_record_the_crm_never_answers_is_given_up_after_30_days_and
     assert_eq!(taken.len(), 1);
     assert_eq!(taken[0].key, later.receipt_id, "the person's next record went");
 }
+
+pub(crate) async fn a_record_refused_for_good_is_sent_again_after_the_crm_is_fixed(database: String) {
+    // The CRM refuses the first request (a wrong form id, say), and takes what follows once it is fixed.
+    fn script(n: usize) -> Behaviour {
+        if n == 0 {
+            Behaviour::Answer(400)
+        } else {
+            Behaviour::Answer(200)
+        }
+    }
+    let stand_in = StandIn::start(script).await;
+    let receiver = relaying_receiver(&database, target(Crm::Webhook, &stand_in)).await;
+    let device = PrivateKey::ed25519_from_seed([160; 32]);
+    let made = first_receipt(&device, true, now() - 30, 1650);
+    assert_eq!(submit(&receiver, &made).await.status, 200);
+    settled(&receiver).await;
+    assert_eq!(relay_rows(&receiver, "refused").await.len(), 1);
+    assert!(stand_in.taken().is_empty());
+
+    // The controller fixes the CRM's side and sends again, from the command line, while the receiver runs.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_consent-capture-receiver"))
+        .args(["records", "relay", "--retry", "all", "--database", &database])
+        .output()
+        .expect("the command runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("\"retried\": 1"), "{stdout}");
+    for _ in 0..200 {
+        if !stand_in.taken().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let taken = stand_in.taken();
+    assert_eq!(taken.len(), 1, "sent again, once");
+    assert_eq!(taken[0].key, made.receipt_id);
+    settled(&receiver).await;
+    assert!(relay_rows(&receiver, "refused").await.is_empty());
+    assert_eq!(relay_rows(&receiver, "delivered").await.len(), 1);
+}
