@@ -160,11 +160,21 @@ async function askReceiver(base, controller, action) {
   const parts = JSON.parse(inspect_access_challenge(String(challenge), controller));
   if (!(await verify(parts, verifyEd25519))) throw new Error('the challenge is not signed by the controller');
   const request = await sign(key, access_request_input(JSON.stringify(key.jwk), action, challenge));
-  const answer = await fetch(new URL('access', base), {
-    method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ request }),
-  });
-  if (!answer.ok) throw new Error(`access: HTTP ${answer.status}`);
-  return answer.json();
+  const post = async (body) => {
+    const answer = await fetch(new URL('access', base), {
+      method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+    });
+    if (!answer.ok) throw new Error(`access: HTTP ${answer.status}`);
+    return answer.json();
+  };
+  // The receiver answers a page at a time, each with a cursor to the next while more follows.
+  const held = await post({ request });
+  for (let page = held; page.next;) {
+    page = await post({ next: page.next });
+    held.receipts.push(...page.receipts);
+  }
+  delete held.next;
+  return held;
 }
 
 // A time the receiver wrote (ISO 8601), as people write it in `language`, kept left to right.

@@ -3,7 +3,8 @@
 //! receiver keeps no state for it), signs `{"action", "challenge"}` with the device key, and posts that JWS
 //! (`POST /access`, `{"request": JWS}`). A challenge names this receiver's audience (another receiver of the
 //! same controller refuses it) and serves once, across restarts ([`crate::used_challenges`]). The answer to `access` is every receipt the key signed, with the
-//! fields that were sent (where not erased) and the acknowledgements; to `erase`, how many payloads were
+//! fields that were sent (where not erased) and the acknowledgements, a page at a time (a page's `next` is a
+//! cursor for the following one, posted as `{"next": JWS}`); to `erase`, how many payloads were
 //! erased. A challenge serves once, for five minutes.
 
 use crate::acknowledgement::sign;
@@ -28,8 +29,15 @@ use consent_capture::verify::verify_jws;
 use serde_json::json;
 use std::sync::Arc;
 
-/// How long a challenge serves, in seconds.
+/// How long a challenge serves, in seconds (and a page's cursor).
 const CHALLENGE_SECONDS: i64 = 300;
+/// The `typ` of the cursor to the next page of an access answer.
+pub const CURSOR_TYP: &str = "consent-access-cursor+jws";
+/// The most records read for one page of an access answer.
+const PAGE_RECORDS: u64 = 16;
+/// A page of an access answer ends once it holds this many bytes of receipts and payloads (a record is never
+/// split: a page holds at least one).
+const PAGE_BYTES: usize = 1 << 20;
 
 /// What a request asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,11 +153,32 @@ async fn new_challenge(State(receiver): State<Arc<Receiver>>) -> Result<Response
 }
 
 async fn answer(State(receiver): State<Arc<Receiver>>, body: Bytes) -> Result<Response, Refusal> {
-    let request = std::str::from_utf8(&body)
+    let body = std::str::from_utf8(&body)
         .ok()
         .and_then(|text| parse(text).ok())
-        .and_then(|body| Some(body.as_object()?.get("request")?.as_str()?.to_owned()))
-        .ok_or_else(|| Refusal::new(400, "body", "request", "{\"request\": JWS} is required"))?;
+        .and_then(|body| body.as_object().cloned())
+        .unwrap_or_default();
+    if let Some(cursor) = body.get("next").and_then(Value::as_str) {
+        let (thumbprint, after) = follow(
+            cursor,
+            &receiver.config().key.public(),
+            receiver.audience(),
+            now(),
+        )?;
+        return access_page(&receiver, &thumbprint, Some(after)).await;
+    }
+    let request = body
+        .get("request")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            Refusal::new(
+                400,
+                "body",
+                "request",
+                "{\"request\": JWS} or {\"next\": JWS} is required",
+            )
+        })?
+        .to_owned();
     let at = now();
     let proven = prove(&request, &receiver.config().key.public(), receiver.audience(), at)?;
     let used = receiver
@@ -178,11 +207,7 @@ async fn answer(State(receiver): State<Arc<Receiver>>, body: Bytes) -> Result<Re
     }
     let thumbprint = proven.thumbprint.as_str();
     match proven.action {
-        Action::Access => {
-            let records = receiver.read(|store| store.records_signed_by(thumbprint)).await?;
-            let receipts = receipts_json(&records, Payloads::Included);
-            Ok(Json(json!({ "device": thumbprint, "receipts": receipts })).into_response())
-        }
+        Action::Access => access_page(&receiver, thumbprint, None).await,
         Action::Erase => {
             let erased = receiver
                 .erase(|store| store.erase_signed_by(thumbprint, at, "person"))
@@ -196,5 +221,67 @@ async fn answer(State(receiver): State<Arc<Receiver>>, body: Bytes) -> Result<Re
             });
             Ok(Json(answer).into_response())
         }
+    }
+}
+
+/// One page of what the device key of `thumbprint` signed, after `after`: at most [`PAGE_RECORDS`] records and
+/// about [`PAGE_BYTES`], so that no answer holds a person's whole history in memory; `next`, when more
+/// follows, is a cursor the controller signed (five minutes, this device, this receiver) for the next page.
+async fn access_page(receiver: &Receiver, thumbprint: &str, after: Option<u64>) -> Result<Response, Refusal> {
+    let records = receiver
+        .read(|store| store.records_signed_by(thumbprint, after, PAGE_RECORDS))
+        .await?;
+    let mut bytes = 0;
+    let taken = records
+        .iter()
+        .take_while(|record| {
+            let first = bytes == 0;
+            bytes += record.receipt.len() + record.body.as_ref().map_or(0, String::len);
+            first || bytes <= PAGE_BYTES
+        })
+        .count();
+    let page = &records[..taken];
+    let more = taken < records.len() || records.len() as u64 == PAGE_RECORDS;
+    let next = match page.last() {
+        Some(last) if more => Some(sign(
+            &receiver.config().key,
+            CURSOR_TYP,
+            Object::new()
+                .with("device", thumbprint)
+                .with("after", Value::from(last.position as i64))
+                .with("audience", receiver.audience())
+                .with("expires", now() + CHALLENGE_SECONDS),
+        )),
+        _ => None,
+    };
+    let receipts = receipts_json(page, Payloads::Included);
+    Ok(Json(json!({ "device": thumbprint, "receipts": receipts, "next": next })).into_response())
+}
+
+/// Reads a cursor ([`access_page`]): the controller's signature, this receiver, not expired by `now`. Returns
+/// the device's thumbprint and the position the next page starts after.
+fn follow(cursor: &str, controller: &PublicJwk, audience: &str, now: i64) -> Result<(String, u64), Refusal> {
+    let refuse = |at: &str, message: &str| Refusal::new(403, "access", at, message);
+    let signed = verify_jws(cursor.trim(), Some(controller))
+        .and_then(|compact| require_typ(&compact, CURSOR_TYP).map(|()| compact))
+        .map_err(|e| Refusal::new(403, "access", ["next.", e.at()].concat(), e.text()))?;
+    let payload = object_of(&signed.payload).unwrap_or_default();
+    if payload.get("audience").and_then(Value::as_str) != Some(audience) {
+        return Err(refuse("next.audience", "a cursor of another receiver"));
+    }
+    if payload.get("expires").and_then(Value::as_i64).unwrap_or_default() < now {
+        return Err(refuse(
+            "next.expires",
+            "the cursor expired: ask again from the start",
+        ));
+    }
+    let device = payload.get("device").and_then(Value::as_str);
+    let after = payload
+        .get("after")
+        .and_then(Value::as_i64)
+        .and_then(|after| u64::try_from(after).ok());
+    match (device, after) {
+        (Some(device), Some(after)) => Ok((device.to_owned(), after)),
+        _ => Err(refuse("next", "not a cursor")),
     }
 }

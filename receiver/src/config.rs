@@ -73,6 +73,8 @@ pub struct Limits {
     pub body_bytes: usize,
     /// The most characters one field's value may have.
     pub field_chars: usize,
+    /// The most records one device key may add in a day.
+    pub device_records_a_day: i64,
     /// How many requests one address may send at once before it must wait (0: no limit).
     pub burst: u32,
     /// How many requests a second one address may send, once its burst is spent.
@@ -93,6 +95,8 @@ impl Default for Limits {
             body_bytes: 256 * 1024,
             // A long message in a textarea fits; a field used to store megabytes under one person does not.
             field_chars: 10_000,
+            // A person sends one receipt an action; a script signing with one key does not get to fill the log.
+            device_records_a_day: 1_000,
             // Generous for people (one submission per action, many people behind one office's address),
             // tight for a script.
             burst: 60,
@@ -267,6 +271,7 @@ pub const USAGE: &str =
     "usage: consent-capture-receiver --notice NOTICE.json [--notice …] --key CONTROLLER.jwk
   [--database sqlite:PATH | postgres://…] [--listen 127.0.0.1:8081] [--allow-origin https://site.example …]
   [--clock-skew SECONDS] [--max-age SECONDS] [--max-body BYTES] [--max-field CHARS (default 10000)]
+  [--device-records-a-day N (default 1000)]
   [--burst N (0: no limit)] [--per-second N] [--max-connections N (768)] [--connections-per-address N (128)]
   [--trusted-proxy CIDR … (the proxies whose X-Forwarded-For or Forwarded names the client)]
   [--read-token FILE] [--relay hubspot=URL|salesforce=URL|webhook=URL] [--relay-per-second N (default 4)]
@@ -343,6 +348,12 @@ impl Config {
                     let bytes = number(value()?)?;
                     limits.body_bytes =
                         usize::try_from(bytes).map_err(|_| "--max-body: out of range".to_owned())?;
+                }
+                "--device-records-a-day" => {
+                    limits.device_records_a_day = number(value()?)?;
+                    if limits.device_records_a_day < 1 {
+                        return Err("--device-records-a-day: a positive count".to_owned());
+                    }
                 }
                 "--max-field" => {
                     let chars = number(value()?)?;

@@ -296,6 +296,26 @@ async fn receive(
         config.limits,
         now,
     )?;
+    let device = submission.verified.key.thumbprint();
+    let added = receiver
+        .read(|store| store.records_signed_since(&device, now - 86_400))
+        .await?;
+    // A receipt held already still gets its acknowledgement: the cap is on what is added.
+    let held = || async {
+        let ids = [submission.receipt_id.as_str()];
+        receiver.read(|store| store.by_receipt_ids(&ids)).await
+    };
+    if added >= config.limits.device_records_a_day && held().await?.is_empty() {
+        return Err(Refusal::new(
+            429,
+            "device-cap",
+            "receipt.header.jwk",
+            format!(
+                "this device key added {} records in the last day, the most this receiver takes: try again tomorrow",
+                config.limits.device_records_a_day
+            ),
+        ));
+    }
     let acknowledgement = receiver.appender.append(submission, now).await?;
     Ok((
         StatusCode::OK,

@@ -416,18 +416,41 @@ impl Store {
         rows.iter().map(record).collect()
     }
 
-    /// The records of every receipt the device key of `thumbprint` signed, in log order.
+    /// At most `limit` records of receipts the device key of `thumbprint` signed, after `after` (`None`: from
+    /// the first), in log order.
     ///
     /// # Errors
     /// The database fails.
-    pub async fn records_signed_by(&self, thumbprint: &str) -> Result<Vec<Record>, sqlx::Error> {
+    pub async fn records_signed_by(
+        &self,
+        thumbprint: &str,
+        after: Option<u64>,
+        limit: u64,
+    ) -> Result<Vec<Record>, sqlx::Error> {
         let rows = sqlx::query(&format!(
-            "{SELECT_RECORDS} WHERE r.device_thumbprint = $1 ORDER BY r.position"
+            "{SELECT_RECORDS} WHERE r.device_thumbprint = $1 AND r.position > $2 ORDER BY r.position LIMIT $3"
         ))
         .bind(thumbprint)
+        .bind(after.map_or(-1, |after| after as i64))
+        .bind(limit as i64)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(record).collect()
+    }
+
+    /// How many records the device key of `thumbprint` added since `since`.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn records_signed_since(&self, thumbprint: &str, since: i64) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS added FROM records WHERE device_thumbprint = $1 AND received_at > $2",
+        )
+        .bind(thumbprint)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        row.try_get("added")
     }
 
     /// At most `limit` of the people the log holds receipts about, in order, after `after` (`""`: from the

@@ -32,6 +32,7 @@ use receipts::{
 };
 use records::{
     a_person_proving_the_device_key_reads_and_erases_what_it_signed,
+    a_persons_records_come_a_bounded_page_at_a_time,
     erasure_deletes_a_persons_payloads_for_good_and_the_log_still_audits,
     erasures_in_a_loop_compact_once_a_gap_and_leave_posts_answered,
     records_from_before_the_payloads_table_are_completed_when_a_receiver_starts,
@@ -591,6 +592,37 @@ async fn burst_0_leaves_the_persons_routes_limited(database: String) {
     );
 }
 
+async fn one_device_key_adds_at_most_its_daily_records_and_a_repeat_still_gets_its_answer(database: String) {
+    let limits = Limits {
+        device_records_a_day: 3,
+        ..Limits::default()
+    };
+    let receiver = limited_receiver(&database, limits).await;
+    let device = PrivateKey::ed25519_from_seed([190; 32]);
+    let made: Vec<Made> = (0..4)
+        .map(|n| first_receipt(&device, true, now() - 30 + n, 1900 + n as u64))
+        .collect();
+    for one in &made[..3] {
+        acknowledged(&submit(&receiver, one).await);
+    }
+    let refused = submit(&receiver, &made[3]).await;
+    assert_eq!(
+        refused.rule(),
+        (StatusCode::TOO_MANY_REQUESTS, "device-cap"),
+        "{:?}",
+        refused.json
+    );
+    let repeated = submit(&receiver, &made[0]).await;
+    assert_eq!(
+        repeated.status,
+        StatusCode::OK,
+        "a receipt held already is answered"
+    );
+    let other = PrivateKey::ed25519_from_seed([191; 32]);
+    acknowledged(&submit(&receiver, &first_receipt(&other, true, now() - 10, 1910)).await);
+    assert_eq!(at(&log_head(&receiver).await, &["size"]).as_i64(), Some(4));
+}
+
 async fn a_burst_from_one_address_gets_429_while_other_addresses_are_served(database: String) {
     let limits = Limits {
         burst: 3,
@@ -740,6 +772,7 @@ on_both_databases!(
     a_burst_from_one_address_gets_429_while_other_addresses_are_served,
     clients_behind_a_trusted_proxy_get_buckets_of_their_own_and_an_ipv6_client_one_64,
     burst_0_leaves_the_persons_routes_limited,
+    one_device_key_adds_at_most_its_daily_records_and_a_repeat_still_gets_its_answer,
     a_field_value_longer_than_the_receivers_limit_is_refused_and_not_stored,
     an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks,
     a_kept_head_catches_a_log_rewritten_and_signed_again,
@@ -753,6 +786,7 @@ on_both_databases!(
     records_from_before_the_payloads_table_are_completed_when_a_receiver_starts,
     the_records_command_reads_exports_and_erases,
     a_person_proving_the_device_key_reads_and_erases_what_it_signed,
+    a_persons_records_come_a_bounded_page_at_a_time,
     the_relay_delivers_each_record_once_and_in_order_through_failures,
     hubspot_gets_consent_options_and_what_is_refused_is_kept_with_why,
     a_withdrawal_stands_when_what_it_withdraws_never_arrived_and_an_older_grant_does_not_undo_it,

@@ -902,3 +902,70 @@ pub(crate) async fn erasures_in_a_loop_compact_once_a_gap_and_leave_posts_answer
         "the slowest genuine post took {slowest:?}"
     );
 }
+
+pub(crate) async fn a_persons_records_come_a_bounded_page_at_a_time(database: String) {
+    let limits = consent_capture_receiver::config::Limits {
+        field_chars: 300_000,
+        body_bytes: 512 * 1024,
+        ..Default::default()
+    };
+    let receiver = super::limited_receiver(&database, limits).await;
+    let device = PrivateKey::ed25519_from_seed([180; 32]);
+    let company = "C".repeat(200_000);
+    let typed = [
+        ("name", "Ada Lovelace"),
+        ("email", "ada@example.com"),
+        ("company", company.as_str()),
+        ("topic", "sales"),
+    ];
+    let notice = super::receipts::notice();
+    for n in 0..8 {
+        let draft = Draft {
+            decisions: super::receipts::granting(true),
+            issued_at: now() - 100 + n as i64,
+            previous: None,
+            seed: 1800 + n,
+        };
+        let made = make_under(&notice, &device, draft, Some(NOTICE_SIGNATURE.trim()), &typed);
+        assert_eq!(submit(&receiver, &made).await.status, 200);
+    }
+    let first = json(
+        &ask(
+            &receiver,
+            &access_request(&device, "access", &challenge_of(&receiver).await),
+        )
+        .await,
+    );
+    let on_first = first["receipts"].as_array().expect("receipts").len();
+    assert_eq!(on_first, 5, "about a megabyte a page: five records of 200 KB");
+    let cursor = first["next"].as_str().expect("more follows").to_owned();
+    let second = json(&ask_next(&receiver, &cursor).await);
+    assert_eq!(second["receipts"].as_array().expect("receipts").len(), 3);
+    assert!(second["next"].is_null(), "nothing more");
+    let positions: Vec<i64> = [&first, &second]
+        .iter()
+        .flat_map(|page| page["receipts"].as_array().expect("receipts").clone())
+        .filter_map(|receipt| receipt["position"].as_i64())
+        .collect();
+    assert_eq!(
+        positions,
+        (0..8).collect::<Vec<i64>>(),
+        "every record once, in order"
+    );
+    // A cursor another key signed is refused.
+    let forged = consent_capture_receiver::acknowledgement::signed_head(
+        &PrivateKey::ed25519_from_seed([181; 32]),
+        consent_capture_receiver::log::Log::new().head(),
+        now(),
+    );
+    assert_eq!(ask_next(&receiver, &forged).await.status, StatusCode::FORBIDDEN);
+}
+
+async fn ask_next(receiver: &Arc<consent_capture_receiver::http::Receiver>, cursor: &str) -> Answer {
+    let body = serde_json::json!({ "next": cursor }).to_string();
+    let request = Request::post("/access")
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .expect("a request");
+    send(receiver, request).await
+}
