@@ -21,6 +21,21 @@ use consent_capture::verify::{
 };
 use std::fmt;
 
+/// Every table the audit reads (or an answer comes from).
+const AUDITED_TABLES: &[&str] = &[
+    "records",
+    "payloads",
+    "erasures",
+    "decisions",
+    "relay",
+    "relay_erasures",
+    "confirmations",
+];
+
+/// How many records the audit reads at a time: with their payloads (at most a request body each, 256 KiB by
+/// default) a page stays within tens of megabytes, whatever the database's size.
+const AUDIT_PAGE: u64 = 256;
+
 /// What differs, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
@@ -356,11 +371,17 @@ pub async fn audit_database(
     kept: Vec<KeptHead>,
 ) -> Result<Result<Report, Finding>, sqlx::Error> {
     let store = Store::open_read_only(url).await?;
+    if let Some(table) = store.first_not_a_table(AUDITED_TABLES).await? {
+        return Ok(Err(Finding {
+            position: None,
+            message: format!("{table} is not a table of this database (missing, or a view)"),
+        }));
+    }
     let mut audit = Audit::new(controller, kept);
     let mut confirmations = ConfirmationPages::default();
     let mut from = 0;
     loop {
-        let page = store.records_page(from, PAGE_SIZE).await?;
+        let page = store.records_page(from, AUDIT_PAGE).await?;
         let derived = match (page.first(), page.last()) {
             (Some(first), Some(last)) => store.derived_rows(first.position, last.position).await?,
             _ => DerivedRows::default(),
@@ -376,7 +397,7 @@ pub async fn audit_database(
             }
         }
         match page.last() {
-            Some(last) if page.len() as u64 == PAGE_SIZE => from = last.position + 1,
+            Some(last) if page.len() as u64 == AUDIT_PAGE => from = last.position + 1,
             _ => break,
         }
     }

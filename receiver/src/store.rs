@@ -141,18 +141,30 @@ impl Store {
             Some(path) if !path.contains('?') => format!("sqlite:{path}?mode={sqlite_mode}"),
             _ => url.to_owned(),
         };
+        let read_only = sqlite_mode == "ro";
         let pool = AnyPoolOptions::new()
             .max_connections(if url.starts_with("sqlite:") { 1 } else { 8 })
             // A database that does not answer is a 503 within seconds (the outbox tries again later), not a
             // request held until the HTTP timeout.
             .acquire_timeout(Duration::from_secs(3))
-            .after_connect(|connection, _| {
+            .after_connect(move |connection, _| {
                 Box::pin(async move {
-                    if connection.backend_name() == "SQLite" {
-                        connection
-                            .execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; \
-                                 PRAGMA secure_delete = ON;")
-                            .await?;
+                    let settings = match (connection.backend_name() == "SQLite", read_only) {
+                        (true, false) => {
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; \
+                             PRAGMA secure_delete = ON;"
+                        }
+                        // Reading only changes nothing about the file, not even its journal mode: a copy made
+                        // with VACUUM INTO (rollback journal, perhaps on read-only media) audits as it is.
+                        (true, true) => "PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;",
+                        // An audit or a records command on a huge or hostile database ends.
+                        (false, true) => {
+                            "SET statement_timeout = '300s'; SET default_transaction_read_only = on;"
+                        }
+                        (false, false) => "",
+                    };
+                    if !settings.is_empty() {
+                        connection.execute(settings).await?;
                     }
                     Ok(())
                 })
@@ -164,6 +176,32 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The first of `tables` that is not a plain table of this database (missing, or a view: a view can say
+    /// anything, or never finish), if any.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn first_not_a_table(&self, tables: &[&str]) -> Result<Option<String>, sqlx::Error> {
+        let mut connection = self.pool.acquire().await?;
+        let sqlite = connection.backend_name() == "SQLite";
+        for table in tables {
+            let query = if sqlite {
+                "SELECT COUNT(*) AS found FROM sqlite_master WHERE type = 'table' AND name = $1"
+            } else {
+                "SELECT COUNT(*) AS found FROM information_schema.tables WHERE table_schema = current_schema() \
+                 AND table_type = 'BASE TABLE' AND table_name = $1"
+            };
+            let row = sqlx::query(query)
+                .bind(*table)
+                .fetch_one(&mut *connection)
+                .await?;
+            if row.try_get::<i64, _>("found")? == 0 {
+                return Ok(Some((*table).to_owned()));
+            }
+        }
+        Ok(None)
     }
 
     /// The log's leaves from `position` on, at most `limit` of them, in log order: a record's entry or a

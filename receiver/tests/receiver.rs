@@ -19,6 +19,7 @@ use audit::{
     a_kept_head_catches_a_log_rewritten_and_signed_again,
     an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks,
     the_audit_command_exits_0_when_the_log_matches_and_1_naming_the_record_otherwise,
+    the_audit_reads_a_copy_as_it_is_and_refuses_a_view_in_place_of_a_table,
     the_audit_recomputes_every_table_an_answer_comes_from,
 };
 use confirmation::double_opt_in_counts_a_grant_only_once_the_address_is_confirmed_by_a_mailed_link;
@@ -777,6 +778,7 @@ on_both_databases!(
     an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks,
     a_kept_head_catches_a_log_rewritten_and_signed_again,
     the_audit_recomputes_every_table_an_answer_comes_from,
+    the_audit_reads_a_copy_as_it_is_and_refuses_a_view_in_place_of_a_table,
     the_audit_command_exits_0_when_the_log_matches_and_1_naming_the_record_otherwise,
     a_receiver_killed_in_the_middle_of_a_load_keeps_every_acknowledged_receipt_once,
     the_read_side_answers_only_with_its_token_state_history_and_may_use,

@@ -293,3 +293,31 @@ pub(crate) async fn the_audit_command_exits_0_when_the_log_matches_and_1_naming_
         .expect("the command runs");
     assert_eq!(missing.status.code(), Some(2));
 }
+
+pub(crate) async fn the_audit_reads_a_copy_as_it_is_and_refuses_a_view_in_place_of_a_table(database: String) {
+    let head = filled(&database, 3, 60).await;
+    // A copy made while receivers run (VACUUM INTO, in rollback-journal mode), read-only on disk: audited as
+    // it is, without the audit changing its journal mode.
+    if let Some(path) = database.strip_prefix("sqlite:") {
+        let copy = format!("{path}.copy");
+        tamper(&database, &[&format!("VACUUM INTO '{copy}'")]).await;
+        let mut permissions = std::fs::metadata(&copy).expect("the copy").permissions();
+        permissions.set_readonly(true);
+        std::fs::set_permissions(&copy, permissions).expect("read-only");
+        let report = audit(&format!("sqlite:{copy}"), &[&head])
+            .await
+            .expect("the copy audits");
+        assert_eq!(report.records, 3);
+    }
+    // A view where a table was can say anything (or never finish): refused before any row is read.
+    tamper(
+        &database,
+        &[
+            "ALTER TABLE decisions RENAME TO decisions_kept",
+            "CREATE VIEW decisions AS SELECT * FROM decisions_kept",
+        ],
+    )
+    .await;
+    let finding = audit(&database, &[&head]).await.expect_err("a view is a finding");
+    assert!(finding.message.contains("decisions is not a table"), "{finding}");
+}
