@@ -174,6 +174,7 @@ bench: setup-test bundle
 	cargo run -q --profile server -p consent-capture-receiver --example load
 	cargo run -q --profile server -p consent-capture-receiver --example records
 	cargo run -q --profile server -p consent-capture-receiver --example relay
+	cargo run -q --profile server -p consent-capture-receiver --example attacks
 	node tools/bench/report.mjs
 
 # Re-sign the demo notice after editing it (the key is a demo key, committed on purpose; never use it for real).

@@ -161,11 +161,18 @@ async function askReceiver(base, controller, action) {
   if (!(await verify(parts, verifyEd25519))) throw new Error('the challenge is not signed by the controller');
   const request = await sign(key, access_request_input(JSON.stringify(key.jwk), action, challenge));
   const post = async (body) => {
-    const answer = await fetch(new URL('access', base), {
-      method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-    });
-    if (!answer.ok) throw new Error(`access: HTTP ${answer.status}`);
-    return answer.json();
+    for (;;) {
+      const answer = await fetch(new URL('access', base), {
+        method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+      });
+      // A long history comes in many pages, past the receiver's burst: wait as it says, then go on.
+      if (answer.status === 429 && body.next) {
+        await new Promise((resolve) => setTimeout(resolve, 1000 * (Number(answer.headers.get('Retry-After')) || 1)));
+        continue;
+      }
+      if (!answer.ok) throw new Error(`access: HTTP ${answer.status}`);
+      return answer.json();
+    }
   };
   // The receiver answers a page at a time, each with a cursor to the next while more follows.
   const held = await post({ request });

@@ -1,5 +1,5 @@
 // Writes BENCHMARKS.md and benchmarks.svg from the latest `make bench` results (target/bench/peers.json,
-// target/bench/micro.json, target/bench/receiver.json, target/bench/records.json, target/bench/relay.json), the component's size now (www/dist) and the size findings (tools/bench/size-findings.md).
+// target/bench/micro.json, target/bench/receiver.json, target/bench/records.json, target/bench/relay.json, target/bench/attacks.json), the component's size now (www/dist) and the size findings (tools/bench/size-findings.md).
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ const micro = read('target/bench/micro.json');
 const receiver = read('target/bench/receiver.json');
 const records = read('target/bench/records.json');
 const relay = read('target/bench/relay.json');
+const attacks = read('target/bench/attacks.json');
 const findings = readFileSync(new URL('tools/bench/size-findings.md', root), 'utf8').trim();
 
 const median = (xs) => {
@@ -222,6 +223,24 @@ ${relay.records.toLocaleString('en')} queued records to a loopback webhook that 
 second**, one request at a time (a person's records go in order), each taken and marked delivered with a
 durable commit. A real CRM's round trip and limit bound it long before that: HubSpot takes 5 a second, which
 is why \`--relay-per-second\` defaults to 4.
+
+## Under attack
+
+\`cargo run --profile server -p consent-capture-receiver --example attacks\`
+([receiver/examples/attacks.rs](receiver/examples/attacks.rs)): ${attacks.erasures[0].posts} genuine posts at
+${attacks.erasures[0].perSecond} a second, alone and then while an attacker with the read token erases people (one
+record each, of ${'2,000'}) as fast as the receiver answers; latency from when each post was due. Compaction runs
+off the request path, at most once every 30 s.
+
+| Database | Alone p50 (ms) | Alone p99 (ms) | Under erasures p50 (ms) | Under erasures p99 (ms) | Erasures a second |
+|---|---:|---:|---:|---:|---:|
+${attacks.erasures.map((r) => `| ${r.database} | ${r.aloneP50Ms.toFixed(1)} | ${r.aloneP99Ms.toFixed(1)} | ${r.attackedP50Ms.toFixed(1)} | ${r.attackedP99Ms.toFixed(1)} | ${Math.round(r.erasuresPerSecond)} |`).join('\n')}
+
+The largest \`/access\` answer: a device with ${attacks.access.records} records of 200 KB
+(${(attacks.access.answerBytes / 1e6).toFixed(0)} MB in all) read page by page (${attacks.access.pages} pages, a client
+waiting as \`Retry-After\` says) in ${attacks.access.seconds.toFixed(1)} s; the receiver's resident memory grew by at most
+**${(attacks.access.peakGrowthBytes / 1e6).toFixed(1)} MB** while answering (before pages, one answer held it all: 1,040 MB
+for 5,000 such records).
 
 ## Size
 
