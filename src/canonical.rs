@@ -63,7 +63,9 @@ pub(crate) fn sort_by_utf16<T: Copy>(items: &mut [(&str, T)]) {
 
             start += 2 * width;
         }
-        items.copy_from_slice(&scratch);
+        for (item, sorted) in items.iter_mut().zip(&scratch) {
+            *item = *sorted;
+        }
         width *= 2;
     }
 }

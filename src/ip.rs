@@ -90,7 +90,10 @@ fn ipv6(value: &str) -> Option<[u16; 8]> {
             if head.contains('.') && !head.contains(':') {
                 return None;
             }
-            address.copy_from_slice(all.get(..8).filter(|_| all.len() == 8)?);
+            // Copied by zip, as below: copy_from_slice's panic text would ship to every page.
+            for (to, from) in address.iter_mut().zip(all.get(..8).filter(|_| all.len() == 8)?) {
+                *to = *from;
+            }
         }
         Some(tail) => {
             if split_at_double_colon(tail).is_some() || (!head.is_empty() && head.contains('.')) {
@@ -101,8 +104,12 @@ fn ipv6(value: &str) -> Option<[u16; 8]> {
             if front.len() + back.len() > 7 {
                 return None;
             }
-            address[..front.len()].copy_from_slice(&front);
-            address[8 - back.len()..].copy_from_slice(&back);
+            for (to, from) in address.iter_mut().zip(&front) {
+                *to = *from;
+            }
+            for (to, from) in address[8 - back.len()..].iter_mut().zip(&back) {
+                *to = *from;
+            }
         }
     }
     Some(address)

@@ -27,18 +27,25 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     }
     // Padding: the rest, 0x80, zeros, and the bit length, in one or two final blocks.
     let rest = chunks.remainder();
+    // Copies by zip rather than copy_from_slice, whose length-mismatch panic text would ship to every page.
     let mut tail = [0u8; 128];
-    tail[..rest.len()].copy_from_slice(rest);
+    for (to, from) in tail.iter_mut().zip(rest) {
+        *to = *from;
+    }
     tail[rest.len()] = 0x80;
     let tail_len = if rest.len() < 56 { 64 } else { 128 };
     let bits = (data.len() as u64).wrapping_mul(8);
-    tail[tail_len - 8..tail_len].copy_from_slice(&bits.to_be_bytes());
+    for (to, from) in tail[tail_len - 8..tail_len].iter_mut().zip(bits.to_be_bytes()) {
+        *to = from;
+    }
     for block in tail[..tail_len].chunks_exact(64) {
         compress(&mut state, block);
     }
     let mut digest = [0u8; 32];
     for (out, word) in digest.chunks_exact_mut(4).zip(state) {
-        out.copy_from_slice(&word.to_be_bytes());
+        for (to, from) in out.iter_mut().zip(word.to_be_bytes()) {
+            *to = from;
+        }
     }
     digest
 }
