@@ -40,7 +40,8 @@ setup-build:
 receiver:
 	cargo run --profile server -p consent-capture-receiver -- --notice www/demo/notice.json \
 	  --key tools/demo-controller.jwk --database sqlite:target/receiver.sqlite \
-	  --listen 127.0.0.1:$(RECEIVER_PORT) --allow-origin http://127.0.0.1:$(DEMO_PORT) --demo
+	  --listen 127.0.0.1:$(RECEIVER_PORT) --allow-origin http://127.0.0.1:$(DEMO_PORT) \
+	  --public-url http://127.0.0.1:$(RECEIVER_PORT) --demo
 
 setup-test:
 	tools/setup.sh test

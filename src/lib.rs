@@ -25,6 +25,8 @@
 //!     gpc: false,
 //!     notice_signature: None,
 //!     previous_receipt: None,
+//!     fields_sha256: None,
+//!     endpoint: None,
 //! };
 //! let receipt = Receipt::build(&notice, &decisions, &minimised.manifest, context);
 //! assert!(receipt.to_canonical_string().starts_with("{\"collectionMethod\":"));

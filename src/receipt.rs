@@ -42,6 +42,18 @@ pub struct ReceiptContext<'a> {
     pub notice_signature: Option<&'a str>,
     /// For a change or withdrawal: the hash of the receipt it follows (`verify::receipt_hash`).
     pub previous_receipt: Option<&'a str>,
+    /// The base64url SHA-256 of the canonical JSON of the fields sent ([`fields_hash`]): binds the receipt to
+    /// its body, so that no one else can post it first with other values.
+    pub fields_sha256: Option<&'a str>,
+    /// The URL of the endpoint it is sent to: another receiver (staging beside production) refuses it.
+    pub endpoint: Option<&'a str>,
+}
+
+/// The base64url SHA-256 of the canonical JSON of `fields`, as a receipt's `fieldsSha256` names it.
+pub fn fields_hash(fields: &Object) -> String {
+    base64url::encode(&sha256(
+        to_canonical_string(&Value::Object(fields.clone())).as_bytes(),
+    ))
 }
 
 /// A receipt: Kantara-shaped JSON.
@@ -226,6 +238,12 @@ fn extension(
     }
     if let Some(previous) = context.previous_receipt {
         extension.insert("previousReceipt", previous);
+    }
+    if let Some(hash) = context.fields_sha256 {
+        extension.insert("fieldsSha256", hash);
+    }
+    if let Some(endpoint) = context.endpoint {
+        extension.insert("endpoint", endpoint);
     }
     extension
 }

@@ -253,6 +253,8 @@ pub fn check_against_notice(receipt: &Value, notice: &Notice) -> Result<(), Erro
         gpc: false,
         notice_signature: None,
         previous_receipt: None,
+        fields_sha256: None,
+        endpoint: None,
     };
     let expected = Receipt::build(notice, &Decisions::initial(notice), &Manifest::default(), context);
     let expected = expected.as_json();

@@ -53,6 +53,8 @@ fn receipt(notice_signature: Option<&str>, previous: Option<&str>, grant: bool) 
         gpc: false,
         notice_signature,
         previous_receipt: previous_hash.as_deref(),
+        fields_sha256: None,
+        endpoint: None,
     };
     let receipt = Receipt::build(&notice, &decisions, &minimised.manifest, context);
     device.sign(&receipt.signing_input(device.algorithm(), &device.public()))

@@ -167,6 +167,8 @@ fn the_last_receipt_is_read_back_withdrawals_included_and_unreadable_ones_are_ig
         gpc: false,
         notice_signature: None,
         previous_receipt: Some("cHJldmlvdXM"),
+        fields_sha256: None,
+        endpoint: None,
     };
     let receipt = Receipt::build(&notice, &decisions, &Manifest::default(), context);
     let jws = format!(

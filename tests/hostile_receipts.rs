@@ -66,6 +66,8 @@ fn payload(notice: &Notice, key: &PublicJwk, grant: bool, by_email: bool, previo
         gpc: false,
         notice_signature: None,
         previous_receipt: previous.as_deref(),
+        fields_sha256: None,
+        endpoint: None,
     };
     Receipt::build(notice, &decisions, &minimised.manifest, context)
         .as_json()

@@ -45,6 +45,8 @@ fn demo_receipt(grant_newsletter: bool) -> Receipt {
         gpc: false,
         notice_signature: None,
         previous_receipt: None,
+        fields_sha256: None,
+        endpoint: None,
     };
     Receipt::build(&notice, &decisions, &minimised.manifest, context)
 }

@@ -56,6 +56,8 @@ fn payload(notice: &Notice, device: &PrivateKey, issued_at: i64, previous: Optio
         gpc: false,
         notice_signature: Some(&signature),
         previous_receipt: previous.as_deref(),
+        fields_sha256: None,
+        endpoint: None,
     };
     Receipt::build(notice, &decisions, &minimised.manifest, context)
         .as_json()

@@ -65,6 +65,8 @@ fn signed(
         gpc: false,
         notice_signature,
         previous_receipt: previous_hash.as_deref(),
+        fields_sha256: None,
+        endpoint: None,
     };
     let receipt = Receipt::build(notice, &decisions, &minimised.manifest, context);
     Signed {
@@ -204,6 +206,8 @@ fn deciding(notice: &Notice, key: &PrivateKey, decisions: &Decisions, previous: 
         gpc: false,
         notice_signature: None,
         previous_receipt: Some(&previous),
+        fields_sha256: None,
+        endpoint: None,
     };
     let receipt = Receipt::build(notice, decisions, &Default::default(), context);
     key.sign(&receipt.signing_input(key.algorithm(), &key.public()))
@@ -396,6 +400,8 @@ fn a_manifest_sending_what_no_granted_purpose_justifies_does_not_describe_the_no
         gpc: false,
         notice_signature: None,
         previous_receipt: None,
+        fields_sha256: None,
+        endpoint: None,
     };
     let receipt = Receipt::build(&notice, &Decisions::initial(&notice), &sent.manifest, context);
     let jws = key.sign(&receipt.signing_input(key.algorithm(), &key.public()));

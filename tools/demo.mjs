@@ -15,7 +15,7 @@ const receiverOrigin = `http://127.0.0.1:${receiverPort}`;
 const receiver = spawn('target/server/consent-capture-receiver', [
   '--notice', 'www/demo/notice.json', '--key', 'tools/demo-controller.jwk', '--database', 'sqlite:target/receiver.sqlite',
   '--listen', `127.0.0.1:${receiverPort}`, '--allow-origin', `http://127.0.0.1:${demoPort}`, '--read-token', READ_TOKEN,
-  '--demo',
+  '--public-url', receiverOrigin, '--demo',
 ], { stdio: 'inherit' });
 receiver.on('exit', (code) => {
   console.error(`the receiver stopped (exit ${code})`);

@@ -278,7 +278,7 @@ class ConsentCapture extends HTMLElement {
       const languages = [this.getAttribute('lang'), ...navigator.languages].filter(Boolean);
       const options = {
         languages, gpc: navigator.globalPrivacyControl === true, stored: own,
-        noticeSignature: signature, adapter: endpoint?.adapter,
+        noticeSignature: signature, adapter: endpoint?.adapter, endpoint: endpoint?.url,
       };
       const consent = new Consent(text, JSON.stringify(options));
       const { form, receipt, noticeSha256 } = JSON.parse(call(consent, 'form'));

@@ -128,6 +128,9 @@ pub struct Config {
     pub read_token: Option<String>,
     /// Where accepted records are relayed, if anywhere.
     pub relay: Option<RelayTarget>,
+    /// Where people and their browsers reach this receiver (`--public-url`): receipts made for another
+    /// endpoint are refused, and confirmation links lead here.
+    pub public_url: Option<String>,
     /// How confirmation links are mailed, for notices with purposes that need a confirmed address.
     pub confirmation: Option<ConfirmationMail>,
     /// The proxies in front of it, whose forwarding headers name the client (none: every peer is a client).
@@ -275,7 +278,8 @@ pub const USAGE: &str =
   [--burst N (0: no limit)] [--per-second N] [--max-connections N (768)] [--connections-per-address N (128)]
   [--trusted-proxy CIDR … (the proxies whose X-Forwarded-For or Forwarded names the client)]
   [--read-token FILE] [--relay hubspot=URL|salesforce=URL|webhook=URL] [--relay-per-second N (default 4)]
-  [--smtp URL|FILE --mail-from ADDRESS --public-url URL [--confirm-within SECONDS (default a week)]]
+  [--public-url URL (where browsers reach it: receipts made for another endpoint are refused)]
+  [--smtp URL|FILE --mail-from ADDRESS (and --public-url) [--confirm-within SECONDS (default a week)]]
   [--demo (allows the demo controller key, for make demo only)]
 A notice's signature, when the controller signed it, is read from the same path with .jws. The read side
 (/records/…) answers only requests bearing the token in FILE (at least 32 characters; in a file, not on the
@@ -495,14 +499,14 @@ impl Config {
             .iter()
             .map(|path| KnownNotice::load(Path::new(path), &controller))
             .collect::<Result<_, _>>()?;
-        let confirmation = match (smtp, mail_from, public_url) {
+        let confirmation = match (smtp, mail_from, &public_url) {
             (Some(smtp_url), Some(from), Some(public_url)) => Some(ConfirmationMail {
                 smtp_url,
                 from,
-                public_url,
+                public_url: public_url.clone(),
                 within: confirm_within,
             }),
-            (None, None, None) => None,
+            (None, None, _) => None,
             _ => {
                 return Err(
                     "--smtp, --mail-from and --public-url go together: confirmation links need all three"
@@ -536,6 +540,7 @@ impl Config {
                 url,
                 per_second: relay_per_second,
             }),
+            public_url,
             confirmation,
             trusted_proxies,
             warnings,

@@ -294,6 +294,7 @@ async fn receive(
         &config.notices,
         &config.key.public(),
         config.limits,
+        config.public_url.as_deref(),
         now,
     )?;
     let device = submission.verified.key.thumbprint();

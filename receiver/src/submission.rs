@@ -10,7 +10,7 @@ use consent_capture::json::{parse, Object, Value};
 use consent_capture::jwk::PublicJwk;
 use consent_capture::minimise::DropReason;
 use consent_capture::normalise;
-use consent_capture::receipt::{receipt_hash, salted_email_id, EXTENSION_KEY};
+use consent_capture::receipt::{fields_hash, receipt_hash, salted_email_id, EXTENSION_KEY};
 use consent_capture::receipt_check::{inspect, Principal};
 use consent_capture::strings::built_in;
 use consent_capture::transform::Transform;
@@ -82,6 +82,7 @@ pub fn read(
     notices: &[KnownNotice],
     controller: &PublicJwk,
     limits: Limits,
+    public_url: Option<&str>,
     now: i64,
 ) -> Result<Submission, Refusal> {
     let text = std::str::from_utf8(body).map_err(|_| Refusal::new(400, "body", "(body)", "not UTF-8"))?;
@@ -181,6 +182,7 @@ pub fn read(
         ));
     }
     check_fields(fields, extension, known, limits.field_chars)?;
+    check_binding(fields, extension, public_url)?;
     let previous = text_of("previousReceipt").map(str::to_owned);
     let principal_proven = match verified.principal {
         Principal::DeviceKey => true,
@@ -200,6 +202,57 @@ pub fn read(
         notice,
         verified,
     })
+}
+
+/// A receipt that names the hash of its fields and its endpoint (every element since both were added) must
+/// have arrived with those very fields, at this receiver: a receipt seen elsewhere cannot be posted first with
+/// other values, nor to another receiver of the same controller (whose `--public-url` differs). Older receipts,
+/// still in outboxes, name neither.
+fn check_binding(
+    fields: &Object,
+    extension: Option<&Object>,
+    public_url: Option<&str>,
+) -> Result<(), Refusal> {
+    let at = |key: &str| [EXTENSION_KEY, ".", key].concat();
+    for key in ["fieldsSha256", "endpoint"] {
+        if extension
+            .and_then(|e| e.get(key))
+            .is_some_and(|v| v.as_str().is_none())
+        {
+            return Err(unprocessable("receipt", at(key), "a string is required"));
+        }
+    }
+    let named = |key: &str| extension.and_then(|e| e.get(key)).and_then(Value::as_str);
+    if let Some(hash) = named("fieldsSha256") {
+        if hash != fields_hash(fields) {
+            return Err(unprocessable(
+                "fields-hash",
+                at("fieldsSha256"),
+                "not the hash of the fields that arrived: they are not the ones this receipt was made for",
+            ));
+        }
+    }
+    if let (Some(endpoint), Some(public_url)) = (named("endpoint"), public_url) {
+        if origin_of(endpoint) != origin_of(public_url) {
+            return Err(unprocessable(
+                "endpoint",
+                at("endpoint"),
+                format!("made for {endpoint}, not for this receiver ({public_url})"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The origin of an http(s) URL, as browsers compare them: scheme and authority, lowercase.
+fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = match (scheme, authority.rsplit_once(':')) {
+        ("https", Some((host, "443"))) | ("http", Some((host, "80"))) => host,
+        _ => authority,
+    };
+    [scheme, "://", authority].concat().to_ascii_lowercase()
 }
 
 /// Whether a receipt naming the person by salted e-mail hash names the address that arrived: `false` when no

@@ -251,9 +251,11 @@ async fn a_receipt_is_acknowledged_with_its_log_entry_head_and_inclusion_proof_a
 
     let again = submit(&receiver, &first).await;
     assert_eq!(again.json, answer.json, "a retry gets the same acknowledgement");
+    // The receipt names the hash of its fields: the same receipt with other values is refused as such, and
+    // never stored ahead of the genuine body (issue 27, finding 8).
     let changed = first.body.replace("Ada Lovelace", "Ada King");
-    let conflict = send(&receiver, post(changed, "application/json", None)).await;
-    assert_eq!(conflict.rule(), (StatusCode::CONFLICT, "conflict"));
+    let refused = send(&receiver, post(changed, "application/json", None)).await;
+    assert_eq!(refused.rule(), (StatusCode::UNPROCESSABLE_ENTITY, "fields-hash"));
 
     let second = make(
         &device,
@@ -624,6 +626,40 @@ async fn one_device_key_adds_at_most_its_daily_records_and_a_repeat_still_gets_i
     assert_eq!(at(&log_head(&receiver).await, &["size"]).as_i64(), Some(4));
 }
 
+async fn a_receipt_is_bound_to_its_fields_and_its_endpoint(database: String) {
+    let receiver_at = |database: String, public_url: &str| {
+        let config = Config {
+            public_url: Some(public_url.into()),
+            ..demo_config(&database)
+        };
+        async move { Receiver::open(config).await.expect("the database opens") }
+    };
+    let production = receiver_at(database.clone(), "https://receiver.example").await;
+    let staging_database = Scratch::new("staging");
+    let staging = receiver_at(staging_database.sqlite(), "https://staging.example").await;
+    let device = PrivateKey::ed25519_from_seed([210; 32]);
+    let made = first_receipt(&device, true, now() - 30, 2100);
+    // Made for production: another receiver of the same controller refuses it, production takes it.
+    let elsewhere = submit(&staging, &made).await;
+    assert_eq!(
+        elsewhere.rule(),
+        (StatusCode::UNPROCESSABLE_ENTITY, "endpoint"),
+        "{:?}",
+        elsewhere.json
+    );
+    // Someone who saw the receipt posts it first with other values: refused, and the genuine body is stored.
+    let forged = made.body.replace("Ada Lovelace", "Eve Lovelace");
+    let first = send(&production, post(forged, "application/json", None)).await;
+    assert_eq!(first.rule(), (StatusCode::UNPROCESSABLE_ENTITY, "fields-hash"));
+    acknowledged(&submit(&production, &made).await);
+    // A receipt from before the binding (still in some outbox) is taken, and the first body wins as before.
+    let old = receipts::unbound_first_receipt(&PrivateKey::ed25519_from_seed([211; 32]), 2101);
+    acknowledged(&submit(&production, &old).await);
+    let changed = old.body.replace("Ada Lovelace", "Eve Lovelace");
+    let conflict = send(&production, post(changed, "application/json", None)).await;
+    assert_eq!(conflict.rule(), (StatusCode::CONFLICT, "conflict"));
+}
+
 async fn a_burst_from_one_address_gets_429_while_other_addresses_are_served(database: String) {
     let limits = Limits {
         burst: 3,
@@ -687,7 +723,7 @@ async fn a_burst_appends_together_a_repeat_gets_the_same_acknowledgement_and_a_w
         Some(1),
         "the withdrawal follows it"
     );
-    assert_eq!(d.rule(), (StatusCode::CONFLICT, "conflict"));
+    assert_eq!(d.rule(), (StatusCode::UNPROCESSABLE_ENTITY, "fields-hash"));
     // A held receipt twice in a later burst: the stored acknowledgement, twice.
     let (e, f) = tokio::join!(submit(&receiver, &first), submit(&receiver, &first));
     assert_eq!((acknowledged(&e), acknowledged(&f)), (a.clone(), a));
@@ -773,6 +809,7 @@ on_both_databases!(
     a_burst_from_one_address_gets_429_while_other_addresses_are_served,
     clients_behind_a_trusted_proxy_get_buckets_of_their_own_and_an_ipv6_client_one_64,
     burst_0_leaves_the_persons_routes_limited,
+    a_receipt_is_bound_to_its_fields_and_its_endpoint,
     one_device_key_adds_at_most_its_daily_records_and_a_repeat_still_gets_its_answer,
     a_field_value_longer_than_the_receivers_limit_is_refused_and_not_stored,
     an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks,

@@ -14,7 +14,7 @@ use crate::jws::Algorithm;
 use crate::last_receipt::LastReceipt;
 use crate::minimise::Manifest;
 use crate::prelude::*;
-use crate::receipt::{principal_id, receipt_hash, ReceiptContext};
+use crate::receipt::{fields_hash, principal_id, receipt_hash, ReceiptContext};
 use crate::receipt_view::ReceiptView;
 use crate::strings::Ui;
 use crate::validate::check;
@@ -32,6 +32,8 @@ pub struct Consent {
     last_receipt: Option<String>,
     form: String,
     adapter: Option<Adapter>,
+    /// The endpoint's URL, which each receipt names.
+    endpoint: Option<String>,
     pending: Option<Pending>,
 }
 
@@ -51,7 +53,8 @@ fn member<'a>(options: &'a Object, key: &str) -> Option<&'a Value> {
 impl Consent {
     /// Validates `notice_json` and prepares its form. `options_json`: `{"languages": ["de", …], "gpc": bool,
     /// "stored": "<the last receipt this device signed for this notice, its signature checked by the page>",
-    /// "noticeSignature": "<jws the page has checked>", "adapter": "json" | "hubspot" | "salesforce"}`.
+    /// "noticeSignature": "<jws the page has checked>", "adapter": "json" | "hubspot" | "salesforce",
+    /// "endpoint": "<the endpoint's URL>"}`.
     ///
     /// # Errors
     /// Every problem of an invalid notice, one per line with its JSON path, then where what was found is
@@ -122,6 +125,9 @@ impl Consent {
                 .with("noticeSha256", notice_signature::notice_hash(&notice)),
         );
         let last_receipt = last.is_some().then(|| stored.unwrap_or_default().to_owned());
+        let endpoint = member(options, "endpoint")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         Ok(Self {
             notice,
             language,
@@ -131,6 +137,7 @@ impl Consent {
             last_receipt,
             form,
             adapter,
+            endpoint,
             pending: None,
         })
     }
@@ -416,6 +423,8 @@ impl Consent {
         let receipt_id = uuid_v4(bytes);
         let issued_at = unix_seconds(now_ms);
         let previous = self.last_receipt.as_deref().map(receipt_hash);
+        // What the json adapter sends as `fields`: a withdrawal's are none.
+        let fields = fields_hash(payload.as_ref().unwrap_or(&Object::new()));
         let context = ReceiptContext {
             issued_at,
             receipt_id: &receipt_id,
@@ -424,6 +433,8 @@ impl Consent {
             gpc: self.gpc,
             notice_signature: self.notice_signature.as_deref(),
             previous_receipt: previous.as_deref(),
+            fields_sha256: Some(&fields),
+            endpoint: self.endpoint.as_deref(),
         };
         let receipt = Receipt::build(&self.notice, &decisions, manifest, context);
         let device = self.device()?;

@@ -38,7 +38,8 @@ const freePort = () => new Promise((done) => {
 async function startReceiver() {
   const child = spawn('timeout', ['600', RECEIVER, '--notice', join(root, 'www/demo/notice.json'),
     '--key', join(root, 'tools/demo-controller.jwk'), '--database', `sqlite:${join(scratch, 'receiver.sqlite')}`,
-    '--listen', receiverOrigin.slice('http://'.length), '--allow-origin', env.origin, '--demo'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    '--listen', receiverOrigin.slice('http://'.length), '--allow-origin', env.origin, '--public-url', receiverOrigin, '--demo'],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   await new Promise((ready, fail) => {
     child.stderr.on('data', (chunk) => { log += chunk; if (log.includes('receiving')) ready(); });
@@ -306,9 +307,12 @@ test('the receiver answers a retry with the same acknowledgement and refuses cha
   const retry = await post(request.body, { 'Idempotency-Key': receiptId });
   assert.deepEqual([retry.status, retry.json], [200, { acknowledgement }], 'the outbox may retry');
   const body = JSON.parse(request.body);
+  // The element signs the hash of the fields it sends and the endpoint: another body is refused as such.
+  const signed = JSON.parse(Buffer.from(body.receipt.split('.')[1], 'base64url').toString()).consentCapture;
+  assert.equal(signed.endpoint, `${receiverOrigin}/receipts`);
+  assert.match(signed.fieldsSha256, /^[A-Za-z0-9_-]{43}$/);
   const changed = await post(JSON.stringify({ ...body, fields: { ...body.fields, name: 'Eve' } }));
-  assert.equal(changed.status, 409, 'the same receipt with another body');
-  assert.equal(changed.json.error.rule, 'conflict');
+  assert.deepEqual([changed.status, changed.json.error.rule], [422, 'fields-hash'], 'the same receipt with another body');
   // The newsletter was refused, so the company (which only it justifies) must not arrive.
   const extra = await post(JSON.stringify({ ...body, fields: { ...body.fields, company: 'Analytical Engines Ltd' } }));
   assert.deepEqual([extra.status, extra.json.error.rule, extra.json.error.at], [422, 'fields', 'fields.company']);

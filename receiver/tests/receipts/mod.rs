@@ -6,7 +6,7 @@ use consent_capture::canonical::to_canonical_string;
 use consent_capture::date::Date;
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::jws::{header, signing_input};
-use consent_capture::receipt::{receipt_hash, ReceiptContext, TYP};
+use consent_capture::receipt::{fields_hash, receipt_hash, ReceiptContext, TYP};
 use consent_capture::sign::PrivateKey;
 use consent_capture::{minimise, uuid_v4, Decisions, Minimised, Notice, Receipt};
 use consent_capture_receiver::config::{Config, KnownNotice, Limits};
@@ -37,6 +37,7 @@ pub(crate) fn demo_config(database: &str) -> Config {
         limits: Limits::default(),
         read_token: None,
         relay: None,
+        public_url: None,
         confirmation: None,
         trusted_proxies: Vec::new(),
         warnings: Vec::new(),
@@ -128,6 +129,9 @@ pub(crate) fn sign_submission(
 }
 
 /// [`sign_submission`] with the person named `principal` in the receipt.
+/// The endpoint the tests' receipts are made for.
+pub(crate) const ENDPOINT: &str = "https://receiver.example/receipts";
+
 pub(crate) fn sign_submission_naming(
     notice: &Notice,
     device: &PrivateKey,
@@ -136,9 +140,52 @@ pub(crate) fn sign_submission_naming(
     minimised: Minimised,
     principal: &str,
 ) -> Made {
+    signed(notice, device, made, notice_signature, minimised, principal, true)
+}
+
+/// A first receipt as elements made it before receipts named their fields' hash and endpoint: still in
+/// outboxes, still accepted.
+pub(crate) fn unbound_first_receipt(device: &PrivateKey, seed: u64) -> Made {
+    let notice = notice();
+    let made = Draft {
+        decisions: granting(true),
+        issued_at: now() - 60,
+        previous: None,
+        seed,
+    };
+    let typed: Vec<(String, String)> = ADA.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+    let minimised = minimise(
+        &notice,
+        &made.decisions,
+        &typed,
+        Date::of_unix_seconds(made.issued_at),
+    );
+    let principal = format!("jwk-thumbprint:{}", device.public().thumbprint());
+    signed(
+        &notice,
+        device,
+        made,
+        Some(NOTICE_SIGNATURE.trim()),
+        minimised,
+        &principal,
+        false,
+    )
+}
+
+fn signed(
+    notice: &Notice,
+    device: &PrivateKey,
+    made: Draft<'_>,
+    notice_signature: Option<&str>,
+    minimised: Minimised,
+    principal: &str,
+    bound: bool,
+) -> Made {
     let seed = made.seed.to_le_bytes();
     let id = uuid_v4(core::array::from_fn(|i| seed[i % 8]));
     let previous = made.previous.map(receipt_hash);
+    // Bound to its fields and endpoint, as the element makes them.
+    let fields = fields_hash(&minimised.payload);
     let context = ReceiptContext {
         issued_at: made.issued_at,
         receipt_id: &id,
@@ -147,6 +194,8 @@ pub(crate) fn sign_submission_naming(
         gpc: false,
         notice_signature,
         previous_receipt: previous.as_deref(),
+        fields_sha256: bound.then_some(fields.as_str()),
+        endpoint: bound.then_some(ENDPOINT),
     };
     let receipt = Receipt::build(notice, &made.decisions, &minimised.manifest, context);
     let receipt = device.sign(&signing_input(
