@@ -128,10 +128,10 @@ pub(crate) fn sign_submission(
     sign_submission_naming(notice, device, made, notice_signature, minimised, &principal)
 }
 
-/// [`sign_submission`] with the person named `principal` in the receipt.
 /// The endpoint the tests' receipts are made for.
 pub(crate) const ENDPOINT: &str = "https://receiver.example/receipts";
 
+/// [`sign_submission`] with the person named `principal` in the receipt.
 pub(crate) fn sign_submission_naming(
     notice: &Notice,
     device: &PrivateKey,
@@ -172,6 +172,7 @@ pub(crate) fn unbound_first_receipt(device: &PrivateKey, seed: u64) -> Made {
     )
 }
 
+/// The submission, its receipt bound to its fields and [`ENDPOINT`] as the element makes it, or not (`bound`).
 fn signed(
     notice: &Notice,
     device: &PrivateKey,
