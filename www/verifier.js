@@ -154,7 +154,10 @@ async function askReceiver(base, controller, action) {
   await load();
   const key = await read('keys', 'device');
   if (!key) throw new Error('this browser holds no device key');
-  const got = await fetch(new URL('access/challenge', base), { credentials: 'omit' });
+  // A challenge for this key only (RFC 7638: the stored JWK holds its required members in their order).
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(key.jwk)));
+  const thumbprint = btoa(String.fromCharCode(...new Uint8Array(digest))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const got = await fetch(new URL(`access/challenge?device=${thumbprint}`, base), { credentials: 'omit' });
   if (!got.ok) throw new Error(`challenge: HTTP ${got.status}`);
   const { challenge } = await got.json();
   const parts = JSON.parse(inspect_access_challenge(String(challenge), controller));

@@ -15,7 +15,7 @@ use crate::submission::Refusal;
 use crate::used_challenges::{Unusable, REQUESTS_A_DAY};
 use crate::utc::{iso8601, now};
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -27,6 +27,7 @@ use consent_capture::jws::require_typ;
 use consent_capture::sign::PrivateKey;
 use consent_capture::verify::verify_jws;
 use serde_json::json;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// How long a challenge serves, in seconds (and a page's cursor).
@@ -59,15 +60,23 @@ pub struct Proven {
     expires: i64,
 }
 
-/// A new challenge for the receiver of `audience` ([`crate::store::Store::audience`]), signed by `key`, valid
-/// from `now` for five minutes.
-pub fn challenge(key: &PrivateKey, audience: &str, now: i64) -> Result<String, getrandom::Error> {
+/// A new challenge for the receiver of `audience` ([`crate::store::Store::audience`]) and, when the device
+/// said its key's thumbprint, for that key only; signed by `key`, valid from `now` for five minutes.
+pub fn challenge(
+    key: &PrivateKey,
+    audience: &str,
+    device: Option<&str>,
+    now: i64,
+) -> Result<String, getrandom::Error> {
     let mut nonce = [0u8; 16];
     getrandom::fill(&mut nonce)?;
-    let payload = Object::new()
+    let mut payload = Object::new()
         .with("nonce", base64url::encode(&nonce))
         .with("audience", audience)
         .with("expires", now + CHALLENGE_SECONDS);
+    if let Some(device) = device {
+        payload.insert("device", device);
+    }
     Ok(sign(key, CHALLENGE_TYP, payload))
 }
 
@@ -117,6 +126,15 @@ pub fn prove(request: &str, controller: &PublicJwk, audience: &str, now: i64) ->
             "a challenge of another receiver: ask this one for a challenge".into(),
         ));
     }
+    if issued
+        .get("device")
+        .is_some_and(|device| device.as_str() != Some(thumbprint.as_str()))
+    {
+        return Err(refuse(
+            "challenge.device",
+            "a challenge for another device key: ask for one with this key's thumbprint".into(),
+        ));
+    }
     let expires = issued.get("expires").and_then(Value::as_i64).unwrap_or_default();
     if expires < now {
         return Err(refuse(
@@ -146,8 +164,27 @@ pub(crate) fn routes() -> Router<Arc<Receiver>> {
         .route("/access", post(answer))
 }
 
-async fn new_challenge(State(receiver): State<Arc<Receiver>>) -> Result<Response, Refusal> {
-    let challenge = challenge(&receiver.config().key, receiver.audience(), now())
+/// `GET /access/challenge?device=THUMBPRINT` (the device's key, RFC 7638; without it, a challenge any key may
+/// answer, as older elements ask).
+async fn new_challenge(
+    State(receiver): State<Arc<Receiver>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, Refusal> {
+    let device = query.get("device").map(String::as_str);
+    if device.is_some_and(|d| {
+        d.len() != 43
+            || !d
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    }) {
+        return Err(Refusal::new(
+            400,
+            "device",
+            "device",
+            "a key's RFC 7638 thumbprint, 43 base64url characters",
+        ));
+    }
+    let challenge = challenge(&receiver.config().key, receiver.audience(), device, now())
         .map_err(|_| Refusal::new(503, "random", "(receiver)", "no randomness: try again later"))?;
     Ok(Json(json!({ "challenge": challenge })).into_response())
 }

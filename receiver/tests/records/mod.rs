@@ -754,7 +754,7 @@ pub(crate) async fn a_person_proving_the_device_key_reads_and_erases_what_it_sig
         "a challenge the controller did not sign"
     );
     let expired =
-        consent_capture_receiver::access::challenge(&controller(), receiver.audience(), now() - 1_000)
+        consent_capture_receiver::access::challenge(&controller(), receiver.audience(), None, now() - 1_000)
             .expect("random");
     let late = ask(&receiver, &access_request(&device, "access", &expired)).await;
     assert_eq!(late.at(&["error", "at"]).as_str(), Some("challenge.expires"));
@@ -821,6 +821,26 @@ pub(crate) async fn a_person_proving_the_device_key_reads_and_erases_what_it_sig
         StatusCode::OK,
         "where it was asked for"
     );
+
+    // A challenge asked for one device key serves that key only.
+    let mine = read(
+        &receiver,
+        "GET",
+        &format!("/access/challenge?device={}", device.public().thumbprint()),
+        None,
+    )
+    .await;
+    let mine = json(&mine)["challenge"].as_str().expect("a challenge").to_owned();
+    let taken = ask(&receiver, &access_request(&stranger, "access", &mine)).await;
+    assert_eq!(taken.at(&["error", "at"]).as_str(), Some("challenge.device"));
+    assert_eq!(
+        ask(&receiver, &access_request(&device, "access", &mine))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let malformed = read(&receiver, "GET", "/access/challenge?device=x", None).await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
 
     // One device key makes at most a hundred requests a day, so that challenges cannot pile up.
     let store = consent_capture_receiver::store::Store::open(&database)
