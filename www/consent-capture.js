@@ -33,7 +33,7 @@ const call = (consent, method, first = '', second = '', third = '') => consent.c
 let verifierReady;
 const importVerifier = () => (verifierReady ??= new Promise((done, failed) => {
   const src = new URL('consent-capture-verify.js', import.meta.url).href;
-  const script = h('script', { type: 'module', src, integrity: VERIFY_INTEGRITY, crossorigin: 'anonymous' });
+  const script = h('script', { type: 'module', src, integrity: VERIFY_INTEGRITY, crossorigin: true });
   script.onload = () => done(import(src));
   script.onerror = () => failed(new Error('The verifier module is not the one this element pins.'));
   document.head.append(script);
@@ -52,9 +52,10 @@ function h(tag, attributes = {}, text) {
 }
 
 // Pinned like the wasm (the bundle step writes its SRI hash here): whoever serves the stylesheet could otherwise
-// restyle the form, hiding Reject all or a purpose's choice. Integrity is checked only on a CORS fetch.
+// restyle the form, hiding Reject all or a purpose's choice. Integrity is checked only on a CORS fetch
+// (`crossorigin` empty is `anonymous`, here and for the verifier's script).
 function styleLink() {
-  return h('link', { rel: 'stylesheet', href: stylesheet, integrity: CSS_INTEGRITY, crossorigin: 'anonymous' });
+  return h('link', { rel: 'stylesheet', href: stylesheet, integrity: CSS_INTEGRITY, crossorigin: true });
 }
 
 /**
