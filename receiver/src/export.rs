@@ -6,12 +6,19 @@
 use crate::iso27560::{consent_records, context};
 use crate::store::{Record, Store};
 use crate::utc::iso8601;
+use consent_capture::receipt::{receipt_hash, EXTENSION_KEY};
 use consent_capture::receipt_check::inspect;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::io::Write;
 
 /// How many people are read at a time when exporting a whole database.
 const PEOPLE_A_PAGE: u64 = 1_000;
+/// How many receipts a page of one person's Kantara export holds, and how many are read at a time to find an
+/// ISO export's chains.
+const RECEIPTS_A_PAGE: u64 = 256;
+/// How many consent records (chains of receipts) a page of one person's ISO export holds.
+const CHAINS_A_PAGE: usize = 64;
 
 /// The two formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +72,82 @@ pub async fn person(
         }),
         Format::Kantara => kantara(principal_id, &records, payloads),
     })
+}
+
+/// One page of what [`person`] answers, after `after` (the position the previous page ended at; `None`: the
+/// first page), and where the next page starts, if one follows: at most [`RECEIPTS_A_PAGE`] receipts (Kantara)
+/// or [`CHAINS_A_PAGE`] whole consent records (ISO, a chain never split), so that no answer holds a person's
+/// whole history in memory.
+///
+/// # Errors
+/// The database fails.
+pub async fn person_page(
+    store: &Store,
+    principal_id: &str,
+    format: Format,
+    after: Option<u64>,
+) -> Result<(Value, Option<u64>), sqlx::Error> {
+    match format {
+        Format::Kantara => {
+            let records = store
+                .records_about_page(principal_id, after, RECEIPTS_A_PAGE)
+                .await?;
+            let next = (records.len() as u64 == RECEIPTS_A_PAGE)
+                .then(|| records.last().map(|record| record.position))
+                .flatten();
+            Ok((kantara(principal_id, &records, Payloads::Left), next))
+        }
+        Format::Iso27560 => {
+            // Each record's chain, by the position of the chain's first receipt: read a page at a time,
+            // keeping only hashes and positions.
+            let mut root_of: HashMap<String, u64> = HashMap::new();
+            let mut chains: Vec<(u64, Vec<u64>)> = Vec::new();
+            let mut from = None;
+            loop {
+                let page = store
+                    .records_about_page(principal_id, from, RECEIPTS_A_PAGE)
+                    .await?;
+                for record in &page {
+                    let previous = inspect(&record.receipt).ok().and_then(|(compact, _)| {
+                        let receipt: Value = serde_json::from_slice(&compact.payload).ok()?;
+                        receipt[EXTENSION_KEY]["previousReceipt"]
+                            .as_str()
+                            .map(str::to_owned)
+                    });
+                    let root = previous
+                        .and_then(|hash| root_of.get(&hash).copied())
+                        .unwrap_or(record.position);
+                    root_of.insert(receipt_hash(&record.receipt), root);
+                    match chains.iter_mut().find(|(first, _)| *first == root) {
+                        Some((_, members)) => members.push(record.position),
+                        None => chains.push((root, vec![record.position])),
+                    }
+                }
+                match page.last() {
+                    Some(last) if page.len() as u64 == RECEIPTS_A_PAGE => from = Some(last.position),
+                    _ => break,
+                }
+            }
+            let wanted: Vec<&(u64, Vec<u64>)> = chains
+                .iter()
+                .filter(|(root, _)| after.is_none_or(|after| *root > after))
+                .take(CHAINS_A_PAGE + 1)
+                .collect();
+            let next = (wanted.len() > CHAINS_A_PAGE).then(|| wanted[CHAINS_A_PAGE - 1].0);
+            let positions: Vec<u64> = wanted
+                .iter()
+                .take(CHAINS_A_PAGE)
+                .flat_map(|(_, members)| members.iter().copied())
+                .collect();
+            let records = store.records_at(&positions).await?;
+            let confirmations = store.confirmations_of(principal_id).await?;
+            let document = json!({
+                "@context": context(),
+                "@graph": consent_records(principal_id, &records, &confirmations),
+            });
+            Ok((document, next))
+        }
+    }
 }
 
 fn kantara(principal_id: &str, records: &[Record], payloads: Payloads) -> Value {

@@ -7,7 +7,7 @@
 use crate::confirmation::Confirmed;
 use crate::consent_state::{history_json, may_use_json, state_json};
 use crate::decisions::DecisionRow;
-use crate::export::{person, Format, Payloads};
+use crate::export::{person_page, Format};
 use crate::http::Receiver;
 use crate::relay_queue::RELAY_STATES;
 use crate::submission::Refusal;
@@ -126,14 +126,33 @@ async fn export(
     let name = query.get("format").map_or("iso27560", String::as_str);
     let format = Format::from_name(name)
         .ok_or_else(|| Refusal::new(400, "format", "format", "the format is iso27560 or kantara"))?;
-    let document = receiver
-        .read(|store| person(store, &principal, format, Payloads::Left))
+    let after = match query.get("after") {
+        Some(text) => Some(text.parse::<u64>().map_err(|_| {
+            Refusal::new(
+                400,
+                "after",
+                "after",
+                "a position, from the previous page's Link header",
+            )
+        })?),
+        None => None,
+    };
+    let (document, next) = receiver
+        .read(|store| person_page(store, &principal, format, after))
         .await?;
     let content_type = match format {
         Format::Iso27560 => "application/ld+json",
         Format::Kantara => "application/json",
     };
-    Ok(([(header::CONTENT_TYPE, content_type)], document.to_string()).into_response())
+    let mut response = ([(header::CONTENT_TYPE, content_type)], document.to_string()).into_response();
+    // The document stays as its format defines it; the next page is a link (RFC 8288).
+    if let Some(next) = next {
+        let link = format!("</records/{principal}/export?format={name}&after={next}>; rel=\"next\"");
+        if let Ok(value) = header::HeaderValue::from_str(&link) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    Ok(response)
 }
 
 async fn erase(

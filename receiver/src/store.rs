@@ -83,6 +83,11 @@ pub const PAGE_SIZE: u64 = 10_000;
 const COLUMNS: &str = "position, receipt_id, receipt_sha256, receipt, body_sha256, received_at, \
                        acknowledgement, device_thumbprint";
 
+/// A record without its payload (`body` is NULL), for [`record`]: what exports that never carry payloads read.
+const SELECT_RECORDS_WITHOUT_PAYLOADS: &str = "SELECT r.position, r.receipt_id, r.receipt, r.body_sha256, \
+     r.received_at, r.acknowledgement, CAST(NULL AS TEXT) AS body, e.erased_at FROM records r \
+     LEFT JOIN erasures e ON e.position = r.position";
+
 /// A record with its payload and erasure, for [`record`].
 const SELECT_RECORDS: &str = "SELECT r.position, r.receipt_id, r.receipt, r.body_sha256, r.received_at, \
      r.acknowledgement, p.body, e.erased_at FROM records r \
@@ -452,6 +457,53 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(record).collect()
+    }
+
+    /// At most `limit` records about `principal_id` after `after` (`None`: from the first), in log order,
+    /// without their payloads.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn records_about_page(
+        &self,
+        principal_id: &str,
+        after: Option<u64>,
+        limit: u64,
+    ) -> Result<Vec<Record>, sqlx::Error> {
+        let rows = sqlx::query(&format!(
+            "{SELECT_RECORDS_WITHOUT_PAYLOADS} WHERE r.position IN \
+             (SELECT DISTINCT position FROM decisions WHERE principal_id = $1) AND r.position > $2 \
+             ORDER BY r.position LIMIT $3"
+        ))
+        .bind(principal_id)
+        .bind(after.map_or(-1, |after| after as i64))
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record).collect()
+    }
+
+    /// The records at `positions`, in log order, without their payloads.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub async fn records_at(&self, positions: &[u64]) -> Result<Vec<Record>, sqlx::Error> {
+        let mut records = Vec::with_capacity(positions.len());
+        for chunk in positions.chunks(ROWS_A_STATEMENT * 7) {
+            let select = format!(
+                "{SELECT_RECORDS_WITHOUT_PAYLOADS} WHERE r.position IN ({}) ORDER BY r.position",
+                numbered(1, chunk.len())
+            );
+            let mut query = sqlx::query(&select);
+            for position in chunk {
+                query = query.bind(*position as i64);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                records.push(record(&row)?);
+            }
+        }
+        records.sort_by_key(|record| record.position);
+        Ok(records)
     }
 
     /// At most `limit` records of receipts the device key of `thumbprint` signed, after `after` (`None`: from

@@ -33,6 +33,7 @@ use receipts::{
 };
 use records::{
     a_person_proving_the_device_key_reads_and_erases_what_it_signed,
+    a_persons_export_comes_a_page_at_a_time_and_never_splits_a_consent_record,
     a_persons_records_come_a_bounded_page_at_a_time,
     erasure_deletes_a_persons_payloads_for_good_and_the_log_still_audits,
     erasures_in_a_loop_compact_once_a_gap_and_leave_posts_answered,
@@ -826,6 +827,7 @@ on_both_databases!(
     the_records_command_reads_exports_and_erases,
     a_person_proving_the_device_key_reads_and_erases_what_it_signed,
     a_persons_records_come_a_bounded_page_at_a_time,
+    a_persons_export_comes_a_page_at_a_time_and_never_splits_a_consent_record,
     the_relay_delivers_each_record_once_and_in_order_through_failures,
     hubspot_gets_consent_options_and_what_is_refused_is_kept_with_why,
     a_withdrawal_stands_when_what_it_withdraws_never_arrived_and_an_older_grant_does_not_undo_it,

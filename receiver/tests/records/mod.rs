@@ -989,3 +989,72 @@ async fn ask_next(receiver: &Arc<consent_capture_receiver::http::Receiver>, curs
         .expect("a request");
     send(receiver, request).await
 }
+
+pub(crate) async fn a_persons_export_comes_a_page_at_a_time_and_never_splits_a_consent_record(
+    database: String,
+) {
+    let receiver = receiver(&database).await;
+    let device = PrivateKey::ed25519_from_seed([220; 32]);
+    // 300 first receipts, each a consent record of its own, and one withdrawal following the first.
+    let mut made = Vec::new();
+    for n in 0..300 {
+        made.push(first_receipt(&device, true, now() - 500 + n as i64, 2200 + n));
+    }
+    for one in &made {
+        assert_eq!(submit(&receiver, one).await.status, 200);
+    }
+    let withdrawal = withdrawing_newsletter(&device, &made[0], now() - 10, 2600);
+    assert_eq!(submit(&receiver, &withdrawal).await.status, 200);
+    let person = principal_of(&device);
+    let pages = |format: &'static str| {
+        let receiver = receiver.clone();
+        let person = person.clone();
+        async move {
+            let mut path = format!("/records/{person}/export?format={format}");
+            let mut documents = Vec::new();
+            loop {
+                let answer = read(&receiver, "GET", &path, Some(READ_TOKEN)).await;
+                let next = answer.headers.get("link").map(|link| {
+                    let link = link.to_str().expect("text");
+                    assert!(link.ends_with("; rel=\"next\""), "{link}");
+                    link.trim_start_matches('<')
+                        .split('>')
+                        .next()
+                        .expect("a target")
+                        .to_owned()
+                });
+                documents.push(json(&answer));
+                match next {
+                    Some(next) => path = next,
+                    None => return documents,
+                }
+            }
+        }
+    };
+    let kantara = pages("kantara").await;
+    let receipts: Vec<usize> = kantara
+        .iter()
+        .map(|page| page["receipts"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(receipts, [256, 45], "256 receipts a page");
+    let iso = pages("iso27560").await;
+    let records: Vec<usize> = iso
+        .iter()
+        .map(|page| page["@graph"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(records, [64, 64, 64, 64, 44], "64 consent records a page");
+    // The first record's chain, with its withdrawal, is whole on the first page.
+    let first = &iso[0]["@graph"][0];
+    let evidence = first["dct:source"].as_array().expect("evidence");
+    assert_eq!(
+        evidence.len(),
+        2,
+        "the receipt and the withdrawal that follows it"
+    );
+    let ids: std::collections::HashSet<String> = iso
+        .iter()
+        .flat_map(|page| page["@graph"].as_array().expect("a graph").clone())
+        .filter_map(|record| record["dct:identifier"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(ids.len(), 300, "every consent record once");
+}
