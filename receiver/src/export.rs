@@ -102,6 +102,7 @@ pub async fn person_page(
             // keeping only hashes and positions.
             let mut root_of: HashMap<String, u64> = HashMap::new();
             let mut chains: Vec<(u64, Vec<u64>)> = Vec::new();
+            let mut chain_at: HashMap<u64, usize> = HashMap::new();
             let mut from = None;
             loop {
                 let page = store
@@ -118,9 +119,12 @@ pub async fn person_page(
                         .and_then(|hash| root_of.get(&hash).copied())
                         .unwrap_or(record.position);
                     root_of.insert(receipt_hash(&record.receipt), root);
-                    match chains.iter_mut().find(|(first, _)| *first == root) {
-                        Some((_, members)) => members.push(record.position),
-                        None => chains.push((root, vec![record.position])),
+                    match chain_at.get(&root) {
+                        Some(&index) => chains[index].1.push(record.position),
+                        None => {
+                            chain_at.insert(root, chains.len());
+                            chains.push((root, vec![record.position]));
+                        }
                     }
                 }
                 match page.last() {
