@@ -2,6 +2,7 @@
 //! listens, which origins may post, and its limits.
 
 use crate::client_address::Cidr;
+use crate::confirmation::purposes_needing_confirmation;
 use crate::crm_request::Crm;
 use crate::relay::RelayTarget;
 use consent_capture::acknowledgement::MOST_CLOCK_SKEW;
@@ -227,12 +228,7 @@ impl Config {
     /// The purposes some notice marks `confirmedAddress`: grants for them count only from a device key that
     /// confirmed the person's address ([`crate::confirmation::Confirmed`]).
     pub fn purposes_needing_confirmation(&self) -> HashSet<String> {
-        self.notices
-            .iter()
-            .flat_map(|known| &known.notice.purposes)
-            .filter(|purpose| purpose.confirmed_address)
-            .map(|purpose| purpose.id.clone())
-            .collect()
+        purposes_needing_confirmation(self.notices.iter().map(|known| &known.notice))
     }
 }
 

@@ -20,6 +20,7 @@ use consent_capture::jws::require_typ;
 use consent_capture::sha256::sha256;
 use consent_capture::sign::PrivateKey;
 use consent_capture::verify::verify_jws;
+use consent_capture::Notice;
 use std::collections::{HashMap, HashSet};
 
 /// The `typ` of the JWS in a confirmation link.
@@ -165,6 +166,17 @@ pub fn link_id(token: &str, controller: &PublicJwk, public_url: &str, now: i64) 
         .and_then(Value::as_str)
         .map(str::to_owned)
         .ok_or_else(|| refuse("no link id"))
+}
+
+/// The purposes `notices` mark `confirmedAddress`: grants for them count only from a device key that
+/// confirmed the person's address ([`Confirmed`]).
+pub fn purposes_needing_confirmation<'a>(notices: impl IntoIterator<Item = &'a Notice>) -> HashSet<String> {
+    notices
+        .into_iter()
+        .flat_map(|notice| &notice.purposes)
+        .filter(|purpose| purpose.confirmed_address)
+        .map(|purpose| purpose.id.clone())
+        .collect()
 }
 
 /// Which decisions count for purposes that need a confirmed address: a grant only when the device key that

@@ -1,6 +1,7 @@
 //! `consent-capture-receiver records …` (and so `consent-capture records …`): the read side's questions and
 //! erasure from the command line, on the database itself, for a controller's staff and auditors.
 
+use crate::confirmation::purposes_needing_confirmation;
 use crate::consent_state::{history_json, may_use_json, state_json};
 use crate::export::{everyone, person, Format, Payloads};
 use crate::relay_queue::RELAY_STATES;
@@ -160,17 +161,10 @@ async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
 
 /// The purposes the notices at `paths` mark `confirmedAddress`.
 fn needing_confirmation<'a>(paths: impl Iterator<Item = &'a str>) -> Result<HashSet<String>, String> {
-    let mut needs = HashSet::new();
+    let mut notices = Vec::new();
     for path in paths {
         let text = std::fs::read_to_string(path).map_err(|e| format!("--notice {path}: {e}"))?;
-        let notice = Notice::from_json(&text).map_err(|e| format!("--notice {path}: {}", e.text()))?;
-        needs.extend(
-            notice
-                .purposes
-                .into_iter()
-                .filter(|purpose| purpose.confirmed_address)
-                .map(|purpose| purpose.id),
-        );
+        notices.push(Notice::from_json(&text).map_err(|e| format!("--notice {path}: {}", e.text()))?);
     }
-    Ok(needs)
+    Ok(purposes_needing_confirmation(&notices))
 }
