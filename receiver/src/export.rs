@@ -3,13 +3,12 @@
 //! One person's export is one document; a whole database is written person by person, so that a log of
 //! millions is never held in memory at once.
 
-use crate::iso27560::{consent_records, context};
+use crate::iso27560::{consent_records, context, Chains};
 use crate::store::{Record, Store};
 use crate::utc::iso8601;
-use consent_capture::receipt::{receipt_hash, EXTENSION_KEY};
+use consent_capture::receipt::EXTENSION_KEY;
 use consent_capture::receipt_check::inspect;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::io::Write;
 
 /// How many people are read at a time when exporting a whole database.
@@ -98,11 +97,10 @@ pub async fn person_page(
             Ok((kantara(principal_id, &records, Payloads::Left), next))
         }
         Format::Iso27560 => {
-            // Each record's chain, by the position of the chain's first receipt: read a page at a time,
-            // keeping only hashes and positions.
-            let mut root_of: HashMap<String, u64> = HashMap::new();
+            // Each chain's records, by the position of its first: read a page at a time, keeping only hashes
+            // and positions.
+            let mut placed = Chains::default();
             let mut chains: Vec<(u64, Vec<u64>)> = Vec::new();
-            let mut chain_at: HashMap<u64, usize> = HashMap::new();
             let mut from = None;
             loop {
                 let page = store
@@ -115,17 +113,11 @@ pub async fn person_page(
                             .as_str()
                             .map(str::to_owned)
                     });
-                    let root = previous
-                        .and_then(|hash| root_of.get(&hash).copied())
-                        .unwrap_or(record.position);
-                    root_of.insert(receipt_hash(&record.receipt), root);
-                    match chain_at.get(&root) {
-                        Some(&index) => chains[index].1.push(record.position),
-                        None => {
-                            chain_at.insert(root, chains.len());
-                            chains.push((root, vec![record.position]));
-                        }
+                    let chain = placed.place(&record.receipt, previous.as_deref());
+                    if chain == chains.len() {
+                        chains.push((record.position, Vec::new()));
                     }
+                    chains[chain].1.push(record.position);
                 }
                 match page.last() {
                     Some(last) if page.len() as u64 == RECEIPTS_A_PAGE => from = Some(last.position),

@@ -19,6 +19,7 @@ use crate::utc::iso8601;
 use consent_capture::receipt::{receipt_hash, EXTENSION_KEY};
 use consent_capture::receipt_check::inspect;
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 
 /// The profile the records conform to.
 pub const PROFILE: &str = "https://w3id.org/dpv/schema/dpv-27560#record";
@@ -60,12 +61,36 @@ struct Link<'a> {
     receipt: Value,
 }
 
+/// Receipts placed into chains in log order: a receipt joins the chain of the receipt it follows
+/// (`previousReceipt`) when that one was placed before, else starts a chain of its own. One consent record is
+/// one chain.
+#[derive(Debug, Default)]
+pub struct Chains {
+    of_receipt: HashMap<String, usize>,
+    count: usize,
+}
+
+impl Chains {
+    /// The chain of `receipt` (a compact JWS following the receipt whose hash is `previous`), numbered from 0 in
+    /// the order chains start: the next number when it starts one.
+    pub fn place(&mut self, receipt: &str, previous: Option<&str>) -> usize {
+        let chain = previous
+            .and_then(|hash| self.of_receipt.get(hash).copied())
+            .unwrap_or_else(|| {
+                self.count += 1;
+                self.count - 1
+            });
+        self.of_receipt.insert(receipt_hash(receipt), chain);
+        chain
+    }
+}
+
 /// The consent records of one person (`records`: every record about them, in log order; `confirmations`:
 /// every confirmation of their address, which is evidence for each chain signed by the confirmed device). A
 /// record whose receipt no longer reads is left out (an audit names it).
 pub fn consent_records(principal_id: &str, records: &[Record], confirmations: &[Confirmation]) -> Vec<Value> {
     let mut chains: Vec<Vec<Link<'_>>> = Vec::new();
-    let mut chain_of: Vec<(String, usize)> = Vec::new();
+    let mut placed = Chains::default();
     for record in records {
         let Ok((compact, _)) = inspect(&record.receipt) else {
             continue;
@@ -73,15 +98,13 @@ pub fn consent_records(principal_id: &str, records: &[Record], confirmations: &[
         let Ok(receipt) = serde_json::from_slice::<Value>(&compact.payload) else {
             continue;
         };
-        let previous = receipt[EXTENSION_KEY]["previousReceipt"].as_str();
-        let chain = previous
-            .and_then(|hash| chain_of.iter().find(|(held, _)| held == hash))
-            .map(|(_, chain)| *chain);
-        let chain = chain.unwrap_or_else(|| {
+        let chain = placed.place(
+            &record.receipt,
+            receipt[EXTENSION_KEY]["previousReceipt"].as_str(),
+        );
+        if chain == chains.len() {
             chains.push(Vec::new());
-            chains.len() - 1
-        });
-        chain_of.push((receipt_hash(&record.receipt), chain));
+        }
         chains[chain].push(Link { record, receipt });
     }
     chains
