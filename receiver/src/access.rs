@@ -7,7 +7,7 @@
 //! cursor for the following one, posted as `{"next": JWS}`); to `erase`, how many payloads were
 //! erased. A challenge serves once, for five minutes.
 
-use crate::acknowledgement::sign;
+use crate::acknowledgement::{handed_out, sign};
 use crate::appender::storage_failed;
 use crate::export::{receipts_json, Payloads};
 use crate::http::Receiver;
@@ -111,10 +111,8 @@ pub fn prove(request: &str, controller: &PublicJwk, audience: &str, now: i64) ->
         .get("challenge")
         .and_then(Value::as_str)
         .ok_or_else(|| refuse("request.payload.challenge", "missing".into()))?;
-    let signed = verify_jws(challenge, Some(controller))
-        .and_then(|compact| require_typ(&compact, CHALLENGE_TYP).map(|()| compact))
+    let issued = handed_out(challenge, controller, CHALLENGE_TYP)
         .map_err(|e| refuse(&["challenge.", e.at()].concat(), e.text()))?;
-    let issued = object_of(&signed.payload).unwrap_or_default();
     let nonce = issued
         .get("nonce")
         .and_then(Value::as_str)
@@ -299,10 +297,8 @@ async fn access_page(receiver: &Receiver, thumbprint: &str, after: Option<u64>) 
 /// the device's thumbprint and the position the next page starts after.
 fn follow(cursor: &str, controller: &PublicJwk, audience: &str, now: i64) -> Result<(String, u64), Refusal> {
     let refuse = |at: &str, message: &str| Refusal::new(403, "access", at, message);
-    let signed = verify_jws(cursor.trim(), Some(controller))
-        .and_then(|compact| require_typ(&compact, CURSOR_TYP).map(|()| compact))
+    let payload = handed_out(cursor.trim(), controller, CURSOR_TYP)
         .map_err(|e| Refusal::new(403, "access", ["next.", e.at()].concat(), e.text()))?;
-    let payload = object_of(&signed.payload).unwrap_or_default();
     if payload.get("audience").and_then(Value::as_str) != Some(audience) {
         return Err(refuse("next.audience", "a cursor of another receiver"));
     }

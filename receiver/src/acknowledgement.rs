@@ -7,9 +7,12 @@
 use crate::log::{Entry, Head};
 use consent_capture::base64url;
 use consent_capture::canonical::to_canonical_string;
-use consent_capture::json::{Object, Value};
-use consent_capture::jws::{header, signing_input};
+use consent_capture::error::Error;
+use consent_capture::json::{parse, Object, Value};
+use consent_capture::jwk::PublicJwk;
+use consent_capture::jws::{header, require_typ, signing_input};
 use consent_capture::sign::PrivateKey;
+use consent_capture::verify::verify_jws;
 
 /// The `typ` of an acknowledgement (the component's, whose verifier checks them).
 pub use consent_capture::acknowledgement::TYP;
@@ -24,6 +27,22 @@ pub(crate) fn sign(key: &PrivateKey, typ: &str, payload: Object) -> String {
         &header,
         &to_canonical_string(&Value::Object(payload)),
     ))
+}
+
+/// The payload of a JWS that `controller` signed under `typ`: a challenge, cursor or link this receiver handed
+/// out and is shown again. A payload that is not a JSON object reads as an empty one, which names nothing and
+/// so passes none of the checks that follow.
+///
+/// # Errors
+/// Not signed by `controller`, or of another `typ`: the core's error, with where.
+pub(crate) fn handed_out(jws: &str, controller: &PublicJwk, typ: &str) -> Result<Object, Error> {
+    let compact = verify_jws(jws, Some(controller))?;
+    require_typ(&compact, typ)?;
+    Ok(std::str::from_utf8(&compact.payload)
+        .ok()
+        .and_then(|text| parse(text).ok())
+        .and_then(|payload| payload.as_object().cloned())
+        .unwrap_or_default())
 }
 
 /// The acknowledgement of `entry`, appended to the log whose head is now `head`, with its inclusion `proof`:

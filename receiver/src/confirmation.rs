@@ -9,17 +9,15 @@
 //! expiry and the receiver's public URL), so that a forged, expired or another receiver's link is refused
 //! before the database is asked; its id is single-use because the confirmations table holds it once.
 
-use crate::acknowledgement::sign;
+use crate::acknowledgement::{handed_out, sign};
 use crate::decisions::DecisionRow;
 use crate::submission::Refusal;
 use consent_capture::base64url;
 use consent_capture::canonical::to_canonical_string;
-use consent_capture::json::{parse, Object, Value};
+use consent_capture::json::{Object, Value};
 use consent_capture::jwk::PublicJwk;
-use consent_capture::jws::require_typ;
 use consent_capture::sha256::sha256;
 use consent_capture::sign::PrivateKey;
-use consent_capture::verify::verify_jws;
 use consent_capture::Notice;
 use std::collections::{HashMap, HashSet};
 
@@ -138,14 +136,8 @@ impl Link {
 /// 400 for what no link of this receiver's looks like; 410 for an expired one.
 pub fn link_id(token: &str, controller: &PublicJwk, public_url: &str, now: i64) -> Result<String, Refusal> {
     let refuse = |message: &str| Refusal::new(400, "link", "link", message);
-    let compact = verify_jws(token.trim(), Some(controller))
-        .and_then(|compact| require_typ(&compact, LINK_TYP).map(|()| compact))
+    let payload = handed_out(token.trim(), controller, LINK_TYP)
         .map_err(|e| Refusal::new(400, "link", ["link.", e.at()].concat(), e.text()))?;
-    let payload = std::str::from_utf8(&compact.payload)
-        .ok()
-        .and_then(|text| parse(text).ok())
-        .and_then(|value| value.as_object().cloned())
-        .ok_or_else(|| refuse("not a JSON object"))?;
     if payload.get("audience").and_then(Value::as_str) != Some(public_url) {
         return Err(refuse("a link of another receiver"));
     }
