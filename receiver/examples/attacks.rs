@@ -23,7 +23,9 @@ use consent_capture::sign::PrivateKey;
 use consent_capture_receiver::config::{Config, Limits};
 use consent_capture_receiver::http::{router, Receiver};
 use databases::{Postgres, Scratch};
-use receipts::{demo_config, from_own_device, granting, make_under, notice, now, Draft, NOTICE_SIGNATURE};
+use receipts::{
+    ada_at, demo_config, from_own_device, granting, make_under, notice, now, Draft, NOTICE_SIGNATURE,
+};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -192,12 +194,7 @@ async fn largest_access(database: &str) -> Value {
     let router = open(database).await;
     let device = PrivateKey::ed25519_from_seed([200; 32]);
     let company = "C".repeat(200_000);
-    let typed = [
-        ("name", "Ada Lovelace"),
-        ("email", "ada@example.com"),
-        ("company", company.as_str()),
-        ("topic", "sales"),
-    ];
+    let typed = ada_at(&company);
     let notice = notice();
     let records = 400;
     for n in 0..records {

@@ -302,11 +302,13 @@ async fn receive(
         .read(|store| store.records_signed_since(&device, now - 86_400))
         .await?;
     // A receipt held already still gets its acknowledgement: the cap is on what is added.
-    let held = || async {
-        let ids = [submission.receipt_id.as_str()];
-        receiver.read(|store| store.by_receipt_ids(&ids)).await
-    };
-    if added >= config.limits.device_records_a_day && held().await?.is_empty() {
+    let ids = [submission.receipt_id.as_str()];
+    if added >= config.limits.device_records_a_day
+        && receiver
+            .read(|store| store.by_receipt_ids(&ids))
+            .await?
+            .is_empty()
+    {
         return Err(Refusal::new(
             429,
             "device-cap",

@@ -471,12 +471,7 @@ async fn a_field_value_longer_than_the_receivers_limit_is_refused_and_not_stored
     let receiver = limited_receiver(&database, limits).await;
     let device = PrivateKey::ed25519_from_seed([140; 32]);
     let long_company = "E".repeat(41);
-    let typed = [
-        ("name", "Ada Lovelace"),
-        ("email", "ada@example.com"),
-        ("company", long_company.as_str()),
-        ("topic", "sales"),
-    ];
+    let typed = receipts::ada_at(&long_company);
     let draft = |seed| Draft {
         decisions: granting(true),
         issued_at: now() - 10,
@@ -496,7 +491,7 @@ async fn a_field_value_longer_than_the_receivers_limit_is_refused_and_not_stored
     assert_eq!(at(&log_head(&receiver).await, &["size"]).as_i64(), Some(0));
     // Forty characters are within the limit.
     let within = "E".repeat(40);
-    let typed = [typed[0], typed[1], ("company", within.as_str()), typed[3]];
+    let typed = receipts::ada_at(&within);
     let fits = receipts::make_under(&notice(), &device, draft(1401), signature, &typed);
     acknowledged(&submit(&receiver, &fits).await);
 }

@@ -83,6 +83,11 @@ pub(crate) const ADA: &[(&str, &str)] = &[
     ("topic", "sales"),
 ];
 
+/// What Ada types, working at `company` (a long value, for the limits).
+pub(crate) fn ada_at(company: &str) -> [(&str, &str); 4] {
+    [ADA[0], ADA[1], ("company", company), ADA[3]]
+}
+
 /// [`make`], the receipt carrying `notice_signature` (the controller's, as the element passes it on, or
 /// another, or none).
 pub(crate) fn make_carrying(device: &PrivateKey, made: Draft<'_>, notice_signature: Option<&str>) -> Made {

@@ -6,7 +6,8 @@
 
 use super::audit::audit;
 use super::receipts::{
-    controller, first_receipt, make_under, now, withdrawing_newsletter, Draft, Made, ADA, NOTICE_SIGNATURE,
+    ada_at, controller, first_receipt, make_under, now, withdrawing_newsletter, Draft, Made, ADA,
+    NOTICE_SIGNATURE,
 };
 use super::{receiver, send, submit, Answer, READ_TOKEN};
 use axum::body::Body;
@@ -932,12 +933,7 @@ pub(crate) async fn a_persons_records_come_a_bounded_page_at_a_time(database: St
     let receiver = super::limited_receiver(&database, limits).await;
     let device = PrivateKey::ed25519_from_seed([180; 32]);
     let company = "C".repeat(200_000);
-    let typed = [
-        ("name", "Ada Lovelace"),
-        ("email", "ada@example.com"),
-        ("company", company.as_str()),
-        ("topic", "sales"),
-    ];
+    let typed = ada_at(&company);
     let notice = super::receipts::notice();
     for n in 0..8 {
         let draft = Draft {
