@@ -170,13 +170,18 @@ pub fn without_password(url: &str) -> String {
 /// A warning when a PostgreSQL URL on the command line carries a password: every user of the machine sees
 /// the command line (`ps`).
 fn password_on_command_line(database: &str) -> Option<String> {
-    let rest = database.split_once("://")?.1;
-    let user_info = rest.split(['/', '?']).next()?.rsplit_once('@')?.0;
-    user_info.contains(':').then(|| {
+    carries_password(database).then(|| {
         "--database: a password on the command line is visible to every user of this machine (ps): give it in \
          PGPASSWORD or ~/.pgpass instead, or the whole URL in CONSENT_CAPTURE_DATABASE"
             .to_owned()
     })
+}
+
+/// Whether a URL's user information (before the last `@` of its authority) carries a password.
+fn carries_password(url: &str) -> bool {
+    url.split_once("://")
+        .and_then(|(_, rest)| rest.split(['/', '?']).next()?.rsplit_once('@'))
+        .is_some_and(|(user_info, _)| user_info.contains(':'))
 }
 
 /// Double opt-in's mail: the SMTP server, the sender, where links lead, and how long they serve.
@@ -200,12 +205,7 @@ const CONFIRM_WITHIN: i64 = 7 * 86_400;
 fn smtp_url(text: &str) -> Result<String, String> {
     let is_url = text.starts_with("smtp://") || text.starts_with("smtps://");
     let url = if is_url {
-        let authority = text.split_once("://").map_or("", |(_, rest)| rest);
-        let user_info = authority.split(['/', '?']).next().unwrap_or_default();
-        if user_info
-            .split_once('@')
-            .is_some_and(|(user, _)| user.contains(':'))
-        {
+        if carries_password(text) {
             return Err(
                 "--smtp: a password on the command line is visible to every user of the machine: write \
                         the URL to a file readable by the receiver only and give its path"
