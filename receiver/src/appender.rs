@@ -11,7 +11,7 @@ use crate::acknowledgement::{acknowledge, countersign};
 use crate::confirmation::{Confirmation, ConfirmationEntry, Link, CONFIRMATION_TYP};
 use crate::decisions::{decisions_of, DecisionRow};
 use crate::http::Receiver;
-use crate::log::{Entry, Log};
+use crate::log::{Entry, Head, Log};
 use crate::store::{is_taken, Record, Store, PAGE_SIZE};
 use crate::submission::{unproven_principal, Refusal, Submission};
 use consent_capture::receipt_check::{check_follows, inspect, Principal};
@@ -40,6 +40,16 @@ impl Tree {
             log: Log::new(),
             in_step: false,
         }
+    }
+}
+
+impl Tree {
+    /// Appends `leaf` (at position `size()` before) and returns the head it makes and its inclusion proof
+    /// in that head: what an acknowledgement or a confirmation's countersignature signs.
+    fn append(&mut self, leaf: [u8; 32]) -> (Head, Vec<[u8; 32]>) {
+        let position = self.log.size();
+        self.log.push(leaf);
+        (self.log.head(), self.log.inclusion(position).unwrap_or_default())
     }
 }
 
@@ -280,9 +290,7 @@ async fn decide(
                     received_at: job.now,
                     ..entry.clone()
                 };
-                tree.log.push(entry.leaf());
-                let head = tree.log.head();
-                let proof = tree.log.inclusion(entry.position).unwrap_or_default();
+                let (head, proof) = tree.append(entry.leaf());
                 let acknowledgement = countersign(
                     receiver.key(),
                     CONFIRMATION_TYP,
@@ -339,9 +347,7 @@ async fn decide(
             body_sha256: submission.body_sha256.clone(),
             received_at: job.now,
         };
-        tree.log.push(entry.leaf());
-        let head = tree.log.head();
-        let proof = tree.log.inclusion(entry.position).unwrap_or_default();
+        let (head, proof) = tree.append(entry.leaf());
         let acknowledgement = acknowledge(receiver.key(), &entry, head, &proof, job.now);
         by_id.insert(&submission.receipt_id, batch.records.len());
         by_hash.insert(&submission.receipt_sha256, batch.records.len());
