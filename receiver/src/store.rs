@@ -831,6 +831,13 @@ impl MigrationSource<'static> for Migrations {
             include_str!("../migrations/0006_challenges.sql").into(),
             false,
         );
+        let by_device_and_time = Migration::new(
+            7,
+            "records by device and time".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0007_records_by_device_and_time.sql").into(),
+            false,
+        );
         let all = vec![
             records,
             payloads,
@@ -838,6 +845,7 @@ impl MigrationSource<'static> for Migrations {
             relay_erasures,
             confirmations,
             challenges,
+            by_device_and_time,
         ];
         Box::pin(async move { Ok(all) })
     }

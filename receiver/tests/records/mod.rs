@@ -583,7 +583,7 @@ pub(crate) async fn records_from_before_the_payloads_table_are_completed_when_a_
     }
     drop(receiver);
     // Back to the first schema: bodies in the records, no payloads, decisions or erasures, and sqlx's
-    // ledger without migration 2.
+    // ledger without migrations 2 and 7 (whose index needs the device's column).
     sqlx::any::install_default_drivers();
     let pool = AnyPool::connect(&database).await.expect("the database");
     for statement in [
@@ -591,12 +591,13 @@ pub(crate) async fn records_from_before_the_payloads_table_are_completed_when_a_
         "UPDATE records SET body = (SELECT body FROM payloads WHERE payloads.position = records.position)",
         "DROP INDEX records_to_complete",
         "ALTER TABLE records DROP COLUMN body_sha256",
+        "DROP INDEX records_by_device_and_time",
         "DROP INDEX records_by_device",
         "ALTER TABLE records DROP COLUMN device_thumbprint",
         "DROP TABLE payloads",
         "DROP TABLE decisions",
         "DROP TABLE erasures",
-        "DELETE FROM _sqlx_migrations WHERE version = 2",
+        "DELETE FROM _sqlx_migrations WHERE version IN (2, 7)",
     ] {
         pool.execute(statement).await.expect(statement);
     }
