@@ -100,8 +100,8 @@ pub fn may_use_json(
     })
 }
 
-/// The decisions that count at `at`.
-fn counting(decisions: &[DecisionRow], confirmed: &Confirmed, at: i64) -> Vec<DecisionRow> {
+/// The decisions that count at `at` ([`Confirmed::counts`]).
+pub(crate) fn counting(decisions: &[DecisionRow], confirmed: &Confirmed, at: i64) -> Vec<DecisionRow> {
     decisions
         .iter()
         .filter(|row| confirmed.counts(row, at))

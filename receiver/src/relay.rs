@@ -10,9 +10,8 @@
 //! cannot ask to delete gets a refusal kept for someone to act on.
 
 use crate::confirmation::Confirmed;
-use crate::consent_state::current;
+use crate::consent_state::{counting, current};
 use crate::crm_request::{outgoing, Crm, Outgoing};
-use crate::decisions::DecisionRow;
 use crate::http::Receiver;
 use crate::relay_erasures::{erasure_request, DueErasure};
 use crate::relay_queue::{Due, Tried};
@@ -142,11 +141,7 @@ async fn relay_one(
         }
         None => Confirmed::default(),
     };
-    let counted: Vec<DecisionRow> = held
-        .iter()
-        .filter(|row| confirmed.counts(row, at))
-        .cloned()
-        .collect();
+    let counted = counting(&held, &confirmed, at);
     let latest = current(&counted);
     // Granted here by a device that has not confirmed the person's address: held back while a link still
     // serves, then relayed as refused.
