@@ -10,8 +10,9 @@ WASM := target/$(WASM_TARGET)/release/consent_capture.wasm
 VERIFIER_TARGET := target/verifier
 PKG := www/pkg
 DIST := www/dist
-# What a site serves: the element (module, wasm, CSS, and the early script that holds presses in a form
-# rendered ahead of time) and the receipt verifier (module, wasm).
+# What a site serves: the element (module with its stylesheet in it, wasm, and the early script that holds
+# presses in a form rendered ahead of time), the stylesheet on its own for forms drawn ahead of time
+# (consent-capture render), and the receipt verifier (module, wasm).
 COMPONENT_FILES := $(addprefix $(DIST)/,consent-capture.js consent_capture_bg.wasm consent-capture.css \
   consent-capture-early.js consent-capture-verify.js consent_capture_verify_bg.wasm)
 PACKAGE := target/package
@@ -48,10 +49,20 @@ setup-test:
 
 build: setup-build bundle
 
+# The element's module: its stylesheet in it as text, the wasm's SRI hash in it, and the verifier module kept
+# external (a dynamic import of a literal path). $(1) is the verifier module's SRI hash as a JS string, "" for
+# the npm package, whose verifier the app's bundler takes in; $(2) the output file.
+define bundle_element
+	node_modules/.bin/esbuild www/consent-capture.js --bundle --minify --format=esm --log-level=warning \
+	  --loader:.css=text --external:./consent-capture-verify.js \
+	  --define:WASM_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent_capture_bg.wasm)\" \
+	  --define:VERIFY_INTEGRITY=$(1) --outfile=$(2)
+endef
+
 # cargo -> wasm-bindgen (--target web) -> wasm-opt, twice: the element's wasm, and the receipt verifier's.
 # wasm-opt -O1, not -Oz: -Oz's inlining makes the wasm 7 KB smaller raw but 2.2 KB larger brotli (measured),
 # and brotli is what every visitor downloads.
-# esbuild bundles each with its helpers and glue into one minified ES module beside the wasm and CSS it loads
+# esbuild bundles each with its helpers and glue into one minified ES module beside the wasm it loads
 # (www/dist/: consent-capture.js for every page, consent-capture-verify.js for pages that verify receipts),
 # then the size report.
 bundle:
@@ -68,11 +79,7 @@ bundle:
 	node_modules/.bin/esbuild www/verifier.js --bundle --minify --format=esm --log-level=warning \
 	  --define:VERIFY_WASM_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent_capture_verify_bg.wasm)\" \
 	  --outfile=$(DIST)/consent-capture-verify.js
-	node_modules/.bin/esbuild www/consent-capture.js --bundle --minify --format=esm --log-level=warning \
-	  --define:WASM_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent_capture_bg.wasm)\" \
-	  --define:CSS_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent-capture.css)\" \
-	  --define:VERIFY_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent-capture-verify.js)\" \
-	  --outfile=$(DIST)/consent-capture.js
+	$(call bundle_element,\"$$(node tools/integrity.mjs $(DIST)/consent-capture-verify.js)\",$(DIST)/consent-capture.js)
 	node_modules/.bin/esbuild www/early.js --minify --format=iife --log-level=warning --outfile=$(DIST)/consent-capture-early.js
 	node_modules/.bin/esbuild www/testing.js --minify --format=esm --log-level=warning --outfile=$(DIST)/testing.js
 	node tools/size.mjs
@@ -155,7 +162,9 @@ dist: setup-build bundle
 package: bundle
 	rm -rf $(PACKAGE) && mkdir -p $(PACKAGE)
 	cp $(COMPONENT_FILES) $(PACKAGE)/
-	node_modules/.bin/esbuild www/verify-node.js --bundle --minify --format=esm --platform=node --log-level=warning --outfile=$(PACKAGE)/verify.js
+	$(call bundle_element,'""',$(PACKAGE)/consent-capture.js)
+	cp packaging/consent-capture-node.js packaging/verify.js $(PACKAGE)/
+	node_modules/.bin/esbuild www/verify-node.js --bundle --minify --format=esm --platform=node --log-level=warning --outfile=$(PACKAGE)/verify-node.js
 	cp $(DIST)/testing.js packaging/testing.d.ts $(PACKAGE)/
 	cp packaging/consent-capture.d.ts packaging/verify.d.ts notice.schema.json README.md $(PACKAGE)/
 	mkdir -p $(PACKAGE)/texts && cp texts/*.json $(PACKAGE)/texts/

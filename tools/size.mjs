@@ -1,5 +1,5 @@
 // Prints raw, gzip -9 and brotli (quality 11) bytes of what a page loads for the component: the bundled module
-// with its glue, the element's wasm, the stylesheet and the early script (the whole element, budgeted); what
+// with its glue and stylesheet, the element's wasm and the early script (the whole element, budgeted); what
 // must arrive before the form is visible with the embed `make dist` prints (the critical path, budgeted): the
 // early script and the demo notice's form drawn ahead of time with its stylesheet; and the receipt verifier (its
 // module and wasm), which only pages that verify receipts load. With --check it fails when either budgeted
@@ -10,8 +10,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { embed, rendered } from './embed.mjs';
 
 const root = new URL('../', import.meta.url);
-export const component = ['www/dist/consent_capture_bg.wasm', 'www/dist/consent-capture.js', 'www/dist/consent-capture.css',
-  'www/dist/consent-capture-early.js'];
+export const component = ['www/dist/consent_capture_bg.wasm', 'www/dist/consent-capture.js', 'www/dist/consent-capture-early.js'];
 export const verifier = ['www/dist/consent-capture-verify.js', 'www/dist/consent_capture_verify_bg.wasm'];
 const budgets = JSON.parse(readFileSync(new URL('tools/size-budget.json', root), 'utf8'));
 export const budget = budgets.brotliBytes;

@@ -12,32 +12,34 @@ import { Consent, initSync } from './pkg/consent_capture.js';
 import { deviceKey, keepReceipt, lastReceipt, payloadOf, signedBy, sign } from './keys.js';
 import { ACKNOWLEDGEMENTS, deliver, flush } from './outbox.js';
 import { read } from './store.js';
+// The minified stylesheet that make bundle writes before bundling this module, as text (esbuild's text loader).
+import STYLESHEET from './dist/consent-capture.css';
 import './early.js';
 
 // The bundle step writes the wasm's SRI hash here, so that a page that pins this module with `integrity` gets
 // the module's wasm checked too. Compiled while it streams in, then instantiated with the glue's initSync:
 // the glue's own loader, with fallbacks for servers that send wasm under another type, would cost every
 // page its bytes (the wasm must be served as application/wasm).
-const wasmUrl = new URL('consent_capture_bg.wasm', import.meta.url);
 let wasmReady;
-const loadWasm = () => (wasmReady ??= WebAssembly.compileStreaming(fetch(wasmUrl, { integrity: WASM_INTEGRITY }))
+const loadWasm = () => (wasmReady ??= WebAssembly.compileStreaming(fetch(new URL('./consent_capture_bg.wasm', import.meta.url), { integrity: WASM_INTEGRITY }))
   .then((module) => initSync({ module })));
-const stylesheet = new URL('consent-capture.css', import.meta.url).href;
 // The wasm exports one method besides its constructor (see Consent::call in src/web/element.rs): the method's
 // name, up to three texts, and fresh randomness and time for the methods that take them.
 const call = (consent, method, first = '', second = '', third = '') => consent.call(method, first, second, third,
   crypto.getRandomValues(new Uint8Array(16)), Date.now());
-// Pinned like the wasm (the bundle step writes its SRI hash here): a changed verifier could sign what the person
-// refused. import() takes no integrity, so a module script carrying it is inserted first: it puts the module
-// in the page's module map, or a failure there when the file differs, and import() then takes that very entry.
+// The verifier module, by a dynamic import of a literal path, so that every bundler splits it off with its wasm.
+// The script-tag build pins it like the wasm (the bundle step writes its SRI hash here: a changed verifier could
+// sign what the person refused). import() takes no integrity, so a module script carrying it is inserted
+// first: it puts the module in the page's module map, or a failure there when the file differs, and import()
+// then takes that very entry. The npm build has no hash here: the app's own bundle carries the verifier.
 let verifierReady;
-const importVerifier = () => (verifierReady ??= new Promise((done, failed) => {
-  const src = new URL('consent-capture-verify.js', import.meta.url).href;
-  const script = h('script', { type: 'module', src, integrity: VERIFY_INTEGRITY, crossorigin: true });
-  script.onload = () => done(import(src));
+const importVerifier = () => (verifierReady ??= VERIFY_INTEGRITY ? importPinnedVerifier() : import('./consent-capture-verify.js'));
+const importPinnedVerifier = () => new Promise((done, failed) => {
+  const script = h('script', { type: 'module', src: new URL('consent-capture-verify.js', import.meta.url).href, integrity: VERIFY_INTEGRITY, crossorigin: true });
+  script.onload = () => done(import('./consent-capture-verify.js'));
   script.onerror = () => failed(new Error('The verifier module is not the one this element pins.'));
   document.head.append(script);
-}));
+});
 const warned = new Set();
 let outboxChecked = false;
 
@@ -51,23 +53,22 @@ function h(tag, attributes = {}, text) {
   return node;
 }
 
-// Pinned like the wasm (the bundle step writes its SRI hash here): whoever serves the stylesheet could otherwise
-// restyle the form, hiding Reject all or a purpose's choice. Integrity is checked only on a CORS fetch
-// (`crossorigin` empty is `anonymous`, here and for the verifier's script).
-function styleLink() {
-  return h('link', { rel: 'stylesheet', href: stylesheet, integrity: CSS_INTEGRITY, crossorigin: true });
+// The stylesheet travels inside this module, covered by its integrity, so that nothing can restyle the form
+// (hiding Reject all or a purpose's choice) and no bundler can inline, minify or lose a CSS file. One
+// constructed sheet serves every shadow root; style-src does not govern it (checked in three engines).
+let sheet;
+function adoptStyles(shadow) {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLESHEET);
+  }
+  shadow.adoptedStyleSheets = [sheet];
+  return shadow;
 }
 
-/**
- * Shows `nodes` in `shadow` after its stylesheet (a link, or the <style> of a form drawn ahead of time), which
- * is made once and never moved: a link starts loading while the notice and wasm do, and moving it would fetch
- * it again.
- */
+/** Shows `nodes` in `shadow` instead of what it held (a form drawn ahead of time has its own stylesheet). */
 function showInShadow(shadow, ...nodes) {
-  const styles = [...shadow.children].find((child) => child.localName === 'link' || child.localName === 'style')
-    ?? shadow.appendChild(styleLink());
-  for (const child of [...shadow.childNodes]) if (child !== styles) child.remove();
-  shadow.append(...nodes);
+  adoptStyles(shadow).replaceChildren(...nodes);
 }
 
 function fire(target, name, detail) {
@@ -202,7 +203,9 @@ function endpointOf(element) {
   return { url: url.href, adapter: adapter ?? 'json' };
 }
 
-class ConsentCapture extends HTMLElement {
+// Outside a browser (Node, Deno, a server renderer importing the page's modules) the class extends nothing and
+// nothing registers: importing this module there does nothing.
+class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
   static observedAttributes = ['notice', 'lang', 'for', 'notice-signature', 'controller-key', 'notice-min-revision', 'endpoint', 'adapter'];
   #noticeObject = null;
   #generation = 0;
@@ -232,7 +235,16 @@ class ConsentCapture extends HTMLElement {
     return this.#view ? JSON.parse(this.#view.preview()) : null;
   }
 
-  connectedCallback() { this.#schedule(); }
+  connectedCallback() {
+    // A notice assigned before this class was defined (a framework that renders first and imports this module
+    // later) is an own property that hides the accessor: it is taken over, not lost.
+    if (Object.hasOwn(this, 'notice')) {
+      const notice = this.notice;
+      delete this.notice;
+      this.notice = notice;
+    }
+    this.#schedule();
+  }
   attributeChangedCallback() { if (this.isConnected) this.#schedule(); }
   disconnectedCallback() { this.#unmount(); }
 
@@ -255,7 +267,7 @@ class ConsentCapture extends HTMLElement {
   async #render() {
     const generation = ++this.#generation;
     const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
-    if (!shadow.firstChild) showInShadow(shadow);
+    adoptStyles(shadow);
     try {
       const endpoint = endpointOf(this);
       // Everything starts at once: the notice (and its signature), the wasm, the device key and the last
@@ -622,4 +634,5 @@ function pushConsentMode(update) {
   }
 }
 
-if (!customElements.get('consent-capture')) customElements.define('consent-capture', ConsentCapture);
+// Two copies of this module on one page (two bundles) register it once.
+if (!globalThis.customElements?.get('consent-capture')) globalThis.customElements?.define('consent-capture', ConsentCapture);

@@ -6,12 +6,15 @@
 // submission. `make dist` prints this as a classic script in the page's <head> (allowed by its hash), so that
 // nothing a person can press comes before it; the element's module runs it too, for pages that load only the
 // module.
-addEventListener('click', (event) => {
-  const button = event.composedPath()[0].closest?.('button[value]');
-  const host = button?.getRootNode().host;
-  hold(event, host?.localName === 'consent-capture' ? host : host?.matches('.consent-capture-choices') && enhancing(host.closest('form')), button?.value);
-}, true);
-addEventListener('submit', (event) => hold(event, enhancing(event.target), 'save'), true);
+// Outside a browser (a server renderer importing the module) it does nothing.
+if (globalThis.document) {
+  addEventListener('click', (event) => {
+    const button = event.composedPath()[0].closest?.('button[value]');
+    const host = button?.getRootNode().host;
+    hold(event, host?.localName === 'consent-capture' ? host : host?.matches('.consent-capture-choices') && enhancing(host.closest('form')), button?.value);
+  }, true);
+  addEventListener('submit', (event) => hold(event, enhancing(event.target), 'save'), true);
+}
 
 function enhancing(form) {
   return form?.id ? document.querySelector(`consent-capture[for="${CSS.escape(form.id)}"]`) : null;

@@ -154,4 +154,4 @@ export async function deliver(entry, watch) {
   return flush();
 }
 
-addEventListener('online', () => { delay = FIRST_DELAY_MS; flush(); });
+if (globalThis.document) addEventListener('online', () => { delay = FIRST_DELAY_MS; flush(); });

@@ -94,7 +94,7 @@ export async function submitConsent(target = 'consent-capture', { fields = {}, c
     const summary = choiceRoot.querySelector('[part~="summary"]')?.textContent || fieldRoot.querySelector('[part~="summary"]')?.textContent;
     fail(`nothing was submitted within ${timeout} ms${summary ? `: ${summary}` : ''}`);
   }
-  const { verifyReceipt } = await import(new URL('consent-capture-verify.js', import.meta.url).href);
+  const { verifyReceipt } = await import('./consent-capture-verify.js');
   const verdict = await verifyReceipt(detail.receipt);
   const claims = verdict.receipt ?? null;
   let sent = null;

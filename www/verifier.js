@@ -11,11 +11,12 @@ import { read } from './store.js';
 import { verifyAcknowledgementWith, verifyWith } from './verify-receipt.js';
 
 // The bundle step writes the wasm's SRI hash here (see consent-capture.js).
-const wasmUrl = new URL('consent_capture_verify_bg.wasm', import.meta.url);
+const wasmUrl = new URL('./consent_capture_verify_bg.wasm', import.meta.url);
 let ready;
 const load = () => (ready ??= init({ module_or_path: fetch(wasmUrl, { integrity: VERIFY_WASM_INTEGRITY }) }));
-// Every use needs the wasm: it starts loading with the module (a failure is reported where it is awaited).
-load().catch(() => {});
+// Every use needs the wasm: in a page it starts loading with the module (a failure is reported where it is
+// awaited); imported where there is no page (Deno, a server renderer), the module does nothing until used.
+if (globalThis.document) load().catch(() => {});
 
 /**
  * Verifies a consent receipt (compact JWS) with WebCrypto: `{ valid: true, receipt, key }`, or

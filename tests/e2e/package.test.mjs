@@ -31,8 +31,8 @@ before(async () => {
   mkdirSync(out);
   const bundled = run(join(repo, 'node_modules/.bin/esbuild'), ['app.js', '--bundle', '--format=esm', '--log-level=warning', `--outfile=${join(out, 'app.js')}`]);
   assert.equal(bundled.code, 0, bundled.out);
-  // esbuild does not copy assets: the wasm and CSS go beside the bundle (Vite does this by itself).
-  for (const asset of ['consent_capture_bg.wasm', 'consent_capture_verify_bg.wasm', 'consent-capture.css']) copyFileSync(join(app, 'node_modules/consent-capture', asset), join(out, asset));
+  // esbuild does not copy assets: the two wasm files go beside the bundle (tests/e2e/bundlers.test.mjs has the rest).
+  for (const asset of ['consent_capture_bg.wasm', 'consent_capture_verify_bg.wasm']) copyFileSync(join(app, 'node_modules/consent-capture', asset), join(out, asset));
   copyFileSync(join(app, 'index.html'), join(out, 'index.html'));
   env = await start();
   server = await serve({ root: out });
@@ -44,10 +44,10 @@ after(async () => {
 
 test('the tarball holds the documented files', () => {
   const listed = run('tar', ['tzf', tarball]).out.trim().split('\n').map((f) => f.replace('package/', '')).sort();
-  assert.deepEqual(listed, ['README.md', 'consent-capture-early.js', 'consent-capture-verify.js', 'consent-capture.css', 'consent-capture.d.ts',
-    'consent-capture.js', 'consent_capture_bg.wasm', 'consent_capture_verify_bg.wasm', 'notice.schema.json',
-    'package.json', 'testing.d.ts', 'testing.js', 'texts/ar.json', 'texts/de.json', 'texts/es.json', 'texts/fr.json',
-    'verify.d.ts', 'verify.js']);
+  assert.deepEqual(listed, ['README.md', 'consent-capture-early.js', 'consent-capture-node.js', 'consent-capture-verify.js',
+    'consent-capture.css', 'consent-capture.d.ts', 'consent-capture.js', 'consent_capture_bg.wasm',
+    'consent_capture_verify_bg.wasm', 'notice.schema.json', 'package.json', 'testing.d.ts', 'testing.js', 'texts/ar.json',
+    'texts/de.json', 'texts/es.json', 'texts/fr.json', 'verify-node.js', 'verify.d.ts', 'verify.js']);
 });
 
 let receipt;
@@ -77,6 +77,17 @@ test('in Node, the verification entry accepts the browser receipt and rejects a 
   const verdict = JSON.parse(result.out.trim().split('\n').at(-1));
   assert.deepEqual({ good: verdict.good, bad: verdict.bad, version: verdict.version }, { good: true, bad: false, version: 'KI-CR-v1.1.0' });
   assert.match(verdict.reason, /signature|base64url/);
+});
+
+test('in Node, importing every entry of the package, and the browser modules themselves, does nothing and throws nothing', () => {
+  // The browser modules by path, as a runtime or a server renderer that ignores the node condition takes them.
+  const script = `const before = Object.keys(globalThis).sort().join();
+    for (const entry of ['consent-capture', 'consent-capture/verify', 'consent-capture/testing',
+      './node_modules/consent-capture/consent-capture.js', './node_modules/consent-capture/consent-capture-verify.js',
+      './node_modules/consent-capture/verify.js', './node_modules/consent-capture/testing.js']) await import(entry);
+    console.log(before === Object.keys(globalThis).sort().join() ? 'nothing changed' : 'globals changed');`;
+  const result = run('node', ['--input-type=module', '-e', script]);
+  assert.deepEqual(result, { code: 0, out: 'nothing changed\n' });
 });
 
 test('the types: right uses compile with tsc --strict, and each wrong use fails', () => {

@@ -110,7 +110,7 @@ test('the demo form sends to the receiver; its acknowledgement is shown, kept ov
   assert.equal(signed.entry.bodySha256, sha256(request.body), 'the body as it left the browser');
 
   // The package's Node entry checks it as the browser does, under the controller key's thumbprint.
-  const { verifyAcknowledgement } = await import(join(root, 'target/package/verify.js'));
+  const { verifyAcknowledgement } = await import(join(root, 'target/package/verify-node.js'));
   const checked = await verifyAcknowledgement(acknowledgement, receipt, CONTROLLER_THUMBPRINT);
   assert.deepEqual({ valid: checked.valid, position: checked.position }, { valid: true, position: signed.entry.position });
   assert.equal((await verifyAcknowledgement(acknowledgement, receipt, 'another-thumbprint')).valid, false);

@@ -27,7 +27,7 @@ test('loading the element makes no request beyond its own files and the notice',
   // /demo/receiver.json is the demo page's own script asking whether `make demo` runs a receiver (here: no). The
   // demo's notice is signed: the verifier module and its wasm check the signature.
   assert.deepEqual(paths, ['/', '/demo/demo.css', '/demo/demo.js', '/demo/notice.json', '/demo/notice.jws', '/demo/receiver.json',
-    '/dist/consent-capture-verify.js', '/dist/consent-capture.css', '/dist/consent-capture.js', '/dist/consent_capture_bg.wasm',
+    '/dist/consent-capture-verify.js', '/dist/consent-capture.js', '/dist/consent_capture_bg.wasm',
     '/dist/consent_capture_verify_bg.wasm', '/favicon.svg']);
   await context.close();
 });
