@@ -69,3 +69,10 @@ if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
   npm ci --no-audit --no-fund
   cp package-lock.json "$stamp"
 fi
+
+# The bundlers of the end-to-end bundler matrix (tests/bundlers), for make test only; npm ci likewise.
+bundlers_stamp=tests/bundlers/node_modules/.consent-capture-lock
+if [ "$purpose" = test ] && ! cmp -s tests/bundlers/package-lock.json "$bundlers_stamp" 2>/dev/null; then
+  (cd tests/bundlers && npm ci --no-audit --no-fund)
+  cp tests/bundlers/package-lock.json "$bundlers_stamp"
+fi

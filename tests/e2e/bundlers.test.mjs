@@ -1,0 +1,143 @@
+// The bundler matrix: the npm package as a CRM vendor's app takes it, built by Vite, webpack, Rollup, esbuild
+// and Parcel (pinned in tests/bundlers/package.json), each with its plain production configuration (none at
+// all for Vite, webpack and Parcel), served under the README's strict CSP and used in Chromium: the form renders
+// styled, a submission gives a receipt that verifies, a signed notice loads the verifier module and its wasm,
+// and nothing violates the CSP. The app is tests/bundlers/app; the package is the tarball make package built.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serve } from '../../tools/serve.mjs';
+import { CHROMIUM_ARGS, chromiumPath, fillDemoFields } from './browser.mjs';
+import { chromium } from 'playwright-core';
+
+const repo = new URL('../../', import.meta.url).pathname;
+const matrix = join(repo, 'tests/bundlers');
+const version = readFileSync(join(repo, 'Cargo.toml'), 'utf8').match(/^version = "(.*)"/m)[1];
+const tarball = join(repo, 'target/package', `consent-capture-${version}.tgz`);
+const installed = join(matrix, 'node_modules/consent-capture');
+const built = join(repo, 'target/bundlers');
+const bin = (name) => join(matrix, 'node_modules/.bin', name);
+
+// A page for the bundlers that build JavaScript only: webpack's default output is a classic script (its
+// runtime finds its chunks from document.currentScript), Rollup's and esbuild's ES modules.
+const page = (script) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>A vendor's app</title>${script}</head>
+<body><p id="verdict"></p></body></html>`;
+
+// What each bundler is given: its command line (cwd tests/bundlers), and what the vendor adds beside its
+// output, exactly as the README's "In an app (npm)" section tells them.
+const BUNDLERS = {
+  vite: { args: (out) => [bin('vite'), 'build', 'app', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'] },
+  webpack: {
+    args: (out) => [bin('webpack'), 'build', '--mode', 'production', '--entry', './app/main.js', '--output-path', out],
+    page: page('<script defer src="main.js"></script>'),
+  },
+  rollup: {
+    args: (out) => [bin('rollup'), '--config', 'rollup/rollup.config.mjs', '--silent'],
+    page: page('<script type="module" src="main.js"></script>'),
+  },
+  esbuild: {
+    args: (out) => [bin('esbuild'), 'app/main.js', '--bundle', '--format=esm', '--splitting', '--minify', '--log-level=warning', `--outdir=${out}`],
+    page: page('<script type="module" src="main.js"></script>'),
+    // esbuild leaves new URL('./file', import.meta.url) alone: the two wasm files go beside the bundle.
+    beside: ['consent_capture_bg.wasm', 'consent_capture_verify_bg.wasm'],
+  },
+  // From a script entry: from an HTML entry Parcel (2.14 and later) writes an inline import map for browsers
+  // with import.meta.resolve, which script-src 'self' blocks (parcel-bundler/parcel#10240: it cannot be turned
+  // off). Its output is a classic script that finds its chunks itself.
+  parcel: {
+    // --no-cache: with its cache Parcel writes nothing into an output folder it built before and was emptied.
+    args: (out) => [bin('parcel'), 'build', 'app/main.js', '--dist-dir', out, '--no-cache', '--no-source-maps', '--no-autoinstall',
+      '--log-level', 'warn'],
+    page: page('<script defer src="main.js"></script>'),
+  },
+};
+
+let browser;
+before(async () => {
+  // The package as npm would install it, where the apps' imports find it.
+  rmSync(installed, { recursive: true, force: true });
+  mkdirSync(installed, { recursive: true });
+  const unpacked = spawnSync('tar', ['xzf', tarball, '-C', installed, '--strip-components=1'], { encoding: 'utf8' });
+  assert.equal(unpacked.status, 0, unpacked.stderr);
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Builds the app with `name`'s bundler into target/bundlers/<name>; returns the folder and the seconds it took. */
+function build(name) {
+  const { args, page: html, beside = [] } = BUNDLERS[name];
+  const out = join(built, name);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const [command, ...rest] = args(out);
+  const started = performance.now();
+  const result = spawnSync(command, rest, { cwd: matrix, encoding: 'utf8', env: { ...process.env, OUT: out, NO_COLOR: '1' } });
+  const seconds = (performance.now() - started) / 1000;
+  assert.equal(result.status, 0, `${name} failed:\n${result.stdout}${result.stderr}`);
+  if (html) writeFileSync(join(out, 'index.html'), html);
+  for (const file of beside) copyFileSync(join(installed, file), join(out, file));
+  // The site serves its notice and the controller's signature of it.
+  for (const file of ['notice.json', 'notice.jws']) copyFileSync(join(repo, 'www/demo', file), join(out, file));
+  return { out, seconds };
+}
+
+/** Opens `path` of the served app in a fresh context; records CSP violations seen in the page and wasm fetched. */
+async function openApp(origin, path) {
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  const wasm = [];
+  tab.on('response', (response) => {
+    if (response.headers()['content-type'] === 'application/wasm' && response.ok()) wasm.push(response.url());
+  });
+  await tab.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await tab.goto(origin + path);
+  return { context, tab, wasm };
+}
+
+for (const name of Object.keys(BUNDLERS)) {
+  test(`${name}: the app builds with the plain configuration, renders styled, submits, verifies, loads a signed notice`, async () => {
+    const { out, seconds } = build(name);
+    console.log(`# ${name} built the app in ${seconds.toFixed(1)} s`);
+    const reports = [];
+    const server = await serve({ root: out, violations: reports });
+    const origin = `http://127.0.0.1:${server.address().port}`;
+    try {
+      const { context, tab, wasm } = await openApp(origin, '/');
+      const element = tab.locator('consent-capture');
+      await element.locator('form').waitFor();
+      const accept = element.getByRole('button', { name: 'Accept all' });
+      // Styled: the stylesheet travels in the module, so the buttons have the element's accent and size.
+      const style = await accept.evaluate((button) => {
+        const { backgroundColor, minBlockSize } = getComputedStyle(button);
+        return { backgroundColor, minBlockSize };
+      });
+      assert.deepEqual(style, { backgroundColor: 'rgb(11, 87, 208)', minBlockSize: '44px' });
+      assert.equal(wasm.length, 1, `only the element's wasm before anything is verified: ${wasm}`);
+      await fillDemoFields(element);
+      await accept.click();
+      await tab.waitForFunction(() => document.getElementById('verdict').textContent.length > 0);
+      assert.equal(await tab.locator('#verdict').innerText(), 'valid', 'consent-capture/verify, imported when needed');
+      assert.deepEqual(await tab.evaluate(() => window.__cspViolations), []);
+      await context.close();
+
+      const signed = await openApp(origin, '/?signed');
+      const signedElement = signed.tab.locator('consent-capture');
+      await signedElement.locator('form').waitFor();
+      assert.equal(await signedElement.locator('[part~="error"]').count(), 0);
+      assert.equal(signed.wasm.length, 2, `the element's wasm and the verifier's: ${signed.wasm}`);
+      assert.deepEqual(await signed.tab.evaluate(() => window.__cspViolations), []);
+      await signed.context.close();
+      assert.deepEqual(reports, []);
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
+  });
+}
