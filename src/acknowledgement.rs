@@ -42,19 +42,19 @@ pub struct Acknowledgement {
 fn member<'a>(object: &'a Object, key: &str, at: &str) -> Result<&'a Value, Error> {
     object
         .get(key)
-        .ok_or_else(|| Error::new(ErrorKind::Missing, [at, key].concat()))
+        .ok_or_else(|| Error::new(ErrorKind::Missing, concat(&[at, key])))
 }
 
 fn object_at<'a>(object: &'a Object, key: &str, at: &str) -> Result<&'a Object, Error> {
     member(object, key, at)?
         .as_object()
-        .ok_or_else(|| Error::new(ErrorKind::WrongType, [at, key].concat()))
+        .ok_or_else(|| Error::new(ErrorKind::WrongType, concat(&[at, key])))
 }
 
 fn integer_at(object: &Object, key: &str, at: &str) -> Result<i64, Error> {
     member(object, key, at)?
         .as_i64()
-        .ok_or_else(|| Error::new(ErrorKind::WrongType, [at, key].concat()))
+        .ok_or_else(|| Error::new(ErrorKind::WrongType, concat(&[at, key])))
 }
 
 fn hash_of(value: &Value, at: &str) -> Result<[u8; 32], Error> {

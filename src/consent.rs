@@ -176,8 +176,13 @@ impl Decisions {
     /// As [`Decisions::set`], and `NotAllowed` when the purpose is not granted.
     pub fn withdraw(&mut self, purpose: &str) -> Result<(), Error> {
         if self.get(purpose) != Decision::Granted {
-            return Err(Error::new(ErrorKind::NotAllowed, "decisions")
-                .with_detail(["\"", purpose, "\" is not granted, so it cannot be withdrawn"].concat()));
+            return Err(
+                Error::new(ErrorKind::NotAllowed, "decisions").with_detail(concat(&[
+                    "\"",
+                    purpose,
+                    "\" is not granted, so it cannot be withdrawn",
+                ])),
+            );
         }
         self.record(purpose, Decision::Withdrawn)
     }
@@ -189,8 +194,13 @@ impl Decisions {
             .find(|(id, _)| id == purpose)
             .ok_or_else(|| Error::new(ErrorKind::UnknownPurpose, "decisions").with_detail(purpose))?;
         if slot.1 == Decision::NotAsked {
-            return Err(Error::new(ErrorKind::NotAllowed, "decisions")
-                .with_detail(["\"", purpose, "\" does not rest on consent"].concat()));
+            return Err(
+                Error::new(ErrorKind::NotAllowed, "decisions").with_detail(concat(&[
+                    "\"",
+                    purpose,
+                    "\" does not rest on consent",
+                ])),
+            );
         }
         slot.1 = decision;
         Ok(())

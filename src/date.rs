@@ -81,12 +81,12 @@ pub fn format_utc(seconds: i64) -> String {
     let second_of_day = seconds.rem_euclid(86_400);
     let two = |n: i64| {
         if n < 10 {
-            ["0", &decimal(n)].concat()
+            concat(&["0", &decimal(n)])
         } else {
             decimal(n)
         }
     };
-    [
+    concat(&[
         &decimal(date.year),
         "-",
         &two(date.month.into()),
@@ -97,8 +97,7 @@ pub fn format_utc(seconds: i64) -> String {
         ":",
         &two(second_of_day % 3600 / 60),
         " UTC",
-    ]
-    .concat()
+    ])
 }
 
 #[cfg(test)]

@@ -167,7 +167,7 @@ impl Error {
         } else {
             &self.at
         };
-        let mut out = [at, ": ", self.kind.message()].concat();
+        let mut out = concat(&[at, ": ", self.kind.message()]);
         if let Some(detail) = &self.detail {
             out.push_str(" (");
             out.push_str(detail);
@@ -207,7 +207,7 @@ impl Errors {
     /// One line per problem, as [`Error::text`] writes it.
     pub fn text(&self) -> String {
         let lines: Vec<String> = self.0.iter().map(Error::text).collect();
-        lines.join("\n")
+        join(&lines, "\n")
     }
 }
 

@@ -197,8 +197,8 @@ fn field_view<'a>(notice: &'a Notice, field: &'a Field, index: usize, language: 
         },
     };
     FieldView {
-        id: ["cc-field-", &decimal(index as i64)].concat(),
-        error_id: ["cc-field-", &decimal(index as i64), "-error"].concat(),
+        id: concat(&["cc-field-", &decimal(index as i64)]),
+        error_id: concat(&["cc-field-", &decimal(index as i64), "-error"]),
         name: &field.name,
         control,
         label: field.label.get(language),
@@ -220,18 +220,18 @@ fn purpose_view<'a>(
     let basis_name = basis_text(purpose.legal_basis);
     PurposeView {
         purpose_id: &purpose.id,
-        id: ["cc-purpose-", &decimal(index as i64)].concat(),
-        description_id: ["cc-purpose-", &decimal(index as i64), "-description"].concat(),
+        id: concat(&["cc-purpose-", &decimal(index as i64)]),
+        description_id: concat(&["cc-purpose-", &decimal(index as i64), "-description"]),
         name: purpose.name.get(language),
         choice: consent.then(|| Choice {
             checked: decision == Decision::Granted,
             gpc_note: (gpc && purpose.gpc).then(|| ui(Ui::GpcNote)),
         }),
-        basis: (!consent).then(|| [ui(Ui::LegalBasis), ": ", ui(basis_name)].concat()),
+        basis: (!consent).then(|| concat(&[ui(Ui::LegalBasis), ": ", ui(basis_name)])),
         description: purpose.description.get(language),
-        kept_until: [ui(Ui::KeptUntil), ": ", purpose.termination.get(language)].concat(),
+        kept_until: concat(&[ui(Ui::KeptUntil), ": ", purpose.termination.get(language)]),
         shared_with: (!purpose.third_parties.is_empty())
-            .then(|| [ui(Ui::SharedWith), ": ", &purpose.third_parties.join(", ")].concat()),
+            .then(|| concat(&[ui(Ui::SharedWith), ": ", &join(&purpose.third_parties, ", ")])),
     }
 }
 

@@ -199,7 +199,7 @@ fn field_html(html: &mut Html, field: &FieldView) {
                 html.element(
                     "span",
                     &[("class", "cc-required")],
-                    &[" (", required, ")"].concat(),
+                    &concat(&[" (", required, ")"]),
                 );
             }
             html.close("label");

@@ -22,19 +22,18 @@ pub(crate) fn network(value: &str) -> Option<String> {
     // zero groups right before it join it).
     let kept = groups[..3].iter().rposition(|g| *g != 0).map_or(0, |i| i + 1);
     let head: Vec<String> = groups[..kept].iter().map(|g| hex_group(*g)).collect();
-    Some([&head.join(":"), "::"].concat())
+    Some(concat(&[&join(&head, ":"), "::"]))
 }
 
 fn ipv4_network(a: u8, b: u8, c: u8) -> String {
-    [
+    concat(&[
         &decimal(a.into()),
         ".",
         &decimal(b.into()),
         ".",
         &decimal(c.into()),
         ".0",
-    ]
-    .concat()
+    ])
 }
 
 /// A group in lowercase hex without leading zeros (RFC 5952).

@@ -42,15 +42,15 @@ pub fn thumbprint_input(jwk: &Object, at: &str) -> Result<String, Error> {
     let kty = jwk
         .get("kty")
         .and_then(Value::as_str)
-        .ok_or_else(|| Error::new(ErrorKind::Missing, [at, ".kty"].concat()))?;
+        .ok_or_else(|| Error::new(ErrorKind::Missing, concat(&[at, ".kty"])))?;
     let members = required_members(kty)
-        .ok_or_else(|| Error::new(ErrorKind::NotAllowed, [at, ".kty"].concat()).with_detail(kty))?;
+        .ok_or_else(|| Error::new(ErrorKind::NotAllowed, concat(&[at, ".kty"])).with_detail(kty))?;
     let mut required = Object::new();
     for &member in members {
         match jwk.get(member) {
             Some(value @ Value::String(_)) => required.insert(member, value.clone()),
-            Some(_) => return Err(Error::new(ErrorKind::WrongType, [at, ".", member].concat())),
-            None => return Err(Error::new(ErrorKind::Missing, [at, ".", member].concat())),
+            Some(_) => return Err(Error::new(ErrorKind::WrongType, concat(&[at, ".", member]))),
+            None => return Err(Error::new(ErrorKind::Missing, concat(&[at, ".", member]))),
         }
     }
     Ok(to_canonical_string(&Value::Object(required)))
@@ -84,14 +84,14 @@ pub fn check_use(jwk: &Value, algorithm: Algorithm, at: &str) -> Result<(), Erro
         None
     };
     match contradicting {
-        Some(member) => Err(Error::new(ErrorKind::NotAllowed, [at, ".", member].concat())
+        Some(member) => Err(Error::new(ErrorKind::NotAllowed, concat(&[at, ".", member]))
             .with_detail("says the key is for something else")),
         None => Ok(()),
     }
 }
 
 fn coordinate(jwk: &Object, member: &str, at: &str) -> Result<[u8; 32], Error> {
-    let path = [at, ".", member].concat();
+    let path = concat(&[at, ".", member]);
     let text = jwk
         .get(member)
         .and_then(Value::as_str)

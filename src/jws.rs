@@ -88,7 +88,7 @@ pub fn parse_compact(jws: &str) -> Result<Compact, Error> {
     let parts: Vec<&str> = jws.split('.').collect();
     let [header_b64, payload_b64, signature_b64] = parts[..] else {
         let count = decimal(parts.len() as i64);
-        return Err(Error::new(ErrorKind::NotCompactJws, "jws").with_detail([&count, " parts"].concat()));
+        return Err(Error::new(ErrorKind::NotCompactJws, "jws").with_detail(concat(&[&count, " parts"])));
     };
     let decode =
         |text: &str, at: &str| base64url::decode(text).ok_or_else(|| Error::new(ErrorKind::NotBase64Url, at));
@@ -118,7 +118,7 @@ pub fn parse_compact(jws: &str) -> Result<Compact, Error> {
     if let Some(key) = &jwk {
         if !algorithm.fits(key) {
             return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk")
-                .with_detail([alg, " needs another key type"].concat()));
+                .with_detail(concat(&[alg, " needs another key type"])));
         }
         if let Some(kid) = header.get("kid") {
             if kid.as_str() != Some(key.thumbprint().as_str()) {
@@ -129,10 +129,10 @@ pub fn parse_compact(jws: &str) -> Result<Compact, Error> {
     }
     if signature.len() != 64 {
         return Err(Error::new(ErrorKind::BadSignature, "signature")
-            .with_detail([&decimal(signature.len() as i64), " bytes, not 64"].concat()));
+            .with_detail(concat(&[&decimal(signature.len() as i64), " bytes, not 64"])));
     }
     check_signature_form(algorithm, &signature)?;
-    let signing_input = [header_b64, ".", payload_b64].concat();
+    let signing_input = concat(&[header_b64, ".", payload_b64]);
     Ok(Compact {
         header,
         algorithm,
@@ -175,9 +175,11 @@ pub fn header(algorithm: Algorithm, key: &PublicJwk, typ: &str) -> Object {
 /// `base64url(canonical header) . base64url(payload)`: what gets signed.
 pub fn signing_input(header: &Object, payload: &str) -> String {
     let header = to_canonical_string(&Value::Object(header.clone()));
-    [
-        base64url::encode(header.as_bytes()),
-        base64url::encode(payload.as_bytes()),
-    ]
-    .join(".")
+    join(
+        &[
+            base64url::encode(header.as_bytes()),
+            base64url::encode(payload.as_bytes()),
+        ],
+        ".",
+    )
 }

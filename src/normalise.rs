@@ -8,7 +8,7 @@ pub fn email(value: &str) -> String {
     let lower = lowercase(value.trim());
     match lower.rsplit_once('@') {
         Some((local, domain)) if domain == "gmail.com" || domain == "googlemail.com" => {
-            [&local.replace('.', ""), "@", domain].concat()
+            concat(&[&local.replace('.', ""), "@", domain])
         }
         _ => lower,
     }

@@ -45,7 +45,7 @@ pub fn signed_member(compact: &Compact, key: &str) -> Result<String, Error> {
         .and_then(|p| p.get(key))
         .and_then(Value::as_str)
         .map(str::to_owned)
-        .ok_or_else(|| Error::new(ErrorKind::Missing, ["payload.", key].concat()))
+        .ok_or_else(|| Error::new(ErrorKind::Missing, concat(&["payload.", key])))
 }
 
 /// Everything about a notice signature except the signature itself (which WebCrypto checks): it is a strict

@@ -69,10 +69,10 @@ pub fn e164(value: &str, default_code: &str) -> Option<String> {
             "7" if digits.len() == 11 => digits.strip_prefix('8').unwrap_or(&digits),
             _ => digits.strip_prefix('0').unwrap_or(&digits),
         };
-        [default_code, national].concat()
+        concat(&[default_code, national])
     };
     let fits = (8..=15).contains(&number.len()) && !number.starts_with('0');
-    fits.then(|| ["+", &number].concat())
+    fits.then(|| concat(&["+", &number]))
 }
 
 #[cfg(test)]

@@ -155,15 +155,15 @@ pub fn principal_id(
     });
     match email {
         Some((principal, email)) => salted_email_id(principal, &email),
-        None => ["jwk-thumbprint:", device_thumbprint].concat(),
+        None => concat(&["jwk-thumbprint:", device_thumbprint]),
     }
 }
 
 /// The person's id for the normalised e-mail address `email` under the notice's `principal`:
 /// `sha256:` and the base64url SHA-256 of `salt:email`. A receiver recomputes it from the address that arrived.
 pub fn salted_email_id(principal: &EmailPrincipal, email: &str) -> String {
-    let salted = [&principal.salt, ":", email].concat();
-    ["sha256:", &base64url::encode(&sha256(salted.as_bytes()))].concat()
+    let salted = concat(&[&principal.salt, ":", email]);
+    concat(&["sha256:", &base64url::encode(&sha256(salted.as_bytes()))])
 }
 
 fn kantara_controller(notice: &Notice) -> Object {
@@ -204,7 +204,7 @@ fn kantara_purpose(purpose: &Purpose, language: &str) -> Value {
     if purpose.third_parties.is_empty() {
         out.into()
     } else {
-        out.with("thirdPartyName", purpose.third_parties.join(", "))
+        out.with("thirdPartyName", join(&purpose.third_parties, ", "))
             .into()
     }
 }

@@ -57,20 +57,20 @@ impl<'a> ReceiptView<'a> {
             match decisions.get(&purpose.id) {
                 Decision::Granted => {
                     let kept_until = purpose.termination.get(language);
-                    agreed.push([name, " (", ui(Ui::KeptUntil), ": ", kept_until, ")"].concat());
-                    withdraw.push((purpose.id.as_str(), [ui(Ui::Withdraw), ": ", name].concat()));
+                    agreed.push(concat(&[name, " (", ui(Ui::KeptUntil), ": ", kept_until, ")"]));
+                    withdraw.push((purpose.id.as_str(), concat(&[ui(Ui::Withdraw), ": ", name])));
                 }
                 Decision::Withdrawn => withdrawn.push(name.to_owned()),
                 Decision::Denied => refused.push(name.to_owned()),
                 Decision::NotAsked => {
-                    other.push([name, " (", ui(basis_text(purpose.legal_basis)), ")"].concat());
+                    other.push(concat(&[name, " (", ui(basis_text(purpose.legal_basis)), ")"]));
                 }
             }
         }
         let issued = isolated(&format_utc(issued_at));
         let groups = [
             (ui(Ui::Agreed).to_owned(), agreed),
-            ([ui(Ui::WithdrawnOn), " ", &issued].concat(), withdrawn),
+            (concat(&[ui(Ui::WithdrawnOn), " ", &issued]), withdrawn),
             (ui(Ui::Refused).to_owned(), refused),
             (ui(Ui::OtherBasis).to_owned(), other),
         ]
@@ -81,15 +81,14 @@ impl<'a> ReceiptView<'a> {
         Self {
             heading: ui(Ui::YourReceipt),
             groups,
-            controller: [
+            controller: concat(&[
                 ui(Ui::ResponsibleForYourData),
                 ": ",
                 &controller.name,
                 ", ",
                 &controller.email,
-            ]
-            .concat(),
-            issued: [
+            ]),
+            issued: concat(&[
                 ui(Ui::Receipt),
                 " ",
                 &isolated(receipt_id),
@@ -97,18 +96,17 @@ impl<'a> ReceiptView<'a> {
                 ui(Ui::Issued),
                 " ",
                 &issued,
-            ]
-            .concat(),
-            how_to_withdraw: [ui(Ui::HowToWithdraw), " ", &controller.email].concat(),
+            ]),
+            how_to_withdraw: concat(&[ui(Ui::HowToWithdraw), " ", &controller.email]),
             withdraw,
             download: (
                 ui(Ui::Download),
-                ["consent-receipt-", receipt_id, ".jws"].concat(),
+                concat(&["consent-receipt-", receipt_id, ".jws"]),
             ),
             download_acknowledgement: ui(Ui::DownloadAcknowledgement),
             delivery: [ui(Ui::Sending), ui(Ui::Sent), ui(Ui::Queued), ui(Ui::SendFailed)],
             again: [ui(Ui::SendAgain), ui(Ui::AlreadySent)],
-            received: [ui(Ui::ReceivedBy), " ", &controller.name].concat(),
+            received: concat(&[ui(Ui::ReceivedBy), " ", &controller.name]),
         }
     }
 }
@@ -117,7 +115,7 @@ impl<'a> ReceiptView<'a> {
 /// dir="ltr">` would): receipt ids and dates are read in order in Arabic or Hebrew, not scrambled by the
 /// paragraph around them. It is text, so it works wherever the view goes, not only in the element's DOM.
 pub fn isolated(text: &str) -> String {
-    ["\u{2066}", text, "\u{2069}"].concat()
+    concat(&["\u{2066}", text, "\u{2069}"])
 }
 
 /// The interface text naming a legal basis.

@@ -119,7 +119,7 @@ pub struct Context<'a> {
 impl Transform {
     /// The rule as a notice writes it, e.g. `sha256:email` (manifests name it).
     pub fn rule(self) -> String {
-        let with = |name: &str, parameter: u16| [name, ":", &decimal(parameter.into())].concat();
+        let with = |name: &str, parameter: u16| concat(&[name, ":", &decimal(parameter.into())]);
         match self {
             Self::Keep => "keep".into(),
             Self::Drop => "drop".into(),
@@ -153,7 +153,7 @@ impl Transform {
             Self::AgeBand => {
                 let years = Date::parse(value.trim())?.years_until(context.today)?;
                 let decade = years / 10 * 10;
-                (years <= 150).then(|| [decimal(decade), decimal(decade + 9)].join("-"))
+                (years <= 150).then(|| join(&[decimal(decade), decimal(decade + 9)], "-"))
             }
             Self::PostcodePrefix(n) => Some(compact_postcode(value).chars().take(n.into()).collect()),
             Self::PostcodeOutward => uk_outward_code(&compact_postcode(value)).map(str::to_owned),
@@ -189,7 +189,7 @@ impl Transform {
             // Tens from 0 to 150 by `map`, not `step_by`, whose panic location would ship to every page.
             Self::AgeBand => (0..=15u16)
                 .map(|tens| tens * 10)
-                .any(|low| [decimal(low.into()), decimal((low + 9).into())].join("-") == value),
+                .any(|low| join(&[decimal(low.into()), decimal((low + 9).into())], "-") == value),
             Self::PostcodePrefix(n) => {
                 chars <= n.into() && !value.chars().any(|c| c.is_whitespace() || c.is_ascii_lowercase())
             }

@@ -41,7 +41,7 @@ pub(super) fn body(
             )
         })
         .collect();
-    let text = [
+    let text = concat(&[
         "Consent receipt ",
         evidence.receipt_id,
         " for notice sha256:",
@@ -51,8 +51,7 @@ pub(super) fn body(
         ") of ",
         &notice.controller.name,
         ".",
-    ]
-    .concat();
+    ]);
     let consent = Object::new()
         .with("consentToProcess", !payload.is_empty())
         .with("text", text)

@@ -26,9 +26,9 @@ pub(super) fn body(
     pairs.push((settings.receipt_field.as_str(), evidence.receipt_id));
     let encoded: Vec<String> = pairs
         .iter()
-        .map(|(name, value)| [form_encode(name), form_encode(value)].join("="))
+        .map(|(name, value)| join(&[form_encode(name), form_encode(value)], "="))
         .collect();
-    Ok(encoded.join("&"))
+    Ok(join(&encoded, "&"))
 }
 
 /// `application/x-www-form-urlencoded` as the URL Standard serialises it: `*-._` and ASCII letters and digits

@@ -76,13 +76,12 @@ impl Parser<'_> {
         let column = char_count(&before[line_start..]) + 1;
         Error::new(
             kind,
-            [
+            concat(&[
                 "line ",
                 &decimal(line as i64),
                 ", column ",
                 &decimal(column as i64),
-            ]
-            .concat(),
+            ]),
         )
     }
 

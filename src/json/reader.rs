@@ -11,13 +11,13 @@ pub fn key_path(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_owned()
     } else {
-        [path, ".", key].concat()
+        concat(&[path, ".", key])
     }
 }
 
 /// The path of item `index` of the array at `path`.
 pub fn index_path(path: &str, index: usize) -> String {
-    [path, "[", &decimal(index as i64), "]"].concat()
+    concat(&[path, "[", &decimal(index as i64), "]"])
 }
 
 /// Reads the members of one object; every problem is pushed onto the caller's list.
@@ -186,6 +186,10 @@ pub fn str_list(items: &[Value], path: &str, errors: &mut Vec<Error>) -> Vec<Str
 
 /// A wrong-type error that says what was expected and what was found.
 pub fn wrong_type(path: &str, expected: &str, found: &Value) -> Error {
-    Error::new(ErrorKind::WrongType, path)
-        .with_detail(["expected ", expected, ", found ", found.type_name()].concat())
+    Error::new(ErrorKind::WrongType, path).with_detail(concat(&[
+        "expected ",
+        expected,
+        ", found ",
+        found.type_name(),
+    ]))
 }

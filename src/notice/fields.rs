@@ -104,7 +104,7 @@ fn read_transform(
             None
         }
         Err(TransformProblem::WrongFieldType(needed)) => {
-            let detail = [text, " needs a field of type ", needed].concat();
+            let detail = concat(&[text, " needs a field of type ", needed]);
             errors.push(Error::new(ErrorKind::NotAllowed, r.path_of("transform")).with_detail(detail));
             None
         }
@@ -141,7 +141,7 @@ fn read_options(
         o.finish(errors);
         if let (Some(value), Some(label)) = (value, label) {
             if options.iter().any(|existing| existing.value == value) {
-                errors.push(Error::new(ErrorKind::Duplicate, [&at, ".value"].concat()).with_detail(value));
+                errors.push(Error::new(ErrorKind::Duplicate, concat(&[&at, ".value"])).with_detail(value));
             }
             options.push(SelectOption {
                 value: value.to_owned(),

@@ -107,7 +107,7 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
     let ids: Vec<&str> = purposes.iter().map(|p| p.id.as_str()).collect();
     for i in repeated_names(&ids) {
         errors
-            .push(Error::new(ErrorKind::Duplicate, [&purpose_paths[i], ".id"].concat()).with_detail(ids[i]));
+            .push(Error::new(ErrorKind::Duplicate, concat(&[&purpose_paths[i], ".id"])).with_detail(ids[i]));
     }
     let declared = fields::declared_purposes(value);
     let mut fields: Vec<Field> = Vec::new();
@@ -127,7 +127,7 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
     let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
     for i in repeated_names(&names) {
         errors.push(
-            Error::new(ErrorKind::Duplicate, [&field_paths[i], ".name"].concat()).with_detail(names[i]),
+            Error::new(ErrorKind::Duplicate, concat(&[&field_paths[i], ".name"])).with_detail(names[i]),
         );
     }
     let principal = read_principal(&mut r, &fields, errors);
@@ -138,7 +138,7 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
             .filter(|(_, p)| p.confirmed_address);
         for (path, _) in asking {
             errors.push(
-                Error::new(ErrorKind::NotAllowed, [path, ".confirmedAddress"].concat())
+                Error::new(ErrorKind::NotAllowed, concat(&[path, ".confirmedAddress"]))
                     .with_detail("needs a principal naming people by e-mail"),
             );
         }
@@ -292,10 +292,10 @@ fn read_ui_texts(
         }
         for (ui, name) in Ui::ALL {
             if built_in(language, ui).is_none() && !texts.iter().any(|(key, _)| *key == ui) {
-                let at = [&by_language.path_of(language), ".", name].concat();
+                let at = concat(&[&by_language.path_of(language), ".", name]);
                 errors.push(
                     Error::new(ErrorKind::MissingTranslation, at)
-                        .with_detail([language, " is not built in"].concat()),
+                        .with_detail(concat(&[language, " is not built in"])),
                 );
             }
         }

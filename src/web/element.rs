@@ -64,13 +64,10 @@ impl Consent {
     pub fn new(notice_json: &str, options_json: &str) -> Result<Consent, JsValue> {
         // The bundle leaves out what was found at each place (see Error::with_detail): say where it is said.
         let notice = Notice::from_json(notice_json).map_err(|errors| {
-            JsValue::from_str(
-                &[
-                    &errors.text(),
-                    "\n(consent-capture check NOTICE.json says what was found)",
-                ]
-                .concat(),
-            )
+            JsValue::from_str(&concat(&[
+                &errors.text(),
+                "\n(consent-capture check NOTICE.json says what was found)",
+            ]))
         })?;
         let options = parse(options_json).map_err(to_js)?;
         let options = options
