@@ -166,7 +166,7 @@ package: bundle
 	cp packaging/consent-capture-node.js packaging/verify.js $(PACKAGE)/
 	node_modules/.bin/esbuild www/verify-node.js --bundle --minify --format=esm --platform=node --log-level=warning --outfile=$(PACKAGE)/verify-node.js
 	cp $(DIST)/testing.js packaging/testing.d.ts $(PACKAGE)/
-	cp packaging/consent-capture.d.ts packaging/verify.d.ts notice.schema.json README.md $(PACKAGE)/
+	cp packaging/consent-capture.d.ts packaging/verify.d.ts packaging/react.d.ts packaging/vue.d.ts notice.schema.json README.md $(PACKAGE)/
 	mkdir -p $(PACKAGE)/texts && cp texts/*.json $(PACKAGE)/texts/
 	sed 's/"VERSION"/"$(VERSION)"/' packaging/package.json > $(PACKAGE)/package.json
 	cd $(PACKAGE) && npm pack --silent --pack-destination . > /dev/null

@@ -84,7 +84,21 @@ export interface Notice {
   };
 }
 
-export type Decision = 'granted' | 'denied' | 'not-asked';
+/**
+ * The notice as TypeScript types a JSON file of it (`import notice from './notice.json'`): every string a string
+ * and every list an array, as JSON imports are typed. The element checks the rest when it renders.
+ */
+export type NoticeJson = Widened<Notice>;
+type Widened<T> = T extends string ? string
+  : T extends readonly (infer Item)[] ? Widened<Item>[]
+  : T extends object ? { [Key in keyof T]: Widened<T[Key]> }
+  : T;
+
+/**
+ * A purpose's decision in a receipt: `withdrawn` in the receipt that takes back an earlier grant (later ones say
+ * `denied`), `not-asked` for a purpose on another legal basis.
+ */
+export type Decision = 'granted' | 'denied' | 'withdrawn' | 'not-asked';
 
 export interface ManifestEntry {
   field: string;
@@ -138,7 +152,13 @@ export interface SubmitDetail {
   payload: Record<string, string>;
   manifest: ManifestEntry[];
   consentMode: Partial<Record<ConsentModeType, 'granted' | 'denied'>>;
+  /** Every purpose's decision, as the receipt signs it. */
+  decisions: { purpose: string; legalBasis: LegalBasis; decision: Decision }[];
   withdrawal?: true;
+  /** For a withdrawal: the purposes it takes back. */
+  withdrawn?: string[];
+  /** For a withdrawal: the id of the receipt it follows. */
+  previousReceiptId?: string;
   /** With an `endpoint`: the request the adapter shaped, which the element sends (see `consent-capture:delivery`). */
   request: { url: string; contentType: string; body: string } | null;
 }
@@ -199,7 +219,7 @@ export interface Preview {
 /** `<consent-capture notice lang for notice-signature controller-key notice-min-revision endpoint adapter>` */
 export interface ConsentCaptureElement extends HTMLElement {
   /** The notice: a URL (the `notice` attribute), or a notice object rendered without a fetch. */
-  notice: string | Notice | null;
+  notice: string | Notice | NoticeJson | null;
   /** What a submission would send now (null before the form is shown). */
   preview(): Preview | null;
   /**

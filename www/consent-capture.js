@@ -319,6 +319,7 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
         consent, form, site, device, ready, key, generation, shadow, endpoint, text,
         carried: carried ?? kept, drawn: same ? early.root : null, held: !early || same ? held : null,
       });
+      this.#view.last = own;
       if (receipt) {
         const shown = this.#showReceipt(this.#view, receipt, own, false);
         const acknowledgement = await read(ACKNOWLEDGEMENTS, payloadOf(own).consentReceiptID).catch(() => null);
@@ -483,12 +484,19 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
       return;
     }
     if (!built.detail.withdrawal) view.sent = true;
+    // What the page is told: every decision (purpose, decision, legal basis) as signed, and for a withdrawal
+    // what it takes back and the receipt it follows.
+    const { decisions } = payloadOf(receipt).consentCapture;
+    const told = built.detail.withdrawal
+      ? { decisions, withdrawn: decisions.filter((d) => d.decision === 'withdrawn').map((d) => d.purpose), previousReceiptId: payloadOf(view.last).consentReceiptID }
+      : { decisions };
+    view.last = receipt;
     const shown = generation === this.#generation && this.#view === view;
     const panel = shown ? this.#showReceipt(view, signed.view, receipt, true) : null;
     const request = view.endpoint && signed.request ? { url: view.endpoint.url, ...signed.request } : null;
     // Consent Mode follows this element's own signed submission, never an event (any script can dispatch one).
     pushConsentMode(built.detail.consentMode);
-    fire(this, 'submit', { ...built.detail, receipt, request });
+    fire(this, 'submit', { ...built.detail, ...told, receipt, request });
     if (!request) return true;
     const { receiptId } = built.detail;
     const entry = { key: receiptId, url: request.url, contentType: request.contentType, body: request.body, opaque: view.endpoint.adapter === 'salesforce' };

@@ -95,7 +95,12 @@ test('after a reload the last receipt and its Withdraw buttons come back, and wi
   const { page, context, element } = await filledForm();
   await element.getByLabel('Monthly newsletter').check();
   await element.getByRole('button', { name: 'Send with my choices' }).click();
-  const first = (await nextEvent(page, 'submit')).detail.receipt;
+  const submitted = (await nextEvent(page, 'submit')).detail;
+  const first = submitted.receipt;
+  // The event tells the page every decision as the receipt signs it.
+  assert.deepEqual(submitted.decisions, receiptPayload(first).consentCapture.decisions);
+  assert.equal(submitted.decisions.find((d) => d.purpose === 'newsletter').decision, 'granted');
+  assert.equal(submitted.withdrawn, undefined);
 
   await page.reload();
   const panel = element.getByRole('region', { name: 'Your consent receipt' });
@@ -109,6 +114,8 @@ test('after a reload the last receipt and its Withdraw buttons come back, and wi
   const withdrawal = (await nextEvent(page, 'submit')).detail;
   assert.equal(withdrawal.withdrawal, true);
   const receipt = receiptPayload(withdrawal.receipt);
+  assert.deepEqual([withdrawal.withdrawn, withdrawal.previousReceiptId], [['newsletter'], receiptPayload(first).consentReceiptID]);
+  assert.deepEqual(withdrawal.decisions, receipt.consentCapture.decisions);
   assert.equal(receipt.consentCapture.previousReceipt, createHash('sha256').update(first).digest('base64url'));
   assert.equal(receipt.piiPrincipalId, receiptPayload(first).piiPrincipalId);
   const decision = (purpose) => receipt.consentCapture.decisions.find((d) => d.purpose === purpose).decision;

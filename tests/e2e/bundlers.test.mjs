@@ -3,13 +3,15 @@
 // all for Vite, webpack and Parcel), served under the README's strict CSP and used in Chromium: the form renders
 // styled, a submission gives a receipt that verifies, a signed notice loads the verifier module and its wasm,
 // and nothing violates the CSP. The app is tests/bundlers/app; the package is the tarball make package built.
+// Then the framework typings: tsc --strict over a React 19 TSX file and vue-tsc over a Vue 3 SFC, each with a
+// JSON notice and typed events (and their misuses must fail), and the React component run in Chromium.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '../../tools/serve.mjs';
-import { CHROMIUM_ARGS, chromiumPath, fillDemoFields } from './browser.mjs';
+import { CHROMIUM_ARGS, DEMO_NOTICE, chromiumPath, fillDemoFields } from './browser.mjs';
 import { chromium } from 'playwright-core';
 
 const repo = new URL('../../', import.meta.url).pathname;
@@ -141,3 +143,61 @@ for (const name of Object.keys(BUNDLERS)) {
     }
   });
 }
+
+/** The lines of `file` (in tests/bundlers/frameworks) marked `error`, and those a type checker's `out` failed on. */
+function failedLines(out, file) {
+  const failing = [...out.matchAll(new RegExp(`${file.split('/').pop().replace('.', '\\.')}\\((\\d+),\\d+\\): error`, 'g'))].map((m) => Number(m[1]));
+  const marked = readFileSync(join(matrix, 'frameworks', file), 'utf8').split('\n').flatMap((line, i) => (line.includes('error:') ? [i + 1] : []));
+  return { failing: [...new Set(failing)], marked };
+}
+
+function check(command, args, cwd) {
+  const result = spawnSync(bin(command), args, { cwd: join(matrix, 'frameworks', cwd), encoding: 'utf8' });
+  return { code: result.status, out: `${result.stdout}${result.stderr}` };
+}
+
+test('React 19: <consent-capture> type-checks in TSX with tsc --strict (attributes, the notice property, typed event props), and misuses fail', () => {
+  const right = check('tsc', ['--project', 'tsconfig.json'], 'react');
+  assert.equal(right.code, 0, right.out);
+  const wrong = check('tsc', ['--strict', '--noEmit', '--target', 'ES2022', '--module', 'ESNext', '--moduleResolution', 'bundler',
+    '--jsx', 'react-jsx', '--lib', 'ES2022,DOM', 'misuses.tsx'], 'react');
+  assert.notEqual(wrong.code, 0);
+  const { failing, marked } = failedLines(wrong.out, 'react/misuses.tsx');
+  assert.deepEqual(failing, marked, wrong.out);
+});
+
+test('Vue 3: <consent-capture> type-checks in an SFC template with vue-tsc, and misuses fail', () => {
+  const right = check('vue-tsc', ['--project', 'tsconfig.json'], 'vue');
+  assert.equal(right.code, 0, right.out);
+  const wrong = check('vue-tsc', ['--project', 'tsconfig.misuses.json'], 'vue');
+  assert.notEqual(wrong.code, 0);
+  const { failing, marked } = failedLines(wrong.out, 'vue/Misuses.vue');
+  assert.deepEqual(failing, marked, wrong.out);
+});
+
+test('React 19: the component renders the element with its notice object, and its typed event prop hears the submission', async () => {
+  const out = join(built, 'react');
+  rmSync(out, { recursive: true, force: true });
+  const bundled = spawnSync(bin('esbuild'), ['frameworks/react/app.tsx', '--bundle', '--format=esm', '--splitting', '--minify', '--jsx=automatic',
+    '--define:process.env.NODE_ENV="production"', '--log-level=warning', `--outdir=${out}`], { cwd: matrix, encoding: 'utf8' });
+  assert.equal(bundled.status, 0, bundled.stderr);
+  for (const file of ['consent_capture_bg.wasm', 'consent_capture_verify_bg.wasm']) copyFileSync(join(installed, file), join(out, file));
+  writeFileSync(join(out, 'index.html'), page('<script type="module" src="app.js"></script>').replace('<p id="verdict"></p>', '<div id="app"></div>'));
+  const server = await serve({ root: out });
+  try {
+    const { context, tab } = await openApp(`http://127.0.0.1:${server.address().port}`, '/');
+    const element = tab.locator('consent-capture');
+    await element.locator('form').waitFor();
+    assert.equal(await element.getAttribute('notice'), null, 'React set the notice object as a property');
+    await fillDemoFields(element);
+    await element.getByRole('button', { name: 'Reject all' }).click();
+    await tab.waitForFunction(() => document.getElementById('verdict').textContent.length > 0);
+    const [receiptId, decisions] = (await tab.locator('#verdict').innerText()).split(' ');
+    assert.match(receiptId, /^[0-9a-f-]{36}$/);
+    assert.equal(Number(decisions), DEMO_NOTICE.purposes.length);
+    assert.deepEqual(await tab.evaluate(() => window.__cspViolations), []);
+    await context.close();
+  } finally {
+    await new Promise((done) => server.close(done));
+  }
+});
