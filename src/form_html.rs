@@ -162,8 +162,8 @@ fn shadow_root_html(html: &mut Html, form: &Form, mode: Mode, notice_sha256: &st
 }
 
 fn field_html(html: &mut Html, field: &FieldView) {
-    html.open("div", &[("class", "cc-field")]);
-    let mut attributes: Vec<(&str, &str)> = vec![("id", &field.id), ("name", field.name)];
+    html.open("div", &[("class", "cc-field"), ("part", "field")]);
+    let mut attributes: Vec<(&str, &str)> = vec![("id", &field.id), ("name", field.name), ("part", "input")];
     if field.required.is_some() {
         attributes.extend([("required", ""), ("aria-required", "true")]);
     }
@@ -193,7 +193,7 @@ fn field_html(html: &mut Html, field: &FieldView) {
         control(html);
     } else {
         let label = |html: &mut Html| {
-            html.open("label", &[("for", &field.id)]);
+            html.open("label", &[("for", &field.id), ("part", "label")]);
             html.text(field.label);
             if let Some(required) = field.required {
                 html.element(
@@ -218,7 +218,15 @@ fn field_html(html: &mut Html, field: &FieldView) {
             label(html);
             control(html);
         }
-        html.element("p", &[("id", &field.error_id), ("class", "cc-message")], "");
+        html.element(
+            "p",
+            &[
+                ("id", &field.error_id),
+                ("class", "cc-message"),
+                ("part", "message"),
+            ],
+            "",
+        );
     }
     html.close("div");
 }
@@ -254,12 +262,17 @@ fn purpose_html(html: &mut Html, purpose: &PurposeView) {
                 ("id", purpose.id.as_str()),
                 ("type", "checkbox"),
                 ("aria-describedby", &purpose.description_id),
+                ("part", "choice"),
             ];
             if choice.checked {
                 box_attributes.push(("checked", ""));
             }
             html.open("input", &box_attributes);
-            html.element("label", &[("for", &purpose.id)], purpose.name);
+            html.element(
+                "label",
+                &[("for", &purpose.id), ("part", "choice-label")],
+                purpose.name,
+            );
         }
         None => html.element("strong", &[], purpose.name),
     }

@@ -87,9 +87,9 @@ async function fetchText(url, what) {
 }
 
 function renderField(field) {
-  const wrapper = h('div', { class: 'cc-field' });
+  const wrapper = h('div', { class: 'cc-field', part: 'field' });
   const attributes = {
-    id: field.id, name: field.name, required: Boolean(field.required), 'aria-required': field.required ? 'true' : null,
+    id: field.id, name: field.name, part: 'input', required: Boolean(field.required), 'aria-required': field.required ? 'true' : null,
     'aria-describedby': field.hidden ? null : field.errorId,
   };
   let control;
@@ -105,9 +105,9 @@ function renderField(field) {
   if (field.hidden) {
     wrapper.append(control);
   } else {
-    const label = h('label', { for: field.id }, field.label);
+    const label = h('label', { for: field.id, part: 'label' }, field.label);
     if (field.required) label.append(h('span', { class: 'cc-required' }, ` (${field.required})`));
-    message = h('p', { id: field.errorId, class: 'cc-message' });
+    message = h('p', { id: field.errorId, class: 'cc-message', part: 'message' });
     wrapper.append(...(field.type === 'checkbox' ? [control, label] : [label, control]), message);
   }
   return { wrapper, control, message };
@@ -125,8 +125,8 @@ function renderPurposes(form) {
     const wrapper = h('div', { class: 'cc-purpose', part: 'purpose' });
     const head = h('div', { class: 'cc-purpose-head' });
     if (purpose.choice) {
-      const box = h('input', { id: purpose.id, type: 'checkbox', 'aria-describedby': purpose.descriptionId, checked: purpose.choice.checked });
-      head.append(box, h('label', { for: purpose.id }, purpose.name));
+      const box = h('input', { id: purpose.id, type: 'checkbox', 'aria-describedby': purpose.descriptionId, part: 'choice', checked: purpose.choice.checked });
+      head.append(box, h('label', { for: purpose.id, part: 'choice-label' }, purpose.name));
       choices.push({ purpose: purpose.purpose, box, heldByGpc: purpose.choice.heldByGpc });
     } else {
       head.append(h('strong', {}, purpose.name));
