@@ -1,8 +1,8 @@
 // The bundler matrix: the npm package as a CRM vendor's app takes it, built by Vite, webpack, Rollup, esbuild
 // and Parcel (pinned in tests/bundlers/package.json), each with its plain production configuration (none at
 // all for Vite, webpack and Parcel), served under the README's strict CSP and used in Chromium: the form renders
-// styled, a submission gives a receipt that verifies, a signed notice loads the verifier module and its wasm,
-// and nothing violates the CSP. The app is tests/bundlers/app; the package is the tarball make package built.
+// styled, a submission gives a receipt that verifies, the testing guide's recipe for a bundled app runs as
+// written, a signed notice loads the verifier module and its wasm, and nothing violates the CSP. The app is tests/bundlers/app; the package is the tarball make package built.
 // Then the framework typings: tsc --strict over a React 19 TSX file and vue-tsc over a Vue 3 SFC, each with a
 // JSON notice and typed events (and their misuses must fail), and the React component run in Chromium.
 import { after, before, test } from 'node:test';
@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '../../tools/serve.mjs';
-import { CHROMIUM_ARGS, DEMO_NOTICE, chromiumPath, fillDemoFields } from './browser.mjs';
+import { CHROMIUM_ARGS, DEMO_NOTICE, chromiumPath, fillDemoFields, readmeBlock } from './browser.mjs';
 import { chromium } from 'playwright-core';
 
 const repo = new URL('../../', import.meta.url).pathname;
@@ -105,7 +105,7 @@ async function openApp(origin, path) {
 }
 
 for (const name of Object.keys(BUNDLERS)) {
-  test(`${name}: the app builds with the plain configuration, renders styled, submits, verifies, loads a signed notice`, async () => {
+  test(`${name}: the app builds with the plain configuration, renders styled, submits, verifies, runs the testing kit, loads a signed notice`, async () => {
     const { out, seconds } = build(name);
     console.log(`# ${name} built the app in ${seconds.toFixed(1)} s`);
     const reports = [];
@@ -129,6 +129,19 @@ for (const name of Object.keys(BUNDLERS)) {
       assert.equal(await tab.locator('#verdict').innerText(), 'valid', 'consent-capture/verify, imported when needed');
       assert.deepEqual(await tab.evaluate(() => window.__cspViolations), []);
       await context.close();
+
+      // The testing guide's recipe for a bundled app, as written, from the project folder.
+      const kit = await openApp(origin, '/');
+      await kit.tab.locator('consent-capture form').waitFor();
+      const AsyncFunction = (async () => {}).constructor;
+      const cwd = process.cwd();
+      process.chdir(matrix);
+      try {
+        await new AsyncFunction('page', 'assert', readmeBlock('Against a bundled app'))(kit.tab, assert);
+      } finally {
+        process.chdir(cwd);
+      }
+      await kit.context.close();
 
       const signed = await openApp(origin, '/?signed');
       const signedElement = signed.tab.locator('consent-capture');
