@@ -29,6 +29,7 @@ RECEIVER_PORT ?= 8081
 # The demo on $(DEMO_PORT) and the receiver on $(RECEIVER_PORT), which the render-mode form sends to.
 demo: setup-build bundle
 	cargo build --profile server -p consent-capture-receiver
+	cargo build -q --bin consent-capture
 	node tools/demo.mjs $(DEMO_PORT) $(RECEIVER_PORT)
 
 test: setup-test lint test-native test-fuzz test-browser bundle size package test-e2e test-engines
@@ -185,6 +186,7 @@ bench: setup-test bundle
 	cargo run -q --profile server -p consent-capture-receiver --example records
 	cargo run -q --profile server -p consent-capture-receiver --example relay
 	cargo run -q --profile server -p consent-capture-receiver --example attacks
+	node tools/bench/lighthouse.mjs
 	node tools/bench/report.mjs
 
 # Re-sign the demo notice after editing it (the key is a demo key, committed on purpose; never use it for real).

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compressed, encodingFor } from './compression.mjs';
 
 export const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; base-uri 'none'";
@@ -30,11 +31,20 @@ const defaultRoot = resolve(fileURLToPath(new URL('../www', import.meta.url)));
  * reads `/demo/receiver.json`), and the CSP lets the page connect to it, as a site's would.
  * `violations`, an array, asks browsers to report every CSP violation of the files served from `root`
  * (`report-uri`, which all three engines send), and collects the reports' `csp-report` objects in it.
+ * `cdn` serves as a CDN would (`make demo`): compressed (brotli, else gzip) and with cache headers, files
+ * kept a day and pages revalidated; otherwise nothing is compressed or kept, as tests want.
  */
-export function serve({ root = defaultRoot, port = 0, pages = {}, receiver, violations } = {}) {
+export function serve({ root = defaultRoot, port = 0, pages = {}, receiver, violations, cdn = false } = {}) {
   let csp = receiver ? `${CSP}; connect-src 'self' ${receiver}` : CSP;
   if (violations) csp += `; report-uri ${REPORTS}`;
-  if (receiver) pages = { ...pages, '/demo/receiver.json': { json: { endpoint: `${receiver}/receipts` } } };
+  // Without a receiver the demo page learns so from null (a 404 would be an error in its console).
+  pages = { '/demo/receiver.json': { json: receiver ? { endpoint: `${receiver}/receipts` } : null }, ...pages };
+  const send = (request, response, status, headers, body) => {
+    const cache = cdn ? { 'Cache-Control': headers['Content-Type'] === TYPES['.html'] ? 'no-cache' : 'public, max-age=86400' } : {};
+    const coding = cdn && encodingFor(request);
+    if (!coding) return response.writeHead(status, { ...headers, ...cache }).end(body);
+    response.writeHead(status, { ...headers, ...cache, 'Content-Encoding': coding, Vary: 'Accept-Encoding' }).end(compressed(Buffer.from(body), coding));
+  };
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://127.0.0.1').pathname);
     if (violations && path === REPORTS && request.method === 'POST') {
@@ -47,15 +57,14 @@ export function serve({ root = defaultRoot, port = 0, pages = {}, receiver, viol
       });
       return;
     }
-    if (pages[path]?.json) {
+    if (pages[path] && 'json' in pages[path]) {
       response.writeHead(200, { 'Content-Type': TYPES['.json'], 'Cache-Control': 'no-store' });
       response.end(JSON.stringify(pages[path].json));
       return;
     }
     if (pages[path]) {
       const { body, csp = CSP } = pages[path];
-      response.writeHead(200, { 'Content-Type': TYPES['.html'], 'Content-Security-Policy': csp, 'Cache-Control': 'no-store' });
-      response.end(body);
+      send(request, response, 200, { 'Content-Type': TYPES['.html'], 'Content-Security-Policy': csp, 'Cache-Control': 'no-store' }, body);
       return;
     }
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
@@ -73,8 +82,7 @@ export function serve({ root = defaultRoot, port = 0, pages = {}, receiver, viol
       };
       // The component's files may be loaded from other origins, as from a CDN (with SRI, which needs CORS).
       if (path.startsWith('/dist/')) headers['Access-Control-Allow-Origin'] = '*';
-      response.writeHead(200, headers);
-      response.end(body);
+      send(request, response, 200, headers, body);
     } catch {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
     }

@@ -1,5 +1,5 @@
 // Writes BENCHMARKS.md and benchmarks.svg from the latest `make bench` results (target/bench/peers.json,
-// target/bench/micro.json, target/bench/receiver.json, target/bench/records.json, target/bench/relay.json, target/bench/attacks.json), the component's size now (www/dist) and the size findings (tools/bench/size-findings.md).
+// target/bench/micro.json, target/bench/receiver.json, target/bench/records.json, target/bench/relay.json, target/bench/attacks.json, target/bench/lighthouse.json), the component's size now (www/dist) and the size findings (tools/bench/size-findings.md).
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ const receiver = read('target/bench/receiver.json');
 const records = read('target/bench/records.json');
 const relay = read('target/bench/relay.json');
 const attacks = read('target/bench/attacks.json');
+const lighthouse = read('target/bench/lighthouse.json');
 const findings = readFileSync(new URL('tools/bench/size-findings.md', root), 'utf8').trim();
 
 const median = (xs) => {
@@ -241,6 +242,16 @@ The largest \`/access\` answer: a device with ${attacks.access.records} records 
 waiting as \`Retry-After\` says) in ${attacks.access.seconds.toFixed(1)} s; the receiver's resident memory grew by at most
 **${(attacks.access.peakGrowthBytes / 1e6).toFixed(1)} MB** while answering (before pages, one answer held it all: 1,040 MB
 for 5,000 such records).
+
+## The demo page in Lighthouse
+
+\`node tools/bench/lighthouse.mjs\` ([tools/bench/lighthouse.mjs](tools/bench/lighthouse.mjs)): Lighthouse
+${lighthouse.lighthouse} from npm with Debian's Chromium, its mobile profile (simulated slow 4G and 4× CPU), the
+median of three runs of each page.
+
+| page | performance | accessibility | best practices | FCP, ms | LCP, ms | TBT, ms | CLS |
+|---|---:|---:|---:|---:|---:|---:|---:|
+${lighthouse.results.map((r) => `| ${r.name} | ${r.scores.performance} | ${r.scores.accessibility} | ${r.scores['best-practices']} | ${Math.round(r.metrics['first-contentful-paint'])} | ${Math.round(r.metrics['largest-contentful-paint'])} | ${Math.round(r.metrics['total-blocking-time'])} | ${r.metrics['cumulative-layout-shift'].toFixed(3)} |`).join('\n')}
 
 ## Size
 
