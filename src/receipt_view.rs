@@ -2,11 +2,16 @@
 //! withdraw. Plain data, like the form model; the web layer renders it as text.
 
 use crate::consent::{Decision, Decisions, LegalBasis};
-use crate::date::format_utc;
 use crate::json::{Object, Value};
 use crate::notice::Notice;
 use crate::prelude::*;
 use crate::strings::Ui;
+
+/// Where the receipt's date stands in the view's texts (a character of Unicode's private use area, which
+/// interface texts have no use for): the element writes the date there as people write dates in the view's
+/// language (`Intl.DateTimeFormat`), which this `no_std` core cannot, isolated by its first strong character
+/// (an Arabic date reads right to left, where a receipt id is kept left to right).
+pub const DATE: &str = "\u{E000}";
 
 /// One line per purpose group, and the means to withdraw.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +25,8 @@ pub struct ReceiptView<'a> {
     pub controller: String,
     /// Receipt id and date of issue.
     pub issued: String,
+    /// When it was issued, in seconds since the Unix epoch: what `DATE` stands for.
+    pub issued_at: i64,
     /// How to withdraw.
     pub how_to_withdraw: String,
     /// One `(purpose id, button text)` per purpose the person agreed to.
@@ -67,10 +74,9 @@ impl<'a> ReceiptView<'a> {
                 }
             }
         }
-        let issued = isolated(&format_utc(issued_at));
         let groups = [
             (ui(Ui::Agreed).to_owned(), agreed),
-            (concat(&[ui(Ui::WithdrawnOn), " ", &issued]), withdrawn),
+            (concat(&[ui(Ui::WithdrawnOn), " ", DATE]), withdrawn),
             (ui(Ui::Refused).to_owned(), refused),
             (ui(Ui::OtherBasis).to_owned(), other),
         ]
@@ -95,8 +101,9 @@ impl<'a> ReceiptView<'a> {
                 ", ",
                 ui(Ui::Issued),
                 " ",
-                &issued,
+                DATE,
             ]),
+            issued_at,
             how_to_withdraw: concat(&[ui(Ui::HowToWithdraw), " ", &controller.email]),
             withdraw,
             download: (
@@ -112,7 +119,7 @@ impl<'a> ReceiptView<'a> {
 }
 
 /// `text` kept left to right inside text of either direction (Unicode's left-to-right isolate, as `<bdi
-/// dir="ltr">` would): receipt ids and dates are read in order in Arabic or Hebrew, not scrambled by the
+/// dir="ltr">` would): receipt ids are read in order in Arabic or Hebrew, not scrambled by the
 /// paragraph around them. It is text, so it works wherever the view goes, not only in the element's DOM.
 pub fn isolated(text: &str) -> String {
     concat(&["\u{2066}", text, "\u{2069}"])
@@ -188,6 +195,7 @@ impl ReceiptView<'_> {
                     .with("told", self.again[1]),
             )
             .with("received", self.received.as_str())
+            .with("issuedAt", self.issued_at)
             .into()
     }
 }

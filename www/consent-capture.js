@@ -156,7 +156,20 @@ function renderActions(form, withSave) {
   return { actions, buttons };
 }
 
-function renderReceipt(view, jws, withAgain) {
+// The view's texts hold U+E000 where its date goes (receipt_view::DATE in the core): the date as people write
+// dates in `language` (or in ISO 8601 where Intl does not take the tag), isolated by its first strong character.
+function dating(view, language) {
+  let when;
+  try {
+    when = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(view.issuedAt * 1000);
+  } catch {
+    when = new Date(view.issuedAt * 1000).toISOString();
+  }
+  return (text) => text.replace('\uE000', `\u2068${when}\u2069`);
+}
+
+function renderReceipt(view, jws, withAgain, language) {
+  const dated = dating(view, language);
   const panel = h('section', { class: 'cc-receipt', part: 'receipt', 'aria-labelledby': 'cc-receipt-heading' });
   const heading = h('h2', { id: 'cc-receipt-heading', tabindex: '-1' }, view.heading);
   const delivery = h('p', { role: 'status', class: 'cc-delivery', part: 'delivery' });
@@ -165,9 +178,9 @@ function renderReceipt(view, jws, withAgain) {
   for (const group of view.groups) {
     const list = h('ul');
     list.append(...group.items.map((item) => h('li', {}, item)));
-    panel.append(h('p', { class: 'cc-receipt-label' }, group.label), list);
+    panel.append(h('p', { class: 'cc-receipt-label' }, dated(group.label)), list);
   }
-  panel.append(...view.lines.map((line) => h('p', {}, line)));
+  panel.append(...view.lines.map((line) => h('p', {}, dated(line))));
   const withdraw = [];
   if (view.withdraw.length) {
     const actions = h('div', { class: 'cc-actions' });
@@ -514,7 +527,7 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
   // the last receipt it comes after the form, so that a returning person can send a new message or withdraw.
   #showReceipt(view, receiptView, jws, afterSubmission) {
     view.receipt?.remove();
-    const shown = renderReceipt(receiptView, jws, afterSubmission);
+    const shown = renderReceipt(receiptView, jws, afterSubmission, view.root.lang);
     const { panel, heading, withdraw, told, again } = shown;
     const on = (button, handler) => button.addEventListener('click', handler, { signal: view.abort.signal });
     // A pressed withdraw button is disabled at once: a double click withdraws once.

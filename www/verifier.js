@@ -76,9 +76,8 @@ export async function showAcknowledgement(shown, receiptView, receipt, acknowled
     const { valid, receivedAt } = await verifyAcknowledgement(acknowledgement, receipt, controller);
     if (!valid) return;
     verified = true;
-    const at = new Date(receivedAt * 1000).toISOString().slice(0, 16).replace('T', ' ');
-    // The date kept left to right, as the core isolates its own dates.
-    delivery.textContent = `${receiptView.received}: \u2066${at} UTC\u2069`;
+    // The date as people write dates in the form's language, kept left to right (see `when`).
+    delivery.textContent = `${receiptView.received}: ${when(new Date(receivedAt * 1000).toISOString(), panel.closest('[lang]')?.lang)}`;
   }
   const link = document.createElement('a');
   Object.assign(link, {
