@@ -209,12 +209,9 @@ fn kantara_purpose(purpose: &Purpose, language: &str) -> Value {
     }
 }
 
-fn extension(
-    notice: &Notice,
-    decisions: &Decisions,
-    manifest: &Manifest,
-    context: ReceiptContext<'_>,
-) -> Object {
+/// Every purpose's decision as receipts carry it (and the `json` adapter's body repeats it):
+/// `[{"purpose", "legalBasis", "decision"}, …]`.
+pub fn decisions_json(notice: &Notice, decisions: &Decisions) -> Value {
     let decisions = decisions
         .iter()
         .map(|(id, decision)| {
@@ -226,12 +223,21 @@ fn extension(
                 .into()
         })
         .collect();
+    Value::Array(decisions)
+}
+
+fn extension(
+    notice: &Notice,
+    decisions: &Decisions,
+    manifest: &Manifest,
+    context: ReceiptContext<'_>,
+) -> Object {
     let mut extension = Object::new()
         .with("noticeRevision", notice.revision.as_str())
         .with("noticeSha256", notice_hash(notice))
         .with("language", context.language)
         .with("gpc", context.gpc)
-        .with("decisions", Value::Array(decisions))
+        .with("decisions", decisions_json(notice, decisions))
         .with("manifest", manifest.to_json());
     if let Some(signature) = context.notice_signature {
         extension.insert("noticeSignature", signature);

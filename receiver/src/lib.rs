@@ -1,4 +1,4 @@
-//! The controller's half of a consent receipt. The element's `json` adapter posts `{"fields", "receipt"}`
+//! The controller's half of a consent receipt. The element's `json` adapter posts `{"decisions", "fields", "receipt"}`
 //! here; the receiver checks the receipt with the component's own verifier (one verifier, not two), checks
 //! that the fields are exactly what the receipt says left the browser, stores the record durably, appends it
 //! to a Merkle log (RFC 9162's construction, with `ct-merkle`), and answers with an acknowledgement that the

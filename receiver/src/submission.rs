@@ -1,5 +1,6 @@
-//! A submission as the element's `json` adapter posts it, `{"fields": {name: value}, "receipt": "<jws>"}`,
-//! checked before anything is stored: the receipt with the component's verifier against a notice this
+//! A submission as the element's `json` adapter posts it, `{"decisions": […], "fields": {name: value},
+//! "receipt": "<jws>"}` (`decisions` may be absent: elements before it sent none), checked before anything is
+//! stored: the receipt with the component's verifier against a notice this
 //! receiver knows, its time, and fields that are exactly what the receipt's manifest says left the browser,
 //! each in the shape of its transform. Whether it follows a receipt held here is the store's question
 //! ([`crate::http`] asks it).
@@ -92,7 +93,7 @@ pub fn read(
         .ok_or_else(|| Refusal::new(400, "body", "(body)", "not a JSON object"))?;
     if let Some((key, _)) = object
         .iter()
-        .find(|(key, _)| !matches!(*key, "fields" | "receipt"))
+        .find(|(key, _)| !matches!(*key, "decisions" | "fields" | "receipt"))
     {
         return Err(Refusal::new(400, "body", key, "an unknown member"));
     }
@@ -180,6 +181,17 @@ pub fn read(
                 limits.max_age
             ),
         ));
+    }
+    // The body's copy of the decisions is for readers that do not open the receipt: it must say what the
+    // receipt signs, or nobody relies on it.
+    if let Some(copy) = object.get("decisions") {
+        if Some(copy) != extension.and_then(|e| e.get("decisions")) {
+            return Err(unprocessable(
+                "decisions",
+                "decisions",
+                "not the decisions the receipt signs",
+            ));
+        }
     }
     check_fields(fields, extension, known, limits.field_chars)?;
     check_binding(fields, extension, public_url)?;

@@ -436,6 +436,19 @@ async fn bad_receipts_times_bodies_and_headers_get_their_rule_and_where(database
     )
     .await;
     assert_eq!(unknown.rule(), (StatusCode::BAD_REQUEST, "body"));
+    // The body's copy of the decisions must be what the receipt signs; without one the receipt alone speaks.
+    assert!(good.body.starts_with("{\"decisions\":[") && good.body.contains("\"decision\":\"granted\""));
+    let changed = send(
+        &receiver,
+        post(
+            good.body
+                .replacen("\"decision\":\"granted\"", "\"decision\":\"denied\"", 1),
+            "application/json",
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(changed.rule(), (StatusCode::UNPROCESSABLE_ENTITY, "decisions"));
 
     // A receipt for a notice this receiver was not given.
     let mut other = first_receipt(&device, true, now(), 7);

@@ -11,11 +11,12 @@ use crate::canonical::to_canonical_string;
 use crate::consent::Decisions;
 use crate::json::{Object, Value};
 use crate::notice::Notice;
+use crate::receipt::decisions_json;
 
 /// Where a submission goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Adapter {
-    /// `{"fields": {…}, "receipt": "<jws>"}` as JSON.
+    /// `{"decisions": […], "fields": {…}, "receipt": "<jws>"}` as JSON: the decisions as the receipt signs them.
     Json,
     /// HubSpot Forms API v3 (`/submissions/v3/integration/submit/{portalId}/{formGuid}`).
     HubSpot,
@@ -84,6 +85,7 @@ pub fn request(
             content_type: "application/json",
             body: to_canonical_string(&Value::Object(
                 Object::new()
+                    .with("decisions", decisions_json(notice, decisions))
                     .with("fields", payload.clone())
                     .with("receipt", evidence.receipt),
             )),

@@ -6,7 +6,7 @@ use consent_capture::canonical::to_canonical_string;
 use consent_capture::date::Date;
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::jws::{header, signing_input};
-use consent_capture::receipt::{fields_hash, receipt_hash, ReceiptContext, TYP};
+use consent_capture::receipt::{decisions_json, fields_hash, receipt_hash, ReceiptContext, TYP};
 use consent_capture::sign::PrivateKey;
 use consent_capture::{minimise, uuid_v4, Decisions, Minimised, Notice, Receipt};
 use consent_capture_receiver::config::{Config, KnownNotice, Limits};
@@ -210,6 +210,7 @@ fn signed(
     ));
     let body = to_canonical_string(&Value::Object(
         Object::new()
+            .with("decisions", decisions_json(notice, &made.decisions))
             .with("fields", minimised.payload)
             .with("receipt", receipt.as_str()),
     ));
