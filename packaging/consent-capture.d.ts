@@ -216,6 +216,19 @@ export interface Preview {
   requests: Record<'json' | 'hubspot' | 'salesforce', { contentType: string; body: string } | { error: string }>;
 }
 
+/** The element's attributes (and its `notice` property) as framework templates set them (see react.d.ts, vue.d.ts). */
+export interface ConsentCaptureAttributes {
+  /** The notice: its URL, or a notice object. */
+  notice?: string | Notice | NoticeJson;
+  /** Enhance mode: the id of the site's `<form>`. */
+  for?: string;
+  'notice-signature'?: string;
+  'controller-key'?: string;
+  'notice-min-revision'?: string;
+  endpoint?: string;
+  adapter?: 'json' | 'hubspot' | 'salesforce';
+}
+
 /** `<consent-capture notice lang for notice-signature controller-key notice-min-revision endpoint adapter>` */
 export interface ConsentCaptureElement extends HTMLElement {
   /** The notice: a URL (the `notice` attribute), or a notice object rendered without a fetch. */

@@ -4,19 +4,11 @@
 // element's events with `on` + the event's name: `onconsent-capture:submit={(event) => …}`.
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 import type {
-  ChangeDetail, ConsentCaptureElement, DeliveryDetail, ErrorDetail, Notice, NoticeJson, SubmitDetail,
+  ChangeDetail, ConsentCaptureAttributes, ConsentCaptureElement, DeliveryDetail, ErrorDetail, SubmitDetail,
 } from './consent-capture.js';
 
-export interface ConsentCaptureProps extends DetailedHTMLProps<HTMLAttributes<ConsentCaptureElement>, ConsentCaptureElement> {
-  /** The notice: its URL, or a notice object. */
-  notice?: string | Notice | NoticeJson;
-  /** Enhance mode: the id of the site's `<form>`. */
-  for?: string;
-  'notice-signature'?: string;
-  'controller-key'?: string;
-  'notice-min-revision'?: string;
-  endpoint?: string;
-  adapter?: 'json' | 'hubspot' | 'salesforce';
+export interface ConsentCaptureProps
+  extends DetailedHTMLProps<HTMLAttributes<ConsentCaptureElement>, ConsentCaptureElement>, ConsentCaptureAttributes {
   'onconsent-capture:submit'?: (event: CustomEvent<SubmitDetail>) => void;
   'onconsent-capture:change'?: (event: CustomEvent<ChangeDetail>) => void;
   'onconsent-capture:delivery'?: (event: CustomEvent<DeliveryDetail>) => void;

@@ -4,19 +4,10 @@
 // Bind a notice object with `:notice.prop="notice"`; listen with `@consent-capture:submit="…"`.
 import type { HTMLAttributes } from 'vue';
 import type {
-  ChangeDetail, ConsentCaptureElement, DeliveryDetail, ErrorDetail, Notice, NoticeJson, SubmitDetail,
+  ChangeDetail, ConsentCaptureAttributes, ConsentCaptureElement, DeliveryDetail, ErrorDetail, SubmitDetail,
 } from './consent-capture.js';
 
-export interface ConsentCaptureAttributes extends HTMLAttributes {
-  /** The notice: its URL, or a notice object. */
-  notice?: string | Notice | NoticeJson;
-  /** Enhance mode: the id of the site's `<form>`. */
-  for?: string;
-  'notice-signature'?: string;
-  'controller-key'?: string;
-  'notice-min-revision'?: string;
-  endpoint?: string;
-  adapter?: 'json' | 'hubspot' | 'salesforce';
+export interface ConsentCaptureVueAttributes extends HTMLAttributes, ConsentCaptureAttributes {
   'onConsentCapture:submit'?: (event: CustomEvent<SubmitDetail>) => void;
   'onConsentCapture:change'?: (event: CustomEvent<ChangeDetail>) => void;
   'onConsentCapture:delivery'?: (event: CustomEvent<DeliveryDetail>) => void;
@@ -25,6 +16,6 @@ export interface ConsentCaptureAttributes extends HTMLAttributes {
 
 declare module 'vue' {
   interface GlobalComponents {
-    'consent-capture': new () => ConsentCaptureElement & { $props: ConsentCaptureAttributes };
+    'consent-capture': new () => ConsentCaptureElement & { $props: ConsentCaptureVueAttributes };
   }
 }
