@@ -46,8 +46,9 @@ test('the tarball holds the documented files', () => {
   const listed = run('tar', ['tzf', tarball]).out.trim().split('\n').map((f) => f.replace('package/', '')).sort();
   assert.deepEqual(listed, ['README.md', 'consent-capture-early.js', 'consent-capture-node.js', 'consent-capture-verify.js',
     'consent-capture.css', 'consent-capture.d.ts', 'consent-capture.js', 'consent_capture_bg.wasm',
-    'consent_capture_verify_bg.wasm', 'notice.schema.json', 'package.json', 'testing.d.ts', 'testing.js', 'texts/ar.json',
-    'texts/de.json', 'texts/es.json', 'texts/fr.json', 'verify-node.js', 'verify.d.ts', 'verify.js']);
+    'consent_capture_verify_bg.wasm', 'notice.schema.json', 'package.json', 'react.d.ts', 'testing.d.ts', 'testing.js',
+    'texts/ar.json', 'texts/de.json', 'texts/es.json', 'texts/fr.json', 'verify-node.js', 'verify.d.ts', 'verify.js',
+    'vue.d.ts']);
 });
 
 let receipt;
