@@ -224,6 +224,7 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
   #generation = 0;
   #scheduled = false;
   #view = null; // what the current render owns: { consent, root, slot, abort, … }
+  #refused = ''; // what the next render's receipt panel says: a withdrawal the site refused
 
   /** The notice: the `notice` attribute's URL, or an object assigned to this property. */
   get notice() { return this.#noticeObject ?? this.getAttribute('notice'); }
@@ -335,6 +336,8 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
       this.#view.last = own;
       if (receipt) {
         const shown = this.#showReceipt(this.#view, receipt, own, false);
+        shown.delivery.textContent = this.#refused;
+        this.#refused = '';
         const acknowledgement = await read(ACKNOWLEDGEMENTS, payloadOf(own).consentReceiptID).catch(() => null);
         if (acknowledgement) this.#acknowledged(shown, receipt, own, acknowledgement);
       }
@@ -503,6 +506,7 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
     const told = built.detail.withdrawal
       ? { decisions, withdrawn: decisions.filter((d) => d.decision === 'withdrawn').map((d) => d.purpose), previousReceiptId: payloadOf(view.last).consentReceiptID }
       : { decisions };
+    const previous = view.last;
     view.last = receipt;
     const shown = generation === this.#generation && this.#view === view;
     const panel = shown ? this.#showReceipt(view, signed.view, receipt, true) : null;
@@ -516,6 +520,15 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
     // Not awaited: the next receipt (a withdrawal) must not wait on the network.
     deliver(entry, (state, httpStatus, reason, acknowledgement) => {
       if (panel) panel.delivery.textContent = signed.view.delivery[state];
+      // A withdrawal the site refused is not done: the receipt it would have followed comes back (kept, and
+      // shown again with its Withdraw buttons and how else to withdraw), saying that it was not sent.
+      if (state === 'failed' && built.detail.withdrawal && previous) {
+        keepReceipt(key, previous).then(() => {
+          this.#refused = signed.view.delivery.failed;
+          this.#unmount();
+          this.#schedule();
+        });
+      }
       if (panel && acknowledgement) this.#acknowledged(panel, signed.view, receipt, acknowledgement);
       fire(this, 'delivery', { receiptId, state, status: httpStatus ?? null, reason: reason ?? null, acknowledgement: acknowledgement ?? null });
     });

@@ -281,3 +281,37 @@ test('a body over the 64 KiB keepalive limit is still delivered (without keepali
   assert.equal(accepted('large-entry')[0].body.length, body.length);
   await context.close();
 });
+
+test('a withdrawal the endpoint refuses is not shown as done: the grant comes back with its Withdraw button, saying it was not sent', async () => {
+  crm.state.requests.length = 0;
+  crm.state.plan = [200, 422];
+  const { page, context } = await open(env, siteUrl('/json.html'));
+  const element = page.locator('#crm');
+  await element.locator('form').waitFor();
+  await fillDemoFields(element);
+  await element.getByLabel('Monthly newsletter').check();
+  await element.getByRole('button', { name: 'Send with my choices' }).click();
+  const first = (await nextEvent(page, 'submit')).detail;
+  await deliveryState(page, first.receiptId, 'sent');
+  await element.getByRole('button', { name: 'Withdraw: Monthly newsletter' }).click();
+  const withdrawal = (await nextEvent(page, 'submit', 2)).detail;
+  await deliveryState(page, withdrawal.receiptId, 'failed');
+  const panel = element.getByRole('region', { name: 'Your consent receipt' });
+  const withdraw = panel.getByRole('button', { name: 'Withdraw: Monthly newsletter' });
+  await withdraw.waitFor();
+  const text = await panel.innerText();
+  assert.doesNotMatch(text, /Withdrawn on/);
+  assert.match(text, /You agreed to\s+Monthly newsletter/);
+  assert.match(text, /The site could not accept your details, so they were not sent\./, 'what happened');
+  assert.match(text, /or by writing to privacy@example\.com/, 'what the person can do');
+  assert.equal(await element.getByLabel('Monthly newsletter').isChecked(), true, 'the form shows the grant the site holds');
+  // A later visit shows what the site holds too; withdrawing again chains to that grant, and is sent.
+  await page.reload();
+  await withdraw.waitFor();
+  assert.doesNotMatch(await panel.innerText(), /Withdrawn on/);
+  await withdraw.click();
+  const again = (await nextEvent(page, 'submit')).detail;
+  assert.equal(again.previousReceiptId, first.receiptId);
+  await deliveryState(page, again.receiptId, 'sent');
+  await context.close();
+});
