@@ -348,8 +348,10 @@ fn the_configured_adapter_shapes_the_request_once_the_receipt_is_signed() {
     let signed = json(&json_consent.signed("h.p.s".into(), PAGE).expect("signed"));
     assert_eq!(
         at(&signed, &["request", "body"]).as_str(),
-        Some(r#"{"fields":{},"receipt":"h.p.s"}"#),
-        "a withdrawal reaches a JSON endpoint as its receipt alone"
+        Some(
+            r#"{"decisions":[{"decision":"not-asked","legalBasis":"contract","purpose":"enquiry"},{"decision":"withdrawn","legalBasis":"consent","purpose":"newsletter"},{"decision":"denied","legalBasis":"consent","purpose":"ads"}],"fields":{},"receipt":"h.p.s"}"#
+        ),
+        "a withdrawal reaches a JSON endpoint as its receipt and its decisions, no fields"
     );
 }
 
