@@ -59,6 +59,8 @@ export interface Field {
   /** Ids of the purposes that justify collecting it (at least one). */
   purposes: [string, ...string[]];
   required?: boolean;
+  /** The most characters a person may type (the input takes no more; a receiver refuses more). */
+  maxLength?: number;
   transform?: Transform;
   /** Select fields only. */
   options?: { value: string; label: Localised }[];

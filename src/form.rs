@@ -101,6 +101,8 @@ pub struct FieldView<'a> {
     pub required: Option<&'a str>,
     /// Hidden fields get no label or message.
     pub hidden: bool,
+    /// The notice's `maxLength`, as the input's `maxlength`.
+    pub max_length: Option<u32>,
 }
 
 /// One purpose: a choice for consent purposes, information for the others.
@@ -204,6 +206,7 @@ fn field_view<'a>(notice: &'a Notice, field: &'a Field, index: usize, language: 
         label: field.label.get(language),
         required: field.required.then(|| notice.ui(language, Ui::Required)),
         hidden: field.field_type == FieldType::Hidden,
+        max_length: field.max_length,
     }
 }
 
@@ -282,6 +285,9 @@ impl FieldView<'_> {
             .with("hidden", self.hidden);
         if let Some(required) = self.required {
             field.insert("required", required);
+        }
+        if let Some(most) = self.max_length {
+            field.insert("maxLength", i64::from(most));
         }
         match &self.control {
             ControlKind::Input {

@@ -9,6 +9,7 @@
 //! the root carries the hash of the notice and the language it was rendered from, which the element checks
 //! before it keeps anything the person did in it.
 
+use crate::canonical::decimal;
 use crate::form::{ControlKind, FieldView, Form, PurposeView};
 use crate::prelude::*;
 
@@ -169,6 +170,10 @@ fn field_html(html: &mut Html, field: &FieldView) {
     }
     if !field.hidden {
         attributes.push(("aria-describedby", &field.error_id));
+    }
+    let most = field.max_length.map(|most| decimal(i64::from(most)));
+    if let Some(most) = &most {
+        attributes.push(("maxlength", most));
     }
     let control = |html: &mut Html| match &field.control {
         ControlKind::Input {

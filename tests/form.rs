@@ -96,6 +96,11 @@ fn fields_get_labels_ids_messages_and_the_right_controls() {
     assert_eq!(email.required, Some("required"));
     assert_eq!(form.fields[2].required, None);
     assert_eq!(
+        (email.max_length, form.fields[2].max_length),
+        (None, Some(100)),
+        "the company's input takes no more than the notice's maxLength"
+    );
+    assert_eq!(
         form.fields[3].control,
         ControlKind::Select {
             placeholder: "Choose…",

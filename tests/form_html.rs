@@ -94,6 +94,11 @@ fn render_mode_is_the_element_with_its_form_in_a_declarative_shadow_root_that_se
     assert_eq!(html.matches("type=\"checkbox\"").count(), 2);
     assert!(!html.contains("checked"));
     assert_eq!(html.matches(" type=\"submit\"").count(), 1);
+    assert_eq!(
+        html.matches(" maxlength=\"100\"").count(),
+        1,
+        "the company's maxLength"
+    );
     assert!(!html.contains('\n'), "no whitespace text between elements");
 }
 

@@ -24,6 +24,8 @@ fn problems(text: &str) -> Vec<String> {
 fn the_demo_notice_is_valid() {
     let notice = Notice::from_json(DEMO).expect("valid");
     assert_eq!(notice.languages, ["en", "de", "ar"]);
+    assert_eq!(notice.field("company").and_then(|f| f.max_length), Some(100));
+    assert_eq!(notice.field("name").and_then(|f| f.max_length), None);
     assert_eq!(notice.purposes.len(), 3);
     assert_eq!(notice.purposes[1].legal_basis, LegalBasis::Consent);
     assert!(notice.purposes[2].gpc);
@@ -85,6 +87,8 @@ const BROKEN: &[(&str, &str, &str)] = &[
     (r#""newsletter": 12345678"#, r#""newsletter": "12345678""#, "crm.hubspot.subscriptions.newsletter: has the wrong type (expected a subscription type id, found string)"),
     (r#""oid": "00D000000000001","#, "", "crm.salesforce.oid: is required"),
     (r#""receiptField""#, r#""receiptFeld""#, "crm.salesforce.receiptFeld: is not a known key"),
+    (r#""maxLength": 100"#, r#""maxLength": 0"#, "fields[2].maxLength: has the wrong type (expected a whole number from 1 to 1000000, found number)"),
+    (r#""maxLength": 100"#, r#""maxLength": "100""#, "fields[2].maxLength: has the wrong type (expected a whole number from 1 to 1000000, found string)"),
 ];
 
 #[test]

@@ -90,7 +90,7 @@ function renderField(field) {
   const wrapper = h('div', { class: 'cc-field', part: 'field' });
   const attributes = {
     id: field.id, name: field.name, part: 'input', required: Boolean(field.required), 'aria-required': field.required ? 'true' : null,
-    'aria-describedby': field.hidden ? null : field.errorId,
+    'aria-describedby': field.hidden ? null : field.errorId, maxlength: field.maxLength,
   };
   let control;
   let message = null;

@@ -24,7 +24,7 @@ use consent_capture_receiver::config::{Config, Limits};
 use consent_capture_receiver::http::{router, Receiver};
 use databases::{Postgres, Scratch};
 use receipts::{
-    ada_at, demo_config, from_own_device, granting, make_under, notice, now, Draft, NOTICE_SIGNATURE,
+    ada_named, demo_config, from_own_device, granting, make_under, notice, now, Draft, NOTICE_SIGNATURE,
 };
 use serde_json::{json, Value};
 use std::net::SocketAddr;
@@ -193,8 +193,8 @@ fn resident() -> (u64, u64) {
 async fn largest_access(database: &str) -> Value {
     let router = open(database).await;
     let device = PrivateKey::ed25519_from_seed([200; 32]);
-    let company = "C".repeat(200_000);
-    let typed = ada_at(&company);
+    let name = "N".repeat(200_000);
+    let typed = ada_named(&name);
     let notice = notice();
     let records = 400;
     for n in 0..records {

@@ -304,8 +304,9 @@ pub(crate) fn unproven_principal() -> Refusal {
 }
 
 /// The fields must be exactly those the manifest says were kept or transformed: nothing it dropped or never
-/// declared, nothing missing, none longer than `most_chars` characters, each kept value passing its field's rules (the element's own validator: an
-/// option of its select, an e-mail address) and each transformed value in its transform's shape; and no
+/// declared, nothing missing, none longer than `most_chars` characters (nor a kept value longer than its
+/// field's `maxLength`), each kept value passing its field's rules (the element's own validator: an option of
+/// its select, an e-mail address) and each transformed value in its transform's shape; and no
 /// required field left empty. (That the manifest's fields and rules are the notice's, and that a granted
 /// purpose or another legal basis justifies each field sent, was checked with the receipt.)
 fn check_fields(
@@ -336,14 +337,19 @@ fn check_fields(
         let value = value
             .as_str()
             .ok_or_else(|| unprocessable("fields", at(name), "a string is required"))?;
-        if value.chars().count() > most_chars {
+        let field = known.notice.field(name);
+        // The notice's maxLength bounds what the person typed (a kept value); this receiver's limit, any value.
+        let most = field
+            .filter(|field| field.transform == Transform::Keep)
+            .and_then(|field| field.max_length)
+            .map_or(most_chars, |most| most_chars.min(most as usize));
+        if value.chars().count() > most {
             return Err(unprocessable(
                 "field-too-long",
                 at(name),
-                format!("longer than the {most_chars} characters a field may have here"),
+                format!("longer than the {most} characters this field may have here"),
             ));
         }
-        let field = known.notice.field(name);
         let transform = field.map(|field| field.transform);
         if let Some(problem) = field
             .filter(|field| field.transform == Transform::Keep)

@@ -476,15 +476,16 @@ async fn bad_receipts_times_bodies_and_headers_get_their_rule_and_where(database
     acknowledged(&submit(&receiver, &good).await);
 }
 
-async fn a_field_value_longer_than_the_receivers_limit_is_refused_and_not_stored(database: String) {
+async fn a_field_value_longer_than_its_notice_or_the_receiver_allows_is_refused_and_not_stored(
+    database: String,
+) {
+    // This receiver takes values of up to 150 characters; the demo notice lets a company have 100.
     let limits = Limits {
-        field_chars: 40,
+        field_chars: 150,
         ..Limits::default()
     };
     let receiver = limited_receiver(&database, limits).await;
     let device = PrivateKey::ed25519_from_seed([140; 32]);
-    let long_company = "E".repeat(41);
-    let typed = receipts::ada_at(&long_company);
     let draft = |seed| Draft {
         decisions: granting(true),
         issued_at: now() - 10,
@@ -492,20 +493,51 @@ async fn a_field_value_longer_than_the_receivers_limit_is_refused_and_not_stored
         seed,
     };
     let signature = Some(receipts::NOTICE_SIGNATURE.trim());
+    let refused = |answer: &Answer, field: &str, most: &str| {
+        assert_eq!(
+            answer.rule(),
+            (StatusCode::UNPROCESSABLE_ENTITY, "field-too-long"),
+            "{:?}",
+            answer.json
+        );
+        assert_eq!(answer.at(&["error", "at"]).as_str(), Some(field));
+        let message = answer
+            .at(&["error", "message"])
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(message.contains(most), "{message}");
+    };
+    let long_company = "E".repeat(101);
+    let at_company = |company| {
+        [
+            receipts::ADA[0],
+            receipts::ADA[1],
+            ("company", company),
+            receipts::ADA[3],
+        ]
+    };
+    let typed = at_company(long_company.as_str());
     let long = receipts::make_under(&notice(), &device, draft(1400), signature, &typed);
-    let answer = submit(&receiver, &long).await;
-    assert_eq!(
-        answer.rule(),
-        (StatusCode::UNPROCESSABLE_ENTITY, "field-too-long"),
-        "{:?}",
-        answer.json
+    refused(
+        &submit(&receiver, &long).await,
+        "fields.company",
+        "100 characters",
     );
-    assert_eq!(answer.at(&["error", "at"]).as_str(), Some("fields.company"));
+    let long_name = "A".repeat(151);
+    let typed = [
+        ("name", long_name.as_str()),
+        receipts::ADA[1],
+        receipts::ADA[2],
+        receipts::ADA[3],
+    ];
+    let long = receipts::make_under(&notice(), &device, draft(1401), signature, &typed);
+    refused(&submit(&receiver, &long).await, "fields.name", "150 characters");
     assert_eq!(at(&log_head(&receiver).await, &["size"]).as_i64(), Some(0));
-    // Forty characters are within the limit.
-    let within = "E".repeat(40);
-    let typed = receipts::ada_at(&within);
-    let fits = receipts::make_under(&notice(), &device, draft(1401), signature, &typed);
+    // A hundred characters are within the notice's limit.
+    let within = "E".repeat(100);
+    let typed = at_company(within.as_str());
+    let fits = receipts::make_under(&notice(), &device, draft(1402), signature, &typed);
     acknowledged(&submit(&receiver, &fits).await);
 }
 
@@ -819,7 +851,7 @@ on_both_databases!(
     burst_0_leaves_the_persons_routes_limited,
     a_receipt_is_bound_to_its_fields_and_its_endpoint,
     one_device_key_adds_at_most_its_daily_records_and_a_repeat_still_gets_its_answer,
-    a_field_value_longer_than_the_receivers_limit_is_refused_and_not_stored,
+    a_field_value_longer_than_its_notice_or_the_receiver_allows_is_refused_and_not_stored,
     an_audit_passes_on_an_untouched_log_and_names_the_first_record_a_change_breaks,
     a_kept_head_catches_a_log_rewritten_and_signed_again,
     the_audit_recomputes_every_table_an_answer_comes_from,

@@ -118,6 +118,21 @@ impl<'a> ObjectReader<'a> {
         }
     }
 
+    /// A whole number from 1 to `most` that may be absent; `expected` says which, when it is not one.
+    pub fn optional_count(
+        &mut self,
+        key: &str,
+        (most, expected): (i64, &str),
+        errors: &mut Vec<Error>,
+    ) -> Option<u32> {
+        let value = self.get(key)?;
+        let count = value.as_i64().filter(|n| (1..=most).contains(n));
+        if count.is_none() {
+            errors.push(wrong_type(&self.path_of(key), expected, value));
+        }
+        count.map(|n| n as u32)
+    }
+
     /// An array that must be present.
     pub fn required_array(&mut self, key: &str, errors: &mut Vec<Error>) -> Option<&'a [Value]> {
         let value = self.required(key, errors)?;

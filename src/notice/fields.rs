@@ -70,6 +70,7 @@ pub(super) fn read_field(
     }
     let transform = read_transform(&mut r, field_type, errors);
     let options = read_options(&mut r, field_type, languages, errors);
+    let max_length = r.optional_count("maxLength", MOST_CHARACTERS, errors);
     r.finish(errors);
     let (Some(name), Some(field_type), Some(label), Some(transform), Some(options)) =
         (name, field_type, label, transform, options)
@@ -84,8 +85,12 @@ pub(super) fn read_field(
         purposes: field_purposes,
         transform,
         options,
+        max_length,
     })
 }
+
+/// The largest `maxLength` a notice may give a field (a million characters), and how a wrong one is named.
+const MOST_CHARACTERS: (i64, &str) = (1_000_000, "a whole number from 1 to 1000000");
 
 fn read_transform(
     r: &mut ObjectReader<'_>,

@@ -180,6 +180,9 @@ pub struct Field {
     pub transform: Transform,
     /// The choices of a select field (empty for other types).
     pub options: Vec<SelectOption>,
+    /// The most characters its value may have: the form's input takes no more, and a receiver refuses more
+    /// (a receiver's own limit still applies when it is lower).
+    pub max_length: Option<u32>,
 }
 
 /// A text in every language of the notice, in the notice's language order.

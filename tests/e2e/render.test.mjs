@@ -25,6 +25,7 @@ test('the form renders inside an open shadow root with every consent purpose unt
     assert.equal(await rendered(page).getByLabel(name).isChecked(), false, name);
   }
   assert.match(await rendered(page).locator('form').innerText(), /Legal basis: a contract with you/);
+  assert.equal(await rendered(page).locator('input[name="company"]').getAttribute('maxlength'), '100', 'the notice\'s maxLength');
   await context.close();
 });
 

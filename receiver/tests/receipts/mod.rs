@@ -83,9 +83,9 @@ pub(crate) const ADA: &[(&str, &str)] = &[
     ("topic", "sales"),
 ];
 
-/// What Ada types, working at `company` (a long value, for the limits).
-pub(crate) fn ada_at(company: &str) -> [(&str, &str); 4] {
-    [ADA[0], ADA[1], ("company", company), ADA[3]]
+/// What Ada types, with `name` as her name (a long value, for the limits: the name has no `maxLength`).
+pub(crate) fn ada_named(name: &str) -> [(&str, &str); 4] {
+    [("name", name), ADA[1], ADA[2], ADA[3]]
 }
 
 /// [`make`], the receipt carrying `notice_signature` (the controller's, as the element passes it on, or

@@ -6,7 +6,7 @@
 
 use super::audit::audit;
 use super::receipts::{
-    ada_at, controller, first_receipt, make_under, now, withdrawing_newsletter, Draft, Made, ADA,
+    ada_named, controller, first_receipt, make_under, now, withdrawing_newsletter, Draft, Made, ADA,
     NOTICE_SIGNATURE,
 };
 use super::{receiver, send, submit, Answer, READ_TOKEN};
@@ -933,8 +933,8 @@ pub(crate) async fn a_persons_records_come_a_bounded_page_at_a_time(database: St
     };
     let receiver = super::limited_receiver(&database, limits).await;
     let device = PrivateKey::ed25519_from_seed([180; 32]);
-    let company = "C".repeat(200_000);
-    let typed = ada_at(&company);
+    let name = "N".repeat(200_000);
+    let typed = ada_named(&name);
     let notice = super::receipts::notice();
     for n in 0..8 {
         let draft = Draft {
