@@ -502,12 +502,12 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
     if (!built.detail.withdrawal) view.sent = true;
     // What the page is told: every decision (purpose, decision, legal basis) as signed, and for a withdrawal
     // what it takes back and the receipt it follows.
-    const { decisions } = payloadOf(receipt).consentCapture;
-    const told = built.detail.withdrawal
-      ? { decisions, withdrawn: decisions.filter((d) => d.decision === 'withdrawn').map((d) => d.purpose), previousReceiptId: payloadOf(view.last).consentReceiptID }
-      : { decisions };
     const previous = view.last;
     view.last = receipt;
+    const { decisions } = payloadOf(receipt).consentCapture;
+    const told = built.detail.withdrawal
+      ? { decisions, withdrawn: decisions.filter((d) => d.decision === 'withdrawn').map((d) => d.purpose), previousReceiptId: payloadOf(previous)?.consentReceiptID }
+      : { decisions };
     const shown = generation === this.#generation && this.#view === view;
     const panel = shown ? this.#showReceipt(view, signed.view, receipt, true) : null;
     const request = view.endpoint && signed.request ? { url: view.endpoint.url, ...signed.request } : null;
