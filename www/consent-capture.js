@@ -509,7 +509,14 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
       ? { decisions, withdrawn: decisions.filter((d) => d.decision === 'withdrawn').map((d) => d.purpose), previousReceiptId: payloadOf(previous)?.consentReceiptID }
       : { decisions };
     const shown = generation === this.#generation && this.#view === view;
-    const panel = shown ? this.#showReceipt(view, signed.view, receipt, true) : null;
+    const panel = shown ? this.#showReceipt(view, signed.view, receipt, !built.detail.withdrawal) : null;
+    // After a withdrawal there is nothing to send again: the form is open for a new message, as on a later
+    // visit, and the panel that says what was withdrawn has focus.
+    if (panel && built.detail.withdrawal) {
+      view.sent = false;
+      view.root.querySelector('form')?.removeAttribute('hidden');
+      panel.heading.focus();
+    }
     const request = view.endpoint && signed.request ? { url: view.endpoint.url, ...signed.request } : null;
     // Consent Mode follows this element's own signed submission, never an event (any script can dispatch one).
     pushConsentMode(built.detail.consentMode);

@@ -132,6 +132,13 @@ test('a withdrawal says "Withdrawn on <date>" without a retention period, in the
   await element.getByRole('button', { name: 'Withdraw: Monthly newsletter' }).click();
   const withdrawal = (await nextEvent(page, 'submit', 2)).detail.receipt;
   const panel = element.getByRole('region', { name: 'Your consent receipt' });
+  // Nothing to send again after a withdrawal: the form is open for a new message, the panel has focus.
+  await panel.getByRole('heading').evaluate((h) => new Promise((done) => {
+    const check = () => (h.getRootNode().activeElement === h ? done() : setTimeout(check, 20));
+    check();
+  }));
+  assert.equal(await panel.getByRole('button', { name: 'Send again' }).count(), 0);
+  assert.equal(await element.locator('form').isVisible(), true);
   const text = await panel.innerText();
   // The date as the browser writes dates in the form's language.
   const when = await page.evaluate((seconds) => new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' }).format(seconds * 1000),
