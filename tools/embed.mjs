@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { integrity } from './integrity.mjs';
 
 /** The CSP hash source of an inline element's text. */
-const hashSource = (text) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+export const hashSource = (text) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
 export function embed({ folder, base, notice }) {
   const file = (name) => join(folder, name);

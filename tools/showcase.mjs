@@ -4,13 +4,11 @@
 // first paint), allowed by their CSP hashes, and the wasm and the notice are preloaded. So the page shows both
 // forms as it parses, nothing moves when the module arrives, and nothing waits for a second round trip.
 // www/index.html stays the plain embed, which most end-to-end tests drive.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { embed, rendered, withHashes } from './embed.mjs';
+import { embed, hashSource, rendered, withHashes } from './embed.mjs';
 
 const root = new URL('../', import.meta.url);
 const file = (path) => readFileSync(new URL(path, root), 'utf8');
-const hashSource = (text) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
 /** Replaces the one `search` in `page` with `replacement`, failing when index.html no longer has it. */
 function replaceOnce(page, search, replacement) {
