@@ -229,9 +229,11 @@ export interface ConsentCaptureAttributes {
   'notice-min-revision'?: string;
   endpoint?: string;
   adapter?: 'json' | 'hubspot' | 'salesforce';
+  /** What a visitor reads when the form cannot be shown (default "This form cannot be shown."). */
+  unavailable?: string;
 }
 
-/** `<consent-capture notice lang for notice-signature controller-key notice-min-revision endpoint adapter>` */
+/** `<consent-capture notice lang for notice-signature controller-key notice-min-revision endpoint adapter unavailable>` */
 export interface ConsentCaptureElement extends HTMLElement {
   /** The notice: a URL (the `notice` attribute), or a notice object rendered without a fetch. */
   notice: string | Notice | NoticeJson | null;

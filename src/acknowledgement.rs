@@ -85,14 +85,15 @@ fn receipt_claims(receipt_jws: &str) -> Result<Object, Error> {
 /// Everything about an acknowledgement but its signature: a strict JWS of this `typ` with a key in its
 /// header, acknowledging the receipt `receipt_jws` (by the SHA-256 of its JWS and by its id), received no
 /// earlier than the receipt's consent time allows and no later than the head it signs, with an inclusion
-/// proof of its entry in that head; and when the `body` that was sent is given, naming its SHA-256.
+/// proof of its entry in that head; and when the SHA-256 of the body that was sent is given ([`crate::receipt::body_sha256`]:
+/// a device keeps only the hash once the body has left), naming it.
 ///
 /// # Errors
 /// The first problem, with where it is.
 pub fn inspect_acknowledgement(
     jws: &str,
     receipt_jws: &str,
-    body: Option<&str>,
+    body_sha256: Option<&str>,
 ) -> Result<(Compact, Acknowledgement), Error> {
     let compact = parse_compact(jws.trim())?;
     if compact.header.get("typ").and_then(Value::as_str) != Some(TYP) {
@@ -119,9 +120,9 @@ pub fn inspect_acknowledgement(
         return Err(Error::new(ErrorKind::NotBound, "payload.entry.receiptId")
             .with_detail("not the receipt's consentReceiptID"));
     }
-    if let Some(body) = body {
+    if let Some(sent) = body_sha256 {
         let named = member(entry, "bodySha256", "payload.entry.")?.as_str();
-        if named != Some(base64url::encode(&sha256(body.as_bytes())).as_str()) {
+        if named != Some(sent) {
             return Err(Error::new(ErrorKind::NotBound, "payload.entry.bodySha256")
                 .with_detail("not the SHA-256 of the body that was sent"));
         }

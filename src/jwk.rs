@@ -6,7 +6,7 @@ use crate::error::{Error, ErrorKind};
 use crate::json::{Object, Value};
 use crate::jws::Algorithm;
 use crate::prelude::*;
-use crate::sha256::sha256;
+use crate::sha256::sha256_base64url;
 use crate::signature_form;
 
 /// A public signing key we accept.
@@ -61,7 +61,7 @@ pub fn thumbprint_input(jwk: &Object, at: &str) -> Result<String, Error> {
 /// # Errors
 /// As [`thumbprint_input`].
 pub fn thumbprint(jwk: &Object, at: &str) -> Result<String, Error> {
-    Ok(base64url::encode(&sha256(thumbprint_input(jwk, at)?.as_bytes())))
+    Ok(sha256_base64url(thumbprint_input(jwk, at)?.as_bytes()))
 }
 
 /// Refuses JWK members that say the key is for something other than verifying `algorithm`'s signatures:

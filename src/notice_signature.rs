@@ -2,14 +2,13 @@
 //! `{"noticeSha256": …, "revision": …}`, so that a receipt can carry the whole signature and anyone can check,
 //! from the receipt and the controller's key alone, that the notice shown is the one the controller signed.
 
-use crate::base64url;
 use crate::canonical::to_canonical_string;
 use crate::error::{Error, ErrorKind};
 use crate::json::{parse, Object, Value};
 use crate::jws::{parse_compact, Compact};
 use crate::notice::Notice;
 use crate::prelude::*;
-use crate::sha256::sha256;
+use crate::sha256::sha256_base64url;
 
 /// The `typ` of a notice signature.
 pub const TYP: &str = "consent-notice+jws";
@@ -21,7 +20,7 @@ pub fn notice_hash(notice: &Notice) -> String {
 
 /// [`notice_hash`] of a notice as written (parsed JSON), without validating it.
 pub fn source_hash(source: &Value) -> String {
-    base64url::encode(&sha256(to_canonical_string(source).as_bytes()))
+    sha256_base64url(to_canonical_string(source).as_bytes())
 }
 
 /// The payload the controller signs for `notice`.

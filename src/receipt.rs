@@ -3,7 +3,6 @@
 //!
 //! Time, identifiers and keys are arguments: the core has no clock and no randomness.
 
-use crate::base64url;
 use crate::canonical::to_canonical_string;
 use crate::consent::{Decisions, LegalBasis};
 use crate::json::{Object, Value};
@@ -14,7 +13,7 @@ use crate::normalise;
 use crate::notice::{EmailPrincipal, Notice, Purpose};
 use crate::notice_signature::notice_hash;
 use crate::prelude::*;
-use crate::sha256::sha256;
+use crate::sha256::sha256_base64url;
 
 /// The Kantara version string.
 pub const VERSION: &str = "KI-CR-v1.1.0";
@@ -51,9 +50,7 @@ pub struct ReceiptContext<'a> {
 
 /// The base64url SHA-256 of the canonical JSON of `fields`, as a receipt's `fieldsSha256` names it.
 pub fn fields_hash(fields: &Object) -> String {
-    base64url::encode(&sha256(
-        to_canonical_string(&Value::Object(fields.clone())).as_bytes(),
-    ))
+    sha256_base64url(to_canonical_string(&Value::Object(fields.clone())).as_bytes())
 }
 
 /// A receipt: Kantara-shaped JSON.
@@ -132,7 +129,13 @@ impl Receipt {
 
 /// The base64url SHA-256 of a receipt's compact JWS, as the next receipt in a chain names it.
 pub fn receipt_hash(jws: &str) -> String {
-    base64url::encode(&sha256(jws.trim().as_bytes()))
+    sha256_base64url(jws.trim().as_bytes())
+}
+
+/// The base64url SHA-256 of a request body, as the controller's acknowledgement names what arrived
+/// (`bodySha256`) and the device keeps it once the body has left.
+pub fn body_sha256(body: &str) -> String {
+    sha256_base64url(body.as_bytes())
 }
 
 /// How a receipt names the person: the device key's thumbprint, unless the notice opts into a salted hash of
@@ -163,7 +166,7 @@ pub fn principal_id(
 /// `sha256:` and the base64url SHA-256 of `salt:email`. A receiver recomputes it from the address that arrived.
 pub fn salted_email_id(principal: &EmailPrincipal, email: &str) -> String {
     let salted = concat(&[&principal.salt, ":", email]);
-    concat(&["sha256:", &base64url::encode(&sha256(salted.as_bytes()))])
+    concat(&["sha256:", &sha256_base64url(salted.as_bytes())])
 }
 
 fn kantara_controller(notice: &Notice) -> Object {

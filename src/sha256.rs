@@ -18,6 +18,13 @@ const INITIAL: [u32; 8] = [
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ];
 
+/// The SHA-256 digest of `data` in base64url, as receipts, notices, keys and acknowledgements name what they
+/// hash. One function for all of them: each inlined copy of the hash would cost every page its bytes.
+#[inline(never)]
+pub fn sha256_base64url(data: &[u8]) -> String {
+    crate::base64url::encode(&sha256(data))
+}
+
 /// The SHA-256 digest of `data`.
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     let mut state = INITIAL;

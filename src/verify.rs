@@ -13,6 +13,7 @@ use crate::jws::{parse_compact, Algorithm, Compact};
 use crate::notice::Notice;
 use crate::notice_signature::signed_member;
 use crate::prelude::*;
+use crate::receipt::body_sha256;
 use crate::receipt::EXTENSION_KEY;
 use crate::receipt_check::{check_against_notice, check_follows, inspect, principal, Principal};
 use p256::ecdsa::signature::Verifier as _;
@@ -186,7 +187,8 @@ pub fn verify_acknowledgement(
     body: Option<&str>,
     controller_key: &PublicJwk,
 ) -> Result<Acknowledgement, Error> {
-    let (compact, acknowledgement) = inspect_acknowledgement(jws, receipt_jws, body)?;
+    let sent = body.map(body_sha256);
+    let (compact, acknowledgement) = inspect_acknowledgement(jws, receipt_jws, sent.as_deref())?;
     if compact.jwk.as_ref() != Some(controller_key) {
         return Err(Error::new(ErrorKind::KeyMismatch, "header.jwk")
             .with_detail("not signed by the controller's key"));

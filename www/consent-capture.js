@@ -1,5 +1,5 @@
 // <consent-capture notice="URL" [lang="de"] [for="form-id"] [notice-signature="URL" controller-key="thumbprint"]
-//   [notice-min-revision="2026-11-22"] [endpoint="URL" adapter="json|hubspot|salesforce"]>
+//   [notice-min-revision="2026-11-22"] [endpoint="URL" adapter="json|hubspot|salesforce"] [unavailable="text"]>
 // The wasm core validates the notice, describes the form, checks and minimises what was typed, builds the
 // receipt and shapes the CRM request; this file renders with textContent, owns the listeners, restores choices
 // from the last receipt this device signed, signs receipts with the device key (keys.js) and sends through the
@@ -136,9 +136,7 @@ function renderPurposes(form) {
     wrapper.append(head, description);
     fieldset.append(wrapper);
   }
-  const policy = h('p');
-  policy.append(h('a', { href: form.policy.href, target: '_blank', rel: 'noopener noreferrer', part: 'policy' }, form.policy.text));
-  fieldset.append(policy);
+  fieldset.appendChild(h('p')).append(h('a', { href: form.policy.href, target: '_blank', rel: 'noopener noreferrer', part: 'policy' }, form.policy.text));
   return { fieldset, choices };
 }
 
@@ -191,9 +189,8 @@ function renderReceipt(view, jws, withAgain, language) {
     }
     panel.append(actions);
   }
-  const downloads = h('p');
+  const downloads = panel.appendChild(h('p'));
   downloads.append(h('a', { href: `data:application/jose,${jws}`, download: view.download.fileName, part: 'download' }, view.download.text));
-  panel.append(downloads);
   const again = withAgain ? panel.appendChild(h('button', { type: 'button', class: 'cc-button', part: 'button again' }, view.again.button)) : null;
   return { panel, heading, withdraw, delivery, told, again, downloads };
 }
@@ -338,14 +335,18 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
         const shown = this.#showReceipt(this.#view, receipt, own, false);
         shown.delivery.textContent = this.#refused;
         this.#refused = '';
+        // Kept as [acknowledgement, SHA-256 of the body sent] (by earlier versions as the acknowledgement alone).
         const acknowledgement = await read(ACKNOWLEDGEMENTS, payloadOf(own).consentReceiptID).catch(() => null);
-        if (acknowledgement) this.#acknowledged(shown, receipt, own, acknowledgement);
+        if (acknowledgement) this.#acknowledged(shown, receipt, own, ...[].concat(acknowledgement));
       }
     } catch (error) {
       if (generation !== this.#generation) return;
       this.#unmount();
       const message = String(error?.message ?? error);
-      showInShadow(shadow, h('p', { role: 'alert', part: 'error', class: 'cc-error' }, `This form cannot be shown. ${message}`));
+      // A visitor reads one sentence, in the page's own words where it gives them (`unavailable`); what went
+      // wrong is for the site's developers, in the console and the event.
+      showInShadow(shadow, h('p', { role: 'alert', part: 'error', class: 'cc-error' }, this.getAttribute('unavailable') ?? 'This form cannot be shown.'));
+      console.error(`consent-capture: ${message}`);
       fire(this, 'error', { message });
     }
   }
@@ -376,9 +377,9 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
       const details = h('fieldset', { part: 'fields' });
       details.append(h('legend', {}, form.detailsLegend));
       fields = form.fields.map((field) => {
-        const rendered = renderField(field);
-        details.append(rendered.wrapper);
-        return { ...field, control: rendered.control, message: rendered.message };
+        const { wrapper, ...rendered } = renderField(field); // its control and message
+        details.append(wrapper);
+        return { ...field, ...rendered };
       });
       summary = h('p', { role: 'alert', class: 'cc-summary', part: 'summary' });
       const { actions } = renderActions(form, true);
@@ -523,9 +524,9 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
     fire(this, 'submit', { ...built.detail, ...told, receipt, request });
     if (!request) return true;
     const { receiptId } = built.detail;
-    const entry = { key: receiptId, url: request.url, contentType: request.contentType, body: request.body, opaque: view.endpoint.adapter === 'salesforce' };
+    const entry = { ...request, key: receiptId, opaque: view.endpoint.adapter === 'salesforce' };
     // Not awaited: the next receipt (a withdrawal) must not wait on the network.
-    deliver(entry, (state, httpStatus, reason, acknowledgement) => {
+    deliver(entry, (state, httpStatus, reason, acknowledgement, bodySha256) => {
       if (panel) panel.delivery.textContent = signed.view.delivery[state];
       // A withdrawal the site refused is not done: the receipt it would have followed comes back (kept, and
       // shown again with its Withdraw buttons and how else to withdraw), saying that it was not sent.
@@ -536,7 +537,7 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
           this.#schedule();
         });
       }
-      if (panel && acknowledgement) this.#acknowledged(panel, signed.view, receipt, acknowledgement);
+      if (panel && acknowledgement) this.#acknowledged(panel, signed.view, receipt, acknowledgement, bodySha256);
       fire(this, 'delivery', { receiptId, state, status: httpStatus ?? null, reason: reason ?? null, acknowledgement: acknowledgement ?? null });
     });
     return true;
@@ -562,11 +563,12 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
     return shown;
   }
 
-  // The controller's acknowledgement of a receipt, shown by the verifier module (which checks it), loaded
-  // only once an acknowledgement is there.
-  #acknowledged(shown, receiptView, receipt, acknowledgement) {
+  // The controller's acknowledgement of a receipt, shown by the verifier module (which checks it, and that it
+  // names the body sent when its hash is known), loaded only once an acknowledgement is there.
+  // Takes (shown, receiptView, receipt, acknowledgement, bodySha256).
+  #acknowledged(...shown) {
     importVerifier()
-      .then((verifier) => verifier.showAcknowledgement(shown, receiptView, receipt, acknowledgement, this.getAttribute('controller-key')))
+      .then((verifier) => verifier.showAcknowledgement(this.getAttribute('controller-key'), ...shown))
       .catch(() => {}); // no verifier module on this site: the acknowledgement stays kept, and on the event
   }
 

@@ -56,7 +56,7 @@ export function deviceKey() {
 
 const encoder = new TextEncoder();
 
-function toBase64Url(bytes) {
+export function toBase64Url(bytes) {
   let binary = '';
   for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');

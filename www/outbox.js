@@ -8,6 +8,7 @@
 //   receipt id), so an endpoint can also drop repeats.
 // - Given up, with a reason: `expired` after 30 days (HubSpot refuses an older `submittedAt`), `no-cors` when
 //   the endpoint answers but never lets this origin read its answer, `http` for a 4xx.
+import { toBase64Url } from './keys.js';
 import { readAll, remove, write } from './store.js';
 
 const OUTBOX = 'outbox';
@@ -78,14 +79,18 @@ async function settle(entry, result) {
   } else {
     unstored.delete(entry.key);
     const { acknowledgement } = result;
-    // Kept before the entry goes: an acknowledgement is the person's proof that the controller has it.
-    if (acknowledgement) await write(ACKNOWLEDGEMENTS, entry.key, acknowledgement).catch(() => {});
+    // Kept before the entry goes: an acknowledgement is the person's proof that the controller has it, with
+    // the SHA-256 of the body sent, which it must name (the body itself leaves the device with the entry).
+    if (acknowledgement) {
+      result.sent = toBase64Url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(entry.body)));
+      await write(ACKNOWLEDGEMENTS, entry.key, [acknowledgement, result.sent]).catch(() => {});
+    }
     try { await remove(OUTBOX, entry.key); } catch { /* blocked storage: it was only in memory */ }
   }
   // An entry from an earlier page has no element watching: the document hears how it went.
   const watch = watchers.get(entry.key) ?? ((state, status, reason, acknowledgement) => document.dispatchEvent(new CustomEvent('consent-capture:delivery',
     { detail: { receiptId: entry.key, state, status: status ?? null, reason: reason ?? null, acknowledgement: acknowledgement ?? null } })));
-  watch(result.state, result.status, result.reason, result.acknowledgement);
+  watch(result.state, result.status, result.reason, result.acknowledgement, result.sent);
   if (result.state !== 'queued') watchers.delete(entry.key);
 }
 
@@ -137,8 +142,8 @@ export function flush() {
 
 /**
  * Keeps `entry` ({ key, url, contentType, body, opaque }) and sends it through a flush, reporting each state to
- * `watch(state, status, reason, acknowledgement)`: `sending`, then `sent` (with the controller's
- * acknowledgement when the endpoint is a consent-capture receiver), `queued` (kept; `sent` follows when a
+ * `watch(state, status, reason, acknowledgement, bodySha256)`: `sending`, then `sent` (with the controller's
+ * acknowledgement and the body's SHA-256 when the endpoint is a consent-capture receiver), `queued` (kept; `sent` follows when a
  * retry succeeds) or `failed`.
  */
 export async function deliver(entry, watch) {

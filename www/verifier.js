@@ -48,12 +48,12 @@ export async function verifyEd25519({ jwk, signingInput, signature }) {
 /**
  * Verifies the controller's acknowledgement of `receipt` (both compact JWSs) under the controller key whose
  * thumbprint is `controller`: `{ valid: true, position, receivedAt, headSize, headTime }` once its key, its
- * signature, the receipt it names and the inclusion proof of its record in the log head it signs all check
- * out, or `{ valid: false, reason }`.
+ * signature, the receipt it names (and with `bodySha256`, the base64url SHA-256 of the body sent, that body)
+ * and the inclusion proof of its record in the log head it signs all check out, or `{ valid: false, reason }`.
  */
-export async function verifyAcknowledgement(acknowledgement, receipt, controller) {
+export async function verifyAcknowledgement(acknowledgement, receipt, controller, bodySha256) {
   await load();
-  return verifyAcknowledgementWith(inspect_acknowledgement, acknowledgement, receipt, controller, verifyEd25519);
+  return verifyAcknowledgementWith(inspect_acknowledgement, acknowledgement, receipt, controller, bodySha256, verifyEd25519);
 }
 
 /** The RFC 7638 thumbprint of a public Ed25519 or P-256 JWK (an object), as `controller-key` pins one. */
@@ -69,11 +69,11 @@ export async function thumbprint(jwk) {
  * page pins (`controller`, a thumbprint), with the person's side (see `offerAccess`). Without a pin nothing
  * says whose key signed it; one that fails is not shown.
  */
-export async function showAcknowledgement(shown, receiptView, receipt, acknowledgement, controller) {
+export async function showAcknowledgement(controller, shown, receiptView, receipt, acknowledgement, bodySha256) {
   const { delivery, downloads, panel } = shown;
   let verified = false;
   if (controller) {
-    const { valid, receivedAt } = await verifyAcknowledgement(acknowledgement, receipt, controller);
+    const { valid, receivedAt } = await verifyAcknowledgement(acknowledgement, receipt, controller, bodySha256);
     if (!valid) return;
     verified = true;
     // The date as people write dates in the form's language, kept left to right (see `when`).

@@ -13,8 +13,9 @@ export function verifyReceipt(jws) {
 
 /**
  * Verifies the controller's acknowledgement of `receipt` under the controller key whose thumbprint is
- * `controller`: `{ valid: true, position, receivedAt, headSize, headTime }`, or `{ valid: false, reason }`.
+ * `controller` (with `bodySha256`, naming the body sent with that hash): `{ valid: true, position, receivedAt,
+ * headSize, headTime }`, or `{ valid: false, reason }`.
  */
-export function verifyAcknowledgement(acknowledgement, receipt, controller) {
-  return verifyAcknowledgementWith(inspect_acknowledgement, acknowledgement, receipt, controller);
+export function verifyAcknowledgement(acknowledgement, receipt, controller, bodySha256) {
+  return verifyAcknowledgementWith(inspect_acknowledgement, acknowledgement, receipt, controller, bodySha256);
 }

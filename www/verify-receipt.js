@@ -21,13 +21,14 @@ export async function verifyWith(inspect, jws, ed25519) {
 }
 
 /**
- * The controller's acknowledgement of `receipt` under the controller key whose thumbprint is `controller`:
- * `{ valid: true, position, receivedAt, headSize, headTime }`, or `{ valid: false, reason }`.
+ * The controller's acknowledgement of `receipt` under the controller key whose thumbprint is `controller` (with
+ * `bodySha256`, naming the body sent with that hash): `{ valid: true, position, receivedAt, headSize, headTime }`,
+ * or `{ valid: false, reason }`.
  */
-export async function verifyAcknowledgementWith(inspect, acknowledgement, receipt, controller, ed25519) {
+export async function verifyAcknowledgementWith(inspect, acknowledgement, receipt, controller, bodySha256, ed25519) {
   let parts;
   try {
-    parts = JSON.parse(inspect(String(acknowledgement).trim(), String(receipt).trim(), String(controller)));
+    parts = JSON.parse(inspect(String(acknowledgement).trim(), String(receipt).trim(), String(controller), bodySha256 == null ? undefined : String(bodySha256)));
   } catch (error) {
     return { valid: false, reason: String(error?.message ?? error) };
   }

@@ -14,6 +14,7 @@ use consent_capture::jws::parse_compact;
 use consent_capture::last_receipt::LastReceipt;
 use consent_capture::notice::FieldType;
 use consent_capture::notice_signature::notice_hash;
+use consent_capture::receipt::body_sha256;
 use consent_capture::receipt_check::{check_against_notice, inspect, principal};
 use consent_capture::sign::PrivateKey;
 use consent_capture::transform::{Context, Transform};
@@ -131,7 +132,7 @@ pub fn jws(input: &[u8]) {
     let _ = verify_jws(first, Some(demo_controller()));
     let _ = verify_notice_signature(first, demo_controller());
     let _ = inspect_acknowledgement(first, second, None);
-    let _ = inspect_acknowledgement(first, second, Some(text));
+    let _ = inspect_acknowledgement(first, second, Some(&body_sha256(text)));
     let _ = verify_acknowledgement(first, second, None, demo_controller());
     let _ = consent_capture::access::inspect_challenge(first, &demo_controller().thumbprint());
 }

@@ -15,13 +15,14 @@ mod databases;
 #[path = "../tests/receipts/mod.rs"]
 mod receipts;
 
+use consent_capture::receipt::body_sha256;
 use consent_capture::receipt_check::inspect;
 use consent_capture::sign::PrivateKey;
 use consent_capture_receiver::confirmation::Confirmed;
 use consent_capture_receiver::consent_state::state_json;
 use consent_capture_receiver::decisions::decisions_of;
 use consent_capture_receiver::export::{person, Format, Payloads};
-use consent_capture_receiver::store::{body_hash, Record, Store};
+use consent_capture_receiver::store::{Record, Store};
 use databases::Scratch;
 use receipts::{first_receipt, granting, make, now, Draft, Made};
 use std::time::Instant;
@@ -103,7 +104,7 @@ async fn main() {
                 position,
                 receipt_id: if real { made.receipt_id.clone() } else { receipt_id },
                 receipt: made.receipt.clone(),
-                body_sha256: body_hash(&made.body),
+                body_sha256: body_sha256(&made.body),
                 body: Some(made.body.clone()),
                 received_at,
                 acknowledgement: acknowledgement.clone(),

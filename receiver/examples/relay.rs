@@ -17,12 +17,13 @@ mod receipts;
 
 use axum::routing::post;
 use axum::Router;
+use consent_capture::receipt::body_sha256;
 use consent_capture_receiver::config::Config;
 use consent_capture_receiver::crm_request::Crm;
 use consent_capture_receiver::decisions::decisions_of;
 use consent_capture_receiver::http::Receiver;
 use consent_capture_receiver::relay::RelayTarget;
-use consent_capture_receiver::store::{body_hash, Record, Store};
+use consent_capture_receiver::store::{Record, Store};
 use databases::Scratch;
 use receipts::{demo_config, from_own_device, now};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -67,7 +68,7 @@ async fn main() {
             position: n,
             receipt_id: made.receipt_id,
             receipt: made.receipt,
-            body_sha256: body_hash(&made.body),
+            body_sha256: body_sha256(&made.body),
             body: Some(made.body),
             received_at,
             acknowledgement: "acknowledgement".into(),

@@ -11,10 +11,11 @@ use crate::confirmation::{Confirmation, CONFIRMATION_TYP};
 use crate::decisions::decisions_of;
 use crate::derived_rows::DerivedRows;
 use crate::log::{Head, Log};
-use crate::store::{body_hash, Record, Store, PAGE_SIZE};
+use crate::store::{Record, Store, PAGE_SIZE};
 use consent_capture::base64url;
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::jwk::PublicJwk;
+use consent_capture::receipt::body_sha256;
 use consent_capture::receipt::receipt_hash;
 use consent_capture::verify::{
     verify_acknowledgement, verify_jws, verify_receipt, Expectations, VerifiedReceipt,
@@ -189,7 +190,7 @@ impl<'a> Audit<'a> {
         }
         // After the entry: a row moved to another position is named as such, not as a body that differs.
         match (&record.body, record.erased_at) {
-            (Some(body), None) if body_hash(body) != record.body_sha256 => {
+            (Some(body), None) if body_sha256(body) != record.body_sha256 => {
                 return Err(at(position, "its body is not the body whose hash was signed"));
             }
             (Some(_), None) => {}

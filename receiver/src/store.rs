@@ -5,13 +5,12 @@
 use crate::confirmation::{Confirmation, Link};
 use crate::decisions::{decisions_of, DecisionRow};
 use crate::log::Entry;
-use consent_capture::base64url;
 use consent_capture::consent::{Decision, LegalBasis};
 use consent_capture::json::parse;
 use consent_capture::jws::parse_compact;
+use consent_capture::receipt::body_sha256;
 use consent_capture::receipt::receipt_hash;
 use consent_capture::receipt_check::inspect;
-use consent_capture::sha256::sha256;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
@@ -712,7 +711,7 @@ impl Store {
                 sqlx::query(
                     "UPDATE records SET body_sha256 = $1, device_thumbprint = $2 WHERE position = $3",
                 )
-                .bind(body_hash(&body))
+                .bind(body_sha256(&body))
                 .bind(device_thumbprint(&receipt))
                 .bind(position)
                 .execute(&mut *transaction)
@@ -892,9 +891,4 @@ pub(crate) fn decision_row(row: &AnyRow) -> Result<DecisionRow, sqlx::Error> {
 /// first.
 pub fn is_taken(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
-}
-
-/// Base64url SHA-256 of a body, as entries name it.
-pub fn body_hash(body: &str) -> String {
-    base64url::encode(&sha256(body.as_bytes()))
 }

@@ -6,11 +6,11 @@
 //! ([`crate::http`] asks it).
 
 use crate::config::{KnownNotice, Limits};
-use crate::store::body_hash;
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::jwk::PublicJwk;
 use consent_capture::minimise::DropReason;
 use consent_capture::normalise;
+use consent_capture::receipt::body_sha256;
 use consent_capture::receipt::{fields_hash, receipt_hash, salted_email_id, EXTENSION_KEY};
 use consent_capture::receipt_check::{inspect, Principal};
 use consent_capture::strings::built_in;
@@ -208,7 +208,7 @@ pub fn read(
         receipt_id: receipt_id.to_owned(),
         receipt_sha256: receipt_hash(receipt),
         body: text.to_owned(),
-        body_sha256: body_hash(text),
+        body_sha256: body_sha256(text),
         previous,
         principal_proven,
         notice,

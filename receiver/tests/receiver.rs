@@ -277,7 +277,7 @@ async fn a_receipt_is_acknowledged_with_its_log_entry_head_and_inclusion_proof_a
             .expect("id")
             .to_owned(),
         receipt_sha256: receipt_hash(&second.receipt),
-        body_sha256: consent_capture_receiver::store::body_hash(&second.body),
+        body_sha256: consent_capture::receipt::body_sha256(&second.body),
         received_at: at(&payload, &["entry", "receivedAt"]).as_i64().expect("time"),
     };
     let proof = hashes(at(&payload, &["inclusionProof"]));

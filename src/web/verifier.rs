@@ -36,15 +36,20 @@ pub fn verify_ed25519(x: &str, signing_input: &str, signature: &str) -> bool {
 }
 
 /// Checks everything about the controller's acknowledgement of `receipt` but its signature
-/// ([`inspect`]), and that the key in its header has the `controller` thumbprint the page pins; returns, as
-/// JSON, what WebCrypto needs to check the signature, with `position`, `receivedAt`, `headSize` and
-/// `headTime`.
+/// ([`inspect`]; with `body_sha256`, that it names the body sent), and that the key in its header has the
+/// `controller` thumbprint the page pins; returns, as JSON, what WebCrypto needs to check the signature, with
+/// `position`, `receivedAt`, `headSize` and `headTime`.
 ///
 /// # Errors
 /// The first problem, with where it is.
 #[wasm_bindgen]
-pub fn inspect_acknowledgement(jws: &str, receipt: &str, controller: &str) -> Result<String, JsValue> {
-    let (compact, acknowledgement) = inspect(jws, receipt, None).map_err(to_js)?;
+pub fn inspect_acknowledgement(
+    jws: &str,
+    receipt: &str,
+    controller: &str,
+    body_sha256: Option<String>,
+) -> Result<String, JsValue> {
+    let (compact, acknowledgement) = inspect(jws, receipt, body_sha256.as_deref()).map_err(to_js)?;
     if compact.jwk.as_ref().map(|key| key.thumbprint()).as_deref() != Some(controller) {
         let error = Error::new(ErrorKind::KeyMismatch, "header.jwk").with_detail("not the controller's key");
         return Err(to_js(error));

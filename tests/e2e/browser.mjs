@@ -95,9 +95,13 @@ export async function open(env, path = '/', { routes = {}, init, contextOptions 
   const requests = [];
   const dialogs = [];
   const warnings = [];
+  const errors = [];
   page.on('request', (request) => requests.push(request.url()));
   page.on('dialog', (dialog) => { dialogs.push(dialog.message()); dialog.dismiss(); });
-  page.on('console', (message) => { if (message.type() === 'warning') warnings.push(message.text()); });
+  page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+    if (message.type() === 'error') errors.push(message.text());
+  });
   for (const [route, { body, type = 'text/html; charset=utf-8', csp = CSP }] of Object.entries(routes)) {
     await page.route(env.origin + route, (r) => r.fulfill({ body, contentType: type, headers: { 'Content-Security-Policy': csp } }));
   }
@@ -108,13 +112,26 @@ export async function open(env, path = '/', { routes = {}, init, contextOptions 
   await page.addInitScript(recordEvents);
   if (init) await page.addInitScript(init);
   await page.goto(path.startsWith('http') ? path : env.origin + path);
-  return { page, context, requests, dialogs, warnings };
+  return { page, context, requests, dialogs, warnings, errors };
 }
 
 /** The `n`th (default: last) consent-capture event of `kind`, waiting for it. */
 export async function nextEvent(page, kind, count = 1) {
   await page.waitForFunction(([k, c]) => window.__events.filter((e) => e.kind === k).length >= c, [kind, count]);
   return page.evaluate((k) => window.__events.filter((e) => e.kind === k).at(-1), kind);
+}
+
+/**
+ * When the element `#id` cannot show its form: waits for what a visitor reads there, asserts that it is the one
+ * sentence (`sentence`: the built-in one, or the page's `unavailable` attribute) and nothing of what went wrong,
+ * and returns what went wrong as the element's consent-capture:error event says it to the site's developers.
+ */
+export async function unavailable(page, id, sentence = 'This form cannot be shown.') {
+  const alert = page.locator(`#${id}`).getByRole('alert');
+  await alert.waitFor();
+  assert.equal((await alert.innerText()).trim(), sentence);
+  const problem = await page.waitForFunction((target) => window.__events.find((e) => e.kind === 'error' && e.target === target)?.detail.message, id);
+  return problem.jsonValue();
 }
 
 /** A minimal page: the element and an optional site form, loading the component like a site would. */

@@ -14,10 +14,11 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use consent_capture::access::request_signing_input;
 use consent_capture::consent::Decisions;
+use consent_capture::receipt::body_sha256;
 use consent_capture::sign::PrivateKey;
 use consent_capture::Notice;
 use consent_capture_receiver::iso27560::{consent_records, context};
-use consent_capture_receiver::store::{body_hash, Record};
+use consent_capture_receiver::store::Record;
 use serde_json::Value as Json;
 use sqlx::{AnyPool, Executor, Row};
 use std::process::Command;
@@ -376,7 +377,7 @@ pub(crate) async fn the_iso_27560_export_expands_offline_with_every_mandatory_fi
         position: 0,
         receipt_id: made.receipt_id.clone(),
         receipt: made.receipt.clone(),
-        body_sha256: body_hash(&made.body),
+        body_sha256: body_sha256(&made.body),
         body: Some(made.body.clone()),
         received_at: now(),
         acknowledgement: String::new(),

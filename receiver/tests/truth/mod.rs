@@ -15,6 +15,7 @@ use consent_capture::canonical::to_canonical_string;
 use consent_capture::consent::Decision;
 use consent_capture::date::Date;
 use consent_capture::jws::{header, signing_input};
+use consent_capture::receipt::body_sha256;
 use consent_capture::receipt::receipt_hash;
 use consent_capture::receipt::{principal_id, salted_email_id, TYP};
 use consent_capture::sign::PrivateKey;
@@ -24,7 +25,6 @@ use consent_capture_receiver::acknowledgement::acknowledge;
 use consent_capture_receiver::config::{Config, KnownNotice};
 use consent_capture_receiver::http::Receiver;
 use consent_capture_receiver::log::{Entry, Log};
-use consent_capture_receiver::store::body_hash;
 use std::sync::Arc;
 
 fn principal_of(device: &PrivateKey) -> String {
@@ -383,7 +383,7 @@ fn an_acknowledgement_holds_only_for_its_receipt_body_and_times() {
         position: 0,
         receipt_id: made.receipt_id.clone(),
         receipt_sha256: receipt_hash(&made.receipt),
-        body_sha256: body_hash(&made.body),
+        body_sha256: body_sha256(&made.body),
         received_at: received,
     };
     let key = controller().public();
@@ -403,7 +403,7 @@ fn an_acknowledgement_holds_only_for_its_receipt_body_and_times() {
         ),
         (
             Entry {
-                body_sha256: body_hash("another body"),
+                body_sha256: body_sha256("another body"),
                 ..entry.clone()
             },
             received,
