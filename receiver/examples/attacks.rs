@@ -203,6 +203,7 @@ async fn largest_access(database: &str) -> Value {
             issued_at: now() - 1_000 + n as i64,
             previous: None,
             seed: 10_000 + n,
+            language: "en",
         };
         let made = make_under(&notice, &device, draft, Some(NOTICE_SIGNATURE.trim()), &typed);
         let (status, _) = call(&router, post(made.body)).await;

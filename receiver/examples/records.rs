@@ -78,6 +78,7 @@ async fn main() {
                     issued_at: received_at - 60,
                     previous: last.as_ref().map(|made| made.receipt.as_str()),
                     seed: position,
+                    language: "en",
                 };
                 let made = make(&device(person), draft);
                 let claims = inspect(&made.receipt).expect("a receipt").1;

@@ -86,6 +86,7 @@ async fn main() {
             crm: Crm::Webhook,
             url,
             per_second: 1_000_000,
+            hubspot_delete: None,
         }),
         ..demo_config(&database)
     };

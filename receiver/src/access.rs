@@ -244,8 +244,9 @@ async fn answer(State(receiver): State<Arc<Receiver>>, body: Bytes) -> Result<Re
     match proven.action {
         Action::Access => access_page(&receiver, thumbprint, None).await,
         Action::Erase => {
+            let contacts = |receipt: &str, body: &str| receiver.crm_contacts(receipt, body);
             let erased = receiver
-                .erase(|store| store.erase_signed_by(thumbprint, at, "person"))
+                .erase(|store| store.erase_signed_by(thumbprint, at, "person", &contacts))
                 .await?;
             tracing::info!(erased = erased.payloads, "erased at the person's request");
             let answer = json!({

@@ -4,7 +4,7 @@
 use crate::client_address::Cidr;
 use crate::confirmation::purposes_needing_confirmation;
 use crate::crm_request::Crm;
-use crate::relay::RelayTarget;
+use crate::relay::{HubSpotDelete, RelayTarget};
 use consent_capture::acknowledgement::MOST_CLOCK_SKEW;
 use consent_capture::json::parse;
 use consent_capture::jwk::PublicJwk;
@@ -274,13 +274,16 @@ pub const USAGE: &str =
   [--burst N (0: no limit)] [--per-second N] [--max-connections N (768)] [--connections-per-address N (128)]
   [--trusted-proxy CIDR … (the proxies whose X-Forwarded-For or Forwarded names the client)]
   [--read-token FILE] [--relay hubspot=URL|salesforce=URL|webhook=URL] [--relay-per-second N (default 4)]
+  [--hubspot-token FILE [--hubspot-api URL (default https://api.hubapi.com)] (with --relay hubspot=…)]
   [--public-url URL (where browsers reach it: receipts made for another endpoint are refused)]
   [--smtp URL|FILE --mail-from ADDRESS (and --public-url) [--confirm-within SECONDS (default a week)]]
   [--demo (allows the demo controller key, for make demo only)]
 A notice's signature, when the controller signed it, is read from the same path with .jws. The read side
 (/records/…) answers only requests bearing the token in FILE (at least 32 characters; in a file, not on the
 command line, where other users of the machine could read it). With --relay, every accepted record is
-forwarded to the CRM from a queue in the database, shaped by the component's adapters. A notice whose
+forwarded to the CRM from a queue in the database, shaped by the component's adapters; an erasure follows
+as the CRM allows (a webhook event; HubSpot's GDPR delete of the contact by address, with a private app's
+token in FILE (scope crm.objects.contacts.write); by hand for Web-to-Lead). A notice whose
 purposes need a confirmed address (confirmedAddress) needs --smtp (smtps://HOST or smtp://HOST?tls=required;
 a URL with a password in a file), --mail-from and --public-url (where this receiver is reached, for links).";
 
@@ -302,6 +305,8 @@ impl Config {
         let mut read_token = None;
         let mut relay = None;
         let mut relay_per_second = 4;
+        let mut hubspot_token = None;
+        let mut hubspot_api = "https://api.hubapi.com".to_owned();
         let mut demo = false;
         let mut smtp = None;
         let mut mail_from = None;
@@ -413,6 +418,25 @@ impl Config {
                         })?;
                     relay = Some((crm, url.to_owned()));
                 }
+                "--hubspot-token" => {
+                    let path = value()?;
+                    warnings.extend(shared_secret(&path, "the HubSpot token"));
+                    let token = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+                    let token = token.trim();
+                    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+                        return Err(format!(
+                            "{path}: not a HubSpot access token (printable characters)"
+                        ));
+                    }
+                    hubspot_token = Some(token.to_owned());
+                }
+                "--hubspot-api" => {
+                    let text = value()?;
+                    if !(text.starts_with("https://") || text.starts_with("http://")) {
+                        return Err(format!("--hubspot-api: not an http(s) URL: {text}"));
+                    }
+                    hubspot_api = text.trim_end_matches('/').to_owned();
+                }
                 "--relay-per-second" => {
                     let text = value()?;
                     relay_per_second = text
@@ -517,6 +541,13 @@ impl Config {
                 .iter()
                 .any(|purpose| purpose.confirmed_address)
         });
+        if hubspot_token.is_some() && !matches!(relay, Some((Crm::HubSpot, _))) {
+            return Err(
+                "--hubspot-token goes with --relay hubspot=URL: the relay deletes contacts in the CRM it \
+                        relays to"
+                    .into(),
+            );
+        }
         if let (Some((_, path)), None) = (needing, &confirmation) {
             return Err(format!(
                 "{path}: purposes marked confirmedAddress count only once the person confirms their address, by a \
@@ -535,6 +566,10 @@ impl Config {
                 crm,
                 url,
                 per_second: relay_per_second,
+                hubspot_delete: hubspot_token.map(|token| HubSpotDelete {
+                    api: hubspot_api,
+                    token,
+                }),
             }),
             public_url,
             confirmation,

@@ -116,8 +116,9 @@ impl Link {
         })
     }
 
-    /// The URL the person follows: `public_url/confirm?link=JWS`.
-    pub fn url(&self, key: &PrivateKey, public_url: &str) -> String {
+    /// The URL the person follows: `public_url/confirm?link=JWS&lang=LANGUAGE` (the language only picks the
+    /// page's words).
+    pub fn url(&self, key: &PrivateKey, public_url: &str, language: &str) -> String {
         let token = sign(
             key,
             LINK_TYP,
@@ -126,7 +127,10 @@ impl Link {
                 .with("expires", self.expires_at)
                 .with("audience", public_url),
         );
-        format!("{}/confirm?link={token}", public_url.trim_end_matches('/'))
+        format!(
+            "{}/confirm?link={token}&lang={language}",
+            public_url.trim_end_matches('/')
+        )
     }
 }
 

@@ -7,11 +7,13 @@
 
 use crate::config::{ConfirmationMail, KnownNotice};
 use crate::confirmation::Link;
+use crate::confirmation_texts::ConfirmationTexts;
 use crate::http::Receiver;
 use crate::utc::{iso8601, now};
 use consent_capture::json::parse;
 use consent_capture::normalise;
 use consent_capture::receipt::salted_email_id;
+use consent_capture::receipt_check::inspect;
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::{Arc, Weak};
@@ -104,18 +106,14 @@ async fn mail_one(
     let Ok(from) = mail.from.parse::<Mailbox>() else {
         return Mailed::Never("--mail-from is not an address".into());
     };
-    let url = link.url(receiver.key(), &mail.public_url);
-    let text = format!(
-        "Someone, we hope you, gave this address to {controller} and agreed to uses of it that need your \
-         confirmation.\n\nTo confirm that the address is yours, open this link by {expires}:\n\n{url}\n\nIf it \
-         was not you, ignore this message: without your confirmation nothing that needs it is done with the \
-         address.\n",
-        expires = iso8601(link.expires_at),
-    );
+    // In the language the person saw the form in (the receipt's), the page the link opens too.
+    let texts = ConfirmationTexts::of(&language_in(&body).unwrap_or_default());
+    let url = link.url(receiver.key(), &mail.public_url, texts.language);
+    let (subject, text) = texts.message(&controller, &iso8601(link.expires_at), &url);
     let message = Message::builder()
         .from(from)
         .to(to)
-        .subject(format!("Confirm your e-mail address for {controller}"))
+        .subject(subject)
         .header(ContentType::TEXT_PLAIN)
         .body(text);
     let message = match message {
@@ -138,6 +136,14 @@ fn cause(error: &lettre::transport::smtp::Error) -> String {
         None if error.is_timeout() => "no answer in time".into(),
         None => "cannot connect or the connection failed".into(),
     }
+}
+
+/// The language of the receipt in `body` (a stored submission): the form's, as the person saw it.
+fn language_in(body: &str) -> Option<String> {
+    let value = parse(body).ok()?;
+    let receipt = value.as_object()?.get("receipt")?.as_str()?;
+    let (_, claims) = inspect(receipt).ok()?;
+    Some(claims.as_object()?.get("language")?.as_str()?.to_owned())
 }
 
 /// The address in `body` (a stored submission) whose salted hash is `principal_id`, under the notice that

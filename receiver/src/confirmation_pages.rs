@@ -1,9 +1,11 @@
-//! The person's side of double opt-in: `GET /confirm?link=…` (the link in the mail) answers a page with one
-//! button, and `POST /confirm` (that button) appends the confirmation to the log. Two steps, because mail
+//! The person's side of double opt-in: `GET /confirm?link=…&lang=…` (the link in the mail) answers a page with
+//! one button, and `POST /confirm` (that button) appends the confirmation to the log. Two steps, because mail
 //! systems open links to scan them: a GET changes nothing. Both answer small HTML pages with no script, every
-//! text escaped, under a CSP that allows nothing but posting the form back here.
+//! text escaped, under a CSP that allows nothing but posting the form back here, in the language of the mail
+//! (`lang`, which only picks the words: the signed link decides everything else).
 
 use crate::confirmation::{link_id, ConfirmationEntry};
+use crate::confirmation_texts::ConfirmationTexts;
 use crate::http::Receiver;
 use crate::submission::Refusal;
 use crate::utc::now;
@@ -55,14 +57,16 @@ async fn offer(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let token = query.get("link");
+    let texts = words(&query);
     match checked(&receiver, token).await {
         Ok(_) => page(
             StatusCode::OK,
-            "Confirm your e-mail address",
-            "Press the button to confirm that this address is yours.",
+            texts,
+            texts.offer_title,
+            texts.offer_text,
             token.map(String::as_str),
         ),
-        Err(refusal) => refused(&refusal),
+        Err(refusal) => refused(texts, &refusal),
     }
 }
 
@@ -70,47 +74,56 @@ async fn confirm(
     State(receiver): State<Arc<Receiver>>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
+    let texts = words(&form);
     let (id, entry) = match checked(&receiver, form.get("link")).await {
         Ok(checked) => checked,
-        Err(refusal) => return refused(&refusal),
+        Err(refusal) => return refused(texts, &refusal),
     };
     match receiver.appender().confirm(id, entry, now()).await {
-        Ok(_) => page(
-            StatusCode::OK,
-            "Address confirmed",
-            "Thank you: your address is confirmed, and the controller's log records it. You can close this page.",
-            None,
-        ),
-        Err(refusal) => refused(&refusal),
+        Ok(_) => page(StatusCode::OK, texts, texts.done_title, texts.done_text, None),
+        Err(refusal) => refused(texts, &refusal),
     }
 }
 
-fn refused(refusal: &Refusal) -> Response {
-    let status = StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::BAD_REQUEST);
-    let text = match refusal.rule {
-        "link-used" => "This link confirmed your address already: there is nothing more to do.",
-        "link-expired" => {
-            "This link has expired. Submit the form on the site again and a new link will be mailed to you."
-        }
-        "storage" => "The site cannot record your confirmation right now. Please open the link again later.",
-        _ => "This link does not work. Check that you opened the whole link from the message.",
-    };
-    page(status, "Your address is not confirmed", text, None)
+/// The words in the language the request names (`lang`), English without one.
+fn words(parameters: &HashMap<String, String>) -> &'static ConfirmationTexts {
+    ConfirmationTexts::of(parameters.get("lang").map_or("en", String::as_str))
 }
 
-/// A page with `title` and `text` and, given a link's token, the button that confirms it.
-fn page(status: StatusCode, title: &str, text: &str, confirm: Option<&str>) -> Response {
+fn refused(texts: &ConfirmationTexts, refusal: &Refusal) -> Response {
+    let status = StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let text = match refusal.rule {
+        "link-used" => texts.used,
+        "link-expired" => texts.expired,
+        "storage" => texts.storage,
+        _ => texts.broken,
+    };
+    page(status, texts, texts.not_confirmed, text, None)
+}
+
+/// A page in `texts`' language with `title` and `text` and, given a link's token, the button that confirms it.
+fn page(
+    status: StatusCode,
+    texts: &ConfirmationTexts,
+    title: &str,
+    text: &str,
+    confirm: Option<&str>,
+) -> Response {
     let button = confirm.map_or(String::new(), |token| {
         format!(
             "<form method=\"post\" action=\"confirm\"><input type=\"hidden\" name=\"link\" value=\"{}\">\
-             <button type=\"submit\">Confirm my address</button></form>",
-            escape(token)
+             <input type=\"hidden\" name=\"lang\" value=\"{}\"><button type=\"submit\">{}</button></form>",
+            escape(token),
+            texts.language,
+            escape(texts.button),
         )
     });
     let html = format!(
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{language}\" dir=\"{dir}\"><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
          <main><h1>{title}</h1><p>{text}</p>{button}</main></html>",
+        language = texts.language,
+        dir = if texts.right_to_left { "rtl" } else { "ltr" },
         title = escape(title),
         text = escape(text),
     );

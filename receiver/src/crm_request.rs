@@ -12,6 +12,7 @@ use consent_capture::canonical::to_canonical_string;
 use consent_capture::consent::{Decision, Decisions};
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::last_receipt::LastReceipt;
+use consent_capture::notice::{crm_name, FieldType};
 use consent_capture::receipt::EXTENSION_KEY;
 use consent_capture::receipt_check::inspect;
 
@@ -36,6 +37,45 @@ impl Crm {
             _ => None,
         }
     }
+}
+
+/// The addresses by which HubSpot knows the person a stored record (`receipt`, `body`) is about, as its GDPR
+/// delete asks for them: the values, as they were sent, of the notice's e-mail fields that HubSpot gets as
+/// its `email` property. Only such fields: another address in the form (a colleague's, say) is not this
+/// person's contact, and deleting it would erase someone else.
+pub fn hubspot_contacts(notices: &[KnownNotice], receipt: &str, body: &str) -> Vec<String> {
+    let Ok((_, claims)) = inspect(receipt) else {
+        return Vec::new();
+    };
+    let notice_hash = claims.as_object().and_then(|claims| {
+        claims
+            .get(EXTENSION_KEY)?
+            .as_object()?
+            .get("noticeSha256")?
+            .as_str()
+    });
+    let Some(known) = notices
+        .iter()
+        .find(|known| Some(known.hash.as_str()) == notice_hash)
+    else {
+        return Vec::new();
+    };
+    let sent = parse(body)
+        .ok()
+        .and_then(|body| body.as_object()?.get("fields")?.as_object().cloned())
+        .unwrap_or_default();
+    known
+        .notice
+        .fields
+        .iter()
+        .filter(|field| {
+            field.field_type == FieldType::Email
+                && crm_name(&known.notice.crm.hubspot.fields, &field.name) == "email"
+        })
+        .filter_map(|field| sent.get(&field.name)?.as_str())
+        .filter(|address| !address.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// HubSpot refuses a submission whose `submittedAt` is more than a month old.

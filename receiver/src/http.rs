@@ -11,6 +11,7 @@ use crate::appender::{self, catch_up, storage_failed, Appender, Tree};
 use crate::client_address::ClientKey;
 use crate::config::{Config, Limits};
 use crate::connections::serve_bounded;
+use crate::crm_request::{hubspot_contacts, Crm};
 use crate::read_api;
 use crate::relay;
 use crate::store::{Erased, Store};
@@ -124,6 +125,18 @@ impl Receiver {
             self.compaction_wake.notify_one();
         }
         Ok(erased)
+    }
+
+    /// The addresses by which the relay's CRM knows the person a stored record (`receipt`, `body`) is about,
+    /// where the relay can ask that CRM to delete by address (HubSpot with `--hubspot-token`); none elsewhere,
+    /// so that an erasure keeps no address it does not need.
+    pub(crate) fn crm_contacts(&self, receipt: &str, body: &str) -> Vec<String> {
+        match &self.config.relay {
+            Some(target) if target.crm == Crm::HubSpot && target.hubspot_delete.is_some() => {
+                hubspot_contacts(&self.config.notices, receipt, body)
+            }
+            _ => Vec::new(),
+        }
     }
 
     pub(crate) fn appender(&self) -> &Appender {

@@ -25,6 +25,7 @@ pub mod confirmation;
 mod confirmation_mail;
 mod confirmation_pages;
 mod confirmation_store;
+mod confirmation_texts;
 pub mod connections;
 pub mod consent_state;
 pub mod crm_request;

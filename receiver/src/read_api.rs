@@ -160,8 +160,9 @@ async fn erase(
     Path(principal): Path<String>,
 ) -> Result<Response, Refusal> {
     let at = now();
+    let contacts = |receipt: &str, body: &str| receiver.crm_contacts(receipt, body);
     let erased = receiver
-        .erase(|store| store.erase(&principal, at, "controller"))
+        .erase(|store| store.erase(&principal, at, "controller", &contacts))
         .await?;
     tracing::info!(erased = erased.payloads, "erased at the controller's request");
     let answer = json!({

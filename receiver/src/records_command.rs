@@ -1,14 +1,16 @@
 //! `consent-capture-receiver records …` (and so `consent-capture records …`): the read side's questions and
 //! erasure from the command line, on the database itself, for a controller's staff and auditors.
 
+use crate::config::KnownNotice;
 use crate::confirmation::purposes_needing_confirmation;
 use crate::consent_state::{history_json, may_use_json, state_json};
+use crate::crm_request::hubspot_contacts;
 use crate::export::{everyone, person, Format, Payloads};
 use crate::relay_queue::RELAY_STATES;
 use crate::store::Store;
 use crate::utc::{iso8601, now, parse_time};
+use consent_capture::notice_signature::notice_hash;
 use consent_capture::Notice;
-use std::collections::HashSet;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -24,8 +26,10 @@ pub const USAGE: &str =
   export [PRINCIPAL] --format iso27560|kantara
                                        ISO/IEC TS 27560 records (JSON-LD, DPV) or the Kantara receipts, of one
                                        person or of everyone (never the payloads)
-  erase PRINCIPAL                      deletes the payloads held about the person for good; receipts, hashes,
-                                       the log and acknowledgements stay, and the audit still passes
+  erase PRINCIPAL [--notice FILE …]    deletes the payloads held about the person for good; receipts, hashes,
+                                       the log and acknowledgements stay, and the audit still passes (with the
+                                       receiver's --notice files, the addresses a HubSpot relay deletes the
+                                       contact by are kept for it until it did)
   relay [--state refused|waiting|delivered]
                                        what the relay was refused for good (by default), still tries, or
                                        delivered: the latest 1,000 records and 1,000 erasures
@@ -74,7 +78,12 @@ async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
             let principal = needs_principal()?;
             let store = Store::open(database).await.map_err(failed)?;
             let at = now();
-            let erased = store.erase(principal, at, "controller").await.map_err(failed)?;
+            let notices = read_notices(options.iter().filter(|(name, _)| name == "notice"))?;
+            let contacts = |receipt: &str, body: &str| hubspot_contacts(&notices, receipt, body);
+            let erased = store
+                .erase(principal, at, "controller", &contacts)
+                .await
+                .map_err(failed)?;
             // No receiver's request waits on it here: compacted at once.
             store.compact().await.map_err(failed)?;
             serde_json::json!({
@@ -129,8 +138,8 @@ async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
             let principal = needs_principal()?;
             let store = Store::open_read_only(database).await.map_err(failed)?;
             let decisions = store.decisions_about(principal).await.map_err(failed)?;
-            let notices = options.iter().filter(|(name, _)| name == "notice");
-            let needs = needing_confirmation(notices.map(|(_, path)| path.as_str()))?;
+            let notices = read_notices(options.iter().filter(|(name, _)| name == "notice"))?;
+            let needs = purposes_needing_confirmation(notices.iter().map(|known| &known.notice));
             if needs.is_empty() && store.links_made().await.map_err(failed)? {
                 return Err(format!(
                     "{database}: holds double opt-in links: give the receiver's --notice files, so that grants \
@@ -159,12 +168,17 @@ async fn records(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     Ok(())
 }
 
-/// The purposes the notices at `paths` mark `confirmedAddress`.
-fn needing_confirmation<'a>(paths: impl Iterator<Item = &'a str>) -> Result<HashSet<String>, String> {
-    let mut notices = Vec::new();
-    for path in paths {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("--notice {path}: {e}"))?;
-        notices.push(Notice::from_json(&text).map_err(|e| format!("--notice {path}: {}", e.text()))?);
-    }
-    Ok(purposes_needing_confirmation(&notices))
+/// The notices of the `--notice` options (their signatures are the receiver's concern, not this command's).
+fn read_notices<'a>(options: impl Iterator<Item = &'a (String, String)>) -> Result<Vec<KnownNotice>, String> {
+    options
+        .map(|(_, path)| {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("--notice {path}: {e}"))?;
+            let notice = Notice::from_json(&text).map_err(|e| format!("--notice {path}: {}", e.text()))?;
+            Ok(KnownNotice {
+                hash: notice_hash(&notice),
+                notice,
+                signature: None,
+            })
+        })
+        .collect()
 }

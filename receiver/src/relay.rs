@@ -13,7 +13,7 @@ use crate::confirmation::Confirmed;
 use crate::consent_state::{counting, current};
 use crate::crm_request::{outgoing, Crm, Outgoing};
 use crate::http::Receiver;
-use crate::relay_erasures::{erasure_request, DueErasure};
+use crate::relay_erasures::{erasure_calls, DueErasure};
 use crate::relay_queue::{Due, Tried};
 use crate::store::device_thumbprint;
 use crate::utc::now;
@@ -33,6 +33,29 @@ pub struct RelayTarget {
     pub url: String,
     /// At most this many requests a second.
     pub per_second: u32,
+    /// Where and how the relay asks HubSpot to delete an erased person's contact (its CRM API with a private
+    /// app's token), if it may.
+    pub hubspot_delete: Option<HubSpotDelete>,
+}
+
+/// HubSpot's CRM API, for its GDPR delete (`POST {api}/crm/v3/objects/contacts/gdpr-delete`, the contact by
+/// e-mail address): the Forms API the relay submits to cannot delete.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HubSpotDelete {
+    /// The API's origin: `https://api.hubapi.com`.
+    pub api: String,
+    /// A private app's access token with the `crm.objects.contacts.write` scope.
+    pub token: String,
+}
+
+/// Without the token: a configuration printed for debugging must not leak it.
+impl std::fmt::Debug for HubSpotDelete {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("HubSpotDelete")
+            .field("api", &self.api)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How long a try may take before another receiver on the same database may take the row again.
@@ -173,7 +196,15 @@ async fn relay_one(
         Ok(request) => {
             tokio::time::sleep_until(*next_send).await;
             *next_send = Instant::now() + spacing;
-            send(client, &target.url, &record.receipt_id, request, due.attempts).await
+            send(
+                client,
+                &target.url,
+                &record.receipt_id,
+                None,
+                request,
+                due.attempts,
+            )
+            .await
         }
     };
     // The CRM's answer may quote the data: it is kept in the database (where erasure reaches it), not
@@ -198,7 +229,8 @@ async fn relay_one(
     store.relay_tried(due, &tried, now()).await
 }
 
-/// Passes one erasure on to the CRM, or refuses it for good where the CRM cannot delete.
+/// Passes one erasure on to the CRM (each of its requests, in order, until one does not go through), or
+/// refuses it for good where the CRM cannot delete.
 async fn relay_erasure(
     receiver: &Receiver,
     client: &reqwest::Client,
@@ -211,16 +243,33 @@ async fn relay_erasure(
     if !store.erasure_take(due, now() + LEASE).await? {
         return Ok(());
     }
-    let tried = match erasure_request(target.crm, due) {
+    let tried = match erasure_calls(target, due) {
         Err(reason) => Tried::Refused(reason),
-        Ok(body) => {
-            tokio::time::sleep_until(*next_send).await;
-            *next_send = Instant::now() + spacing;
-            let request = Outgoing {
-                content_type: "application/json",
-                body,
-            };
-            send(client, &target.url, &due.key(), request, due.attempts).await
+        Ok(calls) => {
+            let mut tried = Tried::Delivered(String::new());
+            for (index, call) in calls.into_iter().enumerate() {
+                tokio::time::sleep_until(*next_send).await;
+                *next_send = Instant::now() + spacing;
+                let key = if index == 0 {
+                    due.key()
+                } else {
+                    format!("{}:{index}", due.key())
+                };
+                let request = Outgoing {
+                    content_type: "application/json",
+                    body: call.body,
+                };
+                let bearer = call.bearer.as_deref();
+                tried = send(client, &call.url, &key, bearer, request, due.attempts).await;
+                // A CRM's answer about an address may quote it: an erasure keeps only the status.
+                if bearer.is_some() {
+                    tried = tried.map_outcome(|outcome| cause(outcome).to_owned());
+                }
+                if !matches!(tried, Tried::Delivered(_)) {
+                    break;
+                }
+            }
+            tried
         }
     };
     match &tried {
@@ -233,16 +282,24 @@ async fn relay_erasure(
     store.erasure_tried(due, &tried, now()).await
 }
 
-/// Posts `request` with `Idempotency-Key: key`.
-async fn send(client: &reqwest::Client, url: &str, key: &str, request: Outgoing, attempts: i64) -> Tried {
+/// Posts `request` with `Idempotency-Key: key`, and `bearer` as its token where given.
+async fn send(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    bearer: Option<&str>,
+    request: Outgoing,
+    attempts: i64,
+) -> Tried {
     let backoff = now() + (1_i64 << attempts.clamp(0, 12)).min(LONGEST_BACKOFF);
-    let answer = client
+    let mut post = client
         .post(url)
         .header(CONTENT_TYPE, request.content_type)
-        .header("Idempotency-Key", key)
-        .body(request.body)
-        .send()
-        .await;
+        .header("Idempotency-Key", key);
+    if let Some(token) = bearer {
+        post = post.bearer_auth(token);
+    }
+    let answer = post.body(request.body).send().await;
     let response = match answer {
         Ok(response) => response,
         // A request that cannot be made will never be made: it must not hold the person's queue for ever.

@@ -1,8 +1,10 @@
-//! The relay's queue of erasures (`relay_erasures`, migration 4): an erasure of a person whose records were
-//! queued for the CRM is passed on to it, once none of the person's records waits (so that it comes after
-//! them), and ends delivered or refused for good like a record's row ([`crate::relay_queue`]).
+//! The relay's queue of erasures (`relay_erasures`, migrations 4 and 8): an erasure of a person whose records
+//! were queued for the CRM is passed on to it, once none of the person's records waits (so that it comes
+//! after them), and ends delivered or refused for good like a record's row ([`crate::relay_queue`]). For a
+//! CRM that deletes by address, the row holds the person's addresses until it ends, and no longer.
 
 use crate::crm_request::Crm;
+use crate::relay::RelayTarget;
 use crate::relay_queue::{with_progress, Tried};
 use crate::store::Store;
 use crate::utc::iso8601;
@@ -24,6 +26,8 @@ pub struct DueErasure {
     pub attempts: i64,
     /// Its `next_attempt_at` when read: taking it checks that no one else took it since.
     pub next_attempt_at: i64,
+    /// The addresses by which the CRM knows the person, where it deletes by address (HubSpot).
+    pub contacts: Vec<String>,
 }
 
 impl DueErasure {
@@ -33,27 +37,64 @@ impl DueErasure {
     }
 }
 
-/// What an erasure becomes for `crm`: the body of the webhook's erasure event, or why that CRM cannot be
-/// asked (a refusal kept for someone to act on by hand).
+/// One request that passes an erasure on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErasureCall {
+    /// Where it goes.
+    pub url: String,
+    /// A bearer token, where the CRM's API needs one.
+    pub bearer: Option<String>,
+    /// The JSON body.
+    pub body: String,
+}
+
+/// What an erasure becomes for `target`'s CRM: the webhook's erasure event; HubSpot's GDPR delete of each
+/// contact by address (which deletes the contact and what hangs on it, and blocks the address from coming
+/// back); or why that CRM cannot be asked (a refusal kept for someone to act on by hand).
 ///
 /// # Errors
-/// The CRM has no way to delete that the relay can reach.
-pub fn erasure_request(crm: Crm, erasure: &DueErasure) -> Result<String, String> {
-    match crm {
-        Crm::Webhook => Ok(to_canonical_string(&Value::Object(
-            Object::new()
-                .with("event", "erasure")
-                .with("principal", erasure.principal_id.as_str())
-                .with("requestedAt", iso8601(erasure.requested_at).as_str())
-                .with("requestedBy", erasure.requested_by.as_str()),
-        ))),
-        // The Forms API submits; deleting a contact (a GDPR delete) needs a private app's token and the
-        // contact's address, which the erasure has just removed from here.
-        Crm::HubSpot => Err(
-            "HubSpot's Forms API cannot delete a contact: delete this person in HubSpot \
-                             (a GDPR delete) by hand"
-                .into(),
-        ),
+/// The CRM has no way to delete that the relay can reach, or no address to name the contact by.
+pub fn erasure_calls(target: &RelayTarget, erasure: &DueErasure) -> Result<Vec<ErasureCall>, String> {
+    match target.crm {
+        Crm::Webhook => Ok(vec![ErasureCall {
+            url: target.url.clone(),
+            bearer: None,
+            body: to_canonical_string(&Value::Object(
+                Object::new()
+                    .with("event", "erasure")
+                    .with("principal", erasure.principal_id.as_str())
+                    .with("requestedAt", iso8601(erasure.requested_at).as_str())
+                    .with("requestedBy", erasure.requested_by.as_str()),
+            )),
+        }]),
+        Crm::HubSpot => {
+            let Some(api) = &target.hubspot_delete else {
+                return Err("HubSpot's Forms API cannot delete a contact: give the relay --hubspot-token (a private \
+                            app's, scope crm.objects.contacts.write) for HubSpot's GDPR delete, or delete this \
+                            person in HubSpot (a GDPR delete) by hand"
+                    .into());
+            };
+            if erasure.contacts.is_empty() {
+                return Err(
+                    "no address of this person went to HubSpot's email property, so the relay cannot name \
+                            the contact: delete this person in HubSpot (a GDPR delete) by hand"
+                        .into(),
+                );
+            }
+            Ok(erasure
+                .contacts
+                .iter()
+                .map(|address| ErasureCall {
+                    url: format!("{}/crm/v3/objects/contacts/gdpr-delete", api.api),
+                    bearer: Some(api.token.clone()),
+                    body: to_canonical_string(&Value::Object(
+                        Object::new()
+                            .with("idProperty", "email")
+                            .with("objectId", address.as_str()),
+                    )),
+                })
+                .collect())
+        }
         Crm::Salesforce => {
             Err("Web-to-Lead cannot delete a lead: delete this person's leads in Salesforce by hand".into())
         }
@@ -67,8 +108,8 @@ impl Store {
     /// The database fails.
     pub async fn erasures_due(&self, now: i64, limit: i64) -> Result<Vec<DueErasure>, sqlx::Error> {
         let rows = sqlx::query(
-            "SELECT e.principal_id, e.requested_at, e.requested_by, e.attempts, e.next_attempt_at \
-             FROM relay_erasures e WHERE e.state = 'waiting' AND e.next_attempt_at <= $1 AND NOT EXISTS \
+            "SELECT e.principal_id, e.requested_at, e.requested_by, e.attempts, e.next_attempt_at, \
+             e.crm_contacts FROM relay_erasures e WHERE e.state = 'waiting' AND e.next_attempt_at <= $1 AND NOT EXISTS \
              (SELECT 1 FROM relay q WHERE q.principal_id = e.principal_id AND q.state = 'waiting') \
              ORDER BY e.requested_at LIMIT $2",
         )
@@ -84,6 +125,10 @@ impl Store {
                     requested_by: row.try_get("requested_by")?,
                     attempts: row.try_get("attempts")?,
                     next_attempt_at: row.try_get("next_attempt_at")?,
+                    contacts: row
+                        .try_get::<Option<String>, _>("crm_contacts")?
+                        .and_then(|text| serde_json::from_str(&text).ok())
+                        .unwrap_or_default(),
                 })
             })
             .collect()
@@ -108,7 +153,7 @@ impl Store {
         Ok(taken > 0)
     }
 
-    /// Records how the try of `due` at `now` ended.
+    /// Records how the try of `due` at `now` ended; an erasure that ended keeps no address.
     ///
     /// # Errors
     /// The database fails.
@@ -116,7 +161,9 @@ impl Store {
         let (state, next, outcome, finished) = tried.row(now);
         sqlx::query(
             "UPDATE relay_erasures SET state = $1, attempts = attempts + 1, next_attempt_at = $2, \
-             outcome = $3, finished_at = $4 WHERE principal_id = $5 AND requested_at = $6",
+             outcome = $3, finished_at = $4, \
+             crm_contacts = CASE WHEN $1 = 'waiting' THEN crm_contacts ELSE NULL END \
+             WHERE principal_id = $5 AND requested_at = $6",
         )
         .bind(state)
         .bind(next)

@@ -34,6 +34,15 @@ pub enum Tried {
 }
 
 impl Tried {
+    /// The same result with its outcome rewritten by `rewrite`.
+    pub(crate) fn map_outcome(self, rewrite: impl FnOnce(&str) -> String) -> Self {
+        match self {
+            Self::Delivered(outcome) => Self::Delivered(rewrite(&outcome)),
+            Self::Later(at, outcome) => Self::Later(at, rewrite(&outcome)),
+            Self::Refused(outcome) => Self::Refused(rewrite(&outcome)),
+        }
+    }
+
     /// What a queue's row says after this try at `now`: its state, when it is next due, its outcome, and when
     /// it finished (`None` while it waits).
     pub(crate) fn row(&self, now: i64) -> (&'static str, i64, &str, Option<i64>) {

@@ -63,6 +63,11 @@ pub struct Erased {
     pub with_data: u64,
 }
 
+/// What an erasure keeps for the CRM from one deleted record (its receipt and body): the addresses by which
+/// the CRM knows the person, for a CRM that deletes by address ([`crate::crm_request::hubspot_contacts`]);
+/// none for the others.
+pub type Contacts<'a> = dyn Fn(&str, &str) -> Vec<String> + Sync + 'a;
+
 /// The database.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -560,9 +565,10 @@ impl Store {
 
     /// Deletes the payloads of every receipt about `principal_id` that still has one, noting each erasure
     /// (at `now`, `requested_by` whom), and queues the erasure for the CRM when anything of the person's was
-    /// queued for it ([`crate::relay_erasures`]), in one transaction; then rewrites the database so that no
-    /// deleted byte stays in its files ([`Self::compact`]). Returns how many payloads were erased, and how
-    /// many of them carried data.
+    /// queued for it ([`crate::relay_erasures`]), with the addresses by which the CRM knows the person that
+    /// `contacts` finds in each deleted (receipt, body), in one transaction; then rewrites the database so
+    /// that no deleted byte stays in its files ([`Self::compact`]). Returns how many payloads were erased, and
+    /// how many of them carried data.
     ///
     /// # Errors
     /// The database fails (then nothing was erased, or everything was and only the compaction failed).
@@ -571,10 +577,11 @@ impl Store {
         principal_id: &str,
         now: i64,
         requested_by: &str,
+        contacts: &Contacts<'_>,
     ) -> Result<Erased, sqlx::Error> {
         let about = "SELECT DISTINCT position FROM decisions WHERE principal_id = $1";
         let people = "SELECT CAST($1 AS TEXT) AS principal_id";
-        self.erase_records(about, people, principal_id, now, requested_by)
+        self.erase_records(about, people, principal_id, now, requested_by, contacts)
             .await
     }
 
@@ -587,11 +594,12 @@ impl Store {
         thumbprint: &str,
         now: i64,
         requested_by: &str,
+        contacts: &Contacts<'_>,
     ) -> Result<Erased, sqlx::Error> {
         let signed = "SELECT position FROM records WHERE device_thumbprint = $1";
         let people = "SELECT DISTINCT principal_id FROM decisions WHERE position IN \
                       (SELECT position FROM records WHERE device_thumbprint = $1)";
-        self.erase_records(signed, people, thumbprint, now, requested_by)
+        self.erase_records(signed, people, thumbprint, now, requested_by, contacts)
             .await
     }
 
@@ -604,6 +612,7 @@ impl Store {
         value: &str,
         now: i64,
         requested_by: &str,
+        contacts: &Contacts<'_>,
     ) -> Result<Erased, sqlx::Error> {
         let held = format!("SELECT position FROM payloads WHERE position IN ({positions})");
         let mut transaction = self.pool.begin().await?;
@@ -625,6 +634,27 @@ impl Store {
                     .is_some_and(|fields| fields.iter().next().is_some())
             });
             with_data += u64::from(carried);
+        }
+        // Whom the CRM knows by which address, before the bodies go.
+        let mut known: HashMap<String, Vec<String>> = HashMap::new();
+        let deleted = sqlx::query(&format!(
+            "SELECT DISTINCT d.principal_id, r.receipt, p.body FROM payloads p \
+             JOIN records r ON r.position = p.position JOIN decisions d ON d.position = p.position \
+             WHERE p.position IN ({positions})"
+        ))
+        .bind(value)
+        .fetch_all(&mut *transaction)
+        .await?;
+        for row in &deleted {
+            let addresses = known.entry(row.try_get("principal_id")?).or_default();
+            for address in contacts(
+                &row.try_get::<String, _>("receipt")?,
+                &row.try_get::<String, _>("body")?,
+            ) {
+                if !addresses.contains(&address) {
+                    addresses.push(address);
+                }
+            }
         }
         let noted = sqlx::query(&format!(
             "INSERT INTO erasures (position, erased_at, requested_by) SELECT position, $2, $3 FROM ({held}) AS held"
@@ -658,6 +688,16 @@ impl Store {
         .bind(requested_by)
         .execute(&mut *transaction)
         .await?;
+        for (principal_id, addresses) in known.iter().filter(|(_, addresses)| !addresses.is_empty()) {
+            sqlx::query(
+                "UPDATE relay_erasures SET crm_contacts = $1 WHERE principal_id = $2 AND requested_at = $3",
+            )
+            .bind(serde_json::to_string(addresses).unwrap_or_default())
+            .bind(principal_id)
+            .bind(now)
+            .execute(&mut *transaction)
+            .await?;
+        }
         transaction.commit().await?;
         Ok(Erased {
             payloads: noted,
@@ -837,6 +877,13 @@ impl MigrationSource<'static> for Migrations {
             include_str!("../migrations/0007_records_by_device_and_time.sql").into(),
             false,
         );
+        let erasure_contacts = Migration::new(
+            8,
+            "erasure contacts".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0008_erasure_contacts.sql").into(),
+            false,
+        );
         let all = vec![
             records,
             payloads,
@@ -845,6 +892,7 @@ impl MigrationSource<'static> for Migrations {
             confirmations,
             challenges,
             by_device_and_time,
+            erasure_contacts,
         ];
         Box::pin(async move { Ok(all) })
     }

@@ -47,6 +47,7 @@ use relay::{
     a_record_refused_for_good_is_sent_again_after_the_crm_is_fixed,
     a_record_the_crm_never_answers_is_given_up_after_30_days_and_holds_nobody_back,
     an_erasure_reaches_the_crm_after_the_persons_records,
+    hubspot_deletes_an_erased_contact_by_address_and_the_erasure_keeps_no_address,
     hubspot_gets_consent_options_and_what_is_refused_is_kept_with_why,
     the_relay_delivers_each_record_once_and_in_order_through_failures,
 };
@@ -261,6 +262,7 @@ async fn a_receipt_is_acknowledged_with_its_log_entry_head_and_inclusion_proof_a
     let second = make(
         &device,
         Draft {
+            language: "en",
             decisions: granting(false),
             issued_at: now() - 30,
             previous: Some(&first.receipt),
@@ -361,6 +363,7 @@ async fn bad_receipts_times_bodies_and_headers_get_their_rule_and_where(database
 
     // The demo notice is signed: a receipt must carry the controller's signature of it, no other.
     let draft = |seed| Draft {
+        language: "en",
         decisions: granting(true),
         issued_at: now(),
         previous: None,
@@ -487,6 +490,7 @@ async fn a_field_value_longer_than_its_notice_or_the_receiver_allows_is_refused_
     let receiver = limited_receiver(&database, limits).await;
     let device = PrivateKey::ed25519_from_seed([140; 32]);
     let draft = |seed| Draft {
+        language: "en",
         decisions: granting(true),
         issued_at: now() - 10,
         previous: None,
@@ -869,6 +873,7 @@ on_both_databases!(
     a_persons_export_comes_a_page_at_a_time_and_never_splits_a_consent_record,
     the_relay_delivers_each_record_once_and_in_order_through_failures,
     hubspot_gets_consent_options_and_what_is_refused_is_kept_with_why,
+    hubspot_deletes_an_erased_contact_by_address_and_the_erasure_keeps_no_address,
     a_withdrawal_stands_when_what_it_withdraws_never_arrived_and_an_older_grant_does_not_undo_it,
     a_grant_signed_before_a_refusal_from_another_device_does_not_override_it,
     fields_no_granted_purpose_justifies_and_values_breaking_the_notices_rules_are_refused,

@@ -8,7 +8,7 @@ use super::databases::Scratch;
 use super::receipts::{controller, demo_config, now, ADA, DEMO_NOTICE};
 use super::records::{json, read};
 use super::relay::{body, relay_rows, target, Behaviour, StandIn};
-use super::truth::as_person;
+use super::truth::{as_person, as_person_in};
 use super::{acknowledged, send, submit, READ_TOKEN};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -110,16 +110,21 @@ impl Drop for SmtpSink {
     }
 }
 
-/// The confirmation link in a message, its transfer encoding undone.
-fn link_in(message: &str) -> String {
-    let body = if message.contains("Content-Transfer-Encoding: quoted-printable") {
+/// A message with its quoted-printable soft line breaks and `=` undone (enough for its ASCII text and links).
+fn decoded(message: &str) -> String {
+    if message.contains("Content-Transfer-Encoding: quoted-printable") {
         message
             .replace("=\r\n", "")
             .replace("=\n", "")
             .replace("=3D", "=")
     } else {
         message.to_owned()
-    };
+    }
+}
+
+/// The confirmation link in a message.
+fn link_in(message: &str) -> String {
+    let body = decoded(message);
     let start = body
         .find(&format!("{PUBLIC_URL}/confirm?link="))
         .expect("a confirmation link");
@@ -132,7 +137,8 @@ fn link_in(message: &str) -> String {
 
 /// The link's id, from the JWS it carries.
 fn link_id_of(url: &str) -> String {
-    let token = url.split_once("link=").expect("a token").1;
+    let query = url.split_once("link=").expect("a token").1;
+    let token = query.split('&').next().expect("a token");
     let compact = parse_compact(token).expect("a JWS");
     let payload = parse(std::str::from_utf8(&compact.payload).expect("UTF-8")).expect("JSON");
     payload
@@ -230,10 +236,32 @@ pub(crate) async fn double_opt_in_counts_a_grant_only_once_the_address_is_confir
 
     // A stranger types her address on another device: a second message, never a usable grant.
     let stranger = PrivateKey::ed25519_from_seed([121; 32]);
-    let forged = as_person(&notice, &stranger, granted.clone(), ADA, None, None, 1201);
+    // Their form was in German: so are the message and the page its link opens.
+    let forged = as_person_in("de", &notice, &stranger, granted.clone(), ADA, 1201);
     acknowledged(&submit(&receiver, &forged).await);
-    let strangers_link = link_in(&smtp.message(2).await);
+    let strangers_message = smtp.message(2).await;
+    assert!(
+        decoded(&strangers_message).contains("Jemand, hoffentlich Sie, hat diese Adresse bei"),
+        "{strangers_message}"
+    );
+    let strangers_link = link_in(&strangers_message);
+    assert!(strangers_link.ends_with("&lang=de"), "{strangers_link}");
     assert_ne!(strangers_link, her_link);
+    let offered = follow(&receiver, &strangers_link).await;
+    assert!(
+        html(&offered).contains("<html lang=\"de\" dir=\"ltr\">"),
+        "{}",
+        html(&offered)
+    );
+    assert!(
+        html(&offered).contains("Meine Adresse bestätigen"),
+        "{}",
+        html(&offered)
+    );
+    assert!(
+        html(&offered).contains("name=\"lang\" value=\"de\""),
+        "the button keeps the language"
+    );
 
     // The relay holds her record back while her link serves: the CRM hears nothing yet.
     let started = Instant::now();
@@ -314,7 +342,7 @@ pub(crate) async fn double_opt_in_counts_a_grant_only_once_the_address_is_confir
         created_at: now() - 7_200,
         expires_at: now() - 3_600,
     }
-    .url(&controller(), PUBLIC_URL);
+    .url(&controller(), PUBLIC_URL, "en");
     assert_eq!(confirm(&receiver, &expired).await.status, StatusCode::GONE);
     // A link another key signed is no link at all.
     let forged_link = Link {
@@ -325,7 +353,7 @@ pub(crate) async fn double_opt_in_counts_a_grant_only_once_the_address_is_confir
         created_at: now(),
         expires_at: now() + 3_600,
     }
-    .url(&PrivateKey::ed25519_from_seed([122; 32]), PUBLIC_URL);
+    .url(&PrivateKey::ed25519_from_seed([122; 32]), PUBLIC_URL, "en");
     assert_eq!(
         confirm(&receiver, &forged_link).await.status,
         StatusCode::BAD_REQUEST

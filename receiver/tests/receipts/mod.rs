@@ -69,6 +69,8 @@ pub(crate) struct Draft<'a> {
     pub(crate) previous: Option<&'a str>,
     /// Which receipt id: each number gives another.
     pub(crate) seed: u64,
+    /// The language the form was shown in (a receipt's `language`).
+    pub(crate) language: &'a str,
 }
 
 pub(crate) fn make(device: &PrivateKey, made: Draft<'_>) -> Made {
@@ -153,6 +155,7 @@ pub(crate) fn sign_submission_naming(
 pub(crate) fn unbound_first_receipt(device: &PrivateKey, seed: u64) -> Made {
     let notice = notice();
     let made = Draft {
+        language: "en",
         decisions: granting(true),
         issued_at: now() - 60,
         previous: None,
@@ -196,7 +199,7 @@ fn signed(
         issued_at: made.issued_at,
         receipt_id: &id,
         principal_id: principal,
-        language: "en",
+        language: made.language,
         gpc: false,
         notice_signature,
         previous_receipt: previous.as_deref(),
@@ -226,6 +229,7 @@ pub(crate) fn first_receipt(device: &PrivateKey, newsletter: bool, issued_at: i6
     make(
         device,
         Draft {
+            language: "en",
             decisions: granting(newsletter),
             issued_at,
             previous: None,
@@ -254,6 +258,7 @@ pub(crate) fn withdrawing_newsletter(
     make(
         device,
         Draft {
+            language: "en",
             decisions,
             issued_at,
             previous: Some(&previous.receipt),

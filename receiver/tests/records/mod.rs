@@ -362,6 +362,7 @@ pub(crate) async fn the_iso_27560_export_expands_offline_with_every_mandatory_fi
     let mut decisions = Decisions::initial(&notice);
     decisions.set("newsletter", true).expect("a consent purpose");
     let draft = Draft {
+        language: "en",
         decisions,
         issued_at: now() - 10,
         previous: None,
@@ -484,6 +485,7 @@ pub(crate) async fn erasure_deletes_a_persons_payloads_for_good_and_the_log_stil
         ("topic", "sales"),
     ];
     let draft = |decisions, previous, seed| Draft {
+        language: "en",
         decisions,
         issued_at: now() - 100,
         previous,
@@ -939,6 +941,7 @@ pub(crate) async fn a_persons_records_come_a_bounded_page_at_a_time(database: St
     let notice = super::receipts::notice();
     for n in 0..8 {
         let draft = Draft {
+            language: "en",
             decisions: super::receipts::granting(true),
             issued_at: now() - 100 + n as i64,
             previous: None,

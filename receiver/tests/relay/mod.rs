@@ -9,7 +9,7 @@ use axum::http::Request;
 use consent_capture::sign::PrivateKey;
 use consent_capture_receiver::crm_request::Crm;
 use consent_capture_receiver::http::Receiver;
-use consent_capture_receiver::relay::RelayTarget;
+use consent_capture_receiver::relay::{HubSpotDelete, RelayTarget};
 use consent_capture_receiver::store::ERASED_OUTCOME;
 use serde_json::Value as Json;
 use std::sync::{Arc, Mutex};
@@ -33,6 +33,10 @@ pub(crate) enum Behaviour {
 #[derive(Clone, Debug)]
 pub(crate) struct Seen {
     pub(crate) key: String,
+    /// The request line's path.
+    path: String,
+    /// The `Authorization` header, lowercased as the head is read.
+    authorization: String,
     content_type: String,
     pub(crate) body: String,
     answered: Option<u16>,
@@ -103,6 +107,8 @@ async fn serve(mut stream: TcpStream, seen: Arc<Mutex<Vec<Seen>>>, script: fn(us
         }
         let body = String::from_utf8_lossy(&buffer[end..end + length]).into_owned();
         let (key, content_type) = (header("idempotency-key"), header("content-type"));
+        let path = head.split(' ').nth(1).unwrap_or_default().to_owned();
+        let authorization = header("authorization");
         buffer.drain(..end + length);
         let behaviour = {
             let mut seen = seen.lock().expect("the log");
@@ -115,6 +121,8 @@ async fn serve(mut stream: TcpStream, seen: Arc<Mutex<Vec<Seen>>>, script: fn(us
             };
             seen.push(Seen {
                 key,
+                path,
+                authorization,
                 content_type,
                 body,
                 answered,
@@ -165,6 +173,7 @@ pub(crate) fn target(crm: Crm, stand_in: &StandIn) -> RelayTarget {
         crm,
         url: stand_in.url.clone(),
         per_second: 50,
+        hubspot_delete: None,
     }
 }
 
@@ -426,6 +435,93 @@ pub(crate) async fn an_erasure_reaches_the_crm_after_the_persons_records(databas
     assert!(taken[1].key.starts_with("erasure:"), "{}", taken[1].key);
     assert!(erasure.get("fields").is_none(), "an erasure carries no data");
     assert_eq!(erasure_rows(&receiver, "delivered").await.len(), 1);
+}
+
+pub(crate) async fn hubspot_deletes_an_erased_contact_by_address_and_the_erasure_keeps_no_address(
+    database: String,
+) {
+    fn script(n: usize) -> Behaviour {
+        // The second person's GDPR delete is refused.
+        if n == 3 {
+            Behaviour::Answer(400)
+        } else {
+            Behaviour::Answer(204)
+        }
+    }
+    let stand_in = StandIn::start(script).await;
+    let api = stand_in.url.trim_end_matches("/crm").to_owned();
+    let relay = RelayTarget {
+        hubspot_delete: Some(HubSpotDelete {
+            api,
+            token: "pat-na1-stand-in".into(),
+        }),
+        ..target(Crm::HubSpot, &stand_in)
+    };
+    let receiver = relaying_receiver(&database, relay).await;
+    let people: Vec<(String, Made)> = [(140u8, 1400u64), (141, 1410)]
+        .into_iter()
+        .map(|(seed, id)| {
+            let device = PrivateKey::ed25519_from_seed([seed; 32]);
+            let principal = format!("jwk-thumbprint:{}", device.public().thumbprint());
+            (principal, first_receipt(&device, true, now() - 100, id))
+        })
+        .collect();
+    for (_, made) in &people {
+        assert_eq!(submit(&receiver, made).await.status, 200);
+    }
+    settled(&receiver).await;
+    let contacts_kept = || async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&database).await.expect("the database");
+        let kept: Vec<Option<String>> = sqlx::query_scalar("SELECT crm_contacts FROM relay_erasures")
+            .fetch_all(&pool)
+            .await
+            .expect("a query");
+        pool.close().await;
+        kept
+    };
+    for (person, _) in &people {
+        let request = Request::post(format!("/records/{person}/erase"))
+            .header("authorization", format!("Bearer {READ_TOKEN}"))
+            .body(Body::empty())
+            .expect("a request");
+        assert_eq!(send(&receiver, request).await.status, 200);
+        settled(&receiver).await;
+    }
+
+    let seen = stand_in.seen.lock().expect("the log").clone();
+    assert_eq!(
+        seen.len(),
+        4,
+        "two submissions, then one GDPR delete each: {seen:?}"
+    );
+    for delete in &seen[2..] {
+        assert_eq!(delete.path, "/crm/v3/objects/contacts/gdpr-delete");
+        assert_eq!(delete.authorization, "bearer pat-na1-stand-in");
+        assert_eq!(delete.content_type, "application/json");
+        assert_eq!(
+            body(delete),
+            serde_json::json!({"idProperty": "email", "objectId": "ada@example.com"})
+        );
+    }
+    for submission in &seen[..2] {
+        assert_eq!(submission.authorization, "", "the Forms API takes no token");
+    }
+    let delivered = erasure_rows(&receiver, "delivered").await;
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    assert_eq!(delivered[0]["principal"], people[0].0.as_str());
+    let refused = erasure_rows(&receiver, "refused").await;
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0]["principal"], people[1].0.as_str());
+    assert_eq!(
+        refused[0]["outcome"], "HTTP 400",
+        "the status only: HubSpot's answer may quote the address"
+    );
+    assert_eq!(
+        contacts_kept().await,
+        [None, None],
+        "an erasure that ended keeps no address"
+    );
 }
 
 pub(crate) async fn a_consent_taken_back_before_it_was_relayed_reaches_the_crm_without_what_it_justified(

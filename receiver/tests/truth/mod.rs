@@ -113,6 +113,7 @@ fn unjustified(device: &PrivateKey, seed: u64) -> Made {
     let sent = minimise(&notice, &everything, &typed, Date::of_unix_seconds(issued_at));
     assert!(sent.payload.get("company").is_some() && sent.payload.get("phone").is_some());
     let draft = Draft {
+        language: "en",
         decisions: granting(false),
         issued_at,
         previous: None,
@@ -131,6 +132,7 @@ fn typed_as(device: &PrivateKey, field: &str, value: &str, seed: u64) -> Made {
         &notice(),
         device,
         Draft {
+            language: "en",
             decisions: granting(true),
             issued_at: now() - 5,
             previous: None,
@@ -180,6 +182,7 @@ fn with_receipt_id(device: &PrivateKey, id: &str) -> String {
     let made = make(
         device,
         Draft {
+            language: "en",
             decisions: granting(true),
             issued_at: now() - 5,
             previous: None,
@@ -270,11 +273,47 @@ pub(crate) fn as_person(
     previous: Option<&str>,
     seed: u64,
 ) -> Made {
+    let chain = Chain { principal, previous };
+    submission(notice, device, decisions, typed, chain, (seed, "en"))
+}
+
+/// A first submission under `notice` of `typed` from a form shown in `language`, naming the person as the
+/// element would.
+pub(crate) fn as_person_in(
+    language: &str,
+    notice: &Notice,
+    device: &PrivateKey,
+    decisions: Decisions,
+    typed: &[(&str, &str)],
+    seed: u64,
+) -> Made {
+    let chain = Chain {
+        principal: None,
+        previous: None,
+    };
+    submission(notice, device, decisions, typed, chain, (seed, language))
+}
+
+/// Whom a submission names (`None`: as the element would) and the receipt it follows.
+struct Chain<'a> {
+    principal: Option<&'a str>,
+    previous: Option<&'a str>,
+}
+
+fn submission(
+    notice: &Notice,
+    device: &PrivateKey,
+    decisions: Decisions,
+    typed: &[(&str, &str)],
+    chain: Chain<'_>,
+    (seed, language): (u64, &str),
+) -> Made {
     let typed: Vec<(String, String)> = typed.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
     let issued_at = now() - 100 + seed as i64 % 50;
     let withdrawal = decisions.iter().any(|(_, d)| d == Decision::Withdrawn);
     let mut sent = minimise(notice, &decisions, &typed, Date::of_unix_seconds(issued_at));
-    let named = principal
+    let named = chain
+        .principal
         .map(str::to_owned)
         .unwrap_or_else(|| principal_id(notice, &typed, &sent.manifest, &device.public().thumbprint()));
     if withdrawal {
@@ -286,8 +325,9 @@ pub(crate) fn as_person(
     let draft = Draft {
         decisions,
         issued_at,
-        previous,
+        previous: chain.previous,
         seed,
+        language,
     };
     sign_submission_naming(notice, device, draft, None, sent, &named)
 }
