@@ -2,7 +2,7 @@
 //! `Retry-After`, a slow answer, a refusal): every record arrives, none is taken twice, each person's records
 //! arrive in the order they were received, and what is refused for good is kept with why.
 
-use super::receipts::{first_receipt, now, withdrawing_newsletter, Made};
+use super::receipts::{first_receipt, now, withdrawing_newsletter, Made, DEMO_NOTICE};
 use super::{relaying_receiver, send, submit, READ_TOKEN};
 use axum::body::Body;
 use axum::http::Request;
@@ -480,14 +480,31 @@ pub(crate) async fn hubspot_deletes_an_erased_contact_by_address_and_the_erasure
         pool.close().await;
         kept
     };
-    for (person, _) in &people {
-        let request = Request::post(format!("/records/{person}/erase"))
-            .header("authorization", format!("Bearer {READ_TOKEN}"))
-            .body(Body::empty())
-            .expect("a request");
-        assert_eq!(send(&receiver, request).await.status, 200);
-        settled(&receiver).await;
-    }
+    // The first through the read API, the second with the command line given the receiver's notice.
+    let request = Request::post(format!("/records/{}/erase", people[0].0))
+        .header("authorization", format!("Bearer {READ_TOKEN}"))
+        .body(Body::empty())
+        .expect("a request");
+    assert_eq!(send(&receiver, request).await.status, 200);
+    settled(&receiver).await;
+    let erased = std::process::Command::new(env!("CARGO_BIN_EXE_consent-capture-receiver"))
+        .args([
+            "records",
+            "erase",
+            &people[1].0,
+            "--notice",
+            DEMO_NOTICE,
+            "--database",
+            &database,
+        ])
+        .output()
+        .expect("the command runs");
+    assert!(
+        erased.status.success(),
+        "{}",
+        String::from_utf8_lossy(&erased.stderr)
+    );
+    settled(&receiver).await;
 
     let seen = stand_in.seen.lock().expect("the log").clone();
     assert_eq!(
