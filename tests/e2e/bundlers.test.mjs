@@ -4,14 +4,15 @@
 // styled, a submission gives a receipt that verifies, the testing guide's recipe for a bundled app runs as
 // written, a signed notice loads the verifier module and its wasm, and nothing violates the CSP. The app is tests/bundlers/app; the package is the tarball make package built.
 // Then the framework typings: tsc --strict over a React 19 TSX file and vue-tsc over a Vue 3 SFC, each with a
-// JSON notice and typed events (and their misuses must fail), and the React component run in Chromium.
+// JSON notice and typed events (and their misuses must fail), the React component run in Chromium, and a
+// server-rendered React page hydrated over the drawn form.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '../../tools/serve.mjs';
-import { CHROMIUM_ARGS, DEMO_NOTICE, chromiumPath, fillDemoFields, readmeBlock } from './browser.mjs';
+import { CHROMIUM_ARGS, CLI, DEMO_NOTICE, chromiumPath, fillDemoFields, readmeBlock } from './browser.mjs';
 import { chromium } from 'playwright-core';
 
 const repo = new URL('../../', import.meta.url).pathname;
@@ -211,6 +212,73 @@ test('React 19: the component renders the element with its notice object, and it
     assert.deepEqual(await tab.evaluate(() => window.__cspViolations), []);
     await context.close();
   } finally {
+    await new Promise((done) => server.close(done));
+  }
+});
+
+test('React 19 server rendering: the page carries the drawn form, hydrates without a mismatch, and the element takes the form over with what was typed', async () => {
+  const out = join(built, 'react-ssr');
+  rmSync(out, { recursive: true, force: true });
+  const esbuild = (entry, ...options) => {
+    const result = spawnSync(bin('esbuild'), [entry, '--bundle', '--jsx=automatic', '--log-level=warning',
+      '--define:process.env.NODE_ENV="production"', ...options], { cwd: matrix, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+  };
+  // The server's bundle takes the package's node condition: importing the element there does nothing.
+  esbuild('frameworks/react/server.tsx', '--platform=node', '--format=cjs', `--outfile=${join(out, 'server.cjs')}`);
+  esbuild('frameworks/react/client.tsx', '--format=esm', '--splitting', '--minify', `--outdir=${out}`);
+  for (const file of ['consent_capture_bg.wasm', 'consent_capture_verify_bg.wasm', 'consent-capture.css', 'consent-capture-early.js']) {
+    copyFileSync(join(installed, file), join(out, file));
+  }
+  for (const file of ['notice.json', 'notice.jws']) copyFileSync(join(repo, 'www/demo', file), join(out, file));
+  const drawing = spawnSync(CLI, ['render', join(repo, 'www/demo/notice.json'), '--notice-url', '/notice.json',
+    '--stylesheet', '/consent-capture.css', '--lang', 'en'], { encoding: 'utf8' });
+  assert.equal(drawing.status, 0, drawing.stderr);
+  const drawn = drawing.stdout.trim();
+  const { render } = (await import(join(out, 'server.cjs'))).default;
+  const app = render(drawn);
+  assert.ok(app.includes('<template shadowrootmode="open">'), 'the server put the drawn form in the page');
+  const data = JSON.stringify(drawn).replace(/</g, '\\u003c');
+  writeFileSync(join(out, 'index.html'), `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>A vendor's server-rendered app</title>
+<script src="consent-capture-early.js"></script><script type="module" src="client.js"></script></head>
+<body><div id="app">${app}</div><script type="application/json" id="drawn">${data}</script></body></html>`);
+
+  const reports = [];
+  const server = await serve({ root: out, violations: reports });
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const context = await browser.newContext();
+  try {
+    const tab = await context.newPage();
+    const errors = [];
+    tab.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    tab.on('pageerror', (error) => errors.push(String(error)));
+    // The app's script waits until the person has typed into the form the server drew.
+    let release;
+    const released = new Promise((done) => { release = done; });
+    await tab.route(`${origin}/client.js`, async (route) => { await released; await route.continue(); });
+    await tab.goto(`${origin}/`, { waitUntil: 'commit' });
+    const element = tab.locator('consent-capture');
+    const name = element.getByLabel('Your name');
+    await name.fill('Ada Lovelace');
+    await tab.evaluate(() => { document.querySelector('consent-capture').shadowRoot.querySelector('.cc-root').drawnByServer = true; });
+    assert.equal(await tab.evaluate(() => customElements.get('consent-capture')), undefined, 'nothing ran yet');
+    release();
+    await tab.waitForFunction(() => document.querySelector('consent-capture').ready === true);
+    assert.equal(await tab.evaluate(() => document.querySelector('consent-capture').shadowRoot.querySelector('.cc-root').drawnByServer), true,
+      'the element took over the drawn form as it was');
+    assert.equal(await name.inputValue(), 'Ada Lovelace', 'what was typed stays');
+    await fillDemoFields(element);
+    await element.getByRole('button', { name: 'Reject all' }).click();
+    await tab.waitForFunction(() => document.getElementById('verdict').textContent.length > 0);
+    const [receiptId, decisions] = (await tab.locator('#verdict').innerText()).split(' ');
+    assert.match(receiptId, /^[0-9a-f-]{36}$/);
+    assert.equal(Number(decisions), DEMO_NOTICE.purposes.length);
+    assert.deepEqual(await tab.evaluate(() => window.hydrationErrors), [], 'React hydrated without a mismatch');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(reports, [], 'no CSP violation');
+  } finally {
+    await context.close();
     await new Promise((done) => server.close(done));
   }
 });
