@@ -6,8 +6,9 @@
 use crate::canonical::to_canonical_string;
 use crate::error::{Error, ErrorKind};
 use crate::json::{Object, Value};
+use crate::jwk::Algorithm;
 use crate::jwk::PublicJwk;
-use crate::jws::{header, parse_compact, require_typ, signing_input, Algorithm, Compact};
+use crate::jws::{header, parse_compact, require_typ, signing_input, Compact};
 use crate::prelude::*;
 
 /// The `typ` of a challenge the controller signs.

@@ -3,91 +3,9 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::last_receipt::LastReceipt;
+use crate::notice::vocabulary::{Decision, LegalBasis};
 use crate::notice::Notice;
 use crate::prelude::*;
-
-/// The six lawful bases of GDPR Art. 6(1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LegalBasis {
-    /// Art. 6(1)(a): the person agreed.
-    Consent,
-    /// Art. 6(1)(b): needed for a contract with the person, or to take steps they asked for.
-    Contract,
-    /// Art. 6(1)(c): required by law.
-    LegalObligation,
-    /// Art. 6(1)(d): to protect someone's life.
-    VitalInterest,
-    /// Art. 6(1)(e): a task in the public interest.
-    PublicTask,
-    /// Art. 6(1)(f): the controller's legitimate interests, balanced against the person's.
-    LegitimateInterest,
-}
-
-impl LegalBasis {
-    /// Every basis with its name in the notice format.
-    pub const ALL: [(Self, &'static str); 6] = [
-        (Self::Consent, "consent"),
-        (Self::Contract, "contract"),
-        (Self::LegalObligation, "legal-obligation"),
-        (Self::VitalInterest, "vital-interest"),
-        (Self::PublicTask, "public-task"),
-        (Self::LegitimateInterest, "legitimate-interest"),
-    ];
-
-    /// The basis named `name` in the notice format.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL
-            .iter()
-            .find(|(_, n)| *n == name)
-            .map(|(basis, _)| *basis)
-    }
-
-    /// Its name in the notice format.
-    pub fn name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(basis, _)| *basis == self)
-            .map_or("consent", |(_, n)| n)
-    }
-}
-
-/// The person's answer for one purpose.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Decision {
-    /// Consent given.
-    Granted,
-    /// Consent refused or not (yet) given.
-    Denied,
-    /// Consent given earlier and taken back with this receipt (GDPR Art. 7(3)): only a receipt that follows
-    /// one granting the purpose says so; later ones say `Denied`.
-    Withdrawn,
-    /// The purpose rests on another legal basis; no consent is asked.
-    NotAsked,
-}
-
-impl Decision {
-    /// Its name in receipts.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Granted => "granted",
-            Self::Denied => "denied",
-            Self::Withdrawn => "withdrawn",
-            Self::NotAsked => "not-asked",
-        }
-    }
-
-    /// The decision named `name` in receipts.
-    pub fn from_name(name: &str) -> Option<Self> {
-        [Self::Granted, Self::Denied, Self::Withdrawn, Self::NotAsked]
-            .into_iter()
-            .find(|d| d.name() == name)
-    }
-
-    /// Whether the purpose may use data under this decision.
-    pub fn justifies(self) -> bool {
-        matches!(self, Self::Granted | Self::NotAsked)
-    }
-}
 
 /// One decision per purpose of a notice, in the notice's order.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,7 +1,9 @@
 //! Google Consent Mode v2: the `gtag('consent', 'update', …)` argument that follows the person's decisions.
 
-use crate::consent::{Decision, Decisions};
+use crate::consent::Decisions;
+
 use crate::json::Object;
+use crate::notice::vocabulary::Decision;
 use crate::notice::Notice;
 
 /// Each consent-mode type that some purpose maps to, `granted` only when every purpose mapping to it was

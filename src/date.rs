@@ -1,8 +1,8 @@
 //! Calendar dates with integer arithmetic only (no floats in the browser build): from Unix seconds, and from
 //! the `YYYY-MM-DD` a date field submits.
 
-use crate::canonical::decimal;
 use crate::prelude::*;
+use crate::text::decimal;
 
 /// A day of the proleptic Gregorian calendar; ordering is chronological.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

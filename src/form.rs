@@ -1,13 +1,17 @@
 //! What to render, as plain data: derived from a notice, a language and how the form starts, so that it can be
 //! tested without a browser. The web layer only walks it. Every string here becomes text, never markup.
 
-use crate::canonical::decimal;
-use crate::consent::{Decision, LegalBasis, Start};
+use crate::consent::Start;
+
+use crate::notice::vocabulary::Decision;
+
 use crate::json::{Object, Value};
+use crate::notice::vocabulary::LegalBasis;
 use crate::notice::{Field, FieldType, Notice, Purpose};
 use crate::prelude::*;
 use crate::receipt_view::basis_text;
 use crate::strings::{is_right_to_left, Ui};
+use crate::text::decimal;
 
 /// The whole form.
 #[derive(Clone, Debug, PartialEq, Eq)]

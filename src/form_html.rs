@@ -9,9 +9,9 @@
 //! the root carries the hash of the notice and the language it was rendered from, which the element checks
 //! before it keeps anything the person did in it.
 
-use crate::canonical::decimal;
 use crate::form::{ControlKind, FieldView, Form, PurposeView};
 use crate::prelude::*;
+use crate::text::decimal;
 
 /// Where the rendered form goes on a site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,9 +2,9 @@
 //! first. Parsed and printed here rather than with `std::net`, whose parser and RFC 5952 printer cost every
 //! page about 4 KB for the one shape this needs.
 
-use crate::canonical::decimal;
 use crate::prelude::*;
 use crate::sha256::to_hex;
+use crate::text::decimal;
 
 /// `192.0.2.0` for `192.0.2.123`; `2001:db8:85a3::` for any address in `2001:db8:85a3::/48`;
 /// `198.51.100.0` for `::ffff:198.51.100.77`. `None` when `value` is not an IP address.

@@ -4,7 +4,6 @@ use crate::base64url;
 use crate::canonical::to_canonical_string;
 use crate::error::{Error, ErrorKind};
 use crate::json::{Object, Value};
-use crate::jws::Algorithm;
 use crate::prelude::*;
 use crate::sha256::sha256_base64url;
 use crate::signature_form;
@@ -156,5 +155,49 @@ impl PublicJwk {
     pub fn thumbprint(&self) -> String {
         // A key we built always has its required members.
         thumbprint(&self.to_json(), "jwk").unwrap_or_default()
+    }
+}
+
+/// The signature algorithms we accept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Algorithm {
+    /// Ed25519, named `EdDSA` (RFC 8037) or `Ed25519` (RFC 9864). We sign with `EdDSA`.
+    Ed25519,
+    /// ECDSA P-256 with SHA-256, the signature as raw R‖S (RFC 7518 §3.4).
+    Es256,
+}
+
+impl Algorithm {
+    /// The `alg` we write.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ed25519 => "EdDSA",
+            Self::Es256 => "ES256",
+        }
+    }
+
+    /// The algorithm an `alg` names, if we accept it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "EdDSA" | "Ed25519" => Some(Self::Ed25519),
+            "ES256" => Some(Self::Es256),
+            _ => None,
+        }
+    }
+
+    /// The algorithm a key of this type signs with.
+    pub fn for_key(key: &PublicJwk) -> Self {
+        match key {
+            PublicJwk::Ed25519(_) => Self::Ed25519,
+            PublicJwk::P256 { .. } => Self::Es256,
+        }
+    }
+
+    /// Whether `key` is of the type this algorithm needs.
+    pub fn fits(self, key: &PublicJwk) -> bool {
+        matches!(
+            (self, key),
+            (Self::Ed25519, PublicJwk::Ed25519(_)) | (Self::Es256, PublicJwk::P256 { .. })
+        )
     }
 }

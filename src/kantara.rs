@@ -1,10 +1,13 @@
 //! The shape of a Kantara Consent Receipt v1.1 (its JSON Schema's required members and types), checked
-//! without a schema engine so that the browser can check it too.
+//! without a schema engine so that the browser can check it too, and the member where our own claims go.
 
 use crate::error::{Error, ErrorKind};
 use crate::json::reader::{index_path, key_path, wrong_type};
 use crate::json::{Number, Object, Value};
 use crate::prelude::*;
+
+/// The key under which consent-capture's additions live (the Kantara schema allows extra keys).
+pub const EXTENSION_KEY: &str = "consentCapture";
 
 #[derive(Clone, Copy)]
 enum Kind {

@@ -4,10 +4,10 @@
 //! receipt is read only when this browser's own key signed it.
 
 use crate::base64url;
-use crate::consent::Decision;
 use crate::json::{parse, Value};
+use crate::kantara::EXTENSION_KEY;
+use crate::notice::vocabulary::Decision;
 use crate::prelude::*;
-use crate::receipt::EXTENSION_KEY;
 
 /// What the next visit needs of the last receipt.
 #[derive(Clone, Debug, PartialEq, Eq)]

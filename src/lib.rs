@@ -91,9 +91,10 @@ pub mod verify;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-pub use consent::{Decision, Decisions, LegalBasis};
+pub use consent::Decisions;
 pub use error::{Error, ErrorKind, Errors};
 pub use minimise::{minimise, DropReason, Manifest, Minimised, Outcome};
+pub use notice::vocabulary::{Decision, LegalBasis};
 pub use notice::Notice;
 pub use receipt::{Receipt, ReceiptContext};
 pub use uuid::{is_uuid, uuid_v4};

@@ -4,12 +4,15 @@
 //! Time, identifiers and keys are arguments: the core has no clock and no randomness.
 
 use crate::canonical::to_canonical_string;
-use crate::consent::{Decisions, LegalBasis};
+use crate::consent::Decisions;
 use crate::json::{Object, Value};
+use crate::jwk::Algorithm;
 use crate::jwk::PublicJwk;
-use crate::jws::{header, signing_input, Algorithm};
+use crate::jws::{header, signing_input};
+use crate::kantara::EXTENSION_KEY;
 use crate::minimise::{Manifest, Outcome};
 use crate::normalise;
+use crate::notice::vocabulary::LegalBasis;
 use crate::notice::{EmailPrincipal, Notice, Purpose};
 use crate::notice_signature::notice_hash;
 use crate::prelude::*;
@@ -17,9 +20,6 @@ use crate::sha256::sha256_base64url;
 
 /// The Kantara version string.
 pub const VERSION: &str = "KI-CR-v1.1.0";
-
-/// The key under which consent-capture's additions live (the Kantara schema allows extra keys).
-pub const EXTENSION_KEY: &str = "consentCapture";
 
 /// The `typ` of a receipt JWS.
 pub const TYP: &str = "consent-receipt+jws";

@@ -10,18 +10,22 @@
 
 use crate::base64url;
 use crate::canonical::to_canonical_string;
-use crate::consent::{Decision, Decisions, LegalBasis};
+use crate::consent::Decisions;
 use crate::error::{Error, ErrorKind};
 use crate::json::reader::{index_path, key_path};
 use crate::json::{parse, Value};
+use crate::jwk::Algorithm;
 use crate::jwk::{check_use, PublicJwk};
-use crate::jws::{parse_compact, require_typ, Algorithm, Compact};
+use crate::jws::{parse_compact, require_typ, Compact};
 use crate::kantara::check_shape;
+use crate::kantara::EXTENSION_KEY;
 use crate::minimise::Manifest;
+use crate::notice::vocabulary::Decision;
+use crate::notice::vocabulary::LegalBasis;
 use crate::notice::Notice;
 use crate::notice_signature::notice_hash;
 use crate::prelude::*;
-use crate::receipt::{receipt_hash, Receipt, ReceiptContext, EXTENSION_KEY, TYP};
+use crate::receipt::{receipt_hash, Receipt, ReceiptContext, TYP};
 use crate::signature_form::es256_is_low_s;
 use crate::text::repeated_names;
 use crate::transform::Transform;

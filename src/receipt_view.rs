@@ -1,8 +1,12 @@
 //! The receipt as the person reads it after sending: what they agreed to, with whom, until when, and how to
 //! withdraw. Plain data, like the form model; the web layer renders it as text.
 
-use crate::consent::{Decision, Decisions, LegalBasis};
+use crate::consent::Decisions;
+
+use crate::notice::vocabulary::Decision;
+
 use crate::json::{Object, Value};
+use crate::notice::vocabulary::LegalBasis;
 use crate::notice::Notice;
 use crate::prelude::*;
 use crate::strings::Ui;

@@ -4,8 +4,8 @@
 use crate::base64url;
 use crate::error::{Error, ErrorKind};
 use crate::json::{Object, Value};
+use crate::jwk::Algorithm;
 use crate::jwk::PublicJwk;
-use crate::jws::Algorithm;
 use crate::prelude::*;
 use ed25519_dalek::Signer as _;
 use std::fmt;

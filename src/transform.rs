@@ -2,7 +2,6 @@
 //! (`keep`, `drop`, `sha256:email`, `truncate:40`, `year`, `age-band`, `postcode-prefix:3`, `postcode-outward`,
 //! `ip-truncate`, `mask:4`).
 
-use crate::canonical::decimal;
 use crate::date::Date;
 use crate::ip;
 use crate::normalise::{email, lowercase};
@@ -11,6 +10,7 @@ use crate::phone::e164;
 use crate::prelude::*;
 use crate::sha256::{sha256, to_hex};
 use crate::text::char_count;
+use crate::text::decimal;
 
 /// How `sha256` normalises a value before hashing, so the same person hashes the same everywhere.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,7 +8,8 @@
 use crate::confirmation::Confirmed;
 use crate::decisions::DecisionRow;
 use crate::utc::iso8601;
-use consent_capture::consent::{Decision, LegalBasis};
+use consent_capture::notice::vocabulary::Decision;
+use consent_capture::notice::vocabulary::LegalBasis;
 use serde_json::{json, Value};
 
 /// Whether `row` decides later than `than`: by consent time, then by place in the log.

@@ -9,11 +9,12 @@ use crate::decisions::DecisionRow;
 use crate::store::Record;
 use consent_capture::adapter::{request, Adapter, Evidence};
 use consent_capture::canonical::to_canonical_string;
-use consent_capture::consent::{Decision, Decisions};
+use consent_capture::consent::Decisions;
 use consent_capture::json::{parse, Object, Value};
+use consent_capture::kantara::EXTENSION_KEY;
 use consent_capture::last_receipt::LastReceipt;
+use consent_capture::notice::vocabulary::Decision;
 use consent_capture::notice::{crm_name, FieldType};
-use consent_capture::receipt::EXTENSION_KEY;
 use consent_capture::receipt_check::inspect;
 
 /// The CRMs the relay sends to.

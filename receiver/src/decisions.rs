@@ -1,9 +1,11 @@
 //! What a receipt decides, one row per purpose: the rows the `decisions` table holds so that the state and
 //! history of one person are read by their id rather than from every receipt.
 
-use consent_capture::consent::{Decision, LegalBasis};
+use consent_capture::notice::vocabulary::Decision;
+
 use consent_capture::json::Value;
-use consent_capture::receipt::EXTENSION_KEY;
+use consent_capture::kantara::EXTENSION_KEY;
+use consent_capture::notice::vocabulary::LegalBasis;
 
 /// One purpose's decision in one receipt.
 #[derive(Clone, Debug, PartialEq, Eq)]

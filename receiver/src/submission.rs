@@ -8,10 +8,11 @@
 use crate::config::{KnownNotice, Limits};
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::jwk::PublicJwk;
+use consent_capture::kantara::EXTENSION_KEY;
 use consent_capture::minimise::DropReason;
 use consent_capture::normalise;
 use consent_capture::receipt::body_sha256;
-use consent_capture::receipt::{fields_hash, receipt_hash, salted_email_id, EXTENSION_KEY};
+use consent_capture::receipt::{fields_hash, receipt_hash, salted_email_id};
 use consent_capture::receipt_check::{inspect, Principal};
 use consent_capture::strings::built_in;
 use consent_capture::transform::Transform;

@@ -2,10 +2,10 @@
 //! trailing data, a nesting limit so hostile input cannot exhaust the stack. Errors give line and column.
 
 use super::{Number, Object, Value, MAX_SAFE_INTEGER};
-use crate::canonical::decimal;
 use crate::error::{Error, ErrorKind};
 use crate::prelude::*;
 use crate::text::char_count;
+use crate::text::decimal;
 
 /// How deep arrays and objects may nest. Notices and receipts need fewer than ten levels.
 const MAX_DEPTH: usize = 64;

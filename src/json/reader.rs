@@ -2,9 +2,9 @@
 //! document reports all of them. Keys that were never read are reported as unknown when the reader finishes.
 
 use super::{Object, Value};
-use crate::canonical::decimal;
 use crate::error::{Error, ErrorKind};
 use crate::prelude::*;
+use crate::text::decimal;
 
 /// The path of `key` inside the object at `path` (`purposes[1]` + `id` = `purposes[1].id`).
 pub fn key_path(path: &str, key: &str) -> String {

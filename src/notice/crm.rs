@@ -2,10 +2,10 @@
 //! declared field or purpose, so a typo cannot quietly send a field under a name the CRM ignores.
 
 use super::{Field, Purpose};
-use crate::consent::LegalBasis;
 use crate::error::{Error, ErrorKind};
 use crate::json::reader::{key_path, wrong_type, ObjectReader};
 use crate::json::Value;
+use crate::notice::vocabulary::LegalBasis;
 use crate::prelude::*;
 
 /// Adapter settings; an adapter without settings sends fields under their notice names.

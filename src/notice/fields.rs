@@ -3,10 +3,10 @@
 
 use super::read::read_texts;
 use super::{Field, FieldType, SelectOption};
-use crate::consent::LegalBasis;
 use crate::error::{Error, ErrorKind};
 use crate::json::reader::{index_path, str_list, ObjectReader};
 use crate::json::Value;
+use crate::notice::vocabulary::LegalBasis;
 use crate::prelude::*;
 use crate::transform::{Transform, TransformProblem};
 

@@ -6,10 +6,11 @@ use crate::prelude::*;
 mod crm;
 mod fields;
 mod read;
+pub mod vocabulary;
 
 pub use crm::{crm_name, Crm, HubSpot, Salesforce};
+pub use vocabulary::{Decision, FieldType, LegalBasis};
 
-use crate::consent::LegalBasis;
 use crate::error::Errors;
 use crate::json::{parse, Object, Value};
 use crate::strings::{built_in, primary_subtag, Ui};
@@ -105,51 +106,6 @@ pub struct Purpose {
     /// Double opt-in: the receiver counts a grant for this purpose only from a device key whose person
     /// confirmed the e-mail address that names them (by a link mailed to it). Only in notices with a principal.
     pub confirmed_address: bool,
-}
-
-/// The kinds of form field a notice can declare.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FieldType {
-    /// A single line of text.
-    Text,
-    /// An e-mail address.
-    Email,
-    /// A phone number.
-    Tel,
-    /// A calendar date.
-    Date,
-    /// A postal code.
-    Postcode,
-    /// A country.
-    Country,
-    /// One of a list of options.
-    Select,
-    /// Several lines of text.
-    Textarea,
-    /// A yes/no box (not a consent choice: those come from purposes).
-    Checkbox,
-    /// A value the site sets, not shown.
-    Hidden,
-}
-
-impl FieldType {
-    /// Every type with its name in the notice format.
-    pub const ALL: [(Self, &'static str); 10] = [
-        (Self::Text, "text"),
-        (Self::Email, "email"),
-        (Self::Tel, "tel"),
-        (Self::Date, "date"),
-        (Self::Postcode, "postcode"),
-        (Self::Country, "country"),
-        (Self::Select, "select"),
-        (Self::Textarea, "textarea"),
-        (Self::Checkbox, "checkbox"),
-        (Self::Hidden, "hidden"),
-    ];
-
-    fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.iter().find(|(_, n)| *n == name).map(|(t, _)| *t)
-    }
 }
 
 /// One option of a select field.

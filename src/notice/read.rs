@@ -2,10 +2,10 @@
 
 use super::crm::read_crm;
 use super::{fields, Controller, Crm, EmailPrincipal, Field, FieldType, Notice, Purpose, Texts};
-use crate::consent::LegalBasis;
 use crate::error::{Error, ErrorKind, Errors};
 use crate::json::reader::{index_path, wrong_type, ObjectReader};
 use crate::json::{Object, Value};
+use crate::notice::vocabulary::LegalBasis;
 use crate::phone::calling_code;
 use crate::prelude::*;
 use crate::strings::{built_in, Ui};

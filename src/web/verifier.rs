@@ -95,8 +95,8 @@ pub fn access_request_input(jwk: &str, action: &str, challenge: &str) -> Result<
     let jwk = crate::json::parse(jwk).map_err(to_js)?;
     let key = crate::jwk::PublicJwk::from_json(&jwk, "jwk").map_err(to_js)?;
     let algorithm = match key {
-        crate::jwk::PublicJwk::Ed25519(_) => crate::jws::Algorithm::Ed25519,
-        crate::jwk::PublicJwk::P256 { .. } => crate::jws::Algorithm::Es256,
+        crate::jwk::PublicJwk::Ed25519(_) => crate::jwk::Algorithm::Ed25519,
+        crate::jwk::PublicJwk::P256 { .. } => crate::jwk::Algorithm::Es256,
     };
     Ok(crate::access::request_signing_input(
         algorithm, &key, action, challenge,
