@@ -12,7 +12,7 @@
 //!
 //! let typed = [("name", "Ada"), ("email", "ada@example.com"), ("company", "Analytical Engines")];
 //! let submitted: Vec<(String, String)> = typed.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-//! let today = consent_capture::date::Date::of_unix_seconds(1_790_000_000);
+//! let today = consent_capture::minimise::date::Date::of_unix_seconds(1_790_000_000);
 //! let minimised = minimise(&notice, &decisions, &submitted, today);
 //! assert!(minimised.payload.get("company").is_none()); // only the refused newsletter justified it
 //!
@@ -43,58 +43,28 @@ extern crate alloc;
 #[cfg(not(all(target_arch = "wasm32", feature = "bundle")))]
 extern crate std;
 
-#[cfg(any(not(target_arch = "wasm32"), feature = "browser-verifier"))]
-pub mod access;
-#[cfg(any(not(target_arch = "wasm32"), feature = "browser-verifier"))]
-pub mod acknowledgement;
-pub mod adapter;
-pub mod base64url;
-pub mod canonical;
-pub mod consent;
-pub mod consent_mode;
-pub mod date;
-#[cfg(any(not(target_arch = "wasm32"), feature = "browser-verifier"))]
-pub mod ed25519;
+// The map, from the bottom up: each module uses only those listed before it.
 pub mod error;
-pub mod form;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod form_html;
-mod ip;
-pub mod json;
-pub mod jwk;
-pub mod jws;
-pub mod kantara;
-pub mod last_receipt;
-#[cfg(any(not(target_arch = "wasm32"), feature = "browser-verifier"))]
-pub mod merkle;
-pub mod minimise;
-pub mod normalise;
-pub mod notice;
-pub mod notice_signature;
-pub mod phone;
 mod prelude;
-pub mod receipt;
-pub mod receipt_check;
-pub mod receipt_view;
-pub mod sha256;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod sign;
-pub mod signature_form;
-pub mod strings;
 mod text;
-pub mod transform;
-mod uuid;
-pub mod validate;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod verify;
-
+// JSON values, parsing, reading with paths, and the canonical form.
+pub mod json;
+// Hashes, keys and signatures.
+pub mod jose;
+// The notice: what a site declares, and the person's decisions about it.
+pub mod notice;
+// What may leave, and in which shape.
+pub mod minimise;
+// Consent receipts and the controller's answers about them.
+pub mod receipt;
+// The form to render, and its checks.
+pub mod form;
+// The browser binding (wasm32 only).
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-pub use consent::Decisions;
 pub use error::{Error, ErrorKind, Errors};
 pub use minimise::{minimise, DropReason, Manifest, Minimised, Outcome};
-pub use notice::vocabulary::{Decision, LegalBasis};
-pub use notice::Notice;
-pub use receipt::{Receipt, ReceiptContext};
-pub use uuid::{is_uuid, uuid_v4};
+pub use notice::decisions::Decisions;
+pub use notice::{Decision, LegalBasis, Notice};
+pub use receipt::{is_uuid, uuid_v4, Receipt, ReceiptContext};

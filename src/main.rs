@@ -1,17 +1,19 @@
 //! `consent-capture`: verify receipts, check, sign and render notices, make controller keys. Native only.
 
-use consent_capture::date::format_utc;
+use consent_capture::form::drawn::{markup, InlineCss, Placement, Stylesheet};
 use consent_capture::form::Form;
-use consent_capture::form_html::{markup, InlineCss, Placement, Stylesheet};
+use consent_capture::jose::jwk::PublicJwk;
+use consent_capture::jose::jws::signing_input;
+use consent_capture::jose::sign::PrivateKey;
 use consent_capture::json::{parse, Value};
-use consent_capture::jwk::PublicJwk;
-use consent_capture::jws::signing_input;
-use consent_capture::kantara::EXTENSION_KEY;
-use consent_capture::notice_signature::{notice_hash, payload, TYP};
+use consent_capture::minimise::date::format_utc;
+use consent_capture::notice::signature::{notice_hash, payload, TYP};
+use consent_capture::receipt::check::Principal;
+use consent_capture::receipt::kantara::EXTENSION_KEY;
 use consent_capture::receipt::receipt_hash;
-use consent_capture::receipt_check::Principal;
-use consent_capture::sign::PrivateKey;
-use consent_capture::verify::{verify_acknowledgement, verify_receipt, Expectations, VerifiedReceipt};
+use consent_capture::receipt::verify::{
+    verify_acknowledgement, verify_receipt, Expectations, VerifiedReceipt,
+};
 use consent_capture::{Decisions, Notice};
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -362,7 +364,8 @@ fn check(args: &[String]) -> Result<(), Failure> {
 /// The base64 (not base64url: CSP hash sources are written in base64) SHA-256 of `text`, as a CSP hash source
 /// names an inline element's text.
 fn csp_hash(text: &str) -> String {
-    let url_safe = consent_capture::base64url::encode(&consent_capture::sha256::sha256(text.as_bytes()));
+    let url_safe =
+        consent_capture::jose::base64url::encode(&consent_capture::jose::sha256::sha256(text.as_bytes()));
     let mut base64: String = url_safe
         .chars()
         .map(|c| match c {
@@ -389,7 +392,7 @@ fn sign_notice(args: &[String]) -> Result<(), Failure> {
         Notice::from_json(&read(notice_path)?).map_err(|e| Failure::Usage(format!("{notice_path}:\n{e}")))?;
     let key = PrivateKey::from_jwk(&read_json(key_path)?)
         .map_err(|e| Failure::Usage(format!("{key_path}: {e}")))?;
-    let header = consent_capture::jws::header(key.algorithm(), &key.public(), TYP);
+    let header = consent_capture::jose::jws::header(key.algorithm(), &key.public(), TYP);
     say!("{}", key.sign(&signing_input(&header, &payload(&notice))));
     Ok(())
 }
@@ -464,7 +467,7 @@ fn public_key(path: &str) -> Result<(), Failure> {
     let key = PrivateKey::from_jwk(&read_json(path)?).map_err(|e| Failure::Usage(format!("{path}: {e}")))?;
     say!(
         "{}",
-        consent_capture::canonical::to_canonical_string(&Value::Object(key.public().to_json()))
+        consent_capture::json::canonical::to_canonical_string(&Value::Object(key.public().to_json()))
     );
     Ok(())
 }
@@ -475,7 +478,7 @@ fn keygen() -> Result<(), Failure> {
     let key = PrivateKey::ed25519_from_seed(seed);
     say!(
         "{}",
-        consent_capture::canonical::to_canonical_string(&Value::Object(key.to_jwk()))
+        consent_capture::json::canonical::to_canonical_string(&Value::Object(key.to_jwk()))
     );
     eprintln!(
         "thumbprint (the element's controller-key): {}",

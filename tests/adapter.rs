@@ -1,9 +1,9 @@
 //! CRM adapters: the exact request each one shapes from a minimised payload and its receipt (golden
 //! outputs), and that they only reshape what minimisation let through.
 
-use consent_capture::adapter::{request, Adapter, AdapterProblem, Evidence, Request};
-use consent_capture::date::Date;
-use consent_capture::notice_signature::notice_hash;
+use consent_capture::minimise::adapter::{request, Adapter, AdapterProblem, Evidence, Request};
+use consent_capture::minimise::date::Date;
+use consent_capture::notice::signature::notice_hash;
 use consent_capture::{minimise, Decisions, Notice};
 
 const DEMO: &str = include_str!("../www/demo/notice.json");

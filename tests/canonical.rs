@@ -2,7 +2,7 @@
 // Native only: the vectors have numbers with fractions, which only native builds read (as doubles).
 #![cfg(not(target_arch = "wasm32"))]
 
-use consent_capture::canonical::to_canonical_string;
+use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::parse_with_doubles as parse;
 use std::fs;
 use std::path::Path;

@@ -3,15 +3,15 @@
 // Native only: signing keys and the verifier are not part of the browser build.
 #![cfg(not(target_arch = "wasm32"))]
 
+use consent_capture::jose::sign::PrivateKey;
 use consent_capture::json::parse;
 use consent_capture::receipt::receipt_hash;
 use consent_capture::receipt::{Receipt, ReceiptContext};
-use consent_capture::sign::PrivateKey;
 use consent_capture::{minimise, Decisions, Notice};
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-const TODAY: consent_capture::date::Date = consent_capture::date::Date {
+const TODAY: consent_capture::minimise::date::Date = consent_capture::minimise::date::Date {
     year: 2026,
     month: 11,
     day: 22,
@@ -77,7 +77,7 @@ fn keygen_sign_notice_and_verify_work_together() {
     let receipt_path = dir.join("receipt.jws");
     std::fs::write(&receipt_path, receipt(Some(&notice_signature), None, true)).expect("write receipt");
     let public_path = dir.join("controller.public.jwk");
-    let public = consent_capture::canonical::to_canonical_string(&key.public().to_json().into());
+    let public = consent_capture::json::canonical::to_canonical_string(&key.public().to_json().into());
     std::fs::write(&public_path, public).expect("write public key");
     let verified = run(&[
         "verify",
@@ -95,7 +95,7 @@ fn keygen_sign_notice_and_verify_work_together() {
     let other = PrivateKey::ed25519_from_seed([99; 32]).public();
     std::fs::write(
         &public_path,
-        consent_capture::canonical::to_canonical_string(&other.to_json().into()),
+        consent_capture::json::canonical::to_canonical_string(&other.to_json().into()),
     )
     .expect("write");
     let wrong = run(&[
@@ -198,7 +198,7 @@ fn check_says_what_a_valid_notice_declares_and_every_problem_of_an_invalid_one_w
         "{said}"
     );
     assert!(
-        said.contains(&consent_capture::notice_signature::notice_hash(&demo)),
+        said.contains(&consent_capture::notice::signature::notice_hash(&demo)),
         "{said}"
     );
 

@@ -1,7 +1,7 @@
 //! Google Consent Mode v2 follows the decisions: a type is granted only when every purpose behind it is.
 
-use consent_capture::canonical::to_canonical_string;
-use consent_capture::consent_mode::consent_mode_update;
+use consent_capture::form::consent_mode::consent_mode_update;
+use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::{Decisions, Notice};
 
 const DEMO: &str = include_str!("../www/demo/notice.json");

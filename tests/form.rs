@@ -1,11 +1,11 @@
 //! The form model: what a person sees, derived from the notice, the language and how the form starts.
 
-use consent_capture::base64url;
-use consent_capture::consent::Start;
 use consent_capture::form::{Action, ControlKind, Form};
-use consent_capture::last_receipt::LastReceipt;
+use consent_capture::jose::base64url;
 use consent_capture::minimise::Manifest;
 use consent_capture::notice::vocabulary::Decision;
+use consent_capture::receipt::last::LastReceipt;
+use consent_capture::receipt::last::Start;
 use consent_capture::{Decisions, Notice, Receipt, ReceiptContext};
 
 const DEMO: &str = include_str!("../www/demo/notice.json");

@@ -3,9 +3,9 @@
 //! that it is the element's own DOM.
 #![cfg(not(target_arch = "wasm32"))]
 
+use consent_capture::form::drawn::{markup, InlineCss, Placement, Stylesheet};
 use consent_capture::form::Form;
-use consent_capture::form_html::{markup, InlineCss, Placement, Stylesheet};
-use consent_capture::notice_signature::notice_hash;
+use consent_capture::notice::signature::notice_hash;
 use consent_capture::{Decisions, Notice};
 
 const DEMO: &str = include_str!("../www/demo/notice.json");

@@ -5,20 +5,20 @@
 //! verifier in Chromium and the Node verifier, and expects the same verdicts.
 #![cfg(not(target_arch = "wasm32"))]
 
-use consent_capture::base64url;
-use consent_capture::canonical::to_canonical_string;
+use consent_capture::jose::base64url;
+use consent_capture::jose::jwk::PublicJwk;
+use consent_capture::jose::jws::{header, signing_input};
+use consent_capture::jose::sign::PrivateKey;
+use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{parse, Object, Value};
-use consent_capture::jwk::PublicJwk;
-use consent_capture::jws::{header, signing_input};
-use consent_capture::notice_signature;
+use consent_capture::notice::signature;
+use consent_capture::receipt::verify::{verify_receipt, Expectations};
 use consent_capture::receipt::{principal_id, receipt_hash, Receipt, ReceiptContext, TYP};
-use consent_capture::sign::PrivateKey;
-use consent_capture::verify::{verify_receipt, Expectations};
 use consent_capture::{minimise, uuid_v4, Decisions, ErrorKind, Notice};
 
 const CORPUS: &str = "tests/corpus/receipts.json";
 const DEMO: &str = include_str!("../www/demo/notice.json");
-const TODAY: consent_capture::date::Date = consent_capture::date::Date {
+const TODAY: consent_capture::minimise::date::Date = consent_capture::minimise::date::Date {
     year: 2026,
     month: 11,
     day: 22,
@@ -135,7 +135,7 @@ fn forged(x: &[u8], signature: &[u8], payload_for: impl Fn(&PublicJwk) -> Value)
         .with("crv", "Ed25519")
         .with("kty", "OKP")
         .with("x", base64url::encode(x));
-    let thumbprint = consent_capture::jwk::thumbprint(&jwk, "jwk").expect("thumbprint");
+    let thumbprint = consent_capture::jose::jwk::thumbprint(&jwk, "jwk").expect("thumbprint");
     let header = Object::new()
         .with("alg", "EdDSA")
         .with("typ", TYP)
@@ -247,12 +247,8 @@ fn corpus() -> Vec<Case> {
     add("valid-es256-low-s", es_jws.clone(), None);
     let controller = PrivateKey::ed25519_from_seed([77; 32]);
     let notice_signature = controller.sign(&signing_input(
-        &header(
-            controller.algorithm(),
-            &controller.public(),
-            notice_signature::TYP,
-        ),
-        &notice_signature::payload(&notice),
+        &header(controller.algorithm(), &controller.public(), signature::TYP),
+        &signature::payload(&notice),
     ));
     add(
         "valid-with-notice-signature",
@@ -354,7 +350,7 @@ fn corpus() -> Vec<Case> {
     let off_field_jwk = p256.public().to_json().with("x", off_field.as_str());
     let off_field_person = format!(
         "jwk-thumbprint:{}",
-        consent_capture::jwk::thumbprint(&off_field_jwk, "jwk").expect("thumbprint")
+        consent_capture::jose::jwk::thumbprint(&off_field_jwk, "jwk").expect("thumbprint")
     );
     add(
         "p256-coordinate-beyond-the-field",
@@ -429,11 +425,7 @@ fn corpus() -> Vec<Case> {
     );
     add(
         "typ-of-a-notice-signature",
-        sign_texts(
-            &ed,
-            &header_with(&|h| h.with("typ", notice_signature::TYP)),
-            &text,
-        ),
+        sign_texts(&ed, &header_with(&|h| h.with("typ", signature::TYP)), &text),
         Some(NotAllowed),
     );
     let jwk_with = |member: &str, value: Value| {

@@ -3,12 +3,12 @@
 // Native only: signing keys and the verifier are not part of the browser build.
 #![cfg(not(target_arch = "wasm32"))]
 
-use consent_capture::base64url::{decode, encode};
+use consent_capture::jose::base64url::{decode, encode};
+use consent_capture::jose::jwk::{thumbprint, thumbprint_input, PublicJwk};
+use consent_capture::jose::jws::signing_input;
+use consent_capture::jose::sign::PrivateKey;
 use consent_capture::json::{parse, Object, Value};
-use consent_capture::jwk::{thumbprint, thumbprint_input, PublicJwk};
-use consent_capture::jws::signing_input;
-use consent_capture::sign::PrivateKey;
-use consent_capture::verify::verify_jws;
+use consent_capture::receipt::verify::verify_jws;
 use std::fs;
 
 const VECTORS: &str = "../shared/vectors/jws";

@@ -2,7 +2,7 @@
 
 use consent_capture::{minimise, Decisions, DropReason, Notice, Outcome};
 
-const TODAY: consent_capture::date::Date = consent_capture::date::Date {
+const TODAY: consent_capture::minimise::date::Date = consent_capture::minimise::date::Date {
     year: 2026,
     month: 11,
     day: 22,
@@ -75,7 +75,7 @@ fn undeclared_and_empty_fields_never_leave() {
         out.manifest.outcome("ssn"),
         Some(Outcome::Dropped(DropReason::Undeclared))
     );
-    let manifest = consent_capture::canonical::to_canonical_string(&out.manifest.to_json());
+    let manifest = consent_capture::json::canonical::to_canonical_string(&out.manifest.to_json());
     assert!(
         !manifest.contains("123-45-6789"),
         "the manifest carries names, never values"

@@ -3,8 +3,8 @@
 //! any payload or any adapter's request body, undeclared names never leave, and every transform and adapter
 //! is deterministic.
 
-use consent_capture::adapter::{request, Adapter, Evidence};
-use consent_capture::date::Date;
+use consent_capture::minimise::adapter::{request, Adapter, Evidence};
+use consent_capture::minimise::date::Date;
 use consent_capture::{minimise, Decisions, LegalBasis, Notice, Outcome};
 
 const CASES: u64 = 1500;

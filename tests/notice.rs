@@ -1,8 +1,8 @@
 //! Notice validation: a notice exists only valid, and every problem is reported at once with its path.
 
+use consent_capture::notice::rules::Transform;
+use consent_capture::notice::texts::Ui;
 use consent_capture::notice::FieldType;
-use consent_capture::strings::Ui;
-use consent_capture::transform::Transform;
 use consent_capture::{LegalBasis, Notice};
 
 const DEMO: &str = include_str!("../www/demo/notice.json");

@@ -4,8 +4,8 @@
 mod support;
 
 use consent_capture::json::{parse, Value};
+use consent_capture::notice::texts::Ui;
 use consent_capture::notice::FieldType;
-use consent_capture::strings::Ui;
 use consent_capture::LegalBasis;
 use support::schema::violations;
 

@@ -6,7 +6,7 @@ use consent_capture::json::{parse, Value};
 use consent_capture::{minimise, uuid_v4, Decisions, Notice, Receipt, ReceiptContext};
 use support::schema::violations;
 
-const TODAY: consent_capture::date::Date = consent_capture::date::Date {
+const TODAY: consent_capture::minimise::date::Date = consent_capture::minimise::date::Date {
     year: 2026,
     month: 11,
     day: 22,
@@ -118,7 +118,7 @@ fn the_canonical_text_parses_back_to_the_same_receipt() {
 
 #[test]
 fn the_person_reads_what_they_agreed_to_with_whom_until_when_and_how_to_withdraw() {
-    use consent_capture::receipt_view::ReceiptView;
+    use consent_capture::receipt::view::ReceiptView;
     let notice = Notice::from_json(DEMO).expect("valid");
     let mut decisions = Decisions::initial(&notice);
     decisions.set("newsletter", true).expect("consent purpose");

@@ -3,17 +3,17 @@
 //! notice itself; a chain must keep its person, controller and policy and never go back in time.
 #![cfg(not(target_arch = "wasm32"))]
 
-use consent_capture::canonical::to_canonical_string;
+use consent_capture::jose::jws::{header, signing_input};
+use consent_capture::jose::sign::PrivateKey;
+use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{Object, Value};
-use consent_capture::jws::{header, signing_input};
-use consent_capture::notice_signature::{self, TYP as NOTICE_TYP};
+use consent_capture::notice::signature::{self, TYP as NOTICE_TYP};
+use consent_capture::receipt::verify::{verify_receipt, Expectations};
 use consent_capture::receipt::{receipt_hash, Receipt, ReceiptContext, TYP};
-use consent_capture::sign::PrivateKey;
-use consent_capture::verify::{verify_receipt, Expectations};
 use consent_capture::{minimise, uuid_v4, Decisions, ErrorKind, Notice};
 
 const DEMO: &str = include_str!("../www/demo/notice.json");
-const TODAY: consent_capture::date::Date = consent_capture::date::Date {
+const TODAY: consent_capture::minimise::date::Date = consent_capture::minimise::date::Date {
     year: 2026,
     month: 11,
     day: 22,
@@ -31,7 +31,7 @@ fn notice_signature(notice: &Notice) -> String {
     let key = controller();
     key.sign(&signing_input(
         &header(key.algorithm(), &key.public(), NOTICE_TYP),
-        &notice_signature::payload(notice),
+        &signature::payload(notice),
     ))
 }
 

@@ -1,6 +1,6 @@
 //! Our SHA-256 against the NIST examples and, at every length across the padding boundaries, the sha2 crate.
 
-use consent_capture::sha256::{sha256, to_hex};
+use consent_capture::jose::sha256::{sha256, to_hex};
 use sha2::Digest;
 
 #[test]

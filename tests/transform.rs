@@ -1,9 +1,10 @@
 //! Transforms as notices declare them: each rule's output, the normalisations ad and CRM platforms publish
 //! for hashed matching, and values a transform cannot read (never sent as typed).
 
-use consent_capture::date::Date;
+use consent_capture::minimise::date::Date;
+use consent_capture::minimise::transform::Context;
+use consent_capture::notice::rules::Transform;
 use consent_capture::notice::FieldType;
-use consent_capture::transform::{Context, Transform};
 use sha2::{Digest, Sha256};
 
 const TODAY: Date = Date {

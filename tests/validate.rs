@@ -1,7 +1,7 @@
 //! Field values are checked before anything is sent, with a message for each kind of mistake.
 
-use consent_capture::strings::Ui;
-use consent_capture::validate::check;
+use consent_capture::form::validate::check;
+use consent_capture::notice::texts::Ui;
 use consent_capture::Notice;
 
 const DEMO: &str = include_str!("../www/demo/notice.json");

@@ -2,7 +2,7 @@
 //! The DOM the element builds from it is tested end to end (tests/e2e).
 #![cfg(all(target_arch = "wasm32", not(feature = "browser-verifier")))]
 
-use consent_capture::base64url;
+use consent_capture::jose::base64url;
 use consent_capture::json::{parse, Value};
 use consent_capture::receipt::receipt_hash;
 use consent_capture::web::Consent;
@@ -151,14 +151,14 @@ fn a_purpose_withdrawn_earlier_stays_withdrawn_in_the_next_withdrawal() {
     );
     let receipt = payload_of(&ads);
     let decisions =
-        consent_capture::canonical::to_canonical_string(at(&receipt, &["consentCapture", "decisions"]));
+        consent_capture::json::canonical::to_canonical_string(at(&receipt, &["consentCapture", "decisions"]));
     assert!(
         decisions.contains(r#"{"decision":"withdrawn","legalBasis":"consent","purpose":"newsletter"}"#),
         "not refused: {decisions}"
     );
     assert!(decisions.contains(r#"{"decision":"withdrawn","legalBasis":"consent","purpose":"ads"}"#));
     let signed = json(&consent.signed(format!("{ads}.c2ln"), PAGE).expect("a view"));
-    let groups = consent_capture::canonical::to_canonical_string(at(&signed, &["view", "groups"]));
+    let groups = consent_capture::json::canonical::to_canonical_string(at(&signed, &["view", "groups"]));
     assert!(!groups.contains("You refused"), "{groups}");
 }
 
@@ -194,7 +194,7 @@ fn a_withdrawal_chains_to_the_signed_receipt_and_sends_nothing() {
     assert_eq!(at(&built, &["detail", "payload"]), &json("{}"));
     assert_eq!(at(&built, &["detail", "withdrawal"]), &Value::Bool(true));
     let decisions =
-        consent_capture::canonical::to_canonical_string(at(&receipt, &["consentCapture", "decisions"]));
+        consent_capture::json::canonical::to_canonical_string(at(&receipt, &["consentCapture", "decisions"]));
     assert!(decisions.contains(r#"{"decision":"withdrawn","legalBasis":"consent","purpose":"newsletter"}"#));
     assert!(decisions.contains(r#"{"decision":"denied","legalBasis":"consent","purpose":"ads"}"#));
     let signed = json(
@@ -208,7 +208,7 @@ fn a_withdrawal_chains_to_the_signed_receipt_and_sends_nothing() {
             )
             .expect("a view"),
     );
-    let groups = consent_capture::canonical::to_canonical_string(at(&signed, &["view", "groups"]));
+    let groups = consent_capture::json::canonical::to_canonical_string(at(&signed, &["view", "groups"]));
     assert!(groups.contains("Withdrawn on \u{E000}"), "{groups}");
     assert!(
         at(&signed, &["view", "issuedAt"]).as_i64().is_some(),

@@ -4,21 +4,22 @@
 //! same, a transform's output fits its shape), it is asserted. Slow inputs are findings too: libFuzzer's
 //! `-timeout` and the regression test's time limit catch them.
 
-use consent_capture::acknowledgement::inspect_acknowledgement;
-use consent_capture::adapter::{request, Adapter, Evidence};
-use consent_capture::canonical::to_canonical_string;
-use consent_capture::date::Date;
+use consent_capture::jose::jwk::PublicJwk;
+use consent_capture::jose::jws::parse_compact;
+use consent_capture::jose::sign::PrivateKey;
+use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{parse, Object, Value};
-use consent_capture::jwk::PublicJwk;
-use consent_capture::jws::parse_compact;
-use consent_capture::last_receipt::LastReceipt;
+use consent_capture::minimise::adapter::{request, Adapter, Evidence};
+use consent_capture::minimise::date::Date;
+use consent_capture::minimise::transform::Context;
+use consent_capture::notice::rules::Transform;
+use consent_capture::notice::signature::notice_hash;
 use consent_capture::notice::FieldType;
-use consent_capture::notice_signature::notice_hash;
+use consent_capture::receipt::acknowledgement::inspect_acknowledgement;
 use consent_capture::receipt::body_sha256;
-use consent_capture::receipt_check::{check_against_notice, inspect, principal};
-use consent_capture::sign::PrivateKey;
-use consent_capture::transform::{Context, Transform};
-use consent_capture::verify::{
+use consent_capture::receipt::check::{check_against_notice, inspect, principal};
+use consent_capture::receipt::last::LastReceipt;
+use consent_capture::receipt::verify::{
     verify_acknowledgement, verify_jws, verify_notice_signature, verify_receipt, Expectations,
 };
 use consent_capture::{minimise, Decisions, Notice};
@@ -134,7 +135,7 @@ pub fn jws(input: &[u8]) {
     let _ = inspect_acknowledgement(first, second, None);
     let _ = inspect_acknowledgement(first, second, Some(&body_sha256(text)));
     let _ = verify_acknowledgement(first, second, None, demo_controller());
-    let _ = consent_capture::access::inspect_challenge(first, &demo_controller().thumbprint());
+    let _ = consent_capture::receipt::access::inspect_challenge(first, &demo_controller().thumbprint());
 }
 
 /// A transform read for a field type, then applied: the first byte picks the type, the rest is the rule and

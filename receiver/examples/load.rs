@@ -145,7 +145,7 @@ struct Growth {
 fn log_growth() -> Vec<Growth> {
     let mut log = Log::new();
     let mut rows = Vec::new();
-    let leaf = |n: u64| consent_capture::sha256::sha256(&n.to_le_bytes());
+    let leaf = |n: u64| consent_capture::jose::sha256::sha256(&n.to_le_bytes());
     for size in [1_000u64, 10_000, 100_000, 1_000_000] {
         while log.size() < size - 1_000 {
             log.push(leaf(log.size()));

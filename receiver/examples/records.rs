@@ -15,9 +15,9 @@ mod databases;
 #[path = "../tests/receipts/mod.rs"]
 mod receipts;
 
+use consent_capture::jose::sign::PrivateKey;
 use consent_capture::receipt::body_sha256;
-use consent_capture::receipt_check::inspect;
-use consent_capture::sign::PrivateKey;
+use consent_capture::receipt::check::inspect;
 use consent_capture_receiver::confirmation::Confirmed;
 use consent_capture_receiver::consent_state::state_json;
 use consent_capture_receiver::decisions::decisions_of;

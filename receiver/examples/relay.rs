@@ -60,7 +60,7 @@ async fn main() {
     let mut decisions = Vec::new();
     for n in 0..RECORDS {
         let made = from_own_device(n, received_at - 30);
-        let claims = consent_capture::receipt_check::inspect(&made.receipt)
+        let claims = consent_capture::receipt::check::inspect(&made.receipt)
             .expect("a receipt")
             .1;
         decisions.extend(decisions_of(&claims, n, received_at));

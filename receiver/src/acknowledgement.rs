@@ -5,17 +5,17 @@
 //! record's inclusion proof in that head. A head signs the log's size and root at a time, for auditors.
 
 use crate::log::{Entry, Head};
-use consent_capture::base64url;
-use consent_capture::canonical::to_canonical_string;
 use consent_capture::error::Error;
+use consent_capture::jose::base64url;
+use consent_capture::jose::jwk::PublicJwk;
+use consent_capture::jose::jws::{header, require_typ, signing_input};
+use consent_capture::jose::sign::PrivateKey;
+use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{parse, Object, Value};
-use consent_capture::jwk::PublicJwk;
-use consent_capture::jws::{header, require_typ, signing_input};
-use consent_capture::sign::PrivateKey;
-use consent_capture::verify::verify_jws;
+use consent_capture::receipt::verify::verify_jws;
 
 /// The `typ` of an acknowledgement (the component's, whose verifier checks them).
-pub use consent_capture::acknowledgement::TYP;
+pub use consent_capture::receipt::acknowledgement::TYP;
 
 /// The `typ` of a signed log head.
 pub const HEAD_TYP: &str = "consent-log-head+jws";

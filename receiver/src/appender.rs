@@ -14,7 +14,7 @@ use crate::http::Receiver;
 use crate::log::{Entry, Head, Log};
 use crate::store::{is_taken, Record, Store, PAGE_SIZE};
 use crate::submission::{unproven_principal, Refusal, Submission};
-use consent_capture::receipt_check::{check_follows, inspect, Principal};
+use consent_capture::receipt::check::{check_follows, inspect, Principal};
 use std::collections::{HashMap, HashSet};
 use std::sync::Weak;
 use tokio::sync::{mpsc, oneshot};

@@ -12,12 +12,12 @@ use crate::decisions::decisions_of;
 use crate::derived_rows::DerivedRows;
 use crate::log::{Head, Log};
 use crate::store::{Record, Store, PAGE_SIZE};
-use consent_capture::base64url;
+use consent_capture::jose::base64url;
+use consent_capture::jose::jwk::PublicJwk;
 use consent_capture::json::{parse, Object, Value};
-use consent_capture::jwk::PublicJwk;
 use consent_capture::receipt::body_sha256;
 use consent_capture::receipt::receipt_hash;
-use consent_capture::verify::{
+use consent_capture::receipt::verify::{
     verify_acknowledgement, verify_jws, verify_receipt, Expectations, VerifiedReceipt,
 };
 use std::fmt;

@@ -12,12 +12,12 @@
 use crate::acknowledgement::{handed_out, sign};
 use crate::decisions::DecisionRow;
 use crate::submission::Refusal;
-use consent_capture::base64url;
-use consent_capture::canonical::to_canonical_string;
+use consent_capture::jose::base64url;
+use consent_capture::jose::jwk::PublicJwk;
+use consent_capture::jose::sha256::sha256;
+use consent_capture::jose::sign::PrivateKey;
+use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{Object, Value};
-use consent_capture::jwk::PublicJwk;
-use consent_capture::sha256::sha256;
-use consent_capture::sign::PrivateKey;
 use consent_capture::Notice;
 use std::collections::{HashMap, HashSet};
 

@@ -7,15 +7,15 @@
 use crate::config::KnownNotice;
 use crate::decisions::DecisionRow;
 use crate::store::Record;
-use consent_capture::adapter::{request, Adapter, Evidence};
-use consent_capture::canonical::to_canonical_string;
-use consent_capture::consent::Decisions;
+use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{parse, Object, Value};
-use consent_capture::kantara::EXTENSION_KEY;
-use consent_capture::last_receipt::LastReceipt;
+use consent_capture::minimise::adapter::{request, Adapter, Evidence};
+use consent_capture::notice::decisions::Decisions;
 use consent_capture::notice::vocabulary::Decision;
 use consent_capture::notice::{crm_name, FieldType};
-use consent_capture::receipt_check::inspect;
+use consent_capture::receipt::check::inspect;
+use consent_capture::receipt::kantara::EXTENSION_KEY;
+use consent_capture::receipt::last::LastReceipt;
 
 /// The CRMs the relay sends to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

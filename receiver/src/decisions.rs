@@ -4,8 +4,8 @@
 use consent_capture::notice::vocabulary::Decision;
 
 use consent_capture::json::Value;
-use consent_capture::kantara::EXTENSION_KEY;
 use consent_capture::notice::vocabulary::LegalBasis;
+use consent_capture::receipt::kantara::EXTENSION_KEY;
 
 /// One purpose's decision in one receipt.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,8 +6,8 @@
 use crate::iso27560::{consent_records, context, Chains};
 use crate::store::{Record, Store};
 use crate::utc::iso8601;
-use consent_capture::kantara::EXTENSION_KEY;
-use consent_capture::receipt_check::inspect;
+use consent_capture::receipt::check::inspect;
+use consent_capture::receipt::kantara::EXTENSION_KEY;
 use serde_json::{json, Value};
 use std::io::Write;
 

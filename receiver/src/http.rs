@@ -25,8 +25,8 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode}
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use consent_capture::base64url;
-use consent_capture::sign::PrivateKey;
+use consent_capture::jose::base64url;
+use consent_capture::jose::sign::PrivateKey;
 use serde_json::json;
 use std::collections::HashMap;
 use std::future::Future;

@@ -16,9 +16,9 @@
 use crate::confirmation::{Confirmation, CONFIRMATION_TYP};
 use crate::store::{device_thumbprint, Record};
 use crate::utc::iso8601;
-use consent_capture::kantara::EXTENSION_KEY;
+use consent_capture::receipt::check::inspect;
+use consent_capture::receipt::kantara::EXTENSION_KEY;
 use consent_capture::receipt::receipt_hash;
-use consent_capture::receipt_check::inspect;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 

@@ -6,10 +6,10 @@
 //! SHA-256 of the receipt JWS and of the body that arrived with it, and the time it was received. Anyone who
 //! holds a receipt and its acknowledgement can rebuild the entry, hash it and check it against a signed head.
 
-use consent_capture::base64url;
-use consent_capture::canonical::to_canonical_string;
+use consent_capture::jose::base64url;
+use consent_capture::jose::sha256::sha256;
+use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{Object, Value};
-use consent_capture::sha256::sha256;
 use ct_merkle::mem_backed_tree::MemoryBackedTree;
 use ct_merkle::{ConsistencyProof, InclusionProof, RootHash};
 use sha2::Sha256;
@@ -144,7 +144,7 @@ pub fn verify_consistency(old: Head, new: Head, proof: &[[u8; 32]]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use consent_capture::merkle::{leaf_hash, verify_inclusion as core_verify_inclusion};
+    use consent_capture::receipt::merkle::{leaf_hash, verify_inclusion as core_verify_inclusion};
 
     /// The component's hand-written inclusion check (which browsers and the CLI run) accepts every proof
     /// this log makes, for every position of trees of 1 to 70 leaves, and refuses each with one hash changed

@@ -2,8 +2,8 @@
 //! `consent-capture-receiver audit …` audits a database offline (see `AUDIT_USAGE`);
 //! `consent-capture-receiver records …` reads, exports and erases records (see `records_command::USAGE`).
 
+use consent_capture::jose::jwk::PublicJwk;
 use consent_capture::json::parse;
-use consent_capture::jwk::PublicJwk;
 use consent_capture_receiver::audit::{audit_database, KeptHead};
 use consent_capture_receiver::config::{without_password, Config};
 use consent_capture_receiver::{http, records_command};
@@ -112,7 +112,7 @@ async fn audit(args: impl Iterator<Item = String>) -> ExitCode {
                 report.confirmations,
                 report.heads,
                 report.head.size,
-                consent_capture::base64url::encode(&report.head.root)
+                consent_capture::jose::base64url::encode(&report.head.root)
             );
             ExitCode::SUCCESS
         }

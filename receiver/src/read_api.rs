@@ -18,7 +18,7 @@ use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use consent_capture::sha256::sha256;
+use consent_capture::jose::sha256::sha256;
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;

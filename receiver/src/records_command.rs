@@ -9,7 +9,7 @@ use crate::export::{everyone, person, Format, Payloads};
 use crate::relay_queue::RELAY_STATES;
 use crate::store::Store;
 use crate::utc::{iso8601, now, parse_time};
-use consent_capture::notice_signature::notice_hash;
+use consent_capture::notice::signature::notice_hash;
 use consent_capture::Notice;
 use std::io::Write;
 use std::process::ExitCode;

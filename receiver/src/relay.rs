@@ -17,7 +17,7 @@ use crate::relay_erasures::{erasure_calls, DueErasure};
 use crate::relay_queue::{Due, Tried};
 use crate::store::device_thumbprint;
 use crate::utc::now;
-use consent_capture::last_receipt::LastReceipt;
+use consent_capture::receipt::last::LastReceipt;
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use std::sync::{Arc, Weak};
 use std::time::Duration;

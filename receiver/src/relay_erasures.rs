@@ -8,7 +8,7 @@ use crate::relay::RelayTarget;
 use crate::relay_queue::{with_progress, Tried};
 use crate::store::Store;
 use crate::utc::iso8601;
-use consent_capture::canonical::to_canonical_string;
+use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{Object, Value};
 use serde_json::{json, Value as Json};
 use sqlx::Row;

@@ -5,13 +5,13 @@
 use crate::confirmation::{Confirmation, Link};
 use crate::decisions::{decisions_of, DecisionRow};
 use crate::log::Entry;
+use consent_capture::jose::jws::parse_compact;
 use consent_capture::json::parse;
-use consent_capture::jws::parse_compact;
 use consent_capture::notice::vocabulary::Decision;
 use consent_capture::notice::vocabulary::LegalBasis;
 use consent_capture::receipt::body_sha256;
+use consent_capture::receipt::check::inspect;
 use consent_capture::receipt::receipt_hash;
-use consent_capture::receipt_check::inspect;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};

@@ -6,18 +6,18 @@
 //! ([`crate::http`] asks it).
 
 use crate::config::{KnownNotice, Limits};
+use consent_capture::form::validate;
+use consent_capture::jose::jwk::PublicJwk;
 use consent_capture::json::{parse, Object, Value};
-use consent_capture::jwk::PublicJwk;
-use consent_capture::kantara::EXTENSION_KEY;
+use consent_capture::minimise::normalise;
 use consent_capture::minimise::DropReason;
-use consent_capture::normalise;
+use consent_capture::notice::rules::Transform;
+use consent_capture::notice::texts::built_in;
 use consent_capture::receipt::body_sha256;
+use consent_capture::receipt::check::{inspect, Principal};
+use consent_capture::receipt::kantara::EXTENSION_KEY;
+use consent_capture::receipt::verify::{verify_inspected, Expectations, VerifiedReceipt};
 use consent_capture::receipt::{fields_hash, receipt_hash, salted_email_id};
-use consent_capture::receipt_check::{inspect, Principal};
-use consent_capture::strings::built_in;
-use consent_capture::transform::Transform;
-use consent_capture::validate;
-use consent_capture::verify::{verify_inspected, Expectations, VerifiedReceipt};
 
 /// A submission that passed every check that needs no store.
 #[derive(Clone, Debug)]

@@ -3,7 +3,7 @@
 //! with nothing kept in memory for an attacker to fill.
 
 use crate::store::{is_taken, Store};
-use consent_capture::base64url;
+use consent_capture::jose::base64url;
 use sqlx::Row;
 
 /// How many access or erasure requests one device key may make in a day.

@@ -2,7 +2,7 @@
 //! asks for event times, and read back from that form, a bare date, or seconds since 1970. Hand-written on
 //! the core's calendar arithmetic: a date-time crate for two conversions would be most of its weight unused.
 
-use consent_capture::date::Date;
+use consent_capture::minimise::date::Date;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The receiver's clock, in seconds since 1970 (the core takes time as an argument; here is where it comes

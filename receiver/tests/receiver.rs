@@ -23,8 +23,8 @@ use audit::{
     the_audit_recomputes_every_table_an_answer_comes_from,
 };
 use confirmation::double_opt_in_counts_a_grant_only_once_the_address_is_confirmed_by_a_mailed_link;
-use consent_capture::jws::{header, signing_input};
-use consent_capture::notice_signature::{payload as notice_payload, TYP as NOTICE_TYP};
+use consent_capture::jose::jws::{header, signing_input};
+use consent_capture::notice::signature::{payload as notice_payload, TYP as NOTICE_TYP};
 use databases::{Postgres, Scratch};
 use faults::a_receiver_killed_in_the_middle_of_a_load_keeps_every_acknowledged_receipt_once;
 use receipts::{
@@ -63,12 +63,12 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
-use consent_capture::base64url;
-use consent_capture::canonical::to_canonical_string;
+use consent_capture::jose::base64url;
+use consent_capture::jose::sign::PrivateKey;
+use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::receipt::receipt_hash;
-use consent_capture::sign::PrivateKey;
-use consent_capture::verify::{verify_acknowledgement, verify_jws};
+use consent_capture::receipt::verify::{verify_acknowledgement, verify_jws};
 use consent_capture_receiver::client_address::Cidr;
 use consent_capture_receiver::config::{Config, Limits};
 use consent_capture_receiver::http::{router, Receiver};

@@ -1,7 +1,7 @@
 //! A strict RFC 8259 parser with I-JSON (RFC 7493) rules: no duplicate keys, no lone surrogates, no
 //! trailing data, a nesting limit so hostile input cannot exhaust the stack. Errors give line and column.
 
-use super::{Number, Object, Value, MAX_SAFE_INTEGER};
+use super::value::{Number, Object, Value, MAX_SAFE_INTEGER};
 use crate::error::{Error, ErrorKind};
 use crate::prelude::*;
 use crate::text::char_count;

@@ -1,7 +1,7 @@
 //! Reading typed data out of JSON objects while collecting every problem with its path, so one pass over a
 //! document reports all of them. Keys that were never read are reported as unknown when the reader finishes.
 
-use super::{Object, Value};
+use super::value::{Object, Value};
 use crate::error::{Error, ErrorKind};
 use crate::prelude::*;
 use crate::text::decimal;

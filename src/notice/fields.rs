@@ -1,14 +1,15 @@
 //! Reading the `fields` of a notice: type, label, purposes (checked against the purposes declared), the
 //! minimisation transform (checked against the field type) and the options of a select.
 
-use super::read::read_texts;
-use super::{Field, FieldType, SelectOption};
+use super::model::{Field, SelectOption};
+use super::rules::{Transform, TransformProblem};
+use super::texts::read_texts;
+use super::vocabulary::FieldType;
+use super::vocabulary::LegalBasis;
 use crate::error::{Error, ErrorKind};
 use crate::json::reader::{index_path, str_list, ObjectReader};
 use crate::json::Value;
-use crate::notice::vocabulary::LegalBasis;
 use crate::prelude::*;
-use crate::transform::{Transform, TransformProblem};
 
 /// Each declared purpose id with its legal basis (when valid), read apart from the rest of the purpose so
 /// that one broken purpose does not make every field that names it look wrong too.

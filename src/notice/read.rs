@@ -1,16 +1,38 @@
 //! Reading a notice: every key checked, every problem collected with its JSON path, unknown keys refused.
 
-use super::crm::read_crm;
-use super::{fields, Controller, Crm, EmailPrincipal, Field, FieldType, Notice, Purpose, Texts};
+use super::crm::Crm;
+use super::fields;
+use super::model::{Controller, EmailPrincipal, Field, Notice, Purpose};
+use super::phone::calling_code;
+use super::read_crm::read_crm;
+use super::rules::{Normaliser, Transform};
+use super::texts::read_texts;
+use super::texts::{built_in, Ui};
+use super::vocabulary::FieldType;
+use super::vocabulary::LegalBasis;
 use crate::error::{Error, ErrorKind, Errors};
 use crate::json::reader::{index_path, wrong_type, ObjectReader};
-use crate::json::{Object, Value};
-use crate::notice::vocabulary::LegalBasis;
-use crate::phone::calling_code;
+use crate::json::{parse, Object, Value};
 use crate::prelude::*;
-use crate::strings::{built_in, Ui};
 use crate::text::{char_count, repeated_names};
-use crate::transform::{Normaliser, Transform};
+
+impl Notice {
+    /// Parses and validates a notice from JSON text.
+    ///
+    /// # Errors
+    /// Every problem found, each with its JSON path.
+    pub fn from_json(text: &str) -> Result<Self, Errors> {
+        Self::from_value(parse(text)?)
+    }
+
+    /// Validates a notice from a parsed JSON value.
+    ///
+    /// # Errors
+    /// Every problem found, each with its JSON path.
+    pub fn from_value(value: Value) -> Result<Self, Errors> {
+        read_notice(value)
+    }
+}
 
 /// Google Consent Mode v2 consent types.
 const CONSENT_MODE_TYPES: [&str; 7] = [
@@ -393,32 +415,6 @@ fn read_purpose(value: &Value, path: &str, languages: &[String], errors: &mut Ve
         consent_mode,
         confirmed_address,
     })
-}
-
-/// A text given in every declared language, and in no other.
-pub(super) fn read_texts(
-    r: &mut ObjectReader<'_>,
-    key: &'static str,
-    languages: &[String],
-    errors: &mut Vec<Error>,
-) -> Option<Texts> {
-    let path = r.path_of(key);
-    let mut texts = ObjectReader::new(r.required(key, errors)?, path.clone(), errors)?;
-    let mut out = Vec::with_capacity(languages.len());
-    for language in languages {
-        match texts.get(language) {
-            Some(_) => {
-                if let Some(text) = texts.optional_str(language, errors) {
-                    out.push((language.clone(), text.to_owned()));
-                }
-            }
-            None => {
-                errors.push(Error::new(ErrorKind::MissingTranslation, path.clone()).with_detail(language))
-            }
-        }
-    }
-    texts.finish(errors);
-    Some(Texts(out))
 }
 
 /// Refuses `javascript:`, `data:` and relative URLs: a notice's links must lead to a web page.

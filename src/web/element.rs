@@ -2,23 +2,24 @@
 //! [`Consent::form`] describes with `textContent`, signs what [`Consent::submit`] builds with WebCrypto, and
 //! sends what [`Consent::signed`] shapes for the site's CRM.
 
-use super::{json_text, to_js};
-use crate::adapter::{request, Adapter, AdapterProblem, Evidence};
-use crate::consent_mode::consent_mode_update;
-use crate::date::Date;
+use super::convert::{json_text, to_js};
 use crate::error::{Error, ErrorKind};
+use crate::form::consent_mode::consent_mode_update;
+use crate::form::validate::check;
 use crate::form::Form;
+use crate::jose::jwk::Algorithm;
+use crate::jose::jwk::PublicJwk;
 use crate::json::{parse, Object, Value};
-use crate::jwk::Algorithm;
-use crate::jwk::PublicJwk;
-use crate::last_receipt::LastReceipt;
+use crate::minimise::adapter::{request, Adapter, AdapterProblem, Evidence};
+use crate::minimise::date::Date;
 use crate::minimise::Manifest;
+use crate::notice::signature::notice_hash;
+use crate::notice::texts::Ui;
 use crate::prelude::*;
+use crate::receipt::last::LastReceipt;
+use crate::receipt::view::ReceiptView;
 use crate::receipt::{fields_hash, principal_id, receipt_hash, ReceiptContext};
-use crate::receipt_view::ReceiptView;
-use crate::strings::Ui;
-use crate::validate::check;
-use crate::{minimise, notice_signature, uuid_v4, Decisions, Notice, Receipt};
+use crate::{minimise, uuid_v4, Decisions, Notice, Receipt};
 use wasm_bindgen::prelude::*;
 
 /// One notice shown in one element: the form to render, and every submission and withdrawal made on it.
@@ -119,7 +120,7 @@ impl Consent {
             Object::new()
                 .with("form", form)
                 .with("receipt", receipt)
-                .with("noticeSha256", notice_signature::notice_hash(&notice)),
+                .with("noticeSha256", notice_hash(&notice)),
         );
         let last_receipt = last.is_some().then(|| stored.unwrap_or_default().to_owned());
         let endpoint = member(options, "endpoint")
@@ -175,7 +176,7 @@ impl Consent {
 /// What [`Consent::call`] reaches, also called directly by the browser tests.
 impl Consent {
     /// What to render, as JSON: `{"form": <see form::Form::to_json>, "receipt": <the last receipt's view, see
-    /// receipt_view::ReceiptView::to_json, or null>, "noticeSha256": <notice_signature::notice_hash>}`.
+    /// receipt::view::ReceiptView::to_json, or null>, "noticeSha256": <notice::signature::notice_hash>}`.
     pub fn form(&self) -> String {
         self.form.clone()
     }
@@ -325,7 +326,7 @@ impl Consent {
     }
 
     /// Takes the signed receipt for the last submission or withdrawal: the next one chains to it. Returns
-    /// `{"view": <what the person reads, see receipt_view::ReceiptView::to_json>, "request": {contentType,
+    /// `{"view": <what the person reads, see receipt::view::ReceiptView::to_json>, "request": {contentType,
     /// body} or null}`: the request for the configured adapter, made on the page `page_json` (`{"uri",
     /// "title"}`). A withdrawal carries no data, so only the `json` adapter sends one (its receipt).
     ///
@@ -471,7 +472,7 @@ fn adapter_problem(problem: AdapterProblem) -> Error {
     }
 }
 
-fn request_json(shaped: Result<crate::adapter::Request, AdapterProblem>) -> Value {
+fn request_json(shaped: Result<crate::minimise::adapter::Request, AdapterProblem>) -> Value {
     match shaped {
         Ok(shaped) => Object::new()
             .with("contentType", shaped.content_type)

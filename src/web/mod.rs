@@ -4,13 +4,9 @@
 //! `browser-verifier` feature builds the receipt verifier ([`verifier`]) instead, so that each page loads only
 //! its own.
 
-use crate::canonical::to_canonical_string;
-use crate::error::Errors;
-use crate::json::Value;
-use crate::prelude::*;
 use lol_alloc::{FreeListAllocator, LockedAllocator};
-use wasm_bindgen::JsValue;
 
+mod convert;
 #[cfg(not(feature = "browser-verifier"))]
 pub mod element;
 #[cfg(feature = "bundle")]
@@ -27,11 +23,3 @@ pub use verifier::{check_notice_signature, inspect_receipt, verify_ed25519};
 /// receipts (make bench prints it). wasm32 is single-threaded here, so the lock never waits.
 #[global_allocator]
 static ALLOCATOR: LockedAllocator<FreeListAllocator> = LockedAllocator::new(FreeListAllocator::new());
-
-fn to_js(error: impl Into<Errors>) -> JsValue {
-    JsValue::from_str(&error.into().text())
-}
-
-fn json_text(value: impl Into<Value>) -> String {
-    to_canonical_string(&value.into())
-}

@@ -3,24 +3,25 @@
 //! Pages that capture consent load it only to check a notice signature (`notice-signature`), to show the
 //! controller's acknowledgement, or to check an Ed25519 signature where WebCrypto has none.
 
-use super::{json_text, to_js};
-use crate::acknowledgement::inspect_acknowledgement as inspect;
+use super::convert::{json_text, to_js};
 use crate::error::{Error, ErrorKind};
+use crate::jose::jws::Compact;
+use crate::jose::{base64url, ed25519};
 use crate::json::{parse, Object, Value};
-use crate::jws::Compact;
+use crate::notice::signature;
 use crate::prelude::*;
-use crate::receipt_check;
-use crate::{base64url, ed25519, notice_signature};
+use crate::receipt::acknowledgement::inspect_acknowledgement as inspect;
+use crate::receipt::check;
 use wasm_bindgen::prelude::*;
 
-/// Checks everything about a receipt but its signature ([`receipt_check::inspect`], as the CLI does) and
+/// Checks everything about a receipt but its signature ([`check::inspect`], as the CLI does) and
 /// returns, as JSON, what WebCrypto needs to check the signature, with the receipt itself under `receipt`.
 ///
 /// # Errors
 /// The first problem, with where it is.
 #[wasm_bindgen]
 pub fn inspect_receipt(jws: &str) -> Result<String, JsValue> {
-    let (compact, receipt) = receipt_check::inspect(jws).map_err(to_js)?;
+    let (compact, receipt) = check::inspect(jws).map_err(to_js)?;
     Ok(json_text(signed_parts(&compact).with("receipt", receipt)))
 }
 
@@ -70,19 +71,19 @@ pub fn inspect_acknowledgement(
 #[wasm_bindgen]
 pub fn jwk_thumbprint(jwk: &str) -> Result<String, JsValue> {
     let jwk = crate::json::parse(jwk).map_err(to_js)?;
-    let key = crate::jwk::PublicJwk::from_json(&jwk, "jwk").map_err(to_js)?;
+    let key = crate::jose::jwk::PublicJwk::from_json(&jwk, "jwk").map_err(to_js)?;
     Ok(key.thumbprint())
 }
 
 /// Checks everything about a challenge from the controller's receiver but its signature
-/// ([`crate::access::inspect_challenge`]): its `typ`, and that its key has the `controller` thumbprint the
+/// ([`crate::receipt::access::inspect_challenge`]): its `typ`, and that its key has the `controller` thumbprint the
 /// page pins. Returns, as JSON, what WebCrypto needs to check the signature.
 ///
 /// # Errors
 /// The first problem, with where it is.
 #[wasm_bindgen]
 pub fn inspect_access_challenge(jws: &str, controller: &str) -> Result<String, JsValue> {
-    let compact = crate::access::inspect_challenge(jws, controller).map_err(to_js)?;
+    let compact = crate::receipt::access::inspect_challenge(jws, controller).map_err(to_js)?;
     Ok(json_text(signed_parts(&compact)))
 }
 
@@ -93,12 +94,12 @@ pub fn inspect_access_challenge(jws: &str, controller: &str) -> Result<String, J
 #[wasm_bindgen]
 pub fn access_request_input(jwk: &str, action: &str, challenge: &str) -> Result<String, JsValue> {
     let jwk = crate::json::parse(jwk).map_err(to_js)?;
-    let key = crate::jwk::PublicJwk::from_json(&jwk, "jwk").map_err(to_js)?;
+    let key = crate::jose::jwk::PublicJwk::from_json(&jwk, "jwk").map_err(to_js)?;
     let algorithm = match key {
-        crate::jwk::PublicJwk::Ed25519(_) => crate::jwk::Algorithm::Ed25519,
-        crate::jwk::PublicJwk::P256 { .. } => crate::jwk::Algorithm::Es256,
+        crate::jose::jwk::PublicJwk::Ed25519(_) => crate::jose::jwk::Algorithm::Ed25519,
+        crate::jose::jwk::PublicJwk::P256 { .. } => crate::jose::jwk::Algorithm::Es256,
     };
-    Ok(crate::access::request_signing_input(
+    Ok(crate::receipt::access::request_signing_input(
         algorithm, &key, action, challenge,
     ))
 }
@@ -116,8 +117,7 @@ pub fn check_notice_signature(
     controller_thumbprint: &str,
 ) -> Result<String, JsValue> {
     let source = parse(notice_json).map_err(to_js)?;
-    let compact =
-        notice_signature::check_binding(signature_jws, &source, controller_thumbprint).map_err(to_js)?;
+    let compact = signature::check_binding(signature_jws, &source, controller_thumbprint).map_err(to_js)?;
     Ok(json_text(signed_parts(&compact)))
 }
 

@@ -2,12 +2,12 @@
 //! notice, the demo controller key, and a device key per seed; and a receiver's configuration with them. Shared by the receiver's tests and its load
 //! benchmark.
 
-use consent_capture::canonical::to_canonical_string;
-use consent_capture::date::Date;
+use consent_capture::jose::jws::{header, signing_input};
+use consent_capture::jose::sign::PrivateKey;
+use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{parse, Object, Value};
-use consent_capture::jws::{header, signing_input};
-use consent_capture::receipt::{decisions_json, fields_hash, receipt_hash, ReceiptContext, TYP};
-use consent_capture::sign::PrivateKey;
+use consent_capture::minimise::date::Date;
+use consent_capture::receipt::{fields_hash, receipt_hash, ReceiptContext, TYP};
 use consent_capture::{minimise, uuid_v4, Decisions, Minimised, Notice, Receipt};
 use consent_capture_receiver::config::{Config, KnownNotice, Limits};
 use std::path::Path;
@@ -213,7 +213,7 @@ fn signed(
     ));
     let body = to_canonical_string(&Value::Object(
         Object::new()
-            .with("decisions", decisions_json(notice, &made.decisions))
+            .with("decisions", made.decisions.to_json(notice))
             .with("fields", minimised.payload)
             .with("receipt", receipt.as_str()),
     ));

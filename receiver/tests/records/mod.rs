@@ -12,10 +12,10 @@ use super::receipts::{
 use super::{receiver, send, submit, Answer, READ_TOKEN};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use consent_capture::access::request_signing_input;
-use consent_capture::consent::Decisions;
+use consent_capture::jose::sign::PrivateKey;
+use consent_capture::notice::decisions::Decisions;
+use consent_capture::receipt::access::request_signing_input;
 use consent_capture::receipt::body_sha256;
-use consent_capture::sign::PrivateKey;
 use consent_capture::Notice;
 use consent_capture_receiver::iso27560::{consent_records, context};
 use consent_capture_receiver::store::Record;
@@ -46,7 +46,7 @@ pub(crate) async fn read(
 
 pub(crate) fn json(answer: &Answer) -> Json {
     assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.json);
-    let text = consent_capture::canonical::to_canonical_string(&answer.json);
+    let text = consent_capture::json::canonical::to_canonical_string(&answer.json);
     serde_json::from_str(&text).expect("JSON")
 }
 

@@ -6,7 +6,7 @@ use super::receipts::{first_receipt, now, withdrawing_newsletter, Made, DEMO_NOT
 use super::{relaying_receiver, send, submit, READ_TOKEN};
 use axum::body::Body;
 use axum::http::Request;
-use consent_capture::sign::PrivateKey;
+use consent_capture::jose::sign::PrivateKey;
 use consent_capture_receiver::crm_request::Crm;
 use consent_capture_receiver::http::Receiver;
 use consent_capture_receiver::relay::{HubSpotDelete, RelayTarget};
@@ -199,7 +199,7 @@ async fn relay_answer(receiver: &Arc<Receiver>, state: &str) -> Json {
         .body(Body::empty())
         .expect("a request");
     let answer = send(receiver, request).await;
-    let text = consent_capture::canonical::to_canonical_string(&answer.json);
+    let text = consent_capture::json::canonical::to_canonical_string(&answer.json);
     serde_json::from_str(&text).expect("JSON")
 }
 

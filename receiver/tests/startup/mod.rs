@@ -3,9 +3,9 @@
 
 use super::databases::Scratch;
 use super::receipts::{controller, DEMO_KEY, DEMO_NOTICE};
-use consent_capture::canonical::to_canonical_string;
+use consent_capture::jose::sign::PrivateKey;
+use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::Value;
-use consent_capture::sign::PrivateKey;
 use std::process::{Command, Output};
 
 /// Runs the receiver with `args` (stopped by `timeout` should it start after all).

@@ -11,15 +11,15 @@ use super::receipts::{
 use super::records::{json, read};
 use super::{acknowledged, post, receiver, send, submit, READ_TOKEN};
 use axum::http::StatusCode;
-use consent_capture::canonical::to_canonical_string;
-use consent_capture::date::Date;
-use consent_capture::jws::{header, signing_input};
+use consent_capture::jose::jws::{header, signing_input};
+use consent_capture::jose::sign::PrivateKey;
+use consent_capture::json::canonical::to_canonical_string;
+use consent_capture::minimise::date::Date;
 use consent_capture::notice::vocabulary::Decision;
 use consent_capture::receipt::body_sha256;
 use consent_capture::receipt::receipt_hash;
+use consent_capture::receipt::verify::verify_acknowledgement;
 use consent_capture::receipt::{principal_id, salted_email_id, TYP};
-use consent_capture::sign::PrivateKey;
-use consent_capture::verify::verify_acknowledgement;
 use consent_capture::{minimise, uuid_v4, Decisions, Notice};
 use consent_capture_receiver::acknowledgement::acknowledge;
 use consent_capture_receiver::config::{Config, KnownNotice};
@@ -190,7 +190,7 @@ fn with_receipt_id(device: &PrivateKey, id: &str) -> String {
         },
     );
     let payload = made.receipt.split('.').nth(1).expect("a payload");
-    let claims = consent_capture::base64url::decode(payload).expect("base64url");
+    let claims = consent_capture::jose::base64url::decode(payload).expect("base64url");
     let mut claims =
         consent_capture::json::parse(std::str::from_utf8(&claims).expect("UTF-8")).expect("JSON");
     if let consent_capture::json::Value::Object(object) = &mut claims {
