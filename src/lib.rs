@@ -43,10 +43,13 @@ extern crate alloc;
 #[cfg(not(all(target_arch = "wasm32", feature = "bundle")))]
 extern crate std;
 
-// The map, from the bottom up: each module uses only those listed before it.
-pub mod error;
-mod prelude;
+// The map, from the bottom up: each module uses only those listed before it (tools/imports.mjs checks).
+// Text helpers smaller than std's.
 mod text;
+// What std's prelude gives, from alloc.
+mod prelude;
+// Every problem, with where it is.
+pub mod error;
 // JSON values, parsing, reading with paths, and the canonical form.
 pub mod json;
 // Hashes, keys and signatures.
