@@ -21,7 +21,8 @@ use axum::Router;
 use consent_capture::jose::sign::PrivateKey;
 use consent_capture::receipt::access::request_signing_input;
 use consent_capture_receiver::config::{Config, Limits};
-use consent_capture_receiver::http::{router, Receiver};
+use consent_capture_receiver::server::router;
+use consent_capture_receiver::state::Receiver;
 use databases::{Postgres, Scratch};
 use receipts::{
     ada_named, demo_config, from_own_device, granting, make_under, notice, now, Draft, NOTICE_SIGNATURE,

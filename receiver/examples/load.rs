@@ -17,8 +17,9 @@ mod receipts;
 
 use consent_capture::json::parse;
 use consent_capture_receiver::config::{Config, Limits};
-use consent_capture_receiver::http::{router, Receiver};
 use consent_capture_receiver::log::Log;
+use consent_capture_receiver::server::router;
+use consent_capture_receiver::state::Receiver;
 use databases::{Postgres, Scratch};
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::Bytes;

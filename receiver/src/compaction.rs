@@ -4,7 +4,7 @@
 //! connection of its own. On PostgreSQL that is `VACUUM FULL payloads`, which locks the table while it runs:
 //! posts wait for it at most once a gap, not once per erasure (an attacker looping erasures stalled every post).
 
-use crate::http::Receiver;
+use crate::state::Receiver;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::sync::Notify;

@@ -3,8 +3,8 @@
 
 use crate::client_address::Cidr;
 use crate::confirmation::purposes_needing_confirmation;
-use crate::crm_request::Crm;
-use crate::relay::{HubSpotDelete, RelayTarget};
+use crate::relay_target::Crm;
+use crate::relay_target::{HubSpotDelete, RelayTarget};
 use consent_capture::jose::jwk::PublicJwk;
 use consent_capture::jose::sign::PrivateKey;
 use consent_capture::json::parse;

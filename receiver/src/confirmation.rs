@@ -1,7 +1,7 @@
 //! Double opt-in: proof that the person named by a salted e-mail hash controls the address. A receipt that
 //! grants a purpose the notice marks `confirmedAddress` makes a link ([`Link`]), mailed to the address that
 //! arrived with it ([`crate::confirmation_mail`]); following it appends a [`ConfirmationEntry`] to the log
-//! ([`crate::confirmation_pages`]). Until then, and for every device key that did not confirm, grants for
+//! (`routes::confirm`). Until then, and for every device key that did not confirm, grants for
 //! those purposes do not count ([`Confirmed::counts`]): a stranger who types someone's address gets
 //! `unconfirmed`, never `mayUse: true`. Refusals and withdrawals count from any device.
 //!
@@ -11,7 +11,7 @@
 
 use crate::acknowledgement::{handed_out, sign};
 use crate::decisions::DecisionRow;
-use crate::submission::Refusal;
+use crate::refusal::Refusal;
 use consent_capture::jose::base64url;
 use consent_capture::jose::jwk::PublicJwk;
 use consent_capture::jose::sha256::sha256;

@@ -8,7 +8,7 @@
 use crate::config::{ConfirmationMail, KnownNotice};
 use crate::confirmation::Link;
 use crate::confirmation_texts::ConfirmationTexts;
-use crate::http::Receiver;
+use crate::state::Receiver;
 use crate::utc::{iso8601, now};
 use consent_capture::json::parse;
 use consent_capture::minimise::normalise;

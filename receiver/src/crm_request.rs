@@ -6,6 +6,7 @@
 
 use crate::config::KnownNotice;
 use crate::decisions::DecisionRow;
+use crate::relay_target::Crm;
 use crate::store::Record;
 use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{parse, Object, Value};
@@ -16,29 +17,6 @@ use consent_capture::notice::{crm_name, FieldType};
 use consent_capture::receipt::check::inspect;
 use consent_capture::receipt::kantara::EXTENSION_KEY;
 use consent_capture::receipt::last::LastReceipt;
-
-/// The CRMs the relay sends to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Crm {
-    /// HubSpot Forms API v3 (`https://api.hsforms.com/submissions/v3/integration/submit/PORTAL/FORM`).
-    HubSpot,
-    /// Salesforce Web-to-Lead (`https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8`).
-    Salesforce,
-    /// Any URL that takes JSON: a consent event with its fields, or a withdrawal event without.
-    Webhook,
-}
-
-impl Crm {
-    /// The CRM named `name` (`hubspot`, `salesforce`, `webhook`).
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "hubspot" => Some(Self::HubSpot),
-            "salesforce" => Some(Self::Salesforce),
-            "webhook" => Some(Self::Webhook),
-            _ => None,
-        }
-    }
-}
 
 /// The addresses by which HubSpot knows the person a stored record (`receipt`, `body`) is about, as its GDPR
 /// delete asks for them: the values, as they were sent, of the notice's e-mail fields that HubSpot gets as

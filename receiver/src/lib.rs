@@ -6,41 +6,56 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use consent_capture_receiver::{config::Config, http};
+//! use consent_capture_receiver::{config::Config, server, state};
 //! let config = Config::from_args(["--notice", "notice.json", "--key", "controller.jwk"].map(String::from))?;
 //! let listener = tokio::net::TcpListener::bind(config.listen).await?;
-//! let receiver = http::Receiver::open(config).await?;
-//! http::serve(receiver, listener, std::future::pending()).await?;
+//! let receiver = state::Receiver::open(config).await?;
+//! server::serve(receiver, listener, std::future::pending()).await?;
 //! # Ok(()) }
 //! ```
 
-pub mod access;
-pub mod acknowledgement;
-mod appender;
-pub mod audit;
+// The map, from the bottom up: each module uses only those listed before it (tools/imports.mjs checks).
+// Plain pieces: the log, refusals, decisions as rows, times, who the client is, where the relay sends, the mail's words.
 pub mod client_address;
-pub mod compaction;
-pub mod config;
-pub mod confirmation;
-mod confirmation_mail;
-mod confirmation_pages;
-mod confirmation_store;
 mod confirmation_texts;
-pub mod connections;
-pub mod consent_state;
-pub mod crm_request;
 pub mod decisions;
-pub mod derived_rows;
-pub mod export;
-pub mod http;
-pub mod iso27560;
 pub mod log;
-mod read_api;
-pub mod records_command;
-pub mod relay;
-pub mod relay_erasures;
-pub mod relay_queue;
+pub mod refusal;
+pub mod relay_target;
+pub mod utc;
+// The controller's countersignatures.
+pub mod acknowledgement;
+// The person's access and double opt-in, as protocols.
+pub mod access;
+pub mod confirmation;
+// The store, the configuration, and a person's state from their decisions.
+pub mod config;
+pub mod consent_state;
 pub mod store;
+// What the store answers, and what arrives.
+mod confirmation_store;
+pub mod connections;
+pub mod crm_request;
+pub mod derived_rows;
+pub mod iso27560;
+pub mod relay_queue;
 pub mod submission;
 pub mod used_challenges;
-pub mod utc;
+// The way in to the log, the audit, exports, erasures for the CRM.
+mod appender;
+pub mod audit;
+pub mod export;
+pub mod relay_erasures;
+// The shared state, and the records command.
+pub mod records_command;
+pub mod state;
+// The tasks beside the routes.
+mod appending;
+pub mod compaction;
+mod confirmation_mail;
+pub mod relay;
+// The routes, one file per resource.
+mod routes;
+// Serving them, and opening a receiver with its tasks.
+pub mod server;
+mod start;

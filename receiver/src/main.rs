@@ -6,7 +6,8 @@ use consent_capture::jose::jwk::PublicJwk;
 use consent_capture::json::parse;
 use consent_capture_receiver::audit::{audit_database, KeptHead};
 use consent_capture_receiver::config::{without_password, Config};
-use consent_capture_receiver::{http, records_command};
+use consent_capture_receiver::state::Receiver;
+use consent_capture_receiver::{records_command, server};
 use std::process::ExitCode;
 
 const AUDIT_USAGE: &str = "usage: consent-capture-receiver audit --database sqlite:PATH|postgres://… \
@@ -56,7 +57,7 @@ async fn main() -> ExitCode {
     };
     // Nothing says "receiving" before the receiver can receive: the database first.
     let database = config.database.clone();
-    let receiver = match http::Receiver::open(config).await {
+    let receiver = match Receiver::open(config).await {
         Ok(receiver) => receiver,
         Err(error) => {
             eprintln!(
@@ -68,7 +69,7 @@ async fn main() -> ExitCode {
         }
     };
     tracing::info!(address = %listen, "receiving");
-    match http::serve(receiver, listener, stopped()).await {
+    match server::serve(receiver, listener, stopped()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("{error}");

@@ -11,10 +11,11 @@
 
 use crate::confirmation::Confirmed;
 use crate::consent_state::{counting, current};
-use crate::crm_request::{outgoing, Crm, Outgoing};
-use crate::http::Receiver;
+use crate::crm_request::{outgoing, Outgoing};
 use crate::relay_erasures::{erasure_calls, DueErasure};
 use crate::relay_queue::{Due, Tried};
+use crate::relay_target::RelayTarget;
+use crate::state::Receiver;
 use crate::store::device_thumbprint;
 use crate::utc::now;
 use consent_capture::receipt::last::LastReceipt;
@@ -23,40 +24,6 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::time::Instant;
-
-/// Where and how fast the relay sends.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RelayTarget {
-    /// The CRM's kind: how requests are shaped.
-    pub crm: Crm,
-    /// Where they go.
-    pub url: String,
-    /// At most this many requests a second.
-    pub per_second: u32,
-    /// Where and how the relay asks HubSpot to delete an erased person's contact (its CRM API with a private
-    /// app's token), if it may.
-    pub hubspot_delete: Option<HubSpotDelete>,
-}
-
-/// HubSpot's CRM API, for its GDPR delete (`POST {api}/crm/v3/objects/contacts/gdpr-delete`, the contact by
-/// e-mail address): the Forms API the relay submits to cannot delete.
-#[derive(Clone, PartialEq, Eq)]
-pub struct HubSpotDelete {
-    /// The API's origin: `https://api.hubapi.com`.
-    pub api: String,
-    /// A private app's access token with the `crm.objects.contacts.write` scope.
-    pub token: String,
-}
-
-/// Without the token: a configuration printed for debugging must not leak it.
-impl std::fmt::Debug for HubSpotDelete {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("HubSpotDelete")
-            .field("api", &self.api)
-            .finish_non_exhaustive()
-    }
-}
 
 /// How long a try may take before another receiver on the same database may take the row again.
 const LEASE: i64 = 120;

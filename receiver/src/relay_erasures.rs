@@ -3,9 +3,9 @@
 //! after them), and ends delivered or refused for good like a record's row ([`crate::relay_queue`]). For a
 //! CRM that deletes by address, the row holds the person's addresses until it ends, and no longer.
 
-use crate::crm_request::Crm;
-use crate::relay::RelayTarget;
 use crate::relay_queue::{with_progress, Tried};
+use crate::relay_target::Crm;
+use crate::relay_target::RelayTarget;
 use crate::store::Store;
 use crate::utc::iso8601;
 use consent_capture::json::canonical::to_canonical_string;

@@ -6,6 +6,7 @@
 //! ([`crate::http`] asks it).
 
 use crate::config::{KnownNotice, Limits};
+use crate::refusal::Refusal;
 use consent_capture::form::validate;
 use consent_capture::jose::jwk::PublicJwk;
 use consent_capture::json::{parse, Object, Value};
@@ -42,31 +43,6 @@ pub struct Submission {
     pub principal_proven: bool,
     /// The notice it was made under (its index in the receiver's notices).
     pub notice: usize,
-}
-
-/// Why a submission was refused: an HTTP status, the rule it broke and where.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Refusal {
-    /// The HTTP status.
-    pub status: u16,
-    /// The rule, a stable name clients can match on.
-    pub rule: &'static str,
-    /// Where: a JSON path in the body or the receipt, or a header.
-    pub at: String,
-    /// What is wrong, in words.
-    pub message: String,
-}
-
-impl Refusal {
-    /// A refusal with `status`, `rule`, `at` and `message`.
-    pub fn new(status: u16, rule: &'static str, at: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            rule,
-            at: at.into(),
-            message: message.into(),
-        }
-    }
 }
 
 fn unprocessable(rule: &'static str, at: impl Into<String>, message: impl Into<String>) -> Refusal {

@@ -32,7 +32,7 @@ fn principal_of(device: &PrivateKey) -> String {
 }
 
 pub(crate) async fn read(
-    receiver: &Arc<consent_capture_receiver::http::Receiver>,
+    receiver: &Arc<consent_capture_receiver::state::Receiver>,
     method: &str,
     path: &str,
     token: Option<&str>,
@@ -468,7 +468,7 @@ async fn gone_within(database: &str, needle: &str, bound: Duration) -> Vec<Strin
 
 /// The controller's erasure of `person`, through the read API.
 async fn erase_through_the_api(
-    receiver: &Arc<consent_capture_receiver::http::Receiver>,
+    receiver: &Arc<consent_capture_receiver::state::Receiver>,
     person: &str,
 ) -> Json {
     let path = format!("/records/{person}/erase");
@@ -694,7 +694,7 @@ fn access_request(device: &PrivateKey, action: &str, challenge: &str) -> String 
     ))
 }
 
-async fn challenge_of(receiver: &Arc<consent_capture_receiver::http::Receiver>) -> String {
+async fn challenge_of(receiver: &Arc<consent_capture_receiver::state::Receiver>) -> String {
     let answer = read(receiver, "GET", "/access/challenge", None).await;
     json(&answer)["challenge"]
         .as_str()
@@ -702,7 +702,7 @@ async fn challenge_of(receiver: &Arc<consent_capture_receiver::http::Receiver>) 
         .to_owned()
 }
 
-async fn ask(receiver: &Arc<consent_capture_receiver::http::Receiver>, request: &str) -> Answer {
+async fn ask(receiver: &Arc<consent_capture_receiver::state::Receiver>, request: &str) -> Answer {
     let body = serde_json::json!({ "request": request }).to_string();
     let request = Request::post("/access")
         .header("content-type", "application/json")
@@ -982,7 +982,7 @@ pub(crate) async fn a_persons_records_come_a_bounded_page_at_a_time(database: St
     assert_eq!(ask_next(&receiver, &forged).await.status, StatusCode::FORBIDDEN);
 }
 
-async fn ask_next(receiver: &Arc<consent_capture_receiver::http::Receiver>, cursor: &str) -> Answer {
+async fn ask_next(receiver: &Arc<consent_capture_receiver::state::Receiver>, cursor: &str) -> Answer {
     let body = serde_json::json!({ "next": cursor }).to_string();
     let request = Request::post("/access")
         .header("content-type", "application/json")

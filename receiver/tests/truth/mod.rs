@@ -23,8 +23,8 @@ use consent_capture::receipt::{principal_id, salted_email_id, TYP};
 use consent_capture::{minimise, uuid_v4, Decisions, Notice};
 use consent_capture_receiver::acknowledgement::acknowledge;
 use consent_capture_receiver::config::{Config, KnownNotice};
-use consent_capture_receiver::http::Receiver;
 use consent_capture_receiver::log::{Entry, Log};
+use consent_capture_receiver::state::Receiver;
 use std::sync::Arc;
 
 fn principal_of(device: &PrivateKey) -> String {

@@ -6,8 +6,8 @@
 
 use crate::confirmation::{link_id, ConfirmationEntry};
 use crate::confirmation_texts::ConfirmationTexts;
-use crate::http::Receiver;
-use crate::submission::Refusal;
+use crate::refusal::Refusal;
+use crate::state::Receiver;
 use crate::utc::now;
 use axum::extract::{Form, Query, State};
 use axum::http::{header, StatusCode};

@@ -1,24 +1,21 @@
 //! The controller's read side, under `/records/`: what may be done with a person's data now, their history,
-//! whether a purpose could be used at a given time, exports, and erasure; and `/relay`, what the relay
-//! delivered, still tries, or was refused. Every request needs the read token
-//! from the receiver's configuration (`Authorization: Bearer …`); a missing or wrong one gets a bare 401, and
-//! without a configured token every read is refused. The submit endpoint stays public; this side never is.
+//! whether a purpose could be used at a given time, exports, and erasure. Behind the read token
+//! ([`super::read_token`]).
 
+use super::read_token::authorised;
 use crate::confirmation::Confirmed;
 use crate::consent_state::{history_json, may_use_json, state_json};
 use crate::decisions::DecisionRow;
 use crate::export::{person_page, Format};
-use crate::http::Receiver;
-use crate::relay_queue::RELAY_STATES;
-use crate::submission::Refusal;
+use crate::refusal::Refusal;
+use crate::state::Receiver;
 use crate::utc::{iso8601, now, parse_time};
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, StatusCode};
-use axum::middleware::{from_fn_with_state, Next};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use consent_capture::jose::sha256::sha256;
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,27 +28,8 @@ pub(crate) fn routes(receiver: &Arc<Receiver>) -> Router<Arc<Receiver>> {
         .route("/records/{principal}/may-use", get(may_use))
         .route("/records/{principal}/export", get(export))
         .route("/records/{principal}/erase", post(erase))
-        .route("/relay", get(relay))
         // On these routes only: a path that is none of them is not found, whoever asks.
         .route_layer(from_fn_with_state(receiver.clone(), authorised))
-}
-
-async fn authorised(State(receiver): State<Arc<Receiver>>, request: Request, next: Next) -> Response {
-    let offered = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "));
-    // Digests compared, not the tokens: how long a comparison takes tells nothing about the token.
-    let matches = match (offered, receiver.config().read_token.as_deref()) {
-        (Some(offered), Some(token)) => sha256(offered.as_bytes()) == sha256(token.as_bytes()),
-        _ => false,
-    };
-    if matches {
-        next.run(request).await
-    } else {
-        (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")]).into_response()
-    }
 }
 
 async fn state(
@@ -172,24 +150,4 @@ async fn erase(
         "at": iso8601(at),
     });
     Ok(Json(answer).into_response())
-}
-
-/// `GET /relay?state=refused` (or `waiting`, `delivered`): the latest 1,000 records and 1,000 erasures in that
-/// state.
-async fn relay(
-    State(receiver): State<Arc<Receiver>>,
-    Query(query): Query<HashMap<String, String>>,
-) -> Result<Response, Refusal> {
-    let state = query.get("state").map_or("refused", String::as_str);
-    if !RELAY_STATES.contains(&state) {
-        return Err(Refusal::new(
-            400,
-            "state",
-            "state",
-            "the state is waiting, delivered or refused",
-        ));
-    }
-    let rows = receiver.read(|store| store.relay_rows(state, 1_000)).await?;
-    let erasures = receiver.read(|store| store.erasure_rows(state, 1_000)).await?;
-    Ok(Json(json!({ "state": state, "rows": rows, "erasures": erasures })).into_response())
 }

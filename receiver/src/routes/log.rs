@@ -1,0 +1,47 @@
+//! The log, for anyone to check: `GET /log/head` (the controller's signed tree head) and
+//! `GET /log/consistency?from=N` (its proof that the log of size N is a prefix of this one).
+
+use crate::acknowledgement::signed_head;
+use crate::refusal::Refusal;
+use crate::state::Receiver;
+use crate::utc::now;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use consent_capture::jose::base64url;
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The routes.
+pub(crate) fn routes() -> Router<Arc<Receiver>> {
+    Router::new()
+        .route("/log/head", get(head))
+        .route("/log/consistency", get(consistency))
+}
+
+async fn head(State(receiver): State<Arc<Receiver>>) -> Result<Response, Refusal> {
+    let tree = receiver.caught_up_tree().await?;
+    let head = signed_head(&receiver.config.key, tree.log.head(), now());
+    Ok(Json(json!({ "head": head })).into_response())
+}
+
+async fn consistency(
+    State(receiver): State<Arc<Receiver>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, Refusal> {
+    let from = query.get("from").and_then(|n| n.parse::<u64>().ok());
+    let tree = receiver.caught_up_tree().await?;
+    let proof = from.and_then(|from| tree.log.consistency(from)).ok_or_else(|| {
+        Refusal::new(
+            400,
+            "from",
+            "from",
+            "a size between 1 and the log's size is required",
+        )
+    })?;
+    let proof: Vec<String> = proof.iter().map(|hash| base64url::encode(hash)).collect();
+    let head = signed_head(&receiver.config.key, tree.log.head(), now());
+    Ok(Json(json!({ "head": head, "proof": proof })).into_response())
+}
