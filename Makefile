@@ -91,7 +91,7 @@ size:
 lint:
 	cargo fmt --all --check
 	# No file imports another that imports it back, and none runs up the map in lib.rs (issue 29).
-	node tools/imports.mjs --check src receiver/src
+	node tools/imports.mjs --check src src/cli receiver/src
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy -p consent-capture-receiver --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --no-default-features --all-targets -- -D warnings

@@ -182,8 +182,44 @@ fn usage_errors_exit_2() {
     ] {
         let out = run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(text(&out.stderr).contains("usage:"), "{args:?}");
+        // clap's usage and help, or ours pointing to it.
+        assert!(
+            text(&out.stderr).contains("--help"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
     }
+}
+
+#[test]
+fn every_command_has_its_help_the_program_its_version_and_shells_their_completions() {
+    for command in [
+        "verify",
+        "check",
+        "sign-notice",
+        "render",
+        "keygen",
+        "public-key",
+        "completions",
+    ] {
+        let help = run(&[command, "--help"]);
+        assert_eq!(help.status.code(), Some(0), "{command}");
+        assert!(
+            text(&help.stdout).contains(&format!("Usage: consent-capture {command}")),
+            "{command}"
+        );
+    }
+    let version = run(&["--version"]);
+    assert_eq!(
+        text(&version.stdout).trim(),
+        concat!("consent-capture ", env!("CARGO_PKG_VERSION"))
+    );
+    let bash = run(&["completions", "bash"]);
+    assert_eq!(bash.status.code(), Some(0));
+    assert!(
+        text(&bash.stdout).contains("sign-notice"),
+        "the completions name the commands"
+    );
 }
 
 #[test]

@@ -12,7 +12,8 @@ function modulesOf(root) {
   const walk = (folder) => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       const path = join(folder, entry.name);
-      if (entry.isDirectory()) walk(path);
+      // A folder with a main.rs of its own is another crate (the command line in src/cli/).
+      if (entry.isDirectory()) { if (!readdirSync(path).includes('main.rs')) walk(path); }
       else if (entry.name.endsWith('.rs')) {
         let name = relative(root, path).slice(0, -3).split('/').join('::');
         if (name.endsWith('::mod')) name = name.slice(0, -5);
