@@ -3,8 +3,11 @@
 
 use crate::client_address::Cidr;
 use crate::confirmation::purposes_needing_confirmation;
+use crate::options::Serve;
 use crate::relay_target::Crm;
 use crate::relay_target::{HubSpotDelete, RelayTarget};
+use clap::parser::ValueSource;
+use clap::{Args, FromArgMatches};
 use consent_capture::jose::jwk::PublicJwk;
 use consent_capture::jose::sign::PrivateKey;
 use consent_capture::json::parse;
@@ -265,220 +268,189 @@ fn origin(text: &str) -> Result<String, String> {
     Ok(text.to_owned())
 }
 
-/// How to call the receiver.
-pub const USAGE: &str =
-    "usage: consent-capture-receiver --notice NOTICE.json [--notice …] --key CONTROLLER.jwk
-  [--database sqlite:PATH | postgres://…] [--listen 127.0.0.1:8081] [--allow-origin https://site.example …]
-  [--clock-skew SECONDS] [--max-age SECONDS] [--max-body BYTES] [--max-field CHARS (default 10000)]
-  [--device-records-a-day N (default 1000)]
-  [--burst N (0: no limit)] [--per-second N] [--max-connections N (768)] [--connections-per-address N (128)]
-  [--trusted-proxy CIDR … (the proxies whose X-Forwarded-For or Forwarded names the client)]
-  [--read-token FILE] [--relay hubspot=URL|salesforce=URL|webhook=URL] [--relay-per-second N (default 4)]
-  [--hubspot-token FILE [--hubspot-api URL (default https://api.hubapi.com)] (with --relay hubspot=…)]
-  [--public-url URL (where browsers reach it: receipts made for another endpoint are refused)]
-  [--smtp URL|FILE --mail-from ADDRESS (and --public-url) [--confirm-within SECONDS (default a week)]]
-  [--demo (allows the demo controller key, for make demo only)]
-A notice's signature, when the controller signed it, is read from the same path with .jws. The read side
-(/records/…) answers only requests bearing the token in FILE (at least 32 characters; in a file, not on the
-command line, where other users of the machine could read it). With --relay, every accepted record is
-forwarded to the CRM from a queue in the database, shaped by the component's adapters; an erasure follows
-as the CRM allows (a webhook event; HubSpot's GDPR delete of the contact by address, with a private app's
-token in FILE (scope crm.objects.contacts.write); by hand for Web-to-Lead). A notice whose
-purposes need a confirmed address (confirmedAddress) needs --smtp (smtps://HOST or smtp://HOST?tls=required;
-a URL with a password in a file), --mail-from and --public-url (where this receiver is reached, for links).";
-
 impl Config {
-    /// Reads the command line (without the program name).
+    /// Reads serving's settings from the command line (without the program name) and the environment.
     ///
     /// # Errors
     /// A missing or malformed option, an unreadable key or notice.
     pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
-        let mut notices = Vec::new();
-        let mut key_path = None;
-        // From the environment, where a password is not on the command line for everyone to see.
-        let mut database = std::env::var("CONSENT_CAPTURE_DATABASE")
-            .unwrap_or_else(|_| "sqlite:target/receiver.sqlite".to_owned());
+        let command = Serve::augment_args(clap::Command::new("consent-capture-receiver"));
+        let argv = std::iter::once("consent-capture-receiver".to_owned()).chain(args);
+        let matches = command.try_get_matches_from(argv).map_err(|e| e.to_string())?;
+        let serve = Serve::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+        let typed = matches.value_source("database") == Some(ValueSource::CommandLine);
+        Self::from_options(serve, typed)
+    }
+
+    /// Checks what the command line and the environment say (`serve`; `database_typed` when the database URL
+    /// was on the command line, where a password in it is warned about).
+    ///
+    /// # Errors
+    /// A missing or malformed setting, an unreadable key or notice.
+    pub fn from_options(serve: Serve, database_typed: bool) -> Result<Self, String> {
         let mut warnings = Vec::new();
-        let mut listen: SocketAddr = ([127, 0, 0, 1], 8081).into();
-        let mut allowed_origins = Vec::new();
+        let database = serve.database;
+        if database_typed {
+            warnings.extend(password_on_command_line(&database));
+        }
+        let listen = serve.listen;
+        let allowed_origins = serve
+            .allowed_origins
+            .iter()
+            .map(|text| origin(text))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut limits = Limits::default();
-        let mut read_token = None;
-        let mut relay = None;
-        let mut relay_per_second = 4;
-        let mut hubspot_token = None;
-        let mut hubspot_api = "https://api.hubapi.com".to_owned();
-        let mut demo = false;
-        let mut smtp = None;
-        let mut mail_from = None;
-        let mut public_url = None;
-        let mut confirm_within = CONFIRM_WITHIN;
-        let mut trusted_proxies = Vec::new();
-        let mut args = args.into_iter();
-        while let Some(option) = args.next() {
-            let mut value = || {
-                args.next()
-                    .ok_or_else(|| format!("{option} needs a value\n{USAGE}"))
-            };
-            let number = |text: String| {
-                text.parse::<i64>()
-                    .map_err(|_| format!("{option}: not a number: {text}"))
-            };
-            match option.as_str() {
-                "--notice" => notices.push(value()?),
-                "--key" => key_path = Some(value()?),
-                "--database" => {
-                    database = value()?;
-                    warnings.extend(password_on_command_line(&database));
+        if let Some(skew) = serve.clock_skew {
+            // Acknowledgements of receipts made further ahead would not verify (see MOST_CLOCK_SKEW).
+            if !(0..=MOST_CLOCK_SKEW).contains(&skew) {
+                return Err(format!(
+                    "--clock-skew: between 0 and {MOST_CLOCK_SKEW} seconds (an acknowledgement of a receipt made \
+                     further ahead of this receiver's clock would not verify)"
+                ));
+            }
+            limits.clock_skew = skew;
+        }
+        if let Some(age) = serve.max_age {
+            limits.max_age = age;
+        }
+        if let Some(bytes) = serve.max_body {
+            limits.body_bytes = usize::try_from(bytes).map_err(|_| "--max-body: out of range".to_owned())?;
+        }
+        if let Some(count) = serve.device_records_a_day {
+            if count < 1 {
+                return Err("--device-records-a-day: a positive count".to_owned());
+            }
+            limits.device_records_a_day = count;
+        }
+        if let Some(chars) = serve.max_field {
+            limits.field_chars = usize::try_from(chars)
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| "--max-field: a positive number of characters".to_owned())?;
+        }
+        let trusted_proxies = serve
+            .trusted_proxies
+            .iter()
+            .map(|text| Cidr::parse(text))
+            .collect::<Result<Vec<_>, _>>()?;
+        for (count, name, limit) in [
+            (
+                serve.max_connections,
+                "--max-connections",
+                &mut limits.connections,
+            ),
+            (
+                serve.connections_per_address,
+                "--connections-per-address",
+                &mut limits.connections_per_address,
+            ),
+        ] {
+            if let Some(count) = count {
+                if count == 0 {
+                    return Err(format!("{name}: not a positive count: 0"));
                 }
-                "--listen" => {
-                    let text = value()?;
-                    listen = text
-                        .parse()
-                        .map_err(|_| format!("--listen: not an address: {text}"))?;
-                }
-                "--allow-origin" => allowed_origins.push(origin(&value()?)?),
-                "--demo" => demo = true,
-                "--clock-skew" => {
-                    // Acknowledgements of receipts made further ahead would not verify (see MOST_CLOCK_SKEW).
-                    limits.clock_skew = number(value()?)?;
-                    if !(0..=MOST_CLOCK_SKEW).contains(&limits.clock_skew) {
-                        return Err(format!(
-                            "--clock-skew: between 0 and {MOST_CLOCK_SKEW} seconds (an acknowledgement of a receipt \
-                             made further ahead of this receiver's clock would not verify)"
-                        ));
-                    }
-                }
-                "--max-age" => limits.max_age = number(value()?)?,
-                "--max-body" => {
-                    let bytes = number(value()?)?;
-                    limits.body_bytes =
-                        usize::try_from(bytes).map_err(|_| "--max-body: out of range".to_owned())?;
-                }
-                "--device-records-a-day" => {
-                    limits.device_records_a_day = number(value()?)?;
-                    if limits.device_records_a_day < 1 {
-                        return Err("--device-records-a-day: a positive count".to_owned());
-                    }
-                }
-                "--max-field" => {
-                    let chars = number(value()?)?;
-                    limits.field_chars = usize::try_from(chars)
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| "--max-field: a positive number of characters".to_owned())?;
-                }
-                "--trusted-proxy" => trusted_proxies.push(Cidr::parse(&value()?)?),
-                "--max-connections" | "--connections-per-address" => {
-                    let text = value()?;
-                    let count = text
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| format!("{option}: not a positive count: {text}"))?;
-                    if option == "--max-connections" {
-                        limits.connections = count;
-                    } else {
-                        limits.connections_per_address = count;
-                    }
-                }
-                "--burst" => {
-                    let text = value()?;
-                    limits.burst = text
-                        .parse()
-                        .map_err(|_| format!("--burst: not a count: {text}"))?;
-                }
-                "--per-second" => {
-                    let text = value()?;
-                    limits.per_second = text
-                        .parse()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| format!("--per-second: not a positive count: {text}"))?;
-                }
-                "--read-token" => {
-                    let path = value()?;
-                    warnings.extend(shared_secret(&path, "the read token"));
-                    let token = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-                    let token = token.trim();
-                    if token.len() < 32 || !token.bytes().all(|b| b.is_ascii_graphic()) {
-                        return Err(format!(
-                            "{path}: a read token is at least 32 printable characters"
-                        ));
-                    }
-                    read_token = Some(token.to_owned());
-                }
-                "--relay" => {
-                    let text = value()?;
-                    let (crm, url) = text
-                        .split_once('=')
-                        .and_then(|(name, url)| Some((Crm::from_name(name)?, url)))
-                        .filter(|(_, url)| url.starts_with("https://") || url.starts_with("http://"))
-                        .ok_or_else(|| {
-                            format!("--relay: not hubspot=URL, salesforce=URL or webhook=URL: {text}")
-                        })?;
-                    relay = Some((crm, url.to_owned()));
-                }
-                "--hubspot-token" => {
-                    let path = value()?;
-                    warnings.extend(shared_secret(&path, "the HubSpot token"));
-                    let token = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-                    let token = token.trim();
-                    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
-                        return Err(format!(
-                            "{path}: not a HubSpot access token (printable characters)"
-                        ));
-                    }
-                    hubspot_token = Some(token.to_owned());
-                }
-                "--hubspot-api" => {
-                    let text = value()?;
-                    if !(text.starts_with("https://") || text.starts_with("http://")) {
-                        return Err(format!("--hubspot-api: not an http(s) URL: {text}"));
-                    }
-                    hubspot_api = text.trim_end_matches('/').to_owned();
-                }
-                "--relay-per-second" => {
-                    let text = value()?;
-                    relay_per_second = text
-                        .parse()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| format!("--relay-per-second: not a positive count: {text}"))?;
-                }
-                "--smtp" => {
-                    let text = value()?;
-                    if !text.starts_with("smtp") {
-                        warnings.extend(shared_secret(&text, "the SMTP URL"));
-                    }
-                    smtp = Some(smtp_url(&text)?);
-                }
-                "--mail-from" => {
-                    let text = value()?;
-                    text.parse::<lettre::message::Mailbox>()
-                        .map_err(|e| format!("--mail-from {text}: {e}"))?;
-                    mail_from = Some(text);
-                }
-                "--public-url" => {
-                    let text = value()?;
-                    if !(text.starts_with("https://") || text.starts_with("http://"))
-                        || text.contains(['?', '#'])
-                        || text.chars().any(char::is_whitespace)
-                    {
-                        return Err(format!(
-                            "--public-url {text}: where people reach this receiver, https://HOST[/PATH]"
-                        ));
-                    }
-                    public_url = Some(text.trim_end_matches('/').to_owned());
-                }
-                "--confirm-within" => {
-                    confirm_within = number(value()?)?;
-                    if confirm_within < 1 {
-                        return Err("--confirm-within: a positive number of seconds".to_owned());
-                    }
-                }
-                other => return Err(format!("unknown option {other}\n{USAGE}")),
+                *limit = count;
             }
         }
+        if let Some(burst) = serve.burst {
+            limits.burst = burst;
+        }
+        if let Some(rate) = serve.per_second {
+            if rate == 0 {
+                return Err("--per-second: not a positive count: 0".to_owned());
+            }
+            limits.per_second = rate;
+        }
+        let read_token = match &serve.read_token {
+            Some(path) => {
+                let path = path.display().to_string();
+                warnings.extend(shared_secret(&path, "the read token"));
+                let token = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+                let token = token.trim();
+                if token.len() < 32 || !token.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(format!(
+                        "{path}: a read token is at least 32 printable characters"
+                    ));
+                }
+                Some(token.to_owned())
+            }
+            None => None,
+        };
+        let relay = match &serve.relay {
+            Some(text) => Some(
+                text.split_once('=')
+                    .and_then(|(name, url)| Some((Crm::from_name(name)?, url)))
+                    .filter(|(_, url)| url.starts_with("https://") || url.starts_with("http://"))
+                    .map(|(crm, url)| (crm, url.to_owned()))
+                    .ok_or_else(|| {
+                        format!("--relay: not hubspot=URL, salesforce=URL or webhook=URL: {text}")
+                    })?,
+            ),
+            None => None,
+        };
+        let relay_per_second = match serve.relay_per_second {
+            Some(0) => return Err("--relay-per-second: not a positive count: 0".to_owned()),
+            Some(rate) => rate,
+            None => 4,
+        };
+        let hubspot_token = match &serve.hubspot_token {
+            Some(path) => {
+                let path = path.display().to_string();
+                warnings.extend(shared_secret(&path, "the HubSpot token"));
+                let token = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+                let token = token.trim();
+                if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(format!(
+                        "{path}: not a HubSpot access token (printable characters)"
+                    ));
+                }
+                Some(token.to_owned())
+            }
+            None => None,
+        };
+        let hubspot_api = serve.hubspot_api.trim_end_matches('/').to_owned();
+        if !(hubspot_api.starts_with("https://") || hubspot_api.starts_with("http://")) {
+            return Err(format!("--hubspot-api: not an http(s) URL: {hubspot_api}"));
+        }
+        let smtp = match &serve.smtp {
+            Some(text) => {
+                if !text.starts_with("smtp") {
+                    warnings.extend(shared_secret(text, "the SMTP URL"));
+                }
+                Some(smtp_url(text)?)
+            }
+            None => None,
+        };
+        if let Some(text) = &serve.mail_from {
+            text.parse::<lettre::message::Mailbox>()
+                .map_err(|e| format!("--mail-from {text}: {e}"))?;
+        }
+        let mail_from = serve.mail_from;
+        let public_url = match serve.public_url {
+            Some(text) => {
+                if !(text.starts_with("https://") || text.starts_with("http://"))
+                    || text.contains(['?', '#'])
+                    || text.chars().any(char::is_whitespace)
+                {
+                    return Err(format!(
+                        "--public-url {text}: where people reach this receiver, https://HOST[/PATH]"
+                    ));
+                }
+                Some(text.trim_end_matches('/').to_owned())
+            }
+            None => None,
+        };
+        let confirm_within = serve.confirm_within.unwrap_or(CONFIRM_WITHIN);
+        if confirm_within < 1 {
+            return Err("--confirm-within: a positive number of seconds".to_owned());
+        }
+        let demo = serve.demo;
+        let notices: Vec<String> = serve
+            .notices
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        let key_path = serve.key.map(|path| path.display().to_string());
         if !["sqlite:", "postgres://", "postgresql://"]
             .iter()
             .any(|scheme| database.starts_with(scheme))
@@ -489,7 +461,7 @@ impl Config {
                 without_password(&database)
             ));
         }
-        let key_path = key_path.ok_or_else(|| format!("--key is required\n{USAGE}"))?;
+        let key_path = key_path.ok_or_else(|| "--key is required (or CONSENT_CAPTURE_KEY)".to_owned())?;
         warnings.extend(shared_secret(&key_path, "the controller's private key"));
         if let Some(path) = database.strip_prefix("sqlite:") {
             let path = path.split('?').next().unwrap_or(path);
@@ -511,7 +483,7 @@ impl Config {
             ));
         }
         if notices.is_empty() {
-            return Err(format!("at least one --notice is required\n{USAGE}"));
+            return Err("at least one --notice is required".to_owned());
         }
         let notice_paths = notices.clone();
         let controller = key.public();

@@ -20,6 +20,7 @@ pub mod client_address;
 mod confirmation_texts;
 pub mod decisions;
 pub mod log;
+pub mod options;
 pub mod refusal;
 pub mod relay_target;
 pub mod utc;

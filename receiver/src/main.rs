@@ -1,19 +1,18 @@
-//! `consent-capture-receiver`: serves the receiver until Ctrl-C or SIGTERM (see `config::USAGE`);
-//! `consent-capture-receiver audit …` audits a database offline (see `AUDIT_USAGE`);
-//! `consent-capture-receiver records …` reads, exports and erases records (see `records_command::USAGE`).
+//! `consent-capture-receiver`: serves the receiver until Ctrl-C or SIGTERM; `consent-capture-receiver audit …`
+//! audits a database offline; `consent-capture-receiver records …` reads, exports and erases records. The
+//! command line is [`consent_capture_receiver::options`]; `--help` says it all.
 
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 use consent_capture::jose::jwk::PublicJwk;
 use consent_capture::json::parse;
 use consent_capture_receiver::audit::{audit_database, KeptHead};
 use consent_capture_receiver::config::{without_password, Config};
+use consent_capture_receiver::options::{Audit, Cli, Command};
 use consent_capture_receiver::state::Receiver;
 use consent_capture_receiver::{records_command, server};
+use std::path::Path;
 use std::process::ExitCode;
-
-const AUDIT_USAGE: &str = "usage: consent-capture-receiver audit --database sqlite:PATH|postgres://… \
-  --controller CONTROLLER.jwk [--head HEAD.jws …]
-Exits 0 when every record matches what the controller signed and every kept head; 1 naming the first record
-that differs; 2 for a usage error or an unreadable database.";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -23,22 +22,30 @@ async fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::from_default_env().add_directive(tracing::Level::INFO.into()),
         )
         .init();
-    let mut args = std::env::args().skip(1).peekable();
-    match args.peek().map(String::as_str) {
-        Some("audit") => {
-            args.next();
-            return audit(args).await;
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
+    let serve = match cli.command {
+        Some(Command::Audit(options)) => return audit(options).await,
+        Some(Command::Records(records)) => return records_command::run(records).await,
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "consent-capture-receiver",
+                &mut std::io::stdout(),
+            );
+            return ExitCode::SUCCESS;
         }
-        Some("records") => {
-            args.next();
-            return records_command::run(args).await;
-        }
-        _ => {}
-    }
-    let config = match Config::from_args(args) {
+        None => cli.serve,
+    };
+    let typed = matches.value_source("database") == Some(ValueSource::CommandLine);
+    let config = match Config::from_options(serve, typed) {
         Ok(config) => config,
         Err(message) => {
-            eprintln!("{message}");
+            eprintln!("{message}\n\nFor more information, try '--help'.");
             return ExitCode::from(2);
         }
     };
@@ -95,14 +102,15 @@ async fn stopped() {
 }
 
 /// `audit`: recomputes the log from the database and checks it against the controller's signatures.
-async fn audit(args: impl Iterator<Item = String>) -> ExitCode {
-    let (database, controller, kept) = match audit_options(args) {
-        Ok(options) => options,
+async fn audit(options: Audit) -> ExitCode {
+    let (controller, kept) = match audit_keys(&options) {
+        Ok(keys) => keys,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
         }
     };
+    let database = options.database;
     match audit_database(&database, &controller, kept).await {
         Ok(Ok(report)) => {
             println!(
@@ -122,43 +130,30 @@ async fn audit(args: impl Iterator<Item = String>) -> ExitCode {
             ExitCode::from(1)
         }
         Err(error) => {
-            eprintln!("{database}: {error}");
+            eprintln!("{}: {error}", without_password(&database));
             ExitCode::from(2)
         }
     }
 }
 
-fn audit_options(
-    mut args: impl Iterator<Item = String>,
-) -> Result<(String, PublicJwk, Vec<KeptHead>), String> {
-    let (mut database, mut controller, mut heads) = (None, None, Vec::new());
-    while let Some(option) = args.next() {
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{option} needs a value\n{AUDIT_USAGE}"))?;
-        match option.as_str() {
-            "--database" => database = Some(value),
-            "--controller" => controller = Some(value),
-            "--head" => heads.push(value),
-            other => return Err(format!("unknown option {other}\n{AUDIT_USAGE}")),
-        }
-    }
-    let database = database.ok_or_else(|| format!("--database is required\n{AUDIT_USAGE}"))?;
-    let path = controller.ok_or_else(|| format!("--controller is required\n{AUDIT_USAGE}"))?;
-    let controller = controller_key(&path).map_err(|e| format!("{path}: {e}"))?;
-    let kept = heads
+/// The controller's public key and the kept heads an audit checks.
+fn audit_keys(options: &Audit) -> Result<(PublicJwk, Vec<KeptHead>), String> {
+    let path = &options.controller;
+    let controller = controller_key(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let kept = options
+        .heads
         .iter()
         .map(|path| {
-            let jws = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-            KeptHead::read(&jws, &controller).map_err(|e| format!("{path}: {e}"))
+            let jws = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            KeptHead::read(&jws, &controller).map_err(|e| format!("{}: {e}", path.display()))
         })
         .collect::<Result<_, _>>()?;
-    Ok((database, controller, kept))
+    Ok((controller, kept))
 }
 
 /// The controller's public key. A private one is refused: an auditor never needs it, and a copy of it on an
 /// auditor's machine could sign anything as the controller.
-fn controller_key(path: &str) -> Result<PublicJwk, String> {
+fn controller_key(path: &Path) -> Result<PublicJwk, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let jwk = parse(&text).map_err(|e| e.text())?;
     if jwk.as_object().is_some_and(|k| k.get("d").is_some()) {

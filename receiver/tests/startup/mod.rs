@@ -172,3 +172,59 @@ fn the_database_url_may_come_from_the_environment_and_is_checked_there_too() {
         "{stderr}"
     );
 }
+
+#[test]
+fn every_setting_may_come_from_the_environment_and_every_command_has_its_help() {
+    let scratch = Scratch::new("settings-from-environment");
+    let key = scratch.file("demo.jwk", DEMO_KEY);
+    let token = scratch.file("read-token", &"t".repeat(40));
+    let run = |seconds: &str, extra: &[(&str, &str)]| {
+        let mut command = Command::new("timeout");
+        command
+            .args([seconds, env!("CARGO_BIN_EXE_consent-capture-receiver")])
+            .args(["--notice", DEMO_NOTICE, "--demo"])
+            .env("CONSENT_CAPTURE_KEY", &key)
+            .env("CONSENT_CAPTURE_DATABASE", scratch.sqlite())
+            .env("CONSENT_CAPTURE_LISTEN", "127.0.0.1:0")
+            .env("CONSENT_CAPTURE_READ_TOKEN", &token)
+            .env(
+                "CONSENT_CAPTURE_ALLOW_ORIGIN",
+                "https://a.example,https://b.example",
+            );
+        for (name, value) in extra {
+            command.env(name, value);
+        }
+        command.output().expect("the receiver runs")
+    };
+    // Nothing but the notice and --demo on the command line: it receives until stopped (timeout's 124).
+    let (code, stderr) = outcome(&run("3", &[]));
+    assert_eq!(code, Some(124), "{stderr}");
+    assert!(stderr.contains("receiving"), "{stderr}");
+    // A setting from the environment is checked as on the command line.
+    let (code, stderr) = outcome(&run("20", &[("CONSENT_CAPTURE_CLOCK_SKEW", "86400")]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--clock-skew: between 0 and 3600"), "{stderr}");
+
+    for args in [
+        &["--help"][..],
+        &["audit", "--help"],
+        &["records", "--help"],
+        &["records", "may-use", "--help"],
+    ] {
+        let help = receiver(args);
+        assert_eq!(help.status.code(), Some(0), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&help.stdout).contains("Usage: consent-capture-receiver"),
+            "{args:?}"
+        );
+    }
+    let help = String::from_utf8_lossy(&receiver(&["--help"]).stdout).into_owned();
+    assert!(
+        help.contains("[env: CONSENT_CAPTURE_KEY=]") && help.contains("[env: CONSENT_CAPTURE_READ_TOKEN=]"),
+        "{help}"
+    );
+    let version = receiver(&["--version"]);
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("consent-capture-receiver "));
+    let completions = receiver(&["completions", "zsh"]);
+    assert!(String::from_utf8_lossy(&completions.stdout).contains("records"));
+}
