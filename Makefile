@@ -92,6 +92,8 @@ lint:
 	cargo fmt --all --check
 	# No file imports another that imports it back, and none runs up the map in lib.rs (issue 29).
 	node tools/imports.mjs --check src src/cli receiver/src
+	# Every relative link of the README and docs/ leads somewhere.
+	node tools/doclinks.mjs
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy -p consent-capture-receiver --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --no-default-features --all-targets -- -D warnings

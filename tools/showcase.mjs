@@ -1,4 +1,4 @@
-// The demo page as `make demo` serves it: www/index.html with the embed the README recommends. Both forms are
+// The demo page as `make demo` serves it: www/index.html with the embed docs/sites.md recommends. Both forms are
 // drawn ahead of time by `consent-capture render` (render mode, and enhance mode's choices inside the site's
 // form), the early script and the stylesheets are in the page (the demo's own too: a linked one blocked the
 // first paint), allowed by their CSP hashes, and the wasm and the notice are preloaded. So the page shows both

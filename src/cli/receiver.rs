@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 /// `audit` and `records`, as `git` and `cargo` run their external commands: the receiver's binary does it (its
 /// exit status is this one's), so that this command carries no database driver. It is looked for beside this
-/// one, then where the README's build puts it (`target/server/` beside `target/release/`), then on the PATH.
+/// one, then where docs/controllers.md's build puts it (`target/server/` beside `target/release/`), then on the PATH.
 pub(crate) fn receiver_command(command: &str, args: &[String]) -> ExitCode {
     let found = std::env::current_exe().ok().and_then(|exe| {
         let folder = exe.parent()?;

@@ -19,10 +19,9 @@ export function cli(...args) {
   return { code: result.status, out: result.stdout + result.stderr };
 }
 
-/** The code of the README testing guide's first js block after the text `lead`. */
-export function readmeBlock(lead) {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const guide = readme.slice(readme.indexOf('## Testing pages that embed it'));
+/** The code of the testing guide's (docs/qa.md) first js block after the text `lead`. */
+export function guideBlock(lead) {
+  const guide = readFileSync(new URL('../../docs/qa.md', import.meta.url), 'utf8');
   const at = guide.indexOf(lead);
   assert.ok(at >= 0, `the testing guide has "${lead}"`);
   return guide.slice(at).match(/```js\n([\s\S]*?)```/)[1];

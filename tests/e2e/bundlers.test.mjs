@@ -1,6 +1,6 @@
 // The bundler matrix: the npm package as a CRM vendor's app takes it, built by Vite, webpack, Rollup, esbuild
 // and Parcel (pinned in tests/bundlers/package.json), each with its plain production configuration (none at
-// all for Vite, webpack and Parcel), served under the README's strict CSP and used in Chromium: the form renders
+// all for Vite, webpack and Parcel), served under the strict CSP docs/sites.md gives and used in Chromium: the form renders
 // styled, a submission gives a receipt that verifies, the testing guide's recipe for a bundled app runs as
 // written, a signed notice loads the verifier module and its wasm, and nothing violates the CSP. The app is tests/bundlers/app; the package is the tarball make package built.
 // Then the framework typings: tsc --strict over a React 19 TSX file and vue-tsc over a Vue 3 SFC, each with a
@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '../../tools/serve.mjs';
-import { CHROMIUM_ARGS, CLI, DEMO_NOTICE, chromiumPath, fillDemoFields, readmeBlock } from './browser.mjs';
+import { CHROMIUM_ARGS, CLI, DEMO_NOTICE, chromiumPath, fillDemoFields, guideBlock } from './browser.mjs';
 import { chromium } from 'playwright-core';
 
 const repo = new URL('../../', import.meta.url).pathname;
@@ -30,7 +30,7 @@ const page = (script) => `<!doctype html>
 <body><p id="verdict"></p></body></html>`;
 
 // What each bundler is given: its command line (cwd tests/bundlers), and what the vendor adds beside its
-// output, exactly as the README's "In an app (npm)" section tells them.
+// output, exactly as docs/crm-vendors.md tells them.
 const BUNDLERS = {
   vite: { args: (out) => [bin('vite'), 'build', 'app', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'] },
   webpack: {
@@ -138,7 +138,7 @@ for (const name of Object.keys(BUNDLERS)) {
       const cwd = process.cwd();
       process.chdir(matrix);
       try {
-        await new AsyncFunction('page', 'assert', readmeBlock('Against a bundled app'))(kit.tab, assert);
+        await new AsyncFunction('page', 'assert', guideBlock('Against a bundled app'))(kit.tab, assert);
       } finally {
         process.chdir(cwd);
       }

@@ -1,9 +1,9 @@
-// consent-capture/testing and the README's testing guide: the helper fills, chooses, submits and checks a
-// receipt in render and enhance mode, says why when it cannot, and the README's Playwright block runs as
+// consent-capture/testing and the testing guide (docs/qa.md): the helper fills, chooses, submits and checks a
+// receipt in render and enhance mode, says why when it cannot, and the testing guide's Playwright block runs as
 // written.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, readmeBlock, start } from './browser.mjs';
+import { open, guideBlock, start } from './browser.mjs';
 
 let env;
 
@@ -19,8 +19,8 @@ const submit = (page, target, options) => page.evaluate(async ([target, options]
   }
 }, [target, options]);
 
-test('the README\'s Playwright block runs as written', async () => {
-  const block = readmeBlock('With Playwright');
+test('the testing guide\'s Playwright block runs as written', async () => {
+  const block = guideBlock('With Playwright');
   const { page, context } = await open(env);
   const AsyncFunction = (async () => {}).constructor;
   await new AsyncFunction('page', 'assert', block)(page, assert);

@@ -47,7 +47,7 @@ export async function launch(engine) {
 
 /**
  * What every page offers. `driver` is the driver's own page (Playwright's or Puppeteer's) or session (Selenium's),
- * for the README's snippets. `evaluate(fn, arg)` runs `fn(arg)` in the page (awaiting a promise) and returns its
+ * for the testing guide's snippets. `evaluate(fn, arg)` runs `fn(arg)` in the page (awaiting a promise) and returns its
  * JSON-able result; `element(path, text)` is the driver's handle of what FIND reaches, for `click` and `type`,
  * which act through the driver's input (real pointer and key events, not synthetic ones).
  */

@@ -1,8 +1,8 @@
 // The shared end-to-end flows (flows.mjs) in Firefox ESR, through WebDriver BiDi (puppeteer-core), and the
-// README's Puppeteer block.
+// testing guide's Puppeteer block.
 import { test } from 'node:test';
 import { flows } from './flows.mjs';
 
-const { runReadmeBlock } = flows('firefox');
+const { runGuideBlock } = flows('firefox');
 
-test('firefox: the README\'s Puppeteer block runs as written', () => runReadmeBlock('With Puppeteer', 'page'));
+test('firefox: the testing guide\'s Puppeteer block runs as written', () => runGuideBlock('With Puppeteer', 'page'));

@@ -2,7 +2,7 @@
 // mode, validation and focus, languages and right to left, a receipt that the CLI verifies, withdrawal, the
 // outbox across page loads, the receipt viewer, the strict CSP, axe, Enter in a field, the testing kit, and a
 // form drawn ahead of time (`consent-capture render`) that holds a press until the element is ready.
-// Each engine's test file calls `flows(engine)`, and runs the README's snippet for its driver.
+// Each engine's test file calls `flows(engine)`, and runs the testing guide's snippet for its driver.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { embed, rendered, withHashes } from '../../tools/embed.mjs';
 import { CSP, serve } from '../../tools/serve.mjs';
-import { CLI, cli, readmeBlock, receiptPayload, recordEvents, testPage } from '../e2e/browser.mjs';
+import { CLI, cli, guideBlock, receiptPayload, recordEvents, testPage } from '../e2e/browser.mjs';
 import { crmServer } from '../e2e/crm.mjs';
 import { launch } from './engines.mjs';
 
@@ -29,7 +29,7 @@ async function nextEvent(page, kind, count = 1) {
   return page.evaluate((k) => window.__events.filter((e) => e.kind === k).at(-1), kind);
 }
 
-/** Registers the flows for `engineName`; returns `runReadmeBlock` for the engine's test of its README snippet. */
+/** Registers the flows for `engineName`; returns `runGuideBlock` for the engine's test of its testing guide snippet. */
 export function flows(engineName) {
   let engine;
   let site;
@@ -97,10 +97,10 @@ ${drawnEmbed.early}</head><body>${rendered({ cli: CLI, folder: `${root}www/dist`
     .then(() => true, () => false))) ? 'EdDSA' : 'ES256';
 
   const AsyncFunction = (async () => {}).constructor;
-  /** Runs a README block with `name` bound to this engine's own driver object on a fresh demo page. */
-  async function runReadmeBlock(lead, name) {
+  /** Runs a testing guide block with `name` bound to this engine's own driver object on a fresh demo page. */
+  async function runGuideBlock(lead, name) {
     const page = await open();
-    await new AsyncFunction(name, 'assert', readmeBlock(lead))(page.driver, assert);
+    await new AsyncFunction(name, 'assert', guideBlock(lead))(page.driver, assert);
     await page.close();
   }
 
@@ -352,5 +352,5 @@ ${drawnEmbed.early}</head><body>${rendered({ cli: CLI, folder: `${root}www/dist`
     await page.close();
   });
 
-  return { runReadmeBlock };
+  return { runGuideBlock };
 }

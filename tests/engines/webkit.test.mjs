@@ -1,8 +1,8 @@
 // The shared end-to-end flows (flows.mjs) in WebKitGTK's MiniBrowser, through WebKitWebDriver
-// (selenium-webdriver; under xvfb-run), and the README's Selenium block.
+// (selenium-webdriver; under xvfb-run), and the testing guide's Selenium block.
 import { test } from 'node:test';
 import { flows } from './flows.mjs';
 
-const { runReadmeBlock } = flows('webkit');
+const { runGuideBlock } = flows('webkit');
 
-test('webkit: the README\'s Selenium block runs as written', () => runReadmeBlock('With Selenium WebDriver', 'driver'));
+test('webkit: the testing guide\'s Selenium block runs as written', () => runGuideBlock('With Selenium WebDriver', 'driver'));
