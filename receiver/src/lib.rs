@@ -15,7 +15,9 @@
 //! ```
 
 // The map, from the bottom up: each module uses only those listed before it (tools/imports.mjs checks).
-// Plain pieces: the log, refusals, decisions as rows, times, who the client is, where the relay sends, the mail's words.
+// Plain pieces: answers, the log, refusals, decisions as rows, times, who the client is, where the relay sends,
+// the mail's words.
+pub mod answers;
 pub mod client_address;
 mod confirmation_texts;
 pub mod decisions;

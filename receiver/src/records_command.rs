@@ -1,6 +1,7 @@
 //! `consent-capture-receiver records …` (and so `consent-capture records …`): the read side's questions and
 //! erasure from the command line, on the database itself, for a controller's staff and auditors.
 
+use crate::answers::{Erasure, Relayed, Whose};
 use crate::config::{without_password, KnownNotice};
 use crate::confirmation::{purposes_needing_confirmation, Confirmed};
 use crate::consent_state::{history_json, may_use_json, state_json};
@@ -46,12 +47,13 @@ async fn run_records(records: Records) -> Result<(), String> {
                 .map_err(failed)?;
             // No receiver's request waits on it here: compacted at once.
             store.compact().await.map_err(failed)?;
-            serde_json::json!({
-                "principal": principal,
-                "erased": erased.payloads,
-                "withData": erased.with_data,
-                "at": iso8601(at),
+            serde_json::to_value(Erasure {
+                whose: Whose::Principal(principal),
+                erased: erased.payloads,
+                with_data: erased.with_data,
+                at: iso8601(at),
             })
+            .map_err(|e| e.to_string())?
         }
         RecordsCommand::Export { principal, format } => {
             let format = Format::from_name(&format)
@@ -92,7 +94,12 @@ async fn run_records(records: Records) -> Result<(), String> {
             let store = Store::open_read_only(database).await.map_err(failed)?;
             let rows = store.relay_rows(&state, 1_000).await.map_err(failed)?;
             let erasures = store.erasure_rows(&state, 1_000).await.map_err(failed)?;
-            serde_json::json!({ "state": state, "rows": rows, "erasures": erasures })
+            serde_json::to_value(Relayed {
+                state,
+                rows,
+                erasures,
+            })
+            .map_err(|e| e.to_string())?
         }
         RecordsCommand::State { principal, notices } => {
             let (decisions, confirmed) = read_state(database, &principal, &notices).await?;

@@ -1,10 +1,10 @@
 //! A refusal: the HTTP status, the rule broken and where, as every route answers it (a JSON body
 //! `{"error": {"rule", "at", "message"}}`).
 
+use crate::answers::{Explained, Refused};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
 
 /// Why a request was refused: an HTTP status, the rule it broke and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,7 +34,13 @@ impl Refusal {
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
-        let body = json!({ "error": { "rule": self.rule, "at": self.at, "message": self.message } });
+        let body = Refused {
+            error: Explained {
+                rule: self.rule,
+                at: &self.at,
+                message: &self.message,
+            },
+        };
         (status, Json(body)).into_response()
     }
 }

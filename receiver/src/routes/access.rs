@@ -4,6 +4,7 @@
 
 use crate::access::{challenge, prove, Action, CHALLENGE_SECONDS, CURSOR_TYP, PAGE_BYTES, PAGE_RECORDS};
 use crate::acknowledgement::{handed_out, sign};
+use crate::answers::{Erasure, Whose};
 use crate::export::{receipts_json, Payloads};
 use crate::refusal::{storage_failed, Refusal};
 use crate::state::Receiver;
@@ -114,12 +115,12 @@ async fn answer(State(receiver): State<Arc<Receiver>>, body: Bytes) -> Result<Re
                 .erase(|store| store.erase_signed_by(thumbprint, at, "person", &contacts))
                 .await?;
             tracing::info!(erased = erased.payloads, "erased at the person's request");
-            let answer = json!({
-                "device": thumbprint,
-                "erased": erased.payloads,
-                "withData": erased.with_data,
-                "at": iso8601(at),
-            });
+            let answer = Erasure {
+                whose: Whose::Device(thumbprint.to_owned()),
+                erased: erased.payloads,
+                with_data: erased.with_data,
+                at: iso8601(at),
+            };
             Ok(Json(answer).into_response())
         }
     }

@@ -2,6 +2,7 @@
 //! `GET /log/consistency?from=N` (its proof that the log of size N is a prefix of this one).
 
 use crate::acknowledgement::signed_head;
+use crate::answers::LogHead;
 use crate::refusal::Refusal;
 use crate::state::Receiver;
 use crate::utc::now;
@@ -10,7 +11,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use consent_capture::jose::base64url;
-use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -24,7 +24,7 @@ pub(crate) fn routes() -> Router<Arc<Receiver>> {
 async fn head(State(receiver): State<Arc<Receiver>>) -> Result<Response, Refusal> {
     let tree = receiver.caught_up_tree().await?;
     let head = signed_head(&receiver.config.key, tree.log.head(), now());
-    Ok(Json(json!({ "head": head })).into_response())
+    Ok(Json(LogHead { head, proof: None }).into_response())
 }
 
 async fn consistency(
@@ -43,5 +43,9 @@ async fn consistency(
     })?;
     let proof: Vec<String> = proof.iter().map(|hash| base64url::encode(hash)).collect();
     let head = signed_head(&receiver.config.key, tree.log.head(), now());
-    Ok(Json(json!({ "head": head, "proof": proof })).into_response())
+    Ok(Json(LogHead {
+        head,
+        proof: Some(proof),
+    })
+    .into_response())
 }

@@ -1,6 +1,7 @@
 //! `POST /receipts`: a submission from the element's `json` adapter, checked, capped per device key, appended,
 //! and answered with the controller's acknowledgement.
 
+use crate::answers::Acknowledged;
 use crate::refusal::Refusal;
 use crate::state::Receiver;
 use crate::submission::read;
@@ -12,7 +13,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use serde_json::json;
 use std::sync::Arc;
 
 /// The route.
@@ -84,9 +84,5 @@ async fn receive(
         ));
     }
     let acknowledgement = receiver.appender.append(submission, now).await?;
-    Ok((
-        StatusCode::OK,
-        Json(json!({ "acknowledgement": acknowledgement })),
-    )
-        .into_response())
+    Ok((StatusCode::OK, Json(Acknowledged { acknowledgement })).into_response())
 }

@@ -3,6 +3,7 @@
 //! ([`super::read_token`]).
 
 use super::read_token::authorised;
+use crate::answers::{Erasure, Whose};
 use crate::confirmation::Confirmed;
 use crate::consent_state::{history_json, may_use_json, state_json};
 use crate::decisions::DecisionRow;
@@ -16,7 +17,6 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -143,11 +143,11 @@ async fn erase(
         .erase(|store| store.erase(&principal, at, "controller", &contacts))
         .await?;
     tracing::info!(erased = erased.payloads, "erased at the controller's request");
-    let answer = json!({
-        "principal": principal,
-        "erased": erased.payloads,
-        "withData": erased.with_data,
-        "at": iso8601(at),
-    });
+    let answer = Erasure {
+        whose: Whose::Principal(principal),
+        erased: erased.payloads,
+        with_data: erased.with_data,
+        at: iso8601(at),
+    };
     Ok(Json(answer).into_response())
 }

@@ -2,6 +2,7 @@
 //! ([`super::read_token`]).
 
 use super::read_token::authorised;
+use crate::answers::Relayed;
 use crate::refusal::Refusal;
 use crate::relay_queue::RELAY_STATES;
 use crate::state::Receiver;
@@ -10,7 +11,6 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -38,5 +38,10 @@ async fn relay(
     }
     let rows = receiver.read(|store| store.relay_rows(state, 1_000)).await?;
     let erasures = receiver.read(|store| store.erasure_rows(state, 1_000)).await?;
-    Ok(Json(json!({ "state": state, "rows": rows, "erasures": erasures })).into_response())
+    Ok(Json(Relayed {
+        state: state.to_owned(),
+        rows,
+        erasures,
+    })
+    .into_response())
 }
