@@ -235,6 +235,21 @@ impl Config {
     }
 }
 
+/// The secret in the file at `path` (`what`: the read token, the HubSpot token), trimmed: printable
+/// characters, at least `least` of them. Warns when other users of the machine can read the file.
+fn secret_in(path: &Path, what: &str, least: usize, warnings: &mut Vec<String>) -> Result<String, String> {
+    let shown = path.display().to_string();
+    warnings.extend(shared_secret(&shown, what));
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+    let secret = text.trim();
+    if secret.len() < least || !secret.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(format!(
+            "{shown}: {what} is {least} or more printable characters, no spaces"
+        ));
+    }
+    Ok(secret.to_owned())
+}
+
 /// The thumbprint of `tools/demo-controller.jwk`, a key anyone can read: refused without `--demo`.
 const DEMO_KEY_THUMBPRINT: &str = "UAsm4GJDR5I7_cefpd43UYt2Iiec8QbRfcojoVyoUws";
 
@@ -361,21 +376,11 @@ impl Config {
             }
             limits.per_second = rate;
         }
-        let read_token = match &serve.read_token {
-            Some(path) => {
-                let path = path.display().to_string();
-                warnings.extend(shared_secret(&path, "the read token"));
-                let token = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-                let token = token.trim();
-                if token.len() < 32 || !token.bytes().all(|b| b.is_ascii_graphic()) {
-                    return Err(format!(
-                        "{path}: a read token is at least 32 printable characters"
-                    ));
-                }
-                Some(token.to_owned())
-            }
-            None => None,
-        };
+        let read_token = serve
+            .read_token
+            .as_deref()
+            .map(|path| secret_in(path, "the read token", 32, &mut warnings))
+            .transpose()?;
         let relay = match &serve.relay {
             Some(text) => Some(
                 text.split_once('=')
@@ -393,21 +398,11 @@ impl Config {
             Some(rate) => rate,
             None => 4,
         };
-        let hubspot_token = match &serve.hubspot_token {
-            Some(path) => {
-                let path = path.display().to_string();
-                warnings.extend(shared_secret(&path, "the HubSpot token"));
-                let token = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-                let token = token.trim();
-                if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
-                    return Err(format!(
-                        "{path}: not a HubSpot access token (printable characters)"
-                    ));
-                }
-                Some(token.to_owned())
-            }
-            None => None,
-        };
+        let hubspot_token = serve
+            .hubspot_token
+            .as_deref()
+            .map(|path| secret_in(path, "the HubSpot token", 1, &mut warnings))
+            .transpose()?;
         let hubspot_api = serve.hubspot_api.trim_end_matches('/').to_owned();
         if !(hubspot_api.starts_with("https://") || hubspot_api.starts_with("http://")) {
             return Err(format!("--hubspot-api: not an http(s) URL: {hubspot_api}"));

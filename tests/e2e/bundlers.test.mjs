@@ -105,6 +105,17 @@ async function openApp(origin, path) {
   return { context, tab, wasm };
 }
 
+/** Fills the form of `element` in `tab`, rejects all, and checks the app's verdict: a receipt id and every
+ * purpose's decision, heard through the framework's event handling. */
+async function rejectAllAndHear(tab, element) {
+  await fillDemoFields(element);
+  await element.getByRole('button', { name: 'Reject all' }).click();
+  await tab.waitForFunction(() => document.getElementById('verdict').textContent.length > 0);
+  const [receiptId, decisions] = (await tab.locator('#verdict').innerText()).split(' ');
+  assert.match(receiptId, /^[0-9a-f-]{36}$/);
+  assert.equal(Number(decisions), DEMO_NOTICE.purposes.length);
+}
+
 for (const name of Object.keys(BUNDLERS)) {
   test(`${name}: the app builds with the plain configuration, renders styled, submits, verifies, runs the testing kit, loads a signed notice`, async () => {
     const { out, seconds } = build(name);
@@ -203,12 +214,7 @@ test('React 19: the component renders the element with its notice object, and it
     const element = tab.locator('consent-capture');
     await element.locator('form').waitFor();
     assert.equal(await element.getAttribute('notice'), null, 'React set the notice object as a property');
-    await fillDemoFields(element);
-    await element.getByRole('button', { name: 'Reject all' }).click();
-    await tab.waitForFunction(() => document.getElementById('verdict').textContent.length > 0);
-    const [receiptId, decisions] = (await tab.locator('#verdict').innerText()).split(' ');
-    assert.match(receiptId, /^[0-9a-f-]{36}$/);
-    assert.equal(Number(decisions), DEMO_NOTICE.purposes.length);
+    await rejectAllAndHear(tab, element);
     assert.deepEqual(await tab.evaluate(() => window.__cspViolations), []);
     await context.close();
   } finally {
@@ -268,12 +274,7 @@ test('React 19 server rendering: the page carries the drawn form, hydrates witho
     assert.equal(await tab.evaluate(() => document.querySelector('consent-capture').shadowRoot.querySelector('.cc-root').drawnByServer), true,
       'the element took over the drawn form as it was');
     assert.equal(await name.inputValue(), 'Ada Lovelace', 'what was typed stays');
-    await fillDemoFields(element);
-    await element.getByRole('button', { name: 'Reject all' }).click();
-    await tab.waitForFunction(() => document.getElementById('verdict').textContent.length > 0);
-    const [receiptId, decisions] = (await tab.locator('#verdict').innerText()).split(' ');
-    assert.match(receiptId, /^[0-9a-f-]{36}$/);
-    assert.equal(Number(decisions), DEMO_NOTICE.purposes.length);
+    await rejectAllAndHear(tab, element);
     assert.deepEqual(await tab.evaluate(() => window.hydrationErrors), [], 'React hydrated without a mismatch');
     assert.deepEqual(errors, []);
     assert.deepEqual(reports, [], 'no CSP violation');
