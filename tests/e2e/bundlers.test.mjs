@@ -8,8 +8,9 @@
 // server-rendered React page hydrated over the drawn form.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '../../tools/serve.mjs';
 import { CHROMIUM_ARGS, CLI, DEMO_NOTICE, chromiumPath, fillDemoFields, guideBlock } from './browser.mjs';
@@ -281,5 +282,36 @@ test('React 19 server rendering: the page carries the drawn form, hydrates witho
   } finally {
     await context.close();
     await new Promise((done) => server.close(done));
+  }
+});
+
+test('vite: the dev server serves the app as it is written (no build): the form renders, submits and verifies', async () => {
+  const port = await new Promise((done) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => { const { port: free } = probe.address(); probe.close(() => done(free)); });
+  });
+  // `timeout` stops it should this test process die first.
+  const dev = spawn('timeout', ['120', bin('vite'), 'app', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: matrix, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    await new Promise((ready, failed) => {
+      let said = '';
+      dev.stdout.on('data', (chunk) => { said += chunk; if (said.includes('ready in')) ready(); });
+      dev.stderr.on('data', (chunk) => { said += chunk; });
+      dev.on('exit', (code) => failed(new Error(`vite stopped (${code}): ${said}`)));
+    });
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    const missing = [];
+    tab.on('response', (response) => { if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) missing.push(response.url()); });
+    await tab.goto(`http://127.0.0.1:${port}/`);
+    const element = tab.locator('consent-capture');
+    await element.locator('form').waitFor();
+    await fillDemoFields(element);
+    await element.getByRole('button', { name: 'Accept all' }).click();
+    await tab.waitForFunction(() => document.getElementById('verdict').textContent.length > 0);
+    assert.equal(await tab.locator('#verdict').innerText(), 'valid', 'the verifier and its wasm, served by the dev server');
+    assert.deepEqual(missing, []);
+    await context.close();
+  } finally {
+    dev.kill();
   }
 });
