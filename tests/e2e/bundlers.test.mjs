@@ -3,8 +3,8 @@
 // all for Vite, webpack and Parcel), served under the strict CSP docs/sites.md gives and used in Chromium: the form renders
 // styled, a submission gives a receipt that verifies, the testing guide's recipe for a bundled app runs as
 // written, a signed notice loads the verifier module and its wasm, and nothing violates the CSP. The app is tests/bundlers/app; the package is the tarball make package built.
-// Then the framework typings: tsc --strict over a React 19 TSX file and vue-tsc over a Vue 3 SFC, each with a
-// JSON notice and typed events (and their misuses must fail), the React component run in Chromium, and a
+// Then the framework typings: tsc --strict over a React 19 TSX file, vue-tsc over a Vue 3 SFC and ngc over an
+// Angular 21 component, each with a JSON notice and typed events (and their misuses must fail), the React component run in Chromium, and a
 // server-rendered React page hydrated over the drawn form.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -172,7 +172,10 @@ for (const name of Object.keys(BUNDLERS)) {
 
 /** The lines of `file` (in tests/bundlers/frameworks) marked `error`, and those a type checker's `out` failed on. */
 function failedLines(out, file) {
-  const failing = [...out.matchAll(new RegExp(`${file.split('/').pop().replace('.', '\\.')}\\((\\d+),\\d+\\): error`, 'g'))].map((m) => Number(m[1]));
+  // tsc writes `file(line,col): error`, ngc (always in colour) `file:line:col - error`.
+  const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+  const name = file.split('/').pop().replace('.', '\\.');
+  const failing = [...plain.matchAll(new RegExp(`${name}(?:\\((\\d+),\\d+\\):|:(\\d+):\\d+ -) error`, 'g'))].map((m) => Number(m[1] ?? m[2]));
   const marked = readFileSync(join(matrix, 'frameworks', file), 'utf8').split('\n').flatMap((line, i) => (line.includes('error:') ? [i + 1] : []));
   return { failing: [...new Set(failing)], marked };
 }
@@ -189,6 +192,15 @@ test('React 19: <consent-capture> type-checks in TSX with tsc --strict (attribut
     '--jsx', 'react-jsx', '--lib', 'ES2022,DOM', 'misuses.tsx'], 'react');
   assert.notEqual(wrong.code, 0);
   const { failing, marked } = failedLines(wrong.out, 'react/misuses.tsx');
+  assert.deepEqual(failing, marked, wrong.out);
+});
+
+test('Angular 21: the documented use compiles with ngc and strictTemplates (CUSTOM_ELEMENTS_SCHEMA, the notice as a property, a typed listener on the template reference), and misuses fail', () => {
+  const right = check('ngc', ['-p', 'tsconfig.json'], 'angular');
+  assert.equal(right.code, 0, right.out);
+  const wrong = check('ngc', ['-p', 'tsconfig.misuses.json'], 'angular');
+  assert.notEqual(wrong.code, 0);
+  const { failing, marked } = failedLines(wrong.out, 'angular/misuses.ts');
   assert.deepEqual(failing, marked, wrong.out);
 });
 
