@@ -1,6 +1,6 @@
 # make demo: build the release bundle and serve the demo on http://127.0.0.1:8080, with the receiver on 8081
 # make test: every check (fmt, clippy native + wasm32, native tests, browser tests, end-to-end tests, size budget)
-# make bench: benchmarks that print figures and write BENCHMARKS.md
+# make bench: benchmarks that print figures and write docs/benchmarks.md
 # Both install what is missing first (tools/setup.sh), and skip what is present.
 
 WASM_TARGET := wasm32-unknown-unknown
@@ -179,7 +179,7 @@ package: bundle
 
 # Benchmarks print figures (they are not tests): consent-capture next to the consent managers people use
 # (pinned, installed into target/bench/peers), its micro-benchmarks, the receiver under load, its read side
-# on a log of a million records and its relay, then BENCHMARKS.md
+# on a log of a million records and its relay, then docs/benchmarks.md
 # and benchmarks.svg.
 bench: setup-test bundle
 	cargo build --bin consent-capture

@@ -3,7 +3,7 @@
 // early script and a preload of the wasm and the notice; where the form goes, the form `consent-capture
 // render` draws from the notice into a declarative shadow root, which the browser shows as it parses the
 // page. The early script and the stylesheet are in the page itself: fetched, they were round trips before
-// the form could show (BENCHMARKS.md). A strict CSP allows them by their hashes, which pin them as integrity
+// the form could show (docs/benchmarks.md). A strict CSP allows them by their hashes, which pin them as integrity
 // pins a file. The early script is a classic one on purpose: it runs before the parser goes on, so that the
 // form drawn after it never takes a press that nothing holds. The plain embed is the module's script tag and
 // the element alone: the form then appears once the notice and the wasm are there.

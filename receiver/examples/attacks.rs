@@ -1,7 +1,7 @@
 //! `make bench`, the receiver under attack (issue 27): the latency of genuine posts while an attacker loops
 //! erasures, beside the same posts without it, on SQLite and on PostgreSQL; and how much resident memory the
 //! largest `/access` answer costs (a device with 80 MB of records, read page by page). Prints the figures and
-//! writes them to `target/bench/attacks.json` for BENCHMARKS.md.
+//! writes them to `target/bench/attacks.json` for docs/benchmarks.md.
 //!
 //! The receiver's router is called in this process (no sockets): what is measured is the receiver's own work
 //! and its database, which the attacker and the genuine posts share.

@@ -1,7 +1,7 @@
 //! `make bench`, the receiver's part: receipts verified, stored durably and acknowledged per second, with
 //! p50/p99 latency at a fixed offered load, on SQLite and on PostgreSQL (a server of its own, started and
 //! stopped here); then how the log's cost of appending and of a proof grows from 10^3 to 10^6 records.
-//! Prints the figures and writes them to `target/bench/receiver.json` for BENCHMARKS.md.
+//! Prints the figures and writes them to `target/bench/receiver.json` for docs/benchmarks.md.
 //!
 //! The receiver runs in this process on a loopback port and the load comes over HTTP/1.1 keep-alive
 //! connections, so both share the machine's cores. Latency is measured from when each request was due, not

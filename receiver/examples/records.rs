@@ -1,6 +1,6 @@
 //! `make bench`, the read side's part: a consent-state query and a person's ISO/IEC TS 27560 history export
 //! on a log of 10^6 records in SQLite (p50/p99). Prints the figures and writes them to
-//! `target/bench/records.json` for BENCHMARKS.md. `RECORDS=100000` runs it on a smaller log.
+//! `target/bench/records.json` for docs/benchmarks.md. `RECORDS=100000` runs it on a smaller log.
 //!
 //! The log: 250,000 people with 4 receipts each (a first one and three changes that follow it), written through the store
 //! in batches as the appender writes them. The people the queries ask about have real signed receipts; the

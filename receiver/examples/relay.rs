@@ -1,7 +1,7 @@
 //! `make bench`, the relay's part: records relayed a second to a loopback CRM (a webhook that answers 204
 //! at once), on SQLite. The queue is filled first (2,000 records stored as the appender stores them), then a
 //! receiver starts and its relay empties it; the time runs from its start until the CRM has taken the last
-//! record. Prints the figure and writes `target/bench/relay.json` for BENCHMARKS.md.
+//! record. Prints the figure and writes `target/bench/relay.json` for docs/benchmarks.md.
 //!
 //! The relay sends one request at a time (a person's records must arrive in order, and HubSpot allows 5 a
 //! second), so this is the relay's own cost per record: reading it, shaping the request with the component's

@@ -28,7 +28,7 @@ pub struct Placement<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stylesheet<'a> {
     /// Its text in a `<style>`: the form shows once the page is parsed, without a round trip for the
-    /// stylesheet (BENCHMARKS.md); a strict CSP allows it by its hash (`style-src 'sha256-…'`), which pins it
+    /// stylesheet (docs/benchmarks.md); a strict CSP allows it by its hash (`style-src 'sha256-…'`), which pins it
     /// as integrity pins a link.
     Inline(InlineCss<'a>),
     /// A link to it, pinned by its Subresource Integrity value (`sha384-…`) when given, for a CSP that lists no

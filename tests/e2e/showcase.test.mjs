@@ -1,6 +1,6 @@
 // The demo page as `make demo` serves it (tools/showcase.mjs): both forms drawn ahead of time and taken over by
 // the element, everything inline allowed by its CSP hash (no violation), files compressed and with a CDN's
-// cache headers. Lighthouse's scores for it are in BENCHMARKS.md (make bench).
+// cache headers. Lighthouse's scores for it are in docs/benchmarks.md (make bench).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CSP, serve } from '../../tools/serve.mjs';

@@ -4,7 +4,7 @@
 // causes (CLS: the sum of shifts until half a second after it can be clicked); on desktop and on a
 // mid-range mobile profile (4x CPU throttling, slow 4G). A fresh browser context per run, libraries in
 // round-robin order, one warm-up round. Writes target/bench/peers.json; `make bench` turns it into
-// BENCHMARKS.md. RUNS (default 10) sets the measured rounds; PROFILE=desktop or mobile measures only that one;
+// docs/benchmarks.md. RUNS (default 10) sets the measured rounds; PROFILE=desktop or mobile measures only that one;
 // ONLY=name,name measures only those libraries (a quick comparison while changing an embed; make bench measures all).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants } from 'node:zlib';

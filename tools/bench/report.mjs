@@ -1,4 +1,4 @@
-// Writes BENCHMARKS.md and benchmarks.svg from the latest `make bench` results (target/bench/peers.json,
+// Writes docs/benchmarks.md and docs/benchmarks.svg from the latest `make bench` results (target/bench/peers.json,
 // target/bench/micro.json, target/bench/receiver.json, target/bench/records.json, target/bench/relay.json, target/bench/attacks.json, target/bench/lighthouse.json), the component's size now (www/dist) and the size findings (tools/bench/size-findings.md).
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -259,6 +259,8 @@ ${sizeNow()}
 
 ${findings}
 `;
-writeFileSync(new URL('BENCHMARKS.md', root), document);
-writeFileSync(new URL('benchmarks.svg', root), chart());
-console.log('wrote BENCHMARKS.md and benchmarks.svg');
+// Written in docs/: links into the repository go one folder up.
+const inDocs = document.replace(/\]\((?!https?:|#|benchmarks\.svg)([^)]+)\)/g, '](../$1)');
+writeFileSync(new URL('docs/benchmarks.md', root), inDocs);
+writeFileSync(new URL('docs/benchmarks.svg', root), chart());
+console.log('wrote docs/benchmarks.md and docs/benchmarks.svg');
