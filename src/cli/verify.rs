@@ -176,6 +176,12 @@ fn summary(verified: &VerifiedReceipt, jws: &str, expect: Expectations<'_>) -> S
         };
         out += &format!("  field        {} {how}\n", field("field"));
     }
+    if let Some(endpoint) = get(&[EXTENSION_KEY, "endpoint"]).and_then(Value::as_str) {
+        out += &format!(
+            "  sent to      {endpoint} (as the device named it, bound by its signature: a receiver at another \
+             address refuses it)\n"
+        );
+    }
     match get(&[EXTENSION_KEY, "previousReceipt"]).and_then(Value::as_str) {
         Some(hash) if expect.previous.is_some() => {
             out += &format!("  follows      the given previous receipt ({hash}): ");

@@ -45,6 +45,7 @@ function describe(receipt) {
   const sent = manifest.filter((m) => m.outcome !== 'dropped').map((m) => (m.rule ? `${m.field} (as ${m.rule})` : m.field));
   const dropped = manifest.filter((m) => m.outcome === 'dropped').map((m) => `${m.field} (${m.reason})`);
   line(summary, 'p', `Sent: ${sent.length ? sent.join(', ') : 'nothing'}. Kept back in the browser: ${dropped.length ? dropped.join(', ') : 'nothing'}.`);
+  if (extension.endpoint) line(summary, 'p', `Sent to ${extension.endpoint}, as the signing device named it (a receiver at another address refuses the receipt).`);
   if (extension.previousReceipt) line(summary, 'p', `This receipt changes an earlier one (${extension.previousReceipt}).`);
   if (extension.gpc) line(summary, 'p', 'The browser sent Global Privacy Control.');
   line(summary, 'p', extension.noticeSignature
