@@ -16,7 +16,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::{AnyPool, Executor, Row};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -617,41 +617,36 @@ impl Store {
     ) -> Result<Erased, sqlx::Error> {
         let held = format!("SELECT position FROM payloads WHERE position IN ({positions})");
         let mut transaction = self.pool.begin().await?;
-        // How many of them carried data, before they go (a withdrawal's body carries none): what a person is
-        // told was erased.
-        let bodies = sqlx::query(&format!(
-            "SELECT body FROM payloads WHERE position IN ({positions})"
-        ))
-        .bind(value)
-        .fetch_all(&mut *transaction)
-        .await?;
-        let mut with_data = 0;
-        for row in &bodies {
-            let body: String = row.try_get("body")?;
-            let carried = parse(&body).ok().is_some_and(|body| {
-                body.as_object()
-                    .and_then(|b| b.get("fields"))
-                    .and_then(|f| f.as_object())
-                    .is_some_and(|fields| fields.iter().next().is_some())
-            });
-            with_data += u64::from(carried);
-        }
-        // Whom the CRM knows by which address, before the bodies go.
-        let mut known: HashMap<String, Vec<String>> = HashMap::new();
+        // Before the bodies go, in one read: how many carried data (a withdrawal's carries none), which is what
+        // a person is told was erased; and whom the CRM knows by which address.
         let deleted = sqlx::query(&format!(
-            "SELECT DISTINCT d.principal_id, r.receipt, p.body FROM payloads p \
-             JOIN records r ON r.position = p.position JOIN decisions d ON d.position = p.position \
+            "SELECT p.position, p.body, r.receipt, d.principal_id FROM payloads p \
+             JOIN records r ON r.position = p.position \
+             LEFT JOIN (SELECT DISTINCT position, principal_id FROM decisions) d ON d.position = p.position \
              WHERE p.position IN ({positions})"
         ))
         .bind(value)
         .fetch_all(&mut *transaction)
         .await?;
+        let mut with_data = 0;
+        let mut counted = HashSet::new();
+        let mut known: HashMap<String, Vec<String>> = HashMap::new();
         for row in &deleted {
-            let addresses = known.entry(row.try_get("principal_id")?).or_default();
-            for address in contacts(
-                &row.try_get::<String, _>("receipt")?,
-                &row.try_get::<String, _>("body")?,
-            ) {
+            let body: String = row.try_get("body")?;
+            if counted.insert(row.try_get::<i64, _>("position")?) {
+                let carried = parse(&body).ok().is_some_and(|body| {
+                    body.as_object()
+                        .and_then(|b| b.get("fields"))
+                        .and_then(|f| f.as_object())
+                        .is_some_and(|fields| fields.iter().next().is_some())
+                });
+                with_data += u64::from(carried);
+            }
+            let Some(principal_id) = row.try_get::<Option<String>, _>("principal_id")? else {
+                continue;
+            };
+            let addresses = known.entry(principal_id).or_default();
+            for address in contacts(&row.try_get::<String, _>("receipt")?, &body) {
                 if !addresses.contains(&address) {
                     addresses.push(address);
                 }
