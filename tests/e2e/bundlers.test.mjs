@@ -185,32 +185,30 @@ function check(command, args, cwd) {
   return { code: result.status, out: `${result.stdout}${result.stderr}` };
 }
 
+/**
+ * Runs `command` (a type checker, in tests/bundlers/frameworks/`folder`) with `right`, which must pass, and with
+ * `wrong`, which must fail on exactly the lines of `misuses` marked `error`.
+ */
+function typeChecks(command, folder, right, wrong, misuses) {
+  const passed = check(command, right, folder);
+  assert.equal(passed.code, 0, passed.out);
+  const refused = check(command, wrong, folder);
+  assert.notEqual(refused.code, 0);
+  const { failing, marked } = failedLines(refused.out, `${folder}/${misuses}`);
+  assert.deepEqual(failing, marked, refused.out);
+}
+
 test('React 19: <consent-capture> type-checks in TSX with tsc --strict (attributes, the notice property, typed event props), and misuses fail', () => {
-  const right = check('tsc', ['--project', 'tsconfig.json'], 'react');
-  assert.equal(right.code, 0, right.out);
-  const wrong = check('tsc', ['--strict', '--noEmit', '--target', 'ES2022', '--module', 'ESNext', '--moduleResolution', 'bundler',
-    '--jsx', 'react-jsx', '--lib', 'ES2022,DOM', 'misuses.tsx'], 'react');
-  assert.notEqual(wrong.code, 0);
-  const { failing, marked } = failedLines(wrong.out, 'react/misuses.tsx');
-  assert.deepEqual(failing, marked, wrong.out);
+  typeChecks('tsc', 'react', ['--project', 'tsconfig.json'], ['--strict', '--noEmit', '--target', 'ES2022', '--module', 'ESNext',
+    '--moduleResolution', 'bundler', '--jsx', 'react-jsx', '--lib', 'ES2022,DOM', 'misuses.tsx'], 'misuses.tsx');
 });
 
 test('Angular 21: the documented use compiles with ngc and strictTemplates (CUSTOM_ELEMENTS_SCHEMA, the notice as a property, a typed listener on the template reference), and misuses fail', () => {
-  const right = check('ngc', ['-p', 'tsconfig.json'], 'angular');
-  assert.equal(right.code, 0, right.out);
-  const wrong = check('ngc', ['-p', 'tsconfig.misuses.json'], 'angular');
-  assert.notEqual(wrong.code, 0);
-  const { failing, marked } = failedLines(wrong.out, 'angular/misuses.ts');
-  assert.deepEqual(failing, marked, wrong.out);
+  typeChecks('ngc', 'angular', ['-p', 'tsconfig.json'], ['-p', 'tsconfig.misuses.json'], 'misuses.ts');
 });
 
 test('Vue 3: <consent-capture> type-checks in an SFC template with vue-tsc, and misuses fail', () => {
-  const right = check('vue-tsc', ['--project', 'tsconfig.json'], 'vue');
-  assert.equal(right.code, 0, right.out);
-  const wrong = check('vue-tsc', ['--project', 'tsconfig.misuses.json'], 'vue');
-  assert.notEqual(wrong.code, 0);
-  const { failing, marked } = failedLines(wrong.out, 'vue/Misuses.vue');
-  assert.deepEqual(failing, marked, wrong.out);
+  typeChecks('vue-tsc', 'vue', ['--project', 'tsconfig.json'], ['--project', 'tsconfig.misuses.json'], 'Misuses.vue');
 });
 
 test('React 19: the component renders the element with its notice object, and its typed event prop hears the submission', async () => {
