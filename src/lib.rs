@@ -58,6 +58,8 @@ pub mod jose;
 pub mod notice;
 // What may leave, and in which shape.
 pub mod minimise;
+// Where it goes: CRM requests described as data, and the one interpreter that shapes them.
+pub mod destination;
 // Consent receipts and the controller's answers about them.
 pub mod receipt;
 // The form to render, and its checks.

@@ -4,10 +4,10 @@
 use crate::client_address::Cidr;
 use crate::confirmation::purposes_needing_confirmation;
 use crate::options::Serve;
-use crate::relay_target::Crm;
-use crate::relay_target::{HubSpotDelete, RelayTarget};
+use crate::relay_target::{Crm, Described, HubSpotDelete, RelayTarget};
 use clap::parser::ValueSource;
 use clap::{Args, FromArgMatches};
+use consent_capture::destination::{shipped, SHIPPED};
 use consent_capture::jose::jwk::PublicJwk;
 use consent_capture::jose::sign::PrivateKey;
 use consent_capture::json::parse;
@@ -250,6 +250,47 @@ fn secret_in(path: &Path, what: &str, least: usize, warnings: &mut Vec<String>) 
     Ok(secret.to_owned())
 }
 
+/// What `--relay` names: the webhook, or a description (as `--relay` named it, and its text).
+enum RelayChoice {
+    Webhook,
+    Described(String, String),
+}
+
+/// `--relay TARGET[=URL]`: `webhook=URL`, a shipped description's name (`hubspot`, `klaviyo`, …), or a
+/// description's file (a path with a `/` or ending in `.json`); the URL, where given, is where its requests go
+/// instead of the description's own.
+fn relay_target(text: &str) -> Result<(RelayChoice, Option<String>), String> {
+    let (target, url) = match text.split_once('=') {
+        Some((target, url)) => (target, Some(url.to_owned())),
+        None => (text, None),
+    };
+    if let Some(url) = &url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(format!("--relay {text}: {url} is not an http(s) URL"));
+        }
+    }
+    if target == "webhook" {
+        return match url {
+            Some(url) => Ok((RelayChoice::Webhook, Some(url))),
+            None => Err("--relay webhook=URL: the webhook needs its URL".into()),
+        };
+    }
+    let description = if target.contains('/') || target.ends_with(".json") {
+        std::fs::read_to_string(target).map_err(|e| format!("--relay {target}: {e}"))?
+    } else {
+        let known: Vec<&str> = SHIPPED.iter().map(|(name, _)| *name).collect();
+        shipped(target)
+            .ok_or_else(|| {
+                format!(
+                    "--relay {target}: not webhook=URL, a description's file, or a shipped description ({})",
+                    known.join(", ")
+                )
+            })?
+            .to_owned()
+    };
+    Ok((RelayChoice::Described(target.to_owned(), description), url))
+}
+
 /// The thumbprint of `tools/demo-controller.jwk`, a key anyone can read: refused without `--demo`.
 const DEMO_KEY_THUMBPRINT: &str = "UAsm4GJDR5I7_cefpd43UYt2Iiec8QbRfcojoVyoUws";
 
@@ -381,18 +422,20 @@ impl Config {
             .as_deref()
             .map(|path| secret_in(path, "the read token", 32, &mut warnings))
             .transpose()?;
-        let relay = match &serve.relay {
-            Some(text) => Some(
-                text.split_once('=')
-                    .and_then(|(name, url)| Some((Crm::from_name(name)?, url)))
-                    .filter(|(_, url)| url.starts_with("https://") || url.starts_with("http://"))
-                    .map(|(crm, url)| (crm, url.to_owned()))
-                    .ok_or_else(|| {
-                        format!("--relay: not hubspot=URL, salesforce=URL or webhook=URL: {text}")
-                    })?,
-            ),
-            None => None,
-        };
+        // Read against the notices once they are loaded (below): a description's settings live in each notice.
+        let relay = serve.relay.as_deref().map(relay_target).transpose()?;
+        let relay_secrets = serve
+            .relay_secret
+            .iter()
+            .map(|text| {
+                let (name, path) = text
+                    .split_once('=')
+                    .filter(|(name, _)| !name.is_empty())
+                    .ok_or_else(|| format!("--relay-secret: not NAME=FILE: {text}"))?;
+                let secret = secret_in(Path::new(path), &format!("the secret {name}"), 1, &mut warnings)?;
+                Ok((name.to_owned(), secret))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         let relay_per_second = match serve.relay_per_second {
             Some(0) => return Err("--relay-per-second: not a positive count: 0".to_owned()),
             Some(rate) => rate,
@@ -508,7 +551,21 @@ impl Config {
                 .iter()
                 .any(|purpose| purpose.confirmed_address)
         });
-        if hubspot_token.is_some() && !matches!(relay, Some((Crm::HubSpot, _))) {
+        let relay = match relay {
+            Some((RelayChoice::Webhook, url)) => Some((Crm::Webhook, url.unwrap_or_default())),
+            Some((RelayChoice::Described(target, description), url)) => {
+                let notices: Vec<(&Notice, &str, &str)> = notices
+                    .iter()
+                    .zip(&notice_paths)
+                    .map(|(known, path)| (&known.notice, known.hash.as_str(), path.as_str()))
+                    .collect();
+                let described =
+                    Described::read(&target, &description, &notices, url.as_deref(), relay_secrets)?;
+                Some((Crm::Described(described), url.unwrap_or_default()))
+            }
+            None => None,
+        };
+        if hubspot_token.is_some() && !relay.as_ref().is_some_and(|(crm, _)| crm.is_hubspot()) {
             return Err(
                 "--hubspot-token goes with --relay hubspot=URL: the relay deletes contacts in the CRM it \
                         relays to"

@@ -1,16 +1,17 @@
-//! What the relay sends the CRM for a stored record: the request the component's own adapters shape (one set
-//! of rules, in the core, for the browser and the relay), from the fields that arrived, which are exactly
-//! what minimisation let through. HubSpot also gets `submittedAt` (the consent's time: the browser's request
-//! leaves it to HubSpot's clock); a withdrawal never carries a field, and a consent taken back before it was
-//! relayed goes without what it justified.
+//! What the relay sends the CRM for a stored record: the request its destination's description shapes (the
+//! core's one interpreter, which the browser's descriptions run on too), from the fields that arrived, which
+//! are exactly what minimisation let through, or the webhook's event. The description's evidence says when
+//! the consent was given (HubSpot's `submittedAt`: a browser's request leaves it to HubSpot's clock); a
+//! withdrawal never carries a field, and a consent taken back before it was relayed goes without what it
+//! justified.
 
 use crate::config::KnownNotice;
 use crate::decisions::DecisionRow;
 use crate::relay_target::Crm;
 use crate::store::Record;
+use consent_capture::destination::{shape, Evidence, Withdrawal};
 use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{parse, Object, Value};
-use consent_capture::minimise::adapter::{request, Adapter, Evidence};
 use consent_capture::notice::decisions::Decisions;
 use consent_capture::notice::vocabulary::Decision;
 use consent_capture::notice::{crm_name, FieldType};
@@ -57,14 +58,17 @@ pub fn hubspot_contacts(notices: &[KnownNotice], receipt: &str, body: &str) -> V
         .collect()
 }
 
-/// HubSpot refuses a submission whose `submittedAt` is more than a month old.
-const HUBSPOT_OLDEST: i64 = 30 * 86_400;
-
-/// A request body for the CRM.
+/// A request for the CRM.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outgoing {
+    /// Its method.
+    pub method: String,
+    /// Where it goes.
+    pub url: String,
     /// Its `Content-Type`.
     pub content_type: &'static str,
+    /// Its other headers (a description's, with their secrets).
+    pub headers: Vec<(String, String)>,
     /// The body.
     pub body: String,
 }
@@ -78,9 +82,11 @@ pub struct Outgoing {
 ///
 /// # Errors
 /// A reason the relay keeps as a permanent refusal: the payload was erased first, the notice is no longer
-/// configured, the CRM cannot express it, or HubSpot would refuse its age.
+/// configured, the CRM cannot express it (a withdrawal its description refuses), or the CRM would refuse its
+/// age (a description's `maxAgeDays`).
 pub fn outgoing(
-    crm: Crm,
+    crm: &Crm,
+    url: &str,
     notices: &[KnownNotice],
     record: &Record,
     latest: &[&DecisionRow],
@@ -136,41 +142,46 @@ pub fn outgoing(
     } else {
         Object::new()
     };
-    let language = receipt.get("language").and_then(Value::as_str).unwrap_or("en");
-    let evidence = Evidence {
-        receipt: &record.receipt,
-        receipt_id: &record.receipt_id,
-        language,
-        page_uri: "",
-        page_name: "",
-    };
-    let adapted = |adapter| {
-        request(adapter, notice, &decisions, &fields, evidence)
-            .map_err(|_| "the notice lacks crm.salesforce (the organisation id and receipt field)".to_owned())
-    };
     match crm {
-        Crm::HubSpot => {
-            if now - last.issued_at > HUBSPOT_OLDEST {
-                return Err("HubSpot refuses a submittedAt more than a month old".into());
+        Crm::Described(described) => {
+            let destination = notice_hash
+                .and_then(|hash| described.for_notice(hash))
+                .ok_or("its notice is no longer one this receiver is configured with")?;
+            if let Some(days) = destination.max_age_days {
+                if now - last.issued_at > days * 86_400 {
+                    return Err(format!(
+                        "{} refuses a consent more than {days} days old (HubSpot: a submittedAt more than a month old)",
+                        destination.name
+                    ));
+                }
             }
-            let shaped = adapted(Adapter::HubSpot)?;
-            let mut object = parse(&shaped.body)
-                .ok()
-                .and_then(|body| body.as_object().cloned())
-                .unwrap_or_default();
-            object.insert("submittedAt", (last.issued_at * 1000).to_string());
+            let call = if withdrawn.is_empty() {
+                &destination.submit
+            } else {
+                match &destination.withdrawal {
+                    Withdrawal::AsSubmit => &destination.submit,
+                    Withdrawal::Call(call) => call,
+                    Withdrawal::Refused(why) => return Err(why.clone()),
+                }
+            };
+            let evidence = Evidence {
+                receipt: &record.receipt,
+                receipt_id: &record.receipt_id,
+                principal: &last.principal,
+                language: receipt.get("language").and_then(Value::as_str).unwrap_or("en"),
+                page_uri: "",
+                page_name: "",
+                consent_time: last.issued_at,
+                relayed: true,
+            };
+            let shaped = shape(call, notice, &decisions, &fields, evidence, &|name| {
+                described.secret(name)
+            });
             Ok(Outgoing {
+                method: shaped.method,
+                url: shaped.url,
                 content_type: shaped.content_type,
-                body: to_canonical_string(&Value::Object(object)),
-            })
-        }
-        Crm::Salesforce if !withdrawn.is_empty() => {
-            Err("Web-to-Lead cannot express a withdrawal: record it in Salesforce by hand".into())
-        }
-        Crm::Salesforce => {
-            let shaped = adapted(Adapter::Salesforce)?;
-            Ok(Outgoing {
-                content_type: shaped.content_type,
+                headers: shaped.headers,
                 body: shaped.body,
             })
         }
@@ -196,7 +207,10 @@ pub fn outgoing(
                     .with("withdrawn", Value::Array(purposes))
             };
             Ok(Outgoing {
+                method: "POST".into(),
+                url: url.to_owned(),
                 content_type: "application/json",
+                headers: Vec::new(),
                 body: to_canonical_string(&Value::Object(event)),
             })
         }

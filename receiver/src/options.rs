@@ -144,9 +144,18 @@ pub struct Serve {
     /// A file holding the read side's token (at least 32 characters).
     #[arg(long, env = "CONSENT_CAPTURE_READ_TOKEN", value_name = "FILE")]
     pub read_token: Option<PathBuf>,
-    /// Where accepted records are relayed: hubspot=URL, salesforce=URL or webhook=URL.
-    #[arg(long, env = "CONSENT_CAPTURE_RELAY", value_name = "CRM=URL")]
+    /// Where accepted records are relayed: webhook=URL, a shipped destination (hubspot, salesforce, klaviyo, …)
+    /// or a destination description's file, each optionally =URL to send elsewhere than the description says.
+    #[arg(long, env = "CONSENT_CAPTURE_RELAY", value_name = "DESTINATION[=URL]")]
     pub relay: Option<String>,
+    /// A secret a destination's requests name (an API key or token), from a file: NAME=FILE, repeatable.
+    #[arg(
+        long,
+        env = "CONSENT_CAPTURE_RELAY_SECRET",
+        value_name = "NAME=FILE",
+        value_delimiter = ','
+    )]
+    pub relay_secret: Vec<String>,
     /// The most requests a second the relay sends (default 4).
     #[arg(long, env = "CONSENT_CAPTURE_RELAY_PER_SECOND", value_name = "N")]
     pub relay_per_second: Option<u32>,

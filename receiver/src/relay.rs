@@ -19,7 +19,7 @@ use crate::state::Receiver;
 use crate::store::device_thumbprint;
 use crate::utc::now;
 use consent_capture::receipt::last::LastReceipt;
-use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -149,7 +149,15 @@ async fn relay_one(
         _ => false,
     };
     let notices = &receiver.config().notices;
-    let tried = match outgoing(target.crm, notices, &record, &latest, &unconfirmed, at) {
+    let tried = match outgoing(
+        &target.crm,
+        &target.url,
+        notices,
+        &record,
+        &latest,
+        &unconfirmed,
+        at,
+    ) {
         Ok(_) if awaiting_person => Tried::Later(
             at + AWAIT_CONFIRMATION,
             "waiting: the person has not confirmed their address yet".into(),
@@ -163,15 +171,7 @@ async fn relay_one(
         Ok(request) => {
             tokio::time::sleep_until(*next_send).await;
             *next_send = Instant::now() + spacing;
-            send(
-                client,
-                &target.url,
-                &record.receipt_id,
-                None,
-                request,
-                due.attempts,
-            )
-            .await
+            send(client, &record.receipt_id, request, due.attempts).await
         }
     };
     // The CRM's answer may quote the data: it is kept in the database (where erasure reaches it), not
@@ -222,14 +222,21 @@ async fn relay_erasure(
                 } else {
                     format!("{}:{index}", due.key())
                 };
+                let names_contact = call.bearer.is_some();
                 let request = Outgoing {
+                    method: "POST".into(),
+                    url: call.url,
                     content_type: "application/json",
+                    headers: call
+                        .bearer
+                        .map(|token| ("Authorization".to_owned(), format!("Bearer {token}")))
+                        .into_iter()
+                        .collect(),
                     body: call.body,
                 };
-                let bearer = call.bearer.as_deref();
-                tried = send(client, &call.url, &key, bearer, request, due.attempts).await;
+                tried = send(client, &key, request, due.attempts).await;
                 // A CRM's answer about an address may quote it: an erasure keeps only the status.
-                if bearer.is_some() {
+                if names_contact {
                     tried = tried.map_outcome(|outcome| cause(outcome).to_owned());
                 }
                 if !matches!(tried, Tried::Delivered(_)) {
@@ -249,23 +256,35 @@ async fn relay_erasure(
     store.erasure_tried(due, &tried, now()).await
 }
 
-/// Posts `request` with `Idempotency-Key: key`, and `bearer` as its token where given.
-async fn send(
-    client: &reqwest::Client,
-    url: &str,
-    key: &str,
-    bearer: Option<&str>,
-    request: Outgoing,
-    attempts: i64,
-) -> Tried {
+/// Sends `request` with `Idempotency-Key: key`; its own headers come last, so that a description may set
+/// its `Content-Type` (JSON:API's, say).
+async fn send(client: &reqwest::Client, key: &str, request: Outgoing, attempts: i64) -> Tried {
     let backoff = now() + (1_i64 << attempts.clamp(0, 12)).min(LONGEST_BACKOFF);
+    let method = match reqwest::Method::from_bytes(request.method.as_bytes()) {
+        Ok(method) => method,
+        Err(error) => return Tried::Refused(format!("cannot be sent: {error}")),
+    };
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(request.content_type));
     let mut post = client
-        .post(url)
-        .header(CONTENT_TYPE, request.content_type)
+        .request(method, &request.url)
         .header("Idempotency-Key", key);
-    if let Some(token) = bearer {
-        post = post.bearer_auth(token);
+    for (name, value) in &request.headers {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            (Ok(name), Ok(value)) => {
+                headers.insert(name, value);
+            }
+            _ => {
+                return Tried::Refused(format!(
+                    "cannot be sent: the header {name} is not one HTTP allows"
+                ))
+            }
+        }
     }
+    post = post.headers(headers);
     let answer = post.body(request.body).send().await;
     let response = match answer {
         Ok(response) => response,

@@ -55,7 +55,7 @@ pub struct ErasureCall {
 /// # Errors
 /// The CRM has no way to delete that the relay can reach, or no address to name the contact by.
 pub fn erasure_calls(target: &RelayTarget, erasure: &DueErasure) -> Result<Vec<ErasureCall>, String> {
-    match target.crm {
+    match &target.crm {
         Crm::Webhook => Ok(vec![ErasureCall {
             url: target.url.clone(),
             bearer: None,
@@ -67,7 +67,7 @@ pub fn erasure_calls(target: &RelayTarget, erasure: &DueErasure) -> Result<Vec<E
                     .with("requestedBy", erasure.requested_by.as_str()),
             )),
         }]),
-        Crm::HubSpot => {
+        Crm::Described(described) if described.name == "hubspot" => {
             let Some(api) = &target.hubspot_delete else {
                 return Err("HubSpot's Forms API cannot delete a contact: give the relay --hubspot-token (a private \
                             app's, scope crm.objects.contacts.write) for HubSpot's GDPR delete, or delete this \
@@ -95,9 +95,15 @@ pub fn erasure_calls(target: &RelayTarget, erasure: &DueErasure) -> Result<Vec<E
                 })
                 .collect())
         }
-        Crm::Salesforce => {
-            Err("Web-to-Lead cannot delete a lead: delete this person's leads in Salesforce by hand".into())
-        }
+        // Every configured notice reads the same description: its erasure says the same under each.
+        Crm::Described(described) => Err(described
+            .per_notice
+            .first()
+            .map_or(
+                "this CRM cannot be asked to delete: delete this person there by hand",
+                |(_, d)| d.erasure.as_str(),
+            )
+            .to_owned()),
     }
 }
 

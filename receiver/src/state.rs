@@ -5,7 +5,6 @@ use crate::appender::{catch_up, Appender, Tree};
 use crate::config::Config;
 use crate::crm_request::hubspot_contacts;
 use crate::refusal::{storage_failed, Refusal};
-use crate::relay_target::Crm;
 use crate::store::{Erased, Store};
 use consent_capture::jose::sign::PrivateKey;
 use std::future::Future;
@@ -68,7 +67,7 @@ impl Receiver {
     /// so that an erasure keeps no address it does not need.
     pub(crate) fn crm_contacts(&self, receipt: &str, body: &str) -> Vec<String> {
         match &self.config.relay {
-            Some(target) if target.crm == Crm::HubSpot && target.hubspot_delete.is_some() => {
+            Some(target) if target.crm.is_hubspot() && target.hubspot_delete.is_some() => {
                 hubspot_contacts(&self.config.notices, receipt, body)
             }
             _ => Vec::new(),

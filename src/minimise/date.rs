@@ -77,32 +77,43 @@ impl Date {
 
 /// `YYYY-MM-DD HH:MM UTC` for `seconds` since the Unix epoch.
 pub fn format_utc(seconds: i64) -> String {
+    utc_text(seconds, " ", " UTC")
+}
+
+/// ISO 8601 in UTC, `YYYY-MM-DDTHH:MM:SSZ`, for `seconds` since the Unix epoch.
+pub fn iso8601(seconds: i64) -> String {
+    let second = seconds.rem_euclid(60);
+    utc_text(seconds, "T", &concat(&[":", &two_digits(second), "Z"]))
+}
+
+fn utc_text(seconds: i64, between: &str, end: &str) -> String {
     let date = Date::of_unix_seconds(seconds);
     let second_of_day = seconds.rem_euclid(86_400);
-    let two = |n: i64| {
-        if n < 10 {
-            concat(&["0", &decimal(n)])
-        } else {
-            decimal(n)
-        }
-    };
     concat(&[
         &decimal(date.year),
         "-",
-        &two(date.month.into()),
+        &two_digits(date.month.into()),
         "-",
-        &two(date.day.into()),
-        " ",
-        &two(second_of_day / 3600),
+        &two_digits(date.day.into()),
+        between,
+        &two_digits(second_of_day / 3600),
         ":",
-        &two(second_of_day % 3600 / 60),
-        " UTC",
+        &two_digits(second_of_day % 3600 / 60),
+        end,
     ])
+}
+
+fn two_digits(n: i64) -> String {
+    if n < 10 {
+        concat(&["0", &decimal(n)])
+    } else {
+        decimal(n)
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{format_utc, Date};
+    use super::{format_utc, iso8601, Date};
 
     #[test]
     fn known_instants() {
@@ -110,6 +121,8 @@ mod tests {
         assert_eq!(format_utc(1_510_592_400), "2017-11-13 17:00 UTC");
         assert_eq!(format_utc(951_782_400), "2000-02-29 00:00 UTC");
         assert_eq!(format_utc(-1), "1969-12-31 23:59 UTC");
+        assert_eq!(iso8601(1_510_592_405), "2017-11-13T17:00:05Z");
+        assert_eq!(iso8601(-1), "1969-12-31T23:59:59Z");
     }
 
     #[test]

@@ -16,7 +16,10 @@ pub(super) fn read_crm(
     errors: &mut Vec<Error>,
 ) -> Crm {
     let path = r.path_of("crm");
-    let Some(mut crm) = r.get("crm").and_then(|v| ObjectReader::new(v, path, errors)) else {
+    let Some(mut crm) = r
+        .get("crm")
+        .and_then(|v| ObjectReader::new(v, path.clone(), errors))
+    else {
         return Crm::default();
     };
     let hubspot = match crm.get("hubspot") {
@@ -27,7 +30,9 @@ pub(super) fn read_crm(
     let salesforce = crm
         .get("salesforce")
         .and_then(|value| read_salesforce(value, &salesforce_path, fields, errors));
-    crm.finish(errors);
+    // Other destinations' settings are not read here: only a destination's description says which settings it
+    // takes, so they are checked when it is read against the notice (`destination::Destination::bind`, and
+    // `consent-capture check` for every shipped one the section names).
     Crm { hubspot, salesforce }
 }
 

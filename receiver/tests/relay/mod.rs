@@ -2,13 +2,14 @@
 //! `Retry-After`, a slow answer, a refusal): every record arrives, none is taken twice, each person's records
 //! arrive in the order they were received, and what is refused for good is kept with why.
 
-use super::receipts::{first_receipt, now, withdrawing_newsletter, Made, DEMO_NOTICE};
+use super::receipts::{first_receipt, notice, now, withdrawing_newsletter, Made, DEMO_NOTICE};
 use super::{relaying_receiver, send, submit, READ_TOKEN};
 use axum::body::Body;
 use axum::http::Request;
+use consent_capture::destination::shipped;
 use consent_capture::jose::sign::PrivateKey;
-use consent_capture_receiver::relay_target::Crm;
-use consent_capture_receiver::relay_target::{HubSpotDelete, RelayTarget};
+use consent_capture::notice::signature::notice_hash;
+use consent_capture_receiver::relay_target::{Crm, Described, HubSpotDelete, RelayTarget};
 use consent_capture_receiver::state::Receiver;
 use consent_capture_receiver::store::ERASED_OUTCOME;
 use serde_json::Value as Json;
@@ -168,6 +169,17 @@ fn down_at_first(n: usize) -> Behaviour {
     }
 }
 
+/// The relay sending to `stand_in` as the shipped description `name` says, read against the demo notice.
+pub(crate) fn described(name: &str, stand_in: &StandIn) -> RelayTarget {
+    let notice = notice();
+    let hash = notice_hash(&notice);
+    let description = shipped(name).expect("a shipped description");
+    let notices = [(&notice, hash.as_str(), "the demo notice")];
+    let described = Described::read(name, description, &notices, Some(&stand_in.url), Vec::new())
+        .expect("the demo notice configures it");
+    target(Crm::Described(described), stand_in)
+}
+
 pub(crate) fn target(crm: Crm, stand_in: &StandIn) -> RelayTarget {
     RelayTarget {
         crm,
@@ -293,15 +305,15 @@ pub(crate) async fn the_relay_delivers_each_record_once_and_in_order_through_fai
 
 pub(crate) async fn hubspot_gets_consent_options_and_what_is_refused_is_kept_with_why(database: String) {
     fn script(n: usize) -> Behaviour {
-        // The third request HubSpot refuses (as it does a field its form lacks).
-        if n == 2 {
+        // The second request HubSpot refuses (as it does a field its form lacks).
+        if n == 1 {
             Behaviour::Answer(400)
         } else {
             Behaviour::Answer(204)
         }
     }
     let stand_in = StandIn::start(script).await;
-    let receiver = relaying_receiver(&database, target(Crm::HubSpot, &stand_in)).await;
+    let receiver = relaying_receiver(&database, described("hubspot", &stand_in)).await;
     let device = PrivateKey::ed25519_from_seed([95; 32]);
     let issued_at = now() - 100;
     let first = first_receipt(&device, true, issued_at, 950);
@@ -326,10 +338,12 @@ pub(crate) async fn hubspot_gets_consent_options_and_what_is_refused_is_kept_wit
     let taken = stand_in.taken();
     assert_eq!(
         taken.len(),
-        2,
-        "the refused one is not taken, the old one never sent"
+        1,
+        "the refused one is not taken; the withdrawal and the old one never sent"
     );
-    assert_eq!(stand_in.tries(), 3);
+    assert_eq!(stand_in.tries(), 2);
+    assert_eq!(taken[0].path, "/crm", "where the URL given says");
+    assert_eq!(taken[0].content_type, "application/json");
     let given = body(&taken[0]);
     assert_eq!(taken[0].key, first.receipt_id);
     let consent = &given["legalConsentOptions"]["consent"];
@@ -351,18 +365,6 @@ pub(crate) async fn hubspot_gets_consent_options_and_what_is_refused_is_kept_wit
         "{fields:?}"
     );
 
-    let withdrawn = body(&taken[1]);
-    assert_eq!(taken[1].key, withdrawal.receipt_id);
-    assert_eq!(
-        withdrawn["legalConsentOptions"]["consent"]["communications"][0]["value"],
-        false
-    );
-    assert_eq!(
-        withdrawn["fields"],
-        serde_json::json!([]),
-        "a withdrawal carries no data"
-    );
-
     let refused = relay_rows(&receiver, "refused").await;
     let why = |id: &str| {
         refused
@@ -374,6 +376,11 @@ pub(crate) async fn hubspot_gets_consent_options_and_what_is_refused_is_kept_wit
     };
     assert!(why(&other.receipt_id).starts_with("HTTP 400"), "{refused:?}");
     assert!(why(&old.receipt_id).contains("month"), "{refused:?}");
+    // HubSpot's Forms API finds a contact by its fields, and a withdrawal carries none: what to do instead.
+    assert!(
+        why(&withdrawal.receipt_id).contains("unsubscribe the contact in HubSpot"),
+        "{refused:?}"
+    );
 
     // The CRM's answer may quote the data: erasing the person erases it too.
     let person = format!(
@@ -404,7 +411,7 @@ pub(crate) async fn hubspot_gets_consent_options_and_what_is_refused_is_kept_wit
             .is_some_and(|why| why.contains("GDPR delete")),
         "{erasures:?}"
     );
-    assert_eq!(stand_in.tries(), 3, "nothing was sent for it");
+    assert_eq!(stand_in.tries(), 2, "nothing was sent for it");
 }
 
 pub(crate) async fn an_erasure_reaches_the_crm_after_the_persons_records(database: String) {
@@ -455,7 +462,7 @@ pub(crate) async fn hubspot_deletes_an_erased_contact_by_address_and_the_erasure
             api,
             token: "pat-na1-stand-in".into(),
         }),
-        ..target(Crm::HubSpot, &stand_in)
+        ..described("hubspot", &stand_in)
     };
     let receiver = relaying_receiver(&database, relay).await;
     let people: Vec<(String, Made)> = [(140u8, 1400u64), (141, 1410)]

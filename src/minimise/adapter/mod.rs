@@ -8,4 +8,5 @@ mod salesforce;
 mod shape;
 
 pub use request::{request, Adapter};
+pub(crate) use salesforce::form_encode;
 pub use shape::{AdapterProblem, Evidence, Request};

@@ -33,7 +33,7 @@ pub(super) fn body(
 
 /// `application/x-www-form-urlencoded` as the URL Standard serialises it: `*-._` and ASCII letters and digits
 /// as they are, space as `+`, every other byte of UTF-8 as `%XX`.
-fn form_encode(text: &str) -> String {
+pub(crate) fn form_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {

@@ -1,0 +1,83 @@
+//! A destination once read against its notice: every setting filled in, every field and purpose it names
+//! declared, its repetitions over the notice's fields and purposes unrolled.
+
+use crate::json::Value;
+use crate::prelude::*;
+
+/// Where a destination's requests can be made from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Runs {
+    /// From the page, with an answer the page can read (the CRM allows the site's origin).
+    Browser,
+    /// From the page, without an answer (`no-cors`: reaching the server counts as sent).
+    BrowserOpaque,
+    /// Only from the receiver's relay: it needs a secret no page may hold.
+    Receiver,
+}
+
+impl Runs {
+    /// Every value with its name in a description.
+    pub const ALL: [(Self, &'static str); 3] = [
+        (Self::Browser, "browser"),
+        (Self::BrowserOpaque, "browser-opaque"),
+        (Self::Receiver, "receiver"),
+    ];
+}
+
+/// How a body is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// RFC 8785 canonical JSON, `application/json`.
+    Json,
+    /// `application/x-www-form-urlencoded`, members in order, an array as its key repeated.
+    Form,
+}
+
+/// One request: its URL with the settings filled in, and the templates of its headers and body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// `POST`, `PUT` or `PATCH`.
+    pub method: String,
+    /// Where it goes: the `endpoint` given to the element or the relay, else the description's URL.
+    pub url: String,
+    /// How the body is written.
+    pub encoding: Encoding,
+    /// Header names with their templates (settings and secrets only).
+    pub headers: Vec<(String, Value)>,
+    /// The body's template.
+    pub body: Value,
+}
+
+/// What a withdrawal becomes at a destination.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Withdrawal {
+    /// The submission's request, made with no fields and the withdrawn decisions.
+    AsSubmit,
+    /// A request of its own (the CRM's unsubscribe call).
+    Call(Call),
+    /// Nothing the CRM takes: why, and what someone must do instead.
+    Refused(String),
+}
+
+/// A destination read against a notice.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Destination {
+    /// Its name (`hubspot`): the notice's `crm.<name>` holds its settings.
+    pub name: String,
+    /// Where it can run.
+    pub runs: Runs,
+    /// The base64url SHA-256 of the description's canonical JSON, which receipts name.
+    pub sha256: String,
+    /// What a submission sends.
+    pub submit: Call,
+    /// The oldest consent the CRM takes, in days (HubSpot refuses a `submittedAt` more than 30 days old).
+    pub max_age_days: Option<i64>,
+    /// What a withdrawal becomes.
+    pub withdrawal: Withdrawal,
+    /// Why an erasure cannot be asked of it, and what to do instead.
+    pub erasure: String,
+    /// The secrets its templates name: only the receiver, which holds them, can make its requests.
+    pub secrets: Vec<String>,
+    /// The notice's fields that its `fields` setting names otherwise at the CRM, with those names.
+    pub field_names: Vec<(String, String)>,
+}

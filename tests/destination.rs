@@ -1,0 +1,270 @@
+//! CRM destinations described as data: the request each shipped description shapes from a minimised payload
+//! and its receipt (for HubSpot, Salesforce and json, byte for byte what the code adapters make, whose golden
+//! outputs are in tests/adapter.rs), and every problem of a description or of the notice's settings for it,
+//! with its place.
+
+use consent_capture::destination::{shape, Destination, Evidence, Shaped, Withdrawal};
+use consent_capture::minimise::adapter::{request, Adapter, Evidence as AdapterEvidence};
+use consent_capture::minimise::date::Date;
+use consent_capture::{minimise, Decisions, Notice};
+
+const DEMO: &str = include_str!("../www/demo/notice.json");
+const JSON: &str = include_str!("../destinations/json.json");
+const HUBSPOT_DESCRIPTION: &str = include_str!("../destinations/hubspot.json");
+const SALESFORCE_DESCRIPTION: &str = include_str!("../destinations/salesforce.json");
+const ENDPOINT: &str = "https://crm.example/submit";
+const TODAY: Date = Date {
+    year: 2026,
+    month: 11,
+    day: 22,
+};
+const EVIDENCE: Evidence<'static> = Evidence {
+    receipt: "eyJhbGciOiJFZERTQSJ9.eyJ4IjoxfQ.c2ln",
+    receipt_id: "0b0e3c4a-5d6f-4a1b-9c2d-3e4f5a6b7c8d",
+    principal: "jwk-thumbprint:x",
+    language: "en",
+    page_uri: "https://example.com/contact?from=ad",
+    page_name: "Contact us",
+    consent_time: 1_795_000_000,
+    relayed: false,
+};
+
+fn no_secret(_: &str) -> Option<String> {
+    None
+}
+
+fn submitted() -> Vec<(String, String)> {
+    [
+        ("name", "Ada Lovelace"),
+        ("email", "ada@example.com"),
+        ("company", "Analytical Engines & Co"),
+        ("phone", "020 7946 0000"),
+        ("birthDate", "1990-06-15"),
+        ("postcode", "sw1a 1aa"),
+        ("topic", "support"),
+        ("referrer", "campaign-42"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect()
+}
+
+fn shaped(description: &str, granted: &[&str]) -> Shaped {
+    let notice = Notice::from_json(DEMO).expect("valid");
+    let destination = Destination::bind(description, &notice, Some(ENDPOINT)).expect("a valid description");
+    let mut decisions = Decisions::initial(&notice);
+    for purpose in granted {
+        decisions.set(purpose, true).expect("a consent purpose");
+    }
+    let minimised = minimise(&notice, &decisions, &submitted(), TODAY);
+    shape(
+        &destination.submit,
+        &notice,
+        &decisions,
+        &minimised.payload,
+        EVIDENCE,
+        &no_secret,
+    )
+}
+
+#[test]
+fn the_shipped_descriptions_shape_byte_for_byte_what_the_code_adapters_do() {
+    let notice = Notice::from_json(DEMO).expect("valid");
+    let adapters = [
+        (JSON, Adapter::Json),
+        (HUBSPOT_DESCRIPTION, Adapter::HubSpot),
+        (SALESFORCE_DESCRIPTION, Adapter::Salesforce),
+    ];
+    for granted in [&[][..], &["newsletter"], &["ads"], &["newsletter", "ads"]] {
+        let mut decisions = Decisions::initial(&notice);
+        for purpose in granted {
+            decisions.set(purpose, true).expect("a consent purpose");
+        }
+        let fields = minimise(&notice, &decisions, &submitted(), TODAY).payload;
+        let adapter_evidence = AdapterEvidence {
+            receipt: EVIDENCE.receipt,
+            receipt_id: EVIDENCE.receipt_id,
+            language: EVIDENCE.language,
+            page_uri: EVIDENCE.page_uri,
+            page_name: EVIDENCE.page_name,
+        };
+        for (description, adapter) in adapters {
+            let coded = request(adapter, &notice, &decisions, &fields, adapter_evidence).expect("configured");
+            let described = shaped(description, granted);
+            assert_eq!(
+                (described.content_type, described.body.as_str()),
+                (coded.content_type, coded.body.as_str()),
+                "{adapter:?} with {granted:?}"
+            );
+            assert_eq!(
+                (described.method.as_str(), described.url.as_str()),
+                ("POST", ENDPOINT)
+            );
+        }
+    }
+}
+
+#[test]
+fn a_refused_subscription_is_reported_as_refused_and_its_fields_stay_home() {
+    let r = shaped(HUBSPOT_DESCRIPTION, &["ads"]);
+    assert!(r
+        .body
+        .contains(r#"{"subscriptionTypeId":12345678,"text":"Monthly newsletter","value":false}"#));
+    assert!(
+        !r.body.contains("Analytical"),
+        "company only rests on the newsletter"
+    );
+    let phone_hash = "\"name\":\"phone\",\"objectTypeId\":\"0-1\",\"value\":\"";
+    assert!(r.body.contains(phone_hash), "ads granted: the phone's hash goes");
+    assert!(!r.body.contains("7946"), "never the number itself");
+}
+
+#[test]
+fn the_relay_tells_hubspot_when_consent_was_given_and_a_page_leaves_it_to_hubspot() {
+    let notice = Notice::from_json(DEMO).expect("valid");
+    let destination = Destination::bind(HUBSPOT_DESCRIPTION, &notice, Some(ENDPOINT)).expect("valid");
+    let decisions = Decisions::initial(&notice);
+    let relayed = Evidence {
+        relayed: true,
+        ..EVIDENCE
+    };
+    let r = shape(
+        &destination.submit,
+        &notice,
+        &decisions,
+        &Default::default(),
+        relayed,
+        &no_secret,
+    );
+    assert!(r.body.contains(r#""submittedAt":"1795000000000""#), "{}", r.body);
+    assert!(!shaped(HUBSPOT_DESCRIPTION, &[]).body.contains("submittedAt"));
+    assert_eq!(destination.max_age_days, Some(30));
+    assert!(matches!(destination.withdrawal, Withdrawal::Refused(_)));
+}
+
+/// A destination of a CRM the component does not ship, with one setting of each kind.
+const MINE: &str = r#"{"name": "mycrm", "runs": "receiver", "settings": {"listId": "text", "region": {"default": "eu"},
+    "fields": "fields", "lists": "purpose-numbers"},
+  "submit": {"url": "https://{region}.mycrm.example/lists/{listId}", "encoding": "json",
+    "body": {"people": [{"$fields": {"k": {"$item": "name"}, "v": {"$item": "value"}}}],
+             "lists": [{"$purposes": "lists", "as": {"id": {"$item": "value"}, "on": {"$item": "decision", "granted": "yes", "denied": "no"}}}]}},
+  "withdrawal": "as-submit", "erasure": {"refuse": "by hand"}}"#;
+
+/// The demo notice with `settings` as its `crm.mycrm`, and [`MINE`] bound to it (or the errors).
+fn mine(settings: &str) -> Result<(Notice, Destination), String> {
+    let hubspot = r#""crm": {"#;
+    assert!(DEMO.contains(hubspot));
+    let text = DEMO.replacen(hubspot, &format!(r#""crm": {{ "mycrm": {settings},"#), 1);
+    let notice = Notice::from_json(&text).expect("another destination's settings are read when it is");
+    let bound = Destination::bind(MINE, &notice, None).map_err(|errors| errors.text())?;
+    Ok((notice, bound))
+}
+
+#[test]
+fn the_notice_s_settings_are_checked_against_the_description_with_their_place() {
+    let (_, bound) = mine(r#"{"listId": "L1", "fields": {"name": "full_name"}, "lists": {"newsletter": 7}}"#)
+        .expect("valid");
+    assert_eq!(bound.submit.url, "https://eu.mycrm.example/lists/L1");
+    let cases = [
+        (
+            r#"{"listId": "L1", "fields": {"nmae": "x"}}"#,
+            "crm.mycrm.fields.nmae: is not one of the allowed values (not a declared field)",
+        ),
+        (
+            r#"{"listId": "L1", "lists": {"enquiry": 7}}"#,
+            "crm.mycrm.lists.enquiry: names no declared purpose (not a consent purpose)",
+        ),
+        (
+            r#"{"listId": "L1", "lists": {"newsletter": "7"}}"#,
+            "crm.mycrm.lists.newsletter: has the wrong type (expected a positive whole number, found string)",
+        ),
+        (r#"{"region": "us"}"#, "crm.mycrm.listId: is required"),
+        (
+            r#"{"listId": "L1", "lsts": {}}"#,
+            "crm.mycrm.lsts: is not a known key",
+        ),
+    ];
+    for (settings, expected) in cases {
+        assert_eq!(mine(settings).err().as_deref(), Some(expected), "{settings}");
+    }
+}
+
+#[test]
+fn repetitions_follow_the_notice_s_fields_and_the_purposes_a_setting_maps() {
+    let (notice, bound) =
+        mine(r#"{"listId": "L1", "fields": {"name": "full_name"}, "lists": {"newsletter": 7}}"#)
+            .expect("valid");
+    let mut decisions = Decisions::initial(&notice);
+    decisions.set("newsletter", true).expect("consent");
+    let fields = minimise(&notice, &decisions, &submitted(), TODAY).payload;
+    let r = shape(&bound.submit, &notice, &decisions, &fields, EVIDENCE, &no_secret);
+    assert_eq!(
+        r.body,
+        r#"{"lists":[{"id":7,"on":"yes"}],"people":[{"k":"full_name","v":"Ada Lovelace"},{"k":"email","v":"ada@example.com"},{"k":"company","v":"Analytical Engines & Co"},{"k":"topic","v":"support"},{"k":"birthDate","v":"30-39"},{"k":"postcode","v":"SW1A"}]}"#
+    );
+}
+
+#[test]
+fn a_description_naming_what_the_notice_lacks_is_refused_with_its_place() {
+    let notice = Notice::from_json(DEMO).expect("valid");
+    let refused = |description: &str| match Destination::bind(description, &notice, Some(ENDPOINT)) {
+        Ok(_) => String::from("accepted"),
+        Err(errors) => errors.text(),
+    };
+    let with_body = |body: &str| {
+        format!(
+            r#"{{"name": "mine", "runs": "browser", "submit": {{"url": "{{endpoint}}", "encoding": "json", "body": {body}}}, "withdrawal": "as-submit", "erasure": {{"refuse": "by hand"}}}}"#
+        )
+    };
+    let cases = [
+        (r#"{"e": {"$field": "emial"}}"#, "destination.submit.body.e.$field: is not one of the allowed values (not a field the notice declares)"),
+        (r#"{"c": {"$decision": "newsleter", "granted": "yes"}}"#, "destination.submit.body.c.$decision: names no declared purpose (newsleter)"),
+        (r#"{"c": {"$decision": "newsletter", "granted": "yes", "maybe": 1}}"#, "destination.submit.body.c.$decision/maybe: is not a known key"),
+        (r#"{"x": {"$eval": "1+1"}}"#, "destination.submit.body.x.$eval: is not one of the allowed values (a lookup is $field, $evidence, $decision, $purpose, $text, $secret or $item, with its argument)"),
+        (r#"{"x": {"$evidence": "cookies"}}"#, "destination.submit.body.x.$evidence: is not one of the allowed values (a lookup is $field, $evidence, $decision, $purpose, $text, $secret or $item, with its argument)"),
+        (r#"{"list": "{listId}"}"#, "destination.submit.body.list: is required ({listId} is not a setting given here)"),
+        (r#"{"x": {"$item": "value"}}"#, "destination.submit.body.x.$item: is not one of the allowed values (value is not an item here ($fields: name, field, value; $purposes: id, value, name, decision))"),
+        (r#"{"x": "{"}"#, "destination.submit.body.x: is not one of the allowed values (a lone brace: write {{ or }})"),
+    ];
+    for (body, expected) in cases {
+        assert_eq!(refused(&with_body(body)), expected, "{body}");
+    }
+    assert_eq!(refused(&with_body(r#"{"braces": "{{literal}}"}"#)), "accepted");
+    let unsafe_url = with_body("{}").replace("{endpoint}", "javascript:alert(1)");
+    let notice_bound = Destination::bind(&unsafe_url, &notice, None);
+    assert_eq!(
+        notice_bound.err().map(|errors| errors.text()),
+        Some("destination.submit.url: must be an absolute http:// or https:// URL".into())
+    );
+}
+
+#[test]
+fn a_page_refuses_a_destination_that_needs_a_secret() {
+    let notice = Notice::from_json(DEMO).expect("valid");
+    let description = r#"{"name": "private", "runs": "browser", "submit": {"url": "https://api.crm.example/people", "encoding": "json",
+        "headers": {"Authorization": {"$text": ["Bearer ", {"$secret": "token"}]}}, "body": {"email": {"$field": "email"}}},
+        "withdrawal": {"refuse": "by hand"}, "erasure": {"refuse": "by hand"}}"#;
+    let destination = Destination::bind(description, &notice, None).expect("valid for the receiver");
+    assert_eq!(destination.secrets, ["token"]);
+    let refused = destination.clone().for_browser().err().map(|error| error.text());
+    assert_eq!(
+        refused.as_deref(),
+        Some("destination.runs: is not one of the allowed values (it needs a secret: send through the receiver (--relay))")
+    );
+    let decisions = Decisions::initial(&notice);
+    let fields = minimise(&notice, &decisions, &submitted(), TODAY).payload;
+    let token = |name: &str| (name == "token").then(|| "s3cret".to_owned());
+    let shaped = shape(
+        &destination.submit,
+        &notice,
+        &decisions,
+        &fields,
+        EVIDENCE,
+        &token,
+    );
+    assert_eq!(
+        shaped.headers,
+        vec![("Authorization".to_owned(), "Bearer s3cret".to_owned())]
+    );
+    assert_eq!(shaped.body, r#"{"email":"ada@example.com"}"#);
+}
