@@ -109,7 +109,7 @@ test-native:
 # FUZZ_SECONDS, whichever comes first; inputs up to 1 MB; an input slower than 5 s is a finding. What a fuzzer
 # finds lands in fuzz/artifacts/; keep it under fuzz/regressions/<target>/ (tests/fuzz_regressions.rs replays
 # them). make test runs each for a few seconds, so that they keep building and running.
-FUZZ_TARGETS := json notice receipt jws transform adapter
+FUZZ_TARGETS := json notice receipt jws transform adapter destination
 FUZZ_RUNS ?= 10000000
 FUZZ_SECONDS ?= 3600
 FUZZ_RUN = cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none --debug-assertions

@@ -3,7 +3,7 @@
 //! outputs are in tests/adapter.rs), and every problem of a description or of the notice's settings for it,
 //! with its place.
 
-use consent_capture::destination::{shape, Destination, Evidence, Shaped, Withdrawal};
+use consent_capture::destination::{shape, Destination, Evidence, Runs, Shaped, Withdrawal, SHIPPED};
 use consent_capture::minimise::adapter::{request, Adapter, Evidence as AdapterEvidence};
 use consent_capture::minimise::date::Date;
 use consent_capture::{minimise, Decisions, Notice};
@@ -65,6 +65,7 @@ fn shaped(description: &str, granted: &[&str]) -> Shaped {
         EVIDENCE,
         &no_secret,
     )
+    .expect("a request")
 }
 
 #[test]
@@ -135,7 +136,8 @@ fn the_relay_tells_hubspot_when_consent_was_given_and_a_page_leaves_it_to_hubspo
         &Default::default(),
         relayed,
         &no_secret,
-    );
+    )
+    .expect("a request");
     assert!(r.body.contains(r#""submittedAt":"1795000000000""#), "{}", r.body);
     assert!(!shaped(HUBSPOT_DESCRIPTION, &[]).body.contains("submittedAt"));
     assert_eq!(destination.max_age_days, Some(30));
@@ -197,7 +199,7 @@ fn repetitions_follow_the_notice_s_fields_and_the_purposes_a_setting_maps() {
     let mut decisions = Decisions::initial(&notice);
     decisions.set("newsletter", true).expect("consent");
     let fields = minimise(&notice, &decisions, &submitted(), TODAY).payload;
-    let r = shape(&bound.submit, &notice, &decisions, &fields, EVIDENCE, &no_secret);
+    let r = shape(&bound.submit, &notice, &decisions, &fields, EVIDENCE, &no_secret).expect("a request");
     assert_eq!(
         r.body,
         r#"{"lists":[{"id":7,"on":"yes"}],"people":[{"k":"full_name","v":"Ada Lovelace"},{"k":"email","v":"ada@example.com"},{"k":"company","v":"Analytical Engines & Co"},{"k":"topic","v":"support"},{"k":"birthDate","v":"30-39"},{"k":"postcode","v":"SW1A"}]}"#
@@ -220,8 +222,8 @@ fn a_description_naming_what_the_notice_lacks_is_refused_with_its_place() {
         (r#"{"e": {"$field": "emial"}}"#, "destination.submit.body.e.$field: is not one of the allowed values (not a field the notice declares)"),
         (r#"{"c": {"$decision": "newsleter", "granted": "yes"}}"#, "destination.submit.body.c.$decision: names no declared purpose (newsleter)"),
         (r#"{"c": {"$decision": "newsletter", "granted": "yes", "maybe": 1}}"#, "destination.submit.body.c.$decision/maybe: is not a known key"),
-        (r#"{"x": {"$eval": "1+1"}}"#, "destination.submit.body.x.$eval: is not one of the allowed values (a lookup is $field, $evidence, $decision, $purpose, $text, $secret or $item, with its argument)"),
-        (r#"{"x": {"$evidence": "cookies"}}"#, "destination.submit.body.x.$evidence: is not one of the allowed values (a lookup is $field, $evidence, $decision, $purpose, $text, $secret or $item, with its argument)"),
+        (r#"{"x": {"$eval": "1+1"}}"#, "destination.submit.body.x.$eval: is not one of the allowed values (a lookup is $field, $evidence, $decision, $purpose, $text, $object, $secret or $item, with its argument)"),
+        (r#"{"x": {"$evidence": "cookies"}}"#, "destination.submit.body.x.$evidence: is not one of the allowed values (a lookup is $field, $evidence, $decision, $purpose, $text, $object, $secret or $item, with its argument)"),
         (r#"{"list": "{listId}"}"#, "destination.submit.body.list: is required ({listId} is not a setting given here)"),
         (r#"{"x": {"$item": "value"}}"#, "destination.submit.body.x.$item: is not one of the allowed values (value is not an item here ($fields: name, field, value; $purposes: id, value, name, decision))"),
         (r#"{"x": "{"}"#, "destination.submit.body.x: is not one of the allowed values (a lone brace: write {{ or }})"),
@@ -261,10 +263,66 @@ fn a_page_refuses_a_destination_that_needs_a_secret() {
         &fields,
         EVIDENCE,
         &token,
-    );
+    )
+    .expect("a request");
     assert_eq!(
         shaped.headers,
         vec![("Authorization".to_owned(), "Bearer s3cret".to_owned())]
     );
     assert_eq!(shaped.body, r#"{"email":"ada@example.com"}"#);
+}
+
+#[test]
+fn every_shipped_description_reads_against_the_demo_notice_and_goes_where_its_crm_documents() {
+    let notice = Notice::from_json(DEMO).expect("valid");
+    let documented = [
+        ("json", None),
+        ("hubspot", None),
+        ("salesforce", None),
+        (
+            "klaviyo",
+            Some("https://a.klaviyo.com/api/profile-subscription-bulk-create-jobs"),
+        ),
+        (
+            "mailchimp-form",
+            Some("https://us21.list-manage.com/subscribe/post?u=0123456789abcdef01234567&id=a1b2c3d4e5"),
+        ),
+        (
+            "mailchimp",
+            Some("https://us21.api.mailchimp.com/3.0/lists/a1b2c3d4e5"),
+        ),
+        ("brevo", Some("https://api.brevo.com/v3/contacts")),
+        ("pipedrive", Some("https://example.pipedrive.com/api/v1/persons")),
+        ("zoho", Some("https://crm.zoho.com/crm/WebToLeadForm")),
+        (
+            "activecampaign",
+            Some("https://example.activehosted.com/proc.php"),
+        ),
+        ("pardot", Some("https://go.example.com/l/123/2026-11-22/abcd")),
+        ("segment", Some("https://api.segment.io/v1/identify")),
+        ("intercom", Some("https://api.intercom.io/contacts")),
+        (
+            "freshsales",
+            Some("https://example.myfreshworks.com/crm/sales/api/contacts/upsert"),
+        ),
+        (
+            "marketo",
+            Some("https://123-ABC-456.mktorest.com/rest/v1/leads.json"),
+        ),
+    ];
+    assert_eq!(SHIPPED.len(), documented.len());
+    for ((name, text), (expected_name, url)) in SHIPPED.iter().zip(documented) {
+        assert_eq!(*name, expected_name);
+        // The sites' own URL for the three that send where the page's endpoint says.
+        let endpoint = url.is_none().then_some(ENDPOINT);
+        let bound = Destination::bind(text, &notice, endpoint).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(bound.name, *name);
+        assert_eq!(bound.submit.url, url.unwrap_or(ENDPOINT), "{name}");
+        let for_browser = bound.clone().for_browser().is_ok();
+        assert_eq!(
+            for_browser,
+            bound.runs != Runs::Receiver,
+            "{name}: only the receiver holds secrets"
+        );
+    }
 }

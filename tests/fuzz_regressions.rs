@@ -13,13 +13,14 @@ use std::time::{Duration, Instant};
 /// A fuzz target's check.
 type Check = fn(&[u8]);
 
-const TARGETS: [(&str, Check); 6] = [
+const TARGETS: [(&str, Check); 7] = [
     ("json", checks::json),
     ("notice", checks::notice),
     ("receipt", checks::receipt),
     ("jws", checks::jws),
     ("transform", checks::transform),
     ("adapter", checks::adapter),
+    ("destination", checks::destination),
 ];
 
 #[test]

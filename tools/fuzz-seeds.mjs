@@ -8,7 +8,7 @@ import { join } from 'node:path';
 const root = new URL('../', import.meta.url).pathname;
 const shared = join(root, '../shared/vectors');
 const read = (path) => readFileSync(path, 'utf8');
-const seeds = { json: [], notice: [], receipt: [], jws: [], transform: [], adapter: [] };
+const seeds = { json: [], notice: [], receipt: [], jws: [], transform: [], adapter: [], destination: [] };
 
 const demoNotice = read(join(root, 'www/demo/notice.json'));
 const everyBasis = read(join(root, 'receiver/tests/records/every-basis.json'));
@@ -20,6 +20,7 @@ const payloads = receipts.map((jws) => Buffer.from(jws.split('.')[1] ?? '', 'bas
 seeds.json.push(demoNotice, everyBasis, ...payloads, read(join(shared, 'kantara/kantara-consent-receipt-v1_1-example.json')));
 for (const file of readdirSync(join(shared, 'jcs/input'))) seeds.json.push(read(join(shared, 'jcs/input', file)));
 seeds.notice.push(demoNotice, everyBasis);
+for (const file of readdirSync(join(root, 'destinations'))) seeds.destination.push(read(join(root, 'destinations', file)));
 seeds.receipt.push(...receipts, ...cases, ...vectors);
 seeds.jws.push(...cases, ...vectors, read(join(root, 'www/demo/notice.jws')).trim(),
   ...receipts.slice(0, 8).map((receipt) => `${receipt}\n${receipt}`));

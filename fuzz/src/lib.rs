@@ -4,6 +4,7 @@
 //! same, a transform's output fits its shape), it is asserted. Slow inputs are findings too: libFuzzer's
 //! `-timeout` and the regression test's time limit catch them.
 
+use consent_capture::destination::{shape, Destination, Encoding, Evidence as DestinationEvidence, SHIPPED};
 use consent_capture::jose::jwk::PublicJwk;
 use consent_capture::jose::jws::parse_compact;
 use consent_capture::jose::sign::PrivateKey;
@@ -102,6 +103,67 @@ fn adapters(notice: &Notice, decisions: &Decisions, payload: &Object, language: 
             }
         }
     }
+    for (name, description) in SHIPPED {
+        let destination = Destination::bind(description, notice, Some("https://crm.example/"))
+            .unwrap_or_else(|errors| panic!("{name} reads against the demo notice: {errors}"));
+        shaped_by(&destination, notice, decisions, payload, language);
+    }
+}
+
+/// What `destination` sends for `payload`: its JSON bodies parse, its form bodies are one line of pairs.
+fn shaped_by(
+    destination: &Destination,
+    notice: &Notice,
+    decisions: &Decisions,
+    payload: &Object,
+    language: &str,
+) {
+    let evidence = DestinationEvidence {
+        receipt: "e30.e30.e30",
+        receipt_id: "00000000-0000-4000-8000-000000000000",
+        principal: "jwk-thumbprint:x",
+        language,
+        page_uri: "https://example.com/contact",
+        page_name: "Contact",
+        consent_time: TODAY,
+        relayed: true,
+    };
+    let secret = |name: &str| Some(format!("secret-{name}"));
+    if let Some(shaped) = shape(&destination.submit, notice, decisions, payload, evidence, &secret) {
+        match destination.submit.encoding {
+            Encoding::Json => {
+                parse(&shaped.body).expect("a destination's JSON body parses");
+            }
+            Encoding::Form => assert!(
+                !shaped.body.contains(['\n', ' ', '#']),
+                "a form body is one encoded line: {}",
+                shaped.body
+            ),
+        }
+    }
+}
+
+/// A destination description from the input, read against the demo notice: problems come back as errors with
+/// their places, never a panic; one that reads is then shaped for a submission of the demo form.
+pub fn destination(input: &[u8]) {
+    let Some(text) = text(input) else { return };
+    let notice = demo_notice();
+    let Ok(destination) = Destination::bind(text, notice, None) else {
+        return;
+    };
+    let mut decisions = Decisions::initial(notice);
+    let _ = decisions.set("newsletter", text.len() % 2 == 0);
+    let typed = [
+        ("name", "Ada Lovelace"),
+        ("email", "ada@example.com"),
+        ("company", "Engines & Co"),
+    ];
+    let submitted: Vec<(String, String)> = typed
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let minimised = minimise(notice, &decisions, &submitted, Date::of_unix_seconds(TODAY));
+    shaped_by(&destination, notice, &decisions, &minimised.payload, "en");
 }
 
 /// Receipt verification as the CLI, the browser verifier and the receiver do it: strict inspection, the

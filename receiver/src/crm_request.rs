@@ -73,7 +73,8 @@ pub struct Outgoing {
     pub body: String,
 }
 
-/// The request for `record` (its notice among `notices`) at `now`, or why it must never be sent. `latest` is
+/// The request for `record` (its notice among `notices`) at `now`, `None` when its destination sends nothing for
+/// it (a subscription the person did not grant), or why it must never be sent. `latest` is
 /// the person's latest decision for each purpose as the relay sends it ([`crate::consent_state::current`]):
 /// a consent that the person withdrew or refused since (by consent time) is relayed with that purpose
 /// refused, and without the fields only it justified, so that the CRM never gets what no longer holds.
@@ -92,7 +93,7 @@ pub fn outgoing(
     latest: &[&DecisionRow],
     unconfirmed: &[String],
     now: i64,
-) -> Result<Outgoing, String> {
+) -> Result<Option<Outgoing>, String> {
     let body = record
         .body
         .as_deref()
@@ -177,13 +178,13 @@ pub fn outgoing(
             let shaped = shape(call, notice, &decisions, &fields, evidence, &|name| {
                 described.secret(name)
             });
-            Ok(Outgoing {
+            Ok(shaped.map(|shaped| Outgoing {
                 method: shaped.method,
                 url: shaped.url,
                 content_type: shaped.content_type,
                 headers: shaped.headers,
                 body: shaped.body,
-            })
+            }))
         }
         Crm::Webhook => {
             let event = Object::new()
@@ -206,13 +207,13 @@ pub fn outgoing(
                     .with("event", "withdrawal")
                     .with("withdrawn", Value::Array(purposes))
             };
-            Ok(Outgoing {
+            Ok(Some(Outgoing {
                 method: "POST".into(),
                 url: url.to_owned(),
                 content_type: "application/json",
                 headers: Vec::new(),
                 body: to_canonical_string(&Value::Object(event)),
-            })
+            }))
         }
     }
 }

@@ -168,7 +168,8 @@ async fn relay_one(
             GIVE_UP_AFTER / 86_400,
             due.outcome
         )),
-        Ok(request) => {
+        Ok(None) => Tried::Delivered("nothing sent: its destination sends nothing for this record".into()),
+        Ok(Some(request)) => {
             tokio::time::sleep_until(*next_send).await;
             *next_send = Instant::now() + spacing;
             send(client, &record.receipt_id, request, due.attempts).await

@@ -8,6 +8,7 @@ mod audit;
 mod confirmation;
 mod connections;
 mod databases;
+mod destinations;
 mod faults;
 mod receipts;
 mod records;
@@ -26,6 +27,10 @@ use confirmation::double_opt_in_counts_a_grant_only_once_the_address_is_confirme
 use consent_capture::jose::jws::{header, signing_input};
 use consent_capture::notice::signature::{payload as notice_payload, TYP as NOTICE_TYP};
 use databases::{Postgres, Scratch};
+use destinations::{
+    a_subscription_not_granted_sends_nothing_and_a_withdrawal_goes_as_its_description_says,
+    every_shipped_crm_gets_the_request_its_documentation_describes,
+};
 use faults::a_receiver_killed_in_the_middle_of_a_load_keeps_every_acknowledged_receipt_once;
 use receipts::{
     controller, demo_config, first_receipt, granting, make, make_carrying, notice, now,
@@ -885,4 +890,6 @@ on_both_databases!(
     an_erasure_reaches_the_crm_after_the_persons_records,
     a_record_refused_for_good_is_sent_again_after_the_crm_is_fixed,
     double_opt_in_counts_a_grant_only_once_the_address_is_confirmed_by_a_mailed_link,
+    every_shipped_crm_gets_the_request_its_documentation_describes,
+    a_subscription_not_granted_sends_nothing_and_a_withdrawal_goes_as_its_description_says,
 );

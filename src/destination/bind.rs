@@ -77,6 +77,9 @@ struct Binder<'a> {
     texts: Vec<(String, String)>,
     /// The `fields` setting: notice field name → the CRM's name.
     field_names: Vec<(String, String)>,
+    /// Whether `$fields` repeats over the fields the `fields` setting names only (kind `only-fields`), not
+    /// over every declared field.
+    only_mapped_fields: bool,
     /// Settings of kind `purposes`: their name, and purpose id → the CRM's value.
     purpose_maps: Vec<(String, Vec<(String, Value)>)>,
     secrets: Vec<String>,
@@ -103,6 +106,7 @@ impl<'a> Binder<'a> {
             notice,
             texts: Vec::new(),
             field_names: Vec::new(),
+            only_mapped_fields: false,
             purpose_maps: Vec::new(),
             secrets: Vec::new(),
         };
@@ -156,9 +160,9 @@ impl<'a> Binder<'a> {
         })
     }
 
-    /// The description's `settings` (name → `"text"`, `{"default": "…"}`, `"fields"`, `"purpose-texts"` or
-    /// `"purpose-numbers"`) filled
-    /// from the notice's `crm.<name>`, whose every key must be one of them.
+    /// The description's `settings` (name → `"text"`, `{"default": "…"}`, `"fields"` or `"only-fields"` (the
+    /// setting called `fields`), `"purpose-texts"` or `"purpose-numbers"`) filled from the notice's
+    /// `crm.<name>`, whose every key must be one of them.
     fn settings(&mut self, declared: Option<&Value>, path: &str, name: &str, errors: &mut Vec<Error>) {
         let given_path = key_path("crm", name);
         let empty = Value::Object(Object::new());
@@ -195,7 +199,8 @@ impl<'a> Binder<'a> {
                         }
                     }
                 }
-                (Some("fields"), _) if key == "fields" => {
+                (Some(kind @ ("fields" | "only-fields")), _) if key == "fields" => {
+                    self.only_mapped_fields = kind == "only-fields";
                     for (field, crm, at) in entries(value, &at, errors) {
                         if self.notice.field(field).is_none() {
                             errors.push(Error::new(ErrorKind::NotAllowed, at.clone()).with_detail("not a declared field"));
@@ -232,7 +237,7 @@ impl<'a> Binder<'a> {
                 }
                 _ => errors.push(
                     Error::new(ErrorKind::NotAllowed, key_path(path, key))
-                        .with_detail("a setting is \"text\", {\"default\": \"…\"}, \"purpose-texts\", \"purpose-numbers\", or \"fields\" (named fields)"),
+                        .with_detail("a setting is \"text\", {\"default\": \"…\"}, \"purpose-texts\" or \"purpose-numbers\"; or, named fields, \"fields\" or \"only-fields\""),
                 ),
             }
         }
@@ -427,7 +432,7 @@ impl<'a> Binder<'a> {
     ) -> Value {
         let lookup = object
             .iter()
-            .find(|(key, _)| key.starts_with('$') && !matches!(*key, "$requires" | "$fields"));
+            .find(|(key, _)| key.starts_with('$') && !matches!(*key, "$requires" | "$granted" | "$fields"));
         if let Some((key, argument)) = lookup {
             return self.lookup(key, argument, object, &key_path(path, key), item, errors);
         }
@@ -442,8 +447,12 @@ impl<'a> Binder<'a> {
                     }
                 }
                 "$requires" => {
-                    self.declared_field(value, &at, errors);
-                    out.insert(key, value.clone());
+                    let field = self.declared_field(value, &at, errors);
+                    out.insert(key, field);
+                }
+                "$granted" => {
+                    let purpose = self.declared_purpose(value, &at, errors);
+                    out.insert(key, purpose);
                 }
                 _ => {
                     let bound = self.template(value, &at, item, errors);
@@ -493,7 +502,11 @@ impl<'a> Binder<'a> {
             ("$decision", id) => {
                 only(&CASES, errors);
                 let id = self.declared_purpose(id, path, errors);
-                self.decision(id, object, path, errors)
+                self.decision(id, object, path, item, errors)
+            }
+            ("$object", Value::Array(_)) => {
+                only(&[], errors);
+                lookup(self.template(argument, path, item, errors))
             }
             ("$text", Value::Array(parts)) => {
                 only(&[], errors);
@@ -513,7 +526,7 @@ impl<'a> Binder<'a> {
                 (Some(Item::Purpose(id, _)), "name") => Object::new().with("$purpose", *id).into(),
                 (Some(Item::Purpose(id, _)), "decision") => {
                     only(&CASES, errors);
-                    self.decision((*id).to_owned(), object, path, errors)
+                    self.decision((*id).to_owned(), object, path, item, errors)
                 }
                 _ => {
                     errors.push(Error::new(ErrorKind::NotAllowed, path).with_detail(concat(&[
@@ -525,36 +538,45 @@ impl<'a> Binder<'a> {
             },
             _ => {
                 errors.push(Error::new(ErrorKind::NotAllowed, path).with_detail(
-                    "a lookup is $field, $evidence, $decision, $purpose, $text, $secret or $item, with its argument",
+                    "a lookup is $field, $evidence, $decision, $purpose, $text, $object, $secret or $item, with its argument",
                 ));
                 Value::Null
             }
         }
     }
 
-    /// `{"$decision": id, "granted": …, "denied": …, "withdrawn": …, "not-asked": …}` with bound cases.
-    fn decision(&mut self, id: String, object: &Object, path: &str, errors: &mut Vec<Error>) -> Value {
+    /// `{"$decision": id, "granted": …, "denied": …, "withdrawn": …, "not-asked": …}` with bound cases (which
+    /// may name the item they are repeated for).
+    fn decision(
+        &mut self,
+        id: String,
+        object: &Object,
+        path: &str,
+        item: Option<&Item<'_>>,
+        errors: &mut Vec<Error>,
+    ) -> Value {
         let mut out = Object::new().with("$decision", id);
         for case in CASES {
             if let Some(value) = object.get(case) {
-                out.insert(case, self.template(value, &key_path(path, case), None, errors));
+                out.insert(case, self.template(value, &key_path(path, case), item, errors));
             }
         }
         out.into()
     }
 
-    /// The declared fields in the notice's order, each with its name at the CRM.
+    /// The declared fields in the notice's order (only those the `fields` setting names, for `only-fields`),
+    /// each with its name at the CRM.
     fn fields(&self) -> Vec<(&'a str, String)> {
         self.notice
             .fields
             .iter()
-            .map(|field| {
-                let crm = self
-                    .field_names
-                    .iter()
-                    .find(|(name, _)| *name == field.name)
-                    .map_or(field.name.as_str(), |(_, crm)| crm.as_str());
-                (field.name.as_str(), crm.to_owned())
+            .filter_map(|field| {
+                let mapped = self.field_names.iter().find(|(name, _)| *name == field.name);
+                match mapped {
+                    Some((_, crm)) => Some((field.name.as_str(), crm.clone())),
+                    None if self.only_mapped_fields => None,
+                    None => Some((field.name.as_str(), field.name.clone())),
+                }
             })
             .collect()
     }

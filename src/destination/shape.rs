@@ -1,6 +1,7 @@
 //! The interpreter: one bound request ([`Call`]) and one submission in, the exact request out. A template's
 //! constants stay as they are; each lookup is replaced by what it names, or is absent: an object member or an
-//! array item that is absent is left out, and so is an object whose `$requires` field did not leave. It reads
+//! array item that is absent is left out, and so is an object whose `$requires` field did not leave or whose
+//! `$granted` purpose was not granted (a whole body so: nothing is sent). It reads
 //! only what minimisation let through, the decisions and the receipt's evidence: it cannot add anything else.
 
 use super::model::{Call, Encoding};
@@ -10,7 +11,7 @@ use crate::minimise::adapter::form_encode;
 use crate::minimise::date::iso8601;
 use crate::notice::decisions::Decisions;
 use crate::notice::signature::notice_hash;
-use crate::notice::Notice;
+use crate::notice::{Decision, Notice};
 use crate::prelude::*;
 
 /// What ties a submission to its proof, and where and when it was made.
@@ -57,7 +58,8 @@ struct Submission<'a> {
     secret: &'a dyn Fn(&str) -> Option<String>,
 }
 
-/// The request `call` makes for `fields` (minimised) with these decisions and evidence; `secret` gives the
+/// The request `call` makes for `fields` (minimised) with these decisions and evidence, or `None` when its body
+/// says there is nothing to send (`"$granted"`: a subscription the person did not grant); `secret` gives the
 /// receiver's secrets by name (a page has none).
 pub fn shape(
     call: &Call,
@@ -66,7 +68,7 @@ pub fn shape(
     fields: &Object,
     evidence: Evidence<'_>,
     secret: &dyn Fn(&str) -> Option<String>,
-) -> Shaped {
+) -> Option<Shaped> {
     let submission = Submission {
         notice,
         decisions,
@@ -74,7 +76,7 @@ pub fn shape(
         evidence,
         secret,
     };
-    let body = submission.value(&call.body).unwrap_or(Value::Null);
+    let body = submission.value(&call.body)?;
     let (content_type, body) = match call.encoding {
         Encoding::Json => ("application/json", to_canonical_string(&body)),
         Encoding::Form => ("application/x-www-form-urlencoded", form_body(&body)),
@@ -87,13 +89,13 @@ pub fn shape(
             Some((name.clone(), value.as_str()?.to_owned()))
         })
         .collect();
-    Shaped {
+    Some(Shaped {
         method: call.method.clone(),
         url: call.url.clone(),
         content_type,
         headers,
         body,
-    }
+    })
 }
 
 impl Submission<'_> {
@@ -108,6 +110,11 @@ impl Submission<'_> {
         };
         if let Some(field) = object.get("$requires").and_then(Value::as_str) {
             self.fields.get(field)?;
+        }
+        if let Some(purpose) = object.get("$granted").and_then(Value::as_str) {
+            if self.decisions.get(purpose) != Decision::Granted {
+                return None;
+            }
         }
         let text = |key| object.get(key).and_then(Value::as_str);
         if let Some(field) = text("$field") {
@@ -127,6 +134,16 @@ impl Submission<'_> {
         if let Some(name) = text("$secret") {
             return (self.secret)(name).map(Value::from);
         }
+        if let Some(pairs) = object.get("$object") {
+            // `[[key, value], …]`: a pair whose value was absent (one item left) is left out.
+            let mut built = Object::new();
+            for pair in self.value(pairs)?.as_array()? {
+                if let Some([Value::String(key), value]) = pair.as_array() {
+                    built.insert(key.as_str(), value.clone());
+                }
+            }
+            return Some(built.into());
+        }
         if let Some(Value::Array(parts)) = object.get("$text") {
             let mut joined = String::new();
             for part in parts {
@@ -135,7 +152,10 @@ impl Submission<'_> {
             return Some(joined.into());
         }
         let mut out = Object::new();
-        for (key, member) in object.iter().filter(|(key, _)| *key != "$requires") {
+        for (key, member) in object
+            .iter()
+            .filter(|(key, _)| !matches!(*key, "$requires" | "$granted"))
+        {
             if let Some(value) = self.value(member) {
                 out.insert(key, value);
             }

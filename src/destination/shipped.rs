@@ -2,10 +2,28 @@
 //! documentation's table of CRMs read.
 
 /// Every shipped description: its name and its text.
-pub const SHIPPED: [(&str, &str); 3] = [
+pub const SHIPPED: [(&str, &str); 15] = [
     ("json", include_str!("../../destinations/json.json")),
     ("hubspot", include_str!("../../destinations/hubspot.json")),
     ("salesforce", include_str!("../../destinations/salesforce.json")),
+    ("klaviyo", include_str!("../../destinations/klaviyo.json")),
+    (
+        "mailchimp-form",
+        include_str!("../../destinations/mailchimp-form.json"),
+    ),
+    ("mailchimp", include_str!("../../destinations/mailchimp.json")),
+    ("brevo", include_str!("../../destinations/brevo.json")),
+    ("pipedrive", include_str!("../../destinations/pipedrive.json")),
+    ("zoho", include_str!("../../destinations/zoho.json")),
+    (
+        "activecampaign",
+        include_str!("../../destinations/activecampaign.json"),
+    ),
+    ("pardot", include_str!("../../destinations/pardot.json")),
+    ("segment", include_str!("../../destinations/segment.json")),
+    ("intercom", include_str!("../../destinations/intercom.json")),
+    ("freshsales", include_str!("../../destinations/freshsales.json")),
+    ("marketo", include_str!("../../destinations/marketo.json")),
 ];
 
 /// The shipped description called `name`.

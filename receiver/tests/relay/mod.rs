@@ -38,9 +38,27 @@ pub(crate) struct Seen {
     path: String,
     /// The `Authorization` header, lowercased as the head is read.
     authorization: String,
-    content_type: String,
+    pub(crate) content_type: String,
+    /// The request line and headers, lowercased.
+    pub(crate) head: String,
     pub(crate) body: String,
     answered: Option<u16>,
+}
+
+impl Seen {
+    /// The value of the header `name` (lowercase), lowercased.
+    pub(crate) fn header(&self, name: &str) -> &str {
+        self.head
+            .lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(": "))
+            .unwrap_or_default()
+            .trim()
+    }
+
+    /// The request line's method, lowercased.
+    pub(crate) fn method(&self) -> &str {
+        self.head.split(' ').next().unwrap_or_default()
+    }
 }
 
 /// A loopback CRM that behaves, request by request, as `script` says; stopped when dropped.
@@ -79,7 +97,7 @@ impl StandIn {
             .collect()
     }
 
-    fn tries(&self) -> usize {
+    pub(crate) fn tries(&self) -> usize {
         self.seen.lock().expect("the log").len()
     }
 }
@@ -125,6 +143,7 @@ async fn serve(mut stream: TcpStream, seen: Arc<Mutex<Vec<Seen>>>, script: fn(us
                 path,
                 authorization,
                 content_type,
+                head: head.clone(),
                 body,
                 answered,
             });
@@ -171,11 +190,16 @@ fn down_at_first(n: usize) -> Behaviour {
 
 /// The relay sending to `stand_in` as the shipped description `name` says, read against the demo notice.
 pub(crate) fn described(name: &str, stand_in: &StandIn) -> RelayTarget {
+    described_with(name, stand_in, Vec::new())
+}
+
+/// [`described`], with the secrets its requests name.
+pub(crate) fn described_with(name: &str, stand_in: &StandIn, secrets: Vec<(String, String)>) -> RelayTarget {
     let notice = notice();
     let hash = notice_hash(&notice);
     let description = shipped(name).expect("a shipped description");
     let notices = [(&notice, hash.as_str(), "the demo notice")];
-    let described = Described::read(name, description, &notices, Some(&stand_in.url), Vec::new())
+    let described = Described::read(name, description, &notices, Some(&stand_in.url), secrets)
         .expect("the demo notice configures it");
     target(Crm::Described(described), stand_in)
 }
@@ -216,7 +240,7 @@ async fn relay_answer(receiver: &Arc<Receiver>, state: &str) -> Json {
 }
 
 /// Waits until nothing waits, records or erasures, for at most a minute.
-async fn settled(receiver: &Arc<Receiver>) {
+pub(crate) async fn settled(receiver: &Arc<Receiver>) {
     for _ in 0..600 {
         if relay_rows(receiver, "waiting").await.is_empty()
             && erasure_rows(receiver, "waiting").await.is_empty()
