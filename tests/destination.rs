@@ -3,7 +3,9 @@
 //! outputs are in tests/adapter.rs), and every problem of a description or of the notice's settings for it,
 //! with its place.
 
-use consent_capture::destination::{shape, Destination, Evidence, Runs, Shaped, Withdrawal, SHIPPED};
+use consent_capture::destination::{
+    shape, Destination, Evidence, NoticeFacts, Runs, Shaped, Withdrawal, SHIPPED,
+};
 use consent_capture::minimise::adapter::{request, Adapter, Evidence as AdapterEvidence};
 use consent_capture::minimise::date::Date;
 use consent_capture::{minimise, Decisions, Notice};
@@ -29,6 +31,11 @@ const EVIDENCE: Evidence<'static> = Evidence {
     relayed: false,
 };
 
+/// What a destination reads of `notice`.
+fn facts(notice: &Notice) -> NoticeFacts {
+    NoticeFacts::read(&notice.source)
+}
+
 fn no_secret(_: &str) -> Option<String> {
     None
 }
@@ -51,7 +58,8 @@ fn submitted() -> Vec<(String, String)> {
 
 fn shaped(description: &str, granted: &[&str]) -> Shaped {
     let notice = Notice::from_json(DEMO).expect("valid");
-    let destination = Destination::bind(description, &notice, Some(ENDPOINT)).expect("a valid description");
+    let destination =
+        Destination::bind(description, &facts(&notice), Some(ENDPOINT)).expect("a valid description");
     let mut decisions = Decisions::initial(&notice);
     for purpose in granted {
         decisions.set(purpose, true).expect("a consent purpose");
@@ -59,8 +67,8 @@ fn shaped(description: &str, granted: &[&str]) -> Shaped {
     let minimised = minimise(&notice, &decisions, &submitted(), TODAY);
     shape(
         &destination.submit,
-        &notice,
-        &decisions,
+        &facts(&notice),
+        &decisions.to_json(&notice),
         &minimised.payload,
         EVIDENCE,
         &no_secret,
@@ -123,7 +131,7 @@ fn a_refused_subscription_is_reported_as_refused_and_its_fields_stay_home() {
 #[test]
 fn the_relay_tells_hubspot_when_consent_was_given_and_a_page_leaves_it_to_hubspot() {
     let notice = Notice::from_json(DEMO).expect("valid");
-    let destination = Destination::bind(HUBSPOT_DESCRIPTION, &notice, Some(ENDPOINT)).expect("valid");
+    let destination = Destination::bind(HUBSPOT_DESCRIPTION, &facts(&notice), Some(ENDPOINT)).expect("valid");
     let decisions = Decisions::initial(&notice);
     let relayed = Evidence {
         relayed: true,
@@ -131,8 +139,8 @@ fn the_relay_tells_hubspot_when_consent_was_given_and_a_page_leaves_it_to_hubspo
     };
     let r = shape(
         &destination.submit,
-        &notice,
-        &decisions,
+        &facts(&notice),
+        &decisions.to_json(&notice),
         &Default::default(),
         relayed,
         &no_secret,
@@ -158,7 +166,7 @@ fn mine(settings: &str) -> Result<(Notice, Destination), String> {
     assert!(DEMO.contains(hubspot));
     let text = DEMO.replacen(hubspot, &format!(r#""crm": {{ "mycrm": {settings},"#), 1);
     let notice = Notice::from_json(&text).expect("another destination's settings are read when it is");
-    let bound = Destination::bind(MINE, &notice, None).map_err(|errors| errors.text())?;
+    let bound = Destination::bind(MINE, &facts(&notice), None).map_err(|errors| errors.text())?;
     Ok((notice, bound))
 }
 
@@ -199,7 +207,15 @@ fn repetitions_follow_the_notice_s_fields_and_the_purposes_a_setting_maps() {
     let mut decisions = Decisions::initial(&notice);
     decisions.set("newsletter", true).expect("consent");
     let fields = minimise(&notice, &decisions, &submitted(), TODAY).payload;
-    let r = shape(&bound.submit, &notice, &decisions, &fields, EVIDENCE, &no_secret).expect("a request");
+    let r = shape(
+        &bound.submit,
+        &facts(&notice),
+        &decisions.to_json(&notice),
+        &fields,
+        EVIDENCE,
+        &no_secret,
+    )
+    .expect("a request");
     assert_eq!(
         r.body,
         r#"{"lists":[{"id":7,"on":"yes"}],"people":[{"k":"full_name","v":"Ada Lovelace"},{"k":"email","v":"ada@example.com"},{"k":"company","v":"Analytical Engines & Co"},{"k":"topic","v":"support"},{"k":"birthDate","v":"30-39"},{"k":"postcode","v":"SW1A"}]}"#
@@ -209,7 +225,7 @@ fn repetitions_follow_the_notice_s_fields_and_the_purposes_a_setting_maps() {
 #[test]
 fn a_description_naming_what_the_notice_lacks_is_refused_with_its_place() {
     let notice = Notice::from_json(DEMO).expect("valid");
-    let refused = |description: &str| match Destination::bind(description, &notice, Some(ENDPOINT)) {
+    let refused = |description: &str| match Destination::bind(description, &facts(&notice), Some(ENDPOINT)) {
         Ok(_) => String::from("accepted"),
         Err(errors) => errors.text(),
     };
@@ -233,7 +249,7 @@ fn a_description_naming_what_the_notice_lacks_is_refused_with_its_place() {
     }
     assert_eq!(refused(&with_body(r#"{"braces": "{{literal}}"}"#)), "accepted");
     let unsafe_url = with_body("{}").replace("{endpoint}", "javascript:alert(1)");
-    let notice_bound = Destination::bind(&unsafe_url, &notice, None);
+    let notice_bound = Destination::bind(&unsafe_url, &facts(&notice), None);
     assert_eq!(
         notice_bound.err().map(|errors| errors.text()),
         Some("destination.submit.url: must be an absolute http:// or https:// URL".into())
@@ -246,7 +262,7 @@ fn a_page_refuses_a_destination_that_needs_a_secret() {
     let description = r#"{"name": "private", "runs": "browser", "submit": {"url": "https://api.crm.example/people", "encoding": "json",
         "headers": {"Authorization": {"$text": ["Bearer ", {"$secret": "token"}]}}, "body": {"email": {"$field": "email"}}},
         "withdrawal": {"refuse": "by hand"}, "erasure": {"refuse": "by hand"}}"#;
-    let destination = Destination::bind(description, &notice, None).expect("valid for the receiver");
+    let destination = Destination::bind(description, &facts(&notice), None).expect("valid for the receiver");
     assert_eq!(destination.secrets, ["token"]);
     let refused = destination.clone().for_browser().err().map(|error| error.text());
     assert_eq!(
@@ -258,8 +274,8 @@ fn a_page_refuses_a_destination_that_needs_a_secret() {
     let token = |name: &str| (name == "token").then(|| "s3cret".to_owned());
     let shaped = shape(
         &destination.submit,
-        &notice,
-        &decisions,
+        &facts(&notice),
+        &decisions.to_json(&notice),
         &fields,
         EVIDENCE,
         &token,
@@ -315,7 +331,8 @@ fn every_shipped_description_reads_against_the_demo_notice_and_goes_where_its_cr
         assert_eq!(*name, expected_name);
         // The sites' own URL for the three that send where the page's endpoint says.
         let endpoint = url.is_none().then_some(ENDPOINT);
-        let bound = Destination::bind(text, &notice, endpoint).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let bound =
+            Destination::bind(text, &facts(&notice), endpoint).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(bound.name, *name);
         assert_eq!(bound.submit.url, url.unwrap_or(ENDPOINT), "{name}");
         let for_browser = bound.clone().for_browser().is_ok();

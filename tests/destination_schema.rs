@@ -3,7 +3,7 @@
 
 mod support;
 
-use consent_capture::destination::{Destination, SHIPPED};
+use consent_capture::destination::{Destination, NoticeFacts, SHIPPED};
 use consent_capture::json::{parse, Value};
 use consent_capture::Notice;
 use support::schema::violations;
@@ -47,7 +47,7 @@ fn the_schema_refuses_what_the_reader_refuses() {
             "the schema accepts {to}"
         );
         assert!(
-            Destination::bind(&broken, &notice, None).is_err(),
+            Destination::bind(&broken, &NoticeFacts::read(&notice.source), None).is_err(),
             "the reader accepts {to}"
         );
     }

@@ -4,7 +4,9 @@
 //! same, a transform's output fits its shape), it is asserted. Slow inputs are findings too: libFuzzer's
 //! `-timeout` and the regression test's time limit catch them.
 
-use consent_capture::destination::{shape, Destination, Encoding, Evidence as DestinationEvidence, SHIPPED};
+use consent_capture::destination::{
+    shape, Destination, Encoding, Evidence as DestinationEvidence, NoticeFacts, SHIPPED,
+};
 use consent_capture::jose::jwk::PublicJwk;
 use consent_capture::jose::jws::parse_compact;
 use consent_capture::jose::sign::PrivateKey;
@@ -104,8 +106,12 @@ fn adapters(notice: &Notice, decisions: &Decisions, payload: &Object, language: 
         }
     }
     for (name, description) in SHIPPED {
-        let destination = Destination::bind(description, notice, Some("https://crm.example/"))
-            .unwrap_or_else(|errors| panic!("{name} reads against the demo notice: {errors}"));
+        let destination = Destination::bind(
+            description,
+            &NoticeFacts::read(&notice.source),
+            Some("https://crm.example/"),
+        )
+        .unwrap_or_else(|errors| panic!("{name} reads against the demo notice: {errors}"));
         shaped_by(&destination, notice, decisions, payload, language);
     }
 }
@@ -129,7 +135,9 @@ fn shaped_by(
         relayed: true,
     };
     let secret = |name: &str| Some(format!("secret-{name}"));
-    if let Some(shaped) = shape(&destination.submit, notice, decisions, payload, evidence, &secret) {
+    let facts = NoticeFacts::read(&notice.source);
+    let decided = decisions.to_json(notice);
+    if let Some(shaped) = shape(&destination.submit, &facts, &decided, payload, evidence, &secret) {
         match destination.submit.encoding {
             Encoding::Json => {
                 parse(&shaped.body).expect("a destination's JSON body parses");
@@ -148,7 +156,7 @@ fn shaped_by(
 pub fn destination(input: &[u8]) {
     let Some(text) = text(input) else { return };
     let notice = demo_notice();
-    let Ok(destination) = Destination::bind(text, notice, None) else {
+    let Ok(destination) = Destination::bind(text, &NoticeFacts::read(&notice.source), None) else {
         return;
     };
     let mut decisions = Decisions::initial(notice);

@@ -9,7 +9,7 @@ use crate::config::KnownNotice;
 use crate::decisions::DecisionRow;
 use crate::relay_target::Crm;
 use crate::store::Record;
-use consent_capture::destination::{shape, Evidence, Withdrawal};
+use consent_capture::destination::{shape, Evidence, NoticeFacts, Withdrawal};
 use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::notice::decisions::Decisions;
@@ -175,7 +175,9 @@ pub fn outgoing(
                 consent_time: last.issued_at,
                 relayed: true,
             };
-            let shaped = shape(call, notice, &decisions, &fields, evidence, &|name| {
+            let facts = NoticeFacts::read(&notice.source);
+            let decided = decisions.to_json(notice);
+            let shaped = shape(call, &facts, &decided, &fields, evidence, &|name| {
                 described.secret(name)
             });
             Ok(shaped.map(|shaped| Outgoing {

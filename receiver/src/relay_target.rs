@@ -1,7 +1,7 @@
 //! Where the relay sends: which CRM (how requests are shaped), its URL and pace, and whether it may delete in
 //! HubSpot.
 
-use consent_capture::destination::Destination;
+use consent_capture::destination::{Destination, NoticeFacts};
 use consent_capture::Notice;
 
 /// The CRMs the relay sends to.
@@ -41,7 +41,7 @@ impl Described {
         let per_notice = notices
             .iter()
             .map(|(notice, hash, path)| {
-                Destination::bind(description, notice, url)
+                Destination::bind(description, &NoticeFacts::read(&notice.source), url)
                     .map(|bound| ((*hash).to_owned(), bound))
                     .map_err(|errors| format!("--relay {target}: read against {path}:\n{}", errors.text()))
             })

@@ -2,7 +2,7 @@
 
 use crate::output::{read, say, Failure};
 use clap::Args;
-use consent_capture::destination::{shipped, Destination};
+use consent_capture::destination::{shipped, Destination, NoticeFacts};
 use consent_capture::json::parse;
 use consent_capture::notice::signature::notice_hash;
 use consent_capture::Notice;
@@ -42,6 +42,7 @@ impl Check {
             .and_then(|source| source.get("crm")?.as_object())
             .map(|crm| crm.iter().map(|(name, _)| name.to_owned()).collect::<Vec<_>>())
             .unwrap_or_default();
+        let facts = NoticeFacts::read(&notice.source);
         let mut problems = Vec::new();
         let mut read_here = Vec::new();
         for name in &configured {
@@ -55,7 +56,7 @@ impl Check {
             .iter()
             .filter_map(|name| Some((name.clone(), shipped(name)?.to_owned())));
         for (label, text) in shipped_ones.chain(own) {
-            match Destination::bind(&text, &notice, Some(SOME_ENDPOINT)) {
+            match Destination::bind(&text, &facts, Some(SOME_ENDPOINT)) {
                 Ok(bound) => read_here.push(bound.name),
                 Err(errors) => problems.push(format!("{label}:\n{}", errors.text())),
             }

@@ -4,14 +4,13 @@
 //! the purposes a setting maps, so that what is left for each submission is lookups only. Every problem is
 //! reported with its place: `destination.…` in the description, `crm.<name>.…` in the notice.
 
+use super::facts::NoticeFacts;
 use super::model::{Call, Destination, Encoding, Runs, Withdrawal};
 use crate::error::{Error, ErrorKind, Errors};
 use crate::jose::sha256::sha256_base64url;
 use crate::json::canonical::to_canonical_string;
 use crate::json::reader::{index_path, key_path, wrong_type, ObjectReader};
 use crate::json::{parse, Object, Value};
-use crate::notice::vocabulary::LegalBasis;
-use crate::notice::Notice;
 use crate::prelude::*;
 
 /// What an evidence lookup may name (see `destination.schema.json`).
@@ -47,7 +46,7 @@ impl Destination {
     ///
     /// # Errors
     /// Every problem of the description and of the notice's settings for it, each with its place.
-    pub fn bind(description: &str, notice: &Notice, endpoint: Option<&str>) -> Result<Self, Errors> {
+    pub fn bind(description: &str, notice: &NoticeFacts, endpoint: Option<&str>) -> Result<Self, Errors> {
         let mut errors = Vec::new();
         let source = parse(description).map_err(Errors::from)?;
         let bound = Binder::read(&source, notice, endpoint, &mut errors);
@@ -72,7 +71,7 @@ impl Destination {
 }
 
 struct Binder<'a> {
-    notice: &'a Notice,
+    notice: &'a NoticeFacts,
     /// Text settings, `endpoint` among them when given.
     texts: Vec<(String, String)>,
     /// The `fields` setting: notice field name → the CRM's name.
@@ -88,7 +87,7 @@ struct Binder<'a> {
 impl<'a> Binder<'a> {
     fn read(
         source: &Value,
-        notice: &'a Notice,
+        notice: &'a NoticeFacts,
         endpoint: Option<&str>,
         errors: &mut Vec<Error>,
     ) -> Option<Destination> {
@@ -166,12 +165,7 @@ impl<'a> Binder<'a> {
     fn settings(&mut self, declared: Option<&Value>, path: &str, name: &str, errors: &mut Vec<Error>) {
         let given_path = key_path("crm", name);
         let empty = Value::Object(Object::new());
-        let given = self
-            .notice
-            .source
-            .as_object()
-            .and_then(|notice| notice.get("crm")?.as_object()?.get(name))
-            .unwrap_or(&empty);
+        let given = self.notice.crm.get(name).unwrap_or(&empty);
         let Some(mut given) = ObjectReader::new(given, given_path.clone(), errors) else {
             return;
         };
@@ -202,7 +196,7 @@ impl<'a> Binder<'a> {
                 (Some(kind @ ("fields" | "only-fields")), _) if key == "fields" => {
                     self.only_mapped_fields = kind == "only-fields";
                     for (field, crm, at) in entries(value, &at, errors) {
-                        if self.notice.field(field).is_none() {
+                        if !self.notice.has_field(field) {
                             errors.push(Error::new(ErrorKind::NotAllowed, at.clone()).with_detail("not a declared field"));
                         }
                         match crm.as_str() {
@@ -214,10 +208,7 @@ impl<'a> Binder<'a> {
                 (Some(kind @ ("purpose-texts" | "purpose-numbers")), _) => {
                     let mut map = Vec::new();
                     for (purpose, crm, at) in entries(value, &at, errors) {
-                        let consent = self
-                            .notice
-                            .purpose(purpose)
-                            .is_some_and(|p| p.legal_basis == LegalBasis::Consent);
+                        let consent = self.notice.purpose(purpose).is_some_and(|p| p.consent);
                         if !consent {
                             errors.push(
                                 Error::new(ErrorKind::UnknownPurpose, at.clone()).with_detail("not a consent purpose"),
@@ -571,11 +562,11 @@ impl<'a> Binder<'a> {
             .fields
             .iter()
             .filter_map(|field| {
-                let mapped = self.field_names.iter().find(|(name, _)| *name == field.name);
+                let mapped = self.field_names.iter().find(|(name, _)| name == field);
                 match mapped {
-                    Some((_, crm)) => Some((field.name.as_str(), crm.clone())),
+                    Some((_, crm)) => Some((field.as_str(), crm.clone())),
                     None if self.only_mapped_fields => None,
-                    None => Some((field.name.as_str(), field.name.clone())),
+                    None => Some((field.as_str(), field.clone())),
                 }
             })
             .collect()
@@ -583,7 +574,7 @@ impl<'a> Binder<'a> {
 
     fn declared_field(&self, name: &Value, path: &str, errors: &mut Vec<Error>) -> String {
         let name = self.text(name.as_str().unwrap_or_default(), path, errors);
-        if self.notice.field(&name).is_none() {
+        if !self.notice.has_field(&name) {
             errors
                 .push(Error::new(ErrorKind::NotAllowed, path).with_detail("not a field the notice declares"));
         }

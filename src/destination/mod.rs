@@ -5,10 +5,12 @@
 //! leaves are constants or one named lookup, and every lookup is checked against the notice when it is read.
 
 mod bind;
+mod facts;
 mod model;
 mod shape;
 mod shipped;
 
+pub use facts::{NoticeFacts, PurposeFacts};
 pub use model::{Call, Destination, Encoding, Runs, Withdrawal};
 pub use shape::{shape, Evidence, Shaped};
 pub use shipped::{shipped, SHIPPED};

@@ -4,14 +4,12 @@
 //! `$granted` purpose was not granted (a whole body so: nothing is sent). It reads
 //! only what minimisation let through, the decisions and the receipt's evidence: it cannot add anything else.
 
+use super::facts::NoticeFacts;
 use super::model::{Call, Encoding};
 use crate::json::canonical::to_canonical_string;
 use crate::json::{Object, Value};
 use crate::minimise::adapter::form_encode;
 use crate::minimise::date::iso8601;
-use crate::notice::decisions::Decisions;
-use crate::notice::signature::notice_hash;
-use crate::notice::{Decision, Notice};
 use crate::prelude::*;
 
 /// What ties a submission to its proof, and where and when it was made.
@@ -51,20 +49,21 @@ pub struct Shaped {
 }
 
 struct Submission<'a> {
-    notice: &'a Notice,
-    decisions: &'a Decisions,
+    notice: &'a NoticeFacts,
+    decisions: &'a Value,
     fields: &'a Object,
     evidence: Evidence<'a>,
     secret: &'a dyn Fn(&str) -> Option<String>,
 }
 
-/// The request `call` makes for `fields` (minimised) with these decisions and evidence, or `None` when its body
+/// The request `call` makes for `fields` (minimised) with `decisions` (every purpose's, as receipts carry them:
+/// `[{"purpose", "legalBasis", "decision"}, …]`) and evidence, or `None` when its body
 /// says there is nothing to send (`"$granted"`: a subscription the person did not grant); `secret` gives the
 /// receiver's secrets by name (a page has none).
 pub fn shape(
     call: &Call,
-    notice: &Notice,
-    decisions: &Decisions,
+    notice: &NoticeFacts,
+    decisions: &Value,
     fields: &Object,
     evidence: Evidence<'_>,
     secret: &dyn Fn(&str) -> Option<String>,
@@ -112,7 +111,7 @@ impl Submission<'_> {
             self.fields.get(field)?;
         }
         if let Some(purpose) = object.get("$granted").and_then(Value::as_str) {
-            if self.decisions.get(purpose) != Decision::Granted {
+            if self.decision(purpose) != "granted" {
                 return None;
             }
         }
@@ -124,12 +123,11 @@ impl Submission<'_> {
             return self.evidence(name);
         }
         if let Some(purpose) = text("$decision") {
-            let case = object.get(self.decisions.get(purpose).name())?;
+            let case = object.get(self.decision(purpose))?;
             return self.value(case);
         }
         if let Some(purpose) = text("$purpose") {
-            let purpose = self.notice.purpose(purpose)?;
-            return Some(purpose.name.get(self.evidence.language).into());
+            return Some(self.notice.purpose(purpose)?.name(self.evidence.language).into());
         }
         if let Some(name) = text("$secret") {
             return (self.secret)(name).map(Value::from);
@@ -163,6 +161,25 @@ impl Submission<'_> {
         Some(out.into())
     }
 
+    /// The decision about `purpose`, by its name in receipts (`granted`, `denied`, `withdrawn`, `not-asked`).
+    fn decision(&self, purpose: &str) -> &str {
+        let decided = self
+            .decisions
+            .as_array()
+            .unwrap_or_default()
+            .iter()
+            .find(|decision| {
+                decision
+                    .as_object()
+                    .and_then(|d| d.get("purpose"))
+                    .and_then(Value::as_str)
+                    == Some(purpose)
+            });
+        decided
+            .and_then(|decision| decision.as_object()?.get("decision")?.as_str())
+            .unwrap_or("not-asked")
+    }
+
     fn evidence(&self, name: &str) -> Option<Value> {
         let evidence = &self.evidence;
         let seconds = evidence.consent_time;
@@ -170,9 +187,9 @@ impl Submission<'_> {
             "receipt" => evidence.receipt.into(),
             "receiptId" => evidence.receipt_id.into(),
             "principal" => evidence.principal.into(),
-            "noticeSha256" => notice_hash(self.notice).into(),
+            "noticeSha256" => self.notice.sha256.as_str().into(),
             "revision" => self.notice.revision.as_str().into(),
-            "controller" => self.notice.controller.name.as_str().into(),
+            "controller" => self.notice.controller.as_str().into(),
             "language" => evidence.language.into(),
             "pageUri" => evidence.page_uri.into(),
             "pageName" => evidence.page_name.into(),
@@ -181,7 +198,7 @@ impl Submission<'_> {
             "consentTimeIso" => iso8601(seconds).into(),
             "relayedConsentTimeMs" if evidence.relayed => crate::text::decimal(seconds * 1000).into(),
             "hasFields" => (!self.fields.is_empty()).into(),
-            "decisions" => self.decisions.to_json(self.notice),
+            "decisions" => self.decisions.clone(),
             "fields" => self.fields.clone().into(),
             _ => return None,
         })
