@@ -8,13 +8,15 @@ WASM := target/$(WASM_TARGET)/release/consent_capture.wasm
 # The verifier module's release build has other features: its own target dir keeps both wasm files cached (a
 # cdylib's file name carries no feature hash). Checks and tests share the default one, and its dependencies.
 VERIFIER_TARGET := target/verifier
+SEND_TARGET := target/send
 PKG := www/pkg
 DIST := www/dist
 # What a site serves: the element (module with its stylesheet in it, wasm, and the early script that holds
 # presses in a form rendered ahead of time), the stylesheet on its own for forms drawn ahead of time
-# (consent-capture render), and the receipt verifier (module, wasm).
+# (consent-capture render), the receipt verifier (module, wasm) and the destination module (module, wasm).
 COMPONENT_FILES := $(addprefix $(DIST)/,consent-capture.js consent_capture_bg.wasm consent-capture.css \
-  consent-capture-early.js consent-capture-verify.js consent_capture_verify_bg.wasm)
+  consent-capture-early.js consent-capture-verify.js consent_capture_verify_bg.wasm consent-capture-send.js \
+  consent_capture_send_bg.wasm)
 PACKAGE := target/package
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 # The features rustc's wasm32 target emits by default; wasm-opt must accept them and keep to them.
@@ -50,17 +52,18 @@ setup-test:
 
 build: setup-build bundle
 
-# The element's module: its stylesheet in it as text, the wasm's SRI hash in it, and the verifier module kept
-# external (a dynamic import of a literal path). $(1) is the verifier module's SRI hash as a JS string, "" for
-# the npm package, whose verifier the app's bundler takes in; $(2) the output file.
+# The element's module: its stylesheet in it as text, the wasm's SRI hash in it, and the verifier and destination
+# modules kept external (dynamic imports of literal paths). $(1) and $(2) are their SRI hashes as JS strings,
+# "" for the npm package, whose modules the app's bundler takes in; $(3) the output file.
 define bundle_element
 	node_modules/.bin/esbuild www/consent-capture.js --bundle --minify --format=esm --log-level=warning \
-	  --loader:.css=text --external:./consent-capture-verify.js \
+	  --loader:.css=text --external:./consent-capture-verify.js --external:./consent-capture-send.js \
 	  --define:WASM_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent_capture_bg.wasm)\" \
-	  --define:VERIFY_INTEGRITY=$(1) --outfile=$(2)
+	  --define:VERIFY_INTEGRITY=$(1) --define:SEND_INTEGRITY=$(2) --outfile=$(3)
 endef
 
-# cargo -> wasm-bindgen (--target web) -> wasm-opt, twice: the element's wasm, and the receipt verifier's.
+# cargo -> wasm-bindgen (--target web) -> wasm-opt, three times: the element's wasm, the receipt verifier's, and
+# the destination module's.
 # wasm-opt -O1, not -Oz: -Oz's inlining makes the wasm 7 KB smaller raw but 2.2 KB larger brotli (measured),
 # and brotli is what every visitor downloads.
 # esbuild bundles each with its helpers and glue into one minified ES module beside the wasm it loads
@@ -73,14 +76,22 @@ bundle:
 	  --target-dir $(VERIFIER_TARGET)
 	cp $(VERIFIER_TARGET)/$(WASM_TARGET)/release/consent_capture.wasm $(VERIFIER_TARGET)/consent_capture_verify.wasm
 	wasm-bindgen --target web --no-typescript --out-dir $(PKG) $(VERIFIER_TARGET)/consent_capture_verify.wasm
+	cargo build --release --target $(WASM_TARGET) --no-default-features --features browser-destinations,bundle --lib \
+	  --target-dir $(SEND_TARGET)
+	cp $(SEND_TARGET)/$(WASM_TARGET)/release/consent_capture.wasm $(SEND_TARGET)/consent_capture_send.wasm
+	wasm-bindgen --target web --no-typescript --out-dir $(PKG) $(SEND_TARGET)/consent_capture_send.wasm
 	mkdir -p $(DIST)
 	node_modules/.bin/wasm-opt $(WASM_OPT) $(WASM_FEATURES) $(PKG)/consent_capture_bg.wasm -o $(DIST)/consent_capture_bg.wasm
 	node_modules/.bin/wasm-opt $(WASM_OPT) $(WASM_FEATURES) $(PKG)/consent_capture_verify_bg.wasm -o $(DIST)/consent_capture_verify_bg.wasm
+	node_modules/.bin/wasm-opt $(WASM_OPT) $(WASM_FEATURES) $(PKG)/consent_capture_send_bg.wasm -o $(DIST)/consent_capture_send_bg.wasm
 	node_modules/.bin/esbuild www/consent-capture.css --minify --log-level=warning --outfile=$(DIST)/consent-capture.css
 	node_modules/.bin/esbuild www/verifier.js --bundle --minify --format=esm --log-level=warning \
 	  --define:VERIFY_WASM_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent_capture_verify_bg.wasm)\" \
 	  --outfile=$(DIST)/consent-capture-verify.js
-	$(call bundle_element,\"$$(node tools/integrity.mjs $(DIST)/consent-capture-verify.js)\",$(DIST)/consent-capture.js)
+	node_modules/.bin/esbuild www/send.js --bundle --minify --format=esm --log-level=warning \
+	  --define:SEND_WASM_INTEGRITY=\"$$(node tools/integrity.mjs $(DIST)/consent_capture_send_bg.wasm)\" \
+	  --outfile=$(DIST)/consent-capture-send.js
+	$(call bundle_element,\"$$(node tools/integrity.mjs $(DIST)/consent-capture-verify.js)\",\"$$(node tools/integrity.mjs $(DIST)/consent-capture-send.js)\",$(DIST)/consent-capture.js)
 	node_modules/.bin/esbuild www/early.js --minify --format=iife --log-level=warning --outfile=$(DIST)/consent-capture-early.js
 	node_modules/.bin/esbuild www/testing.js --minify --format=esm --log-level=warning --outfile=$(DIST)/testing.js
 	node tools/size.mjs
@@ -98,6 +109,7 @@ lint:
 	cargo clippy -p consent-capture-receiver --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --no-default-features --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --no-default-features --features browser-verifier --all-targets -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --no-default-features --features browser-destinations --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --no-default-features --features bundle --lib -- -D warnings
 
 test-native:
@@ -134,6 +146,8 @@ test-browser:
 	  env $$driver cargo test --target $(WASM_TARGET) --no-default-features --test web || exit 1; \
 	  env $$driver cargo test --target $(WASM_TARGET) --no-default-features --features browser-verifier \
 	    --test web_verifier || exit 1; \
+	  env $$driver cargo test --target $(WASM_TARGET) --no-default-features --features browser-destinations \
+	    --test web_destinations || exit 1; \
 	done
 
 # The end-to-end tests also check receipts with the native verifier, and send to the receiver.
@@ -167,12 +181,13 @@ dist: setup-build bundle
 package: bundle
 	rm -rf $(PACKAGE) && mkdir -p $(PACKAGE)
 	cp $(COMPONENT_FILES) $(PACKAGE)/
-	$(call bundle_element,'""',$(PACKAGE)/consent-capture.js)
+	$(call bundle_element,'""','""',$(PACKAGE)/consent-capture.js)
 	cp packaging/consent-capture-node.js packaging/verify.js $(PACKAGE)/
 	node_modules/.bin/esbuild www/verify-node.js --bundle --minify --format=esm --platform=node --log-level=warning --outfile=$(PACKAGE)/verify-node.js
 	cp $(DIST)/testing.js packaging/testing.d.ts $(PACKAGE)/
-	cp packaging/consent-capture.d.ts packaging/verify.d.ts packaging/react.d.ts packaging/vue.d.ts notice.schema.json README.md $(PACKAGE)/
+	cp packaging/consent-capture.d.ts packaging/verify.d.ts packaging/react.d.ts packaging/vue.d.ts notice.schema.json destination.schema.json README.md $(PACKAGE)/
 	mkdir -p $(PACKAGE)/texts && cp texts/*.json $(PACKAGE)/texts/
+	mkdir -p $(PACKAGE)/destinations && cp destinations/*.json $(PACKAGE)/destinations/
 	sed 's/"VERSION"/"$(VERSION)"/' packaging/package.json > $(PACKAGE)/package.json
 	cd $(PACKAGE) && npm pack --silent --pack-destination . > /dev/null
 	@cd $(PACKAGE) && tar tzvf consent-capture-$(VERSION).tgz | awk '{ print $$3, $$6 }'

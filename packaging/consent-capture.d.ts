@@ -79,11 +79,11 @@ export interface Notice {
   controller: Controller;
   purposes: Purpose[];
   fields: Field[];
-  /** Settings of the CRM adapters (the element's `adapter` attribute). */
-  crm?: {
-    hubspot?: { fields?: Record<string, string>; subscriptions?: Record<string, number> };
-    salesforce?: { oid: string; fields?: Record<string, string>; receiptField: string };
-  };
+  /**
+   * Each destination's settings under its name (`hubspot`, `brevo`, your own): what its description declares,
+   * checked when it is read against this notice (destination.schema.json, docs/destinations.md).
+   */
+  crm?: Record<string, Record<string, string | number | Record<string, string | number>>>;
 }
 
 /**
@@ -161,8 +161,11 @@ export interface SubmitDetail {
   withdrawn?: string[];
   /** For a withdrawal: the id of the receipt it follows. */
   previousReceiptId?: string;
-  /** With an `endpoint`: the request the adapter shaped, which the element sends (see `consent-capture:delivery`). */
-  request: { url: string; contentType: string; body: string } | null;
+  /**
+   * With somewhere to send: the request its destination shaped, which the element sends (see
+   * `consent-capture:delivery`); null when it sends nothing for this submission.
+   */
+  request: ShapedRequest | null;
 }
 
 /** `detail` of `consent-capture:delivery`: how sending a submission to the endpoint goes. */
@@ -210,12 +213,49 @@ export interface ConsentCaptureEventMap extends HTMLElementEventMap {
   'consent-capture:error': CustomEvent<ErrorDetail>;
 }
 
+/** A request a destination shaped. */
+export interface ShapedRequest {
+  url: string;
+  method: 'POST' | 'PUT' | 'PATCH';
+  contentType: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Posted `no-cors`: its answer cannot be read (Web-to-Lead and other plain form posts). */
+  opaque: boolean;
+}
+
+/** The destinations the component ships (`consent-capture/destinations/NAME.json`). */
+export type ShippedDestination = 'json' | 'hubspot' | 'salesforce' | 'klaviyo' | 'mailchimp-form' | 'mailchimp' | 'brevo'
+  | 'pipedrive' | 'zoho' | 'activecampaign' | 'pardot' | 'segment' | 'intercom' | 'freshsales' | 'marketo';
+
+/** A destination description (destination.schema.json): one CRM's request, as data. */
+export interface DestinationDescription {
+  name: string;
+  title?: string;
+  runs: 'browser' | 'browser-opaque' | 'receiver';
+  deduplication?: string;
+  settings?: Record<string, 'text' | 'fields' | 'only-fields' | 'purpose-texts' | 'purpose-numbers' | { default: string }>;
+  submit: DestinationCall;
+  withdrawal: 'as-submit' | { refuse: string } | DestinationCall;
+  erasure: { refuse: string };
+}
+
+/** One request of a destination description; its body is a template (see docs/destinations.md). */
+export interface DestinationCall {
+  method?: 'POST' | 'PUT' | 'PATCH';
+  url: string;
+  encoding: 'json' | 'form';
+  headers?: Record<string, unknown>;
+  maxAgeDays?: number;
+  body: unknown;
+}
+
 /** What `preview()` gives: what a submission would send now, nothing signed or sent. */
 export interface Preview {
   payload: Record<string, string>;
   manifest: ManifestEntry[];
-  /** One request body per adapter; the receipt and its id are placeholders. */
-  requests: Record<'json' | 'hubspot' | 'salesforce', { contentType: string; body: string } | { error: string }>;
+  /** Every purpose's decision, as a receipt would sign it (what a destination's request is shaped from). */
+  decisions: { purpose: string; legalBasis: LegalBasis; decision: Decision }[];
 }
 
 /** The element's attributes (and its `notice` property) as framework templates set them (see react.d.ts, vue.d.ts). */
@@ -228,7 +268,8 @@ export interface ConsentCaptureAttributes {
   'controller-key'?: string;
   'notice-min-revision'?: string;
   endpoint?: string;
-  adapter?: 'json' | 'hubspot' | 'salesforce';
+  /** A shipped destination, loaded from `destinations/` beside the module (see docs/destinations.md). */
+  adapter?: ShippedDestination;
   /** What a visitor reads when the form cannot be shown (default "This form cannot be shown."). */
   unavailable?: string;
 }
@@ -237,6 +278,8 @@ export interface ConsentCaptureAttributes {
 export interface ConsentCaptureElement extends HTMLElement {
   /** The notice: a URL (the `notice` attribute), or a notice object rendered without a fetch. */
   notice: string | Notice | NoticeJson | null;
+  /** A destination description of the site's own, instead of the `adapter` attribute's shipped one. */
+  destination: DestinationDescription | null;
   /** What a submission would send now (null before the form is shown). */
   preview(): Preview | null;
   /**

@@ -133,15 +133,26 @@ impl Error {
     /// The element's browser bundle keeps only the place and the message: every page carries it, and the
     /// details' texts and the code that writes them measured 741 bytes brotli of its wasm. What was found is at
     /// that place of the notice, and `consent-capture check` says it. Every other build keeps the details,
-    /// the browser's receipt verifier among them (its reasons are the native verifier's, word for word).
+    /// the browser's receipt verifier among them (its reasons are the native verifier's, word for word), and its
+    /// destination module (a description's problems say what is wrong there).
     #[must_use]
     pub fn with_detail(self, detail: impl Into<String>) -> Self {
-        #[cfg(all(target_arch = "wasm32", feature = "bundle", not(feature = "browser-verifier")))]
+        #[cfg(all(
+            target_arch = "wasm32",
+            feature = "bundle",
+            not(feature = "browser-verifier"),
+            not(feature = "browser-destinations")
+        ))]
         {
             let _ = detail;
             self
         }
-        #[cfg(not(all(target_arch = "wasm32", feature = "bundle", not(feature = "browser-verifier"))))]
+        #[cfg(not(all(
+            target_arch = "wasm32",
+            feature = "bundle",
+            not(feature = "browser-verifier"),
+            not(feature = "browser-destinations")
+        )))]
         {
             Self {
                 detail: Some(detail.into()),

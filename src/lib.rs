@@ -27,6 +27,7 @@
 //!     previous_receipt: None,
 //!     fields_sha256: None,
 //!     endpoint: None,
+//!     destination_sha256: None,
 //! };
 //! let receipt = Receipt::build(&notice, &decisions, &minimised.manifest, context);
 //! assert!(receipt.to_canonical_string().starts_with("{\"collectionMethod\":"));

@@ -55,6 +55,7 @@ fn receipt(notice_signature: Option<&str>, previous: Option<&str>, grant: bool) 
         previous_receipt: previous_hash.as_deref(),
         fields_sha256: None,
         endpoint: None,
+        destination_sha256: None,
     };
     let receipt = Receipt::build(&notice, &decisions, &minimised.manifest, context);
     device.sign(&receipt.signing_input(device.algorithm(), &device.public()))

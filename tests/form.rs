@@ -175,6 +175,7 @@ fn the_last_receipt_is_read_back_withdrawals_included_and_unreadable_ones_are_ig
         previous_receipt: Some("cHJldmlvdXM"),
         fields_sha256: None,
         endpoint: None,
+        destination_sha256: None,
     };
     let receipt = Receipt::build(&notice, &decisions, &Manifest::default(), context);
     let jws = format!(

@@ -68,6 +68,7 @@ fn payload(notice: &Notice, key: &PublicJwk, grant: bool, by_email: bool, previo
         previous_receipt: previous.as_deref(),
         fields_sha256: None,
         endpoint: None,
+        destination_sha256: None,
     };
     Receipt::build(notice, &decisions, &minimised.manifest, context)
         .as_json()

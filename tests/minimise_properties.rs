@@ -1,9 +1,9 @@
 //! Properties of minimisation over generated notices, decisions and submissions (a seeded generator, so a
 //! failure names the case that reproduces it): no value of a field whose purposes were all refused reaches
-//! any payload or any adapter's request body, undeclared names never leave, and every transform and adapter
-//! is deterministic.
+//! any payload or any destination's request body, undeclared names never leave, and every transform and
+//! destination is deterministic.
 
-use consent_capture::minimise::adapter::{request, Adapter, Evidence};
+use consent_capture::destination::{shape, shipped, Destination, Evidence, NoticeFacts};
 use consent_capture::minimise::date::Date;
 use consent_capture::{minimise, Decisions, LegalBasis, Notice, Outcome};
 
@@ -145,16 +145,31 @@ fn bodies(case: &Case, payload: &consent_capture::json::Object) -> Vec<String> {
     let evidence = Evidence {
         receipt: "r.r.r",
         receipt_id: "id",
+        principal: "jwk-thumbprint:x",
         language: "en",
         page_uri: "https://example.com/",
         page_name: "P",
+        consent_time: 1_795_000_000,
+        relayed: false,
     };
-    [Adapter::Json, Adapter::HubSpot]
+    let facts = NoticeFacts::read(&case.notice.source);
+    let decisions = case.decisions.to_json(&case.notice);
+    ["json", "hubspot"]
         .into_iter()
-        .map(|adapter| {
-            request(adapter, &case.notice, &case.decisions, payload, evidence)
-                .expect("needs no settings")
-                .body
+        .map(|name| {
+            let description = shipped(name).expect("shipped");
+            let destination = Destination::bind(description, &facts, Some("https://crm.example/"))
+                .expect("needs no settings");
+            shape(
+                &destination.submit,
+                &facts,
+                &decisions,
+                payload,
+                evidence,
+                &|_| None,
+            )
+            .expect("a request")
+            .body
         })
         .collect()
 }
@@ -228,7 +243,7 @@ fn nothing_of_a_field_without_a_justifying_purpose_leaves() {
 }
 
 #[test]
-fn minimisation_transforms_and_adapters_are_deterministic() {
+fn minimisation_transforms_and_destinations_are_deterministic() {
     let mut rng = Rng(0x0123_4567_89AB_CDEF);
     let mut transformed = 0;
     for case_number in 0..CASES {

@@ -82,11 +82,7 @@ const BROKEN: &[(&str, &str, &str)] = &[
     (r#""transform": "sha256:phone""#, r#""transform": "sha256:md5""#, "fields[4].transform: is not one of the allowed values (sha256:md5)"),
     (r#""jurisdiction": "GB""#, r#""jurisdiction": "EU""#, "phoneCountry: is required (sha256:phone needs a country when the jurisdiction is not one)"),
     (r#""jurisdiction": "GB""#, r#""jurisdiction": "GB", "phoneCountry": "UK""#, "phoneCountry: is not one of the allowed values (UK)"),
-    (r#""name": "firstname""#, r#""nmae": "firstname""#, "crm.hubspot.fields.nmae: is not one of the allowed values (not a declared field)"),
-    (r#""newsletter": 12345678"#, r#""enquiry": 12345678"#, "crm.hubspot.subscriptions.enquiry: names no declared purpose (not a consent purpose)"),
-    (r#""newsletter": 12345678"#, r#""newsletter": "12345678""#, "crm.hubspot.subscriptions.newsletter: has the wrong type (expected a subscription type id, found string)"),
-    (r#""oid": "00D000000000001","#, "", "crm.salesforce.oid: is required"),
-    (r#""receiptField""#, r#""receiptFeld""#, "crm.salesforce.receiptFeld: is not a known key"),
+    (r#""klaviyo": { "listId": "Y6nRLr", "emailPurpose": "newsletter" }"#, r#""klaviyo": ["Y6nRLr"]"#, "crm.klaviyo: has the wrong type (expected an object, found array)"),
     (r#""maxLength": 100"#, r#""maxLength": 0"#, "fields[2].maxLength: has the wrong type (expected a whole number from 1 to 1000000, found number)"),
     (r#""maxLength": 100"#, r#""maxLength": "100""#, "fields[2].maxLength: has the wrong type (expected a whole number from 1 to 1000000, found string)"),
 ];

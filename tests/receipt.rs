@@ -47,6 +47,7 @@ fn demo_receipt(grant_newsletter: bool) -> Receipt {
         previous_receipt: None,
         fields_sha256: None,
         endpoint: None,
+        destination_sha256: None,
     };
     Receipt::build(&notice, &decisions, &minimised.manifest, context)
 }

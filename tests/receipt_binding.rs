@@ -58,6 +58,7 @@ fn payload(notice: &Notice, device: &PrivateKey, issued_at: i64, previous: Optio
         previous_receipt: previous.as_deref(),
         fields_sha256: None,
         endpoint: None,
+        destination_sha256: None,
     };
     Receipt::build(notice, &decisions, &minimised.manifest, context)
         .as_json()

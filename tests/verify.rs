@@ -67,6 +67,7 @@ fn signed(
         previous_receipt: previous_hash.as_deref(),
         fields_sha256: None,
         endpoint: None,
+        destination_sha256: None,
     };
     let receipt = Receipt::build(notice, &decisions, &minimised.manifest, context);
     Signed {
@@ -209,6 +210,7 @@ fn deciding(notice: &Notice, key: &PrivateKey, decisions: &Decisions, previous: 
         previous_receipt: Some(&previous),
         fields_sha256: None,
         endpoint: None,
+        destination_sha256: None,
     };
     let receipt = Receipt::build(notice, decisions, &Default::default(), context);
     key.sign(&receipt.signing_input(key.algorithm(), &key.public()))
@@ -399,6 +401,7 @@ fn a_manifest_sending_what_no_granted_purpose_justifies_does_not_describe_the_no
         previous_receipt: None,
         fields_sha256: None,
         endpoint: None,
+        destination_sha256: None,
     };
     let receipt = Receipt::build(&notice, &Decisions::initial(&notice), &sent.manifest, context);
     let jws = key.sign(&receipt.signing_input(key.algorithm(), &key.public()));

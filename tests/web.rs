@@ -1,6 +1,10 @@
 //! Browser tests (wasm-bindgen-test in headless Chromium): the wasm API the element uses, run where it runs.
 //! The DOM the element builds from it is tested end to end (tests/e2e).
-#![cfg(all(target_arch = "wasm32", not(feature = "browser-verifier")))]
+#![cfg(all(
+    target_arch = "wasm32",
+    not(feature = "browser-verifier"),
+    not(feature = "browser-destinations")
+))]
 
 use consent_capture::jose::base64url;
 use consent_capture::json::{parse, Value};
@@ -14,8 +18,6 @@ const DEMO: &str = include_str!("../www/demo/notice.json");
 const DEVICE: &str = r#"{"crv":"Ed25519","kty":"OKP","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
 const FILLED: &str =
     r#"[["name","Ada Lovelace"],["email","ada@example.com"],["company","Engines Ltd"],["topic","sales"]]"#;
-
-const PAGE: &str = r#"{"uri":"https://example.com/contact","title":"Contact"}"#;
 
 fn options(extra: &str) -> String {
     format!(r#"{{"languages":["en"],"gpc":false{extra}}}"#)
@@ -127,7 +129,7 @@ fn submitted(consent: &mut Consent, granted: &str) -> String {
 fn a_purpose_withdrawn_earlier_stays_withdrawn_in_the_next_withdrawal() {
     let mut consent = consent();
     let first = submitted(&mut consent, r#"["newsletter", "ads"]"#);
-    consent.signed(first, PAGE).expect("a view");
+    consent.signed(first).expect("a view");
     let signing_input = |built: &str| {
         json(built)
             .as_object()
@@ -141,9 +143,7 @@ fn a_purpose_withdrawn_earlier_stays_withdrawn_in_the_next_withdrawal() {
             .withdraw("newsletter", &[2; 16], 1_795_000_100_000.0)
             .expect("withdraws"),
     );
-    consent
-        .signed(format!("{newsletter}.c2ln"), PAGE)
-        .expect("a view");
+    consent.signed(format!("{newsletter}.c2ln")).expect("a view");
     let ads = signing_input(
         &consent
             .withdraw("ads", &[3; 16], 1_795_000_200_000.0)
@@ -157,8 +157,8 @@ fn a_purpose_withdrawn_earlier_stays_withdrawn_in_the_next_withdrawal() {
         "not refused: {decisions}"
     );
     assert!(decisions.contains(r#"{"decision":"withdrawn","legalBasis":"consent","purpose":"ads"}"#));
-    let signed = json(&consent.signed(format!("{ads}.c2ln"), PAGE).expect("a view"));
-    let groups = consent_capture::json::canonical::to_canonical_string(at(&signed, &["view", "groups"]));
+    let signed = json(&consent.signed(format!("{ads}.c2ln")).expect("a view"));
+    let groups = consent_capture::json::canonical::to_canonical_string(at(&signed, &["groups"]));
     assert!(!groups.contains("You refused"), "{groups}");
 }
 
@@ -166,12 +166,8 @@ fn a_purpose_withdrawn_earlier_stays_withdrawn_in_the_next_withdrawal() {
 fn a_withdrawal_chains_to_the_signed_receipt_and_sends_nothing() {
     let mut consent = consent();
     let first = submitted(&mut consent, r#"["newsletter"]"#);
-    let signed = json(&consent.signed(first.clone(), PAGE).expect("a view"));
-    assert_eq!(
-        at(&signed, &["view", "withdraw"]).as_array().map(<[Value]>::len),
-        Some(1)
-    );
-    assert_eq!(at(&signed, &["request"]), &Value::Null, "no adapter configured");
+    let signed = json(&consent.signed(first.clone()).expect("a view"));
+    assert_eq!(at(&signed, &["withdraw"]).as_array().map(<[Value]>::len), Some(1));
     assert!(
         consent.withdraw("ads", &[2; 16], 1_795_000_100_000.0).is_err(),
         "only what the last receipt granted can be withdrawn"
@@ -199,19 +195,16 @@ fn a_withdrawal_chains_to_the_signed_receipt_and_sends_nothing() {
     assert!(decisions.contains(r#"{"decision":"denied","legalBasis":"consent","purpose":"ads"}"#));
     let signed = json(
         &consent
-            .signed(
-                format!(
-                    "{}.c2ln",
-                    at(&built, &["signingInput"]).as_str().unwrap_or_default()
-                ),
-                PAGE,
-            )
+            .signed(format!(
+                "{}.c2ln",
+                at(&built, &["signingInput"]).as_str().unwrap_or_default()
+            ))
             .expect("a view"),
     );
-    let groups = consent_capture::json::canonical::to_canonical_string(at(&signed, &["view", "groups"]));
+    let groups = consent_capture::json::canonical::to_canonical_string(at(&signed, &["groups"]));
     assert!(groups.contains("Withdrawn on \u{E000}"), "{groups}");
     assert!(
-        at(&signed, &["view", "issuedAt"]).as_i64().is_some(),
+        at(&signed, &["issuedAt"]).as_i64().is_some(),
         "the date the element writes there"
     );
 }
@@ -266,7 +259,7 @@ fn field_checks_name_each_problem_and_nothing_is_signed_before_a_submission() {
         .as_str()
         .is_some_and(|m| m.contains("e-mail address")));
     assert!(
-        consent.signed("x.y.z".into(), PAGE).is_err(),
+        consent.signed("x.y.z".into()).is_err(),
         "nothing was waiting for a signature"
     );
     assert!(
@@ -307,87 +300,48 @@ fn an_invalid_notice_is_refused_with_where() {
 }
 
 #[wasm_bindgen_test]
-fn the_configured_adapter_shapes_the_request_once_the_receipt_is_signed() {
-    let mut consent =
-        with_device(Consent::new(DEMO, &options(r#","adapter":"salesforce""#)).expect("configured"));
-    let built = json(
-        &consent
-            .submit(FILLED, "[]", &[3; 16], 1_795_000_000_000.0)
-            .expect("submits"),
-    );
-    let receipt_id = at(&built, &["detail", "receiptId"])
-        .as_str()
-        .expect("an id")
-        .to_owned();
-    let signed = json(&consent.signed("h.p.s".into(), PAGE).expect("signed"));
+fn each_receipt_names_where_its_data_goes_and_the_destination_that_shapes_it() {
+    let given = r#","endpoint":"https://crm.example/submit","destinationSha256":"c2hhMjU2LW9mLXRoZS1kZXNjcmlwdGlvbg""#;
+    let mut consent = with_device(Consent::new(DEMO, &options(given)).expect("configured"));
+    let receipt = payload_of(&submitted(&mut consent, r#"["newsletter"]"#));
     assert_eq!(
-        at(&signed, &["request", "contentType"]).as_str(),
-        Some("application/x-www-form-urlencoded")
+        at(&receipt, &["consentCapture", "endpoint"]).as_str(),
+        Some("https://crm.example/submit")
     );
-    let body = at(&signed, &["request", "body"]).as_str().expect("a body");
-    assert!(
-        body.starts_with("oid=00D000000000001&last_name=Ada+Lovelace&"),
-        "{body}"
-    );
-    assert!(
-        body.ends_with(&format!("&00N000000000001={receipt_id}")),
-        "{body}"
-    );
-    assert!(
-        !body.contains("Engines"),
-        "company rests on the refused newsletter"
-    );
-
-    let mut json_consent =
-        with_device(Consent::new(DEMO, &options(r#","adapter":"json""#)).expect("configured"));
-    let first = submitted(&mut json_consent, r#"["newsletter"]"#);
-    json_consent.signed(first, PAGE).expect("signed");
-    json_consent
-        .withdraw("newsletter", &[4; 16], 1_795_000_000_000.0)
-        .expect("withdraws");
-    let signed = json(&json_consent.signed("h.p.s".into(), PAGE).expect("signed"));
     assert_eq!(
-        at(&signed, &["request", "body"]).as_str(),
-        Some(
-            r#"{"decisions":[{"decision":"not-asked","legalBasis":"contract","purpose":"enquiry"},{"decision":"withdrawn","legalBasis":"consent","purpose":"newsletter"},{"decision":"denied","legalBasis":"consent","purpose":"ads"}],"fields":{},"receipt":"h.p.s"}"#
-        ),
-        "a withdrawal reaches a JSON endpoint as its receipt and its decisions, no fields"
+        at(&receipt, &["consentCapture", "destinationSha256"]).as_str(),
+        Some("c2hhMjU2LW9mLXRoZS1kZXNjcmlwdGlvbg")
+    );
+    let nowhere = payload_of(&submitted(&mut self::consent(), "[]"));
+    assert_eq!(
+        at(&nowhere, &["consentCapture", "endpoint"]),
+        &Value::Null,
+        "sent nowhere: named nowhere"
+    );
+    assert_eq!(
+        at(&nowhere, &["consentCapture", "destinationSha256"]),
+        &Value::Null
     );
 }
 
 #[wasm_bindgen_test]
-fn unknown_or_unconfigured_adapters_are_refused_with_where() {
-    let unknown = Consent::new(DEMO, &options(r#","adapter":"marketo""#)).err();
-    assert_eq!(
-        unknown.and_then(|e| e.as_string()).as_deref(),
-        Some("adapter: is not one of the allowed values (marketo)")
-    );
-    let without = DEMO.replace(r#""salesforce": {"#, r#""salesforceOff": {"#);
-    assert!(Consent::new(&without, &options(r#","adapter":"salesforce""#)).is_err());
-}
-
-#[wasm_bindgen_test]
-fn a_preview_shows_what_each_adapter_would_send_without_signing() {
+fn a_preview_shows_what_would_leave_and_the_decisions_without_signing() {
     let mut consent = consent();
     let preview = json(
         &consent
-            .preview(FILLED, r#"["newsletter"]"#, PAGE, 1_795_000_000_000.0)
+            .preview(FILLED, r#"["newsletter"]"#, 1_795_000_000_000.0)
             .expect("previews"),
     );
     assert_eq!(
         at(&preview, &["payload", "company"]).as_str(),
         Some("Engines Ltd")
     );
-    for adapter in ["json", "hubspot", "salesforce"] {
-        let body = at(&preview, &["requests", adapter, "body"])
-            .as_str()
-            .unwrap_or_default();
-        assert!(body.contains("Engines"), "{adapter}: {body}");
-    }
+    let decisions = consent_capture::json::canonical::to_canonical_string(at(&preview, &["decisions"]));
     assert!(
-        consent.signed("h.p.s".into(), PAGE).is_err(),
-        "a preview signs nothing"
+        decisions.contains(r#"{"decision":"granted","legalBasis":"consent","purpose":"newsletter"}"#),
+        "{decisions}"
     );
+    assert!(consent.signed("h.p.s".into()).is_err(), "a preview signs nothing");
 }
 
 #[wasm_bindgen_test]
@@ -395,47 +349,41 @@ fn the_one_export_reaches_each_method_with_its_texts_randomness_and_time() {
     let mut through_call = Consent::new(DEMO, &options("")).expect("valid");
     let mut direct = Consent::new(DEMO, &options("")).expect("valid");
     let now = 1_795_000_000_000.0;
-    let call = |consent: &mut Consent, method: &str, texts: [&str; 3], random: &[u8]| {
-        consent.call(method, texts[0], texts[1], texts[2], random, now)
+    let call = |consent: &mut Consent, method: &str, texts: [&str; 2], random: &[u8]| {
+        consent.call(method, texts[0], texts[1], random, now)
     };
     assert_eq!(
-        call(&mut through_call, "form", ["", "", ""], &[]).ok(),
+        call(&mut through_call, "form", ["", ""], &[]).ok(),
         Some(direct.form())
     );
     assert!(
-        call(&mut through_call, "submit", [FILLED, "[]", ""], &[1; 16]).is_err(),
+        call(&mut through_call, "submit", [FILLED, "[]"], &[1; 16]).is_err(),
         "no device key yet"
     );
     assert_eq!(
-        call(&mut through_call, "setDevice", [DEVICE, "", ""], &[]).ok(),
+        call(&mut through_call, "setDevice", [DEVICE, ""], &[]).ok(),
         Some(String::new())
     );
     direct.set_device(DEVICE).expect("a public key");
     assert_eq!(
-        call(&mut through_call, "declaredFields", ["", "", ""], &[]).ok(),
+        call(&mut through_call, "declaredFields", ["", ""], &[]).ok(),
         Some(direct.declared_fields())
     );
     let typed = r#"[["name",""],["email","not an address"]]"#;
     assert_eq!(
-        call(&mut through_call, "check", [typed, "", ""], &[]).ok(),
+        call(&mut through_call, "check", [typed, ""], &[]).ok(),
         Some(direct.check(typed).expect("checks"))
     );
     assert_eq!(
-        call(
-            &mut through_call,
-            "preview",
-            [FILLED, r#"["newsletter"]"#, PAGE],
-            &[]
-        )
-        .ok(),
+        call(&mut through_call, "preview", [FILLED, r#"["newsletter"]"#], &[]).ok(),
         Some(
             direct
-                .preview(FILLED, r#"["newsletter"]"#, PAGE, now)
+                .preview(FILLED, r#"["newsletter"]"#, now)
                 .expect("previews")
         )
     );
     let granted = r#"["newsletter"]"#;
-    let built = call(&mut through_call, "submit", [FILLED, granted, ""], &[3; 16]).expect("submits");
+    let built = call(&mut through_call, "submit", [FILLED, granted], &[3; 16]).expect("submits");
     assert_eq!(
         Some(&built),
         direct.submit(FILLED, granted, &[3; 16], now).ok().as_ref()
@@ -445,15 +393,14 @@ fn the_one_export_reaches_each_method_with_its_texts_randomness_and_time() {
         .unwrap_or_default()
         .to_owned();
     let receipt = format!("{signing_input}.c2lnbmF0dXJl");
-    let signed = call(&mut through_call, "signed", [&receipt, PAGE, ""], &[]).expect("a view");
-    assert_eq!(Some(signed), direct.signed(receipt.clone(), PAGE).ok());
-    let withdrawal =
-        call(&mut through_call, "withdraw", ["newsletter", "", ""], &[4; 16]).expect("withdraws");
+    let signed = call(&mut through_call, "signed", [&receipt, ""], &[]).expect("a view");
+    assert_eq!(Some(signed), direct.signed(receipt.clone()).ok());
+    let withdrawal = call(&mut through_call, "withdraw", ["newsletter", ""], &[4; 16]).expect("withdraws");
     assert_eq!(
         Some(withdrawal),
         direct.withdraw("newsletter", &[4; 16], now).ok()
     );
-    let unknown = call(&mut through_call, "sign", ["", "", ""], &[]).err();
+    let unknown = call(&mut through_call, "sign", ["", ""], &[]).err();
     assert_eq!(
         unknown.and_then(|e| e.as_string()).as_deref(),
         Some("method: is not one of the allowed values (sign)")

@@ -1,8 +1,9 @@
 // Prints raw, gzip -9 and brotli (quality 11) bytes of what a page loads for the component: the bundled module
 // with its glue and stylesheet, the element's wasm and the early script (the whole element, budgeted); what
 // must arrive before the form is visible with the embed `make dist` prints (the critical path, budgeted): the
-// early script and the demo notice's form drawn ahead of time with its stylesheet; and the receipt verifier (its
-// module and wasm), which only pages that verify receipts load. With --check it fails when either budgeted
+// early script and the demo notice's form drawn ahead of time with its stylesheet; the receipt verifier (its
+// module and wasm), which only pages that verify receipts load; and the destination module (its module and wasm),
+// which pages that send load beside the form. With --check it fails when either budgeted
 // brotli total exceeds its budget in tools/size-budget.json.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { embed, rendered } from './embed.mjs';
 const root = new URL('../', import.meta.url);
 export const component = ['www/dist/consent_capture_bg.wasm', 'www/dist/consent-capture.js', 'www/dist/consent-capture-early.js'];
 export const verifier = ['www/dist/consent-capture-verify.js', 'www/dist/consent_capture_verify_bg.wasm'];
+export const destinations = ['www/dist/consent-capture-send.js', 'www/dist/consent_capture_send_bg.wasm'];
 const budgets = JSON.parse(readFileSync(new URL('tools/size-budget.json', root), 'utf8'));
 export const budget = budgets.brotliBytes;
 export const criticalBudget = budgets.criticalPathBrotliBytes;
@@ -63,6 +65,9 @@ if (process.argv[1] === new URL(import.meta.url).pathname) {
   line({ name: 'critical path (before the form shows)', ...criticalTotal });
   verifierRows.forEach(line);
   line({ name: 'receipt verifier (pages that verify)', ...sum(verifierRows) });
+  const destinationRows = destinations.map(measure);
+  destinationRows.forEach(line);
+  line({ name: 'destination module (pages that send)', ...sum(destinationRows) });
   const over = [];
   for (const [what, bytes, limit] of [['whole element', total.brotli, budget], ['critical path', criticalTotal.brotli, criticalBudget]]) {
     console.log(`budget, ${what}: ${bytes} of ${limit} brotli bytes (${((100 * bytes) / limit).toFixed(1)} %)`);

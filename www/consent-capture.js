@@ -1,5 +1,5 @@
 // <consent-capture notice="URL" [lang="de"] [for="form-id"] [notice-signature="URL" controller-key="thumbprint"]
-//   [notice-min-revision="2026-11-22"] [endpoint="URL" adapter="json|hubspot|salesforce"] [unavailable="text"]>
+//   [notice-min-revision="2026-11-22"] [endpoint="URL"] [adapter="json|hubspot|…"] [unavailable="text"]>
 // The wasm core validates the notice, describes the form, checks and minimises what was typed, builds the
 // receipt and shapes the CRM request; this file renders with textContent, owns the listeners, restores choices
 // from the last receipt this device signed, signs receipts with the device key (keys.js) and sends through the
@@ -25,7 +25,7 @@ const loadWasm = () => (wasmReady ??= WebAssembly.compileStreaming(fetch(new URL
   .then((module) => initSync({ module })));
 // The wasm exports one method besides its constructor (see Consent::call in src/web/element.rs): the method's
 // name, up to three texts, and fresh randomness and time for the methods that take them.
-const call = (consent, method, first = '', second = '', third = '') => consent.call(method, first, second, third,
+const call = (consent, method, first = '', second = '') => consent.call(method, first, second,
   crypto.getRandomValues(new Uint8Array(16)), Date.now());
 // The verifier module, by a dynamic import of a literal path, so that every bundler splits it off with its wasm.
 // The script-tag build pins it like the wasm (the bundle step writes its SRI hash here: a changed verifier could
@@ -33,11 +33,18 @@ const call = (consent, method, first = '', second = '', third = '') => consent.c
 // first: it puts the module in the page's module map, or a failure there when the file differs, and import()
 // then takes that very entry. The npm build has no hash here: the app's own bundle carries the verifier.
 let verifierReady;
-const importVerifier = () => (verifierReady ??= VERIFY_INTEGRITY ? importPinnedVerifier() : import('./consent-capture-verify.js'));
-const importPinnedVerifier = () => new Promise((done, failed) => {
-  const script = h('script', { type: 'module', src: new URL('consent-capture-verify.js', import.meta.url).href, integrity: VERIFY_INTEGRITY, crossorigin: true });
-  script.onload = () => done(import('./consent-capture-verify.js'));
-  script.onerror = () => failed(new Error('The verifier module is not the one this element pins.'));
+const importVerifier = () => (verifierReady ??= VERIFY_INTEGRITY
+  ? importPinned('verifier', 'consent-capture-verify.js', VERIFY_INTEGRITY, () => import('./consent-capture-verify.js'))
+  : import('./consent-capture-verify.js'));
+// The destination module likewise (a changed one could send what the person refused), on pages that send.
+let sendReady;
+const importSend = () => (sendReady ??= SEND_INTEGRITY
+  ? importPinned('destination', 'consent-capture-send.js', SEND_INTEGRITY, () => import('./consent-capture-send.js'))
+  : import('./consent-capture-send.js'));
+const importPinned = (what, file, integrity, load) => new Promise((done, failed) => {
+  const script = h('script', { type: 'module', src: new URL(file, import.meta.url).href, integrity, crossorigin: true });
+  script.onload = () => done(load());
+  script.onerror = () => failed(new Error(`The ${what} module is not the one this element pins.`));
   document.head.append(script);
 });
 const warned = new Set();
@@ -200,17 +207,19 @@ function pageContext() {
   return { uri: location.origin + location.pathname, title: document.title };
 }
 
-/** The site's endpoint and adapter, or null without an endpoint; only http(s) URLs are sent to. */
-function endpointOf(element) {
-  const endpoint = element.getAttribute('endpoint');
-  const adapter = element.getAttribute('adapter');
-  if (!endpoint) {
-    if (adapter) throw new Error('The adapter attribute needs an endpoint attribute.');
-    return null;
-  }
-  const url = new URL(endpoint, document.baseURI);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`The endpoint ${endpoint} is not an http(s) URL.`);
-  return { url: url.href, adapter: adapter ?? 'json' };
+/**
+ * Where submissions go, or null when nowhere: `{ endpoint, destination }`, the endpoint attribute's URL (only
+ * http(s); '' for the description's own) and the destination: `{ description }` from the `destination` property
+ * (a description of the site's own), else `{ name }` from the `adapter` attribute (a shipped one, which the
+ * destination module carries), else the json one.
+ */
+function destinationOf(element, own) {
+  const attribute = element.getAttribute('endpoint');
+  if (!attribute && !own && !element.hasAttribute('adapter')) return null;
+  const url = attribute ? new URL(attribute, document.baseURI) : null;
+  if (url && url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`The endpoint ${attribute} is not an http(s) URL.`);
+  const destination = own ? { description: JSON.stringify(own) } : { name: element.getAttribute('adapter') ?? 'json' };
+  return { endpoint: url?.href ?? '', destination };
 }
 
 // Outside a browser (Node, Deno, a server renderer importing the page's modules) the class extends nothing and
@@ -218,6 +227,7 @@ function endpointOf(element) {
 class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
   static observedAttributes = ['notice', 'lang', 'for', 'notice-signature', 'controller-key', 'notice-min-revision', 'endpoint', 'adapter'];
   #noticeObject = null;
+  #destination = null;
   #generation = 0;
   #scheduled = false;
   #view = null; // what the current render owns: { consent, root, slot, abort, … }
@@ -235,12 +245,16 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
     }
   }
 
+  /** Where submissions go, as a destination description (an object), instead of the `adapter` attribute's. */
+  get destination() { return this.#destination; }
+  set destination(value) { this.#destination = value; this.#schedule(); }
+
   /** True once the form is live: before, early.js holds what is pressed in it. */
   get ready() { return this.#view !== null; }
 
   /**
-   * What a submission would send now, without sending or signing anything: `{ payload, manifest, requests }`
-   * with one request per adapter (the receipt and its id as placeholders), or null before the form is shown.
+   * What a submission would send now, without sending or signing anything: `{ payload, manifest, decisions }`
+   * (the destination module's shapeRequest makes any CRM's request of them), or null before the form is shown.
    */
   preview() {
     return this.#view ? JSON.parse(this.#view.preview()) : null;
@@ -280,14 +294,19 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
     const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     adoptStyles(shadow);
     try {
-      const endpoint = endpointOf(this);
+      const sendsTo = destinationOf(this, this.#destination);
       // Everything starts at once: the notice (and its signature), the wasm, the device key and the last
       // receipt. The form shows when the notice and the wasm are there; only a submission waits for the key.
       const { text: noticeText, key } = this.#loadNotice();
       const signatureText = this.#fetchNoticeSignature();
       const device = deviceKey();
       const previous = lastReceipt(key);
-      const [text, , , last] = await Promise.all([noticeText, loadWasm(), signatureText, previous]);
+      // A page that sends reads its destination against the notice before the form goes live: a destination
+      // that cannot be read stops the form, as a notice that cannot be read does.
+      const sending = sendsTo && Promise.all([importSend(), noticeText])
+        .then(async ([send, notice]) => ({ send, notice, ...sendsTo,
+          ...(await send.readDestination(sendsTo.destination, notice, sendsTo.endpoint)) }));
+      const [text, , , last, sends] = await Promise.all([noticeText, loadWasm(), signatureText, previous, sending]);
       const signature = await this.#checkNoticeSignature(text, await signatureText);
       this.#checkRevision(text);
       // Choices come back only from the last receipt this device's key signed (checked here), never from
@@ -302,7 +321,7 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
       const languages = [this.getAttribute('lang'), ...navigator.languages].filter(Boolean);
       const options = {
         languages, gpc: navigator.globalPrivacyControl === true, stored: own,
-        noticeSignature: signature, adapter: endpoint?.adapter, endpoint: endpoint?.url,
+        noticeSignature: signature, endpoint: sends?.url, destinationSha256: sends?.sha256,
       };
       const consent = new Consent(text, JSON.stringify(options));
       const { form, receipt, noticeSha256 } = JSON.parse(call(consent, 'form'));
@@ -327,7 +346,7 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
       });
       ready.catch(() => {}); // a submission reports it; without one there is nothing to say
       this.#mountView({
-        consent, form, site, device, ready, key, generation, shadow, endpoint, text,
+        consent, form, site, device, ready, key, generation, shadow, sends, text,
         carried: carried ?? kept, drawn: same ? early.root : null, held: !early || same ? held : null,
       });
       this.#view.last = own;
@@ -351,7 +370,7 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
     }
   }
 
-  #mountView({ consent, form, site, device, ready, key, generation, shadow, endpoint, text, carried, drawn, held }) {
+  #mountView({ consent, form, site, device, ready, key, generation, shadow, sends, text, carried, drawn, held }) {
     const abort = new AbortController();
     const listen = (target, type, handler) => target.addEventListener(type, handler, { signal: abort.signal });
     let root = h('div', { part: 'root', class: 'cc-root', lang: form.language, dir: form.dir });
@@ -414,12 +433,12 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
     const values = () => (site
       ? [...new FormData(site)].map(([name, value]) => [name, typeof value === 'string' ? value : ''])
       : fields.map((f) => [f.name, controlValue(f.control)]));
-    const preview = () => call(consent, 'preview', JSON.stringify(values()), granted(), JSON.stringify(pageContext()));
+    const preview = () => call(consent, 'preview', JSON.stringify(values()), granted());
     const kept = () => [values(), ticked()];
     // `submitting` while a submission is signed (a second click is the same action); `sent` after one was
     // made in this view, until the person chooses to send again.
     const view = {
-      consent, root, slot, abort, receipt: null, signing: null, endpoint, preview, text, kept, submitting: false, sent: false,
+      consent, root, slot, abort, receipt: null, signing: null, sends, preview, text, kept, submitting: false, sent: false,
       // The purpose's box goes off once its withdrawal is signed, not before.
       withdraw: (purpose) => hand(() => call(consent, 'withdraw', purpose))
         .then((signed) => {
@@ -487,7 +506,7 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
   }
 
   // Signs what the core built, keeps it for the chain and the next visit, shows it, tells the page, and sends
-  // the adapter's request to the endpoint through the outbox. Nothing is sent without a signed receipt.
+  // the destination's request through the outbox. Nothing is sent without a signed receipt.
   // True once signed.
   async #deliver({ view, built, device, key, generation }) {
     let receipt;
@@ -495,7 +514,7 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
     try {
       receipt = await sign(device, built.signingInput);
       await keepReceipt(key, receipt);
-      signed = JSON.parse(call(view.consent, 'signed', receipt, JSON.stringify(pageContext())));
+      signed = JSON.parse(call(view.consent, 'signed', receipt));
     } catch (error) {
       fire(this, 'error', { message: `The receipt could not be signed, so nothing was sent (${error?.message ?? error}).` });
       return;
@@ -505,12 +524,13 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
     // what it takes back and the receipt it follows.
     const previous = view.last;
     view.last = receipt;
-    const { decisions } = payloadOf(receipt).consentCapture;
+    const claims = payloadOf(receipt);
+    const { decisions } = claims.consentCapture;
     const told = built.detail.withdrawal
       ? { decisions, withdrawn: decisions.filter((d) => d.decision === 'withdrawn').map((d) => d.purpose), previousReceiptId: payloadOf(previous)?.consentReceiptID }
       : { decisions };
     const shown = generation === this.#generation && this.#view === view;
-    const panel = shown ? this.#showReceipt(view, signed.view, receipt, !built.detail.withdrawal) : null;
+    const panel = shown ? this.#showReceipt(view, signed, receipt, !built.detail.withdrawal) : null;
     // After a withdrawal there is nothing to send again: the form is open for a new message, as on a later
     // visit, and the panel that says what was withdrawn has focus.
     if (panel && built.detail.withdrawal) {
@@ -518,26 +538,31 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
       view.root.querySelector('form')?.removeAttribute('hidden');
       panel.heading.focus();
     }
-    const request = view.endpoint && signed.request ? { url: view.endpoint.url, ...signed.request } : null;
+    const { sends } = view;
+    const page = pageContext();
+    const request = sends?.send.shapeRequest(sends.destination, sends.notice, sends.endpoint, {
+      withdrawal: !!built.detail.withdrawal, decisions, fields: built.detail.payload, receipt, receiptId: built.detail.receiptId,
+      principal: claims.piiPrincipalId, language: claims.language, consentTime: claims.consentTimestamp, pageUri: page.uri, pageName: page.title,
+    }) ?? null;
     // Consent Mode follows this element's own signed submission, never an event (any script can dispatch one).
     pushConsentMode(built.detail.consentMode);
     fire(this, 'submit', { ...built.detail, ...told, receipt, request });
     if (!request) return true;
     const { receiptId } = built.detail;
-    const entry = { ...request, key: receiptId, opaque: view.endpoint.adapter === 'salesforce' };
+    const entry = { ...request, key: receiptId };
     // Not awaited: the next receipt (a withdrawal) must not wait on the network.
     deliver(entry, (state, httpStatus, reason, acknowledgement, bodySha256) => {
-      if (panel) panel.delivery.textContent = signed.view.delivery[state];
+      if (panel) panel.delivery.textContent = signed.delivery[state];
       // A withdrawal the site refused is not done: the receipt it would have followed comes back (kept, and
       // shown again with its Withdraw buttons and how else to withdraw), saying that it was not sent.
       if (state === 'failed' && built.detail.withdrawal && previous) {
         keepReceipt(key, previous).then(() => {
-          this.#refused = signed.view.delivery.failed;
+          this.#refused = signed.delivery.failed;
           this.#unmount();
           this.#schedule();
         });
       }
-      if (panel && acknowledgement) this.#acknowledged(panel, signed.view, receipt, acknowledgement, bodySha256);
+      if (panel && acknowledgement) this.#acknowledged(panel, signed, receipt, acknowledgement, bodySha256);
       fire(this, 'delivery', { receiptId, state, status: httpStatus ?? null, reason: reason ?? null, acknowledgement: acknowledgement ?? null });
     });
     return true;

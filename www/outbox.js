@@ -49,7 +49,8 @@ async function reachable(url) {
  */
 async function attempt(entry) {
   const keepalive = new TextEncoder().encode(entry.body).length <= KEEPALIVE_LIMIT;
-  const init = { method: 'POST', body: entry.body, keepalive, credentials: 'omit', headers: { 'Content-Type': entry.contentType } };
+  // An entry kept by an earlier version has no method: it was a POST.
+  const init = { method: entry.method ?? 'POST', body: entry.body, keepalive, credentials: 'omit', headers: { 'Content-Type': entry.contentType, ...entry.headers } };
   if (entry.opaque) init.mode = 'no-cors'; else init.headers['Idempotency-Key'] = entry.key;
   let response;
   try {
@@ -141,7 +142,7 @@ export function flush() {
 }
 
 /**
- * Keeps `entry` ({ key, url, contentType, body, opaque }) and sends it through a flush, reporting each state to
+ * Keeps `entry` ({ key, url, method, contentType, headers, body, opaque }) and sends it through a flush, reporting each state to
  * `watch(state, status, reason, acknowledgement, bodySha256)`: `sending`, then `sent` (with the controller's
  * acknowledgement and the body's SHA-256 when the endpoint is a consent-capture receiver), `queued` (kept; `sent` follows when a
  * retry succeeds) or `failed`.

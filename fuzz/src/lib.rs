@@ -12,7 +12,6 @@ use consent_capture::jose::jws::parse_compact;
 use consent_capture::jose::sign::PrivateKey;
 use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{parse, Object, Value};
-use consent_capture::minimise::adapter::{request, Adapter, Evidence};
 use consent_capture::minimise::date::Date;
 use consent_capture::minimise::transform::Context;
 use consent_capture::notice::rules::Transform;
@@ -64,7 +63,7 @@ pub fn json(input: &[u8]) {
 }
 
 /// The notice reader, then what a valid notice is used for: its hash, its texts, minimisation of every field
-/// and every adapter's request.
+/// and the request of every shipped destination it configures.
 pub fn notice(input: &[u8]) {
     let Some(text) = text(input) else { return };
     let Ok(notice) = Notice::from_json(text) else {
@@ -87,32 +86,17 @@ pub fn notice(input: &[u8]) {
         let _ = decisions.set(&purpose.id, true);
     }
     let minimised = minimise(&notice, &decisions, &submitted, Date::of_unix_seconds(TODAY));
-    adapters(&notice, &decisions, &minimised.payload, &language);
+    destinations(&notice, &decisions, &minimised.payload, &language);
 }
 
-fn adapters(notice: &Notice, decisions: &Decisions, payload: &Object, language: &str) {
-    let evidence = Evidence {
-        receipt: "e30.e30.e30",
-        receipt_id: "00000000-0000-4000-8000-000000000000",
-        language,
-        page_uri: "https://example.com/contact",
-        page_name: "Contact",
-    };
-    for (adapter, _) in Adapter::ALL {
-        if let Ok(shaped) = request(adapter, notice, decisions, payload, evidence) {
-            if shaped.content_type == "application/json" {
-                parse(&shaped.body).expect("an adapter's JSON body parses");
-            }
+/// Every shipped destination the notice configures, shaping `payload`.
+fn destinations(notice: &Notice, decisions: &Decisions, payload: &Object, language: &str) {
+    let facts = NoticeFacts::read(&notice.source);
+    for (_, description) in SHIPPED {
+        // A notice without a destination's settings cannot be read with it: that is an error, not a finding.
+        if let Ok(destination) = Destination::bind(description, &facts, Some("https://crm.example/")) {
+            shaped_by(&destination, notice, decisions, payload, language);
         }
-    }
-    for (name, description) in SHIPPED {
-        let destination = Destination::bind(
-            description,
-            &NoticeFacts::read(&notice.source),
-            Some("https://crm.example/"),
-        )
-        .unwrap_or_else(|errors| panic!("{name} reads against the demo notice: {errors}"));
-        shaped_by(&destination, notice, decisions, payload, language);
     }
 }
 
@@ -236,7 +220,7 @@ pub fn transform(input: &[u8]) {
     }
 }
 
-/// Minimisation and the adapters on the demo notice with hostile field values and names: the input is a JSON
+/// Minimisation and every shipped destination on the demo notice with hostile field values and names: the input is a JSON
 /// object of submitted fields; every consent purpose is granted or not by the object's size.
 pub fn adapter(input: &[u8]) {
     let Some(text) = text(input) else { return };
@@ -261,6 +245,6 @@ pub fn adapter(input: &[u8]) {
     }
     let minimised = minimise(notice, &decisions, &submitted, Date::of_unix_seconds(TODAY));
     let _ = minimised.manifest.to_json();
-    adapters(notice, &decisions, &minimised.payload, "en");
-    adapters(notice, &decisions, &fields, "de");
+    destinations(notice, &decisions, &minimised.payload, "en");
+    destinations(notice, &decisions, &fields, "de");
 }

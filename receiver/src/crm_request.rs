@@ -9,12 +9,12 @@ use crate::config::KnownNotice;
 use crate::decisions::DecisionRow;
 use crate::relay_target::Crm;
 use crate::store::Record;
-use consent_capture::destination::{shape, Evidence, NoticeFacts, Withdrawal};
+use consent_capture::destination::{shape, Evidence, NoticeFacts};
 use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::notice::decisions::Decisions;
 use consent_capture::notice::vocabulary::Decision;
-use consent_capture::notice::{crm_name, FieldType};
+use consent_capture::notice::FieldType;
 use consent_capture::receipt::check::inspect;
 use consent_capture::receipt::kantara::EXTENSION_KEY;
 use consent_capture::receipt::last::LastReceipt;
@@ -44,14 +44,34 @@ pub fn hubspot_contacts(notices: &[KnownNotice], receipt: &str, body: &str) -> V
         .ok()
         .and_then(|body| body.as_object()?.get("fields")?.as_object().cloned())
         .unwrap_or_default();
+    // The HubSpot description's `fields` setting: notice field → HubSpot property (unmapped: its own name).
+    let renamed = known
+        .notice
+        .source
+        .as_object()
+        .and_then(|notice| {
+            notice
+                .get("crm")?
+                .as_object()?
+                .get("hubspot")?
+                .as_object()?
+                .get("fields")?
+                .as_object()
+        })
+        .cloned()
+        .unwrap_or_default();
+    let property = |name: &str| {
+        renamed
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or(name)
+            .to_owned()
+    };
     known
         .notice
         .fields
         .iter()
-        .filter(|field| {
-            field.field_type == FieldType::Email
-                && crm_name(&known.notice.crm.hubspot.fields, &field.name) == "email"
-        })
+        .filter(|field| field.field_type == FieldType::Email && property(&field.name) == "email")
         .filter_map(|field| sent.get(&field.name)?.as_str())
         .filter(|address| !address.is_empty())
         .map(str::to_owned)
@@ -159,11 +179,7 @@ pub fn outgoing(
             let call = if withdrawn.is_empty() {
                 &destination.submit
             } else {
-                match &destination.withdrawal {
-                    Withdrawal::AsSubmit => &destination.submit,
-                    Withdrawal::Call(call) => call,
-                    Withdrawal::Refused(why) => return Err(why.clone()),
-                }
+                destination.withdrawal_call().map_err(str::to_owned)?
             };
             let evidence = Evidence {
                 receipt: &record.receipt,

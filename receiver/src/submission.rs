@@ -7,6 +7,7 @@
 
 use crate::config::{KnownNotice, Limits};
 use crate::refusal::Refusal;
+use consent_capture::destination::{description_sha256, JSON};
 use consent_capture::form::validate;
 use consent_capture::jose::jwk::PublicJwk;
 use consent_capture::json::{parse, Object, Value};
@@ -19,6 +20,7 @@ use consent_capture::receipt::check::{inspect, Principal};
 use consent_capture::receipt::kantara::EXTENSION_KEY;
 use consent_capture::receipt::verify::{verify_inspected, Expectations, VerifiedReceipt};
 use consent_capture::receipt::{fields_hash, receipt_hash, salted_email_id};
+use std::sync::OnceLock;
 
 /// A submission that passed every check that needs no store.
 #[derive(Clone, Debug)]
@@ -195,15 +197,16 @@ pub fn read(
 
 /// A receipt that names the hash of its fields and its endpoint (every element since both were added) must
 /// have arrived with those very fields, at this receiver: a receipt seen elsewhere cannot be posted first with
-/// other values, nor to another receiver of the same controller (whose `--public-url` differs). Older receipts,
-/// still in outboxes, name neither.
+/// other values, nor to another receiver of the same controller (whose `--public-url` differs). One that names
+/// its destination must name the json one, whose body this is: a receipt made for another CRM (the person was
+/// told the data went there) is not recorded as received here. Older receipts, still in outboxes, name none.
 fn check_binding(
     fields: &Object,
     extension: Option<&Object>,
     public_url: Option<&str>,
 ) -> Result<(), Refusal> {
     let at = |key: &str| [EXTENSION_KEY, ".", key].concat();
-    for key in ["fieldsSha256", "endpoint"] {
+    for key in ["fieldsSha256", "endpoint", "destinationSha256"] {
         if extension
             .and_then(|e| e.get(key))
             .is_some_and(|v| v.as_str().is_none())
@@ -221,6 +224,15 @@ fn check_binding(
             ));
         }
     }
+    if let Some(destination) = named("destinationSha256") {
+        if destination != json_destination_sha256() {
+            return Err(unprocessable(
+                "destination",
+                at("destinationSha256"),
+                "made for another destination than the json one this receiver takes",
+            ));
+        }
+    }
     if let (Some(endpoint), Some(public_url)) = (named("endpoint"), public_url) {
         if origin_of(endpoint) != origin_of(public_url) {
             return Err(unprocessable(
@@ -231,6 +243,12 @@ fn check_binding(
         }
     }
     Ok(())
+}
+
+/// The SHA-256 a receipt names for the json destination (the description's canonical JSON).
+fn json_destination_sha256() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| description_sha256(&parse(JSON).unwrap_or(Value::Null)))
 }
 
 /// The origin of an http(s) URL, as browsers compare them: scheme and authority, lowercase.

@@ -2,8 +2,9 @@
 
 use crate::output::{read, read_json, say, write_out, Failure};
 use clap::Args;
+use consent_capture::destination::{description_sha256, SHIPPED};
 use consent_capture::jose::jwk::PublicJwk;
-use consent_capture::json::Value;
+use consent_capture::json::{parse, Value};
 use consent_capture::minimise::date::format_utc;
 use consent_capture::receipt::check::Principal;
 use consent_capture::receipt::kantara::EXTENSION_KEY;
@@ -181,6 +182,20 @@ fn summary(verified: &VerifiedReceipt, jws: &str, expect: Expectations<'_>) -> S
             "  sent to      {endpoint} (as the device named it, bound by its signature: a receiver at another \
              address refuses it)\n"
         );
+    }
+    if let Some(destination) = get(&[EXTENSION_KEY, "destinationSha256"]).and_then(Value::as_str) {
+        let shipped = SHIPPED
+            .iter()
+            .find(|(_, text)| parse(text).is_ok_and(|d| description_sha256(&d) == destination));
+        out += &match shipped {
+            Some((name, _)) => format!(
+                "  shaped by    the shipped {name} destination (description sha256 {destination})\n"
+            ),
+            None => format!(
+                "  shaped by    a destination description with sha256 {destination} (not one this version ships: \
+                 ask the site for it)\n"
+            ),
+        };
     }
     match get(&[EXTENSION_KEY, "previousReceipt"]).and_then(Value::as_str) {
         Some(hash) if expect.previous.is_some() => {

@@ -33,6 +33,12 @@ pub(super) const EVIDENCE: [&str; 16] = [
     "fields",
 ];
 
+/// The SHA-256 a receipt names for the description `source`: of its canonical JSON, in base64url, so that
+/// neither its layout nor its keys' order changes it.
+pub fn description_sha256(source: &Value) -> String {
+    sha256_base64url(to_canonical_string(source).as_bytes())
+}
+
 /// What a template is repeated over: one declared field (its notice name, its name at the CRM), or one
 /// purpose a setting maps (its id, the CRM's value for it).
 enum Item<'a> {
@@ -149,7 +155,7 @@ impl<'a> Binder<'a> {
         Some(Destination {
             name: name?.to_owned(),
             runs: runs?,
-            sha256: sha256_base64url(to_canonical_string(source).as_bytes()),
+            sha256: description_sha256(source),
             submit: submit?,
             max_age_days,
             withdrawal: withdrawal?,

@@ -6,11 +6,13 @@
 
 mod bind;
 mod facts;
+mod form_encoding;
 mod model;
 mod shape;
 mod shipped;
 
+pub use bind::description_sha256;
 pub use facts::{NoticeFacts, PurposeFacts};
 pub use model::{Call, Destination, Encoding, Runs, Withdrawal};
 pub use shape::{shape, Evidence, Shaped};
-pub use shipped::{shipped, SHIPPED};
+pub use shipped::{shipped, JSON, SHIPPED};

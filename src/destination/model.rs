@@ -81,3 +81,17 @@ pub struct Destination {
     /// The notice's fields that its `fields` setting names otherwise at the CRM, with those names.
     pub field_names: Vec<(String, String)>,
 }
+
+impl Destination {
+    /// The request a withdrawal makes, or why the CRM cannot take one and what to do instead.
+    ///
+    /// # Errors
+    /// The description's refusal.
+    pub fn withdrawal_call(&self) -> Result<&Call, &str> {
+        match &self.withdrawal {
+            Withdrawal::AsSubmit => Ok(&self.submit),
+            Withdrawal::Call(call) => Ok(call),
+            Withdrawal::Refused(why) => Err(why),
+        }
+    }
+}

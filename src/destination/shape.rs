@@ -5,10 +5,10 @@
 //! only what minimisation let through, the decisions and the receipt's evidence: it cannot add anything else.
 
 use super::facts::NoticeFacts;
+use super::form_encoding::form_encode;
 use super::model::{Call, Encoding};
 use crate::json::canonical::to_canonical_string;
 use crate::json::{Object, Value};
-use crate::minimise::adapter::form_encode;
 use crate::minimise::date::iso8601;
 use crate::prelude::*;
 

@@ -1,9 +1,14 @@
 //! The descriptions the component ships (`destinations/*.json`), by name: what `--relay NAME` and the
 //! documentation's table of CRMs read.
 
+/// The default destination: the receipt, the decisions and the minimised fields as JSON, for a
+/// consent-capture receiver or the site's own endpoint. The browser's destination module carries it, so that
+/// pages sending to it fetch no description.
+pub const JSON: &str = include_str!("../../destinations/json.json");
+
 /// Every shipped description: its name and its text.
 pub const SHIPPED: [(&str, &str); 15] = [
-    ("json", include_str!("../../destinations/json.json")),
+    ("json", JSON),
     ("hubspot", include_str!("../../destinations/hubspot.json")),
     ("salesforce", include_str!("../../destinations/salesforce.json")),
     ("klaviyo", include_str!("../../destinations/klaviyo.json")),

@@ -1,7 +1,6 @@
 //! What may leave the browser, and in which shape: minimisation by the notice's purposes and decisions, the
-//! transforms and normalisers it applies, and the CRM adapters that reshape what it let through.
+//! transforms and normalisers it applies.
 
-pub mod adapter;
 pub mod date;
 mod ip;
 mod manifest;

@@ -8,13 +8,11 @@ mod fields;
 mod model;
 pub mod phone;
 mod read;
-mod read_crm;
 pub mod rules;
 pub mod signature;
 pub mod texts;
 pub mod vocabulary;
 
-pub use crm::{crm_name, Crm, HubSpot, Salesforce};
 pub use model::{Controller, EmailPrincipal, Field, Notice, Purpose, SelectOption};
 pub use texts::Texts;
 pub use vocabulary::{Decision, FieldType, LegalBasis};

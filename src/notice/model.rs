@@ -3,7 +3,6 @@
 
 use crate::prelude::*;
 
-use super::crm::Crm;
 use super::rules::Transform;
 use super::texts::{built_in, primary_subtag, Texts, Ui};
 use super::vocabulary::{FieldType, LegalBasis};
@@ -36,8 +35,6 @@ pub struct Notice {
     /// The calling code for phone numbers typed without one: of `phoneCountry`, else of the jurisdiction
     /// (empty when neither is a country and no field needs it).
     pub calling_code: String,
-    /// How the CRM adapters name fields and purposes.
-    pub crm: Crm,
     /// The notice as written, for hashing exactly what was shown.
     pub source: Value,
 }

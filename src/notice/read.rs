@@ -1,10 +1,9 @@
 //! Reading a notice: every key checked, every problem collected with its JSON path, unknown keys refused.
 
-use super::crm::Crm;
+use super::crm::check_crm;
 use super::fields;
 use super::model::{Controller, EmailPrincipal, Field, Notice, Purpose};
 use super::phone::calling_code;
-use super::read_crm::read_crm;
 use super::rules::{Normaliser, Transform};
 use super::texts::read_texts;
 use super::texts::{built_in, Ui};
@@ -77,7 +76,6 @@ struct Parts {
     ui_texts: Vec<(String, Vec<(Ui, String)>)>,
     principal: Option<EmailPrincipal>,
     calling_code: String,
-    crm: Crm,
 }
 
 impl Parts {
@@ -93,7 +91,6 @@ impl Parts {
             ui_texts: self.ui_texts,
             principal: self.principal,
             calling_code: self.calling_code,
-            crm: self.crm,
             source,
         }
     }
@@ -166,7 +163,7 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
         }
     }
     let calling_code = read_calling_code(&mut r, jurisdiction, &fields, errors);
-    let crm = read_crm(&mut r, &fields, &purposes, errors);
+    check_crm(&mut r, errors);
     r.finish(errors);
     let (Some(revision), Some(jurisdiction), Some(policy_url), Some(controller)) =
         (revision, jurisdiction, policy_url, controller)
@@ -184,7 +181,6 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
         ui_texts,
         principal,
         calling_code,
-        crm,
     })
 }
 

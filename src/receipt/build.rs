@@ -46,6 +46,8 @@ pub struct ReceiptContext<'a> {
     pub fields_sha256: Option<&'a str>,
     /// The URL of the endpoint it is sent to: another receiver (staging beside production) refuses it.
     pub endpoint: Option<&'a str>,
+    /// The SHA-256 of the description of the destination that shapes what is sent (which CRM, in what form).
+    pub destination_sha256: Option<&'a str>,
 }
 
 /// The base64url SHA-256 of the canonical JSON of `fields`, as a receipt's `fieldsSha256` names it.
@@ -236,6 +238,9 @@ fn extension(
     }
     if let Some(endpoint) = context.endpoint {
         extension.insert("endpoint", endpoint);
+    }
+    if let Some(destination) = context.destination_sha256 {
+        extension.insert("destinationSha256", destination);
     }
     extension
 }

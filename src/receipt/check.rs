@@ -259,6 +259,7 @@ pub fn check_against_notice(receipt: &Value, notice: &Notice) -> Result<(), Erro
         previous_receipt: None,
         fields_sha256: None,
         endpoint: None,
+        destination_sha256: None,
     };
     let expected = Receipt::build(notice, &Decisions::initial(notice), &Manifest::default(), context);
     let expected = expected.as_json();

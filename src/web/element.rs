@@ -1,6 +1,6 @@
 //! The element's binding: one notice shown in one element. `www/consent-capture.js` renders what
 //! [`Consent::form`] describes with `textContent`, signs what [`Consent::submit`] builds with WebCrypto, and
-//! sends what [`Consent::signed`] shapes for the site's CRM.
+//! has the destination module (`web::destinations`) shape what goes to the site's CRM.
 
 use super::convert::{json_text, to_js};
 use crate::error::{Error, ErrorKind};
@@ -10,7 +10,6 @@ use crate::form::Form;
 use crate::jose::jwk::Algorithm;
 use crate::jose::jwk::PublicJwk;
 use crate::json::{parse, Object, Value};
-use crate::minimise::adapter::{request, Adapter, AdapterProblem, Evidence};
 use crate::minimise::date::Date;
 use crate::minimise::Manifest;
 use crate::notice::signature::notice_hash;
@@ -32,9 +31,9 @@ pub struct Consent {
     notice_signature: Option<String>,
     last_receipt: Option<String>,
     form: String,
-    adapter: Option<Adapter>,
-    /// The endpoint's URL, which each receipt names.
-    endpoint: Option<String>,
+    /// Where submissions go (its URL) and the SHA-256 of the description that shapes them: each receipt names
+    /// both, so that the proof says to whom the data went.
+    destination: Option<(String, String)>,
     pending: Option<Pending>,
 }
 
@@ -42,8 +41,6 @@ struct Pending {
     decisions: Decisions,
     receipt_id: String,
     issued_at: i64,
-    /// What may be sent; `None` for a withdrawal, which carries no data.
-    payload: Option<Object>,
 }
 
 fn member<'a>(options: &'a Object, key: &str) -> Option<&'a Value> {
@@ -54,13 +51,13 @@ fn member<'a>(options: &'a Object, key: &str) -> Option<&'a Value> {
 impl Consent {
     /// Validates `notice_json` and prepares its form. `options_json`: `{"languages": ["de", …], "gpc": bool,
     /// "stored": "<the last receipt this device signed for this notice, its signature checked by the page>",
-    /// "noticeSignature": "<jws the page has checked>", "adapter": "json" | "hubspot" | "salesforce",
-    /// "endpoint": "<the endpoint's URL>"}`.
+    /// "noticeSignature": "<jws the page has checked>", "endpoint": "<where submissions go>",
+    /// "destinationSha256": "<the SHA-256 of the destination's description>"}` (the last two from the
+    /// destination module; without them nothing is sent).
     ///
     /// # Errors
     /// Every problem of an invalid notice, one per line with its JSON path, then where what was found is
-    /// said (`consent-capture check`); malformed options; an unknown adapter, or one the notice has no
-    /// settings for.
+    /// said (`consent-capture check`); malformed options.
     #[wasm_bindgen(constructor)]
     pub fn new(notice_json: &str, options_json: &str) -> Result<Consent, JsValue> {
         // The bundle leaves out what was found at each place (see Error::with_detail): say where it is said.
@@ -88,17 +85,6 @@ impl Consent {
             .map(|jws| jws.trim().to_owned());
         let stored = member(options, "stored").and_then(Value::as_str);
         let last = stored.and_then(LastReceipt::from_jws);
-        let adapter = match member(options, "adapter").and_then(Value::as_str) {
-            None => None,
-            Some(name) => {
-                let adapter = Adapter::from_name(name)
-                    .ok_or_else(|| to_js(Error::new(ErrorKind::NotAllowed, "adapter").with_detail(name)))?;
-                if adapter == Adapter::Salesforce && notice.crm.salesforce.is_none() {
-                    return Err(to_js(adapter_problem(AdapterProblem::SalesforceNotConfigured)));
-                }
-                Some(adapter)
-            }
-        };
         let language = notice.pick_language(&wanted).to_owned();
         let start = Decisions::start(&notice, last.as_ref(), gpc);
         // The last receipt's view and withdraw buttons come back with its choices, so that withdrawing never
@@ -123,9 +109,8 @@ impl Consent {
                 .with("noticeSha256", notice_hash(&notice)),
         );
         let last_receipt = last.is_some().then(|| stored.unwrap_or_default().to_owned());
-        let endpoint = member(options, "endpoint")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let text = |key| member(options, key).and_then(Value::as_str).map(str::to_owned);
+        let destination = text("endpoint").zip(text("destinationSha256"));
         Ok(Self {
             notice,
             language,
@@ -134,14 +119,13 @@ impl Consent {
             notice_signature,
             last_receipt,
             form,
-            adapter,
-            endpoint,
+            destination,
             pending: None,
         })
     }
 
     /// Every call after the constructor, by `method`: `form`, `setDevice`, `declaredFields`, `check`,
-    /// `submit`, `preview`, `withdraw` or `signed`, with up to three texts in the order of that method's
+    /// `submit`, `preview`, `withdraw` or `signed`, with up to two texts in the order of that method's
     /// parameters (unused ones empty), and fresh randomness and time for those that take them. One export
     /// instead of one per method: each export costs the page its own wasm shim and glue, and the eight
     /// measured 560 bytes brotli of wasm and JavaScript on every page.
@@ -153,7 +137,6 @@ impl Consent {
         method: &str,
         first: &str,
         second: &str,
-        third: &str,
         random: &[u8],
         now_ms: f64,
     ) -> Result<String, JsValue> {
@@ -163,9 +146,9 @@ impl Consent {
             "declaredFields" => Ok(self.declared_fields()),
             "check" => self.check(first),
             "submit" => self.submit(first, second, random, now_ms),
-            "preview" => self.preview(first, second, third, now_ms),
+            "preview" => self.preview(first, second, now_ms),
             "withdraw" => self.withdraw(first, random, now_ms),
-            "signed" => self.signed(first.to_owned(), second),
+            "signed" => self.signed(first.to_owned()),
             _ => Err(to_js(
                 Error::new(ErrorKind::NotAllowed, "method").with_detail(method),
             )),
@@ -263,36 +246,23 @@ impl Consent {
     }
 
     /// What a submission of these values and choices would send, without sending or signing anything (the
-    /// demo shows it live): `{"payload", "manifest", "requests": {"json": {contentType, body}, …}}`, with
-    /// placeholders for the receipt and its id. An adapter the notice has no settings for gives `{"error"}`.
+    /// demo shows it live, with what each CRM would receive, from the destination module):
+    /// `{"payload", "manifest", "decisions"}`.
     ///
     /// # Errors
-    /// Malformed values or page, or an unknown purpose.
-    pub fn preview(
-        &self,
-        values_json: &str,
-        granted_json: &str,
-        page_json: &str,
-        now_ms: f64,
-    ) -> Result<String, JsValue> {
+    /// Malformed values, or an unknown purpose.
+    pub fn preview(&self, values_json: &str, granted_json: &str, now_ms: f64) -> Result<String, JsValue> {
         // The same four lines as `submit`, on purpose: a shared helper returning them measured 140 bytes
         // more brotli in every page (195 when the bundle used wasm-opt -Oz).
         let submitted = pairs(values_json)?;
         let decisions = self.decisions(granted_json)?;
         let today = Date::of_unix_seconds(unix_seconds(now_ms));
         let minimised = minimise(&self.notice, &decisions, &submitted, today);
-        let page = parse(page_json).map_err(to_js)?;
-        let evidence = self.evidence(&page, "(the signed receipt)", "(receipt id)");
-        let mut requests = Object::new();
-        for (adapter, name) in Adapter::ALL {
-            let shaped = request(adapter, &self.notice, &decisions, &minimised.payload, evidence);
-            requests.insert(name, request_json(shaped));
-        }
         Ok(json_text(
             Object::new()
                 .with("payload", minimised.payload)
                 .with("manifest", minimised.manifest.to_json())
-                .with("requests", requests),
+                .with("decisions", decisions.to_json(&self.notice)),
         ))
     }
 
@@ -325,14 +295,12 @@ impl Consent {
         )
     }
 
-    /// Takes the signed receipt for the last submission or withdrawal: the next one chains to it. Returns
-    /// `{"view": <what the person reads, see receipt::view::ReceiptView::to_json>, "request": {contentType,
-    /// body} or null}`: the request for the configured adapter, made on the page `page_json` (`{"uri",
-    /// "title"}`). A withdrawal carries no data, so only the `json` adapter sends one (its receipt).
+    /// Takes the signed receipt for the last submission or withdrawal: the next one chains to it. Returns what
+    /// the person reads (see receipt::view::ReceiptView::to_json); the destination module shapes what is sent.
     ///
     /// # Errors
-    /// When nothing is waiting for a signature, or the page is malformed.
-    pub fn signed(&mut self, jws: String, page_json: &str) -> Result<String, JsValue> {
+    /// When nothing is waiting for a signature.
+    pub fn signed(&mut self, jws: String) -> Result<String, JsValue> {
         let pending = self
             .pending
             .take()
@@ -344,51 +312,14 @@ impl Consent {
             &pending.receipt_id,
             pending.issued_at,
         );
-        let page = parse(page_json).map_err(to_js)?;
-        let evidence = self.evidence(&page, &jws, &pending.receipt_id);
-        let sent = match (self.adapter, &pending.payload) {
-            (Some(adapter), Some(payload)) => Some((adapter, payload.clone())),
-            (Some(Adapter::Json), None) => Some((Adapter::Json, Object::new())),
-            _ => None,
-        };
-        let request_value = match sent {
-            Some((adapter, payload)) => request_json(request(
-                adapter,
-                &self.notice,
-                &pending.decisions,
-                &payload,
-                evidence,
-            )),
-            None => Value::Null,
-        };
         self.last_receipt = Some(jws);
-        Ok(json_text(
-            Object::new()
-                .with("view", view.to_json())
-                .with("request", request_value),
-        ))
+        Ok(json_text(view.to_json()))
     }
 
     fn device(&self) -> Result<&PublicJwk, JsValue> {
         self.device_key
             .as_ref()
             .ok_or_else(|| JsValue::from_str("the device key is not set (set_device)"))
-    }
-
-    fn evidence<'a>(&'a self, page: &'a Value, receipt: &'a str, receipt_id: &'a str) -> Evidence<'a> {
-        let text = |key| {
-            page.as_object()
-                .and_then(|o| o.get(key))
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-        };
-        Evidence {
-            receipt,
-            receipt_id,
-            language: &self.language,
-            page_uri: text("uri"),
-            page_name: text("title"),
-        }
     }
 
     fn decisions(&self, granted_json: &str) -> Result<Decisions, JsValue> {
@@ -432,13 +363,14 @@ impl Consent {
             notice_signature: self.notice_signature.as_deref(),
             previous_receipt: previous.as_deref(),
             fields_sha256: Some(&fields),
-            endpoint: self.endpoint.as_deref(),
+            endpoint: self.destination.as_ref().map(|(url, _)| url.as_str()),
+            destination_sha256: self.destination.as_ref().map(|(_, sha256)| sha256.as_str()),
         };
         let receipt = Receipt::build(&self.notice, &decisions, manifest, context);
         let device = self.device()?;
         let signing_input = receipt.signing_input(Algorithm::for_key(device), device);
-        let detail = match &payload {
-            Some(payload) => Object::new().with("payload", payload.clone()),
+        let detail = match payload {
+            Some(payload) => Object::new().with("payload", payload),
             None => Object::new()
                 .with("payload", Object::new())
                 .with("withdrawal", true),
@@ -451,7 +383,6 @@ impl Consent {
             decisions,
             receipt_id,
             issued_at,
-            payload,
         });
         Ok(json_text(
             Object::new()
@@ -463,25 +394,6 @@ impl Consent {
 
 fn unix_seconds(now_ms: f64) -> i64 {
     (now_ms / 1000.0) as i64
-}
-
-fn adapter_problem(problem: AdapterProblem) -> Error {
-    match problem {
-        AdapterProblem::SalesforceNotConfigured => Error::new(ErrorKind::Missing, "crm.salesforce")
-            .with_detail("the salesforce adapter needs the organisation id and receipt field"),
-    }
-}
-
-fn request_json(shaped: Result<crate::minimise::adapter::Request, AdapterProblem>) -> Value {
-    match shaped {
-        Ok(shaped) => Object::new()
-            .with("contentType", shaped.content_type)
-            .with("body", shaped.body)
-            .into(),
-        Err(problem) => Object::new()
-            .with("error", adapter_problem(problem).text())
-            .into(),
-    }
 }
 
 /// `[[name, value], …]` as typed into a form.

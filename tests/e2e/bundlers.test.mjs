@@ -46,7 +46,7 @@ const BUNDLERS = {
     args: (out) => [bin('esbuild'), 'app/main.js', '--bundle', '--format=esm', '--splitting', '--minify', '--log-level=warning', `--outdir=${out}`],
     page: page('<script type="module" src="main.js"></script>'),
     // esbuild leaves new URL('./file', import.meta.url) alone: the two wasm files go beside the bundle.
-    beside: ['consent_capture_bg.wasm', 'consent_capture_verify_bg.wasm'],
+    beside: ['consent_capture_bg.wasm', 'consent_capture_verify_bg.wasm', 'consent_capture_send_bg.wasm'],
   },
   // From a script entry: from an HTML entry Parcel (2.14 and later) writes an inline import map for browsers
   // with import.meta.resolve, which script-src 'self' blocks (parcel-bundler/parcel#10240: it cannot be turned
@@ -217,7 +217,7 @@ test('React 19: the component renders the element with its notice object, and it
   const bundled = spawnSync(bin('esbuild'), ['frameworks/react/app.tsx', '--bundle', '--format=esm', '--splitting', '--minify', '--jsx=automatic',
     '--define:process.env.NODE_ENV="production"', '--log-level=warning', `--outdir=${out}`], { cwd: matrix, encoding: 'utf8' });
   assert.equal(bundled.status, 0, bundled.stderr);
-  for (const file of ['consent_capture_bg.wasm', 'consent_capture_verify_bg.wasm']) copyFileSync(join(installed, file), join(out, file));
+  for (const file of ['consent_capture_bg.wasm', 'consent_capture_verify_bg.wasm', 'consent_capture_send_bg.wasm']) copyFileSync(join(installed, file), join(out, file));
   writeFileSync(join(out, 'index.html'), page('<script type="module" src="app.js"></script>').replace('<p id="verdict"></p>', '<div id="app"></div>'));
   const server = await serve({ root: out });
   try {
@@ -244,7 +244,7 @@ test('React 19 server rendering: the page carries the drawn form, hydrates witho
   // The server's bundle takes the package's node condition: importing the element there does nothing.
   esbuild('frameworks/react/server.tsx', '--platform=node', '--format=cjs', `--outfile=${join(out, 'server.cjs')}`);
   esbuild('frameworks/react/client.tsx', '--format=esm', '--splitting', '--minify', `--outdir=${out}`);
-  for (const file of ['consent_capture_bg.wasm', 'consent_capture_verify_bg.wasm', 'consent-capture.css', 'consent-capture-early.js']) {
+  for (const file of ['consent_capture_bg.wasm', 'consent_capture_verify_bg.wasm', 'consent_capture_send_bg.wasm', 'consent-capture.css', 'consent-capture-early.js']) {
     copyFileSync(join(installed, file), join(out, file));
   }
   for (const file of ['notice.json', 'notice.jws']) copyFileSync(join(repo, 'www/demo', file), join(out, file));
@@ -300,7 +300,9 @@ test('vite: the dev server serves the app as it is written (no build): the form 
     const probe = createServer().listen(0, '127.0.0.1', () => { const { port: free } = probe.address(); probe.close(() => done(free)); });
   });
   // `timeout` stops it should this test process die first.
-  const dev = spawn('timeout', ['120', bin('vite'), 'app', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: matrix, stdio: ['ignore', 'pipe', 'pipe'] });
+  // --force: the package is installed afresh from its tarball under the same version, which Vite's cache of
+  // pre-bundled dependencies would not notice.
+  const dev = spawn('timeout', ['120', bin('vite'), 'app', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--force'], { cwd: matrix, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     await new Promise((ready, failed) => {
       let said = '';

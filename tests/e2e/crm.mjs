@@ -11,8 +11,8 @@ export function crmServer() {
   const server = createServer((request, response) => {
     const cors = {
       'Access-Control-Allow-Origin': request.headers.origin ?? '*',
-      'Access-Control-Allow-Headers': 'content-type, idempotency-key',
-      'Access-Control-Allow-Methods': 'POST',
+      'Access-Control-Allow-Headers': 'content-type, idempotency-key, x-list',
+      'Access-Control-Allow-Methods': 'POST, PUT',
     };
     if (request.method === 'OPTIONS' || request.method === 'HEAD') {
       // A preflight, or the outbox asking whether the endpoint is reachable at all: neither is a submission.
@@ -25,7 +25,8 @@ export function crmServer() {
     request.on('end', () => {
       const planned = state.plan.shift() ?? 200;
       const answer = planned === 'slow' ? 200 : planned;
-      state.requests.push({ path: request.url, key: request.headers['idempotency-key'] ?? null, type: request.headers['content-type'], body, answer });
+      state.requests.push({ path: request.url, method: request.method, key: request.headers['idempotency-key'] ?? null,
+        type: request.headers['content-type'], list: request.headers['x-list'] ?? null, body, answer });
       if (answer === 'drop') {
         request.socket.destroy();
         return;

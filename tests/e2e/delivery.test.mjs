@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve } from '../../tools/serve.mjs';
 import { crmServer } from './crm.mjs';
-import { fillDemoFields, nextEvent, open, receiptPayload, start, testPage } from './browser.mjs';
+import { fillDemoFields, nextEvent, open, receiptPayload, start, testPage, unavailable } from './browser.mjs';
 
 let env;
 let crm;
@@ -24,7 +24,8 @@ before(async () => {
     csp,
     body: testPage(`<consent-capture id="crm" notice="/demo/notice.json" lang="en" endpoint="${crmOrigin()}/${adapter}" adapter="${adapter}"></consent-capture>`),
   });
-  site = await serve({ pages: { '/json.html': page('json'), '/hubspot.html': page('hubspot'), '/salesforce.html': page('salesforce') } });
+  site = await serve({ pages: { '/json.html': page('json'), '/hubspot.html': page('hubspot'), '/salesforce.html': page('salesforce'),
+    '/segment.html': page('segment'), '/brevo.html': page('brevo') } });
 });
 after(async () => {
   await env.stop();
@@ -167,6 +168,59 @@ test('HubSpot gets its Forms API body; Salesforce its Web-to-Lead form, with the
   assert.equal(form.get('00N000000000001'), sfDetail.receiptId);
   assert.equal(form.get('company'), null, 'refused newsletter: no company');
   await sf.context.close();
+});
+
+test('any CRM by a description: a shipped one by name, a site\'s own as a property, and one that needs a secret refused; each receipt names its destination', async () => {
+  crm.state.requests.length = 0;
+  const segment = await open(env, siteUrl('/segment.html'));
+  const segmentDetail = await submit(segment.page, 'Accept all');
+  await deliveryState(segment.page, segmentDetail.receiptId, 'sent');
+  const identify = crm.state.requests.find((r) => r.path === '/segment');
+  const body = JSON.parse(identify.body);
+  assert.equal(body.userId, receiptPayload(segmentDetail.receipt).piiPrincipalId, 'the person as the receipt names them');
+  assert.equal(body.messageId, segmentDetail.receiptId);
+  assert.deepEqual(body.context.consent.categoryPreferences, { Newsletter: true, Advertising: true });
+  assert.equal(body.traits.company, 'Analytical Engines Ltd');
+  assert.deepEqual(segmentDetail.request.url, `${crmOrigin()}/segment`, 'the submit event carries the request');
+  const segmentSigned = receiptPayload(segmentDetail.receipt).consentCapture;
+  assert.equal(segmentSigned.endpoint, `${crmOrigin()}/segment`);
+  assert.match(segmentSigned.destinationSha256, /^[A-Za-z0-9_-]{43}$/);
+  // Its withdrawal goes too: Segment names the person by userId, not by a field.
+  await segment.page.locator('#crm').getByRole('button', { name: 'Withdraw: Monthly newsletter' }).click();
+  const withdrawal = await nextEvent(segment.page, 'submit', 2);
+  assert.equal(withdrawal.detail.withdrawal, true);
+  await deliveryState(segment.page, withdrawal.detail.receiptId, 'sent');
+  const withdrawn = JSON.parse(crm.state.requests.filter((r) => r.path === '/segment').at(-1).body);
+  assert.deepEqual(withdrawn.traits, {}, 'a withdrawal carries no data');
+  assert.equal(withdrawn.context.consent.categoryPreferences.Newsletter, false);
+  await segment.context.close();
+
+  // A site's own description, set as the element's property: no code, and its method and header as described.
+  const own = await open(env, siteUrl('/json.html'));
+  await own.page.locator('#crm form').waitFor();
+  await own.page.evaluate(() => {
+    document.getElementById('crm').destination = {
+      name: 'own', runs: 'browser', deduplication: 'the receipt id',
+      submit: { method: 'PUT', url: '{endpoint}', encoding: 'json', headers: { 'X-List': 'newsletter-list' },
+        body: { who: { $field: 'email' }, optIn: { $decision: 'newsletter', granted: true, denied: false }, receipt: { $evidence: 'receiptId' } } },
+      withdrawal: { refuse: 'by hand' }, erasure: { refuse: 'by hand' },
+    };
+  });
+  const ownDetail = await submit(own.page);
+  await deliveryState(own.page, ownDetail.receiptId, 'sent');
+  const put = crm.state.requests.find((r) => r.key === ownDetail.receiptId);
+  assert.equal(put.method, 'PUT');
+  assert.equal(put.list, 'newsletter-list');
+  assert.deepEqual(JSON.parse(put.body), { who: 'ada@example.com', optIn: false, receipt: ownDetail.receiptId });
+  const ownSha = receiptPayload(ownDetail.receipt).consentCapture.destinationSha256;
+  assert.notEqual(ownSha, segmentSigned.destinationSha256, 'each receipt names the description that shaped what it sent');
+  await own.context.close();
+
+  // Brevo needs an API key no page may hold: the form is not shown, and the site's developers are told why.
+  const brevo = await open(env, siteUrl('/brevo.html'));
+  assert.match(await unavailable(brevo.page, 'crm'), /needs a secret: send through the receiver/);
+  await brevo.context.close();
+  assert.equal(crm.state.requests.filter((r) => r.path === '/brevo').length, 0);
 });
 
 /** The receipt ids the CRM accepted, in the order they arrived. */

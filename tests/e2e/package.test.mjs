@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '../../tools/serve.mjs';
@@ -44,11 +44,14 @@ after(async () => {
 
 test('the tarball holds the documented files', () => {
   const listed = run('tar', ['tzf', tarball]).out.trim().split('\n').map((f) => f.replace('package/', '')).sort();
-  assert.deepEqual(listed, ['README.md', 'consent-capture-early.js', 'consent-capture-node.js', 'consent-capture-verify.js',
-    'consent-capture.css', 'consent-capture.d.ts', 'consent-capture.js', 'consent_capture_bg.wasm',
-    'consent_capture_verify_bg.wasm', 'notice.schema.json', 'package.json', 'react.d.ts', 'testing.d.ts', 'testing.js',
+  const destinations = readdirSync(new URL('../../destinations/', import.meta.url)).map((file) => `destinations/${file}`);
+  assert.ok(destinations.length >= 15, 'every shipped CRM description');
+  assert.deepEqual(listed, ['README.md', 'consent-capture-early.js', 'consent-capture-node.js', 'consent-capture-send.js',
+    'consent-capture-verify.js', 'consent-capture.css', 'consent-capture.d.ts', 'consent-capture.js', 'consent_capture_bg.wasm',
+    'consent_capture_send_bg.wasm', 'consent_capture_verify_bg.wasm', 'destination.schema.json', ...destinations,
+    'notice.schema.json', 'package.json', 'react.d.ts', 'testing.d.ts', 'testing.js',
     'texts/ar.json', 'texts/de.json', 'texts/es.json', 'texts/fr.json', 'verify-node.js', 'verify.d.ts', 'verify.js',
-    'vue.d.ts']);
+    'vue.d.ts'].sort());
 });
 
 let receipt;

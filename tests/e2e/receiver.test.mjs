@@ -128,6 +128,7 @@ test('the demo form sends to the receiver; its acknowledgement is shown, kept ov
   assert.match(verified.stdout, /received     by the controller .* record \d+ of its log/);
   // Where the data went, as the device named it and signed.
   assert.match(verified.stdout, new RegExp(`sent to      ${receiverOrigin}/receipts \\(as the device named it`));
+  assert.match(verified.stdout, /shaped by    the shipped json destination \(description sha256 [A-Za-z0-9_-]{43}\)/);
   const forged = spawnSync(CLI, ['verify', receiptFile, '--controller-key', keyFile,
     '--acknowledgement', file('forged.jws', `${acknowledgement.slice(0, -4)}AAAA`)], { encoding: 'utf8' });
   assert.equal(forged.status, 1, 'a changed acknowledgement is refused');
@@ -168,6 +169,7 @@ test('the demo form sends to the receiver; its acknowledgement is shown, kept ov
   await viewer.getByLabel('The controller\'s acknowledgement of it (optional)').fill(acknowledgement);
   assert.match(await viewerVerdict(viewer, receipt), /^Valid/);
   assert.match(await viewer.locator('#summary').innerText(), new RegExp(`Sent to ${receiverOrigin}/receipts, as the signing device named it`));
+  assert.match(await viewer.locator('#summary').innerText(), /In the shape the destination description with SHA-256 [A-Za-z0-9_-]{43} gives/);
   assert.match(await viewer.locator('#acknowledgement-verdict').innerText(),
     new RegExp(`^Acknowledged: signed by the key that signed the notice this receipt names, received on .* record ${signed.entry.position} of its log`));
   await viewer.getByLabel('The controller\'s acknowledgement of it (optional)').fill(withdrawal.acknowledgement);

@@ -129,13 +129,13 @@ test('a notice that cannot be fetched is reported to the site, and the visitor r
   await context.close();
 });
 
-test('the demo shows live what each adapter would receive, following the choices', async () => {
+test('the demo shows live what each CRM would receive (shaped by the destination module), following the choices', async () => {
   const { page, context } = await open(env);
   const element = page.locator('#rendered');
   await element.locator('form').waitFor();
   await fillDemoFields(element);
   await element.getByLabel(/Phone/).fill('020 7946 0000');
-  const live = (adapter) => page.locator(`#live-${adapter}`).innerText();
+  const live = (crm) => page.locator(`#live-${crm}`).innerText();
   assert.doesNotMatch(await live('json'), /Analytical/, 'the newsletter is not ticked yet');
   await element.getByLabel('Monthly newsletter').check();
   assert.match(await live('json'), /"company": "Analytical Engines Ltd"/);

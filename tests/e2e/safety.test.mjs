@@ -25,10 +25,11 @@ test('loading the element makes no request beyond its own files and the notice',
   await page.waitForLoadState('networkidle');
   const paths = [...new Set(requests.map((url) => new URL(url).pathname))].sort();
   // /demo/receiver.json is the demo page's own script asking whether `make demo` runs a receiver (here: no). The
-  // demo's notice is signed: the verifier module and its wasm check the signature.
+  // demo's notice is signed: the verifier module and its wasm check the signature. The demo's live panel (its own
+  // script) loads the destination module to show what three CRMs would receive.
   assert.deepEqual(paths, ['/', '/demo/demo.css', '/demo/demo.js', '/demo/notice.json', '/demo/notice.jws', '/demo/receiver.json',
-    '/dist/consent-capture-verify.js', '/dist/consent-capture.js', '/dist/consent_capture_bg.wasm',
-    '/dist/consent_capture_verify_bg.wasm', '/favicon.svg']);
+    '/dist/consent-capture-send.js', '/dist/consent-capture-verify.js', '/dist/consent-capture.js', '/dist/consent_capture_bg.wasm',
+    '/dist/consent_capture_send_bg.wasm', '/dist/consent_capture_verify_bg.wasm', '/favicon.svg']);
   await context.close();
 });
 

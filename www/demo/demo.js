@@ -20,14 +20,37 @@ document.addEventListener('consent-capture:submit', (event) => {
 
 // The live panel: the render-mode element's preview() after every keystroke and choice.
 const rendered = document.getElementById('rendered');
+// What three CRMs would receive, shaped by the destination module from the shipped descriptions and the notice,
+// with the receipt and its id as placeholders.
+const crms = ['json', 'hubspot', 'salesforce'];
+const shaping = Promise.all([import(new URL('dist/consent-capture-send.js', document.baseURI).href),
+  fetch('demo/notice.json').then((r) => r.text())])
+  .then(async ([send, notice]) => {
+    // Read against the notice first, as the element does: it loads the module's wasm and checks each one.
+    for (const name of crms) await send.readDestination({ name }, notice, 'https://crm.example/');
+    return { send, notice };
+  });
+let shaped = null;
+shaping.then((loaded) => { shaped = loaded; showPreview(); });
+function requestFor({ send, notice }, name, preview) {
+  try {
+    return send.shapeRequest({ name }, notice, 'https://crm.example/', {
+      withdrawal: false, decisions: preview.decisions, fields: preview.payload, receipt: '(the signed receipt)',
+      receiptId: '(receipt id)', principal: '(the person)', language: document.documentElement.lang, consentTime: 0,
+      pageUri: location.origin + location.pathname, pageName: document.title,
+    }) ?? { error: 'nothing is sent for this submission' };
+  } catch (error) {
+    return { error: String(error) };
+  }
+}
 function showPreview() {
   const preview = rendered.preview();
-  if (!preview) return;
+  if (!preview || !shaped) return;
   const pretty = (request) => (request.error ?? (request.contentType.startsWith('application/json')
     ? JSON.stringify(JSON.parse(request.body), null, 2)
     : request.body.split('&').join('\n&')));
   show('live-manifest', preview.manifest.map((m) => `${m.field}: ${m.outcome}${m.rule ? ` (${m.rule})` : ''}${m.reason ? ` (${m.reason})` : ''}`).join('\n'));
-  for (const adapter of ['json', 'hubspot', 'salesforce']) show(`live-${adapter}`, pretty(preview.requests[adapter]));
+  for (const name of crms) show(`live-${name}`, pretty(requestFor(shaped, name, preview)));
   const sent = Object.keys(preview.payload);
   document.getElementById('live-status').textContent = `${sent.length} of ${preview.manifest.length} fields would leave the browser.`;
 }
@@ -41,7 +64,7 @@ document.getElementById('language').addEventListener('change', (event) => {
   for (const element of document.querySelectorAll('consent-capture')) element.setAttribute('lang', event.target.value);
 });
 
-// With `make demo` the receiver runs beside the demo: the render-mode form sends to it (adapter json), and
+// With `make demo` the receiver runs beside the demo: the render-mode form sends to it (the json destination), and
 // its acknowledgement shows here. Without it, the form sends nowhere.
 fetch('demo/receiver.json').then((response) => (response.ok ? response.json() : null)).then((receiver) => {
   if (!receiver) return;

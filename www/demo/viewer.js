@@ -46,6 +46,7 @@ function describe(receipt) {
   const dropped = manifest.filter((m) => m.outcome === 'dropped').map((m) => `${m.field} (${m.reason})`);
   line(summary, 'p', `Sent: ${sent.length ? sent.join(', ') : 'nothing'}. Kept back in the browser: ${dropped.length ? dropped.join(', ') : 'nothing'}.`);
   if (extension.endpoint) line(summary, 'p', `Sent to ${extension.endpoint}, as the signing device named it (a receiver at another address refuses the receipt).`);
+  if (extension.destinationSha256) line(summary, 'p', `In the shape the destination description with SHA-256 ${extension.destinationSha256} gives (consent-capture verify names it when the component ships it).`);
   if (extension.previousReceipt) line(summary, 'p', `This receipt changes an earlier one (${extension.previousReceipt}).`);
   if (extension.gpc) line(summary, 'p', 'The browser sent Global Privacy Control.');
   line(summary, 'p', extension.noticeSignature

@@ -2,6 +2,7 @@
 //! notice, the demo controller key, and a device key per seed; and a receiver's configuration with them. Shared by the receiver's tests and its load
 //! benchmark.
 
+use consent_capture::destination::{description_sha256, JSON};
 use consent_capture::jose::jws::{header, signing_input};
 use consent_capture::jose::sign::PrivateKey;
 use consent_capture::json::canonical::to_canonical_string;
@@ -193,8 +194,9 @@ fn signed(
     let seed = made.seed.to_le_bytes();
     let id = uuid_v4(core::array::from_fn(|i| seed[i % 8]));
     let previous = made.previous.map(receipt_hash);
-    // Bound to its fields and endpoint, as the element makes them.
+    // Bound to its fields, its endpoint and its destination (the json one), as the element makes them.
     let fields = fields_hash(&minimised.payload);
+    let json_destination = description_sha256(&parse(JSON).expect("the json description"));
     let context = ReceiptContext {
         issued_at: made.issued_at,
         receipt_id: &id,
@@ -205,6 +207,7 @@ fn signed(
         previous_receipt: previous.as_deref(),
         fields_sha256: bound.then_some(fields.as_str()),
         endpoint: bound.then_some(ENDPOINT),
+        destination_sha256: bound.then_some(json_destination.as_str()),
     };
     let receipt = Receipt::build(notice, &made.decisions, &minimised.manifest, context);
     let receipt = device.sign(&signing_input(
