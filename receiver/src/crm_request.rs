@@ -9,7 +9,7 @@ use crate::config::KnownNotice;
 use crate::decisions::DecisionRow;
 use crate::relay_target::Crm;
 use crate::store::Record;
-use consent_capture::destination::{shape, Evidence, NoticeFacts};
+use consent_capture::destination::{shape, Evidence, NoticeFacts, Shaped};
 use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::notice::decisions::Decisions;
@@ -78,21 +78,6 @@ pub fn hubspot_contacts(notices: &[KnownNotice], receipt: &str, body: &str) -> V
         .collect()
 }
 
-/// A request for the CRM.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Outgoing {
-    /// Its method.
-    pub method: String,
-    /// Where it goes.
-    pub url: String,
-    /// Its `Content-Type`.
-    pub content_type: &'static str,
-    /// Its other headers (a description's, with their secrets).
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: String,
-}
-
 /// The request for `record` (its notice among `notices`) at `now`, `None` when its destination sends nothing for
 /// it (a subscription the person did not grant), or why it must never be sent. `latest` is
 /// the person's latest decision for each purpose as the relay sends it ([`crate::consent_state::current`]):
@@ -113,7 +98,7 @@ pub fn outgoing(
     latest: &[&DecisionRow],
     unconfirmed: &[String],
     now: i64,
-) -> Result<Option<Outgoing>, String> {
+) -> Result<Option<Shaped>, String> {
     let body = record
         .body
         .as_deref()
@@ -196,13 +181,7 @@ pub fn outgoing(
             let shaped = shape(call, &facts, &decided, &fields, evidence, &|name| {
                 described.secret(name)
             });
-            Ok(shaped.map(|shaped| Outgoing {
-                method: shaped.method,
-                url: shaped.url,
-                content_type: shaped.content_type,
-                headers: shaped.headers,
-                body: shaped.body,
-            }))
+            Ok(shaped)
         }
         Crm::Webhook => {
             let event = Object::new()
@@ -225,7 +204,7 @@ pub fn outgoing(
                     .with("event", "withdrawal")
                     .with("withdrawn", Value::Array(purposes))
             };
-            Ok(Some(Outgoing {
+            Ok(Some(Shaped {
                 method: "POST".into(),
                 url: url.to_owned(),
                 content_type: "application/json",

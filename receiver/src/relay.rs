@@ -11,13 +11,14 @@
 
 use crate::confirmation::Confirmed;
 use crate::consent_state::{counting, current};
-use crate::crm_request::{outgoing, Outgoing};
+use crate::crm_request::outgoing;
 use crate::relay_erasures::{erasure_calls, DueErasure};
 use crate::relay_queue::{Due, Tried};
 use crate::relay_target::RelayTarget;
 use crate::state::Receiver;
 use crate::store::device_thumbprint;
 use crate::utc::now;
+use consent_capture::destination::Shaped;
 use consent_capture::receipt::last::LastReceipt;
 use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
 use std::sync::{Arc, Weak};
@@ -224,7 +225,7 @@ async fn relay_erasure(
                     format!("{}:{index}", due.key())
                 };
                 let names_contact = call.bearer.is_some();
-                let request = Outgoing {
+                let request = Shaped {
                     method: "POST".into(),
                     url: call.url,
                     content_type: "application/json",
@@ -259,7 +260,7 @@ async fn relay_erasure(
 
 /// Sends `request` with `Idempotency-Key: key`; its own headers come last, so that a description may set
 /// its `Content-Type` (JSON:API's, say).
-async fn send(client: &reqwest::Client, key: &str, request: Outgoing, attempts: i64) -> Tried {
+async fn send(client: &reqwest::Client, key: &str, request: Shaped, attempts: i64) -> Tried {
     let backoff = now() + (1_i64 << attempts.clamp(0, 12)).min(LONGEST_BACKOFF);
     let method = match reqwest::Method::from_bytes(request.method.as_bytes()) {
         Ok(method) => method,
