@@ -3,6 +3,7 @@
 
 mod support;
 
+use consent_capture::destination::{shipped, Destination, NoticeFacts};
 use consent_capture::json::{parse, Value};
 use consent_capture::notice::texts::Ui;
 use consent_capture::notice::FieldType;
@@ -10,6 +11,8 @@ use consent_capture::LegalBasis;
 use support::schema::violations;
 
 const DEMO: &str = include_str!("../www/demo/notice.json");
+/// Where the shipped HubSpot and Salesforce descriptions send: the site gives it.
+const ENDPOINT: Option<&str> = Some("https://crm.example/submit");
 const SCHEMA: &str = include_str!("../notice.schema.json");
 
 fn schema() -> Value {
@@ -68,8 +71,6 @@ fn the_schema_refuses_what_the_validator_refuses() {
         // A Cyrillic "а" that looks like the Latin one: identifiers are plain ASCII.
         (r#""id": "ads""#, r#""id": "аds""#),
         (r#""name": "company""#, r#""name": "cоmpany""#),
-        (r#""newsletter": 12345678"#, r#""newsletter": "12345678""#),
-        (r#""receiptField""#, r#""receiptFeld""#),
         (r#""ad_user_data""#, r#""ad_tracking""#),
         (
             r#""acceptAll": "Alle akzeptieren""#,
@@ -86,6 +87,37 @@ fn the_schema_refuses_what_the_validator_refuses() {
         assert!(
             consent_capture::Notice::from_value(broken).is_err(),
             "the validator lets {to} through"
+        );
+    }
+}
+
+/// A notice's `crm` settings are read by the destination they configure, when it is read against the notice
+/// (`consent-capture check`, the relay, the browser's destination module): the schema and that reading agree.
+#[test]
+fn the_schema_refuses_the_crm_settings_the_destination_refuses() {
+    let cases = [
+        (
+            "hubspot",
+            r#""newsletter": 12345678"#,
+            r#""newsletter": "12345678""#,
+        ),
+        ("salesforce", r#""receiptField""#, r#""receiptFeld""#),
+    ];
+    for (destination, from, to) in cases {
+        assert!(DEMO.contains(from), "{from}");
+        let broken = parse(&DEMO.replacen(from, to, 1)).expect("still JSON");
+        assert!(
+            !violations(&schema(), &broken, "").is_empty(),
+            "the schema lets {to} through"
+        );
+        let description = shipped(destination).expect("shipped");
+        let demo = consent_capture::Notice::from_json(DEMO).expect("demo");
+        assert!(Destination::bind(description, &NoticeFacts::read(&demo.source), ENDPOINT).is_ok());
+        let notice =
+            consent_capture::Notice::from_value(broken).expect("crm settings are read by their destination");
+        assert!(
+            Destination::bind(description, &NoticeFacts::read(&notice.source), ENDPOINT).is_err(),
+            "the {destination} destination lets {to} through"
         );
     }
 }
