@@ -4,7 +4,7 @@
 //! notice's settings for it, with its place.
 
 use consent_capture::destination::{
-    shape, Destination, Evidence, NoticeFacts, Runs, Shaped, Withdrawal, SHIPPED,
+    shape, Afterwards, Destination, Evidence, NoticeFacts, Runs, Shaped, SHIPPED,
 };
 use consent_capture::minimise::date::Date;
 use consent_capture::notice::signature::notice_hash;
@@ -29,6 +29,7 @@ const EVIDENCE: Evidence<'static> = Evidence {
     page_name: "Contact us",
     consent_time: 1_795_000_000,
     relayed: false,
+    contact: "",
 };
 
 /// What a destination reads of `notice`.
@@ -146,7 +147,7 @@ fn the_relay_tells_hubspot_when_consent_was_given_and_a_page_leaves_it_to_hubspo
     assert!(r.body.contains(r#""submittedAt":"1795000000000""#), "{}", r.body);
     assert!(!shaped(HUBSPOT_DESCRIPTION, &[]).body.contains("submittedAt"));
     assert_eq!(destination.max_age_days, Some(30));
-    assert!(matches!(destination.withdrawal, Withdrawal::Refused(_)));
+    assert!(matches!(destination.withdrawal, Afterwards::Refused(_)));
 }
 
 /// A destination of a CRM the component does not ship, with one setting of each kind.
@@ -358,4 +359,128 @@ fn every_shipped_description_reads_against_the_demo_notice_and_goes_where_its_cr
             "{name}: only the receiver holds secrets"
         );
     }
+}
+
+/// A receiver-run destination whose withdrawal and erasure name the person by their contact.
+const BY_CONTACT: &str = r#"{"name": "bycontact", "runs": "receiver", "api": "https://api.crm.example", "contact": "email",
+  "submit": {"url": "https://api.crm.example/people", "encoding": "json", "body": {"email": {"$field": "email"}}},
+  "withdrawal": {"method": "PUT", "url": "{api}/people/{contact}", "encoding": "json",
+    "headers": {"Authorization": {"$secret": "token"}},
+    "body": {"unsubscribed": {"$decision": "newsletter", "withdrawn": true}}, "otherwise": "unsubscribe by hand"},
+  "erasure": {"url": "{api}/erasures", "encoding": "json", "body": {"email": {"$evidence": "contact"}},
+    "otherwise": "delete by hand"}}"#;
+
+#[test]
+fn a_withdrawal_or_an_erasure_names_the_contact_in_one_path_segment_and_nothing_else_may() {
+    let notice = Notice::from_json(DEMO).expect("valid");
+    let destination = Destination::bind(BY_CONTACT, &facts(&notice), None).expect("valid");
+    assert_eq!(destination.contact.as_deref(), Some("email"));
+    assert_eq!(
+        destination.secrets,
+        ["token"],
+        "the withdrawal's secret is needed to start"
+    );
+    let withdrawal = destination.withdrawal.call().expect("a request");
+    assert!(withdrawal.needs_contact);
+    assert_eq!(destination.withdrawal.by_hand(), "unsubscribe by hand");
+    let mut decisions = Decisions::initial(&notice);
+    decisions.set("newsletter", true).expect("a consent purpose");
+    decisions.withdraw("newsletter").expect("granted");
+    let token = |name: &str| (name == "token").then(|| "s3cret".to_owned());
+    let made = |contact: &'static str| {
+        shape(
+            withdrawal,
+            &facts(&notice),
+            &decisions.to_json(&notice),
+            &Default::default(),
+            Evidence {
+                contact,
+                relayed: true,
+                ..EVIDENCE
+            },
+            &token,
+        )
+    };
+    let r = made("ada+news@example.com").expect("a request");
+    assert_eq!(r.url, "https://api.crm.example/people/ada%2Bnews%40example.com");
+    assert_eq!(r.body, r#"{"unsubscribed":true}"#);
+    assert_eq!(
+        made("a b/../c?d#e").expect("a request").url,
+        "https://api.crm.example/people/a%20b%2F..%2Fc%3Fd%23e"
+    );
+    assert_eq!(
+        made("..").expect("a request").url,
+        "https://api.crm.example/people/%2E%2E"
+    );
+    assert_eq!(made(""), None, "no contact, no request");
+    let erasure = destination.erasure.call().expect("a request");
+    let r = shape(
+        erasure,
+        &facts(&notice),
+        &decisions.to_json(&notice),
+        &Default::default(),
+        Evidence {
+            contact: "ada@example.com",
+            relayed: true,
+            ..EVIDENCE
+        },
+        &no_secret,
+    )
+    .expect("a request");
+    assert_eq!(
+        (r.url.as_str(), r.body.as_str()),
+        (
+            "https://api.crm.example/erasures",
+            r#"{"email":"ada@example.com"}"#
+        )
+    );
+    let elsewhere = Destination::bind_relayed(BY_CONTACT, &facts(&notice), None, Some("http://127.0.0.1:9/"))
+        .expect("valid");
+    assert_eq!(
+        elsewhere.erasure.call().expect("a request").url,
+        "http://127.0.0.1:9/erasures"
+    );
+
+    let refused = |description: String| match Destination::bind(&description, &facts(&notice), None) {
+        Ok(_) => String::from("accepted"),
+        Err(errors) => errors.text(),
+    };
+    assert_eq!(
+        refused(BY_CONTACT.replace("https://api.crm.example/people\"", "https://api.crm.example/people/{contact}\"")),
+        "destination.submit.url: is not one of the allowed values (only a withdrawal's or an erasure's request, which the relay makes, names the contact)"
+    );
+    assert_eq!(
+        refused(BY_CONTACT.replace(r#"{"email": {"$field": "email"}}"#, r#"{"email": {"$evidence": "contact"}}"#)),
+        "destination.submit.body.email.$evidence: is not one of the allowed values (only a withdrawal's or an erasure's request, which the relay makes, names the contact)"
+    );
+    assert_eq!(
+        refused(BY_CONTACT.replace(r#""runs": "receiver""#, r#""runs": "browser""#)),
+        "destination.withdrawal: is not one of the allowed values (a withdrawal that names the contact or a secret is made by the relay: the destination runs \"receiver\")"
+    );
+    assert_eq!(
+        refused(BY_CONTACT.replace(r#""contact": "email","#, "")),
+        "destination.withdrawal: is required (it names the contact: the description says which field is the contact (\"contact\"))\ndestination.erasure: is required (it names the contact: the description says which field is the contact (\"contact\"))"
+    );
+    assert_eq!(
+        refused(BY_CONTACT.replace(r#""contact": "email""#, r#""contact": "emial""#)),
+        "destination.contact: is not one of the allowed values (not a field the notice declares)"
+    );
+    // A contact left to a setting's default that this notice lacks is no mistake of the notice's: what needs
+    // it is refused with what to do by hand.
+    let defaulted = BY_CONTACT.replace(
+        r#""contact": "email","#,
+        r#""settings": {"emailField": {"default": "work_email"}}, "contact": "{emailField}","#,
+    );
+    let destination = Destination::bind(&defaulted, &facts(&notice), None).expect("valid");
+    assert_eq!(destination.contact, None);
+    assert_eq!(
+        destination.erasure,
+        Afterwards::Refused(
+            "the notice declares no work_email field to name the person by: delete by hand".into()
+        )
+    );
+    assert_eq!(
+        refused(BY_CONTACT.replace(",\n    \"otherwise\": \"delete by hand\"", "")),
+        "destination.erasure.otherwise: is required"
+    );
 }

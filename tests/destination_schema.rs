@@ -3,7 +3,7 @@
 
 mod support;
 
-use consent_capture::destination::{Destination, NoticeFacts, SHIPPED};
+use consent_capture::destination::{shipped, Destination, NoticeFacts, SHIPPED};
 use consent_capture::json::{parse, Value};
 use consent_capture::Notice;
 use support::schema::violations;
@@ -31,6 +31,20 @@ fn every_shipped_description_passes_the_schema() {
 fn the_schema_refuses_what_the_reader_refuses() {
     let notice = Notice::from_json(DEMO).expect("valid");
     let json = SHIPPED[0].1;
+    let hubspot = shipped("hubspot").expect("shipped");
+    let erasure_without_what_to_do_by_hand = hubspot.replacen(r#""otherwise":"#, r#""otherwize":"#, 1);
+    assert!(!violations(
+        &schema(),
+        &parse(&erasure_without_what_to_do_by_hand).expect("JSON"),
+        ""
+    )
+    .is_empty());
+    assert!(Destination::bind(
+        &erasure_without_what_to_do_by_hand,
+        &NoticeFacts::read(&notice.source),
+        Some("https://crm.example/submit")
+    )
+    .is_err());
     let cases = [
         (r#""runs": "browser""#, r#""runs": "server""#),
         (r#""encoding": "json""#, r#""encoding": "xml""#),

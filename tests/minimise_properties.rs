@@ -151,6 +151,7 @@ fn bodies(case: &Case, payload: &consent_capture::json::Object) -> Vec<String> {
         page_name: "P",
         consent_time: 1_795_000_000,
         relayed: false,
+        contact: "",
     };
     let facts = NoticeFacts::read(&case.notice.source);
     let decisions = case.decisions.to_json(&case.notice);

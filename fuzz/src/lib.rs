@@ -117,12 +117,22 @@ fn shaped_by(
         page_name: "Contact",
         consent_time: TODAY,
         relayed: true,
+        // The input's text stands for a contact too: a withdrawal's or an erasure's request names it.
+        contact: language,
     };
     let secret = |name: &str| Some(format!("secret-{name}"));
     let facts = NoticeFacts::read(&notice.source);
     let decided = decisions.to_json(notice);
-    if let Some(shaped) = shape(&destination.submit, &facts, &decided, payload, evidence, &secret) {
-        match destination.submit.encoding {
+    let calls = [
+        Ok(&destination.submit),
+        destination.withdrawal.call(),
+        destination.erasure.call(),
+    ];
+    for call in calls.into_iter().flatten() {
+        let Some(shaped) = shape(call, &facts, &decided, payload, evidence, &secret) else {
+            continue;
+        };
+        match call.encoding {
             Encoding::Json => {
                 parse(&shaped.body).expect("a destination's JSON body parses");
             }

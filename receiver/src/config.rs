@@ -4,7 +4,7 @@
 use crate::client_address::Cidr;
 use crate::confirmation::purposes_needing_confirmation;
 use crate::options::Serve;
-use crate::relay_target::{Crm, Described, HubSpotDelete, RelayTarget};
+use crate::relay_target::{Crm, Described, RelayTarget};
 use clap::parser::ValueSource;
 use clap::{Args, FromArgMatches};
 use consent_capture::destination::{shipped, SHIPPED};
@@ -251,7 +251,7 @@ fn secret_in(path: &Path, what: &str, least: usize, warnings: &mut Vec<String>) 
 }
 
 /// What `--relay` names: the webhook, or a description (as `--relay` named it, and its text).
-enum RelayChoice {
+pub(crate) enum RelayChoice {
     Webhook,
     Described(String, String),
 }
@@ -259,7 +259,7 @@ enum RelayChoice {
 /// `--relay TARGET[=URL]`: `webhook=URL`, a shipped description's name (`hubspot`, `klaviyo`, …), or a
 /// description's file (a path with a `/` or ending in `.json`); the URL, where given, is where its requests go
 /// instead of the description's own.
-fn relay_target(text: &str) -> Result<(RelayChoice, Option<String>), String> {
+pub(crate) fn relay_target(text: &str) -> Result<(RelayChoice, Option<String>), String> {
     let (target, url) = match text.split_once('=') {
         Some((target, url)) => (target, Some(url.to_owned())),
         None => (text, None),
@@ -441,15 +441,6 @@ impl Config {
             Some(rate) => rate,
             None => 4,
         };
-        let hubspot_token = serve
-            .hubspot_token
-            .as_deref()
-            .map(|path| secret_in(path, "the HubSpot token", 1, &mut warnings))
-            .transpose()?;
-        let hubspot_api = serve.hubspot_api.trim_end_matches('/').to_owned();
-        if !(hubspot_api.starts_with("https://") || hubspot_api.starts_with("http://")) {
-            return Err(format!("--hubspot-api: not an http(s) URL: {hubspot_api}"));
-        }
         let smtp = match &serve.smtp {
             Some(text) => {
                 if !text.starts_with("smtp") {
@@ -559,19 +550,18 @@ impl Config {
                     .zip(&notice_paths)
                     .map(|(known, path)| (&known.notice, known.hash.as_str(), path.as_str()))
                     .collect();
-                let described =
-                    Described::read(&target, &description, &notices, url.as_deref(), relay_secrets)?;
+                let described = Described::read(
+                    &target,
+                    &description,
+                    &notices,
+                    url.as_deref(),
+                    serve.relay_api.as_deref(),
+                    relay_secrets,
+                )?;
                 Some((Crm::Described(described), url.unwrap_or_default()))
             }
             None => None,
         };
-        if hubspot_token.is_some() && !relay.as_ref().is_some_and(|(crm, _)| crm.is_hubspot()) {
-            return Err(
-                "--hubspot-token goes with --relay hubspot=URL: the relay deletes contacts in the CRM it \
-                        relays to"
-                    .into(),
-            );
-        }
         if let (Some((_, path)), None) = (needing, &confirmation) {
             return Err(format!(
                 "{path}: purposes marked confirmedAddress count only once the person confirms their address, by a \
@@ -590,10 +580,6 @@ impl Config {
                 crm,
                 url,
                 per_second: relay_per_second,
-                hubspot_delete: hubspot_token.map(|token| HubSpotDelete {
-                    api: hubspot_api,
-                    token,
-                }),
             }),
             public_url,
             confirmation,

@@ -9,82 +9,70 @@ use crate::config::KnownNotice;
 use crate::decisions::DecisionRow;
 use crate::relay_target::Crm;
 use crate::store::Record;
-use consent_capture::destination::{shape, Evidence, NoticeFacts, Shaped};
+use consent_capture::destination::{shape, Destination, Evidence, NoticeFacts, Shaped};
 use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::notice::decisions::Decisions;
 use consent_capture::notice::vocabulary::Decision;
-use consent_capture::notice::FieldType;
 use consent_capture::receipt::check::inspect;
 use consent_capture::receipt::kantara::EXTENSION_KEY;
 use consent_capture::receipt::last::LastReceipt;
 
-/// The addresses by which HubSpot knows the person a stored record (`receipt`, `body`) is about, as its GDPR
-/// delete asks for them: the values, as they were sent, of the notice's e-mail fields that HubSpot gets as
-/// its `email` property. Only such fields: another address in the form (a colleague's, say) is not this
-/// person's contact, and deleting it would erase someone else.
-pub fn hubspot_contacts(notices: &[KnownNotice], receipt: &str, body: &str) -> Vec<String> {
-    let Ok((_, claims)) = inspect(receipt) else {
+/// What the relay's CRM knows the person of a stored record (`receipt`, `body`) by, where its erasure asks by
+/// it: the contact as it was sent ([`sent_contact`]). Nothing for a CRM that cannot delete by it, so that an
+/// erasure keeps no address it does not need.
+pub fn erasure_contacts(per_notice: &[(String, Destination)], receipt: &str, body: &str) -> Vec<String> {
+    let named = |destination: &Destination| destination.erasure.call().is_ok_and(|call| call.needs_contact);
+    if !per_notice.iter().any(|(_, destination)| named(destination)) {
         return Vec::new();
-    };
-    let notice_hash = claims.as_object().and_then(|claims| {
-        claims
-            .get(EXTENSION_KEY)?
-            .as_object()?
-            .get("noticeSha256")?
-            .as_str()
-    });
-    let Some(known) = notices
-        .iter()
-        .find(|known| Some(known.hash.as_str()) == notice_hash)
-    else {
-        return Vec::new();
-    };
-    let sent = parse(body)
-        .ok()
-        .and_then(|body| body.as_object()?.get("fields")?.as_object().cloned())
-        .unwrap_or_default();
-    // The HubSpot description's `fields` setting: notice field → HubSpot property (unmapped: its own name).
-    let renamed = known
-        .notice
-        .source
-        .as_object()
-        .and_then(|notice| {
-            notice
-                .get("crm")?
-                .as_object()?
-                .get("hubspot")?
-                .as_object()?
-                .get("fields")?
-                .as_object()
-        })
-        .cloned()
-        .unwrap_or_default();
-    let property = |name: &str| {
-        renamed
-            .get(name)
-            .and_then(Value::as_str)
-            .unwrap_or(name)
-            .to_owned()
-    };
-    known
-        .notice
-        .fields
-        .iter()
-        .filter(|field| field.field_type == FieldType::Email && property(&field.name) == "email")
-        .filter_map(|field| sent.get(&field.name)?.as_str())
-        .filter(|address| !address.is_empty())
-        .map(str::to_owned)
-        .collect()
+    }
+    sent_contact(per_notice, receipt, body).into_iter().collect()
+}
+
+/// The value that the field a destination names as its contact had in a stored record (`receipt`, `body`),
+/// read against the record's own notice (`per_notice`, by hash), if it was sent and is not empty.
+pub fn sent_contact(per_notice: &[(String, Destination)], receipt: &str, body: &str) -> Option<String> {
+    let hash = notice_hash(receipt)?;
+    let (_, destination) = per_notice.iter().find(|(known, _)| *known == hash)?;
+    let field = destination.contact.as_deref()?;
+    let body = parse(body).ok()?;
+    let value = body
+        .as_object()?
+        .get("fields")?
+        .as_object()?
+        .get(field)?
+        .as_str()?;
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// The `noticeSha256` a receipt names.
+fn notice_hash(receipt: &str) -> Option<String> {
+    let (_, claims) = inspect(receipt).ok()?;
+    let hash = claims
+        .as_object()?
+        .get(EXTENSION_KEY)?
+        .as_object()?
+        .get("noticeSha256")?
+        .as_str()?;
+    Some(hash.to_owned())
+}
+
+/// What the relay holds about the person a record is about, beside the record.
+#[derive(Clone, Copy)]
+pub struct Held<'a> {
+    /// The person's latest decision for each purpose as the relay sends it ([`crate::consent_state::current`]):
+    /// a consent that the person withdrew or refused since (by consent time) is relayed with that purpose
+    /// refused, and without the fields only it justified, so that the CRM never gets what no longer holds.
+    pub latest: &'a [&'a DecisionRow],
+    /// Purposes this record grants that do not count, because its device key has not confirmed the person's
+    /// address ([`crate::confirmation`]): relayed as refused, likewise.
+    pub unconfirmed: &'a [String],
+    /// What the CRM knows the person by, from their earlier records, for a withdrawal whose request names it.
+    pub contact: Option<&'a str>,
 }
 
 /// The request for `record` (its notice among `notices`) at `now`, `None` when its destination sends nothing for
-/// it (a subscription the person did not grant), or why it must never be sent. `latest` is
-/// the person's latest decision for each purpose as the relay sends it ([`crate::consent_state::current`]):
-/// a consent that the person withdrew or refused since (by consent time) is relayed with that purpose
-/// refused, and without the fields only it justified, so that the CRM never gets what no longer holds.
-/// `unconfirmed` are purposes this record grants that do not count, because its device key has not confirmed
-/// the person's address ([`crate::confirmation`]): relayed as refused, likewise.
+/// it (a subscription the person did not grant), or why it must never be sent.
 ///
 /// # Errors
 /// A reason the relay keeps as a permanent refusal: the payload was erased first, the notice is no longer
@@ -95,10 +83,14 @@ pub fn outgoing(
     url: &str,
     notices: &[KnownNotice],
     record: &Record,
-    latest: &[&DecisionRow],
-    unconfirmed: &[String],
+    held: &Held<'_>,
     now: i64,
 ) -> Result<Option<Shaped>, String> {
+    let Held {
+        latest,
+        unconfirmed,
+        contact,
+    } = *held;
     let body = record
         .body
         .as_deref()
@@ -122,10 +114,10 @@ pub fn outgoing(
         .map(|(purpose, _)| purpose.to_owned())
         .collect();
     let fields = if withdrawn.is_empty() {
-        for held in latest.iter().filter(|held| !held.decision.justifies()) {
-            if decisions.get(&held.purpose) == Decision::Granted {
+        for since in latest.iter().filter(|since| !since.decision.justifies()) {
+            if decisions.get(&since.purpose) == Decision::Granted {
                 // Granted here, taken back since: the CRM hears it refused.
-                let _ = decisions.set(&held.purpose, false);
+                let _ = decisions.set(&since.purpose, false);
             }
         }
         for purpose in unconfirmed {
@@ -164,8 +156,15 @@ pub fn outgoing(
             let call = if withdrawn.is_empty() {
                 &destination.submit
             } else {
-                destination.withdrawal_call().map_err(str::to_owned)?
+                destination.withdrawal.call().map_err(str::to_owned)?
             };
+            if call.needs_contact && contact.is_none() {
+                return Err(format!(
+                    "the relay holds no {} of this person to name them by (erased, or never sent): {}",
+                    destination.contact.as_deref().unwrap_or("contact"),
+                    destination.withdrawal.by_hand()
+                ));
+            }
             let evidence = Evidence {
                 receipt: &record.receipt,
                 receipt_id: &record.receipt_id,
@@ -175,6 +174,7 @@ pub fn outgoing(
                 page_name: "",
                 consent_time: last.issued_at,
                 relayed: true,
+                contact: contact.unwrap_or_default(),
             };
             let facts = NoticeFacts::read(&notice.source);
             let decided = decisions.to_json(notice);

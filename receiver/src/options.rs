@@ -12,8 +12,9 @@ use std::path::PathBuf;
 /// A notice's signature, when the controller signed it, is read from the same path with .jws. The read side
 /// (/records/…) answers only requests bearing the token in --read-token's file (at least 32 characters). With
 /// --relay, every accepted record is forwarded to the CRM from a queue in the database, shaped by the
-/// component's adapters; an erasure follows as the CRM allows (a webhook event; HubSpot's GDPR delete of the
-/// contact by address with --hubspot-token; by hand for Web-to-Lead). A notice whose purposes need a
+/// destination's description; an erasure follows as the description says (a webhook event; the CRM's own
+/// delete by the person's contact, such as HubSpot's GDPR delete with --relay-secret token=FILE; a refusal to
+/// act on by hand, as for Web-to-Lead). A notice whose purposes need a
 /// confirmed address (confirmedAddress) needs --smtp, --mail-from and --public-url.
 #[derive(Parser)]
 #[command(
@@ -159,17 +160,10 @@ pub struct Serve {
     /// The most requests a second the relay sends (default 4).
     #[arg(long, env = "CONSENT_CAPTURE_RELAY_PER_SECOND", value_name = "N")]
     pub relay_per_second: Option<u32>,
-    /// A file holding a HubSpot private app's token (scope crm.objects.contacts.write), for its GDPR delete.
-    #[arg(long, env = "CONSENT_CAPTURE_HUBSPOT_TOKEN", value_name = "FILE")]
-    pub hubspot_token: Option<PathBuf>,
-    /// HubSpot's CRM API.
-    #[arg(
-        long,
-        env = "CONSENT_CAPTURE_HUBSPOT_API",
-        value_name = "URL",
-        default_value = "https://api.hubapi.com"
-    )]
-    pub hubspot_api: String,
+    /// Where the destination's withdrawal and erasure requests go instead of its description's API (`api`):
+    /// a sandbox, another data centre, a stand-in.
+    #[arg(long, env = "CONSENT_CAPTURE_RELAY_API", value_name = "URL")]
+    pub relay_api: Option<String>,
     /// The SMTP server for confirmation links: smtps://HOST, smtp://HOST?tls=required, or a file holding a URL
     /// with a password.
     #[arg(
@@ -259,10 +253,13 @@ pub enum RecordsCommand {
     Erase {
         /// The person, as receipts name them.
         principal: String,
-        /// The receiver's notices: the addresses a HubSpot relay deletes the contact by are kept for it until it
-        /// did.
+        /// The receiver's notices.
         #[arg(long = "notice", value_name = "NOTICE.json")]
         notices: Vec<PathBuf>,
+        /// The receiver's --relay (a destination's name or file, with its =URL where it needs one): the
+        /// contact its erasure deletes the person by is kept for the relay until it did.
+        #[arg(long, value_name = "DESTINATION[=URL]")]
+        relay: Option<String>,
     },
     /// What the relay was refused for good (by default), still tries, or delivered: the latest 1,000 records
     /// and 1,000 erasures; or, with --retry, sends again what was refused for good after the CRM's side was

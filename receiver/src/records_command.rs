@@ -2,16 +2,18 @@
 //! erasure from the command line, on the database itself, for a controller's staff and auditors.
 
 use crate::answers::{Erasure, Relayed, Whose};
+use crate::config::{relay_target, RelayChoice};
 use crate::config::{without_password, KnownNotice};
 use crate::confirmation::{purposes_needing_confirmation, Confirmed};
 use crate::consent_state::{history_json, may_use_json, state_json};
-use crate::crm_request::hubspot_contacts;
+use crate::crm_request::erasure_contacts;
 use crate::decisions::DecisionRow;
 use crate::export::{everyone, person, Format, Payloads};
 use crate::options::{Records, RecordsCommand};
 use crate::relay_queue::RELAY_STATES;
 use crate::store::Store;
 use crate::utc::{iso8601, now, parse_time};
+use consent_capture::destination::{Destination, NoticeFacts};
 use consent_capture::notice::signature::notice_hash;
 use consent_capture::Notice;
 use std::io::Write;
@@ -36,11 +38,30 @@ async fn run_records(records: Records) -> Result<(), String> {
     let database = database.as_str();
     let failed = |e: sqlx::Error| format!("{}: {e}", without_password(database));
     let json = match records.command {
-        RecordsCommand::Erase { principal, notices } => {
+        RecordsCommand::Erase {
+            principal,
+            notices,
+            relay,
+        } => {
             let store = Store::open(database).await.map_err(failed)?;
             let at = now();
             let notices = read_notices(&notices)?;
-            let contacts = |receipt: &str, body: &str| hubspot_contacts(&notices, receipt, body);
+            let per_notice = match relay.as_deref().map(relay_target).transpose()? {
+                Some((RelayChoice::Described(target, description), url)) => notices
+                    .iter()
+                    .map(|known| {
+                        Destination::bind(
+                            &description,
+                            &NoticeFacts::read(&known.notice.source),
+                            url.as_deref(),
+                        )
+                        .map(|bound| (known.hash.clone(), bound))
+                        .map_err(|errors| format!("--relay {target}:\n{}", errors.text()))
+                    })
+                    .collect::<Result<Vec<_>, String>>()?,
+                Some((RelayChoice::Webhook, _)) | None => Vec::new(),
+            };
+            let contacts = |receipt: &str, body: &str| erasure_contacts(&per_notice, receipt, body);
             let erased = store
                 .erase(&principal, at, "controller", &contacts)
                 .await

@@ -11,12 +11,12 @@
 
 use crate::confirmation::Confirmed;
 use crate::consent_state::{counting, current};
-use crate::crm_request::outgoing;
+use crate::crm_request::{outgoing, sent_contact, Held};
 use crate::relay_erasures::{erasure_calls, DueErasure};
 use crate::relay_queue::{Due, Tried};
-use crate::relay_target::RelayTarget;
+use crate::relay_target::{Crm, Described, RelayTarget};
 use crate::state::Receiver;
-use crate::store::device_thumbprint;
+use crate::store::{device_thumbprint, Store};
 use crate::utc::now;
 use consent_capture::destination::Shaped;
 use consent_capture::receipt::last::LastReceipt;
@@ -150,15 +150,18 @@ async fn relay_one(
         _ => false,
     };
     let notices = &receiver.config().notices;
-    let tried = match outgoing(
-        &target.crm,
-        &target.url,
-        notices,
-        &record,
-        &latest,
-        &unconfirmed,
-        at,
-    ) {
+    let contact = match (&target.crm, &principal) {
+        (Crm::Described(described), Some(principal)) => {
+            earlier_contact(store, described, principal, record.position).await?
+        }
+        _ => None,
+    };
+    let held = Held {
+        latest: &latest,
+        unconfirmed: &unconfirmed,
+        contact: contact.as_deref(),
+    };
+    let tried = match outgoing(&target.crm, &target.url, notices, &record, &held, at) {
         Ok(_) if awaiting_person => Tried::Later(
             at + AWAIT_CONFIRMATION,
             "waiting: the person has not confirmed their address yet".into(),
@@ -198,6 +201,30 @@ async fn relay_one(
     store.relay_tried(due, &tried, now()).await
 }
 
+/// What `described`'s CRM knows `principal` by, from the newest of their records before `position` that sent
+/// its contact field and still holds its body: a withdrawal carries no fields, and its request may have to
+/// name the person (Brevo's contact, Klaviyo's profile).
+async fn earlier_contact(
+    store: &Store,
+    described: &Described,
+    principal: &str,
+    position: u64,
+) -> Result<Option<String>, sqlx::Error> {
+    let named = described
+        .per_notice
+        .iter()
+        .any(|(_, destination)| destination.withdrawal.call().is_ok_and(|call| call.needs_contact));
+    if !named {
+        return Ok(None);
+    }
+    let records = store.records_about(principal).await?;
+    Ok(records
+        .iter()
+        .rev()
+        .filter(|earlier| earlier.position < position)
+        .find_map(|earlier| sent_contact(&described.per_notice, &earlier.receipt, earlier.body.as_deref()?)))
+}
+
 /// Passes one erasure on to the CRM (each of its requests, in order, until one does not go through), or
 /// refuses it for good where the CRM cannot delete.
 async fn relay_erasure(
@@ -212,11 +239,14 @@ async fn relay_erasure(
     if !store.erasure_take(due, now() + LEASE).await? {
         return Ok(());
     }
-    let tried = match erasure_calls(target, due) {
+    let tried = match erasure_calls(target, &receiver.config().notices, due) {
         Err(reason) => Tried::Refused(reason),
         Ok(calls) => {
             let mut tried = Tried::Delivered(String::new());
-            for (index, call) in calls.into_iter().enumerate() {
+            // A CRM's answer about a person it knows by their address may quote it: an erasure that named
+            // one keeps only the status.
+            let names_contact = !due.contacts.is_empty();
+            for (index, request) in calls.into_iter().enumerate() {
                 tokio::time::sleep_until(*next_send).await;
                 *next_send = Instant::now() + spacing;
                 let key = if index == 0 {
@@ -224,20 +254,7 @@ async fn relay_erasure(
                 } else {
                     format!("{}:{index}", due.key())
                 };
-                let names_contact = call.bearer.is_some();
-                let request = Shaped {
-                    method: "POST".into(),
-                    url: call.url,
-                    content_type: "application/json",
-                    headers: call
-                        .bearer
-                        .map(|token| ("Authorization".to_owned(), format!("Bearer {token}")))
-                        .into_iter()
-                        .collect(),
-                    body: call.body,
-                };
                 tried = send(client, &key, request, due.attempts).await;
-                // A CRM's answer about an address may quote it: an erasure keeps only the status.
                 if names_contact {
                     tried = tried.map_outcome(|outcome| cause(outcome).to_owned());
                 }

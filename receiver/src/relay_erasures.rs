@@ -3,11 +3,13 @@
 //! after them), and ends delivered or refused for good like a record's row ([`crate::relay_queue`]). For a
 //! CRM that deletes by address, the row holds the person's addresses until it ends, and no longer.
 
+use crate::config::KnownNotice;
 use crate::relay_queue::{with_progress, Tried};
 use crate::relay_target::Crm;
 use crate::relay_target::RelayTarget;
 use crate::store::Store;
 use crate::utc::iso8601;
+use consent_capture::destination::{shape, Evidence, NoticeFacts, Shaped};
 use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{Object, Value};
 use serde_json::{json, Value as Json};
@@ -26,7 +28,7 @@ pub struct DueErasure {
     pub attempts: i64,
     /// Its `next_attempt_at` when read: taking it checks that no one else took it since.
     pub next_attempt_at: i64,
-    /// The addresses by which the CRM knows the person, where it deletes by address (HubSpot).
+    /// What the CRM knows the person by, where its erasure names it (the description's contact field).
     pub contacts: Vec<String>,
 }
 
@@ -37,74 +39,90 @@ impl DueErasure {
     }
 }
 
-/// One request that passes an erasure on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ErasureCall {
-    /// Where it goes.
-    pub url: String,
-    /// A bearer token, where the CRM's API needs one.
-    pub bearer: Option<String>,
-    /// The JSON body.
-    pub body: String,
-}
-
-/// What an erasure becomes for `target`'s CRM: the webhook's erasure event; HubSpot's GDPR delete of each
-/// contact by address (which deletes the contact and what hangs on it, and blocks the address from coming
-/// back); or why that CRM cannot be asked (a refusal kept for someone to act on by hand).
+/// What an erasure becomes for `target`'s CRM: the webhook's erasure event; the description's erasure request
+/// for each contact the erasure kept (HubSpot's GDPR delete, Klaviyo's deletion job: the CRM deletes the person
+/// and what hangs on them); or why that CRM cannot be asked (a refusal kept for someone to act on by hand).
+/// Every configured notice reads the same description; its erasure is read against the first (a person's
+/// records may span notices, and an erasure request names the person, not a notice's settings).
 ///
 /// # Errors
-/// The CRM has no way to delete that the relay can reach, or no address to name the contact by.
-pub fn erasure_calls(target: &RelayTarget, erasure: &DueErasure) -> Result<Vec<ErasureCall>, String> {
-    match &target.crm {
-        Crm::Webhook => Ok(vec![ErasureCall {
-            url: target.url.clone(),
-            bearer: None,
-            body: to_canonical_string(&Value::Object(
-                Object::new()
-                    .with("event", "erasure")
-                    .with("principal", erasure.principal_id.as_str())
-                    .with("requestedAt", iso8601(erasure.requested_at).as_str())
-                    .with("requestedBy", erasure.requested_by.as_str()),
-            )),
-        }]),
-        Crm::Described(described) if described.name == "hubspot" => {
-            let Some(api) = &target.hubspot_delete else {
-                return Err("HubSpot's Forms API cannot delete a contact: give the relay --hubspot-token (a private \
-                            app's, scope crm.objects.contacts.write) for HubSpot's GDPR delete, or delete this \
-                            person in HubSpot (a GDPR delete) by hand"
-                    .into());
-            };
-            if erasure.contacts.is_empty() {
-                return Err(
-                    "no address of this person went to HubSpot's email property, so the relay cannot name \
-                            the contact: delete this person in HubSpot (a GDPR delete) by hand"
-                        .into(),
-                );
-            }
-            Ok(erasure
-                .contacts
-                .iter()
-                .map(|address| ErasureCall {
-                    url: format!("{}/crm/v3/objects/contacts/gdpr-delete", api.api),
-                    bearer: Some(api.token.clone()),
-                    body: to_canonical_string(&Value::Object(
-                        Object::new()
-                            .with("idProperty", "email")
-                            .with("objectId", address.as_str()),
-                    )),
-                })
-                .collect())
+/// The CRM has no way to delete that the relay can reach, the relay lacks the secret it names, or no contact
+/// was kept to name the person by.
+pub fn erasure_calls(
+    target: &RelayTarget,
+    notices: &[KnownNotice],
+    erasure: &DueErasure,
+) -> Result<Vec<Shaped>, String> {
+    let described = match &target.crm {
+        Crm::Webhook => {
+            return Ok(vec![Shaped {
+                method: "POST".into(),
+                url: target.url.clone(),
+                content_type: "application/json",
+                headers: Vec::new(),
+                body: to_canonical_string(&Value::Object(
+                    Object::new()
+                        .with("event", "erasure")
+                        .with("principal", erasure.principal_id.as_str())
+                        .with("requestedAt", iso8601(erasure.requested_at).as_str())
+                        .with("requestedBy", erasure.requested_by.as_str()),
+                )),
+            }])
         }
-        // Every configured notice reads the same description: its erasure says the same under each.
-        Crm::Described(described) => Err(described
-            .per_notice
-            .first()
-            .map_or(
-                "this CRM cannot be asked to delete: delete this person there by hand",
-                |(_, d)| d.erasure.as_str(),
-            )
-            .to_owned()),
+        Crm::Described(described) => described,
+    };
+    let first = described.per_notice.first().and_then(|(hash, destination)| {
+        let known = notices.iter().find(|known| known.hash == *hash)?;
+        Some((NoticeFacts::read(&known.notice.source), destination))
+    });
+    let Some((facts, destination)) = first else {
+        return Err("no notice configures this CRM: delete this person there by hand".into());
+    };
+    let call = destination.erasure.call().map_err(str::to_owned)?;
+    let by_hand = destination.erasure.by_hand();
+    if let Some(missing) = call.secrets.iter().find(|name| described.secret(name).is_none()) {
+        return Err(format!(
+            "the relay was not given the secret {missing} its erasure needs (--relay-secret {missing}=FILE): {by_hand}"
+        ));
     }
+    if call.needs_contact && erasure.contacts.is_empty() {
+        return Err(format!(
+            "no {} of this person went to the CRM, so the relay cannot name them: {by_hand}",
+            destination.contact.as_deref().unwrap_or("contact")
+        ));
+    }
+    let none = Value::Array(Vec::new());
+    let shaped = |contact: &str| {
+        let evidence = Evidence {
+            receipt: "",
+            receipt_id: "",
+            principal: &erasure.principal_id,
+            language: "en",
+            page_uri: "",
+            page_name: "",
+            consent_time: erasure.requested_at,
+            relayed: true,
+            contact,
+        };
+        shape(call, &facts, &none, &Object::new(), evidence, &|name| {
+            described.secret(name)
+        })
+    };
+    let calls: Vec<Shaped> = if call.needs_contact {
+        erasure
+            .contacts
+            .iter()
+            .filter_map(|contact| shaped(contact))
+            .collect()
+    } else {
+        shaped("").into_iter().collect()
+    };
+    if calls.is_empty() {
+        return Err(format!(
+            "its description sends nothing for this erasure: {by_hand}"
+        ));
+    }
+    Ok(calls)
 }
 
 impl Store {

@@ -1,5 +1,4 @@
-//! Where the relay sends: which CRM (how requests are shaped), its URL and pace, and whether it may delete in
-//! HubSpot.
+//! Where the relay sends: which CRM (how requests are shaped), its URL and pace.
 
 use consent_capture::destination::{Destination, NoticeFacts};
 use consent_capture::Notice;
@@ -26,7 +25,8 @@ pub struct Described {
 
 impl Described {
     /// `description` (as `--relay` named it: `target`) read against each of `notices` (each with its hash and
-    /// its file's path), sending to `url` where given, with the secrets given for it.
+    /// its file's path), sending to `url` where given and its withdrawals and erasures to `api` where given
+    /// (`--relay-api`), with the secrets given for it.
     ///
     /// # Errors
     /// The problems of the description or of a notice's settings for it, with their places; a secret its
@@ -36,12 +36,13 @@ impl Described {
         description: &str,
         notices: &[(&Notice, &str, &str)],
         url: Option<&str>,
+        api: Option<&str>,
         secrets: Vec<(String, String)>,
     ) -> Result<Self, String> {
         let per_notice = notices
             .iter()
             .map(|(notice, hash, path)| {
-                Destination::bind(description, &NoticeFacts::read(&notice.source), url)
+                Destination::bind_relayed(description, &NoticeFacts::read(&notice.source), url, api)
                     .map(|bound| ((*hash).to_owned(), bound))
                     .map_err(|errors| format!("--relay {target}: read against {path}:\n{}", errors.text()))
             })
@@ -104,13 +105,6 @@ impl std::fmt::Debug for Crm {
     }
 }
 
-impl Crm {
-    /// Whether this is the shipped HubSpot description (whose contacts the relay may delete).
-    pub fn is_hubspot(&self) -> bool {
-        matches!(self, Self::Described(described) if described.name == "hubspot")
-    }
-}
-
 /// Where and how fast the relay sends.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RelayTarget {
@@ -120,27 +114,4 @@ pub struct RelayTarget {
     pub url: String,
     /// At most this many requests a second.
     pub per_second: u32,
-    /// Where and how the relay asks HubSpot to delete an erased person's contact (its CRM API with a private
-    /// app's token), if it may.
-    pub hubspot_delete: Option<HubSpotDelete>,
-}
-
-/// HubSpot's CRM API, for its GDPR delete (`POST {api}/crm/v3/objects/contacts/gdpr-delete`, the contact by
-/// e-mail address): the Forms API the relay submits to cannot delete.
-#[derive(Clone, PartialEq, Eq)]
-pub struct HubSpotDelete {
-    /// The API's origin: `https://api.hubapi.com`.
-    pub api: String,
-    /// A private app's access token with the `crm.objects.contacts.write` scope.
-    pub token: String,
-}
-
-/// Without the token: a configuration printed for debugging must not leak it.
-impl std::fmt::Debug for HubSpotDelete {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("HubSpotDelete")
-            .field("api", &self.api)
-            .finish_non_exhaustive()
-    }
 }

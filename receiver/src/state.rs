@@ -3,8 +3,9 @@
 
 use crate::appender::{catch_up, Appender, Tree};
 use crate::config::Config;
-use crate::crm_request::hubspot_contacts;
+use crate::crm_request::erasure_contacts;
 use crate::refusal::{storage_failed, Refusal};
+use crate::relay_target::Crm;
 use crate::store::{Erased, Store};
 use consent_capture::jose::sign::PrivateKey;
 use std::future::Future;
@@ -62,14 +63,12 @@ impl Receiver {
         Ok(erased)
     }
 
-    /// The addresses by which the relay's CRM knows the person a stored record (`receipt`, `body`) is about,
-    /// where the relay can ask that CRM to delete by address (HubSpot with `--hubspot-token`); none elsewhere,
-    /// so that an erasure keeps no address it does not need.
+    /// What the relay's CRM knows the person a stored record (`receipt`, `body`) is about by, where its
+    /// erasure names them ([`erasure_contacts`]); nothing elsewhere, so that an erasure keeps no address it
+    /// does not need.
     pub(crate) fn crm_contacts(&self, receipt: &str, body: &str) -> Vec<String> {
-        match &self.config.relay {
-            Some(target) if target.crm.is_hubspot() && target.hubspot_delete.is_some() => {
-                hubspot_contacts(&self.config.notices, receipt, body)
-            }
+        match self.config.relay.as_ref().map(|target| &target.crm) {
+            Some(Crm::Described(described)) => erasure_contacts(&described.per_notice, receipt, body),
             _ => Vec::new(),
         }
     }

@@ -5,7 +5,7 @@
 //! reported with its place: `destination.…` in the description, `crm.<name>.…` in the notice.
 
 use super::facts::NoticeFacts;
-use super::model::{Call, Destination, Encoding, Runs, Withdrawal};
+use super::model::{Afterwards, Call, Destination, Encoding, Runs};
 use crate::error::{Error, ErrorKind, Errors};
 use crate::jose::sha256::sha256_base64url;
 use crate::json::canonical::to_canonical_string;
@@ -14,7 +14,7 @@ use crate::json::{parse, Object, Value};
 use crate::prelude::*;
 
 /// What an evidence lookup may name (see `destination.schema.json`).
-pub(super) const EVIDENCE: [&str; 16] = [
+pub(super) const EVIDENCE: [&str; 17] = [
     "receipt",
     "receiptId",
     "principal",
@@ -31,6 +31,7 @@ pub(super) const EVIDENCE: [&str; 16] = [
     "hasFields",
     "decisions",
     "fields",
+    "contact",
 ];
 
 /// The SHA-256 a receipt names for the description `source`: of its canonical JSON, in base64url, so that
@@ -53,9 +54,23 @@ impl Destination {
     /// # Errors
     /// Every problem of the description and of the notice's settings for it, each with its place.
     pub fn bind(description: &str, notice: &NoticeFacts, endpoint: Option<&str>) -> Result<Self, Errors> {
+        Self::bind_relayed(description, notice, endpoint, None)
+    }
+
+    /// [`Destination::bind`] for the relay, which may also point the CRM's API (`{api}` in a withdrawal's or an
+    /// erasure's URL: the description's `api` otherwise) elsewhere: a sandbox, another data centre, a stand-in.
+    ///
+    /// # Errors
+    /// As [`Destination::bind`].
+    pub fn bind_relayed(
+        description: &str,
+        notice: &NoticeFacts,
+        endpoint: Option<&str>,
+        api: Option<&str>,
+    ) -> Result<Self, Errors> {
         let mut errors = Vec::new();
         let source = parse(description).map_err(Errors::from)?;
-        let bound = Binder::read(&source, notice, endpoint, &mut errors);
+        let bound = Binder::read(&source, notice, endpoint, api, &mut errors);
         match Errors::from_vec(errors) {
             Some(errors) => Err(errors),
             // Every part left out is reported, so a description without errors is whole.
@@ -87,7 +102,14 @@ struct Binder<'a> {
     only_mapped_fields: bool,
     /// Settings of kind `purposes`: their name, and purpose id → the CRM's value.
     purpose_maps: Vec<(String, Vec<(String, Value)>)>,
+    /// The secrets the request being read names.
     secrets: Vec<String>,
+    /// Whether the request being read is a withdrawal's or an erasure's, which may name the contact.
+    afterwards: bool,
+    /// Whether the request being read names the contact.
+    names_contact: bool,
+    /// The text settings the notice left to the description's default.
+    defaulted: Vec<String>,
 }
 
 impl<'a> Binder<'a> {
@@ -95,6 +117,7 @@ impl<'a> Binder<'a> {
         source: &Value,
         notice: &'a NoticeFacts,
         endpoint: Option<&str>,
+        api: Option<&str>,
         errors: &mut Vec<Error>,
     ) -> Option<Destination> {
         let mut r = ObjectReader::new(source, "destination", errors)?;
@@ -102,6 +125,8 @@ impl<'a> Binder<'a> {
         r.get("title");
         r.get("deduplication");
         r.get("$schema");
+        let api_path = r.path_of("api");
+        let api = api.or(r.optional_str("api", errors));
         let runs = r.required_one_of(
             "runs",
             |n| Runs::ALL.iter().find(|(_, s)| *s == n).map(|(v, _)| *v),
@@ -114,44 +139,101 @@ impl<'a> Binder<'a> {
             only_mapped_fields: false,
             purpose_maps: Vec::new(),
             secrets: Vec::new(),
+            afterwards: false,
+            names_contact: false,
+            defaulted: Vec::new(),
         };
         if let Some(endpoint) = endpoint {
             binder.texts.push(("endpoint".into(), endpoint.into()));
+        }
+        if let Some(api) = api {
+            if !(api.starts_with("https://") || api.starts_with("http://")) {
+                errors.push(Error::new(ErrorKind::NotHttpUrl, api_path));
+            }
+            binder
+                .texts
+                .push(("api".into(), api.trim_end_matches('/').into()));
         }
         let settings_path = r.path_of("settings");
         let settings = r.get("settings");
         if let Some(name) = name {
             binder.settings(settings, &settings_path, name, errors);
         }
+        let contact_path = r.path_of("contact");
+        let contact = r.optional_str("contact", errors);
+        // A contact left to a setting's default (`{emailField}`: "email") in a notice without that field is no
+        // mistake of the notice's: the requests that need it are refused (below) with what to do by hand.
+        let undeclared_default = contact.and_then(|text| {
+            let setting = text.strip_prefix('{')?.strip_suffix('}')?;
+            let name = binder.texts.iter().find(|(n, _)| n == setting)?.1.clone();
+            (binder.defaulted.iter().any(|d| d == setting) && !notice.has_field(&name)).then_some(name)
+        });
+        let contact = match &undeclared_default {
+            Some(_) => None,
+            None => contact.map(|name| binder.declared_field(&Value::from(name), &contact_path, errors)),
+        };
         let submit = r.required("submit", errors);
         let submit_path = r.path_of("submit");
         let mut max_age_days = None;
         let submit = submit
             .and_then(|value| binder.call(value, &submit_path, endpoint, Some(&mut max_age_days), errors));
+        binder.afterwards = true;
         let withdrawal_path = r.path_of("withdrawal");
         let withdrawal = match r.required("withdrawal", errors) {
-            Some(Value::String(s)) if s == "as-submit" => Some(Withdrawal::AsSubmit),
-            Some(value) => match refusal(value, &withdrawal_path, errors) {
-                Some(Ok(why)) => Some(Withdrawal::Refused(why)),
-                Some(Err(())) => binder
-                    .call(value, &withdrawal_path, endpoint, None, errors)
-                    .map(Withdrawal::Call),
-                None => None,
-            },
+            Some(Value::String(s)) if s == "as-submit" => submit.clone().map(|call| Afterwards::Call {
+                call,
+                otherwise: String::new(),
+            }),
+            Some(value) => binder.afterwards(value, &withdrawal_path, errors),
             None => None,
         };
+        if let Some(Afterwards::Call { call, .. }) = &withdrawal {
+            let relayed = call.needs_contact || !call.secrets.is_empty();
+            if relayed && runs != Some(Runs::Receiver) {
+                errors.push(Error::new(ErrorKind::NotAllowed, withdrawal_path.clone()).with_detail(
+                    "a withdrawal that names the contact or a secret is made by the relay: the destination runs \"receiver\"",
+                ));
+            }
+        }
         let erasure_path = r.path_of("erasure");
-        let erasure =
-            r.required("erasure", errors)
-                .and_then(|value| match refusal(value, &erasure_path, errors) {
-                    Some(Ok(why)) => Some(why),
-                    Some(Err(())) => {
-                        errors.push(wrong_type(&erasure_path, "{\"refuse\": \"…\"}", value));
+        let erasure = r
+            .required("erasure", errors)
+            .and_then(|value| binder.afterwards(value, &erasure_path, errors));
+        let without_contact = |later: Option<Afterwards>, path: &str, errors: &mut Vec<Error>| match later {
+            Some(Afterwards::Call { call, otherwise }) if call.needs_contact && contact.is_none() => {
+                match &undeclared_default {
+                    Some(field) => Some(Afterwards::Refused(concat(&[
+                        "the notice declares no ",
+                        field,
+                        " field to name the person by: ",
+                        &otherwise,
+                    ]))),
+                    None => {
+                        errors.push(Error::new(ErrorKind::Missing, path).with_detail(
+                            "it names the contact: the description says which field is the contact (\"contact\")",
+                        ));
                         None
                     }
-                    None => None,
-                });
+                }
+            }
+            other => other,
+        };
+        let withdrawal = without_contact(withdrawal, &withdrawal_path, errors);
+        let erasure = without_contact(erasure, &erasure_path, errors);
         r.finish(errors);
+        let mut secrets = submit
+            .as_ref()
+            .map(|call| call.secrets.clone())
+            .unwrap_or_default();
+        if let Some(Afterwards::Call { call, .. }) = &withdrawal {
+            secrets.extend(
+                call.secrets
+                    .iter()
+                    .filter(|s| !secrets.contains(s))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+        }
         Some(Destination {
             name: name?.to_owned(),
             runs: runs?,
@@ -160,9 +242,43 @@ impl<'a> Binder<'a> {
             max_age_days,
             withdrawal: withdrawal?,
             erasure: erasure?,
-            secrets: binder.secrets,
+            contact,
+            secrets,
             field_names: binder.field_names,
         })
+    }
+
+    /// A withdrawal's or an erasure's `{"refuse": "…"}`, or its request with `"otherwise"`: what to do by hand
+    /// when the relay cannot make it.
+    fn afterwards(&mut self, value: &Value, path: &str, errors: &mut Vec<Error>) -> Option<Afterwards> {
+        match refusal(value, path, errors)? {
+            Ok(why) => Some(Afterwards::Refused(why)),
+            Err(()) => {
+                let given = value.as_object()?;
+                let mut request = Object::new();
+                for (key, member) in given.iter().filter(|(key, _)| *key != "otherwise") {
+                    request.insert(key, member.clone());
+                }
+                let otherwise = match given.get("otherwise").cloned() {
+                    Some(Value::String(text)) if !text.is_empty() => Some(text),
+                    other => {
+                        let at = key_path(path, "otherwise");
+                        errors.push(match other {
+                            Some(other) => {
+                                wrong_type(&at, "what to do by hand, when the relay cannot", &other)
+                            }
+                            None => Error::new(ErrorKind::Missing, at),
+                        });
+                        None
+                    }
+                };
+                let call = self.call(&Value::Object(request), path, None, None, errors);
+                Some(Afterwards::Call {
+                    call: call?,
+                    otherwise: otherwise?,
+                })
+            }
+        }
     }
 
     /// The description's `settings` (name → `"text"`, `{"default": "…"}`, `"fields"` or `"only-fields"` (the
@@ -189,6 +305,9 @@ impl<'a> Binder<'a> {
             match (kind.as_str(), kind.as_object().and_then(|k| k.get("default"))) {
                 (Some("text"), _) | (None, Some(Value::String(_))) => {
                     let default = kind.as_object().and_then(|k| k.get("default"));
+                    if value.is_none() && default.is_some() {
+                        self.defaulted.push(key.into());
+                    }
                     match value.or(default) {
                         Some(Value::String(text)) if !text.is_empty() => self.texts.push((key.into(), text.clone())),
                         Some(other) => errors.push(wrong_type(&at, "a non-empty string", other)),
@@ -251,6 +370,8 @@ impl<'a> Binder<'a> {
         errors: &mut Vec<Error>,
     ) -> Option<Call> {
         let mut r = ObjectReader::new(value, path, errors)?;
+        self.secrets = Vec::new();
+        self.names_contact = false;
         let method = match r.optional_str("method", errors).unwrap_or("POST") {
             method @ ("POST" | "PUT" | "PATCH") => Some(method.to_owned()),
             other => {
@@ -307,11 +428,13 @@ impl<'a> Binder<'a> {
             encoding: encoding?,
             headers,
             body: body?,
+            secrets: core::mem::take(&mut self.secrets),
+            needs_contact: self.names_contact,
         })
     }
 
     /// A string with its settings filled in: `{name}` is the setting, `{{` and `}}` are braces.
-    fn text(&self, text: &str, path: &str, errors: &mut Vec<Error>) -> String {
+    fn text(&mut self, text: &str, path: &str, errors: &mut Vec<Error>) -> String {
         let mut out = String::with_capacity(text.len());
         let mut chars = text.chars();
         while let Some(c) = chars.next() {
@@ -336,6 +459,11 @@ impl<'a> Binder<'a> {
                 return out;
             };
             chars = after.chars();
+            if name == "contact" {
+                self.contact(path, errors);
+                out.push_str("{contact}");
+                continue;
+            }
             match self.texts.iter().find(|(n, _)| n == name) {
                 Some((_, value)) => out.push_str(value),
                 None => errors.push(Error::new(ErrorKind::Missing, path).with_detail(concat(&[
@@ -483,6 +611,9 @@ impl<'a> Binder<'a> {
             }
             ("$evidence", Value::String(name)) if EVIDENCE.contains(&name.as_str()) => {
                 only(&[], errors);
+                if name == "contact" {
+                    self.contact(path, errors);
+                }
                 lookup(argument.clone())
             }
             ("$secret", Value::String(name)) if !name.is_empty() => {
@@ -578,7 +709,18 @@ impl<'a> Binder<'a> {
             .collect()
     }
 
-    fn declared_field(&self, name: &Value, path: &str, errors: &mut Vec<Error>) -> String {
+    /// Notes that the request being read names the contact, which only a withdrawal's or an erasure's may: a
+    /// page never holds the person's contact apart from the fields that leave, and never puts them in a URL.
+    fn contact(&mut self, path: &str, errors: &mut Vec<Error>) {
+        if !self.afterwards {
+            errors.push(Error::new(ErrorKind::NotAllowed, path).with_detail(
+                "only a withdrawal's or an erasure's request, which the relay makes, names the contact",
+            ));
+        }
+        self.names_contact = true;
+    }
+
+    fn declared_field(&mut self, name: &Value, path: &str, errors: &mut Vec<Error>) -> String {
         let name = self.text(name.as_str().unwrap_or_default(), path, errors);
         if !self.notice.has_field(&name) {
             errors
@@ -587,7 +729,7 @@ impl<'a> Binder<'a> {
         name
     }
 
-    fn declared_purpose(&self, id: &Value, path: &str, errors: &mut Vec<Error>) -> String {
+    fn declared_purpose(&mut self, id: &Value, path: &str, errors: &mut Vec<Error>) -> String {
         let id = self.text(id.as_str().unwrap_or_default(), path, errors);
         if self.notice.purpose(&id).is_none() {
             errors.push(Error::new(ErrorKind::UnknownPurpose, path).with_detail(id.clone()));

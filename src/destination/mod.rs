@@ -13,6 +13,6 @@ mod shipped;
 
 pub use bind::description_sha256;
 pub use facts::{NoticeFacts, PurposeFacts};
-pub use model::{Call, Destination, Encoding, Runs, Withdrawal};
+pub use model::{Afterwards, Call, Destination, Encoding, Runs};
 pub use shape::{shape, Evidence, Shaped};
 pub use shipped::{shipped, JSON, SHIPPED};

@@ -46,17 +46,48 @@ pub struct Call {
     pub headers: Vec<(String, Value)>,
     /// The body's template.
     pub body: Value,
+    /// The secrets its templates name.
+    pub secrets: Vec<String>,
+    /// Whether it names the person's contact (`{contact}` in its URL, `{"$evidence": "contact"}`): only a
+    /// withdrawal's or an erasure's request, which the relay makes from what it holds, may.
+    pub needs_contact: bool,
 }
 
-/// What a withdrawal becomes at a destination.
+/// What a withdrawal or an erasure becomes at a destination.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Withdrawal {
-    /// The submission's request, made with no fields and the withdrawn decisions.
-    AsSubmit,
-    /// A request of its own (the CRM's unsubscribe call).
-    Call(Call),
+pub enum Afterwards {
+    /// A request: a withdrawal's as the submission's (no fields, the withdrawn decisions) or the CRM's own
+    /// unsubscribe or delete call; with what someone must do by hand when the relay cannot make it (it holds
+    /// no contact for the person, or not the secret it names).
+    Call {
+        /// The request.
+        call: Call,
+        /// What to do instead, by hand.
+        otherwise: String,
+    },
     /// Nothing the CRM takes: why, and what someone must do instead.
     Refused(String),
+}
+
+impl Afterwards {
+    /// The request, or the refusal.
+    ///
+    /// # Errors
+    /// The description's refusal.
+    pub fn call(&self) -> Result<&Call, &str> {
+        match self {
+            Self::Call { call, .. } => Ok(call),
+            Self::Refused(why) => Err(why),
+        }
+    }
+
+    /// What someone must do by hand when this cannot be asked of the CRM.
+    pub fn by_hand(&self) -> &str {
+        match self {
+            Self::Call { otherwise, .. } => otherwise,
+            Self::Refused(why) => why,
+        }
+    }
 }
 
 /// A destination read against a notice.
@@ -73,25 +104,15 @@ pub struct Destination {
     /// The oldest consent the CRM takes, in days (HubSpot refuses a `submittedAt` more than 30 days old).
     pub max_age_days: Option<i64>,
     /// What a withdrawal becomes.
-    pub withdrawal: Withdrawal,
-    /// Why an erasure cannot be asked of it, and what to do instead.
-    pub erasure: String,
-    /// The secrets its templates name: only the receiver, which holds them, can make its requests.
+    pub withdrawal: Afterwards,
+    /// What an erasure becomes: only the relay asks it.
+    pub erasure: Afterwards,
+    /// The notice's field whose value the CRM knows the person by (its deduplication key), which its
+    /// withdrawal's and erasure's requests name.
+    pub contact: Option<String>,
+    /// The secrets its submission's and withdrawal's templates name: only the receiver, which holds them, can
+    /// make its requests (an erasure's are asked for when one is due).
     pub secrets: Vec<String>,
     /// The notice's fields that its `fields` setting names otherwise at the CRM, with those names.
     pub field_names: Vec<(String, String)>,
-}
-
-impl Destination {
-    /// The request a withdrawal makes, or why the CRM cannot take one and what to do instead.
-    ///
-    /// # Errors
-    /// The description's refusal.
-    pub fn withdrawal_call(&self) -> Result<&Call, &str> {
-        match &self.withdrawal {
-            Withdrawal::AsSubmit => Ok(&self.submit),
-            Withdrawal::Call(call) => Ok(call),
-            Withdrawal::Refused(why) => Err(why),
-        }
-    }
 }

@@ -5,7 +5,7 @@
 //! only what minimisation let through, the decisions and the receipt's evidence: it cannot add anything else.
 
 use super::facts::NoticeFacts;
-use super::form_encoding::form_encode;
+use super::form_encoding::{form_encode, path_segment_encode};
 use super::model::{Call, Encoding};
 use crate::json::canonical::to_canonical_string;
 use crate::json::{Object, Value};
@@ -31,6 +31,9 @@ pub struct Evidence<'a> {
     pub consent_time: i64,
     /// Whether the receiver's relay makes the request, after the fact (a page sends at the moment of consent).
     pub relayed: bool,
+    /// What the CRM knows the person by (the description's `contact` field, as it was sent), for a withdrawal's
+    /// or an erasure's request; empty where it is not known.
+    pub contact: &'a str,
 }
 
 /// A request ready to send.
@@ -58,8 +61,8 @@ struct Submission<'a> {
 
 /// The request `call` makes for `fields` (minimised) with `decisions` (every purpose's, as receipts carry them:
 /// `[{"purpose", "legalBasis", "decision"}, …]`) and evidence, or `None` when its body
-/// says there is nothing to send (`"$granted"`: a subscription the person did not grant); `secret` gives the
-/// receiver's secrets by name (a page has none).
+/// says there is nothing to send (`"$granted"`: a subscription the person did not grant), or it names a contact
+/// the evidence lacks; `secret` gives the receiver's secrets by name (a page has none).
 pub fn shape(
     call: &Call,
     notice: &NoticeFacts,
@@ -75,6 +78,9 @@ pub fn shape(
         evidence,
         secret,
     };
+    if call.needs_contact && evidence.contact.is_empty() {
+        return None;
+    }
     let body = submission.value(&call.body)?;
     let (content_type, body) = match call.encoding {
         Encoding::Json => ("application/json", to_canonical_string(&body)),
@@ -88,9 +94,14 @@ pub fn shape(
             Some((name.clone(), value.as_str()?.to_owned()))
         })
         .collect();
+    let url = if call.needs_contact {
+        with_contact(&call.url, evidence.contact)
+    } else {
+        call.url.clone()
+    };
     Some(Shaped {
         method: call.method.clone(),
-        url: call.url.clone(),
+        url,
         content_type,
         headers,
         body,
@@ -200,9 +211,33 @@ impl Submission<'_> {
             "hasFields" => (!self.fields.is_empty()).into(),
             "decisions" => self.decisions.clone(),
             "fields" => self.fields.clone().into(),
+            "contact" if !evidence.contact.is_empty() => evidence.contact.into(),
             _ => return None,
         })
     }
+}
+
+/// `url` with each `{contact}` (which reading left in place of that setting) as one path segment, every byte
+/// that could end it or change its meaning percent-encoded. By hand rather than `str::replace`, whose substring
+/// search would cost the browser's module more than this whole function.
+fn with_contact(url: &str, contact: &str) -> String {
+    let mut out = String::with_capacity(url.len() + contact.len() * 3);
+    let mut rest = url;
+    while let Some(at) = rest.find('{') {
+        out.push_str(&rest[..at]);
+        match rest[at..].strip_prefix("{contact}") {
+            Some(after) => {
+                out.push_str(&path_segment_encode(contact));
+                rest = after;
+            }
+            None => {
+                out.push('{');
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A form body: each member a pair, an array its key repeated, a number or `true`/`false` as JSON writes it.

@@ -77,7 +77,7 @@ pub fn shape_request(
         .ok_or_else(|| to_js(Error::new(ErrorKind::WrongType, "submission")))?;
     let text = |key| submission.get(key).and_then(Value::as_str).unwrap_or_default();
     let call = if submission.get("withdrawal") == Some(&Value::Bool(true)) {
-        destination.withdrawal_call().ok()
+        destination.withdrawal.call().ok()
     } else {
         Some(&destination.submit)
     };
@@ -98,6 +98,8 @@ pub fn shape_request(
             .and_then(Value::as_i64)
             .unwrap_or_default(),
         relayed: false,
+        // A page holds no contact apart from the fields: its withdrawals never name one (they run as-submit).
+        contact: "",
     };
     let decisions = submission.get("decisions").cloned().unwrap_or(Value::Null);
     let shaped = call.and_then(|call| shape(call, &facts, &decisions, &fields, evidence, &|_| None));

@@ -1,6 +1,6 @@
 //! Enough JSON Schema (draft-04 to draft-07) to check receipts against the Kantara schema and notices against
 //! ours: `type`, `properties`, `required`, `additionalProperties`, `items`, `enum`, `minimum`, `minItems`,
-//! `minProperties`, `minLength`, `uniqueItems`, `pattern`, `oneOf` and local `$ref`. Returns the failing paths.
+//! `minProperties`, `minLength`, `uniqueItems`, `pattern`, `oneOf`, `allOf` and local `$ref`. Returns the failing paths.
 
 use consent_capture::json::{Number, Value};
 use regex::Regex;
@@ -106,6 +106,9 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &str, out: &mut Vec<
                 check(root, items, item, &format!("{path}[{i}]"), out);
             }
         }
+    }
+    for every in schema.get("allOf").and_then(Value::as_array).unwrap_or(&[]) {
+        check(root, every, value, path, out);
     }
     if let Some(alternatives) = schema.get("oneOf").and_then(Value::as_array) {
         let passing = alternatives.iter().filter(|alt| {

@@ -1,6 +1,7 @@
 // Micro-benchmarks of consent-capture alone, in headless Chromium (Debian's, through playwright-core): notice
-// parse + validate, form model, render (notice to form in the DOM), minimise a 12-field form (with all three
-// adapter bodies), submit to a signed receipt (minimise, build, canonicalise, hash, sign with WebCrypto, keep in
+// parse + validate, form model, render (notice to form in the DOM), minimise a 12-field form, the request each
+// shipped destination a page may send to shapes from it (the destination module: read against the notice, then
+// shaped, as each submission does), submit to a signed receipt (minimise, build, canonicalise, hash, sign with WebCrypto, keep in
 // IndexedDB, show), verify a receipt; and wasm memory across 1,000 more receipts. performance.now() is coarse
 // (100 µs) without cross-origin isolation, so fast operations are timed in batches. Prints medians and ranges
 // and writes target/bench/micro.json.
@@ -99,6 +100,21 @@ try {
     let preview;
     const minimise = await repeat(samples, () => batchTime(20, () => { preview = element.preview(); }));
 
+    // Each browser destination's request from that payload, through the destination module's own glue.
+    const send = await import('/pkg/consent_capture_send.js');
+    await send.default({ module_or_path: '/pkg/consent_capture_send_bg.wasm' });
+    const submission = JSON.stringify({
+      withdrawal: false, decisions: preview.decisions, fields: preview.payload, receipt: 'e30.e30.e30',
+      receiptId: '00000000-0000-4000-8000-000000000000', principal: 'jwk-thumbprint:x', language: 'en',
+      consentTime: 1795000000, pageUri: location.href, pageName: document.title,
+    });
+    const shaping = {};
+    for (const name of ['json', 'hubspot', 'salesforce', 'mailchimp-form', 'zoho', 'activecampaign', 'pardot', 'segment']) {
+      const made = () => send.shape_request(name, '', noticeText, 'https://crm.example/submit', submission);
+      if (JSON.parse(made()) === null) throw new Error(`${name}: no request`);
+      shaping[name] = await repeat(samples, () => batchTime(20, made));
+    }
+
     // Submit to signed receipt, through the element's own form (each one chains to the last): after the first,
     // as a person sends again, with the receipt panel's Send again.
     const form = element.shadowRoot.querySelector('form');
@@ -156,7 +172,7 @@ try {
     const hostile10 = hostile(manyKeys(10_000_000));
     const fields = preview.manifest.length;
     const transformed = preview.manifest.filter((m) => m.outcome === 'transformed').length;
-    return { parse, model, render, minimise, sign, verify, hostile1, hostile10, memory, fields, transformed, receiptBytes: receipt.length };
+    return { parse, model, render, minimise, shaping, sign, verify, hostile1, hostile10, memory, fields, transformed, receiptBytes: receipt.length };
   }, { samples: SAMPLES, values, noticeText: JSON.stringify(notice) });
   await context.close();
 
@@ -167,7 +183,8 @@ try {
       'notice parse + validate (12 fields)': summary(raw.parse),
       'form model': summary(raw.model),
       'render (notice set to form in the DOM)': summary(raw.render),
-      [`minimise ${raw.fields} fields + 3 adapter bodies`]: summary(raw.minimise),
+      [`minimise ${raw.fields} fields`]: summary(raw.minimise),
+      ...Object.fromEntries(Object.entries(raw.shaping).map(([name, samples]) => [`the ${name} request (read + shape)`, summary(samples)])),
       'submit to signed receipt': summary(raw.sign),
       'verify a receipt': summary(raw.verify),
       'adversarial 1 MB (one object, a repeated key at the end)': summary(raw.hostile1),

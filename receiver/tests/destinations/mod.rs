@@ -4,11 +4,15 @@
 //! reads each bound URL); here the relay sends to the stand-in instead, as `--relay NAME=URL` does.
 
 use super::receipts::{first_receipt, now, withdrawing_newsletter};
-use super::relay::{body, described_with, relay_rows, settled, Behaviour, Seen, StandIn};
-use super::{relaying_receiver, submit};
+use super::relay::{body, described_with, erasure_rows, relay_rows, settled, Behaviour, Seen, StandIn};
+use super::{relaying_receiver, send, submit, READ_TOKEN};
+use axum::body::Body;
+use axum::http::Request;
 use consent_capture::jose::sign::PrivateKey;
 use consent_capture::minimise::date::iso8601;
+use consent_capture_receiver::state::Receiver;
 use serde_json::{json, Value as Json};
+use std::sync::Arc;
 
 /// A form body's pairs, decoded.
 fn form(seen: &Seen) -> Vec<(String, String)> {
@@ -277,6 +281,16 @@ pub(crate) async fn every_shipped_crm_gets_the_request_its_documentation_describ
     }
 }
 
+/// Erases `principal`'s data through the read API, and waits for the relay.
+async fn erase(receiver: &Arc<Receiver>, principal: &str) {
+    let request = Request::post(format!("/records/{principal}/erase"))
+        .header("authorization", format!("Bearer {READ_TOKEN}"))
+        .body(Body::empty())
+        .expect("a request");
+    assert_eq!(send(receiver, request).await.status, 200);
+    settled(receiver).await;
+}
+
 pub(crate) async fn a_subscription_not_granted_sends_nothing_and_a_withdrawal_goes_as_its_description_says(
     database: String,
 ) {
@@ -304,22 +318,92 @@ pub(crate) async fn a_subscription_not_granted_sends_nothing_and_a_withdrawal_go
             "nothing sent: its destination sends nothing for this record"
         ))
     );
-    // Its withdrawal cannot be expressed without an address: refused, with what to do instead.
+    // Its withdrawal names the profile by the address an earlier record sent: Klaviyo's unsubscribe job.
     let device = PrivateKey::ed25519_from_seed([191; 32]);
+    let principal = format!("jwk-thumbprint:{}", device.public().thumbprint());
     let granted = first_receipt(&device, true, now() - 20, 1_801);
     let withdrawal = withdrawing_newsletter(&device, &granted, now() - 10, 1_802);
     for made in [&granted, &withdrawal] {
         assert_eq!(submit(&receiver, made).await.status, 200);
         settled(&receiver).await;
     }
+    let taken = stand_in.taken();
+    assert_eq!(taken.len(), 2, "the subscription, then the unsubscription");
+    let unsubscribe = &taken[1];
+    assert_eq!(unsubscribe.path, "/api/profile-subscription-bulk-delete-jobs");
+    assert_eq!(unsubscribe.key, withdrawal.receipt_id);
+    assert_eq!(unsubscribe.header("authorization"), "klaviyo-api-key pk_demo");
+    assert_eq!(unsubscribe.header("revision"), "2024-10-15");
+    let given = body(unsubscribe);
+    assert_eq!(given["data"]["type"], "profile-subscription-bulk-delete-job");
+    let profile = &given["data"]["attributes"]["profiles"]["data"][0]["attributes"];
+    assert_eq!(profile["email"], "ada@example.com");
+    assert_eq!(
+        profile["subscriptions"]["email"]["marketing"]["consent"],
+        "UNSUBSCRIBED"
+    );
+    assert_eq!(given["data"]["relationships"]["list"]["data"]["id"], "Y6nRLr");
+    // Its erasure: Klaviyo's Data Privacy deletion job for that address, which the erasure then forgets.
+    erase(&receiver, &principal).await;
+    let taken = stand_in.taken();
+    assert_eq!(taken.len(), 3, "and the deletion job");
+    assert_eq!(taken[2].path, "/api/data-privacy-deletion-jobs");
+    assert_eq!(taken[2].header("authorization"), "klaviyo-api-key pk_demo");
+    assert_eq!(
+        body(&taken[2]),
+        json!({"data": {"type": "data-privacy-deletion-job", "attributes": {"profile": {"data": {
+            "type": "profile", "attributes": {"email": "ada@example.com"}}}}}})
+    );
+    assert_eq!(erasure_rows(&receiver, "delivered").await.len(), 1);
+    // A withdrawal after the erasure: no address is held to name the profile by, so it is refused with what
+    // to do by hand, and nothing is sent.
+    let again = withdrawing_newsletter(&device, &granted, now() - 5, 1_805);
+    assert_eq!(submit(&receiver, &again).await.status, 200);
+    settled(&receiver).await;
+    assert_eq!(stand_in.tries(), 3);
     let refused = relay_rows(&receiver, "refused").await;
     let why = refused
         .iter()
-        .find(|row| row["receiptId"] == withdrawal.receipt_id.as_str())
+        .find(|row| row["receiptId"] == again.receipt_id.as_str())
         .and_then(|row| row["outcome"].as_str())
         .unwrap_or_default()
         .to_owned();
-    assert!(why.contains("unsubscribe the profile in Klaviyo"), "{refused:?}");
+    assert!(
+        why.contains("unsubscribe the profile in Klaviyo by hand"),
+        "{refused:?}"
+    );
+    drop(receiver);
+
+    // Brevo's withdrawal takes the contact off the lists of the withdrawn consents, by address in the path.
+    let stand_in = StandIn::start(|_| Behaviour::Answer(200)).await;
+    let secrets = vec![("apiKey".to_owned(), "xkeysib-demo".to_owned())];
+    let receiver = relaying_receiver(&database, described_with("brevo", &stand_in, secrets)).await;
+    let device = PrivateKey::ed25519_from_seed([193; 32]);
+    let principal = format!("jwk-thumbprint:{}", device.public().thumbprint());
+    let granted = first_receipt(&device, true, now() - 20, 1_806);
+    let withdrawal = withdrawing_newsletter(&device, &granted, now() - 10, 1_807);
+    for made in [&granted, &withdrawal] {
+        assert_eq!(submit(&receiver, made).await.status, 200);
+        settled(&receiver).await;
+    }
+    let taken = stand_in.taken();
+    assert_eq!(taken.len(), 2);
+    assert_eq!(taken[1].method(), "put");
+    assert_eq!(taken[1].path, "/v3/contacts/ada%40example.com");
+    assert_eq!(taken[1].header("api-key"), "xkeysib-demo");
+    assert_eq!(body(&taken[1]), json!({"unlinkListIds": [7]}));
+    // Brevo deletes only by DELETE, which descriptions do not make: the erasure is refused with what to do.
+    erase(&receiver, &principal).await;
+    assert_eq!(stand_in.tries(), 2);
+    let refused = erasure_rows(&receiver, "refused").await;
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0]["outcome"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("delete the contact in Brevo"),
+        "{refused:?}"
+    );
     drop(receiver);
 
     // Segment's identify names the person by the receipt's principal: its withdrawal goes as a submission

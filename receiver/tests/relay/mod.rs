@@ -9,7 +9,7 @@ use axum::http::Request;
 use consent_capture::destination::shipped;
 use consent_capture::jose::sign::PrivateKey;
 use consent_capture::notice::signature::notice_hash;
-use consent_capture_receiver::relay_target::{Crm, Described, HubSpotDelete, RelayTarget};
+use consent_capture_receiver::relay_target::{Crm, Described, RelayTarget};
 use consent_capture_receiver::state::Receiver;
 use consent_capture_receiver::store::ERASED_OUTCOME;
 use serde_json::Value as Json;
@@ -35,7 +35,7 @@ pub(crate) enum Behaviour {
 pub(crate) struct Seen {
     pub(crate) key: String,
     /// The request line's path.
-    path: String,
+    pub(crate) path: String,
     /// The `Authorization` header, lowercased as the head is read.
     authorization: String,
     pub(crate) content_type: String,
@@ -193,14 +193,22 @@ pub(crate) fn described(name: &str, stand_in: &StandIn) -> RelayTarget {
     described_with(name, stand_in, Vec::new())
 }
 
-/// [`described`], with the secrets its requests name.
+/// [`described`], with the secrets its requests name; its withdrawals and erasures go to the stand-in too
+/// (`--relay-api`).
 pub(crate) fn described_with(name: &str, stand_in: &StandIn, secrets: Vec<(String, String)>) -> RelayTarget {
     let notice = notice();
     let hash = notice_hash(&notice);
     let description = shipped(name).expect("a shipped description");
     let notices = [(&notice, hash.as_str(), "the demo notice")];
-    let described = Described::read(name, description, &notices, Some(&stand_in.url), secrets)
-        .expect("the demo notice configures it");
+    let described = Described::read(
+        name,
+        description,
+        &notices,
+        Some(&stand_in.url),
+        Some(stand_in.url.trim_end_matches("/crm")),
+        secrets,
+    )
+    .expect("the demo notice configures it");
     target(Crm::Described(described), stand_in)
 }
 
@@ -209,7 +217,6 @@ pub(crate) fn target(crm: Crm, stand_in: &StandIn) -> RelayTarget {
         crm,
         url: stand_in.url.clone(),
         per_second: 50,
-        hubspot_delete: None,
     }
 }
 
@@ -222,7 +229,7 @@ pub(crate) async fn relay_rows(receiver: &Arc<Receiver>, state: &str) -> Vec<Jso
 }
 
 /// The relay's erasures in `state`, through the read API.
-async fn erasure_rows(receiver: &Arc<Receiver>, state: &str) -> Vec<Json> {
+pub(crate) async fn erasure_rows(receiver: &Arc<Receiver>, state: &str) -> Vec<Json> {
     relay_answer(receiver, state).await["erasures"]
         .as_array()
         .cloned()
@@ -480,14 +487,11 @@ pub(crate) async fn hubspot_deletes_an_erased_contact_by_address_and_the_erasure
         }
     }
     let stand_in = StandIn::start(script).await;
-    let api = stand_in.url.trim_end_matches("/crm").to_owned();
-    let relay = RelayTarget {
-        hubspot_delete: Some(HubSpotDelete {
-            api,
-            token: "pat-na1-stand-in".into(),
-        }),
-        ..described("hubspot", &stand_in)
-    };
+    let relay = described_with(
+        "hubspot",
+        &stand_in,
+        vec![("token".into(), "pat-na1-stand-in".into())],
+    );
     let receiver = relaying_receiver(&database, relay).await;
     let people: Vec<(String, Made)> = [(140u8, 1400u64), (141, 1410)]
         .into_iter()
@@ -525,6 +529,8 @@ pub(crate) async fn hubspot_deletes_an_erased_contact_by_address_and_the_erasure
             &people[1].0,
             "--notice",
             DEMO_NOTICE,
+            "--relay",
+            &format!("hubspot={}", stand_in.url),
             "--database",
             &database,
         ])
