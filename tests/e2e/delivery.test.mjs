@@ -25,7 +25,8 @@ before(async () => {
     body: testPage(`<consent-capture id="crm" notice="/demo/notice.json" lang="en" endpoint="${crmOrigin()}/${adapter}" adapter="${adapter}"></consent-capture>`),
   });
   site = await serve({ pages: { '/json.html': page('json'), '/hubspot.html': page('hubspot'), '/salesforce.html': page('salesforce'),
-    '/segment.html': page('segment'), '/brevo.html': page('brevo') } });
+    '/segment.html': page('segment'), '/brevo.html': page('brevo'), '/mailchimp-form.html': page('mailchimp-form'),
+    '/zoho.html': page('zoho'), '/activecampaign.html': page('activecampaign'), '/pardot.html': page('pardot') } });
 });
 after(async () => {
   await env.stop();
@@ -221,6 +222,54 @@ test('any CRM by a description: a shipped one by name, a site\'s own as a proper
   assert.match(await unavailable(brevo.page, 'crm'), /needs a secret: send through the receiver/);
   await brevo.context.close();
   assert.equal(crm.state.requests.filter((r) => r.path === '/brevo').length, 0);
+});
+
+test('the form posts a page may make without reading the answer (Mailchimp, Zoho, ActiveCampaign, Pardot) arrive as each documents', async () => {
+  // Each CRM's own form field names, with the consent where it documents it and the receipt id where it keeps one.
+  const expected = {
+    'mailchimp-form': (form, id) => {
+      assert.equal(form.get('EMAIL'), 'ada@example.com');
+      assert.equal(form.get('FNAME'), 'Ada Lovelace');
+      assert.equal(form.get('gdpr[13]'), 'Y', 'the marketing permission, ticked');
+      assert.equal(form.get('topic'), null, 'only the fields the settings map');
+      assert.ok(id);
+    },
+    zoho: (form, id) => {
+      assert.equal(form.get('xnQsjsdp'), '0e8f1b2c3d4e5f60');
+      assert.equal(form.get('actionType'), 'TGVhZHM=');
+      assert.equal(form.get('Last Name'), 'Ada Lovelace');
+      assert.equal(form.get('Email'), 'ada@example.com');
+      assert.equal(form.get('LEADCF1'), 'true', 'the newsletter consent');
+      assert.equal(form.get('LEADCF2'), id, 'the receipt id on the lead');
+    },
+    activecampaign: (form, id) => {
+      assert.equal(form.get('u'), '5');
+      assert.equal(form.get('act'), 'sub');
+      assert.equal(form.get('email'), 'ada@example.com');
+      assert.equal(form.get('fullname'), 'Ada Lovelace');
+      assert.deepEqual(form.getAll('nlbox[]'), ['3']);
+      assert.equal(form.get('or'), id);
+    },
+    pardot: (form, id) => {
+      assert.equal(form.get('last_name'), 'Ada Lovelace');
+      assert.equal(form.get('email'), 'ada@example.com');
+      assert.equal(form.get('newsletter_opt_in'), 'true');
+      assert.equal(form.get('consent_receipt'), id);
+    },
+  };
+  for (const [name, check] of Object.entries(expected)) {
+    crm.state.requests.length = 0;
+    const { page, context } = await open(env, siteUrl(`/${name}.html`));
+    const detail = await submit(page, 'Accept all');
+    await deliveryState(page, detail.receiptId, 'sent');
+    const posted = crm.state.requests.find((r) => r.path === `/${name}`);
+    assert.ok(posted, `${name}: posted`);
+    assert.equal(posted.key, null, `${name}: no custom header in a no-cors request`);
+    assert.match(posted.type, /^application\/x-www-form-urlencoded/, name);
+    check(new URLSearchParams(posted.body), detail.receiptId);
+    assert.equal(receiptPayload(detail.receipt).consentCapture.endpoint, `${crmOrigin()}/${name}`);
+    await context.close();
+  }
 });
 
 /** The receipt ids the CRM accepted, in the order they arrived. */
