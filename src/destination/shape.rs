@@ -223,16 +223,17 @@ impl Submission<'_> {
 fn with_contact(url: &str, contact: &str) -> String {
     let mut out = String::with_capacity(url.len() + contact.len() * 3);
     let mut rest = url;
-    while let Some(at) = rest.find('{') {
-        out.push_str(&rest[..at]);
-        match rest[at..].strip_prefix("{contact}") {
-            Some(after) => {
+    // `split_once` rather than indexing: a slice by index brings its panic's formatting into the module.
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        match after.strip_prefix("contact}") {
+            Some(tail) => {
                 out.push_str(&path_segment_encode(contact));
-                rest = after;
+                rest = tail;
             }
             None => {
                 out.push('{');
-                rest = &rest[at + 1..];
+                rest = after;
             }
         }
     }
