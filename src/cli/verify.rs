@@ -171,7 +171,13 @@ fn summary(verified: &VerifiedReceipt, jws: &str, expect: Expectations<'_>) -> S
     {
         let field = |k: &str| string_member(entry, k).unwrap_or("");
         let how = match field("outcome") {
-            "transformed" => format!("transformed by {}", field("rule")),
+            "transformed" => match string_member(entry, "ruleVersion") {
+                Some(version) => format!(
+                    "transformed by {} (the platform's rule as documented in {version})",
+                    field("rule")
+                ),
+                None => format!("transformed by {}", field("rule")),
+            },
             "dropped" => format!("dropped: {}", field("reason")),
             outcome => outcome.to_owned(),
         };

@@ -66,8 +66,9 @@ impl Manifest {
             .map(|(_, outcome)| outcome)
     }
 
-    /// The manifest as JSON: `[{"field": "email", "outcome": "transformed", "rule": "sha256:email"},
-    /// {"field": "company", "outcome": "dropped", "reason": "no-purpose-granted"}]`.
+    /// The manifest as JSON: `[{"field": "email", "outcome": "transformed", "rule": "sha256:email:google",
+    /// "ruleVersion": "2026-12"}, {"field": "company", "outcome": "dropped", "reason": "no-purpose-granted"}]`
+    /// (a platform's rule names the version of its documentation it follows).
     pub fn to_json(&self) -> Value {
         Value::Array(
             self.iter()
@@ -75,9 +76,15 @@ impl Manifest {
                     let entry = Object::new().with("field", name);
                     match outcome {
                         Outcome::Kept => entry.with("outcome", "kept"),
-                        Outcome::Transformed(transform) => entry
-                            .with("outcome", "transformed")
-                            .with("rule", transform.rule()),
+                        Outcome::Transformed(transform) => {
+                            let entry = entry
+                                .with("outcome", "transformed")
+                                .with("rule", transform.rule());
+                            match transform.rule_version() {
+                                Some(version) => entry.with("ruleVersion", version),
+                                None => entry,
+                            }
+                        }
                         Outcome::Dropped(reason) => {
                             entry.with("outcome", "dropped").with("reason", reason.name())
                         }

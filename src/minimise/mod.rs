@@ -4,6 +4,7 @@
 pub mod date;
 mod ip;
 mod manifest;
+pub mod matching;
 pub mod normalise;
 pub mod transform;
 

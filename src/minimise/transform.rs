@@ -3,6 +3,9 @@
 
 use super::date::Date;
 use super::ip;
+#[cfg(not(target_arch = "wasm32"))]
+use super::matching;
+use super::matching::{hash, normalise};
 use super::normalise::{email, lowercase};
 use crate::jose::sha256::{sha256, to_hex};
 use crate::notice::phone::e164;
@@ -32,6 +35,9 @@ impl Transform {
             Self::Sha256(Normaliser::Phone) => e164(value, context.calling_code).map(hashed),
             Self::Sha256(Normaliser::Name) => Some(hashed(lowercase(value.trim()))),
             Self::Sha256(Normaliser::Plain) => Some(hashed(value.to_owned())),
+            Self::Matched(identifier, platform) => {
+                normalise(platform, identifier, value, context.calling_code).map(|n| hash(platform, &n))
+            }
             Self::Truncate(n) => Some(value.chars().take(n.into()).collect()),
             Self::Year => Date::parse(value.trim()).map(|date| decimal(date.year)),
             Self::AgeBand => {
@@ -62,6 +68,7 @@ impl Transform {
             Self::Sha256(_) => {
                 value.len() == 64 && value.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
             }
+            Self::Matched(_, platform) => matching::fits(platform, value),
             Self::Truncate(n) => chars <= n.into(),
             // The year as `apply` writes it, a decimal without leading zeros: `907` for `0907-12-10` (padding
             // it in the browser measured 37 bytes brotli).

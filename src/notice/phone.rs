@@ -44,7 +44,8 @@ pub(crate) fn is_phone_char(c: char) -> bool {
     matches!(c, '0'..='9' | ' ' | '-' | '(' | ')' | '.')
 }
 
-/// `value` in E.164, e.g. `+447946000000`. A number starting `+` or `00` carries its country; any other is
+/// `value` in E.164, e.g. `+447946000000`. A number starting `+` or `00` carries its country (a `(0)` in it is
+/// the trunk prefix, dialled only within the country, and goes); any other is
 /// national and gets `default_code`, less its trunk prefix (`0`, except Italy's numbers, which keep it; `1`
 /// in North America and `8` in Russia and Kazakhstan, on a number one digit too long). `None` when it has
 /// letters or other symbols, or is too short or too long for E.164.
@@ -57,11 +58,28 @@ pub fn e164(value: &str, default_code: &str) -> Option<String> {
     if !rest.chars().all(is_phone_char) {
         return None;
     }
-    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    // A trunk prefix in parentheses, as in `+44 (0)20 7946 0958`, is dialled only within the country.
+    let international_typed = international || rest.starts_with("00");
+    let mut digits = String::with_capacity(rest.len());
+    let mut bytes = rest.as_bytes();
+    while let Some((&first, after)) = bytes.split_first() {
+        if international_typed && bytes.starts_with(b"(0)") {
+            bytes = &bytes[3..];
+            continue;
+        }
+        if first.is_ascii_digit() {
+            digits.push(char::from(first));
+        }
+        bytes = after;
+    }
     let number = if international {
         digits
     } else if let Some(international) = digits.strip_prefix("00") {
         international.to_owned()
+    } else if default_code.is_empty() {
+        // A national number without a country to give it: never a guess (SDKs that hash `2079460958` as it
+        // is match nobody).
+        return None;
     } else {
         let national = match default_code {
             "39" | "378" => digits.as_str(),

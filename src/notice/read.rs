@@ -4,7 +4,7 @@ use super::crm::check_crm;
 use super::fields;
 use super::model::{Controller, EmailPrincipal, Field, Notice, Purpose};
 use super::phone::calling_code;
-use super::rules::{Normaliser, Transform};
+use super::rules::Transform;
 use super::texts::read_texts;
 use super::texts::{built_in, Ui};
 use super::vocabulary::FieldType;
@@ -203,9 +203,7 @@ fn read_calling_code(
         }
         None => jurisdiction.and_then(calling_code),
     };
-    let needed = fields
-        .iter()
-        .any(|f| f.transform == Transform::Sha256(Normaliser::Phone));
+    let needed = fields.iter().any(|f| f.transform.hashes_phone());
     if needed && code.is_none() && errors.iter().all(|e| e.at() != path) {
         errors.push(
             Error::new(ErrorKind::Missing, path)

@@ -4,6 +4,7 @@
 //! (`minimise::transform`).
 
 use super::vocabulary::FieldType;
+use crate::minimise::matching::{Identifier, Platform};
 use crate::prelude::*;
 use crate::text::decimal;
 
@@ -27,8 +28,12 @@ pub enum Transform {
     Keep,
     /// Never sent.
     Drop,
-    /// Sent as the hex SHA-256 of the normalised value.
+    /// Sent as the hex SHA-256 of the normalised value (consent-capture's own rule, kept for the notices that
+    /// name it: it matches no platform's exactly).
     Sha256(Normaliser),
+    /// Sent as the SHA-256 one platform matches this identifier by, normalised and encoded as it documents
+    /// (`sha256:email:google`).
+    Matched(Identifier, Platform),
     /// Sent cut to this many characters.
     Truncate(u16),
     /// A date sent as its year.
@@ -78,6 +83,23 @@ impl Transform {
             ("sha256", Some("phone")) => Self::Sha256(Normaliser::Phone),
             ("sha256", Some("name")) => Self::Sha256(Normaliser::Name),
             ("sha256", Some("plain")) => Self::Sha256(Normaliser::Plain),
+            ("sha256", Some(rule)) => {
+                let (identifier, platform) = rule.split_once(':').ok_or(TransformProblem::Unknown)?;
+                let identifier = Identifier::ALL
+                    .iter()
+                    .find(|(_, n)| *n == identifier)
+                    .map(|(i, _)| *i);
+                let platform = Platform::ALL
+                    .iter()
+                    .find(|(_, n)| *n == platform)
+                    .map(|(p, _)| *p);
+                match (identifier, platform) {
+                    (Some(identifier), Some(platform)) if platform.matches(identifier) => {
+                        Self::Matched(identifier, platform)
+                    }
+                    _ => return Err(TransformProblem::Unknown),
+                }
+            }
             ("truncate", Some(_)) => Self::Truncate(number(1, 10_000)?),
             ("year", None) => Self::Year,
             ("age-band", None) => Self::AgeBand,
@@ -90,6 +112,11 @@ impl Transform {
         let needs = match transform {
             Self::Sha256(Normaliser::Email) => Some((FieldType::Email, "email")),
             Self::Sha256(Normaliser::Phone) => Some((FieldType::Tel, "tel")),
+            Self::Matched(Identifier::Email, _) => Some((FieldType::Email, "email")),
+            Self::Matched(Identifier::Phone, _) => Some((FieldType::Tel, "tel")),
+            Self::Matched(Identifier::BirthDate, _) => Some((FieldType::Date, "date")),
+            Self::Matched(Identifier::Postcode, _) => Some((FieldType::Postcode, "postcode")),
+            Self::Matched(Identifier::Country, _) => Some((FieldType::Country, "country")),
             Self::Year | Self::AgeBand => Some((FieldType::Date, "date")),
             Self::PostcodePrefix(_) | Self::PostcodeOutward => Some((FieldType::Postcode, "postcode")),
             _ => None,
@@ -102,6 +129,23 @@ impl Transform {
 }
 
 impl Transform {
+    /// Whether it hashes a phone number, which needs a country to be made E.164.
+    pub fn hashes_phone(self) -> bool {
+        matches!(
+            self,
+            Self::Sha256(Normaliser::Phone) | Self::Matched(Identifier::Phone, _)
+        )
+    }
+
+    /// When the documentation of the platform whose rule it is was read (`2026-12`): a receipt names it
+    /// beside the rule, so that a later change of that platform's rule never makes it ambiguous.
+    pub fn rule_version(self) -> Option<&'static str> {
+        match self {
+            Self::Matched(_, platform) => Some(platform.version()),
+            _ => None,
+        }
+    }
+
     /// The rule as a notice writes it, e.g. `sha256:email` (manifests name it).
     pub fn rule(self) -> String {
         let with = |name: &str, parameter: u16| concat(&[name, ":", &decimal(parameter.into())]);
@@ -112,6 +156,9 @@ impl Transform {
             Self::Sha256(Normaliser::Phone) => "sha256:phone".into(),
             Self::Sha256(Normaliser::Name) => "sha256:name".into(),
             Self::Sha256(Normaliser::Plain) => "sha256:plain".into(),
+            Self::Matched(identifier, platform) => {
+                concat(&["sha256:", identifier.name(), ":", platform.name()])
+            }
             Self::Truncate(n) => with("truncate", n),
             Self::Year => "year".into(),
             Self::AgeBand => "age-band".into(),

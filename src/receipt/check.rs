@@ -323,7 +323,11 @@ pub fn check_against_notice(receipt: &Value, notice: &Notice) -> Result<(), Erro
         let as_declared = match field.transform {
             Transform::Keep => outcome == Some("kept"),
             Transform::Drop => false,
-            _ => outcome == Some("transformed") && text(entry, "rule") == Some(rule.as_str()),
+            _ => {
+                outcome == Some("transformed")
+                    && text(entry, "rule") == Some(rule.as_str())
+                    && text(entry, "ruleVersion") == field.transform.rule_version()
+            }
         };
         if !as_declared {
             return Err(not_bound(&path, "not the notice's rule for this field"));
