@@ -1,12 +1,15 @@
 //! Checks a typed value against its field before anything is sent, naming the message to show.
 
 use crate::minimise::date::Date;
+use crate::notice::phone::e164;
 use crate::notice::texts::Ui;
 use crate::notice::{Field, FieldType};
 use crate::text::char_count;
 
 /// The problem with `value` for `field`, as the interface text that explains it; `None` when it is fine.
-pub fn check(field: &Field, value: &str) -> Option<Ui> {
+/// `calling_code` is what a phone number typed without one gets ([`crate::Notice::calling_code_for`]): a number
+/// that is hashed must become E.164 with it, or the person is asked for their country code.
+pub fn check(field: &Field, value: &str, calling_code: &str) -> Option<Ui> {
     let value = value.trim();
     if value.is_empty() {
         return field.required.then_some(Ui::ErrorRequired);
@@ -23,6 +26,9 @@ pub fn check(field: &Field, value: &str) -> Option<Ui> {
         | FieldType::Checkbox
         | FieldType::Hidden => true,
     };
+    if ok && field.transform.hashes_phone() && e164(value, calling_code).is_none() {
+        return Some(Ui::ErrorTelCountry);
+    }
     (!ok).then_some(match field.field_type {
         FieldType::Email => Ui::ErrorEmail,
         FieldType::Tel => Ui::ErrorTel,

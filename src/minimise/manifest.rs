@@ -115,7 +115,7 @@ pub fn minimise(
 ) -> Minimised {
     let context = Context {
         today,
-        calling_code: &notice.calling_code,
+        calling_code: notice.calling_code_for(submitted),
     };
     let mut payload = Object::new();
     let mut manifest = Vec::new();

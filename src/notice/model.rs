@@ -1,6 +1,7 @@
 //! What a valid notice holds: its controller, purposes and fields, with its texts per language (reading one
 //! from JSON is `read`'s).
 
+use super::phone::calling_code;
 use crate::prelude::*;
 
 use super::rules::Transform;
@@ -35,6 +36,9 @@ pub struct Notice {
     /// The calling code for phone numbers typed without one: of `phoneCountry`, else of the jurisdiction
     /// (empty when neither is a country and no field needs it).
     pub calling_code: String,
+    /// The field (`phoneCountryField`) whose value, an ISO 3166-1 alpha-2 code, gives phone numbers typed without
+    /// a country code theirs, before `calling_code`.
+    pub phone_country_field: Option<String>,
     /// The notice as written, for hashing exactly what was shown.
     pub source: Value,
 }
@@ -142,13 +146,28 @@ impl Notice {
         self.fields.iter().find(|f| f.name == name)
     }
 
-    /// The interface text `ui` in `language`: the notice's own, else the built-in one. Validation made sure
-    /// one of them exists for every declared language.
+    /// The calling code that phone numbers typed without one get in a submission of `values`: the country in
+    /// the form's `phoneCountryField` when it names one, else the notice's own (empty: none, and such a number
+    /// is refused rather than guessed at).
+    pub fn calling_code_for<'a>(&'a self, values: &[(String, String)]) -> &'a str {
+        let chosen = self.phone_country_field.as_ref().and_then(|field| {
+            let (_, value) = values.iter().find(|(name, _)| name == field)?;
+            calling_code(value.trim())
+        });
+        chosen.unwrap_or(&self.calling_code)
+    }
+
+    /// The interface text `ui` in `language`: the notice's own (or, for a key added after the notice was
+    /// written, the one it falls back to), else the built-in one. Validation made sure one of them exists for
+    /// every declared language.
     pub fn ui(&self, language: &str, ui: Ui) -> &str {
         self.ui_texts
             .iter()
             .find(|(tag, _)| tag == language)
-            .and_then(|(_, texts)| texts.iter().find(|(key, _)| *key == ui))
+            .and_then(|(_, texts)| {
+                let given = |ui| texts.iter().find(|(key, _)| *key == ui);
+                given(ui).or_else(|| ui.fallback().and_then(given))
+            })
             .map(|(_, text)| text.as_str())
             .or_else(|| built_in(language, ui))
             .unwrap_or_default()

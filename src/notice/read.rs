@@ -76,6 +76,7 @@ struct Parts {
     ui_texts: Vec<(String, Vec<(Ui, String)>)>,
     principal: Option<EmailPrincipal>,
     calling_code: String,
+    phone_country_field: Option<String>,
 }
 
 impl Parts {
@@ -91,6 +92,7 @@ impl Parts {
             ui_texts: self.ui_texts,
             principal: self.principal,
             calling_code: self.calling_code,
+            phone_country_field: self.phone_country_field,
             source,
         }
     }
@@ -162,7 +164,7 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
             );
         }
     }
-    let calling_code = read_calling_code(&mut r, jurisdiction, &fields, errors);
+    let (calling_code, phone_country_field) = read_calling_code(&mut r, jurisdiction, &fields, errors);
     check_crm(&mut r, errors);
     r.finish(errors);
     let (Some(revision), Some(jurisdiction), Some(policy_url), Some(controller)) =
@@ -181,17 +183,20 @@ fn read_parts(value: &Value, errors: &mut Vec<Error>) -> Option<Parts> {
         ui_texts,
         principal,
         calling_code,
+        phone_country_field,
     })
 }
 
 /// `phoneCountry` (ISO 3166-1 alpha-2) gives phone numbers typed without a country code theirs; without it,
-/// the jurisdiction does. Only `sha256:phone` fields need one.
+/// the jurisdiction does. `phoneCountryField` names a field of the form whose value (an alpha-2 code, as a
+/// select's option values are) gives it first. Only fields whose transform hashes a phone number need one of
+/// them: with none, such a number is a field error for the person, never a guess.
 fn read_calling_code(
     r: &mut ObjectReader<'_>,
     jurisdiction: Option<&str>,
     fields: &[Field],
     errors: &mut Vec<Error>,
-) -> String {
+) -> (String, Option<String>) {
     let path = r.path_of("phoneCountry");
     let code = match r.optional_str("phoneCountry", errors) {
         Some(country) => {
@@ -203,14 +208,20 @@ fn read_calling_code(
         }
         None => jurisdiction.and_then(calling_code),
     };
-    let needed = fields.iter().any(|f| f.transform.hashes_phone());
-    if needed && code.is_none() && errors.iter().all(|e| e.at() != path) {
-        errors.push(
-            Error::new(ErrorKind::Missing, path)
-                .with_detail("sha256:phone needs a country when the jurisdiction is not one"),
-        );
+    let field_path = r.path_of("phoneCountryField");
+    let field = r.optional_str("phoneCountryField", errors).map(str::to_owned);
+    if let Some(name) = &field {
+        if !fields.iter().any(|f| f.name == *name) {
+            errors.push(Error::new(ErrorKind::NotAllowed, field_path).with_detail("not a declared field"));
+        }
     }
-    code.unwrap_or_default().to_owned()
+    let needed = fields.iter().any(|f| f.transform.hashes_phone());
+    if needed && code.is_none() && field.is_none() && errors.iter().all(|e| e.at() != path) {
+        errors.push(Error::new(ErrorKind::Missing, path).with_detail(
+            "a hashed phone number needs a country (phoneCountry or phoneCountryField) when the jurisdiction is not one",
+        ));
+    }
+    (code.unwrap_or_default().to_owned(), field)
 }
 
 /// `principal`: `{"emailField": "email", "salt": "…"}` names the person in receipts by a salted e-mail hash.
@@ -307,7 +318,8 @@ fn read_ui_texts(
             keys.finish(errors);
         }
         for (ui, name) in Ui::ALL {
-            if built_in(language, ui).is_none() && !texts.iter().any(|(key, _)| *key == ui) {
+            let given = |ui| texts.iter().any(|(key, _)| *key == ui);
+            if built_in(language, ui).is_none() && !given(ui) && !ui.fallback().is_some_and(given) {
                 let at = concat(&[&by_language.path_of(language), ".", name]);
                 errors.push(
                     Error::new(ErrorKind::MissingTranslation, at)

@@ -38,6 +38,8 @@ pub enum Ui {
     ErrorEmail,
     /// A phone number is malformed.
     ErrorTel,
+    /// A phone number that is hashed has no country code, and the form gives it none.
+    ErrorTelCountry,
     /// A date is malformed.
     ErrorDate,
     /// A postcode is malformed.
@@ -104,7 +106,7 @@ pub enum Ui {
 
 impl Ui {
     /// Every key with its name in a notice's `texts`.
-    pub const ALL: [(Self, &'static str); 45] = [
+    pub const ALL: [(Self, &'static str); 46] = [
         (Self::YourDetails, "yourDetails"),
         (Self::HowWeUseYourData, "howWeUseYourData"),
         (Self::LegalBasis, "legalBasis"),
@@ -119,6 +121,7 @@ impl Ui {
         (Self::ErrorRequired, "errorRequired"),
         (Self::ErrorEmail, "errorEmail"),
         (Self::ErrorTel, "errorTel"),
+        (Self::ErrorTelCountry, "errorTelCountry"),
         (Self::ErrorDate, "errorDate"),
         (Self::ErrorPostcode, "errorPostcode"),
         (Self::ErrorOption, "errorOption"),
@@ -160,9 +163,18 @@ impl Ui {
     fn index(self) -> usize {
         self as usize
     }
+
+    /// The text shown in a language whose notice predates this key: a notice written before it was added
+    /// stays valid.
+    pub fn fallback(self) -> Option<Self> {
+        match self {
+            Self::ErrorTelCountry => Some(Self::ErrorTel),
+            _ => None,
+        }
+    }
 }
 
-const ENGLISH: [&str; 45] = [
+const ENGLISH: [&str; 46] = [
     "Your details",
     "How we use your data",
     "Legal basis",
@@ -177,6 +189,7 @@ const ENGLISH: [&str; 45] = [
     "Please fill in this field.",
     "Please enter an e-mail address such as name@example.com.",
     "Please enter a phone number using digits, spaces, +, - or brackets.",
+    "Please add your country code at the start, such as +44.",
     "Please enter a date as year-month-day.",
     "Please enter a postcode using letters, digits, spaces or hyphens.",
     "Please choose one of the options.",

@@ -193,12 +193,13 @@ impl Consent {
     pub fn check(&self, values_json: &str) -> Result<String, JsValue> {
         let values = pairs(values_json)?;
         let mut errors = Object::new();
+        let calling_code = self.notice.calling_code_for(&values);
         for field in &self.notice.fields {
             let value = values
                 .iter()
                 .find(|(name, _)| *name == field.name)
                 .map_or("", |(_, v)| v.as_str());
-            if let Some(problem) = check(field, value) {
+            if let Some(problem) = check(field, value, calling_code) {
                 errors.insert(field.name.as_str(), self.notice.ui(&self.language, problem));
             }
         }
