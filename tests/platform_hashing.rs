@@ -1,11 +1,14 @@
 //! Hashed identifiers as each ad platform matches them: the published vectors (Google's formatter tests and
 //! Data Manager examples, UID2's normalisation page, Snap's parameters page) from input to normalised value to
 //! digest in the platform's encoding, and each platform's documented rules where its pages give no vector.
+// Native only: the vectors are read from files, and a receiver's shape check (`fits`) is native.
+#![cfg(not(target_arch = "wasm32"))]
 
 use consent_capture::json::{parse, Value};
 use consent_capture::minimise::date::Date;
-use consent_capture::minimise::matching::{hash, normalise, Identifier, Platform};
+use consent_capture::minimise::matching::{hash, normalise};
 use consent_capture::minimise::transform::Context;
+use consent_capture::notice::platforms::{Identifier, Platform};
 use consent_capture::notice::rules::Transform;
 use consent_capture::notice::FieldType;
 use std::fs;

@@ -135,7 +135,7 @@ fn a_hashed_phone_number_without_a_country_asks_for_its_country_code_and_is_neve
     };
     let sent = consent_capture::minimise(&notice, &decisions, &submitted("DE"), today).payload;
     let german = consent_capture::minimise::matching::hash(
-        consent_capture::minimise::matching::Platform::Meta,
+        consent_capture::notice::platforms::Platform::Meta,
         "492079460958",
     );
     assert_eq!(

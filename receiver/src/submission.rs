@@ -298,6 +298,10 @@ pub(crate) fn unproven_principal() -> Refusal {
     )
 }
 
+/// What `validate::check` is given for a phone number's country: the calling code matters only to a number that
+/// is hashed, and only kept (or empty) values are checked here.
+const KEPT_VALUES_NEED_NO_CALLING_CODE: &str = "";
+
 /// The fields must be exactly those the manifest says were kept or transformed: nothing it dropped or never
 /// declared, nothing missing, none longer than `most_chars` characters (nor a kept value longer than its
 /// field's `maxLength`), each kept value passing its field's rules (the element's own validator: an option of
@@ -348,7 +352,7 @@ fn check_fields(
         let transform = field.map(|field| field.transform);
         if let Some(problem) = field
             .filter(|field| field.transform == Transform::Keep)
-            .and_then(|field| validate::check(field, value))
+            .and_then(|field| validate::check(field, value, KEPT_VALUES_NEED_NO_CALLING_CODE))
         {
             return Err(unprocessable(
                 "field-rule",
@@ -374,7 +378,7 @@ fn check_fields(
         if let Some(problem) = known
             .notice
             .field(name)
-            .and_then(|field| validate::check(field, ""))
+            .and_then(|field| validate::check(field, "", KEPT_VALUES_NEED_NO_CALLING_CODE))
         {
             return Err(unprocessable(
                 "field-rule",

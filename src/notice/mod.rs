@@ -7,6 +7,7 @@ pub mod decisions;
 mod fields;
 mod model;
 pub mod phone;
+pub mod platforms;
 mod read;
 pub mod rules;
 pub mod signature;

@@ -3,8 +3,8 @@
 //! `ip-truncate`, `mask:4`): its syntax, and which field types it fits. Applying it is minimisation's
 //! (`minimise::transform`).
 
+use super::platforms::{Identifier, Platform};
 use super::vocabulary::FieldType;
-use crate::minimise::matching::{Identifier, Platform};
 use crate::prelude::*;
 use crate::text::decimal;
 
