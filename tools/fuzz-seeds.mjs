@@ -33,6 +33,13 @@ for (const [type, rule, value] of [
   ['postcode', 'postcode-outward', 'EC1A 1BB'], ['hidden', 'ip-truncate', '2001:db8::1'], ['hidden', 'ip-truncate', '192.0.2.77'],
   ['text', 'mask:4', '4111111111111111'], ['text', 'keep', 'kept'], ['text', 'drop', 'dropped'],
 ]) seeds.transform.push(`${byte(type)}${rule}\n${value}`);
+// Every platform's rule for every identifier it matches (the reader refuses the rest, which is a seed too).
+const platforms = ['google', 'meta', 'uid2', 'euid', 'tiktok', 'linkedin', 'pinterest', 'snap'];
+for (const [type, identifier, value] of [
+  ['email', 'email', ' Cloudy.SanFrancisco+shopping@GMail.com '], ['tel', 'phone', '+44 (0)20 7946 0958'],
+  ['text', 'name', ' Mary-Ann '], ['text', 'city', 'St. Albans'], ['postcode', 'postcode', '94107-1234'],
+  ['country', 'country', 'GB'], ['date', 'birthdate', '0907-12-10'], ['select', 'gender', 'Non-binary'],
+]) for (const platform of platforms) seeds.transform.push(`${byte(type)}sha256:${identifier}:${platform}\n${value}`);
 seeds.adapter.push(JSON.stringify({ name: 'Ada Lovelace', email: 'ada@example.com', company: 'Engines', topic: 'sales', phone: '+44 20 7946 0000' }),
   JSON.stringify({ name: '<img src=x onerror=alert(1)>', email: 'a@b.c', unknown: 'x', topic: 'support' }));
 

@@ -2,6 +2,7 @@
 // receipt, a payload and a manifest in which a refused purpose's fields are absent.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { DEMO_NOTICE, fillDemoFields, nextEvent, open, receiptPayload, start, testPage, unavailable } from './browser.mjs';
 
 let env;
@@ -88,6 +89,43 @@ test('a field with a wrong value is explained beside it and nothing is submitted
   assert.equal(await email.getAttribute('aria-invalid'), 'true');
   assert.match(await rendered(page).locator('#cc-field-1-error').innerText(), /e-mail address such as/);
   assert.equal(await page.evaluate(() => window.__events.filter((e) => e.kind === 'submit').length), 0);
+  await context.close();
+});
+
+test('a hashed phone number without a country asks for its country code, and leaves as the platform matches it once the form gives one', async () => {
+  // Meta's rule, no country of the notice's own (EU is not one), and a country select that phoneCountryField names.
+  const notice = structuredClone(DEMO_NOTICE);
+  notice.jurisdiction = 'EU';
+  notice.phoneCountryField = 'country';
+  const phoneAt = notice.fields.findIndex((f) => f.name === 'phone');
+  notice.fields[phoneAt].transform = 'sha256:phone:meta';
+  const label = (en) => ({ en, de: en, ar: en });
+  notice.fields.splice(phoneAt, 0, {
+    name: 'country', type: 'select', purposes: ['ads'], label: label('Country'),
+    options: [{ value: 'GB', label: label('United Kingdom') }, { value: 'DE', label: label('Germany') }],
+  });
+  const routes = { '/phone.html': { body: testPage('<consent-capture id="inline" lang="en"></consent-capture>') } };
+  const { page, context } = await open(env, '/phone.html', { routes });
+  await page.evaluate((n) => { document.getElementById('inline').notice = n; }, notice);
+  const form = page.locator('#inline');
+  await form.locator('form').waitFor();
+  await fillDemoFields(form);
+  const phone = form.getByLabel('Phone (only its hash is shared, for ads)');
+  await phone.fill('020 7946 0958');
+  await form.getByRole('button', { name: 'Accept all' }).click();
+  await page.waitForFunction(() => document.querySelector('#inline').shadowRoot.querySelector('[role=alert]').textContent !== '');
+  assert.equal(await phone.getAttribute('aria-invalid'), 'true');
+  const error = await phone.getAttribute('aria-describedby');
+  assert.match(await form.locator(`[id="${error.split(' ')[0]}"]`).innerText(), /add your country code/);
+  assert.equal(await page.evaluate(() => window.__events.filter((e) => e.kind === 'submit').length), 0, 'nothing sent, nothing guessed');
+  // The country the form gives completes the number: +44, its national 0 dropped, hashed as Meta matches it.
+  await form.getByLabel('Country').selectOption('GB');
+  await form.getByRole('button', { name: 'Accept all' }).click();
+  const detail = (await nextEvent(page, 'submit')).detail;
+  const expected = createHash('sha256').update('442079460958').digest('hex');
+  assert.equal(detail.payload.phone, expected);
+  const entry = receiptPayload(detail.receipt).consentCapture.manifest.find((m) => m.field === 'phone');
+  assert.deepEqual(entry, { field: 'phone', outcome: 'transformed', rule: 'sha256:phone:meta', ruleVersion: '2026-12' });
   await context.close();
 });
 
