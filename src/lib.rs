@@ -63,6 +63,9 @@ pub mod minimise;
 pub mod destination;
 // Consent receipts and the controller's answers about them.
 pub mod receipt;
+// The log in the formats transparency logs share: checkpoints, cosignatures, policies, proofs.
+#[cfg(any(not(target_arch = "wasm32"), feature = "browser-verifier"))]
+pub mod tlog;
 // The form to render, and its checks.
 pub mod form;
 // The browser binding (wasm32 only).

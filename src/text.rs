@@ -107,6 +107,23 @@ pub(crate) fn write_integer(out: &mut String, n: i64) {
     }
 }
 
+/// The number `text` writes in plain decimal, as C2SP's formats write sizes and times: ASCII digits only, no
+/// sign, no leading zero (but `0` itself), at most `i64::MAX`. `None` otherwise.
+#[cfg(any(not(target_arch = "wasm32"), feature = "browser-verifier"))]
+pub(crate) fn parse_decimal(text: &str) -> Option<u64> {
+    let digits = text.as_bytes();
+    if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') {
+        return None;
+    }
+    digits
+        .iter()
+        .try_fold(0u64, |n, &b| {
+            b.is_ascii_digit()
+                .then(|| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))?
+        })
+        .filter(|&n| n <= i64::MAX as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

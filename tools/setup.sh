@@ -19,6 +19,8 @@ if [ "$purpose" = test ]; then
   command -v xauth >/dev/null || packages+=(xauth)
   # The receiver's tests start their own PostgreSQL server from Debian's binaries.
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || packages+=(postgresql)
+  # An implementation of Ed25519 other than ours checks the log's signed notes (tests/tlog.rs).
+  python3 -c 'import cryptography' 2>/dev/null || packages+=(python3-cryptography)
 fi
 if [ ${#packages[@]} -gt 0 ]; then
   echo "setup: apt-get install ${packages[*]}"

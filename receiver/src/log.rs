@@ -144,7 +144,9 @@ pub fn verify_consistency(old: Head, new: Head, proof: &[[u8; 32]]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use consent_capture::receipt::merkle::{leaf_hash, verify_inclusion as core_verify_inclusion};
+    use consent_capture::receipt::merkle::{
+        leaf_hash, verify_consistency as core_verify_consistency, verify_inclusion as core_verify_inclusion,
+    };
 
     /// The component's hand-written inclusion check (which browsers and the CLI run) accepts every proof
     /// this log makes, for every position of trees of 1 to 70 leaves, and refuses each with one hash changed
@@ -189,5 +191,45 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The component's hand-written consistency check (which witnesses, devices and auditors run) accepts
+    /// every proof this log makes between every two sizes of trees up to 40 leaves, and refuses each with one
+    /// hash changed, for another size, or against another root.
+    #[test]
+    fn the_components_consistency_check_agrees_with_ct_merkle() {
+        let mut log = Log::new();
+        let mut heads = vec![];
+        for size in 1..=40u64 {
+            log.push(sha256(&size.to_be_bytes()));
+            heads.push(log.head());
+        }
+        for new in 1..=40u64 {
+            let mut log = Log::new();
+            for leaf in 1..=new {
+                log.push(sha256(&leaf.to_be_bytes()));
+            }
+            let new_head = log.head();
+            for old in 1..=new {
+                let old_head = heads[old as usize - 1];
+                let proof = log.consistency(old).expect("a proof");
+                assert!(verify_consistency(old_head, new_head, &proof));
+                let check = |old_size, proof: &[[u8; 32]], old_root: &[u8; 32]| {
+                    core_verify_consistency(old_size, new, proof, old_root, &new_head.root)
+                };
+                assert!(check(old, &proof, &old_head.root), "{old} to {new}");
+                if old > 1 && old < new {
+                    assert!(!check(old - 1, &proof, &old_head.root));
+                    assert!(!check(old, &proof, &heads[old as usize - 2].root));
+                }
+                for changed in 0..proof.len() {
+                    let mut bad = proof.clone();
+                    bad[changed][0] ^= 1;
+                    assert!(!check(old, &bad, &old_head.root), "{old} to {new}, hash {changed}");
+                }
+            }
+        }
+        assert!(core_verify_consistency(0, 5, &[], &[0; 32], &heads[4].root));
+        assert!(!core_verify_consistency(6, 5, &[], &heads[5].root, &heads[4].root));
     }
 }

@@ -8,7 +8,7 @@
 
 use super::date::Date;
 use super::normalise::lowercase;
-use crate::jose::base64url;
+use crate::jose::base64;
 use crate::jose::sha256::{sha256, to_hex};
 use crate::notice::phone::e164;
 use crate::notice::platforms::{Identifier, Platform};
@@ -78,17 +78,7 @@ pub fn normalise(
 pub fn hash(platform: Platform, normalised: &str) -> String {
     let digest = sha256(normalised.as_bytes());
     if platform.base64() {
-        // Standard Base64 with its padding, from the base64url the core writes for JOSE.
-        let mut out: String = base64url::encode(&digest)
-            .chars()
-            .map(|c| match c {
-                '-' => '+',
-                '_' => '/',
-                other => other,
-            })
-            .collect();
-        out.push('=');
-        out
+        base64::encode(&digest)
     } else {
         to_hex(&digest)
     }
