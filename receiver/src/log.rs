@@ -225,11 +225,20 @@ mod tests {
                 for changed in 0..proof.len() {
                     let mut bad = proof.clone();
                     bad[changed][0] ^= 1;
-                    assert!(!check(old, &bad, &old_head.root), "{old} to {new}, hash {changed}");
+                    assert!(
+                        !check(old, &bad, &old_head.root),
+                        "{old} to {new}, hash {changed}"
+                    );
                 }
             }
         }
         assert!(core_verify_consistency(0, 5, &[], &[0; 32], &heads[4].root));
-        assert!(!core_verify_consistency(6, 5, &[], &heads[5].root, &heads[4].root));
+        assert!(!core_verify_consistency(
+            6,
+            5,
+            &[],
+            &heads[5].root,
+            &heads[4].root
+        ));
     }
 }
