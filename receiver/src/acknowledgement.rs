@@ -2,7 +2,8 @@
 //! notices), so that the person holds something the controller signed.
 //!
 //! An acknowledgement signs the record's log entry, the log's head when the record was appended and the
-//! record's inclusion proof in that head. A head signs the log's size and root at a time, for auditors.
+//! record's inclusion proof in that head. A head signs the log's size and root at a time, for auditors; a
+//! checkpoint says the same in the format witnesses read, signed with the log's own key.
 
 use crate::log::{Entry, Head};
 use consent_capture::error::Error;
@@ -13,6 +14,9 @@ use consent_capture::jose::sign::PrivateKey;
 use consent_capture::json::canonical::to_canonical_string;
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::receipt::verify::verify_jws;
+use consent_capture::tlog::checkpoint::Checkpoint;
+use consent_capture::tlog::note::Note;
+use consent_capture::tlog::signer::NoteSigner;
 
 /// The `typ` of an acknowledgement (the component's, whose verifier checks them).
 pub use consent_capture::receipt::acknowledgement::TYP;
@@ -74,4 +78,20 @@ pub fn countersign(
 /// The log's head, signed: `{"rootHash", "size", "time"}`.
 pub fn signed_head(key: &PrivateKey, head: Head, time: i64) -> String {
     sign(key, HEAD_TYP, head.to_json().with("time", time))
+}
+
+/// The log's head as a C2SP checkpoint note, its origin the log key's name, signed by that key.
+pub fn signed_checkpoint(log_key: &NoteSigner, head: Head) -> String {
+    let text = Checkpoint {
+        origin: log_key.verifier().name.clone(),
+        size: head.size,
+        root: head.root,
+        extensions: Vec::new(),
+    }
+    .to_text();
+    Note {
+        signatures: vec![log_key.sign(&text)],
+        text,
+    }
+    .to_text()
 }

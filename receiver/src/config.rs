@@ -14,6 +14,8 @@ use consent_capture::json::parse;
 use consent_capture::notice::signature::notice_hash;
 use consent_capture::receipt::acknowledgement::MOST_CLOCK_SKEW;
 use consent_capture::receipt::verify::verify_notice_signature;
+use consent_capture::tlog::note::ED25519;
+use consent_capture::tlog::signer::NoteSigner;
 use consent_capture::Notice;
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -120,6 +122,8 @@ pub struct Config {
     pub notices: Vec<KnownNotice>,
     /// The controller's key: it signs acknowledgements and log heads.
     pub key: PrivateKey,
+    /// The log's key: it signs checkpoints (C2SP signed notes) under the log's origin, its name.
+    pub log_key: Option<NoteSigner>,
     /// `sqlite:PATH` or `postgres://…`.
     pub database: String,
     /// Where it listens.
@@ -154,6 +158,25 @@ fn shared_secret(path: &str, what: &str) -> Option<String> {
             mode & 0o777
         )
     })
+}
+
+/// The log's note key at `path`: a private Ed25519 note key (type 0x01), whose name is the log's origin.
+fn read_log_key(path: &Path, warnings: &mut Vec<String>) -> Result<NoteSigner, String> {
+    let shown = path.display().to_string();
+    warnings.extend(shared_secret(&shown, "the log's private key"));
+    let text = std::fs::read_to_string(path).map_err(|e| format!("--log-key {shown}: {e}"))?;
+    let key = NoteSigner::parse(&text).map_err(|e| {
+        format!(
+            "--log-key {shown}: {} (consent-capture keygen --log ORIGIN makes one)",
+            e.text()
+        )
+    })?;
+    if key.verifier().kind != ED25519 {
+        return Err(format!(
+            "--log-key {shown}: a witness's cosigning key; the log signs with a key of its own (keygen --log)"
+        ));
+    }
+    Ok(key)
 }
 
 /// A database URL as it may be shown: any password in it replaced by `***`.
@@ -474,6 +497,10 @@ impl Config {
             return Err("--confirm-within: a positive number of seconds".to_owned());
         }
         let demo = serve.demo;
+        let log_key = match &serve.log_key {
+            Some(path) => Some(read_log_key(path, &mut warnings)?),
+            None => None,
+        };
         let notices: Vec<String> = serve
             .notices
             .iter()
@@ -571,6 +598,7 @@ impl Config {
         Ok(Self {
             notices,
             key,
+            log_key,
             database,
             listen,
             allowed_origins,

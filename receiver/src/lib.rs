@@ -62,3 +62,9 @@ mod routes;
 // Serving them, and opening a receiver with its tasks.
 pub mod server;
 mod start;
+// A witness for anyone's log: what it keeps,
+pub mod witness_store;
+// what it checks,
+pub mod witness;
+// and serving it.
+pub mod witness_server;

@@ -1,6 +1,7 @@
 //! `consent-capture-receiver`: serves the receiver until Ctrl-C or SIGTERM; `consent-capture-receiver audit …`
-//! audits a database offline; `consent-capture-receiver records …` reads, exports and erases records. The
-//! command line is [`consent_capture_receiver::options`]; `--help` says it all.
+//! audits a database offline; `consent-capture-receiver records …` reads, exports and erases records;
+//! `consent-capture-receiver witness …` serves a witness for others' logs. The command line is
+//! [`consent_capture_receiver::options`]; `--help` says it all.
 
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
@@ -8,9 +9,9 @@ use consent_capture::jose::jwk::PublicJwk;
 use consent_capture::json::parse;
 use consent_capture_receiver::audit::{audit_database, KeptHead};
 use consent_capture_receiver::config::{without_password, Config};
-use consent_capture_receiver::options::{Audit, Cli, Command};
+use consent_capture_receiver::options::{Audit, Cli, Command, WitnessOptions};
 use consent_capture_receiver::state::Receiver;
-use consent_capture_receiver::{records_command, server};
+use consent_capture_receiver::{records_command, server, witness_server};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -30,6 +31,7 @@ async fn main() -> ExitCode {
     let serve = match cli.command {
         Some(Command::Audit(options)) => return audit(options).await,
         Some(Command::Records(records)) => return records_command::run(records).await,
+        Some(Command::Witness(options)) => return witness(options).await,
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 shell,
@@ -86,6 +88,32 @@ async fn main() -> ExitCode {
 }
 
 /// Completes on Ctrl-C or SIGTERM.
+/// `witness`: serves a witness until Ctrl-C or SIGTERM.
+async fn witness(options: WitnessOptions) -> ExitCode {
+    let witness = match witness_server::open(&options).await {
+        Ok(witness) => witness,
+        Err(message) => {
+            eprintln!("{message}\n\nFor more information, try '--help'.");
+            return ExitCode::from(2);
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(options.listen).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("--listen {}: {error}", options.listen);
+            return ExitCode::from(1);
+        }
+    };
+    tracing::info!(address = %options.listen, key = %witness.verifier().to_text(), "witnessing");
+    match witness_server::serve(witness, listener, stopped()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 async fn stopped() {
     let terminate = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {

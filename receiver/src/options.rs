@@ -38,11 +38,41 @@ pub enum Command {
     Audit(Audit),
     /// Reads, exports and erases what the database holds about people. Prints JSON.
     Records(Records),
+    /// Serves a witness (c2sp.org/tlog-witness) for the logs given: it cosigns a checkpoint only when it
+    /// extends the last one it cosigned.
+    Witness(WitnessOptions),
     /// Prints a completion script for SHELL (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+/// A witness's settings, each also from its environment variable.
+#[derive(Args)]
+pub struct WitnessOptions {
+    /// The witness's private cosigning key (consent-capture keygen --witness NAME makes one).
+    #[arg(long, env = "CONSENT_CAPTURE_WITNESS_KEY", value_name = "WITNESS.key")]
+    pub key: PathBuf,
+    /// A log to witness, by its verifier key (NAME+ID+KEY, as its policy line gives it; repeat for more).
+    #[arg(long = "log", value_name = "VKEY", required = true)]
+    pub logs: Vec<String>,
+    /// Where it keeps the latest checkpoint it cosigned for each log: sqlite:PATH.
+    #[arg(
+        long,
+        env = "CONSENT_CAPTURE_WITNESS_DATABASE",
+        value_name = "URL",
+        default_value = "sqlite:witness.sqlite"
+    )]
+    pub database: String,
+    /// Where to listen.
+    #[arg(
+        long,
+        env = "CONSENT_CAPTURE_WITNESS_LISTEN",
+        value_name = "ADDRESS",
+        default_value = "127.0.0.1:8082"
+    )]
+    pub listen: SocketAddr,
 }
 
 /// Checks a receiver's database against the controller's signatures.
@@ -76,6 +106,10 @@ pub struct Serve {
     /// The controller's private key (JWK).
     #[arg(long, env = "CONSENT_CAPTURE_KEY", value_name = "CONTROLLER.jwk")]
     pub key: Option<PathBuf>,
+    /// The log's own key, apart from the controller's: it signs GET /log/checkpoint, for witnesses
+    /// (consent-capture keygen --log ORIGIN makes one).
+    #[arg(long, env = "CONSENT_CAPTURE_LOG_KEY", value_name = "LOG.key")]
+    pub log_key: Option<PathBuf>,
     /// sqlite:PATH or postgres://USER@HOST/DATABASE (a password belongs in the environment, not here).
     #[arg(
         long,

@@ -15,6 +15,7 @@ mod records;
 mod relay;
 mod startup;
 mod truth;
+mod witnessing;
 
 use audit::{
     a_kept_head_catches_a_log_rewritten_and_signed_again,

@@ -1,12 +1,14 @@
-//! The log, for anyone to check: `GET /log/head` (the controller's signed tree head) and
-//! `GET /log/consistency?from=N` (its proof that the log of size N is a prefix of this one).
+//! The log, for anyone to check: `GET /log/head` (the controller's signed tree head),
+//! `GET /log/consistency?from=N` (its proof that the log of size N is a prefix of this one), and
+//! `GET /log/checkpoint` (the head as a C2SP checkpoint, signed with the log's key).
 
-use crate::acknowledgement::signed_head;
+use crate::acknowledgement::{signed_checkpoint, signed_head};
 use crate::answers::LogHead;
 use crate::refusal::Refusal;
 use crate::state::Receiver;
 use crate::utc::now;
 use axum::extract::{Query, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -19,12 +21,29 @@ pub(crate) fn routes() -> Router<Arc<Receiver>> {
     Router::new()
         .route("/log/head", get(head))
         .route("/log/consistency", get(consistency))
+        .route("/log/checkpoint", get(checkpoint))
 }
 
 async fn head(State(receiver): State<Arc<Receiver>>) -> Result<Response, Refusal> {
     let tree = receiver.caught_up_tree().await?;
     let head = signed_head(&receiver.config.key, tree.log.head(), now());
     Ok(Json(LogHead { head, proof: None }).into_response())
+}
+
+/// The current head as a checkpoint note (`text/plain`), signed by the log's key.
+async fn checkpoint(State(receiver): State<Arc<Receiver>>) -> Result<Response, Refusal> {
+    let key = receiver.config.log_key.as_ref().ok_or_else(|| {
+        Refusal::new(
+            404,
+            "log-key",
+            "(receiver)",
+            "this receiver has no log key (--log-key), so it signs no checkpoints",
+        )
+    })?;
+    let tree = receiver.caught_up_tree().await?;
+    let head = tree.log.head();
+    let note = signed_checkpoint(key, head);
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], note).into_response())
 }
 
 async fn consistency(

@@ -32,6 +32,7 @@ pub(crate) fn demo_config(database: &str) -> Config {
     Config {
         notices: vec![notice],
         key,
+        log_key: None,
         database: database.to_owned(),
         listen: ([127, 0, 0, 1], 0).into(),
         allowed_origins: Vec::new(),
