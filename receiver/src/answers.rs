@@ -5,11 +5,15 @@
 use serde::Serialize;
 use serde_json::Value as Json;
 
-/// `POST /receipts`: the controller's acknowledgement of the receipt (a JWS).
+/// `POST /receipts`: the controller's acknowledgement of the receipt (a JWS) and, when the log is witnessed,
+/// the record's proof against a cosigned checkpoint (c2sp.org/tlog-proof text).
 #[derive(Serialize)]
 pub struct Acknowledged {
     /// The acknowledgement.
     pub acknowledgement: String,
+    /// The proof.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proof: Option<String>,
 }
 
 /// `GET /log/head`, and `GET /log/consistency` with its proof.

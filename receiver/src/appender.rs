@@ -79,7 +79,15 @@ pub(crate) enum Work {
 pub(crate) struct Job {
     pub(crate) work: Work,
     pub(crate) now: i64,
-    pub(crate) answer: oneshot::Sender<Result<String, Refusal>>,
+    pub(crate) answer: oneshot::Sender<Result<Answered, Refusal>>,
+}
+
+/// What a stored submission is answered with: the controller's acknowledgement and, when the log is witnessed,
+/// its proof (c2sp.org/tlog-proof) against a checkpoint the policy's quorum cosigned.
+#[derive(Clone, Debug)]
+pub(crate) struct Answered {
+    pub(crate) acknowledgement: String,
+    pub(crate) proof: Option<String>,
 }
 
 /// The way in to the appending task.
@@ -94,9 +102,10 @@ impl Appender {
         (Self { jobs }, Queue(queue))
     }
 
-    /// Appends a checked submission received at `now` and returns its acknowledgement once it is stored; the
-    /// same submission again gets the same acknowledgement.
-    pub(crate) async fn append(&self, submission: Submission, now: i64) -> Result<String, Refusal> {
+    /// Appends a checked submission received at `now` and returns its acknowledgement once it is stored (and,
+    /// when the log is witnessed, once its checkpoint is cosigned); the same submission again gets the same
+    /// acknowledgement.
+    pub(crate) async fn append(&self, submission: Submission, now: i64) -> Result<Answered, Refusal> {
         self.send(Work::Submission(Box::new(submission)), now).await
     }
 
@@ -108,10 +117,11 @@ impl Appender {
         entry: ConfirmationEntry,
         now: i64,
     ) -> Result<String, Refusal> {
-        self.send(Work::Confirmation(link_id, entry), now).await
+        let answered = self.send(Work::Confirmation(link_id, entry), now).await?;
+        Ok(answered.acknowledgement)
     }
 
-    async fn send(&self, work: Work, now: i64) -> Result<String, Refusal> {
+    async fn send(&self, work: Work, now: i64) -> Result<Answered, Refusal> {
         let stopped = || {
             Refusal::new(
                 503,

@@ -1,16 +1,23 @@
 //! The appending task: the one writer of the log. It takes what [`crate::appender::Appender`] queues, checks it
-//! against what the log holds, and stores a batch in one transaction, with the acknowledgement of each.
+//! against what the log holds, and stores a batch in one transaction, with the acknowledgement of each; when
+//! the log is witnessed, each is answered once the witnesses cosign the batch's checkpoint, with its proof.
 
 use crate::acknowledgement::{acknowledge, countersign};
-use crate::appender::{catch_up, Job, Queue, Tree, Work, ATTEMPTS, MOST_AT_ONCE};
+use crate::appender::{catch_up, Answered, Job, Queue, Tree, Work, ATTEMPTS, MOST_AT_ONCE};
 use crate::confirmation::{Confirmation, ConfirmationEntry, Link, CONFIRMATION_TYP};
 use crate::decisions::{decisions_of, DecisionRow};
-use crate::log::Entry;
+use crate::log::{Entry, Log};
 use crate::refusal::{storage_failed, Refusal};
 use crate::state::Receiver;
 use crate::store::{is_taken, Record};
 use crate::submission::{unproven_principal, Submission};
+use crate::utc::now;
+use crate::witnessing::Cosigned;
+use consent_capture::jose::base64url;
+use consent_capture::json::canonical::to_canonical_string;
+use consent_capture::json::parse;
 use consent_capture::receipt::check::{check_follows, inspect, Principal};
+use consent_capture::tlog::proof::Proof;
 use std::collections::{HashMap, HashSet};
 use std::sync::Weak;
 
@@ -80,12 +87,25 @@ async fn append_batch(receiver: &Receiver, jobs: Vec<Job>) {
                 if !batch.links.is_empty() {
                     receiver.mail_wake().notify_one();
                 }
+                let witnessed = witness(receiver, &tree.log, &outcomes).await;
                 for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                    let confirmation = matches!(outcome, Outcome::Confirmed(_));
                     let answer = match outcome {
                         Outcome::Answered(answer) => answer,
                         Outcome::Stored(index) => Ok(batch.records[index].acknowledgement.clone()),
                         Outcome::Confirmed(index) => Ok(batch.confirmations[index].acknowledgement.clone()),
                     };
+                    let answer = answer.and_then(|acknowledgement| match (&witnessed, confirmation) {
+                        (Witnessed::NotAsked, _) | (_, true) => Ok(Answered {
+                            acknowledgement,
+                            proof: None,
+                        }),
+                        (Witnessed::Cosigned(cosigned), false) => Ok(Answered {
+                            proof: proof_of(&acknowledgement, &tree.log, cosigned),
+                            acknowledgement,
+                        }),
+                        (Witnessed::NotYet, false) => Err(not_witnessed(receiver)),
+                    });
                     let _ = job.answer.send(answer);
                 }
                 return;
@@ -95,9 +115,10 @@ async fn append_batch(receiver: &Receiver, jobs: Vec<Job>) {
             Err(error) => {
                 let failed = storage_failed(&error);
                 for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                    // A held receipt's acknowledgement needs its proof, which a failing database cannot give.
                     let answer = match outcome {
-                        Outcome::Answered(answer) => answer,
-                        Outcome::Stored(_) | Outcome::Confirmed(_) => Err(failed.clone()),
+                        Outcome::Answered(Err(refusal)) => Err(refusal),
+                        _ => Err(failed.clone()),
                     };
                     let _ = job.answer.send(answer);
                 }
@@ -113,6 +134,73 @@ async fn append_batch(receiver: &Receiver, jobs: Vec<Job>) {
         "other receivers kept taking the log's next position: nothing was stored, try again later",
     );
     answer_all(jobs, &busy);
+}
+
+/// Whether the batch's checkpoint was cosigned.
+enum Witnessed {
+    /// No witness policy, or nothing in the batch to acknowledge.
+    NotAsked,
+    /// To the quorum.
+    Cosigned(Cosigned),
+    /// Not within the wait.
+    NotYet,
+}
+
+/// Has the witnesses cosign the head of `log` once a batch that acknowledges a receipt is stored, and keeps
+/// the checkpoint they cosigned.
+async fn witness(receiver: &Receiver, log: &Log, outcomes: &[Outcome]) -> Witnessed {
+    let acknowledges = outcomes
+        .iter()
+        .any(|outcome| matches!(outcome, Outcome::Stored(_) | Outcome::Answered(Ok(_))));
+    let (Some(witnessing), Some(log_key), true) = (
+        receiver.witnessing(),
+        receiver.config().log_key.as_ref(),
+        acknowledges,
+    ) else {
+        return Witnessed::NotAsked;
+    };
+    let Some(cosigned) = witnessing.cosign(log, log_key).await else {
+        return Witnessed::NotYet;
+    };
+    if let Err(error) = receiver
+        .store()
+        .keep_checkpoint(cosigned.size, &cosigned.note, now())
+        .await
+    {
+        // The proofs stand on the note they carry; the database misses one checkpoint for audits.
+        tracing::warn!(%error, size = cosigned.size, "the cosigned checkpoint was not kept");
+    }
+    Witnessed::Cosigned(cosigned)
+}
+
+/// The tlog-proof of the record `acknowledgement` names, against `cosigned` (a checkpoint of `log` as it is):
+/// its index, its inclusion proof, and its log entry as the extra data whose SHA-256 is the leaf.
+fn proof_of(acknowledgement: &str, log: &Log, cosigned: &Cosigned) -> Option<String> {
+    let payload = acknowledgement.split('.').nth(1).and_then(base64url::decode)?;
+    let payload = parse(std::str::from_utf8(&payload).ok()?).ok()?;
+    let entry = payload.as_object()?.get("entry")?;
+    let position = entry.as_object()?.get("position")?.as_i64()?;
+    let position = u64::try_from(position).ok()?;
+    let proof = Proof {
+        extra: Some(to_canonical_string(entry).into_bytes()),
+        index: position,
+        inclusion: log.inclusion(position)?,
+        checkpoint: cosigned.note.clone(),
+    };
+    Some(proof.to_text())
+}
+
+fn not_witnessed(receiver: &Receiver) -> Refusal {
+    Refusal::new(
+        503,
+        "witnessing",
+        "(witnesses)",
+        format!(
+            "stored and in the log, but fewer witnesses than the policy's quorum cosigned its checkpoint within {} s: \
+             send it again later, and it is acknowledged, with its proof, once they do",
+            receiver.config().witness_wait.as_secs()
+        ),
+    )
 }
 
 fn answer_all(jobs: Vec<Job>, refusal: &Refusal) {

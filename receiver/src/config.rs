@@ -15,11 +15,13 @@ use consent_capture::notice::signature::notice_hash;
 use consent_capture::receipt::acknowledgement::MOST_CLOCK_SKEW;
 use consent_capture::receipt::verify::verify_notice_signature;
 use consent_capture::tlog::note::ED25519;
+use consent_capture::tlog::policy::Policy;
 use consent_capture::tlog::signer::NoteSigner;
 use consent_capture::Notice;
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::time::Duration;
 
 /// A notice this receiver accepts receipts for, with the controller's signature of it when there is one.
 #[derive(Debug)]
@@ -124,6 +126,10 @@ pub struct Config {
     pub key: PrivateKey,
     /// The log's key: it signs checkpoints (C2SP signed notes) under the log's origin, its name.
     pub log_key: Option<NoteSigner>,
+    /// The witnesses and their quorum, when acknowledgements wait for cosigned checkpoints.
+    pub witness_policy: Option<Policy>,
+    /// How long a batch waits for the quorum.
+    pub witness_wait: Duration,
     /// `sqlite:PATH` or `postgres://…`.
     pub database: String,
     /// Where it listens.
@@ -177,6 +183,42 @@ fn read_log_key(path: &Path, warnings: &mut Vec<String>) -> Result<NoteSigner, S
         ));
     }
     Ok(key)
+}
+
+/// How long a batch waits for the witnesses' quorum unless told.
+pub const WITNESS_WAIT: Duration = Duration::from_secs(10);
+
+/// The witness policy at `path`: it must accept the log's key, and the witnesses it gives URLs can meet its
+/// quorum.
+fn read_witness_policy(path: &Path, log_key: Option<&NoteSigner>) -> Result<Policy, String> {
+    let shown = path.display();
+    let log_key = log_key.ok_or_else(|| {
+        format!(
+            "--witness-policy {shown}: witnesses cosign checkpoints the log's key signs: give --log-key too"
+        )
+    })?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("--witness-policy {shown}: {e}"))?;
+    let policy =
+        Policy::parse(&text).map_err(|e| format!("--witness-policy {shown}: {}: {}", e.at(), e.text()))?;
+    if !policy.logs.iter().any(|log| &log.key == log_key.verifier()) {
+        return Err(format!(
+            "--witness-policy {shown}: it lists no log line with this receiver's log key: log {}",
+            log_key.verifier().to_text()
+        ));
+    }
+    let reachable: Vec<&str> = policy
+        .witnesses
+        .iter()
+        .filter(|w| w.url.is_some())
+        .map(|w| w.name.as_str())
+        .collect();
+    if !policy.met_by(&reachable) {
+        return Err(format!(
+            "--witness-policy {shown}: the witnesses it gives URLs cannot meet its quorum: give each its \
+             add-checkpoint prefix, as witness NAME VKEY URL"
+        ));
+    }
+    Ok(policy)
 }
 
 /// A database URL as it may be shown: any password in it replaced by `***`.
@@ -501,6 +543,15 @@ impl Config {
             Some(path) => Some(read_log_key(path, &mut warnings)?),
             None => None,
         };
+        let witness_policy = match &serve.witness_policy {
+            Some(path) => Some(read_witness_policy(path, log_key.as_ref())?),
+            None => None,
+        };
+        let witness_wait = match serve.witness_wait {
+            Some(0) => return Err("--witness-wait: a positive number of seconds".to_owned()),
+            Some(seconds) => Duration::from_secs(seconds),
+            None => WITNESS_WAIT,
+        };
         let notices: Vec<String> = serve
             .notices
             .iter()
@@ -599,6 +650,8 @@ impl Config {
             notices,
             key,
             log_key,
+            witness_policy,
+            witness_wait,
             database,
             listen,
             allowed_origins,

@@ -44,6 +44,9 @@ pub mod iso27560;
 pub mod relay_queue;
 pub mod submission;
 pub mod used_challenges;
+// The cosigned checkpoints, and asking witnesses for them.
+mod checkpoint_store;
+pub mod witnessing;
 // The way in to the log, the audit, exports, erasures for the CRM.
 mod appender;
 pub mod audit;

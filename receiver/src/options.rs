@@ -110,6 +110,14 @@ pub struct Serve {
     /// (consent-capture keygen --log ORIGIN makes one).
     #[arg(long, env = "CONSENT_CAPTURE_LOG_KEY", value_name = "LOG.key")]
     pub log_key: Option<PathBuf>,
+    /// The witnesses that cosign the log's checkpoints and the quorum an acknowledgement waits for
+    /// (c2sp.org/tlog-policy, with each witness's URL); needs --log-key.
+    #[arg(long, env = "CONSENT_CAPTURE_WITNESS_POLICY", value_name = "POLICY")]
+    pub witness_policy: Option<PathBuf>,
+    /// How long a batch of receipts waits for the quorum's cosignatures before each is answered 503 (stored,
+    /// to be acknowledged when sent again), in seconds (default 10).
+    #[arg(long, env = "CONSENT_CAPTURE_WITNESS_WAIT", value_name = "SECONDS")]
+    pub witness_wait: Option<u64>,
     /// sqlite:PATH or postgres://USER@HOST/DATABASE (a password belongs in the environment, not here).
     #[arg(
         long,

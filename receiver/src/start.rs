@@ -5,6 +5,7 @@ use crate::appender::{catch_up, Appender, Tree};
 use crate::config::Config;
 use crate::state::Receiver;
 use crate::store::Store;
+use crate::witnessing::{Cosigned, Witnessing};
 use crate::{appending, compaction, confirmation_mail, relay};
 use std::sync::Arc;
 use tokio::sync::{Mutex, Notify};
@@ -26,6 +27,14 @@ impl Receiver {
         let mail = config.confirmation.clone();
         let mail_wake = Arc::new(Notify::new());
         let compaction_wake = Arc::new(Notify::new());
+        let witnessing = match &config.witness_policy {
+            Some(policy) => {
+                let latest = store.latest_checkpoint().await?;
+                let latest = latest.map(|(size, note)| Cosigned { size, note });
+                Some(Witnessing::new(policy.clone(), config.witness_wait, latest))
+            }
+            None => None,
+        };
         let receiver = Arc::new(Self {
             config,
             store,
@@ -35,6 +44,7 @@ impl Receiver {
             mail_wake: mail_wake.clone(),
             compaction_wake: compaction_wake.clone(),
             audience,
+            witnessing,
         });
         tokio::spawn(appending::run(Arc::downgrade(&receiver), queue));
         if let Some(target) = relay {

@@ -1,5 +1,5 @@
 //! The receiver's shared state, which every route and task reads: its configuration, the store, the log's
-//! tree, the way in to the appending task, and the wake-ups of the other tasks.
+//! tree, the way in to the appending task, the witnessing client, and the wake-ups of the other tasks.
 
 use crate::appender::{catch_up, Appender, Tree};
 use crate::config::Config;
@@ -7,6 +7,7 @@ use crate::crm_request::erasure_contacts;
 use crate::refusal::{storage_failed, Refusal};
 use crate::relay_target::Crm;
 use crate::store::{Erased, Store};
+use crate::witnessing::Witnessing;
 use consent_capture::jose::sign::PrivateKey;
 use std::future::Future;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ pub struct Receiver {
     pub(crate) mail_wake: Arc<Notify>,
     pub(crate) compaction_wake: Arc<Notify>,
     pub(crate) audience: String,
+    pub(crate) witnessing: Option<Witnessing>,
 }
 
 impl Receiver {
@@ -71,6 +73,11 @@ impl Receiver {
             Some(Crm::Described(described)) => erasure_contacts(&described.per_notice, receipt, body),
             _ => Vec::new(),
         }
+    }
+
+    /// The witnessing client, when a witness policy is configured.
+    pub(crate) fn witnessing(&self) -> Option<&Witnessing> {
+        self.witnessing.as_ref()
     }
 
     pub(crate) fn appender(&self) -> &Appender {

@@ -880,6 +880,13 @@ impl MigrationSource<'static> for Migrations {
             include_str!("../migrations/0008_erasure_contacts.sql").into(),
             false,
         );
+        let checkpoints = Migration::new(
+            9,
+            "checkpoints".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0009_checkpoints.sql").into(),
+            false,
+        );
         let all = vec![
             records,
             payloads,
@@ -889,6 +896,7 @@ impl MigrationSource<'static> for Migrations {
             challenges,
             by_device_and_time,
             erasure_contacts,
+            checkpoints,
         ];
         Box::pin(async move { Ok(all) })
     }

@@ -15,6 +15,7 @@ mod records;
 mod relay;
 mod startup;
 mod truth;
+mod witnessed_log;
 mod witnessing;
 
 use audit::{

@@ -1,6 +1,7 @@
 //! The log, for anyone to check: `GET /log/head` (the controller's signed tree head),
 //! `GET /log/consistency?from=N` (its proof that the log of size N is a prefix of this one), and
-//! `GET /log/checkpoint` (the head as a C2SP checkpoint, signed with the log's key).
+//! `GET /log/checkpoint` (the head as a C2SP checkpoint, signed with the log's key and, when the log is
+//! witnessed, cosigned).
 
 use crate::acknowledgement::{signed_checkpoint, signed_head};
 use crate::answers::LogHead;
@@ -30,7 +31,8 @@ async fn head(State(receiver): State<Arc<Receiver>>) -> Result<Response, Refusal
     Ok(Json(LogHead { head, proof: None }).into_response())
 }
 
-/// The current head as a checkpoint note (`text/plain`), signed by the log's key.
+/// The current head as a checkpoint note (`text/plain`), signed by the log's key; when the log is witnessed,
+/// the latest checkpoint the policy's quorum cosigned, with their cosignatures.
 async fn checkpoint(State(receiver): State<Arc<Receiver>>) -> Result<Response, Refusal> {
     let key = receiver.config.log_key.as_ref().ok_or_else(|| {
         Refusal::new(
@@ -40,9 +42,21 @@ async fn checkpoint(State(receiver): State<Arc<Receiver>>) -> Result<Response, R
             "this receiver has no log key (--log-key), so it signs no checkpoints",
         )
     })?;
-    let tree = receiver.caught_up_tree().await?;
-    let head = tree.log.head();
-    let note = signed_checkpoint(key, head);
+    let note = if receiver.witnessing().is_some() {
+        let latest = receiver.read(|store| store.latest_checkpoint()).await?;
+        let (_, note) = latest.ok_or_else(|| {
+            Refusal::new(
+                404,
+                "checkpoint",
+                "(witnesses)",
+                "no checkpoint of this log has been cosigned to the witness policy's quorum yet",
+            )
+        })?;
+        note
+    } else {
+        let tree = receiver.caught_up_tree().await?;
+        signed_checkpoint(key, tree.log.head())
+    };
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], note).into_response())
 }
 

@@ -83,6 +83,10 @@ async fn receive(
             ),
         ));
     }
-    let acknowledgement = receiver.appender.append(submission, now).await?;
-    Ok((StatusCode::OK, Json(Acknowledged { acknowledgement })).into_response())
+    let answered = receiver.appender.append(submission, now).await?;
+    let acknowledged = Acknowledged {
+        acknowledgement: answered.acknowledgement,
+        proof: answered.proof,
+    };
+    Ok((StatusCode::OK, Json(acknowledged)).into_response())
 }

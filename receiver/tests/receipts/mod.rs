@@ -33,6 +33,8 @@ pub(crate) fn demo_config(database: &str) -> Config {
         notices: vec![notice],
         key,
         log_key: None,
+        witness_policy: None,
+        witness_wait: consent_capture_receiver::config::WITNESS_WAIT,
         database: database.to_owned(),
         listen: ([127, 0, 0, 1], 0).into(),
         allowed_origins: Vec::new(),
