@@ -12,14 +12,15 @@ use crate::decisions::decisions_of;
 use crate::derived_rows::DerivedRows;
 use crate::log::{Head, Log};
 use crate::store::{Record, Store, PAGE_SIZE};
-use consent_capture::jose::base64url;
 use consent_capture::jose::jwk::PublicJwk;
+use consent_capture::jose::{base64, base64url};
 use consent_capture::json::{parse, Object, Value};
 use consent_capture::receipt::body_sha256;
 use consent_capture::receipt::receipt_hash;
 use consent_capture::receipt::verify::{
     verify_acknowledgement, verify_jws, verify_receipt, Expectations, VerifiedReceipt,
 };
+use consent_capture::tlog::policy::Policy;
 use std::fmt;
 
 /// Every table the audit reads (or an answer comes from).
@@ -62,11 +63,14 @@ fn at(position: u64, message: impl Into<String>) -> Finding {
     }
 }
 
-/// A head an auditor kept: a JWS the controller signed (`consent-log-head+jws`), as `GET /log/head` answers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A head an auditor kept: a JWS the controller signed (`consent-log-head+jws`), as `GET /log/head` answers,
+/// or a checkpoint the log's key signed (a C2SP note), from the database, a witness or a person's evidence.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeptHead {
     /// Its size and root.
     pub head: Head,
+    /// For a checkpoint: the policy's witnesses that cosigned it, and whether they meet its quorum.
+    pub checkpoint: Option<(Vec<String>, bool)>,
 }
 
 impl KeptHead {
@@ -87,7 +91,47 @@ impl KeptHead {
         let payload = signed_payload(jws, controller, HEAD_TYP)?;
         Ok(Self {
             head: head_in(&payload).ok_or("not a log head: rootHash and size are required")?,
+            checkpoint: None,
         })
+    }
+
+    /// Reads a checkpoint note that a log of `policy` signed, with the cosignatures of its witnesses.
+    ///
+    /// # Errors
+    /// Not a checkpoint, not signed by a log of the policy, or a known key's signature fails.
+    pub fn checkpoint(text: &str, policy: &Policy) -> Result<Self, String> {
+        let read = policy
+            .read(text)
+            .map_err(|e| format!("{}: {}", e.at(), e.text()))?;
+        let names: Vec<&str> = read.cosigned.iter().map(|(name, _)| name.as_str()).collect();
+        let quorum = policy.met_by(&names);
+        Ok(Self {
+            head: Head {
+                size: read.checkpoint.size,
+                root: read.checkpoint.root,
+            },
+            checkpoint: Some((names.iter().map(|name| (*name).to_owned()).collect(), quorum)),
+        })
+    }
+
+    /// What it is, in words.
+    fn what(&self) -> String {
+        match &self.checkpoint {
+            None => "a kept head".to_owned(),
+            Some((cosigners, quorum)) => format!(
+                "a checkpoint the log's key signed ({}{})",
+                if cosigners.is_empty() {
+                    "cosigned by no known witness".to_owned()
+                } else {
+                    format!("cosigned by {}", cosigners.join(", "))
+                },
+                if *quorum {
+                    ", the policy's quorum"
+                } else {
+                    ", short of the policy's quorum"
+                }
+            ),
+        }
     }
 }
 
@@ -123,7 +167,7 @@ pub struct Report {
     pub erased: u64,
     /// The head they make.
     pub head: Head,
-    /// How many kept heads matched.
+    /// How many kept heads and checkpoints matched.
     pub heads: usize,
 }
 
@@ -262,13 +306,23 @@ impl<'a> Audit<'a> {
         }
         for kept in self.kept.iter().filter(|kept| kept.head.size == head.size) {
             if kept.head.root != head.root {
-                return Err(Finding {
-                    position: None,
-                    message: format!(
+                let message = match kept.checkpoint {
+                    None => format!(
                         "the first {} records are not the log whose head was kept (records were changed, \
                          removed or reordered, and their acknowledgements signed again)",
                         head.size
                     ),
+                    Some(_) => format!(
+                        "a fork: {} of {} records is not this database's log of as many, whose root is {}: the \
+                         log showed another history to whoever holds that checkpoint",
+                        kept.what(),
+                        head.size,
+                        base64::encode(&head.root)
+                    ),
+                };
+                return Err(Finding {
+                    position: None,
+                    message,
                 });
             }
             self.matched += 1;
@@ -286,7 +340,8 @@ impl<'a> Audit<'a> {
             return Err(at(
                 records,
                 format!(
-                    "missing: a kept head covers {} records, the database holds {records}",
+                    "missing: {} covers {} records, the database holds {records}",
+                    longer.what(),
                     longer.head.size
                 ),
             ));
@@ -362,14 +417,16 @@ fn differing_member(entry: &Object, signed: &Object) -> Option<String> {
 }
 
 /// Audits the database at `url` (opened read-only): every record against its acknowledgement, and the log
-/// against the `kept` heads.
+/// against the `kept` heads and checkpoints and, given the witness `policy`, the cosigned checkpoints the
+/// database keeps.
 ///
 /// # Errors
 /// The database cannot be read (the outer error); what differs (the inner one).
 pub async fn audit_database(
     url: &str,
     controller: &PublicJwk,
-    kept: Vec<KeptHead>,
+    mut kept: Vec<KeptHead>,
+    policy: Option<&Policy>,
 ) -> Result<Result<Report, Finding>, sqlx::Error> {
     let store = Store::open_read_only(url).await?;
     if let Some(table) = store.first_not_a_table(AUDITED_TABLES).await? {
@@ -377,6 +434,20 @@ pub async fn audit_database(
             position: None,
             message: format!("{table} is not a table of this database (missing, or a view)"),
         }));
+    }
+    // The checkpoints the witnesses cosigned, as the database keeps them, must be its log too.
+    if let Some(policy) = policy {
+        for (size, note) in store.checkpoints().await? {
+            match KeptHead::checkpoint(&note, policy) {
+                Ok(checkpoint) => kept.push(checkpoint),
+                Err(error) => {
+                    return Ok(Err(Finding {
+                        position: None,
+                        message: format!("the checkpoint of {size} records the database keeps: {error}"),
+                    }))
+                }
+            }
+        }
     }
     let mut audit = Audit::new(controller, kept);
     let mut confirmations = ConfirmationPages::default();

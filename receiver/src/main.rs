@@ -7,6 +7,7 @@ use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
 use consent_capture::jose::jwk::PublicJwk;
 use consent_capture::json::parse;
+use consent_capture::tlog::policy::Policy;
 use consent_capture_receiver::audit::{audit_database, KeptHead};
 use consent_capture_receiver::config::{without_password, Config};
 use consent_capture_receiver::options::{Audit, Cli, Command, WitnessOptions};
@@ -131,7 +132,7 @@ async fn stopped() {
 
 /// `audit`: recomputes the log from the database and checks it against the controller's signatures.
 async fn audit(options: Audit) -> ExitCode {
-    let (controller, kept) = match audit_keys(&options) {
+    let (controller, kept, policy) = match audit_keys(&options) {
         Ok(keys) => keys,
         Err(message) => {
             eprintln!("{message}");
@@ -139,11 +140,11 @@ async fn audit(options: Audit) -> ExitCode {
         }
     };
     let database = options.database;
-    match audit_database(&database, &controller, kept).await {
+    match audit_database(&database, &controller, kept, policy.as_ref()).await {
         Ok(Ok(report)) => {
             println!(
                 "audit passed: {} records, each as its acknowledgement signed ({} with their body erased); {} \
-                 confirmations of an address; {} kept heads match; head: size {}, root {}",
+                 confirmations of an address; {} kept heads and checkpoints match; head: size {}, root {}",
                 report.records,
                 report.erased,
                 report.confirmations,
@@ -164,19 +165,31 @@ async fn audit(options: Audit) -> ExitCode {
     }
 }
 
-/// The controller's public key and the kept heads an audit checks.
-fn audit_keys(options: &Audit) -> Result<(PublicJwk, Vec<KeptHead>), String> {
+/// The controller's public key, the kept heads and checkpoints an audit checks, and the witness policy.
+fn audit_keys(options: &Audit) -> Result<(PublicJwk, Vec<KeptHead>, Option<Policy>), String> {
     let path = &options.controller;
     let controller = controller_key(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let kept = options
+    let read = |path: &Path| std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()));
+    let mut kept: Vec<KeptHead> = options
         .heads
         .iter()
-        .map(|path| {
-            let jws = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            KeptHead::read(&jws, &controller).map_err(|e| format!("{}: {e}", path.display()))
-        })
+        .map(|path| KeptHead::read(&read(path)?, &controller).map_err(|e| format!("{}: {e}", path.display())))
         .collect::<Result<_, _>>()?;
-    Ok((controller, kept))
+    let policy = match &options.policy {
+        Some(path) => Some(
+            Policy::parse(&read(path)?)
+                .map_err(|e| format!("{}: {}: {}", path.display(), e.at(), e.text()))?,
+        ),
+        None => None,
+    };
+    if let Some(policy) = &policy {
+        for path in &options.checkpoints {
+            kept.push(
+                KeptHead::checkpoint(&read(path)?, policy).map_err(|e| format!("{}: {e}", path.display()))?,
+            );
+        }
+    }
+    Ok((controller, kept, policy))
 }
 
 /// The controller's public key. A private one is refused: an auditor never needs it, and a copy of it on an

@@ -95,6 +95,14 @@ pub struct Audit {
     /// Log heads kept from GET /log/head: the log must still hold them.
     #[arg(long = "head", value_name = "HEAD.jws")]
     pub heads: Vec<PathBuf>,
+    /// The witness policy (c2sp.org/tlog-policy): the log's key and the witnesses whose cosignatures count.
+    /// With it, the checkpoints the database keeps are checked too.
+    #[arg(long, value_name = "POLICY")]
+    pub policy: Option<PathBuf>,
+    /// Checkpoints collected elsewhere (from witnesses, or from people's evidence files): each must be the
+    /// log at its size, or the audit names the fork. Needs --policy.
+    #[arg(long = "checkpoint", value_name = "CHECKPOINT", requires = "policy")]
+    pub checkpoints: Vec<PathBuf>,
 }
 
 /// Serving's settings, each also from its environment variable.

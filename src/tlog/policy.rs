@@ -217,9 +217,30 @@ impl Policy {
     /// cosignatures verify meet the quorum.
     ///
     /// # Errors
-    /// The note's or checkpoint's errors; `UnknownKey` when no log of the policy signed it; `BadSignature` when a
-    /// known key's signature fails; `NotBound` when the quorum is not met, naming who did cosign.
+    /// Those of [`Self::read`]; `NotBound` when the quorum is not met, naming who did cosign.
     pub fn open(&self, signed: &str) -> Result<Witnessed, Error> {
+        let witnessed = self.read(signed)?;
+        let names: Vec<&str> = witnessed.cosigned.iter().map(|(name, _)| name.as_str()).collect();
+        if !self.met_by(&names) {
+            let who = if names.is_empty() {
+                "no known witness".to_owned()
+            } else {
+                join(&names, ", ")
+            };
+            return Err(Error::new(ErrorKind::NotBound, "cosignatures")
+                .with_detail(concat(&["the policy's quorum is not met: cosigned by ", &who])));
+        }
+        Ok(witnessed)
+    }
+
+    /// Reads the checkpoint `signed`: one of the policy's logs signed it, with the known witnesses whose
+    /// cosignatures verify, whether or not they meet the quorum (an auditor weighs a checkpoint the log
+    /// signed even when few witnessed it).
+    ///
+    /// # Errors
+    /// The note's or checkpoint's errors; `UnknownKey` when no log of the policy signed it; `BadSignature` when a
+    /// known key's signature fails; `NotBound` when the origin is not the log's name.
+    pub fn read(&self, signed: &str) -> Result<Witnessed, Error> {
         let note = Note::parse(signed)?;
         let mut log = None;
         for party in &self.logs {
@@ -242,16 +263,6 @@ impl Policy {
             if let Some(time) = cosigned_at(&note, &witness.key)? {
                 cosigned.push((witness.name.clone(), time));
             }
-        }
-        let names: Vec<&str> = cosigned.iter().map(|(name, _)| name.as_str()).collect();
-        if !self.met_by(&names) {
-            let who = if names.is_empty() {
-                "no known witness".to_owned()
-            } else {
-                join(&names, ", ")
-            };
-            return Err(Error::new(ErrorKind::NotBound, "cosignatures")
-                .with_detail(concat(&["the policy's quorum is not met: cosigned by ", &who])));
         }
         Ok(Witnessed {
             checkpoint,

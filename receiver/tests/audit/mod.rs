@@ -41,7 +41,7 @@ pub(crate) async fn audit(database: &str, kept: &[&str]) -> Result<Report, Findi
         .iter()
         .map(|jws| KeptHead::read(jws, &controller).expect("a signed head"))
         .collect();
-    audit_database(database, &controller, kept)
+    audit_database(database, &controller, kept, None)
         .await
         .expect("the database can be read")
 }
@@ -275,7 +275,7 @@ pub(crate) async fn the_audit_command_exits_0_when_the_log_matches_and_1_naming_
     let stdout = String::from_utf8_lossy(&passed.stdout);
     assert_eq!(passed.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("audit passed: 3 records"), "{stdout}");
-    assert!(stdout.contains("2 kept heads match"), "{stdout}");
+    assert!(stdout.contains("2 kept heads and checkpoints match"), "{stdout}");
 
     tamper(
         &database,

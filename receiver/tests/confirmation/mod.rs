@@ -390,7 +390,7 @@ pub(crate) async fn double_opt_in_counts_a_grant_only_once_the_address_is_confir
         exported.contains("urn:consent-capture:confirmation:"),
         "{exported}"
     );
-    let report = audit_database(&database, &controller().public(), Vec::new())
+    let report = audit_database(&database, &controller().public(), Vec::new(), None)
         .await
         .expect("the database reads")
         .expect("the audit passes");
@@ -401,7 +401,7 @@ pub(crate) async fn double_opt_in_counts_a_grant_only_once_the_address_is_confir
         stranger.public().thumbprint()
     );
     tamper(&database, &[&moved]).await;
-    let finding = audit_database(&database, &controller().public(), Vec::new())
+    let finding = audit_database(&database, &controller().public(), Vec::new(), None)
         .await
         .expect("the database reads")
         .expect_err("the edit is found");

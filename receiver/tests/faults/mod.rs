@@ -176,7 +176,7 @@ pub(crate) async fn a_receiver_killed_in_the_middle_of_a_load_keeps_every_acknow
             "what was acknowledged before the kill is stored"
         );
     }
-    let report = audit_database(&database, &controller().public(), Vec::new())
+    let report = audit_database(&database, &controller().public(), Vec::new(), None)
         .await
         .expect("readable")
         .expect("the audit passes");
@@ -205,7 +205,7 @@ async fn the_database_unreachable_for_a_while_costs_503s_and_nothing_else() {
         assert_eq!(submit(&receiver, made).await.status, StatusCode::OK);
     }
     assert_eq!(stored(&database).await.len(), 10);
-    audit_database(&database, &controller().public(), Vec::new())
+    audit_database(&database, &controller().public(), Vec::new(), None)
         .await
         .expect("readable")
         .expect("the audit passes");

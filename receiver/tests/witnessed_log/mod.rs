@@ -241,3 +241,113 @@ async fn acknowledgements_wait_for_two_of_three_witnesses_and_none_is_lost_while
     }
     black_hole.abort();
 }
+
+/// A receiver of the log on `database`, witnessed under `policy`.
+async fn witnessed_receiver(database: &str, policy: &Policy) -> std::sync::Arc<Receiver> {
+    let config = Config {
+        log_key: Some(log_key()),
+        witness_policy: Some(policy.clone()),
+        witness_wait: Duration::from_millis(800),
+        ..demo_config(database)
+    };
+    Receiver::open(config).await.expect("opens")
+}
+
+#[tokio::test]
+async fn a_log_forked_across_two_databases_is_refused_by_the_witnesses_and_named_by_the_audit() {
+    let scratch = Scratch::new("forked-log");
+    let ports = [free_port(), free_port(), free_port()];
+    let policy_text = policy(&ports);
+    let policy = Policy::parse(&policy_text).expect("a policy");
+    let witnesses = vec![
+        start(1, ports[0], &scratch).await,
+        start(2, ports[1], &scratch).await,
+        start(3, ports[2], &scratch).await,
+    ];
+    // One log key, two databases: the controller shows each client another history.
+    let (one, two) = (
+        format!("{}-one", scratch.sqlite()),
+        format!("{}-two", scratch.sqlite()),
+    );
+    let (first, second) = (
+        witnessed_receiver(&one, &policy).await,
+        witnessed_receiver(&two, &policy).await,
+    );
+    let device = PrivateKey::ed25519_from_seed([41; 32]);
+    let shown_first = first_receipt(&device, true, now() - 20, 201);
+    let answer = submit(&first, &shown_first).await;
+    assert_eq!(proven(&answer.json, &policy, &shown_first.receipt_id), 0);
+    let shown_second = first_receipt(&device, false, now() - 10, 202);
+    let refused = submit(&second, &shown_second).await;
+    assert_eq!(
+        refused.rule(),
+        (StatusCode::SERVICE_UNAVAILABLE, "witnessing"),
+        "no witness cosigns the other branch"
+    );
+    for witness in witnesses {
+        stop(witness).await;
+    }
+
+    // The other branch's checkpoint, signed by the log key, as a witness kept it when refusing it.
+    let store = WitnessStore::open(&format!("{}-w1", scratch.sqlite()))
+        .await
+        .expect("the witness's store");
+    let evidence = store.refused(&log_key().verifier().name).await.expect("reads");
+    let fork = &evidence.first().expect("the refused checkpoint, kept").note;
+    let files = Scratch::new("forked-log-files");
+    let controller = files.file(
+        "controller.jwk",
+        &consent_capture::json::canonical::to_canonical_string(&Value::Object(
+            super::receipts::controller().public().to_json(),
+        )),
+    );
+    let policy_file = files.file("policy", &policy_text);
+    let fork_file = files.file("fork.checkpoint", fork);
+    let audit = |database: &str, checkpoints: &[&str]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_consent-capture-receiver"));
+        command.args([
+            "audit",
+            "--database",
+            database,
+            "--controller",
+            &controller,
+            "--policy",
+            &policy_file,
+        ]);
+        for checkpoint in checkpoints {
+            command.args(["--checkpoint", checkpoint]);
+        }
+        let output = command.output().expect("the audit runs");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (code, said) = audit(&one, &[]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("1 kept heads and checkpoints match"), "{said}");
+    let (code, said) = audit(&one, &[&fork_file]);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(
+        said.contains(
+            "a fork: a checkpoint the log's key signed (cosigned by no known witness, short of the policy's quorum) of 1 records"
+        ),
+        "{said}"
+    );
+    // And the other way round: the first branch's cosigned checkpoint names the fork in the second database.
+    let served = send(
+        &first,
+        Request::get("/log/checkpoint")
+            .body(Body::empty())
+            .expect("a request"),
+    )
+    .await;
+    let cosigned = files.file("cosigned.checkpoint", served.json.as_str().expect("a note"));
+    let (code, said) = audit(&two, &[&cosigned]);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("(cosigned by w"), "{said}");
+    assert!(
+        said.contains("the policy's quorum) of 1 records is not this database's log"),
+        "{said}"
+    );
+}

@@ -209,7 +209,7 @@ async fn witness_process(scratch: &Scratch, port: u16) -> Child {
         .args(["witness", "--key", &key, "--log", &log_key().verifier().to_text()])
         .args(["--database", &witness_database(scratch)])
         .args(["--listen", &format!("127.0.0.1:{port}")])
-        .env("RUST_LOG", "warn")
+        .stderr(std::process::Stdio::null())
         .spawn()
         .expect("the witness starts");
     for _ in 0..200 {
