@@ -346,3 +346,84 @@ fn a_proof_reads_writes_back_and_binds_its_leaf_to_a_cosigned_checkpoint() {
     assert!(Proof::parse(&text.replacen("c2sp.org/tlog-proof@v1", "c2sp.org/tlog-proof@v2", 1)).is_err());
     assert_eq!(empty_root(), sha256(b""));
 }
+
+#[test]
+fn a_later_checkpoint_extends_the_kept_one_or_is_named_a_fork() {
+    use consent_capture::receipt::merkle::leaf_hash;
+    use consent_capture::tlog::history::{compare, Later};
+    // Trees of one and two leaves, RFC 6962: the second extends the first by the first leaf's sibling.
+    let (a, b, c) = (leaf_hash(b"a"), leaf_hash(b"b"), leaf_hash(b"c"));
+    let node = |l: &[u8; 32], r: &[u8; 32]| sha256(&[&[1u8][..], l, r].concat());
+    let policy = policy("quorum most");
+    let (w1, w2) = (witness(1), witness(2));
+    let one = cosigned(1, a, &[&w1, &w2], 5);
+    let two = cosigned(2, node(&a, &b), &[&w1, &w2], 6);
+    let other = cosigned(2, node(&c, &b), &[], 6);
+    assert_eq!(
+        compare(&policy, &one, &two, &[b]).expect("reads"),
+        Later::Extends { witnessed: true }
+    );
+    assert_eq!(
+        compare(&policy, &one, &cosigned(2, node(&a, &b), &[], 6), &[b]).expect("reads"),
+        Later::Extends { witnessed: false }
+    );
+    assert!(matches!(
+        compare(&policy, &one, &other, &[b]).expect("reads"),
+        Later::Forked(_)
+    ));
+    assert!(
+        matches!(
+            compare(&policy, &two, &one, &[]).expect("reads"),
+            Later::Forked(_)
+        ),
+        "smaller"
+    );
+    assert!(
+        matches!(
+            compare(&policy, &two, &other, &[]).expect("reads"),
+            Later::Forked(_)
+        ),
+        "same size, other root"
+    );
+    let stranger = NoteSigner::from_seed("consent.example/log", ED25519, [9; 32]);
+    let text = Checkpoint {
+        origin: "consent.example/log".into(),
+        size: 2,
+        root: node(&c, &b),
+        extensions: vec![],
+    }
+    .to_text();
+    let unsigned = Note {
+        signatures: vec![stranger.sign(&text)],
+        text,
+    }
+    .to_text();
+    assert!(
+        compare(&policy, &one, &unsigned, &[b]).is_err(),
+        "not the log's: evidence of nothing"
+    );
+}
+
+#[test]
+fn an_acknowledgements_proof_must_prove_its_own_entry() {
+    use consent_capture::tlog::history::acknowledged;
+    let entry = r#"{"position":0,"receiptId":"x"}"#;
+    let (w1, w2) = (witness(1), witness(2));
+    let proof = Proof {
+        extra: Some(entry.as_bytes().to_vec()),
+        index: 0,
+        inclusion: vec![],
+        checkpoint: cosigned(1, leaf_hash(&sha256(entry.as_bytes())), &[&w1, &w2], 7),
+    }
+    .to_text();
+    let policy = policy("quorum most");
+    assert_eq!(
+        acknowledged(&policy, &proof, entry, 0)
+            .expect("its own")
+            .checkpoint
+            .size,
+        1
+    );
+    assert!(acknowledged(&policy, &proof, r#"{"position":0,"receiptId":"y"}"#, 0).is_err());
+    assert!(acknowledged(&policy, &proof, entry, 1).is_err());
+}

@@ -354,7 +354,8 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
         const shown = this.#showReceipt(this.#view, receipt, own, false);
         shown.delivery.textContent = this.#refused;
         this.#refused = '';
-        // Kept as [acknowledgement, SHA-256 of the body sent] (by earlier versions as the acknowledgement alone).
+        // Kept as [acknowledgement, SHA-256 of the body sent, log proof, fork evidence] (by earlier versions as
+        // the acknowledgement alone, or without the last two).
         const acknowledgement = await read(ACKNOWLEDGEMENTS, payloadOf(own).consentReceiptID).catch(() => null);
         if (acknowledgement) this.#acknowledged(shown, receipt, own, ...[].concat(acknowledgement));
       }
@@ -551,7 +552,7 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
     const { receiptId } = built.detail;
     const entry = { ...request, key: receiptId };
     // Not awaited: the next receipt (a withdrawal) must not wait on the network.
-    deliver(entry, (state, httpStatus, reason, acknowledgement, bodySha256) => {
+    deliver(entry, (state, httpStatus, reason, acknowledgement, ...kept) => {
       if (panel) panel.delivery.textContent = signed.delivery[state];
       // A withdrawal the site refused is not done: the receipt it would have followed comes back (kept, and
       // shown again with its Withdraw buttons and how else to withdraw), saying that it was not sent.
@@ -562,7 +563,7 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
           this.#schedule();
         });
       }
-      if (panel && acknowledgement) this.#acknowledged(panel, signed, receipt, acknowledgement, bodySha256);
+      if (panel && acknowledgement) this.#acknowledged(panel, signed, receipt, acknowledgement, ...kept);
       fire(this, 'delivery', { receiptId, state, status: httpStatus ?? null, reason: reason ?? null, acknowledgement: acknowledgement ?? null });
     });
     return true;
@@ -590,7 +591,7 @@ class ConsentCapture extends (globalThis.HTMLElement ?? Object) {
 
   // The controller's acknowledgement of a receipt, shown by the verifier module (which checks it, and that it
   // names the body sent when its hash is known), loaded only once an acknowledgement is there.
-  // Takes (shown, receiptView, receipt, acknowledgement, bodySha256).
+  // Takes (shown, receiptView, receipt, acknowledgement, bodySha256, proof, evidence).
   #acknowledged(...shown) {
     importVerifier()
       .then((verifier) => verifier.showAcknowledgement(this.getAttribute('controller-key'), ...shown))

@@ -62,9 +62,11 @@ async function attempt(entry) {
   const { status } = response;
   if (entry.opaque) return { state: 'sent', status };
   // A consent-capture receiver answers with the controller's acknowledgement of the receipt.
+  // With its log's proof (c2sp.org/tlog-proof) where witnesses cosign the log.
   if (response.ok) {
-    const { acknowledgement } = (await response.json().catch(() => null)) ?? {};
-    return { state: 'sent', status, acknowledgement: typeof acknowledgement === 'string' ? acknowledgement : undefined };
+    const { acknowledgement, proof } = (await response.json().catch(() => null)) ?? {};
+    const text = (value) => (typeof value === 'string' ? value : undefined);
+    return { state: 'sent', status, acknowledgement: text(acknowledgement), proof: text(proof) };
   }
   if (status >= 500 || status === 408 || status === 429) return { state: 'queued', status, refusals: 0 };
   return { state: 'failed', status, reason: 'http' };
@@ -84,14 +86,14 @@ async function settle(entry, result) {
     // the SHA-256 of the body sent, which it must name (the body itself leaves the device with the entry).
     if (acknowledgement) {
       result.sent = toBase64Url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(entry.body)));
-      await write(ACKNOWLEDGEMENTS, entry.key, [acknowledgement, result.sent]).catch(() => {});
+      await write(ACKNOWLEDGEMENTS, entry.key, [acknowledgement, result.sent, result.proof]).catch(() => {});
     }
     try { await remove(OUTBOX, entry.key); } catch { /* blocked storage: it was only in memory */ }
   }
   // An entry from an earlier page has no element watching: the document hears how it went.
   const watch = watchers.get(entry.key) ?? ((state, status, reason, acknowledgement) => document.dispatchEvent(new CustomEvent('consent-capture:delivery',
     { detail: { receiptId: entry.key, state, status: status ?? null, reason: reason ?? null, acknowledgement: acknowledgement ?? null } })));
-  watch(result.state, result.status, result.reason, result.acknowledgement, result.sent);
+  watch(result.state, result.status, result.reason, result.acknowledgement, result.sent, result.proof);
   if (result.state !== 'queued') watchers.delete(entry.key);
 }
 
@@ -143,9 +145,9 @@ export function flush() {
 
 /**
  * Keeps `entry` ({ key, url, method, contentType, headers, body, opaque }) and sends it through a flush, reporting each state to
- * `watch(state, status, reason, acknowledgement, bodySha256)`: `sending`, then `sent` (with the controller's
- * acknowledgement and the body's SHA-256 when the endpoint is a consent-capture receiver), `queued` (kept; `sent` follows when a
- * retry succeeds) or `failed`.
+ * `watch(state, status, reason, acknowledgement, bodySha256, proof)`: `sending`, then `sent` (with the controller's
+ * acknowledgement, the body's SHA-256 and, where witnesses cosign its log, its proof, when the endpoint is a consent-capture
+ * receiver), `queued` (kept; `sent` follows when a retry succeeds) or `failed`.
  */
 export async function deliver(entry, watch) {
   const kept = { ...entry, at: performance.timeOrigin + performance.now() };

@@ -3,11 +3,11 @@
 // signature. Pages that capture consent load it only to check a notice signature, to show the controller's
 // acknowledgement, or where WebCrypto has no Ed25519; the receipt viewer and CRM-side pages load it to verify.
 import init, {
-  access_request_input, check_notice_signature, inspect_access_challenge, inspect_acknowledgement, inspect_receipt,
-  jwk_thumbprint, verify_ed25519,
+  access_request_input, check_log_proof, check_notice_signature, compare_checkpoints, inspect_access_challenge,
+  inspect_acknowledgement, inspect_receipt, jwk_thumbprint, verify_ed25519,
 } from './pkg/consent_capture_verify.js';
 import { sign, verify } from './keys.js';
-import { read } from './store.js';
+import { read, write } from './store.js';
 import { verifyAcknowledgementWith, verifyWith } from './verify-receipt.js';
 
 // The bundle step writes the wasm's SRI hash here (see consent-capture.js).
@@ -66,10 +66,11 @@ export async function thumbprint(jwk) {
  * Shows the controller's acknowledgement in the element's receipt panel (`shown`: the panel, its status line
  * `delivery` and download paragraph `downloads`; `receiptView` the core's view of the receipt): a download
  * beside the receipt's, and "received by <controller>: <date>" once it verifies under the controller key the
- * page pins (`controller`, a thumbprint), with the person's side (see `offerAccess`). Without a pin nothing
+ * page pins (`controller`, a thumbprint), with the person's side (see `offerAccess`) and, under a witness
+ * policy the page pins, whether the controller's log kept its history (see `checkLog`). Without a pin nothing
  * says whose key signed it; one that fails is not shown.
  */
-export async function showAcknowledgement(controller, shown, receiptView, receipt, acknowledgement, bodySha256) {
+export async function showAcknowledgement(controller, shown, receiptView, receipt, acknowledgement, bodySha256, proof, evidence) {
   const { delivery, downloads, panel } = shown;
   let verified = false;
   if (controller) {
@@ -87,7 +88,98 @@ export async function showAcknowledgement(controller, shown, receiptView, receip
   });
   link.setAttribute('part', 'download');
   downloads.append(' ', link);
-  if (verified && panel) offerAccess(panel, controller);
+  if (verified && panel) {
+    offerAccess(panel, controller);
+    await checkLog(panel, receipt, [acknowledgement, bodySha256, proof, evidence]).catch(() => {});
+  }
+}
+
+// What the person reads of the log check, in the languages of texts/ (see ACCESS_TEXTS).
+const LOG_TEXTS = {
+  en: {
+    witnessed: 'Kept in a log that independent witnesses check.',
+    forked: 'Warning: this controller’s log changed its history. What it shows now does not contain what it acknowledged to you. Keep the evidence.',
+    evidence: 'Download the evidence (.json)',
+  },
+  de: {
+    witnessed: 'Gespeichert in einem Protokoll, das unabhängige Zeugen prüfen.',
+    forked: 'Achtung: Das Protokoll dieses Verantwortlichen hat seine Geschichte geändert. Was es jetzt zeigt, enthält nicht, was es Ihnen bestätigt hat. Bewahren Sie den Nachweis auf.',
+    evidence: 'Nachweis herunterladen (.json)',
+  },
+  fr: {
+    witnessed: 'Conservé dans un journal que des témoins indépendants vérifient.',
+    forked: 'Attention : le journal de ce responsable a changé son historique. Ce qu’il montre maintenant ne contient pas ce qu’il vous a confirmé. Conservez la preuve.',
+    evidence: 'Télécharger la preuve (.json)',
+  },
+  es: {
+    witnessed: 'Guardado en un registro que comprueban testigos independientes.',
+    forked: 'Atención: el registro de este responsable cambió su historia. Lo que muestra ahora no contiene lo que le confirmó. Guarde la prueba.',
+    evidence: 'Descargar la prueba (.json)',
+  },
+  ar: {
+    witnessed: 'محفوظ في سجل يتحقق منه شهود مستقلون.',
+    forked: 'تنبيه: غيّر سجل هذا المسؤول تاريخه. ما يعرضه الآن لا يتضمن ما أكّده لك. احتفظ بالدليل.',
+    evidence: 'نزّل الدليل (.json)',
+  },
+};
+
+/**
+ * Under the witness policy the page pins (`log-policy`, c2sp.org/tlog-policy text, as `controller-key` pins the
+ * controller), checks that the controller's log kept its history since it acknowledged `receipt`: the proof kept
+ * with the acknowledgement proves its entry in a checkpoint the quorum cosigned, and the checkpoint the receiver
+ * shows now must extend that one. A log that does not is said plainly, and both signed checkpoints are kept with
+ * the acknowledgement (`kept`: acknowledgement, body hash, proof, evidence) and offered for download. A proof or
+ * an answer that does not read proves nothing, and nothing is shown of it.
+ */
+async function checkLog(panel, receipt, kept) {
+  const host = elementOf(panel);
+  const policy = host?.getAttribute('log-policy');
+  const endpoint = host?.getAttribute('endpoint');
+  const [acknowledgement, , proof] = kept;
+  let [, , , evidence] = kept;
+  if (!policy || !proof || !endpoint) return;
+  const language = panel.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
+  const words = LOG_TEXTS[String(language).split('-')[0].toLowerCase()] ?? LOG_TEXTS.en;
+  const said = element('p', { class: 'cc-delivery', part: 'log' });
+  if (!evidence) {
+    await load();
+    const { checkpoint, size } = JSON.parse(check_log_proof(policy, proof, acknowledgement));
+    const base = new URL(endpoint, document.baseURI);
+    const asked = await fetch(new URL(`log/consistency?from=${size}`, base), { credentials: 'omit' });
+    // A log that holds fewer records than it acknowledged has no proof to give: its checkpoint says so.
+    const shown = asked.ok ? await asked.json() : { checkpoint: await (await fetch(new URL('log/checkpoint', base), { credentials: 'omit' })).text() };
+    const hashes = JSON.stringify(shown.proof ?? []);
+    const compared = JSON.parse(compare_checkpoints(policy, checkpoint, String(shown.checkpoint), hashes));
+    if (compared.state === 'extends') {
+      if (compared.witnessed) {
+        said.textContent = words.witnessed;
+        panel.append(said);
+      }
+      return;
+    }
+    evidence = {
+      finding: compared.reason, receiver: base.href, checkedAt: new Date().toISOString(),
+      acknowledged: checkpoint, shownLater: shown.checkpoint, consistencyProof: shown.proof ?? [],
+    };
+    const receiptId = JSON.parse(new TextDecoder().decode(base64url(receipt.split('.')[1]))).consentReceiptID;
+    kept[3] = evidence;
+    // The store outbox.js keeps acknowledgements in (its ACKNOWLEDGEMENTS), named here so that this module
+    // does not carry the outbox.
+    await write('acknowledgements', receiptId, kept).catch(() => {});
+  }
+  said.setAttribute('role', 'alert');
+  said.setAttribute('part', 'log log-forked');
+  said.textContent = words.forked;
+  const download = element('a', {
+    part: 'download', href: `data:application/json,${encodeURIComponent(JSON.stringify(evidence, null, 2))}`,
+    download: 'consent-log-fork-evidence.json',
+  }, words.evidence);
+  panel.append(said, download);
+}
+
+function base64url(text) {
+  const plain = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(plain, (c) => c.charCodeAt(0));
 }
 
 // The person's side: what the controller's receiver holds about this device's receipts, and erasing it. The

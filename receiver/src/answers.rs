@@ -24,6 +24,10 @@ pub struct LogHead {
     /// The consistency proof's hashes, base64url.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proof: Option<Vec<String>>,
+    /// The same head as a checkpoint signed with the log's key (and cosigned, when the witnesses cosigned
+    /// this size), where the receiver has a log key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<String>,
 }
 
 /// `GET /healthz`.

@@ -64,6 +64,15 @@ impl Witnessing {
         &self.policy
     }
 
+    /// The checkpoint of `size` leaves cosigned last, when that is the size cosigned last (no witness is asked).
+    pub async fn cosigned(&self, size: u64) -> Option<Cosigned> {
+        self.latest
+            .lock()
+            .await
+            .clone()
+            .filter(|latest| latest.size == size)
+    }
+
     /// The head of `log` as a checkpoint signed with `log_key` and cosigned to the quorum; the one
     /// cosigned already when `log` has not grown. `None` when the quorum's cosignatures did not all arrive
     /// within the wait (each witness's failure is logged).

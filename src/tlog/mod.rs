@@ -4,6 +4,7 @@
 
 pub mod checkpoint;
 pub mod cosignature;
+pub mod history;
 pub mod note;
 pub mod policy;
 pub mod proof;

@@ -1,17 +1,20 @@
 //! The verifier's binding: a second wasm module (built with the `browser-verifier` feature) for pages that
 //! check receipts, such as the receipt viewer. It checks everything but the signature; WebCrypto checks that.
 //! Pages that capture consent load it only to check a notice signature (`notice-signature`), to show the
-//! controller's acknowledgement, or to check an Ed25519 signature where WebCrypto has none.
+//! controller's acknowledgement (and, under a witness policy the page pins, that the controller's log kept
+//! its history), or to check an Ed25519 signature where WebCrypto has none.
 
 use super::convert::{json_text, to_js};
 use crate::error::{Error, ErrorKind};
-use crate::jose::jws::Compact;
+use crate::jose::jws::{parse_compact, Compact};
 use crate::jose::{base64url, ed25519};
 use crate::json::{parse, Object, Value};
 use crate::notice::signature;
 use crate::prelude::*;
 use crate::receipt::acknowledgement::inspect_acknowledgement as inspect;
 use crate::receipt::check;
+use crate::tlog::history::{acknowledged, compare, Later};
+use crate::tlog::policy::Policy;
 use wasm_bindgen::prelude::*;
 
 /// Checks everything about a receipt but its signature ([`check::inspect`], as the CLI does) and
@@ -119,6 +122,66 @@ pub fn check_notice_signature(
     let source = parse(notice_json).map_err(to_js)?;
     let compact = signature::check_binding(signature_jws, &source, controller_thumbprint).map_err(to_js)?;
     Ok(json_text(signed_parts(&compact)))
+}
+
+/// Checks the log proof kept with an acknowledgement (`proof`, c2sp.org/tlog-proof) under the witness `policy`
+/// the page pins: it proves the entry `acknowledgement` signs (whose signature the caller checked), in a
+/// checkpoint the log signed and the quorum cosigned. Returns `{"checkpoint": note, "size": n}`.
+///
+/// # Errors
+/// The policy or the proof does not read, or the proof does not prove this entry under the policy.
+#[wasm_bindgen]
+pub fn check_log_proof(policy: &str, proof: &str, acknowledgement: &str) -> Result<String, JsValue> {
+    let policy = Policy::parse(policy).map_err(to_js)?;
+    let compact = parse_compact(acknowledgement).map_err(to_js)?;
+    let payload = core::str::from_utf8(&compact.payload)
+        .ok()
+        .and_then(|text| parse(text).ok());
+    let entry = payload
+        .as_ref()
+        .and_then(Value::as_object)
+        .and_then(|payload| payload.get("entry"))
+        .ok_or_else(|| to_js(Error::new(ErrorKind::Missing, "acknowledgement.entry")))?;
+    let position = entry
+        .as_object()
+        .and_then(|entry| entry.get("position"))
+        .and_then(Value::as_i64)
+        .and_then(|position| u64::try_from(position).ok())
+        .ok_or_else(|| to_js(Error::new(ErrorKind::Missing, "acknowledgement.entry.position")))?;
+    let witnessed = acknowledged(&policy, proof, &json_text(entry.clone()), position).map_err(to_js)?;
+    Ok(json_text(
+        Object::new()
+            .with("checkpoint", witnessed.note.to_text())
+            .with("size", Value::from(witnessed.checkpoint.size as i64)),
+    ))
+}
+
+/// Compares the checkpoint a receiver shows now (`later`, with `proof`: the consistency proof's hashes, a JSON
+/// array of base64url, as `GET /log/consistency` gives them) with the one kept (`earlier`), under `policy`:
+/// `{"state": "extends", "witnessed": bool}` or `{"state": "forked", "reason": …}`.
+///
+/// # Errors
+/// A checkpoint or the proof does not read, or a checkpoint is not signed by the policy's log: nothing is
+/// shown of it, since it proves nothing.
+#[wasm_bindgen]
+pub fn compare_checkpoints(policy: &str, earlier: &str, later: &str, proof: &str) -> Result<String, JsValue> {
+    let policy = Policy::parse(policy).map_err(to_js)?;
+    let hashes = parse(proof).map_err(to_js)?;
+    let hashes: Option<Vec<[u8; 32]>> = hashes
+        .as_array()
+        .unwrap_or(&[])
+        .iter()
+        .map(|hash| base64url::decode(hash.as_str()?)?.try_into().ok())
+        .collect();
+    let hashes = hashes.ok_or_else(|| to_js(Error::new(ErrorKind::NotBase64Url, "proof")))?;
+    Ok(json_text(
+        match compare(&policy, earlier, later, &hashes).map_err(to_js)? {
+            Later::Extends { witnessed } => Object::new()
+                .with("state", "extends")
+                .with("witnessed", Value::Bool(witnessed)),
+            Later::Forked(reason) => Object::new().with("state", "forked").with("reason", reason),
+        },
+    ))
 }
 
 /// What WebCrypto needs to check a signature: `{alg, jwk, signingInput, signature}`.

@@ -1,10 +1,12 @@
 //! The log, for anyone to check: `GET /log/head` (the controller's signed tree head),
-//! `GET /log/consistency?from=N` (its proof that the log of size N is a prefix of this one), and
+//! `GET /log/consistency?from=N` (its proof that the log of size N is a prefix of this one), each with the same
+//! head as a checkpoint where the receiver has a log key, and
 //! `GET /log/checkpoint` (the head as a C2SP checkpoint, signed with the log's key and, when the log is
 //! witnessed, cosigned).
 
 use crate::acknowledgement::{signed_checkpoint, signed_head};
 use crate::answers::LogHead;
+use crate::log::Log;
 use crate::refusal::Refusal;
 use crate::state::Receiver;
 use crate::utc::now;
@@ -28,7 +30,13 @@ pub(crate) fn routes() -> Router<Arc<Receiver>> {
 async fn head(State(receiver): State<Arc<Receiver>>) -> Result<Response, Refusal> {
     let tree = receiver.caught_up_tree().await?;
     let head = signed_head(&receiver.config.key, tree.log.head(), now());
-    Ok(Json(LogHead { head, proof: None }).into_response())
+    let checkpoint = current_checkpoint(&receiver, &tree.log).await;
+    Ok(Json(LogHead {
+        head,
+        proof: None,
+        checkpoint,
+    })
+    .into_response())
 }
 
 /// The current head as a checkpoint note (`text/plain`), signed by the log's key; when the log is witnessed,
@@ -76,9 +84,24 @@ async fn consistency(
     })?;
     let proof: Vec<String> = proof.iter().map(|hash| base64url::encode(hash)).collect();
     let head = signed_head(&receiver.config.key, tree.log.head(), now());
+    let checkpoint = current_checkpoint(&receiver, &tree.log).await;
     Ok(Json(LogHead {
         head,
         proof: Some(proof),
+        checkpoint,
     })
     .into_response())
+}
+
+/// The head of `log` as a checkpoint: the one the witnesses cosigned when they cosigned this size, else
+/// signed with the log's key alone (a device compares it with the one it kept all the same). None without a
+/// log key.
+async fn current_checkpoint(receiver: &Receiver, log: &Log) -> Option<String> {
+    let key = receiver.config.log_key.as_ref()?;
+    if let Some(witnessing) = receiver.witnessing() {
+        if let Some(cosigned) = witnessing.cosigned(log.size()).await {
+            return Some(cosigned.note);
+        }
+    }
+    Some(signed_checkpoint(key, log.head()))
 }
