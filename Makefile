@@ -204,6 +204,7 @@ bench: setup-test bundle
 	cargo run -q --profile server -p consent-capture-receiver --example load
 	cargo run -q --profile server -p consent-capture-receiver --example records
 	cargo run -q --profile server -p consent-capture-receiver --example relay
+	cargo run -q --profile server -p consent-capture-receiver --example witnessed
 	cargo run -q --profile server -p consent-capture-receiver --example attacks
 	node tools/bench/lighthouse.mjs
 	node tools/bench/report.mjs
