@@ -109,6 +109,22 @@ pub(crate) fn write_integer(out: &mut String, n: i64) {
 
 /// The number `text` writes in plain decimal, as C2SP's formats write sizes and times: ASCII digits only, no
 /// sign, no leading zero (but `0` itself), at most `i64::MAX`. `None` otherwise.
+/// `text` split at a blank line (two newlines in a row: the first ends what comes before, the second is taken
+/// out): at the first one, or the `last`. A byte search and `split_at_checked`: `find("\n\n")` brings in the
+/// two-way string searcher, and slicing a `str` by index the formatting of its panic (together 4 KB of the
+/// verifier module).
+#[cfg(any(not(target_arch = "wasm32"), feature = "browser-verifier"))]
+pub(crate) fn split_at_blank_line(text: &str, last: bool) -> Option<(&str, &str)> {
+    let mut pairs = text.as_bytes().windows(2);
+    let at = if last {
+        pairs.rposition(|pair| pair == b"\n\n")
+    } else {
+        pairs.position(|pair| pair == b"\n\n")
+    }?;
+    let (before, after) = text.split_at_checked(at + 1)?;
+    Some((before, after.get(1..)?))
+}
+
 #[cfg(any(not(target_arch = "wasm32"), feature = "browser-verifier"))]
 pub(crate) fn parse_decimal(text: &str) -> Option<u64> {
     let digits = text.as_bytes();

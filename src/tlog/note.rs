@@ -9,6 +9,7 @@ use crate::jose::base64;
 use crate::jose::ed25519;
 use crate::jose::sha256::{sha256, to_hex};
 use crate::prelude::*;
+use crate::text::split_at_blank_line;
 
 /// The signature type of a log's own Ed25519 signature.
 pub const ED25519: u8 = 0x01;
@@ -172,13 +173,12 @@ impl Note {
         if !signed.ends_with('\n') {
             return Err(syntax("note", "a note ends in a newline"));
         }
-        let Some(blank) = signed.rfind("\n\n") else {
+        let Some((text, signatures)) = split_at_blank_line(signed, true) else {
             return Err(syntax(
                 "note",
                 "a blank line separates the text from its signatures",
             ));
         };
-        let (text, signatures) = (&signed[..=blank], &signed[blank + 2..]);
         let first_line = text.matches('\n').count() + 2;
         let lines: Vec<&str> = signatures.split_terminator('\n').collect();
         if lines.is_empty() || lines.len() > MOST_SIGNATURES {

@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorKind};
 use crate::jose::base64;
 use crate::prelude::*;
 use crate::receipt::merkle::{leaf_hash, verify_inclusion};
-use crate::text::{decimal, parse_decimal};
+use crate::text::{decimal, parse_decimal, split_at_blank_line};
 
 /// The first line of every proof.
 pub const HEADER: &str = "c2sp.org/tlog-proof@v1";
@@ -40,16 +40,16 @@ impl Proof {
     pub fn parse(text: &str) -> Result<Self, Error> {
         let syntax =
             |line: usize, detail: &str| Error::new(ErrorKind::Syntax, line_at(line)).with_detail(detail);
-        let (head, checkpoint) = text
-            .split_once("\n\n")
+        let (head, checkpoint) = split_at_blank_line(text, false)
             .ok_or_else(|| syntax(1, "a blank line separates the proof from its checkpoint"))?;
-        let mut lines = head.split('\n').enumerate().peekable();
+        let mut lines = head.split_terminator('\n').enumerate().peekable();
         if lines.next().map(|(_, line)| line) != Some(HEADER) {
             return Err(syntax(1, "a proof starts with c2sp.org/tlog-proof@v1"));
         }
         let mut extra = None;
         if let Some((i, line)) = lines.next_if(|(_, line)| line.starts_with("extra ")) {
-            extra = Some(base64::decode(&line[6..]).ok_or_else(|| syntax(i + 1, "extra data is Base64"))?);
+            let data = line.strip_prefix("extra ").and_then(base64::decode);
+            extra = Some(data.ok_or_else(|| syntax(i + 1, "extra data is Base64"))?);
         }
         let (i, line) = lines.next().ok_or_else(|| syntax(2, "a proof names its index"))?;
         let index = line
