@@ -4,9 +4,9 @@
 //! back, and returns the checkpoint once the cosignatures meet the policy's quorum, or nothing when they do not
 //! within the wait. One round trip a batch: the submissions that arrive meanwhile form the next batch.
 
+use crate::acknowledgement::signed_checkpoint;
 use crate::log::Log;
 use consent_capture::jose::base64;
-use consent_capture::tlog::checkpoint::Checkpoint;
 use consent_capture::tlog::cosignature::cosigned_at;
 use consent_capture::tlog::note::{Note, Signature};
 use consent_capture::tlog::policy::{Party, Policy};
@@ -59,11 +59,6 @@ impl Witnessing {
         }
     }
 
-    /// The policy.
-    pub fn policy(&self) -> &Policy {
-        &self.policy
-    }
-
     /// The checkpoint of `size` leaves cosigned last, when that is the size cosigned last (no witness is asked).
     pub async fn cosigned(&self, size: u64) -> Option<Cosigned> {
         self.latest
@@ -78,27 +73,10 @@ impl Witnessing {
     /// within the wait (each witness's failure is logged).
     pub async fn cosign(&self, log: &Log, log_key: &NoteSigner) -> Option<Cosigned> {
         let head = log.head();
-        if let Some(latest) = self
-            .latest
-            .lock()
-            .await
-            .clone()
-            .filter(|latest| latest.size == head.size)
-        {
+        if let Some(latest) = self.cosigned(head.size).await {
             return Some(latest);
         }
-        let text = Checkpoint {
-            origin: log_key.verifier().name.clone(),
-            size: head.size,
-            root: head.root,
-            extensions: Vec::new(),
-        }
-        .to_text();
-        let signed = Note {
-            signatures: vec![log_key.sign(&text)],
-            text,
-        }
-        .to_text();
+        let signed = signed_checkpoint(log_key, head);
         let deadline = Instant::now() + self.wait;
         let mut asking = JoinSet::new();
         let held = self.held.lock().await.clone();
