@@ -237,3 +237,27 @@ fn last(revision: &str, granted: &[&str]) -> LastReceipt {
             .collect(),
     }
 }
+
+#[test]
+fn a_field_sent_as_typed_to_ad_platforms_says_so_after_its_label() {
+    let text = DEMO.replacen(
+        r#""maxLength": 100"#,
+        r#""maxLength": 100, "sentAsTypedTo": ["linkedin", "google", "linkedin"]"#,
+        1,
+    );
+    let notice = Notice::from_json(&text).expect("valid");
+    let english = Form::build(&notice, "en", &fresh(&notice), false);
+    assert_eq!(
+        english.fields[2].sent_as_typed.as_deref(),
+        Some("Shared with Google, LinkedIn")
+    );
+    assert_eq!(
+        english.fields[1].sent_as_typed, None,
+        "only the fields that declare it"
+    );
+    let german = Form::build(&notice, "de", &fresh(&notice), false);
+    assert_eq!(
+        german.fields[2].sent_as_typed.as_deref(),
+        Some("Weitergegeben an Google, LinkedIn")
+    );
+}

@@ -151,3 +151,22 @@ fn an_inline_stylesheet_is_the_shadow_root_s_first_child_as_written_and_can_neve
     }
     assert!(InlineCss::new("a</styl").is_some() && InlineCss::new("</stile>").is_some());
 }
+
+#[test]
+fn a_field_sent_as_typed_to_ad_platforms_says_so_in_the_drawn_label() {
+    let text = DEMO.replacen(
+        r#""maxLength": 100"#,
+        r#""maxLength": 100, "sentAsTypedTo": ["linkedin"]"#,
+        1,
+    );
+    let html = rendered(&text, "en", None);
+    assert!(
+        html.contains("<span class=\"cc-aside\"> (Shared with LinkedIn)</span></label>"),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("(Shared with").count(),
+        1,
+        "only the field that declares it"
+    );
+}

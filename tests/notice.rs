@@ -87,6 +87,10 @@ const BROKEN: &[(&str, &str, &str)] = &[
     (r#""klaviyo": { "listId": "Y6nRLr", "emailPurpose": "newsletter" }"#, r#""klaviyo": ["Y6nRLr"]"#, "crm.klaviyo: has the wrong type (expected an object, found array)"),
     (r#""maxLength": 100"#, r#""maxLength": 0"#, "fields[2].maxLength: has the wrong type (expected a whole number from 1 to 1000000, found number)"),
     (r#""maxLength": 100"#, r#""maxLength": "100""#, "fields[2].maxLength: has the wrong type (expected a whole number from 1 to 1000000, found string)"),
+    (r#""maxLength": 100"#, r#""maxLength": 100, "sentAsTypedTo": ["bing"]"#, "fields[2].sentAsTypedTo[0]: is not one of the allowed values (bing)"),
+    (r#""maxLength": 100"#, r#""maxLength": 100, "sentAsTypedTo": ["google", "meta"]"#, "fields[2].sentAsTypedTo[1]: is not one of the allowed values (meta)"),
+    (r#""maxLength": 100"#, r#""maxLength": 100, "sentAsTypedTo": "linkedin""#, "fields[2].sentAsTypedTo: has the wrong type (expected an array, found string)"),
+    (r#""transform": "sha256:phone""#, r#""transform": "sha256:phone", "sentAsTypedTo": ["meta"]"#, "fields[4].sentAsTypedTo: is not one of the allowed values (a hashed field is not sent as typed)"),
 ];
 
 #[test]

@@ -113,7 +113,7 @@ function renderField(field) {
     wrapper.append(control);
   } else {
     const label = h('label', { for: field.id, part: 'label' }, field.label);
-    if (field.required) label.append(h('span', { class: 'cc-required' }, ` (${field.required})`));
+    for (const aside of [field.required, field.sentAsTyped]) if (aside) label.append(h('span', { class: 'cc-aside' }, ` (${aside})`));
     message = h('p', { id: field.errorId, class: 'cc-message', part: 'message' });
     wrapper.append(...(field.type === 'checkbox' ? [control, label] : [label, control]), message);
   }

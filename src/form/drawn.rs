@@ -200,12 +200,12 @@ fn field_html(html: &mut Html, field: &FieldView) {
         let label = |html: &mut Html| {
             html.open("label", &[("for", &field.id), ("part", "label")]);
             html.text(field.label);
-            if let Some(required) = field.required {
-                html.element(
-                    "span",
-                    &[("class", "cc-required")],
-                    &concat(&[" (", required, ")"]),
-                );
+            // After the label, in brackets: whether it is required, and where it goes as typed.
+            for aside in [field.required, field.sent_as_typed.as_deref()]
+                .into_iter()
+                .flatten()
+            {
+                html.element("span", &[("class", "cc-aside")], &concat(&[" (", aside, ")"]));
             }
             html.close("label");
         };

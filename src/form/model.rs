@@ -6,6 +6,7 @@ use crate::receipt::last::Start;
 use crate::notice::vocabulary::Decision;
 
 use crate::json::{Object, Value};
+use crate::notice::platforms::Platform;
 use crate::notice::texts::{is_right_to_left, Ui};
 use crate::notice::vocabulary::LegalBasis;
 use crate::notice::{Field, FieldType, Notice, Purpose};
@@ -107,6 +108,9 @@ pub struct FieldView<'a> {
     pub hidden: bool,
     /// The notice's `maxLength`, as the input's `maxlength`.
     pub max_length: Option<u32>,
+    /// Shown after the label of a field sent as typed to ad platforms: "Shared with" and which ones (only a
+    /// field that is not hashed may be, so the words need not say "as typed").
+    pub sent_as_typed: Option<String>,
 }
 
 /// One purpose: a choice for consent purposes, information for the others.
@@ -211,6 +215,14 @@ fn field_view<'a>(notice: &'a Notice, field: &'a Field, index: usize, language: 
         required: field.required.then(|| notice.ui(language, Ui::Required)),
         hidden: field.field_type == FieldType::Hidden,
         max_length: field.max_length,
+        sent_as_typed: (!field.sent_as_typed_to.is_empty()).then(|| {
+            let platforms: Vec<&str> = Platform::AS_TYPED
+                .iter()
+                .filter(|(platform, _)| field.sent_as_typed_to.contains(platform))
+                .map(|(_, title)| *title)
+                .collect();
+            concat(&[notice.ui(language, Ui::SharedWith), " ", &join(&platforms, ", ")])
+        }),
     }
 }
 
@@ -292,6 +304,9 @@ impl FieldView<'_> {
         }
         if let Some(most) = self.max_length {
             field.insert("maxLength", i64::from(most));
+        }
+        if let Some(sent) = &self.sent_as_typed {
+            field.insert("sentAsTyped", sent.as_str());
         }
         match &self.control {
             ControlKind::Input {

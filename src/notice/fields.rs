@@ -2,6 +2,7 @@
 //! minimisation transform (checked against the field type) and the options of a select.
 
 use super::model::{Field, SelectOption};
+use super::platforms::Platform;
 use super::rules::{Transform, TransformProblem};
 use super::texts::read_texts;
 use super::vocabulary::FieldType;
@@ -72,6 +73,7 @@ pub(super) fn read_field(
     let transform = read_transform(&mut r, field_type, errors);
     let options = read_options(&mut r, field_type, languages, errors);
     let max_length = r.optional_count("maxLength", MOST_CHARACTERS, errors);
+    let sent_as_typed_to = read_sent_as_typed_to(&mut r, transform, errors);
     r.finish(errors);
     let (Some(name), Some(field_type), Some(label), Some(transform), Some(options)) =
         (name, field_type, label, transform, options)
@@ -87,7 +89,36 @@ pub(super) fn read_field(
         transform,
         options,
         max_length,
+        sent_as_typed_to,
     })
+}
+
+/// `sentAsTypedTo`: the ad platforms (by their names in transforms) that get the field as typed, which the form
+/// says beside its label; only those that match anything as typed ([`Platform::AS_TYPED`]), and a name given
+/// twice counts once. A field that is hashed is not sent as typed.
+fn read_sent_as_typed_to(
+    r: &mut ObjectReader<'_>,
+    transform: Option<Transform>,
+    errors: &mut Vec<Error>,
+) -> Vec<Platform> {
+    let path = r.path_of("sentAsTypedTo");
+    let names = r.optional_str_list("sentAsTypedTo", errors);
+    if !names.is_empty() && matches!(transform, Some(Transform::Sha256(_) | Transform::Matched(..))) {
+        errors.push(
+            Error::new(ErrorKind::NotAllowed, path.clone())
+                .with_detail("a hashed field is not sent as typed"),
+        );
+    }
+    let mut platforms = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let known = Platform::ALL.iter().find(|(_, known)| known == name);
+        match known.filter(|(platform, _)| Platform::AS_TYPED.iter().any(|(typed, _)| typed == platform)) {
+            Some((platform, _)) if !platforms.contains(platform) => platforms.push(*platform),
+            Some(_) => {}
+            None => errors.push(Error::new(ErrorKind::NotAllowed, index_path(&path, i)).with_detail(name)),
+        }
+    }
+    platforms
 }
 
 /// The largest `maxLength` a notice may give a field (a million characters), and how a wrong one is named.

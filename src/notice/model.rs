@@ -2,6 +2,7 @@
 //! from JSON is `read`'s).
 
 use super::phone::calling_code;
+use super::platforms::Platform;
 use crate::prelude::*;
 
 use super::rules::Transform;
@@ -133,6 +134,9 @@ pub struct Field {
     /// The most characters its value may have: the form's input takes no more, and a receiver refuses more
     /// (a receiver's own limit still applies when it is lower).
     pub max_length: Option<u32>,
+    /// The ad platforms it goes to as typed, to match people (Google's country and postcode, LinkedIn's
+    /// names): the form says so beside its label.
+    pub sent_as_typed_to: Vec<Platform>,
 }
 
 impl Notice {

@@ -65,6 +65,11 @@ impl Platform {
             .map_or("", |(_, name)| name)
     }
 
+    /// The platforms that match some identifiers as typed (Google: country, postal code and city; LinkedIn:
+    /// names, company and title), with their names as people know them: what a notice's `sentAsTypedTo` may
+    /// name, and what the form writes after such a field's label. The others match only hashes.
+    pub const AS_TYPED: [(Self, &'static str); 2] = [(Self::Google, "Google"), (Self::Linkedin, "LinkedIn")];
+
     /// When its documentation was read for the rules here: a receipt names it beside the rule.
     pub fn version(self) -> &'static str {
         "2026-12"

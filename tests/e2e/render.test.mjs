@@ -129,6 +129,25 @@ test('a hashed phone number without a country asks for its country code, and lea
   await context.close();
 });
 
+test('a field sent as typed to an ad platform says so after its label, and leaves only as its purpose allows', async () => {
+  const notice = structuredClone(DEMO_NOTICE);
+  notice.fields.find((f) => f.name === 'company').sentAsTypedTo = ['linkedin'];
+  const routes = { '/clear.html': { body: testPage('<consent-capture id="inline" lang="en"></consent-capture>') } };
+  const { page, context } = await open(env, '/clear.html', { routes });
+  await page.evaluate((n) => { document.getElementById('inline').notice = n; }, notice);
+  const form = page.locator('#inline');
+  await form.locator('form').waitFor();
+  const company = form.getByLabel('Company (Shared with LinkedIn)');
+  await company.waitFor();
+  await fillDemoFields(form);
+  await company.fill('Analytical Engines');
+  // Its purpose (the newsletter) refused: it does not leave, whatever the label says of where it would go.
+  await form.getByRole('button', { name: 'Reject all' }).click();
+  const detail = (await nextEvent(page, 'submit')).detail;
+  assert.equal(detail.payload.company, undefined);
+  await context.close();
+});
+
 test('a notice given as an object renders like one fetched from a URL', async () => {
   const routes = { '/object.html': { body: testPage('<consent-capture id="inline"></consent-capture>') } };
   const { page, context } = await open(env, '/object.html', { routes });
