@@ -166,20 +166,39 @@ fn shared_secret(path: &str, what: &str) -> Option<String> {
     })
 }
 
-/// The log's note key at `path`: a private Ed25519 note key (type 0x01), whose name is the log's origin.
-fn read_log_key(path: &Path, warnings: &mut Vec<String>) -> Result<NoteSigner, String> {
+/// The private note key at `path`, given as `option`, of `kind`: the log's (`ED25519`) or a witness's
+/// (`COSIGNATURE_V1`), with a warning when other users of the machine can read it.
+pub(crate) fn read_note_key(
+    path: &Path,
+    option: &str,
+    kind: u8,
+    warnings: &mut Vec<String>,
+) -> Result<NoteSigner, String> {
     let shown = path.display().to_string();
-    warnings.extend(shared_secret(&shown, "the log's private key"));
-    let text = std::fs::read_to_string(path).map_err(|e| format!("--log-key {shown}: {e}"))?;
+    let (what, keygen, other) = if kind == ED25519 {
+        (
+            "the log's private key",
+            "--log ORIGIN",
+            "a witness's cosigning key; the log signs with a key of its own",
+        )
+    } else {
+        (
+            "the witness's private key",
+            "--witness NAME",
+            "a log's key; a witness cosigns with a key of type 0x04",
+        )
+    };
+    warnings.extend(shared_secret(&shown, what));
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{option} {shown}: {e}"))?;
     let key = NoteSigner::parse(&text).map_err(|e| {
         format!(
-            "--log-key {shown}: {} (consent-capture keygen --log ORIGIN makes one)",
+            "{option} {shown}: {} (consent-capture keygen {keygen} makes one)",
             e.text()
         )
     })?;
-    if key.verifier().kind != ED25519 {
+    if key.verifier().kind != kind {
         return Err(format!(
-            "--log-key {shown}: a witness's cosigning key; the log signs with a key of its own (keygen --log)"
+            "{option} {shown}: {other} (consent-capture keygen {keygen})"
         ));
     }
     Ok(key)
@@ -540,7 +559,7 @@ impl Config {
         }
         let demo = serve.demo;
         let log_key = match &serve.log_key {
-            Some(path) => Some(read_log_key(path, &mut warnings)?),
+            Some(path) => Some(read_note_key(path, "--log-key", ED25519, &mut warnings)?),
             None => None,
         };
         let witness_policy = match &serve.witness_policy {

@@ -2,6 +2,7 @@
 //! `GET /<SHA-256 of the origin, hex>/checkpoint` for monitors; bodies up to 64 KiB, requests within 10 s, and
 //! the database written before any cosignature leaves.
 
+use crate::config::read_note_key;
 use crate::options::WitnessOptions;
 use crate::utc::now;
 use crate::witness::{Answer, Witness};
@@ -13,7 +14,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use consent_capture::tlog::note::COSIGNATURE_V1;
 use consent_capture::tlog::note::{VerifierKey, ED25519};
-use consent_capture::tlog::signer::NoteSigner;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -81,18 +81,10 @@ async fn latest(State(witness): State<Arc<Witness>>, Path(origin_hash): Path<Str
 /// What to fix, naming the option: a key that does not read or is not a cosigning key, a log key that does
 /// not read or is not a log's, a database that does not open.
 pub async fn open(options: &WitnessOptions) -> Result<Witness, String> {
-    let shown = options.key.display();
-    let key_text = std::fs::read_to_string(&options.key).map_err(|e| format!("--key {shown}: {e}"))?;
-    let key = NoteSigner::parse(&key_text).map_err(|e| {
-        format!(
-            "--key {shown}: {} (consent-capture keygen --witness NAME makes one)",
-            e.text()
-        )
-    })?;
-    if key.verifier().kind != COSIGNATURE_V1 {
-        return Err(format!(
-            "--key {shown}: a log's key; a witness cosigns with a key of type 0x04 (keygen --witness)"
-        ));
+    let mut warnings = Vec::new();
+    let key = read_note_key(&options.key, "--key", COSIGNATURE_V1, &mut warnings)?;
+    for warning in warnings {
+        tracing::warn!("{warning}");
     }
     let logs = options
         .logs

@@ -286,3 +286,51 @@ async fn a_witness_killed_while_two_branches_race_never_cosigns_both() {
         "kept cosigning its branch across restarts: {cosigned:?}"
     );
 }
+
+#[test]
+fn a_log_key_and_a_witness_key_are_not_taken_for_each_other() {
+    let scratch = Scratch::new("note-keys");
+    let log = scratch.file("log.key", &log_key().to_private_text());
+    let witness = scratch.file("witness.key", &witness_key().to_private_text());
+    let run = |args: &[&str]| {
+        let output = Command::new("timeout")
+            .args(["20", env!("CARGO_BIN_EXE_consent-capture-receiver")])
+            .args(args)
+            .output()
+            .expect("runs");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let vkey = log_key().verifier().to_text();
+    let (code, said) = run(&[
+        "witness",
+        "--key",
+        &log,
+        "--log",
+        &vkey,
+        "--database",
+        &scratch.sqlite(),
+    ]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(
+        said.contains("a log's key; a witness cosigns with a key of type 0x04"),
+        "{said}"
+    );
+    let (code, said) = run(&[
+        "witness",
+        "--key",
+        &witness,
+        "--log",
+        &witness_key().verifier().to_text(),
+    ]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("--log "), "{said}");
+    let notice = concat!(env!("CARGO_MANIFEST_DIR"), "/../www/demo/notice.json");
+    let key = concat!(env!("CARGO_MANIFEST_DIR"), "/../tools/demo-controller.jwk");
+    let (code, said) = run(&["--notice", notice, "--key", key, "--demo", "--log-key", &witness]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("--log-key"), "{said}");
+    assert!(said.contains("a witness's cosigning key"), "{said}");
+}
