@@ -427,3 +427,44 @@ fn an_acknowledgements_proof_must_prove_its_own_entry() {
     assert!(acknowledged(&policy, &proof, r#"{"position":0,"receiptId":"y"}"#, 0).is_err());
     assert!(acknowledged(&policy, &proof, entry, 1).is_err());
 }
+
+#[test]
+fn an_add_checkpoint_request_reads_writes_back_and_refuses_what_the_protocol_does() {
+    use consent_capture::tlog::add_checkpoint::AddCheckpoint;
+    let request = AddCheckpoint {
+        old: 3,
+        proof: vec![[1; 32], [2; 32]],
+        checkpoint: cosigned(5, [7; 32], &[], 0),
+    };
+    let text = request.to_text();
+    assert!(
+        text.starts_with("old 3\nAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=\n"),
+        "{text}"
+    );
+    assert_eq!(AddCheckpoint::parse(&text).expect("reads"), request);
+    let empty = AddCheckpoint {
+        old: 0,
+        proof: vec![],
+        checkpoint: request.checkpoint.clone(),
+    };
+    assert_eq!(AddCheckpoint::parse(&empty.to_text()).expect("reads"), empty);
+    for bad in [
+        text.replacen("old 3", "old 03", 1),
+        text.replacen("old 3", "new 3", 1),
+        text.replacen("AQEB", "AQE", 1),
+        text.replacen("\n\n", "\n", 1),
+        [
+            "old 3\n",
+            &"AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=\n".repeat(64),
+            "\n",
+            &request.checkpoint,
+        ]
+        .concat(),
+    ] {
+        assert_eq!(
+            AddCheckpoint::parse(&bad).expect_err(&bad).kind(),
+            ErrorKind::Syntax,
+            "{bad:?}"
+        );
+    }
+}

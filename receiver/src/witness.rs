@@ -9,16 +9,13 @@
 //! size has another root, and 200 with the cosignature line.
 
 use crate::witness_store::{Cosigned, WitnessStore};
-use consent_capture::jose::base64;
 use consent_capture::jose::sha256::{sha256, to_hex};
 use consent_capture::receipt::merkle::verify_consistency;
+use consent_capture::tlog::add_checkpoint::AddCheckpoint;
 use consent_capture::tlog::checkpoint::{empty_root, Checkpoint};
 use consent_capture::tlog::note::{Note, VerifierKey};
 use consent_capture::tlog::signer::NoteSigner;
 use tokio::sync::Mutex;
-
-/// The most consistency proof lines a request may carry.
-const MOST_PROOF_LINES: usize = 63;
 
 /// What `add-checkpoint` answers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,30 +64,16 @@ impl Witness {
     /// The database fails: nothing was cosigned.
     pub async fn add_checkpoint(&self, body: &str, now: u64) -> Result<Answer, sqlx::Error> {
         let refused = |status: u16, why: &str| Ok(Answer::Refused(status, why.to_owned()));
-        let Some((head, signed)) = body.split_once("\n\n") else {
-            return refused(
-                400,
-                "the old size and proof lines, a blank line, then the checkpoint",
-            );
+        let request = match AddCheckpoint::parse(body) {
+            Ok(request) => request,
+            Err(error) => return refused(400, &error.text()),
         };
-        let mut lines = head.split('\n');
-        let Some(old) = lines
-            .next()
-            .and_then(|line| line.strip_prefix("old "))
-            .and_then(decimal)
-        else {
-            return refused(400, "the first line is old <size>");
-        };
-        let proof: Option<Vec<[u8; 32]>> = lines
-            .map(|line| base64::decode(line).and_then(|hash| hash.try_into().ok()))
-            .collect();
-        let Some(proof) = proof.filter(|proof| proof.len() <= MOST_PROOF_LINES) else {
-            return refused(
-                400,
-                "each proof line is the Base64 of a 32-byte hash, at most 63 of them",
-            );
-        };
-        let (note, checkpoint) = match Note::parse(signed).and_then(|note| {
+        let AddCheckpoint {
+            old,
+            proof,
+            checkpoint: signed,
+        } = request;
+        let (note, checkpoint) = match Note::parse(&signed).and_then(|note| {
             let checkpoint = Checkpoint::parse(&note.text)?;
             Ok((note, checkpoint))
         }) {
@@ -126,7 +109,7 @@ impl Witness {
                 "the consistency proof does not lead from the checkpoint cosigned last to this one"
             };
             self.store
-                .keep_refused(&checkpoint.origin, signed, why, now as i64)
+                .keep_refused(&checkpoint.origin, &signed, why, now as i64)
                 .await?;
             return refused(422, why);
         }
@@ -166,12 +149,4 @@ impl Witness {
         };
         Ok(self.store.latest(&log.name).await?.map(|held| held.note))
     }
-}
-
-/// A size in plain decimal (no sign, no leading zero), at most 2^63 − 1.
-fn decimal(text: &str) -> Option<u64> {
-    let plain = text.bytes().all(|b| b.is_ascii_digit()) && !(text.len() > 1 && text.starts_with('0'));
-    text.parse::<u64>()
-        .ok()
-        .filter(|n| plain && *n <= i64::MAX as u64)
 }

@@ -6,7 +6,7 @@
 
 use crate::acknowledgement::signed_checkpoint;
 use crate::log::Log;
-use consent_capture::jose::base64;
+use consent_capture::tlog::add_checkpoint::AddCheckpoint;
 use consent_capture::tlog::cosignature::cosigned_at;
 use consent_capture::tlog::note::{Note, Signature};
 use consent_capture::tlog::policy::{Party, Policy};
@@ -143,8 +143,12 @@ impl Witnessing {
         } else {
             log.consistency(old).unwrap_or_default()
         };
-        let lines: String = proof.iter().map(|hash| base64::encode(hash) + "\n").collect();
-        let body = format!("old {old}\n{lines}\n{signed}");
+        let body = AddCheckpoint {
+            old,
+            proof,
+            checkpoint: signed.to_owned(),
+        }
+        .to_text();
         let client = self.client.clone();
         let signed = signed.to_owned();
         async move {

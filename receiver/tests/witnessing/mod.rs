@@ -8,9 +8,10 @@ use super::receipts::{demo_config, now};
 use super::{first_receipt, send, submit};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use consent_capture::jose::base64url;
 use consent_capture::jose::sha256::{sha256, to_hex};
 use consent_capture::jose::sign::PrivateKey;
-use consent_capture::jose::{base64, base64url};
+use consent_capture::tlog::add_checkpoint::AddCheckpoint;
 use consent_capture::tlog::checkpoint::Checkpoint;
 use consent_capture::tlog::cosignature::cosigned_at;
 use consent_capture::tlog::note::{Note, COSIGNATURE_V1, ED25519};
@@ -111,8 +112,13 @@ fn request(old: u64, log: &Log, key: &NoteSigner) -> String {
     } else {
         log.consistency(old).unwrap_or_default()
     };
-    let lines: String = proof.iter().map(|hash| base64::encode(hash) + "\n").collect();
-    format!("old {old}\n{lines}\n{}", checkpoint(log, key))
+    let checkpoint = checkpoint(log, key);
+    AddCheckpoint {
+        old,
+        proof,
+        checkpoint,
+    }
+    .to_text()
 }
 
 fn witness_database(scratch: &Scratch) -> String {
