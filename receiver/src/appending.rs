@@ -13,9 +13,8 @@ use crate::store::{is_taken, Record};
 use crate::submission::{unproven_principal, Submission};
 use crate::utc::now;
 use crate::witnessing::Cosigned;
-use consent_capture::jose::base64url;
 use consent_capture::json::canonical::to_canonical_string;
-use consent_capture::json::parse;
+use consent_capture::json::Value;
 use consent_capture::receipt::check::{check_follows, inspect, Principal};
 use consent_capture::tlog::proof::Proof;
 use std::collections::{HashMap, HashSet};
@@ -34,8 +33,10 @@ pub(crate) async fn run(receiver: Weak<Receiver>, mut queue: Queue) {
 
 /// What becomes of one submission of a batch.
 enum Outcome {
-    /// Decided without storing anything: a held receipt's acknowledgement, a conflict, a broken chain.
-    Answered(Result<String, Refusal>),
+    /// Refused without storing anything: a conflict, a broken chain, a link used already.
+    Refused(Refusal),
+    /// Held already: its acknowledgement as stored, and its log entry.
+    Held(String, Entry),
     /// Stored as the batch's record at this index, when the batch commits.
     Stored(usize),
     /// Stored as the batch's confirmation at this index, when the batch commits.
@@ -89,22 +90,28 @@ async fn append_batch(receiver: &Receiver, jobs: Vec<Job>) {
                 }
                 let witnessed = witness(receiver, &tree.log, &outcomes).await;
                 for (job, outcome) in jobs.into_iter().zip(outcomes) {
-                    let confirmation = matches!(outcome, Outcome::Confirmed(_));
-                    let answer = match outcome {
-                        Outcome::Answered(answer) => answer,
-                        Outcome::Stored(index) => Ok(batch.records[index].acknowledgement.clone()),
-                        Outcome::Confirmed(index) => Ok(batch.confirmations[index].acknowledgement.clone()),
+                    // A receipt's entry, for its proof; a confirmation is answered without waiting for one.
+                    let (answer, entry) = match outcome {
+                        Outcome::Refused(refusal) => (Err(refusal), None),
+                        Outcome::Held(acknowledgement, entry) => (Ok(acknowledgement), Some(entry)),
+                        Outcome::Stored(index) => {
+                            let record = &batch.records[index];
+                            (Ok(record.acknowledgement.clone()), Some(record.entry()))
+                        }
+                        Outcome::Confirmed(index) => {
+                            (Ok(batch.confirmations[index].acknowledgement.clone()), None)
+                        }
                     };
-                    let answer = answer.and_then(|acknowledgement| match (&witnessed, confirmation) {
-                        (Witnessed::NotAsked, _) | (_, true) => Ok(Answered {
+                    let answer = answer.and_then(|acknowledgement| match (&witnessed, entry) {
+                        (Witnessed::NotAsked, _) | (_, None) => Ok(Answered {
                             acknowledgement,
                             proof: None,
                         }),
-                        (Witnessed::Cosigned(cosigned), false) => Ok(Answered {
-                            proof: proof_of(&acknowledgement, &tree.log, cosigned),
+                        (Witnessed::Cosigned(cosigned), Some(entry)) => Ok(Answered {
+                            proof: proof_of(&entry, &tree.log, cosigned),
                             acknowledgement,
                         }),
-                        (Witnessed::NotYet, false) => Err(not_witnessed(receiver)),
+                        (Witnessed::NotYet, Some(_)) => Err(not_witnessed(receiver)),
                     });
                     let _ = job.answer.send(answer);
                 }
@@ -117,7 +124,7 @@ async fn append_batch(receiver: &Receiver, jobs: Vec<Job>) {
                 for (job, outcome) in jobs.into_iter().zip(outcomes) {
                     // A held receipt's acknowledgement needs its proof, which a failing database cannot give.
                     let answer = match outcome {
-                        Outcome::Answered(Err(refusal)) => Err(refusal),
+                        Outcome::Refused(refusal) => Err(refusal),
                         _ => Err(failed.clone()),
                     };
                     let _ = job.answer.send(answer);
@@ -151,7 +158,7 @@ enum Witnessed {
 async fn witness(receiver: &Receiver, log: &Log, outcomes: &[Outcome]) -> Witnessed {
     let acknowledges = outcomes
         .iter()
-        .any(|outcome| matches!(outcome, Outcome::Stored(_) | Outcome::Answered(Ok(_))));
+        .any(|outcome| matches!(outcome, Outcome::Stored(_) | Outcome::Held(..)));
     let (Some(witnessing), Some(log_key), true) = (
         receiver.witnessing(),
         receiver.config().log_key.as_ref(),
@@ -173,18 +180,13 @@ async fn witness(receiver: &Receiver, log: &Log, outcomes: &[Outcome]) -> Witnes
     Witnessed::Cosigned(cosigned)
 }
 
-/// The tlog-proof of the record `acknowledgement` names, against `cosigned` (a checkpoint of `log` as it is):
-/// its index, its inclusion proof, and its log entry as the extra data whose SHA-256 is the leaf.
-fn proof_of(acknowledgement: &str, log: &Log, cosigned: &Cosigned) -> Option<String> {
-    let payload = acknowledgement.split('.').nth(1).and_then(base64url::decode)?;
-    let payload = parse(std::str::from_utf8(&payload).ok()?).ok()?;
-    let entry = payload.as_object()?.get("entry")?;
-    let position = entry.as_object()?.get("position")?.as_i64()?;
-    let position = u64::try_from(position).ok()?;
+/// The tlog-proof of the record whose log entry is `entry`, against `cosigned` (a checkpoint of `log` as it is):
+/// its index, its inclusion proof, and the entry as the extra data whose SHA-256 is the leaf.
+fn proof_of(entry: &Entry, log: &Log, cosigned: &Cosigned) -> Option<String> {
     let proof = Proof {
-        extra: Some(to_canonical_string(entry).into_bytes()),
-        index: position,
-        inclusion: log.inclusion(position)?,
+        extra: Some(to_canonical_string(&Value::Object(entry.to_json())).into_bytes()),
+        index: entry.position,
+        inclusion: log.inclusion(entry.position)?,
         checkpoint: cosigned.note.clone(),
     };
     Some(proof.to_text())
@@ -238,7 +240,7 @@ async fn decide(
                 let used = batch.confirmations.iter().any(|c| &c.link_id == link_id)
                     || store.confirmation_by_link(link_id).await?.is_some();
                 if used {
-                    outcomes.push(Outcome::Answered(Err(link_used())));
+                    outcomes.push(Outcome::Refused(link_used()));
                     continue;
                 }
                 let entry = ConfirmationEntry {
@@ -272,17 +274,16 @@ async fn decide(
             outcomes.push(if same(&batch.records[index]) {
                 Outcome::Stored(index)
             } else {
-                Outcome::Answered(Err(conflict()))
+                Outcome::Refused(conflict())
             });
             continue;
         }
         if let Some(held) = held.get(&submission.receipt_id) {
-            let answer = if same(held) {
-                Ok(held.acknowledgement.clone())
+            outcomes.push(if same(held) {
+                Outcome::Held(held.acknowledgement.clone(), held.entry())
             } else {
-                Err(conflict())
-            };
-            outcomes.push(Outcome::Answered(answer));
+                Outcome::Refused(conflict())
+            });
             continue;
         }
         let earlier = match &submission.previous {
@@ -293,7 +294,7 @@ async fn decide(
             None => None,
         };
         if let Err(refusal) = check_chain(submission, earlier.as_deref()) {
-            outcomes.push(Outcome::Answered(Err(refusal)));
+            outcomes.push(Outcome::Refused(refusal));
             continue;
         }
         let entry = Entry {
