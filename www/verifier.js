@@ -6,7 +6,7 @@ import init, {
   access_request_input, check_log_proof, check_notice_signature, compare_checkpoints, inspect_access_challenge,
   inspect_acknowledgement, inspect_receipt, jwk_thumbprint, verify_ed25519,
 } from './pkg/consent_capture_verify.js';
-import { sign, verify } from './keys.js';
+import { payloadOf, sign, verify } from './keys.js';
 import { read, write } from './store.js';
 import { verifyAcknowledgementWith, verifyWith } from './verify-receipt.js';
 
@@ -143,7 +143,7 @@ async function checkLog(panel, receipt, kept) {
   const said = element('p', { class: 'cc-delivery', part: 'log' });
   if (!evidence) {
     await load();
-    const { checkpoint, size } = JSON.parse(check_log_proof(policy, proof, acknowledgement));
+    const { checkpoint, size } = JSON.parse(check_log_proof(policy, proof, acknowledgement, receipt));
     const base = new URL(endpoint, document.baseURI);
     const asked = await fetch(new URL(`log/consistency?from=${size}`, base), { credentials: 'omit' });
     // A log that holds fewer records than it acknowledged has no proof to give: its checkpoint says so.
@@ -161,7 +161,7 @@ async function checkLog(panel, receipt, kept) {
       finding: compared.reason, receiver: base.href, checkedAt: new Date().toISOString(),
       acknowledged: checkpoint, shownLater: shown.checkpoint, consistencyProof: shown.proof ?? [],
     };
-    const receiptId = JSON.parse(new TextDecoder().decode(base64url(receipt.split('.')[1]))).consentReceiptID;
+    const receiptId = payloadOf(receipt).consentReceiptID;
     kept[3] = evidence;
     // The store outbox.js keeps acknowledgements in (its ACKNOWLEDGEMENTS), named here so that this module
     // does not carry the outbox.
@@ -177,10 +177,6 @@ async function checkLog(panel, receipt, kept) {
   panel.append(said, download);
 }
 
-function base64url(text) {
-  const plain = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  return Uint8Array.from(plain, (c) => c.charCodeAt(0));
-}
 
 // The person's side: what the controller's receiver holds about this device's receipts, and erasing it. The
 // receiver signs a challenge with the controller's key (checked here against the key the page pins before the

@@ -6,7 +6,7 @@
 
 use super::convert::{json_text, to_js};
 use crate::error::{Error, ErrorKind};
-use crate::jose::jws::{parse_compact, Compact};
+use crate::jose::jws::Compact;
 use crate::jose::{base64url, ed25519};
 use crate::json::{parse, Object, Value};
 use crate::notice::signature;
@@ -125,30 +125,24 @@ pub fn check_notice_signature(
 }
 
 /// Checks the log proof kept with an acknowledgement (`proof`, c2sp.org/tlog-proof) under the witness `policy`
-/// the page pins: it proves the entry `acknowledgement` signs (whose signature the caller checked), in a
-/// checkpoint the log signed and the quorum cosigned. Returns `{"checkpoint": note, "size": n}`.
+/// the page pins: it proves the entry `acknowledgement` signs for `receipt` (read by [`inspect`]; the caller
+/// checked its signature), in a checkpoint the log signed and the quorum cosigned. Returns
+/// `{"checkpoint": note, "size": n}`.
 ///
 /// # Errors
-/// The policy or the proof does not read, or the proof does not prove this entry under the policy.
+/// The policy, the acknowledgement or the proof does not read, or the proof does not prove this entry under
+/// the policy.
 #[wasm_bindgen]
-pub fn check_log_proof(policy: &str, proof: &str, acknowledgement: &str) -> Result<String, JsValue> {
+pub fn check_log_proof(
+    policy: &str,
+    proof: &str,
+    acknowledgement: &str,
+    receipt: &str,
+) -> Result<String, JsValue> {
     let policy = Policy::parse(policy).map_err(to_js)?;
-    let compact = parse_compact(acknowledgement).map_err(to_js)?;
-    let payload = core::str::from_utf8(&compact.payload)
-        .ok()
-        .and_then(|text| parse(text).ok());
-    let entry = payload
-        .as_ref()
-        .and_then(Value::as_object)
-        .and_then(|payload| payload.get("entry"))
-        .ok_or_else(|| to_js(Error::new(ErrorKind::Missing, "acknowledgement.entry")))?;
-    let position = entry
-        .as_object()
-        .and_then(|entry| entry.get("position"))
-        .and_then(Value::as_i64)
-        .and_then(|position| u64::try_from(position).ok())
-        .ok_or_else(|| to_js(Error::new(ErrorKind::Missing, "acknowledgement.entry.position")))?;
-    let witnessed = acknowledged(&policy, proof, &json_text(entry.clone()), position).map_err(to_js)?;
+    let (_, acknowledgement) = inspect(acknowledgement, receipt, None).map_err(to_js)?;
+    let entry = json_text(acknowledgement.entry);
+    let witnessed = acknowledged(&policy, proof, &entry, acknowledgement.position).map_err(to_js)?;
     Ok(json_text(
         Object::new()
             .with("checkpoint", witnessed.note.to_text())
