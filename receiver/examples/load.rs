@@ -11,43 +11,25 @@
 #[allow(dead_code)]
 #[path = "../tests/databases/mod.rs"]
 mod databases;
+#[path = "common/offer.rs"]
+mod offer;
 #[allow(dead_code)]
 #[path = "../tests/receipts/mod.rs"]
 mod receipts;
 
-use consent_capture::json::parse;
 use consent_capture_receiver::config::{Config, Limits};
 use consent_capture_receiver::log::Log;
 use consent_capture_receiver::server::router;
 use consent_capture_receiver::state::Receiver;
 use databases::{Postgres, Scratch};
-use http_body_util::{BodyExt as _, Full};
-use hyper::body::Bytes;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use offer::{offer, Run, FLAT_OUT};
 use receipts::{demo_config, from_own_device, now};
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 
 /// The loads a run offers, in receipts a second: one the receiver keeps up with, and the goal.
 const OFFERED_PER_SECOND: [u64; 2] = [400, 2_000];
-/// An offered load that makes every request due at once.
-const FLAT_OUT: u64 = u64::MAX / 2;
-/// Requests in flight at most (beyond it, requests wait and their latency grows).
-const IN_FLIGHT: usize = 128;
-
-struct Run {
-    database: &'static str,
-    receipts: usize,
-    offered: u64,
-    achieved: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    refused: usize,
-}
 
 async fn serve(database: &str) -> SocketAddr {
     let config = Config {
@@ -71,55 +53,6 @@ async fn serve(database: &str) -> SocketAddr {
 fn bodies(numbers: std::ops::Range<u64>) -> Vec<String> {
     let issued_at = now() - 60;
     numbers.map(|n| from_own_device(n, issued_at).body).collect()
-}
-
-/// Offers `bodies` at `per_second`, each request due at its own time, and measures when each answer came.
-async fn offer(database: &'static str, url: &str, bodies: Vec<String>, per_second: u64) -> Run {
-    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
-    let slots = Arc::new(Semaphore::new(IN_FLIGHT));
-    let started = tokio::time::Instant::now();
-    let count = bodies.len();
-    let mut tasks = Vec::with_capacity(count);
-    for (n, body) in bodies.into_iter().enumerate() {
-        let due = started + Duration::from_secs_f64(n as f64 / per_second as f64);
-        let (client, slots, url) = (client.clone(), slots.clone(), url.to_owned());
-        tasks.push(tokio::spawn(async move {
-            tokio::time::sleep_until(due).await;
-            let _slot = slots.acquire_owned().await.expect("open");
-            let request = hyper::Request::post(url)
-                .header("content-type", "application/json")
-                .body(Full::new(Bytes::from(body)))
-                .expect("a request");
-            let response = client.request(request).await.expect("an answer");
-            let ok = response.status() == 200;
-            let answer = response.into_body().collect().await.expect("a body").to_bytes();
-            let acknowledged = ok
-                && parse(std::str::from_utf8(&answer).unwrap_or_default())
-                    .ok()
-                    .and_then(|v| v.as_object().and_then(|o| o.get("acknowledgement")).cloned())
-                    .is_some();
-            (Instant::now() - due.into_std(), acknowledged)
-        }));
-    }
-    let mut latencies = Vec::with_capacity(count);
-    let mut refused = 0;
-    for task in tasks {
-        let (latency, acknowledged) = task.await.expect("the request task");
-        latencies.push(latency.as_secs_f64() * 1000.0);
-        refused += usize::from(!acknowledged);
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    latencies.sort_by(f64::total_cmp);
-    let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
-    Run {
-        database,
-        receipts: count,
-        offered: per_second,
-        achieved: count as f64 / elapsed,
-        p50_ms: at(0.5),
-        p99_ms: at(0.99),
-        refused,
-    }
 }
 
 async fn load(database: &'static str, url: &str, count: u64) -> Vec<Run> {

@@ -8,6 +8,10 @@
 #[allow(dead_code)]
 #[path = "../tests/databases/mod.rs"]
 mod databases;
+// The load benchmark's: this one reads only the rate and the refusals of a run.
+#[allow(dead_code)]
+#[path = "common/offer.rs"]
+mod offer;
 #[allow(dead_code)]
 #[path = "../tests/receipts/mod.rs"]
 mod receipts;
@@ -28,18 +32,10 @@ use consent_capture_receiver::witness_server::serve;
 use consent_capture_receiver::witness_store::WitnessStore;
 use consent_capture_receiver::witnessing::Witnessing;
 use databases::Scratch;
-use http_body_util::{BodyExt as _, Full};
-use hyper::body::Bytes;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use offer::{offer, FLAT_OUT};
 use receipts::{demo_config, from_own_device, now};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
-
-/// Requests in flight at most, as in the load benchmark.
-const IN_FLIGHT: usize = 128;
 
 fn log_key() -> NoteSigner {
     NoteSigner::from_seed("bench.example/log", ED25519, [1; 32])
@@ -78,34 +74,13 @@ async fn rate(database: &str, policy: Option<&Policy>, first: u64, count: u64) -
     let url = format!("http://{}/receipts", listener.local_addr().expect("an address"));
     let service = router(receiver).into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, service).await });
-    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
-    let slots = Arc::new(Semaphore::new(IN_FLIGHT));
     let issued_at = now() - 60;
-    let bodies: Vec<String> = (first..first + count)
+    let bodies = (first..first + count)
         .map(|n| from_own_device(n, issued_at).body)
         .collect();
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for body in bodies {
-        let (client, slots, url) = (client.clone(), slots.clone(), url.clone());
-        tasks.push(tokio::spawn(async move {
-            let _slot = slots.acquire_owned().await.expect("open");
-            let request = hyper::Request::post(url)
-                .header("content-type", "application/json")
-                .body(Full::new(Bytes::from(body)))
-                .expect("a request");
-            let response = client.request(request).await.expect("an answer");
-            let ok = response.status() == 200;
-            let answer = response.into_body().collect().await.expect("a body").to_bytes();
-            ok && String::from_utf8_lossy(&answer).contains("\"acknowledgement\"")
-        }));
-    }
-    let mut acknowledged = 0u64;
-    for task in tasks {
-        acknowledged += u64::from(task.await.expect("the request task"));
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    (acknowledged as f64 / elapsed, acknowledged as f64 / count as f64)
+    let run = offer("SQLite", &url, bodies, FLAT_OUT).await;
+    let acknowledged = 1.0 - run.refused as f64 / run.receipts as f64;
+    (run.achieved * acknowledged, acknowledged)
 }
 
 /// One cosigning round (three witnesses asked at once, answered at the quorum) after `added` records, the
